@@ -70,7 +70,7 @@ export const ImportRequest = z.object({
   format: SourceFormat.optional(),
   encoding: Encoding.default('auto'),
   /** txt/md: one document for the whole file, or one per blank-line-separated block */
-  mode: z.enum(['whole', 'paragraphs']).default('paragraphs'),
+  mode: z.enum(['whole', 'paragraphs']).default('whole'),
   textColumn: z.string().optional(),
   labelColumn: z.string().optional(),
   textField: z.string().optional(),
@@ -124,9 +124,17 @@ export const Tokenizer = z.object({
   unkRate: z.number().nullable(),
   /** mean tokens per character on the validation split (compression) */
   tokensPerChar: z.number().nullable(),
+  /** set by tokenizers.train when the result differs from the request (e.g. the data has fewer characters than asked for) */
+  note: z.string().optional(),
 });
 
-export const VocabEntry = z.object({ id: z.number().int(), token: z.string(), frequency: z.number() });
+export const VocabEntry = z.object({
+  id: z.number().int(),
+  token: z.string(),
+  frequency: z.number(),
+  /** the token as readable text where it differs from `token` (byte-level BPE: "Ġthe" -> " the"; partial UTF-8 shows as U+FFFD) */
+  text: z.string().optional(),
+});
 export const EncodedToken = z.object({ id: z.number().int(), token: z.string(), start: z.number(), end: z.number(), unknown: z.boolean() });
 
 const empty = z.object({}).strict();
@@ -139,7 +147,7 @@ export const channels = {
     input: empty,
     output: z.object({
       version: z.string(),
-      mode: z.enum(['electron', 'browser']),
+      mode: z.enum(['electron', 'browser', 'cli']),
       home: z.string(),
       databasePath: z.string(),
       kernelBackend: z.string(),
@@ -262,6 +270,8 @@ export type Handlers = { [K in ChannelName]: (input: ChannelArgs<K>) => Promise<
 export interface LabApi {
   invoke<K extends ChannelName>(channel: K, input: ChannelInput<K>): Promise<ChannelOutput<K>>;
   on<K extends EventName>(event: K, listener: (payload: EventPayload<K>) => void): () => void;
+  /** Electron only: the on-disk path of a file the user picked or dropped (webUtils.getPathForFile). */
+  pathForFile?(file: File): string;
 }
 
 /** Errors cross the bridge as { error: { message, code, field? } }. */
