@@ -1,0 +1,132 @@
+// The dataset tables seen from the service: row shapes, the prepared statements, and rows turned into API objects.
+import type Database from 'better-sqlite3';
+import type { DatasetStatsT, DatasetT, DocumentRowT, SplitInfoT } from '../../preload/api';
+
+/** datasets LEFT JOIN splits, as read by DatasetQueries */
+export interface DatasetRow {
+  id: number;
+  name: string;
+  source_path: string;
+  format: string;
+  encoding: string;
+  sha256: string;
+  options_json: string;
+  stats_json: string;
+  status: 'importing' | 'ready' | 'deleting';
+  created_at: string;
+  split_seed: number | null;
+  split_train: number | null;
+  split_validation: number | null;
+  split_test: number | null;
+  split_stratified: number | null;
+  split_counts_json: string | null;
+  split_created_at: string | null;
+}
+
+export interface DocumentDbRow {
+  id: number;
+  idx: number;
+  text: string;
+  label: string | null;
+  split: 'train' | 'validation' | 'test' | null;
+}
+
+/** What an import writes per document: [dataset_id, idx, text, label, chars]. */
+export type DocumentInsert = [number, number, string, string | null, number];
+
+const SELECT_DATASET = `
+  SELECT d.id, d.name, d.source_path, d.format, d.encoding, d.sha256, d.options_json, d.stats_json, d.status, d.created_at,
+         s.seed AS split_seed, s.train AS split_train, s.validation AS split_validation, s.test AS split_test,
+         s.stratified AS split_stratified, s.counts_json AS split_counts_json, s.created_at AS split_created_at
+    FROM datasets d LEFT JOIN splits s ON s.dataset_id = d.id`;
+
+/** Every fixed statement the dataset service runs, prepared once per connection. */
+export class DatasetQueries {
+  readonly listReady: Database.Statement<[], DatasetRow>;
+  readonly byId: Database.Statement<[number], DatasetRow>;
+  readonly byName: Database.Statement<[string], { id: number; name: string; status: string }>;
+  readonly readyBySha: Database.Statement<[string], { id: number; name: string }>;
+  readonly readyBySample: Database.Statement<[string], { id: number; name: string }>;
+  readonly insertImporting: Database.Statement<[string, string, string, string, string, string, string, string]>;
+  readonly insertDocument: Database.Statement<DocumentInsert>;
+  readonly heartbeat: Database.Statement<[string, number]>;
+  readonly markReady: Database.Statement<[string, string, string, string, number]>;
+  readonly remove: Database.Statement<[number]>;
+  readonly setStatus: Database.Statement<[string, number]>;
+  readonly rename: Database.Statement<[string, number]>;
+  readonly labelsInOrder: Database.Statement<[number], { id: number; label: string | null }>;
+  readonly setSplit: Database.Statement<[string, number]>;
+  readonly upsertSplit: Database.Statement<[number, number, number, number, number, number, string, string]>;
+  readonly exportPage: Database.Statement<[number, number, number], DocumentDbRow>;
+
+  constructor(db: Database.Database) {
+    this.listReady = db.prepare(`${SELECT_DATASET} WHERE d.status = 'ready' ORDER BY d.id DESC`);
+    this.byId = db.prepare(`${SELECT_DATASET} WHERE d.id = ?`);
+    this.byName = db.prepare('SELECT id, name, status FROM datasets WHERE name = ?');
+    this.readyBySha = db.prepare(`SELECT id, name FROM datasets WHERE sha256 = ? AND status = 'ready' ORDER BY id LIMIT 1`);
+    this.readyBySample = db.prepare(`SELECT id, name FROM datasets WHERE status = 'ready' AND json_extract(options_json, '$.sample') = ? ORDER BY id LIMIT 1`);
+    this.insertImporting = db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at)
+      VALUES (?, ?, ?, ?, ?, ?, '{}', 'importing', ?, ?)`);
+    this.insertDocument = db.prepare('INSERT INTO documents (dataset_id, idx, text, label, chars) VALUES (?, ?, ?, ?, ?)');
+    this.heartbeat = db.prepare('UPDATE datasets SET heartbeat_at = ? WHERE id = ?');
+    this.markReady = db.prepare(`UPDATE datasets SET status = 'ready', format = ?, encoding = ?, sha256 = ?, stats_json = ?, heartbeat_at = NULL WHERE id = ?`);
+    this.remove = db.prepare('DELETE FROM datasets WHERE id = ?');
+    this.setStatus = db.prepare('UPDATE datasets SET status = ? WHERE id = ?');
+    this.rename = db.prepare('UPDATE datasets SET name = ? WHERE id = ?');
+    this.labelsInOrder = db.prepare('SELECT id, label FROM documents WHERE dataset_id = ? ORDER BY idx');
+    this.setSplit = db.prepare('UPDATE documents SET split = ? WHERE id = ?');
+    this.upsertSplit = db.prepare(`INSERT INTO splits (dataset_id, seed, train, validation, test, stratified, counts_json, created_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (dataset_id) DO UPDATE SET seed = excluded.seed, train = excluded.train, validation = excluded.validation,
+        test = excluded.test, stratified = excluded.stratified, counts_json = excluded.counts_json, created_at = excluded.created_at`);
+    // keyset paging (idx > last) keeps each page an index seek however deep the export is
+    this.exportPage = db.prepare('SELECT id, idx, text, label, split FROM documents WHERE dataset_id = ? AND idx > ? ORDER BY idx LIMIT ?');
+  }
+}
+
+export function toSplitInfo(row: DatasetRow): SplitInfoT | null {
+  if (row.split_seed === null || row.split_counts_json === null || row.split_created_at === null) return null;
+  return {
+    seed: row.split_seed,
+    ratios: { train: row.split_train ?? 0, validation: row.split_validation ?? 0, test: row.split_test ?? 0 },
+    stratified: row.split_stratified === 1,
+    counts: JSON.parse(row.split_counts_json) as SplitInfoT['counts'],
+    createdAt: row.split_created_at,
+  };
+}
+
+export function toDataset(row: DatasetRow): DatasetT {
+  return {
+    id: row.id,
+    name: row.name,
+    sourcePath: row.source_path,
+    format: row.format,
+    encoding: row.encoding,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+    stats: JSON.parse(row.stats_json) as DatasetStatsT,
+    split: toSplitInfo(row),
+  };
+}
+
+export function toDocument(row: DocumentDbRow): DocumentRowT {
+  return { id: row.id, index: row.idx, text: row.text, label: row.label, split: row.split };
+}
+
+/** Length in Unicode code points (what the stats call characters): UTF-16 units minus the trailing half of each pair. */
+export function codePointLength(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const prev = text.charCodeAt(i - 1);
+      if (prev >= 0xd800 && prev <= 0xdbff) n--;
+    }
+  }
+  return n;
+}
+
+/** `%` and `_` are LIKE wildcards; escaping them (and the escape character) makes a search match literally. */
+export function likePattern(search: string): string {
+  return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

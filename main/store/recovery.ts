@@ -1,0 +1,47 @@
+// Crash recovery at open: runs whose worker died become 'crashed'; half-imported or half-deleted datasets are removed.
+import type Database from 'better-sqlite3';
+
+/**
+ * Another process (the CLI beside the app, say) may open the same store while a run or an import is
+ * live, so only work whose heartbeat is older than this is treated as abandoned. Workers and importers
+ * refresh heartbeat_at far more often than this.
+ */
+export const DEFAULT_STALE_AFTER_MS = 60_000;
+
+export interface RecoveryOptions {
+  staleAfterMs?: number;
+  now?: Date;
+}
+
+function cutoff(opts: RecoveryOptions): string {
+  const now = opts.now ?? new Date();
+  return new Date(now.getTime() - (opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)).toISOString();
+}
+
+/**
+ * Marks every 'running' run whose last sign of life (heartbeat_at, else started_at, else created_at)
+ * is older than the stale cutoff as 'crashed', keeping any error already recorded. Returns how many.
+ */
+export function markInterruptedRuns(db: Database.Database, opts: RecoveryOptions = {}): number {
+  const at = (opts.now ?? new Date()).toISOString();
+  const result = db.prepare(`
+    UPDATE runs
+       SET status = 'crashed',
+           finished_at = ?,
+           error = coalesce(error, 'The app stopped while this run was running (last heartbeat ' || coalesce(heartbeat_at, started_at, created_at) || ').')
+     WHERE status = 'running'
+       AND coalesce(heartbeat_at, started_at, created_at) < ?`).run(at, cutoff(opts));
+  return result.changes;
+}
+
+/**
+ * Deletes datasets left in 'deleting' (the delete was already decided) and those in 'importing' whose
+ * import stopped beating; their documents and split go with them (ON DELETE CASCADE). Returns how many.
+ */
+export function removeUnfinishedDatasets(db: Database.Database, opts: RecoveryOptions = {}): number {
+  const result = db.prepare(`
+    DELETE FROM datasets
+     WHERE status = 'deleting'
+        OR (status = 'importing' AND coalesce(heartbeat_at, created_at) < ?)`).run(cutoff(opts));
+  return result.changes;
+}
