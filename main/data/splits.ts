@@ -68,18 +68,8 @@ function checkRatios(ratios: SplitRatios): void {
  * empty.
  */
 export function assignSplits(labels: (string | null)[], ratios: SplitRatios, seed: number, stratify: boolean): Uint8Array {
-  checkRatios(ratios);
   const n = labels.length;
-  const sizes = partSizes(n, ratios);
-  PARTS.forEach((p, i) => {
-    if (ratios[p] > 0 && sizes[i] === 0) {
-      throw new LabError(
-        'invalid_input',
-        `The ${p} part would be empty with ${n} document${n === 1 ? '' : 's'}: raise its ratio or add documents.`,
-        { field: p },
-      );
-    }
-  });
+  const sizes = checkedPartSizes(n, ratios);
 
   const rand = mulberry32(seed);
   let order: number[];
@@ -111,5 +101,33 @@ export function assignSplits(labels: (string | null)[], ratios: SplitRatios, see
 
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[order[i]] = i < sizes[0] ? 0 : i < sizes[0] + sizes[1] ? 1 : 2;
+  return out;
+}
+
+/** Part sizes after checking the ratios and that no part with a ratio > 0 comes out empty. */
+function checkedPartSizes(n: number, ratios: SplitRatios): [number, number, number] {
+  checkRatios(ratios);
+  const sizes = partSizes(n, ratios);
+  PARTS.forEach((p, i) => {
+    if (ratios[p] > 0 && sizes[i] === 0) {
+      throw new LabError(
+        'invalid_input',
+        `The ${p} part would be empty with ${n} document${n === 1 ? '' : 's'}: raise its ratio or add documents.`,
+        { field: p },
+      );
+    }
+  });
+  return sizes;
+}
+
+/**
+ * Split of one continuous text stored as n consecutive segments: the first share is train, the next validation,
+ * the last test (as nanoGPT splits a corpus). Shuffling segments would leak neighbouring context between the parts.
+ * The seed does not matter here; the same ratios always give the same split.
+ */
+export function contiguousSplits(n: number, ratios: SplitRatios): Uint8Array {
+  const sizes = checkedPartSizes(n, ratios);
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = i < sizes[0] ? 0 : i < sizes[0] + sizes[1] ? 1 : 2;
   return out;
 }

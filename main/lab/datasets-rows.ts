@@ -84,6 +84,14 @@ export class DatasetQueries {
   }
 }
 
+/** A txt/md file imported in 'whole' mode: its documents are consecutive segments of one text, in idx order,
+ *  so it is split by position and concatenated again for training. */
+export function isContinuousText(row: Pick<DatasetRow, 'format' | 'options_json'>): boolean {
+  if (row.format !== 'txt' && row.format !== 'md') return false;
+  const options = JSON.parse(row.options_json) as { mode?: string };
+  return options.mode === 'whole';
+}
+
 export function toSplitInfo(row: DatasetRow): SplitInfoT | null {
   if (row.split_seed === null || row.split_counts_json === null || row.split_created_at === null) return null;
   return {

@@ -3,10 +3,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, DatasetT, SplitInfoT } from '../../preload/api';
-import { assignSplits, inspectSource, listSamples, sampleSource } from '../data/import';
+import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSource } from '../data/import';
 import type { LabContext } from './context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './datasets-import';
-import { DatasetQueries, likePattern, toDataset, toDocument, type DatasetRow, type DocumentDbRow } from './datasets-rows';
+import { DatasetQueries, isContinuousText, likePattern, toDataset, toDocument, type DatasetRow, type DocumentDbRow } from './datasets-rows';
 import { LabError } from './errors';
 
 const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
@@ -124,12 +124,13 @@ export class DatasetService {
   }
 
   async split(input: ChannelArgs<'datasets.split'>): Promise<ChannelOutput<'datasets.split'>> {
-    this.readyRow(input.id);
+    const row = this.readyRow(input.id);
     const docs = this.q.labelsInOrder.all(input.id);
     const labels = docs.map((d) => d.label);
     const ratios = { train: input.train, validation: input.validation, test: input.test };
-    const parts = assignSplits(labels, ratios, input.seed, input.stratify);
-    const stratified = input.stratify && labels.some((l) => l !== null);
+    const continuous = isContinuousText(row);
+    const parts = continuous ? contiguousSplits(docs.length, ratios) : assignSplits(labels, ratios, input.seed, input.stratify);
+    const stratified = !continuous && input.stratify && labels.some((l) => l !== null);
     const counts = { train: 0, validation: 0, test: 0 };
     const createdAt = new Date().toISOString();
     this.ctx.db.transaction(() => {

@@ -228,6 +228,22 @@ describe('browse, split, rename, delete, export', () => {
     expect((await svc.get({ id: ds.id })).split).toMatchObject({ seed: 7, ratios: { train: 0.5, validation: 0.25, test: 0.25 }, stratified: true });
   });
 
+  it('splits a whole-mode text by position: train first, then validation, then test', async () => {
+    // 40 segments' worth of lines, each line naming its number, so the order of the parts can be read back
+    const lines = Array.from({ length: 40 * 800 }, (_, i) => `line ${String(i).padStart(6, '0')} of a long continuous text`);
+    const ds = (await svc.import(req(write('long.txt', `${lines.join('\n')}\n`), 'long', { mode: 'whole' }))).dataset;
+    expect(ds.stats.documents).toBeGreaterThan(40);
+    const info = await svc.split({ id: ds.id, train: 0.8, validation: 0.1, test: 0.1, seed: 3, stratify: true });
+    expect(info.stratified).toBe(false);
+    const parts = (await allDocs(ds.id)).map((d) => d.split);
+    const firstVal = parts.indexOf('validation');
+    const firstTest = parts.indexOf('test');
+    expect(parts.slice(0, firstVal).every((p) => p === 'train')).toBe(true);
+    expect(parts.slice(firstVal, firstTest).every((p) => p === 'validation')).toBe(true);
+    expect(parts.slice(firstTest).every((p) => p === 'test')).toBe(true);
+    expect(info.counts.train).toBe(firstVal);
+  });
+
   it('refuses a split that leaves a part empty and keeps the old one', async () => {
     const ds = (await svc.import(req(write('two.txt', 'one\n\ntwo\n'), 'two'))).dataset;
     await svc.split({ id: ds.id, train: 0.5, validation: 0.5, test: 0, seed: 1, stratify: true });

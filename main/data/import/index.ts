@@ -15,5 +15,5 @@ export { inspectSource } from './inspect';
 export { readDocuments } from './read';
 export { resolveSource } from './source';
 export { StatsAccumulator } from '../stats';
-export { assignSplits, type SplitRatios } from '../splits';
+export { assignSplits, contiguousSplits, type SplitRatios } from '../splits';
 export { listSamples, sampleSource } from '../samples';
