@@ -137,6 +137,85 @@ export const VocabEntry = z.object({
 });
 export const EncodedToken = z.object({ id: z.number().int(), token: z.string(), start: z.number(), end: z.number(), unknown: z.boolean() });
 
+export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']);
+export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn']);
+
+/** Latest / lowest / highest value of one metric of a run; best is min or max depending on the metric (accuracy: max). */
+export const MetricSummary = z.object({
+  last: z.number().nullable(),
+  lastStep: z.number().int(),
+  min: z.number().nullable(),
+  minStep: z.number().int().nullable(),
+  max: z.number().nullable(),
+  maxStep: z.number().int().nullable(),
+  best: z.number().nullable(),
+  bestStep: z.number().int().nullable(),
+  count: z.number().int(),
+});
+
+export const Run = z.object({
+  id: Id,
+  name: z.string(),
+  family: ModelFamilyName,
+  experimentId: Id.nullable(),
+  datasetId: Id.nullable(),
+  datasetName: z.string().nullable(),
+  tokenizerId: Id.nullable(),
+  tokenizerName: z.string().nullable(),
+  /** { model: ModelConfig, training: {...}, preset, ... } as recorded when the run was created */
+  config: z.record(z.string(), z.unknown()),
+  seed: z.number().int(),
+  status: RunStatus,
+  backend: z.string().nullable(),
+  threads: z.number().int().nullable(),
+  error: z.string().nullable(),
+  tags: z.array(z.string()),
+  notes: z.string(),
+  archived: z.boolean(),
+  step: z.number().int(),
+  totalSteps: z.number().int().nullable(),
+  tokensSeen: z.number(),
+  createdAt: z.string(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  heartbeatAt: z.string().nullable(),
+  /** metric key (e.g. "val/loss") -> its summary */
+  metrics: z.record(z.string(), MetricSummary),
+});
+
+export const Artifact = z.object({
+  id: Id,
+  kind: z.string(),
+  /** relative to the lab home */
+  path: z.string(),
+  sha256: z.string(),
+  bytes: z.number(),
+  step: z.number().int().nullable(),
+  meta: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export const RunSample = z.object({
+  id: Id,
+  step: z.number().int().nullable(),
+  kind: z.string(),
+  prompt: z.string(),
+  output: z.string(),
+  settings: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+});
+
+export const RunDetail = Run.extend({ artifacts: z.array(Artifact), samples: z.array(RunSample) });
+
+/** One metric as columns (charts read them directly); total > steps.length when the query downsampled it. */
+export const MetricSeries = z.object({
+  key: z.string(),
+  total: z.number().int(),
+  steps: z.array(z.number().int()),
+  values: z.array(z.number().nullable()),
+  times: z.array(z.number()),
+});
+
 const empty = z.object({}).strict();
 const byId = z.object({ id: Id }).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -236,6 +315,42 @@ export const channels = {
     output: z.object({ path: z.string() }),
   },
   'tokenizers.delete': { input: byId, output: ok },
+
+  'runs.list': {
+    input: z.object({
+      /** metric keys whose summaries to include (default: every key the run has) */
+      metrics: z.array(z.string().min(1)).max(50).optional(),
+      status: RunStatus.optional(),
+      datasetId: Id.optional(),
+      experimentId: Id.optional(),
+      includeArchived: z.boolean().default(false),
+    }).strict(),
+    output: z.array(Run),
+  },
+  'runs.get': {
+    input: z.object({ id: Id, samples: z.number().int().min(0).max(1000).default(50) }).strict(),
+    output: RunDetail,
+  },
+  'runs.metrics': {
+    input: z.object({
+      id: Id,
+      /** default: every key the run has */
+      keys: z.array(z.string().min(1)).max(50).optional(),
+      /** longer series are downsampled on the query side to about this many points (the store keeps them whole) */
+      maxPoints: z.number().int().min(8).max(1_000_000).default(2000),
+    }).strict(),
+    output: z.object({ runId: Id, series: z.array(MetricSeries) }),
+  },
+  'runs.delete': { input: byId, output: ok },
+  'runs.tag': {
+    input: z.object({
+      id: Id,
+      add: z.array(z.string().trim().min(1, 'A tag must not be empty.').max(40, 'A tag must be at most 40 characters.')).default([]),
+      remove: z.array(z.string()).default([]),
+    }).strict(),
+    output: Run,
+  },
+  'runs.note': { input: z.object({ id: Id, notes: z.string().max(20_000, 'Notes must be at most 20,000 characters.') }).strict(), output: Run },
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -289,3 +404,10 @@ export type TokenizerT = z.output<typeof Tokenizer>;
 export type SettingsT = z.output<typeof Settings>;
 export type ImportRequestT = z.output<typeof ImportRequest>;
 export type SourceInspectionT = z.output<typeof SourceInspection>;
+export type RunT = z.output<typeof Run>;
+export type RunDetailT = z.output<typeof RunDetail>;
+export type MetricSummaryT = z.output<typeof MetricSummary>;
+export type ArtifactT = z.output<typeof Artifact>;
+export type RunSampleT = z.output<typeof RunSample>;
+export type MetricSeriesT = z.output<typeof MetricSeries>;
+export type RunStatusT = z.output<typeof RunStatus>;

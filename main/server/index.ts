@@ -1,0 +1,105 @@
+// startServer: browser mode — the built renderer and the lab API over HTTP on 127.0.0.1 only, guarded by a per-launch token.
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Lab } from '../lab/index';
+import { LabError } from '../lab/errors';
+import { toApiError } from '../lab/index';
+import { hostAllowed, originAllowed, requestToken, tokenMatches } from './guard';
+import { sendError } from './reply';
+import { EventStreams, handleCall, handleDownload, handleUpload } from './routes';
+import { serveStatic } from './static';
+
+export interface StartServerOptions {
+  lab: Lab;
+  /** 0 or absent: any free port */
+  port?: number;
+  /** the built renderer, normally out/renderer */
+  rendererDir: string;
+}
+
+export interface RunningServer {
+  /** the address to open, token included: http://127.0.0.1:PORT/?token=TOKEN */
+  url: string;
+  token: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Only loopback: the API reads and writes files on this machine, so nothing else on the network may reach it. */
+const HOST = '127.0.0.1';
+
+type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
+
+export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
+  const { lab, rendererDir } = opts;
+  const token = randomBytes(24).toString('base64url');
+  const streams = new EventStreams();
+  let port = 0;
+
+  const api: Record<string, { method: string; route: Route }> = {
+    '/api/call': { method: 'POST', route: (req, res) => handleCall(lab, req, res) },
+    '/api/events': { method: 'GET', route: (req, res) => streams.handle(lab, req, res) },
+    '/api/upload': { method: 'POST', route: (req, res, url) => handleUpload(lab, req, res, url) },
+    '/api/download': { method: 'GET', route: (_req, res, url) => handleDownload(lab, res, url) },
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Checked before anything else, for pages too: a rebinding page must not even read our HTML.
+    if (!hostAllowed(req, port)) {
+      return sendError(res, 403, { message: `Requests must be addressed to 127.0.0.1:${port} or localhost:${port}, not ${JSON.stringify(req.headers.host ?? '')}.`, code: 'invalid_input' });
+    }
+    const url = new URL(req.url ?? '/', `http://${HOST}:${port}`);
+    if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, rendererDir, url.pathname);
+
+    if (!originAllowed(req, port)) {
+      return sendError(res, 403, { message: `Requests from ${JSON.stringify(req.headers.origin)} are refused; only the Attention Lab page served here may use its API.`, code: 'invalid_input' });
+    }
+    if (!tokenMatches(requestToken(req, url), token)) {
+      return sendError(res, 401, { message: 'This request lacks the access token of this lab server; open the address that `attention-lab serve` printed (it includes ?token=…).', code: 'invalid_input' });
+    }
+    const entry = api[url.pathname];
+    if (!entry) return sendError(res, 404, { message: `There is no API route ${url.pathname}; the routes are ${Object.keys(api).join(', ')}.`, code: 'not_found' });
+    if (req.method !== entry.method) {
+      res.setHeader('allow', entry.method);
+      return sendError(res, 405, { message: `${url.pathname} takes ${entry.method}, not ${req.method ?? 'this method'}.`, code: 'invalid_input' });
+    }
+    await entry.route(req, res, url);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      const error = toApiError(e);
+      if (!res.headersSent) sendError(res, 500, error);
+      else res.destroy();
+    });
+  });
+  // Large uploads may take minutes; the default 5-minute request timeout would cut them off.
+  server.requestTimeout = 0;
+
+  await new Promise<void>((resolvePromise, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, HOST, () => {
+      server.off('error', reject);
+      resolvePromise();
+    });
+  }).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'EADDRINUSE') throw new LabError('unavailable', `Port ${opts.port} on 127.0.0.1 is already in use; choose another with --port, or omit it to take any free port.`);
+    if (e.code === 'EACCES') throw new LabError('unavailable', `Port ${opts.port} needs administrator rights; choose a port above 1023 with --port.`);
+    throw e;
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://${HOST}:${port}/?token=${token}`,
+    token,
+    port,
+    close(): Promise<void> {
+      streams.closeAll();
+      return new Promise((resolveClose, reject) => {
+        server.close((e) => (e ? reject(e) : resolveClose()));
+        server.closeAllConnections();
+      });
+    },
+  };
+}

@@ -1,0 +1,176 @@
+// lab.call(): the one validation boundary — wrong types, extra fields, unknown channels, output checks, error mapping.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createLab, toApiError, type Lab } from '../../../main/lab/index';
+import { LabError } from '../../../main/lab/errors';
+import { defaultLanguage } from '../../../main/lab/settings';
+
+let home: string;
+let lab: Lab;
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'lab-call-'));
+  lab = createLab({ home, env: { LANG: 'en_US.UTF-8' }, mode: 'cli' });
+});
+
+afterEach(() => {
+  lab.close();
+  rmSync(home, { recursive: true, force: true });
+});
+
+/** The LabError a call rejects with (fails the test when it resolves). */
+async function refusal(channel: string, input: unknown): Promise<LabError> {
+  try {
+    await lab.call(channel, input);
+  } catch (e) {
+    expect(e).toBeInstanceOf(LabError);
+    return e as LabError;
+  }
+  throw new Error(`${channel} accepted ${JSON.stringify(input)}`);
+}
+
+describe('input validation', () => {
+  it('names the field and both types when a number arrives as a string', async () => {
+    const e = await refusal('tokenizers.train', { datasetId: 1, name: 'bpe', kind: 'bpe', vocabSize: '8000' });
+    expect(e.code).toBe('invalid_input');
+    expect(e.field).toBe('vocabSize');
+    expect(e.message).toBe('Field "vocabSize": expected number, received string.');
+  });
+
+  it('refuses extra fields by name', async () => {
+    const e = await refusal('settings.set', { language: 'en', colour: 'blue' });
+    expect(e.message).toBe('Field "colour" is not accepted here (remove it).');
+  });
+
+  it('lists the allowed values of an enum and quotes the bad one', async () => {
+    const e = await refusal('settings.set', { language: 'fr' });
+    expect(e.field).toBe('language');
+    expect(e.message).toBe('Field "language": expected one of "en", "zh-CN", received "fr".');
+  });
+
+  it('says which field is missing', async () => {
+    const e = await refusal('datasets.get', {});
+    expect(e.message).toBe('Field "id" is required (expected number).');
+  });
+
+  it('reports range problems with the bound and the value', async () => {
+    const e = await refusal('datasets.split', { id: 1, train: 1.5, validation: 0, test: 0 });
+    expect(e.field).toBe('train');
+    expect(e.message).toBe('Field "train": must be at most 1, received 1.5.');
+  });
+
+  it('names a fractional number where a whole one is needed, and counts characters of short strings', async () => {
+    expect((await refusal('datasets.get', { id: 1.5 })).message).toBe('Field "id": expected a whole number, received 1.5.');
+    expect((await refusal('datasets.inspect', { path: '' })).message).toBe('Field "path": must be at least 1 character, received 0 characters.');
+  });
+
+  it('keeps the schema\'s own sentence when it has one', async () => {
+    const e = await refusal('datasets.import', { path: 'a.txt', name: '' });
+    expect(e.message).toBe('Field "name": Name must not be empty.');
+  });
+
+  it('refuses a non-object input', async () => {
+    const e = await refusal('datasets.get', 'seven');
+    expect(e.field).toBeUndefined();
+    expect(e.message).toBe('The input: expected object, received string.');
+  });
+
+  it('refuses an unknown channel and suggests the channels of that domain', async () => {
+    const e = await refusal('datasets.remove', { id: 1 });
+    expect(e.code).toBe('invalid_input');
+    expect(e.field).toBe('channel');
+    expect(e.message).toContain('There is no API channel called "datasets.remove"');
+    expect(e.message).toContain('"datasets.delete"');
+  });
+
+  it('treats a missing input as {} for channels without arguments', async () => {
+    await expect(lab.call('settings.get', undefined)).resolves.toEqual({ language: 'en', theme: 'system' });
+  });
+});
+
+describe('settings', () => {
+  it('defaults the language from the locale variables', () => {
+    expect(defaultLanguage({ LANG: 'zh_CN.UTF-8' })).toBe('zh-CN');
+    expect(defaultLanguage({ LC_ALL: 'zh_TW.UTF-8', LANG: 'en_US.UTF-8' })).toBe('zh-CN');
+    expect(defaultLanguage({ LC_ALL: 'C', LANG: 'de_DE.UTF-8' })).toBe('en');
+  });
+
+  it('writes only the given keys and remembers them across a reopen', async () => {
+    await expect(lab.call('settings.set', { theme: 'dark' })).resolves.toEqual({ language: 'en', theme: 'dark' });
+    await lab.call('settings.set', { language: 'zh-CN' });
+    lab.close();
+    lab = createLab({ home, env: { LANG: 'en_US.UTF-8' }, mode: 'cli' });
+    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'zh-CN', theme: 'dark' });
+  });
+
+  it('falls back to the default when a stored value is not valid any more', async () => {
+    lab.ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('theme', 'sepia');
+    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'en', theme: 'system' });
+  });
+});
+
+describe('app.info', () => {
+  it('describes this lab', async () => {
+    const info = (await lab.call('app.info', {})) as Record<string, string>;
+    expect(info.mode).toBe('cli');
+    expect(info.home).toBe(home);
+    expect(info.databasePath).toBe(join(home, 'lab.sqlite'));
+    expect(['native-avx2', 'native-portable', 'js']).toContain(info.kernelBackend);
+    expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
+  });
+});
+
+describe('output validation and events', () => {
+  it('turns a result that breaks the contract into an internal error', async () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    lab.handlers['settings.get'] = async () => ({ language: 'klingon', theme: 'system' }) as never;
+    const e = await refusal('settings.get', {});
+    expect(e.code).toBe('internal');
+    expect(e.message).toContain('"settings.get"');
+    // The person gets a generic sentence; the log gets the contract breach for the developer.
+    expect(String(log.mock.calls[0][0])).toContain('Field "language": expected one of "en", "zh-CN", received "klingon".');
+    log.mockRestore();
+  });
+
+  it('delivers valid events to listeners and drops malformed ones', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const seen: [string, unknown][] = [];
+    const off = lab.on((event, payload) => seen.push([event, payload]));
+    lab.ctx.emit('datasets.changed', { id: 3 });
+    lab.ctx.emit('datasets.changed', { id: 'three' } as never);
+    off();
+    lab.ctx.emit('datasets.changed', { id: 4 });
+    expect(seen).toEqual([['datasets.changed', { id: 3 }]]);
+    expect(log).toHaveBeenCalledTimes(1);
+    log.mockRestore();
+  });
+
+  it('refuses calls after close', async () => {
+    lab.close();
+    const e = await refusal('settings.get', {});
+    expect(e.code).toBe('unavailable');
+  });
+});
+
+describe('toApiError', () => {
+  it('passes a LabError through with its field', () => {
+    expect(toApiError(new LabError('not_found', 'There is no dataset 9.', { field: 'id' }))).toEqual({ message: 'There is no dataset 9.', code: 'not_found', field: 'id' });
+  });
+
+  it('maps SQLite trouble to a store sentence', () => {
+    const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_SNAPSHOT' });
+    expect(toApiError(busy).code).toBe('store');
+    expect(toApiError(busy).message).toContain('busy');
+  });
+
+  it('hides the details of unexpected errors behind a generic sentence', () => {
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const shape = toApiError(new TypeError('x is undefined'));
+    expect(shape.code).toBe('internal');
+    expect(shape.message).not.toContain('x is undefined');
+    expect(String(log.mock.calls[0][1])).toContain('x is undefined');
+    log.mockRestore();
+  });
+});
