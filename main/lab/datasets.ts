@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChannelArgs, ChannelOutput, DatasetT, SplitInfoT } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput, SplitInfoT } from '../../preload/api';
 import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSource } from '../data/import';
 import type { LabContext } from './context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './datasets-import';
@@ -221,6 +221,7 @@ export class DatasetService {
 
 /** A dataset name as a file name on every OS: characters Windows forbids, and control characters, become "_". */
 export function safeFileName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what must be replaced
   const cleaned = name.replace(/[<>:"/\\|?*\u0000-\u001f]/g, '_').replace(/[. ]+$/, '');
   return cleaned === '' ? 'dataset' : cleaned;
 }

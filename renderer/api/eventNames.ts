@@ -1,0 +1,11 @@
+// The event names of the API contract, listed without importing zod into the renderer bundle.
+import type { EventName } from '../../preload/api';
+
+/** Keep in step with `events` in preload/api.ts; the Record type makes a missing or unknown name a type error. */
+const names: Record<EventName, true> = {
+  'task.progress': true,
+  'datasets.changed': true,
+  'tokenizers.changed': true,
+};
+
+export const eventNames = Object.keys(names) as EventName[];

@@ -1,0 +1,70 @@
+// Settings store: language and theme, loaded from and saved to the lab (settings.get/set), applied to the page.
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+import type { SettingsT } from '../../preload/api';
+import { call, errorMessage } from '../api';
+import { setLocale } from '../i18n';
+
+type ThemeChoice = SettingsT['theme'];
+
+const darkQuery = typeof window !== 'undefined' && window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+
+export const useSettingsStore = defineStore('settings', () => {
+  const language = ref<SettingsT['language']>('en');
+  const theme = ref<ThemeChoice>('system');
+  const systemDark = ref(darkQuery?.matches ?? false);
+  const error = ref<string | null>(null);
+
+  /** The theme actually drawn: 'system' follows the OS and changes with it. */
+  const resolvedTheme = computed<'light' | 'dark'>(() =>
+    theme.value === 'system' ? (systemDark.value ? 'dark' : 'light') : theme.value,
+  );
+
+  function apply(): void {
+    setLocale(language.value);
+    document.documentElement.dataset.theme = resolvedTheme.value;
+  }
+
+  darkQuery?.addEventListener('change', (e) => {
+    systemDark.value = e.matches;
+    apply();
+  });
+
+  async function load(): Promise<void> {
+    try {
+      const s = await call('settings.get', {});
+      language.value = s.language;
+      theme.value = s.theme;
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+    apply();
+  }
+
+  async function save(patch: Partial<SettingsT>): Promise<void> {
+    // Apply at once so the switch feels instant; the lab's answer is the remembered truth.
+    if (patch.language) language.value = patch.language;
+    if (patch.theme) theme.value = patch.theme;
+    apply();
+    try {
+      const s = await call('settings.set', patch);
+      language.value = s.language;
+      theme.value = s.theme;
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    }
+    apply();
+  }
+
+  return {
+    language,
+    theme,
+    resolvedTheme,
+    error,
+    load,
+    setLanguage: (l: SettingsT['language']) => save({ language: l }),
+    setTheme: (t: ThemeChoice) => save({ theme: t }),
+  };
+});

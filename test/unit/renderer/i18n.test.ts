@@ -1,0 +1,89 @@
+// UI messages: English and Chinese have the same keys, every key the renderer uses exists, and each message compiles.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createI18n } from 'vue-i18n';
+import en from '../../../renderer/i18n/en';
+import zhCN from '../../../renderer/i18n/zh-CN';
+
+const rendererDir = fileURLToPath(new URL('../../../renderer', import.meta.url));
+
+function flatten(obj: object, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(obj)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === 'string') out.set(key, v);
+    else for (const [kk, vv] of flatten(v as object, key)) out.set(kk, vv);
+  }
+  return out;
+}
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return name === 'i18n' ? [] : sourceFiles(p);
+    return /\.(vue|ts)$/.test(name) ? [p] : [];
+  });
+}
+
+/** "{from}–{to} of {total}" → ["from", "to", "total"] (sorted) */
+function placeholders(message: string): string[] {
+  return [...message.matchAll(/\{([a-zA-Z]+)\}/g)].map((m) => m[1]).sort();
+}
+
+const enKeys = flatten(en);
+const zhKeys = flatten(zhCN);
+
+describe('i18n messages', () => {
+  it('has the same keys in English and Chinese', () => {
+    expect([...zhKeys.keys()].sort()).toEqual([...enKeys.keys()].sort());
+  });
+
+  it('translates into Chinese (most messages contain CJK characters)', () => {
+    const cjk = [...zhKeys.values()].filter((v) => /[\u4e00-\u9fff]/.test(v));
+    // brand and format names (CSV, Markdown…) stay as they are; everything else is translated
+    expect(cjk.length / zhKeys.size).toBeGreaterThan(0.85);
+  });
+
+  it('defines every key the renderer uses', () => {
+    const used = new Set<string>();
+    const prefixes = new Set<string>();
+    for (const file of sourceFiles(rendererDir)) {
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/\bt\('([a-zA-Z]+(?:\.[a-zA-Z]+)+)'/g)) used.add(m[1]);
+      // dynamic keys like t(`splits.${p}`): their prefix must be a group of messages
+      for (const m of text.matchAll(/\bt\(`([a-zA-Z.]+)\.\$\{/g)) prefixes.add(m[1]);
+    }
+    expect(used.size).toBeGreaterThan(100);
+    expect([...used].filter((k) => !enKeys.has(k))).toEqual([]);
+    for (const p of prefixes) expect([...enKeys.keys()].some((k) => k.startsWith(`${p}.`))).toBe(true);
+  });
+
+  it('keeps the same placeholders in both languages', () => {
+    for (const [key, enText] of enKeys) {
+      expect(placeholders(zhKeys.get(key) ?? ''), key).toEqual(placeholders(enText));
+    }
+  });
+
+  it('compiles and fills in every message in both languages', () => {
+    const i18n = createI18n({ legacy: false, locale: 'en', messages: { en, 'zh-CN': zhCN }, missingWarn: false, fallbackWarn: false });
+    const params: Record<string, string | number> = { from: 11, to: 50, total: 1234, n: 3, name: 'news', lines: '2, 5', path: '/tmp/x.jsonl',
+      id: 7, sum: 95, seed: 4242, stratified: 'yes', parts: 'Test', train: 8, validation: 19, test: 21, tokens: 4, chars: 12, files: 10,
+      labels: 2, detected: 'utf-8' };
+    for (const locale of ['en', 'zh-CN'] as const) {
+      i18n.global.locale.value = locale;
+      for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
+        const out = i18n.global.t(key, params);
+        expect(out, `${locale} ${key}`).not.toBe(key);
+        // every placeholder is known to this test and really filled in
+        for (const name of placeholders(raw)) {
+          expect(params, `${locale} ${key}: unknown placeholder {${name}}`).toHaveProperty(name);
+          expect(out, `${locale} ${key}`).toContain(String(params[name]));
+        }
+      }
+    }
+    i18n.global.locale.value = 'zh-CN';
+    expect(i18n.global.t('common.range', { from: 1, to: 20, total: 300 })).toBe('第 1–20 条，共 300 条');
+  });
+});
