@@ -1,0 +1,50 @@
+# Builds attention_kernels.node: N-API only (NAPI_VERSION 8), portable code plus an AVX2+FMA static library that is
+# used only after run-time CPU detection (no -march=native anywhere, so the binary runs on any x86-64 or arm64 CPU).
+# -fno-trapping-math and -fno-math-errno let GCC vectorize clamps and sqrt; nothing here reads FP traps or errno, and
+# neither flag changes a result (unlike -ffast-math, which is never used).
+{
+  "target_defaults": {
+    "cflags!": ["-fno-exceptions"],
+    "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
+    "cflags": ["-O3", "-fPIC"],
+    "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-trapping-math", "-fno-math-errno", "-fPIC"],
+    "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+    "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+    "xcode_settings": {
+      "GCC_ENABLE_CPP_EXCEPTIONS": "NO",
+      "CLANG_CXX_LANGUAGE_STANDARD": "c++17",
+      "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-trapping-math", "-fno-math-errno"]
+    }
+  },
+  "targets": [
+    {
+      "target_name": "kernels_avx2",
+      "type": "static_library",
+      "sources": ["src/gemm_avx2.cc", "src/attention_avx2.cc", "src/activation_avx2.cc"],
+      "conditions": [
+        ["target_arch=='x64' or target_arch=='ia32'", {
+          "cflags_cc": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-trapping-math", "-fno-math-errno", "-mavx2", "-mfma"] }
+        }]
+      ]
+    },
+    {
+      "target_name": "attention_kernels",
+      "dependencies": ["kernels_avx2"],
+      "sources": [
+        "src/addon.cc",
+        "src/cpu.cc",
+        "src/threadpool.cc",
+        "src/gemm.cc",
+        "src/matmul.cc",
+        "src/embedding.cc",
+        "src/layernorm.cc",
+        "src/activation.cc",
+        "src/attention.cc",
+        "src/dropout.cc",
+        "src/crossentropy.cc",
+        "src/optimizer.cc"
+      ]
+    }
+  ]
+}

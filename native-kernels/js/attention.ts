@@ -1,0 +1,88 @@
+// JS reference multi-head scaled dot-product self-attention with causal and key-padding masks; keeps the probabilities.
+
+import type { F32 } from '../kernels';
+
+/** Masking rule shared by forward and backward: key j is visible to query i unless causal and j > i, or keyMask[b,j] == 0. */
+export function keyVisible(keyMask: Uint8Array | null, causal: boolean, b: number, T: number, i: number, j: number): boolean {
+  if (causal && j > i) return false;
+  return keyMask === null || keyMask[b * T + j] !== 0;
+}
+
+/** qkv(B,T,3C) -> preatt, att (B,NH,T,T), out(B,T,C). Masked probabilities are exactly 0; fully masked rows are all 0. */
+export function attentionForward(out: F32, preatt: F32, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
+  B: number, T: number, C: number, NH: number): void {
+  const hs = C / NH;
+  const C3 = 3 * C;
+  const scale = 1 / Math.sqrt(hs);
+  const row = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      for (let i = 0; i < T; i++) {
+        const q = (b * T + i) * C3 + h * hs;
+        const a = ((b * NH + h) * T + i) * T;
+        let max = -Infinity;
+        for (let j = 0; j < T; j++) {
+          const k = (b * T + j) * C3 + C + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) dot += qkv[q + d] * qkv[k + d];
+          preatt[a + j] = dot * scale;
+          if (keyVisible(keyMask, causal, b, T, i, j) && preatt[a + j] > max) max = preatt[a + j];
+        }
+        let sum = 0;
+        for (let j = 0; j < T; j++) {
+          row[j] = keyVisible(keyMask, causal, b, T, i, j) ? Math.exp(preatt[a + j] - max) : 0;
+          sum += row[j];
+        }
+        const inv = sum > 0 ? 1 / sum : 0;
+        for (let j = 0; j < T; j++) att[a + j] = row[j] * inv;
+        const o = (b * T + i) * C + h * hs;
+        for (let d = 0; d < hs; d++) {
+          let acc = 0;
+          for (let j = 0; j < T; j++) acc += att[a + j] * qkv[(b * T + j) * C3 + 2 * C + h * hs + d];
+          out[o + d] = acc;
+        }
+      }
+    }
+  }
+}
+
+/** dqkv(B,T,3C) written from dout(B,T,C), using the saved att; dpreatt and datt (B,NH,T,T) are scratch. */
+export function attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32, qkv: F32, att: F32,
+  B: number, T: number, C: number, NH: number): void {
+  const hs = C / NH;
+  const C3 = 3 * C;
+  const scale = 1 / Math.sqrt(hs);
+  dqkv.fill(0, 0, B * T * C3);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      for (let i = 0; i < T; i++) {
+        const a = ((b * NH + h) * T + i) * T;
+        const o = (b * T + i) * C + h * hs;
+        // out_i = sum_j att_ij v_j  =>  datt_ij = dout_i . v_j,  dv_j += att_ij dout_i
+        for (let j = 0; j < T; j++) {
+          const v = (b * T + j) * C3 + 2 * C + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) {
+            dot += dout[o + d] * qkv[v + d];
+            dqkv[v + d] += att[a + j] * dout[o + d];
+          }
+          datt[a + j] = dot;
+        }
+        // softmax backward: dpreatt_ij = att_ij (datt_ij - sum_k att_ik datt_ik); masked att are 0 so they get 0.
+        let inner = 0;
+        for (let j = 0; j < T; j++) inner += att[a + j] * datt[a + j];
+        for (let j = 0; j < T; j++) dpreatt[a + j] = att[a + j] * (datt[a + j] - inner);
+        const q = (b * T + i) * C3 + h * hs;
+        for (let j = 0; j < T; j++) {
+          const g = dpreatt[a + j] * scale;
+          if (g === 0) continue;
+          const k = (b * T + j) * C3 + C + h * hs;
+          for (let d = 0; d < hs; d++) {
+            dqkv[q + d] += g * qkv[k + d];
+            dqkv[k + d] += g * qkv[q + d];
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,42 @@
+// The JS reference backend: every kernel as a plain loop, assembled into one `Kernels` object (backend 'js').
+
+import type { Kernels } from '../kernels';
+import { sgemm, matmulForward, matmulBackward } from './matmul';
+import { embeddingForward, embeddingBackward } from './embedding';
+import { layernormForward, layernormBackward } from './layernorm';
+import { geluForward, geluBackward, residualForward } from './activation';
+import { attentionForward, attentionBackward } from './attention';
+import { dropoutForward, dropoutBackward } from './dropout';
+import { crossEntropyForward, crossEntropyBackward } from './crossentropy';
+import { adamwUpdate, sumSquares, scale } from './optimizer';
+
+let jsThreads = 1;
+
+export const jsKernels: Kernels = {
+  backend: 'js',
+  setThreads(n: number): void {
+    jsThreads = n;
+  },
+  getThreads(): number {
+    return jsThreads;
+  },
+  sgemm,
+  matmulForward,
+  matmulBackward,
+  embeddingForward,
+  embeddingBackward,
+  layernormForward,
+  layernormBackward,
+  geluForward,
+  geluBackward,
+  residualForward,
+  attentionForward,
+  attentionBackward,
+  dropoutForward,
+  dropoutBackward,
+  crossEntropyForward,
+  crossEntropyBackward,
+  adamwUpdate,
+  sumSquares,
+  scale,
+};

@@ -1,0 +1,94 @@
+// Loads the C++ addon (build/Release/attention_kernels.node) and adapts it to the Kernels contract.
+
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BackendName, F32, Kernels } from './kernels';
+import { dropoutKey } from './js/rng';
+
+/** What the addon exports (src/addon.cc). Same argument order as Kernels, except dropout takes the 32-bit stream key. */
+interface NativeAddon {
+  cpuInfo(): { avx2: boolean; fma: boolean };
+  /** true selects the AVX2+FMA code paths (ignored when the CPU lacks them); returns whether they are now active. */
+  setAvx2(enable: boolean): boolean;
+  setThreads(n: number): void;
+  getThreads(): number;
+  sgemm: Kernels['sgemm'];
+  matmulForward: Kernels['matmulForward'];
+  matmulBackward: Kernels['matmulBackward'];
+  embeddingForward: Kernels['embeddingForward'];
+  embeddingBackward: Kernels['embeddingBackward'];
+  layernormForward: Kernels['layernormForward'];
+  layernormBackward: Kernels['layernormBackward'];
+  geluForward: Kernels['geluForward'];
+  geluBackward: Kernels['geluBackward'];
+  residualForward: Kernels['residualForward'];
+  attentionForward: Kernels['attentionForward'];
+  attentionBackward: Kernels['attentionBackward'];
+  dropoutForward(out: F32, mask: Uint8Array, inp: F32, p: number, key: number, N: number): void;
+  dropoutBackward: Kernels['dropoutBackward'];
+  crossEntropyForward: Kernels['crossEntropyForward'];
+  crossEntropyBackward: Kernels['crossEntropyBackward'];
+  adamwUpdate: Kernels['adamwUpdate'];
+  sumSquares: Kernels['sumSquares'];
+  scale: Kernels['scale'];
+}
+
+/** Where the addon is loaded from: ATTENTION_LAB_ADDON_PATH when set (a bundled app whose code moved away from
+ *  native-kernels/), else build/Release next to this file. */
+export const addonPath = process.env.ATTENTION_LAB_ADDON_PATH
+  ?? fileURLToPath(new URL('./build/Release/attention_kernels.node', import.meta.url));
+
+let cached: { addon: NativeAddon } | { reason: string } | undefined;
+
+/** The addon, or the reason it cannot be used (not built, or failed to load). Loaded once per process. */
+export function loadAddon(): { addon: NativeAddon } | { reason: string } {
+  if (cached) return cached;
+  if (!existsSync(addonPath)) {
+    cached = { reason: `the native addon is not built (${addonPath} is missing; run "npx node-gyp rebuild -C native-kernels")` };
+  } else {
+    try {
+      cached = { addon: createRequire(import.meta.url)(addonPath) as NativeAddon };
+    } catch (e) {
+      cached = { reason: `the native addon at ${addonPath} failed to load: ${(e as Error).message}` };
+    }
+  }
+  return cached;
+}
+
+// The ISA switch is global inside the addon; each backend object re-selects its own before a call when needed.
+let activeAvx2: boolean | undefined;
+
+/** A Kernels object over the addon using AVX2 (when `avx2` and the CPU supports it) or the portable code. */
+export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
+  const cpu = addon.cpuInfo();
+  const useAvx2 = avx2 && cpu.avx2 && cpu.fma;
+  const backend: BackendName = useAvx2 ? 'native-avx2' : 'native-portable';
+  const select = (): void => {
+    if (activeAvx2 !== useAvx2) activeAvx2 = addon.setAvx2(useAvx2);
+  };
+  return {
+    backend,
+    setThreads: (n) => addon.setThreads(n),
+    getThreads: () => addon.getThreads(),
+    sgemm: (...a) => { select(); addon.sgemm(...a); },
+    matmulForward: (...a) => { select(); addon.matmulForward(...a); },
+    matmulBackward: (...a) => { select(); addon.matmulBackward(...a); },
+    embeddingForward: (...a) => addon.embeddingForward(...a),
+    embeddingBackward: (...a) => addon.embeddingBackward(...a),
+    layernormForward: (...a) => addon.layernormForward(...a),
+    layernormBackward: (...a) => addon.layernormBackward(...a),
+    geluForward: (...a) => addon.geluForward(...a),
+    geluBackward: (...a) => addon.geluBackward(...a),
+    residualForward: (...a) => addon.residualForward(...a),
+    attentionForward: (...a) => { select(); addon.attentionForward(...a); },
+    attentionBackward: (...a) => { select(); addon.attentionBackward(...a); },
+    dropoutForward: (out, mask, inp, p, seed, N) => addon.dropoutForward(out, mask, inp, p, dropoutKey(seed), N),
+    dropoutBackward: (...a) => addon.dropoutBackward(...a),
+    crossEntropyForward: (...a) => addon.crossEntropyForward(...a),
+    crossEntropyBackward: (...a) => addon.crossEntropyBackward(...a),
+    adamwUpdate: (...a) => addon.adamwUpdate(...a),
+    sumSquares: (...a) => addon.sumSquares(...a),
+    scale: (...a) => addon.scale(...a),
+  };
+}

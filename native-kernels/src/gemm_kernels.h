@@ -1,0 +1,38 @@
+// The GEMM micro-kernels (6x16 register tile over packed panels) and their shared scalar epilogue.
+#pragma once
+
+#include <cstdint>
+
+namespace ak {
+
+constexpr int kMR = 6;   // rows of the register tile (A sliver height)
+constexpr int kNR = 16;  // columns of the register tile (B sliver width, two AVX2 vectors)
+
+// A: with lda == 0 a packed sliver (kc steps of kMR floats, rows past mr zero); with lda > 0 the first of mr rows of a
+// row-major A read in place (row r at A + r*lda, k contiguous); with lda < 0 a transposed A read in place (row r at
+// A + r, k steps of -lda floats). Bp: kc steps of kNR floats, 32-byte aligned, zero padded.
+// Writes the top-left mr x nr corner of the tile: C = alpha*acc + beta*C (+ bias[c]); beta == 0 never reads C.
+using MicroKernel = void (*)(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc,
+                             float alpha, float beta, const float* bias, int mr, int nr);
+
+void microkernel_portable(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc, float alpha,
+                          float beta, const float* bias, int mr, int nr);
+// Defined in gemm_avx2.cc (built with -mavx2 -mfma); only called after cpu detection confirmed AVX2 and FMA.
+void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc, float alpha,
+                      float beta, const float* bias, int mr, int nr);
+
+// static: compiled into both the portable and the AVX2 objects, each must keep its own copy (see vecmath.h).
+static inline void store_tile_scalar(const float* acc, float* C, int64_t ldc, float alpha, float beta, const float* bias,
+                              int mr, int nr) {
+  for (int r = 0; r < mr; r++) {
+    float* c = C + r * ldc;
+    for (int j = 0; j < nr; j++) {
+      float v = alpha * acc[r * kNR + j];
+      if (beta != 0.0f) v += beta * c[j];
+      if (bias) v += bias[j];
+      c[j] = v;
+    }
+  }
+}
+
+}  // namespace ak

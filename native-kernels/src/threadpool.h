@@ -1,0 +1,23 @@
+// A persistent worker pool: parallel_for hands out [begin, end) chunks of a range to the workers and the calling thread.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace ak {
+
+using RangeFn = std::function<void(int64_t begin, int64_t end)>;
+
+// Set the total number of threads that run a parallel_for (the caller counts as one); 1 means no workers.
+void set_threads(int n);
+int get_threads();
+
+// Runs fn over [0, n) in chunks of `grain` indices. Chunks go to whichever thread is free, so a kernel must make each
+// output depend only on the chunk it belongs to (never on which thread ran it or in what order chunks finished).
+// Called from inside a pool task (nesting) or with n <= grain, it runs fn(0, n) inline on the calling thread.
+void parallel_for(int64_t n, int64_t grain, const RangeFn& fn);
+
+// true while the current thread runs a parallel_for chunk (kernels use it to stay serial inside tasks).
+bool in_parallel_region();
+
+}  // namespace ak

@@ -1,0 +1,86 @@
+// Test helpers for the kernel suites: seeded random buffers, tolerance comparison that names the first bad index,
+// the list of native backends available here, and a central finite-difference gradient.
+
+import { expect } from 'vitest';
+import { getKernels, nativeUnavailableReason, type Kernels } from '../../../native-kernels/index';
+
+/** mulberry32: a small seeded PRNG so every test sees the same "random" data on every run. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Float32Array of n values uniform in [-scale, scale). */
+export function randn(rand: () => number, n: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (rand() * 2 - 1) * scale;
+  return out;
+}
+
+export function randInts(rand: () => number, n: number, limit: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * limit);
+  return out;
+}
+
+/**
+ * Every element must satisfy |a - e| <= atol + rtol * |e|. On failure the message shows the first few offending
+ * indices with both values, so a broken kernel says where it went wrong.
+ */
+export function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, rtol: number, atol: number, what: string): void {
+  expect(actual.length, `${what}: length`).toBe(expected.length);
+  const bad: string[] = [];
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) {
+      if (bad.length < 5) bad.push(`[${i}] got ${a}, expected ${e}`);
+      else break;
+    }
+  }
+  expect(bad, `${what}: values beyond rtol ${rtol}, atol ${atol}`).toEqual([]);
+}
+
+/** The native backends this machine can run (AVX2 when the CPU has it, and always the portable path). */
+export function nativeBackends(): { name: string; kernels: () => Kernels }[] {
+  if (nativeUnavailableReason() !== null) return [];
+  const list = [{ name: 'native-portable', kernels: () => getKernels('native-portable') }];
+  if (getKernels('native').backend === 'native-avx2') list.unshift({ name: 'native-avx2', kernels: () => getKernels('native') });
+  return list;
+}
+
+/** Printed in the title of skipped native suites so the test report says why they did not run. */
+export const nativeSkipReason = nativeUnavailableReason() ?? '';
+
+/**
+ * Central-difference gradient of `loss` with respect to every element of `x` (float32 storage, so eps is large and the
+ * loss is accumulated in float64 by the caller). Restores x afterwards.
+ */
+export function numericGradient(x: Float32Array, loss: () => number, eps: number): Float64Array {
+  const grad = new Float64Array(x.length);
+  for (let i = 0; i < x.length; i++) {
+    const orig = x[i];
+    x[i] = orig + eps;
+    const up = loss();
+    x[i] = orig - eps;
+    const down = loss();
+    x[i] = orig;
+    // Use the float32-rounded step actually taken, not the nominal eps.
+    const step = Math.fround(orig + eps) - Math.fround(orig - eps);
+    grad[i] = (up - down) / step;
+  }
+  return grad;
+}
+
+/** sum_i out[i] * weights[i] in float64: a scalar loss whose gradient with respect to out is exactly `weights`. */
+export function dotLoss(out: Float32Array, weights: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < weights.length; i++) s += out[i] * weights[i];
+  return s;
+}

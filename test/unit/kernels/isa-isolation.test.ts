@@ -1,0 +1,40 @@
+// The AVX2 objects of the addon must define only AVX2-named entry points. Any other global symbol (an inline helper,
+// a template instance) could be merged by the linker with the portable copy, and a CPU without AVX2 would then hit an
+// illegal instruction on the "portable" path.
+
+import { describe, it, expect } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const objDir = fileURLToPath(new URL('../../../native-kernels/build/Release/obj.target/kernels_avx2/src', import.meta.url));
+
+function nmAvailable(): boolean {
+  try {
+    execFileSync('nm', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const skipReason = !existsSync(objDir)
+  ? `no AVX2 objects at ${objDir} (addon not built with node-gyp here)`
+  : !nmAvailable()
+    ? 'the nm tool (binutils) is not installed'
+    : '';
+
+describe.skipIf(skipReason !== '')(`AVX2 code stays behind the run-time switch${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+  it('every global symbol defined in the AVX2 objects is an AVX2 entry point', () => {
+    const objects = readdirSync(objDir).filter((f) => f.endsWith('.o'));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const object of objects) {
+      const listing = execFileSync('nm', ['-C', '--defined-only', '-g', join(objDir, object)]).toString();
+      const names = listing.split('\n').filter(Boolean).map((line) => line.split(' ').slice(2).join(' '));
+      expect(names.length, `${object} defines no entry point`).toBeGreaterThan(0);
+      const foreign = names.filter((name) => !/^ak::(avx2::|microkernel_avx2\()/.test(name));
+      expect(foreign, `${object} defines symbols outside the AVX2 namespace`).toEqual([]);
+    }
+  });
+});
