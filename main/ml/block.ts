@@ -1,0 +1,149 @@
+// One Transformer block (self-attention + GELU MLP, pre- or post-LayerNorm): forward and backward with the kernels.
+//
+// pre-LN:  res1 = x + drop(attn(LN1(x)))        out = res2 = res1 + drop(mlp(LN2(res1)))
+// post-LN: res1 = x + drop(attn(x)); l1 = LN1(res1)   res2 = l1 + drop(mlp(l1)); out = LN2(res2)
+// attn(a) = c_proj(softmax(q k^T / sqrt(hs) + mask) v), q|k|v = c_attn(a); mlp(a) = c_proj(gelu(c_fc(a))).
+import type { F32, Kernels } from '../../native-kernels/kernels';
+import type { NormPlacement } from './config';
+import type { MaskBuffer } from './activations';
+import type { NamedBuffer } from './params';
+
+export interface BlockDims {
+  B: number;
+  T: number;
+  C: number;
+  NH: number;
+  F: number;
+}
+
+/** How the blocks run in this pass. */
+export interface BlockRun {
+  norm: NormPlacement;
+  causal: boolean;
+  /** (B,T) 1 = real token, 0 = padding; padding is masked as a key */
+  keyMask: Uint8Array | null;
+  /** dropout probability actually applied (0 at evaluation) */
+  dropout: number;
+  /** base seed of this pass; each layer and site derives its own */
+  seed: number;
+}
+
+/** Everything a block reads and writes, shared by all layers. */
+export interface BlockBuffers {
+  params: NamedBuffer;
+  grads: NamedBuffer;
+  acts: NamedBuffer;
+  scratch: NamedBuffer;
+  masks: MaskBuffer;
+}
+
+/** Per-site dropout seed, different for every layer, site and step. */
+export function dropoutSeed(base: number, layer: number, site: number): number {
+  return (Math.imul(base ^ 0x5bd1e995, 0x01000193) + layer * 7919 + site * 104729) >>> 0;
+}
+
+/** The attention probabilities (B,NH,T,T) of one layer, a view into the 'att' activation (L,B,NH,T,T). */
+export function layerAttention(acts: NamedBuffer, layer: number, d: BlockDims): F32 {
+  const n = d.B * d.NH * d.T * d.T;
+  return acts.view('att').subarray(layer * n, (layer + 1) * n);
+}
+
+function dropForward(k: Kernels, run: BlockRun, out: F32 | null, mask: Uint8Array, inp: F32, seed: number, N: number): F32 {
+  if (run.dropout <= 0 || out === null) return inp;
+  k.dropoutForward(out, mask, inp, run.dropout, seed, N);
+  return out;
+}
+
+function dropBackward(k: Kernels, run: BlockRun, scratch: F32, mask: Uint8Array, dout: F32, N: number): F32 {
+  if (run.dropout <= 0) return dout;
+  k.dropoutBackward(scratch, dout, mask, run.dropout, N);
+  return scratch;
+}
+
+/** Runs layer `l` on x (B,T,C); returns the view holding its output (res2 for pre-LN, ln_2 for post-LN). */
+export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, buf: BlockBuffers): F32 {
+  const { B, T, C, NH, F } = d;
+  const BT = B * T;
+  const N = BT * C;
+  const p = `h.${l}.`;
+  const P = (n: string): F32 => buf.params.view(p + n);
+  const A = (n: string): F32 => buf.acts.view(p + n);
+  const dropped = (n: string): F32 | null => buf.acts.maybe(p + n);
+  const pre = run.norm === 'pre';
+
+  let attIn = x;
+  if (pre) {
+    k.layernormForward(A('ln_1'), A('ln_1.mean'), A('ln_1.rstd'), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
+    attIn = A('ln_1');
+  }
+  k.matmulForward(A('qkv'), attIn, P('attn.c_attn.weight'), P('attn.c_attn.bias'), BT, C, 3 * C);
+  k.attentionForward(A('atty'), A('preatt'), layerAttention(buf.acts, l, d), A('qkv'), run.keyMask, run.causal, B, T, C, NH);
+  k.matmulForward(A('attproj'), A('atty'), P('attn.c_proj.weight'), P('attn.c_proj.bias'), BT, C, C);
+  const a = dropForward(k, run, dropped('attproj.drop'), buf.masks.view(p + 'attn'), A('attproj'), dropoutSeed(run.seed, l, 1), N);
+  k.residualForward(A('res1'), x, a, N);
+
+  let mlpIn = A('res1');
+  if (pre) {
+    k.layernormForward(A('ln_2'), A('ln_2.mean'), A('ln_2.rstd'), A('res1'), P('ln_2.weight'), P('ln_2.bias'), BT, C);
+    mlpIn = A('ln_2');
+  } else {
+    k.layernormForward(A('ln_1'), A('ln_1.mean'), A('ln_1.rstd'), A('res1'), P('ln_1.weight'), P('ln_1.bias'), BT, C);
+    mlpIn = A('ln_1');
+  }
+  k.matmulForward(A('fch'), mlpIn, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), BT, C, F);
+  k.geluForward(A('fch.gelu'), A('fch'), BT * F);
+  k.matmulForward(A('fcproj'), A('fch.gelu'), P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), BT, F, C);
+  const m = dropForward(k, run, dropped('fcproj.drop'), buf.masks.view(p + 'mlp'), A('fcproj'), dropoutSeed(run.seed, l, 2), N);
+  k.residualForward(A('res2'), pre ? A('res1') : mlpIn, m, N);
+  if (pre) return A('res2');
+  k.layernormForward(A('ln_2'), A('ln_2.mean'), A('ln_2.rstd'), A('res2'), P('ln_2.weight'), P('ln_2.bias'), BT, C);
+  return A('ln_2');
+}
+
+/** Backward of layer `l`: dout (BT,C) is the gradient of its output; writes dx (BT,C), accumulates parameter grads.
+ *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln. */
+export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dout: F32, dx: F32,
+  buf: BlockBuffers): void {
+  const { B, T, C, NH, F } = d;
+  const BT = B * T;
+  const N = BT * C;
+  const p = `h.${l}.`;
+  const P = (n: string): F32 => buf.params.view(p + n);
+  const G = (n: string): F32 => buf.grads.view(p + n);
+  const A = (n: string): F32 => buf.acts.view(p + n);
+  const S = (n: string): F32 => buf.scratch.view(n);
+  const pre = run.norm === 'pre';
+  const mlpIn = pre ? A('ln_2') : A('ln_1');
+
+  // dsum: gradient at res2 (the MLP residual sum)
+  let dres2 = dout;
+  if (!pre) {
+    k.layernormBackward(S('dsum'), G('ln_2.weight'), G('ln_2.bias'), dout, A('res2'), P('ln_2.weight'), A('ln_2.mean'), A('ln_2.rstd'), BT, C);
+    dres2 = S('dsum');
+  }
+  const dfcproj = dropBackward(k, run, S('dtmp'), buf.masks.view(p + 'mlp'), dres2, N);
+  k.matmulBackward(S('dfch.gelu'), G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dfcproj, A('fch.gelu'), P('mlp.c_proj.weight'), BT, F, C);
+  k.geluBackward(S('dfch'), A('fch'), S('dfch.gelu'), BT * F);
+  k.matmulBackward(S('dln'), G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), S('dfch'), mlpIn, P('mlp.c_fc.weight'), BT, C, F);
+
+  // gradient at res1
+  if (pre) {
+    k.layernormBackward(S('dtmp2'), G('ln_2.weight'), G('ln_2.bias'), S('dln'), A('res1'), P('ln_2.weight'), A('ln_2.mean'), A('ln_2.rstd'), BT, C);
+    k.residualForward(S('dsum'), dout, S('dtmp2'), N);
+  } else {
+    k.residualForward(S('dtmp2'), dres2, S('dln'), N); // ln_1 output feeds both the MLP and the residual
+    k.layernormBackward(S('dsum'), G('ln_1.weight'), G('ln_1.bias'), S('dtmp2'), A('res1'), P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C);
+  }
+  const dres1 = S('dsum');
+
+  const dattproj = dropBackward(k, run, S('dtmp'), buf.masks.view(p + 'attn'), dres1, N);
+  k.matmulBackward(S('dln'), G('attn.c_proj.weight'), G('attn.c_proj.bias'), dattproj, A('atty'), P('attn.c_proj.weight'), BT, C, C);
+  k.attentionBackward(S('dqkv'), S('dpreatt'), S('datt'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
+  if (pre) {
+    k.matmulBackward(S('dln'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), A('ln_1'), P('attn.c_attn.weight'), BT, C, 3 * C);
+    k.layernormBackward(S('dtmp2'), G('ln_1.weight'), G('ln_1.bias'), S('dln'), x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C);
+  } else {
+    k.matmulBackward(S('dtmp2'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), x, P('attn.c_attn.weight'), BT, C, 3 * C);
+  }
+  k.residualForward(dx, dres1, S('dtmp2'), N);
+}
