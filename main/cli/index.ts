@@ -10,6 +10,7 @@ import { infoCommand } from './commands/info';
 import { serveCommand } from './commands/serve';
 import { tokenizersCommands } from './commands/tokenizers';
 import { trainCommand } from './commands/train';
+import { compareCommand } from './commands/compare';
 import { sampleCommand } from './commands/sample';
 import { fillCommand } from './commands/fill';
 import { runsCommands } from './commands/runs';
@@ -24,6 +25,7 @@ export const COMMANDS: TopLevelCommand[] = [
   datasetsCommands,
   tokenizersCommands,
   trainCommand,
+  compareCommand,
   sampleCommand,
   fillCommand,
   runsCommands,

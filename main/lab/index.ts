@@ -8,6 +8,11 @@ import type { LabContext } from './context';
 import { DatasetService } from './datasets';
 import { isLabError, LabError } from './errors';
 import { RunService } from './runs';
+import { JobService } from './jobs';
+import { ExperimentService } from './experiments';
+import { probeContinue, probeFill } from './compare-probe';
+import { AnalysisService } from './analysis';
+import type { SchedulerOptions } from '../jobs/scheduler';
 import { ensureHome, labDatabasePath, resolveHome } from './home';
 import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
@@ -17,6 +22,9 @@ export type LabListener = (event: EventName, payload: unknown) => void;
 export interface Lab {
   ctx: LabContext;
   handlers: Handlers;
+  /** the training-job scheduler (front ends wait on it, e.g. `attention-lab compare`) */
+  jobs: JobService;
+  experiments: ExperimentService;
   /** Validates `rawInput` against the channel's schema, runs its handler, validates the result. Throws LabError. */
   call(channel: string, rawInput: unknown): Promise<unknown>;
   /** Subscribes to every event the services emit; returns the unsubscribe function. */
@@ -31,6 +39,8 @@ export interface CreateLabOptions {
   mode: LabMode;
   /** Electron only: a better-sqlite3 addon built for Electron's ABI (see main/app/native-binding.ts) */
   nativeBinding?: string;
+  /** job concurrency and worker spawn (Electron: a utilityProcess); default: the stored setting, child processes */
+  jobs?: SchedulerOptions;
 }
 
 interface Closable {
@@ -69,6 +79,9 @@ export function createLab(opts: CreateLabOptions): Lab {
   const datasets = new DatasetService(ctx);
   const tokenizers = new TokenizerService(ctx);
   const runs = new RunService(ctx);
+  const jobs = new JobService(ctx, opts.jobs);
+  const experiments = new ExperimentService(ctx, jobs.scheduler);
+  const analysis = new AnalysisService(ctx);
 
   const handlers: Handlers = {
     'app.info': () => appInfo.info(),
@@ -99,15 +112,37 @@ export function createLab(opts: CreateLabOptions): Lab {
     'runs.list': (input) => runs.list(input),
     'runs.get': (input) => runs.get(input),
     'runs.metrics': (input) => runs.metrics(input),
-    'runs.delete': (input) => runs.delete(input),
+    'runs.delete': (input) => jobs.delete(input),
     'runs.tag': (input) => runs.tag(input),
     'runs.note': (input) => runs.note(input),
+    'runs.start': (input) => jobs.start(input),
+    'runs.stop': (input) => jobs.stop(input),
+    'runs.pause': (input) => jobs.pause(input),
+    'runs.resume': (input) => jobs.resume(input),
+    'runs.archive': (input) => runs.archive(input),
+    'jobs.status': () => jobs.status(),
+    'jobs.setConcurrency': (input) => jobs.setConcurrency(input),
+
+    'experiments.create': (input) => experiments.create(input),
+    'experiments.list': () => experiments.list(),
+    'experiments.get': (input) => experiments.get(input),
+    'experiments.measure': (input) => experiments.measure(input),
+    'probe.fill': async (input) => probeFill(ctx, input),
+    'probe.continue': async (input) => probeContinue(ctx, input),
+    'analysis.checkpoints': (input) => analysis.checkpoints(input),
+    'analysis.attention': (input) => analysis.attention(input),
+    'analysis.headSteps': (input) => analysis.headSteps(input),
+    'analysis.onnxInspect': (input) => analysis.onnxInspect(input),
+    'analysis.onnxRun': (input) => analysis.onnxRun(input),
+    'analysis.exportOnnx': (input) => analysis.exportOnnx(input),
   };
 
   let closed = false;
   return {
     ctx,
     handlers,
+    jobs,
+    experiments,
     async call(channel: string, rawInput: unknown): Promise<unknown> {
       if (closed) throw new LabError('unavailable', 'The lab has been closed; start it again to continue.');
       const name = checkChannel(channel);
@@ -139,7 +174,8 @@ export function createLab(opts: CreateLabOptions): Lab {
       if (closed) return;
       closed = true;
       listeners.clear();
-      for (const service of [datasets, tokenizers] as Closable[]) service.close?.();
+      // workers first: their runs are marked crashed (resumable) while the store is still open
+      for (const service of [jobs, experiments, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

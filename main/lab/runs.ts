@@ -11,11 +11,12 @@ import { LabError } from './errors';
 
 /** Which status may follow which; anything else is refused, so a finished run cannot silently start again. */
 const TRANSITIONS: Record<RunStatusT, readonly RunStatusT[]> = {
-  queued: ['running', 'stopped', 'failed'],
+  queued: ['running', 'stopped', 'failed', 'paused'],
   running: ['completed', 'stopped', 'failed', 'crashed', 'paused'],
-  paused: ['running', 'stopped', 'failed'],
-  stopped: ['running'],
-  crashed: ['running'],
+  paused: ['running', 'queued', 'stopped', 'failed'],
+  // a resume puts the run back in the scheduler's queue first
+  stopped: ['running', 'queued'],
+  crashed: ['running', 'queued'],
   completed: [],
   failed: [],
 };
@@ -309,6 +310,13 @@ export class RunService {
     const tags = (JSON.parse(row.tags_json) as string[]).filter((t) => !input.remove.includes(t));
     for (const t of input.add) if (!tags.includes(t)) tags.push(t);
     this.db.prepare('UPDATE runs SET tags_json = ? WHERE id = ?').run(JSON.stringify(tags), input.id);
+    return this.run(input.id);
+  }
+
+  /** Hides a run from the default lists (or shows it again); nothing is deleted. */
+  async archive(input: ChannelArgs<'runs.archive'>): Promise<ChannelOutput<'runs.archive'>> {
+    this.runRow(input.id);
+    this.db.prepare('UPDATE runs SET archived = ? WHERE id = ?').run(input.archived ? 1 : 0, input.id);
     return this.run(input.id);
   }
 

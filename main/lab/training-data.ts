@@ -80,7 +80,7 @@ export async function resolveRunTokenizer(tokenizers: TokenizerService, dataset:
  * consecutive segments: runs of neighbouring segments are joined before tokenizing, so no boundary appears that
  * the file does not have. Other datasets give one id array per document.
  */
-export function tokenizeSplit(ctx: LabContext, datasetId: number, split: 'train' | 'validation', tokenizer: TextTokenizer): Int32Array[] {
+export function tokenizeSplit(ctx: LabContext, datasetId: number, split: 'train' | 'validation' | 'test', tokenizer: TextTokenizer): Int32Array[] {
   const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
   if (!row) throw new LabError('not_found', `There is no dataset with id ${datasetId}; it may have been deleted.`, { field: 'dataset' });
   const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx')

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from '../jobs/protocol';
 import type { MetricWriter } from '../jobs/metric-writer';
+import type { RunStatusT } from '../../preload/api';
 import type { LabContext } from './context';
 import { isLabError } from './errors';
 import type { RunService } from './runs';
@@ -37,6 +38,7 @@ export class RunRecorder {
   private firstStepAt: number | null = null;
   private firstStep = 0;
   private readonly batchTokens: number;
+  private lastStep = 0;
 
   constructor(private readonly ctx: LabContext, private readonly runs: RunService, readonly runId: number, private readonly job: TrainJobSpec,
     private readonly hooks: { log?(line: string): void; progress?(p: TrainProgress): void } = {}) {
@@ -55,6 +57,7 @@ export class RunRecorder {
         ({ backend: this.backend, threads: this.threads, parameters: this.parameters } = m);
         this.runs.setStatus(this.runId, 'running', { backend: m.backend, threads: m.threads });
         this.firstStep = m.step;
+        this.lastStep = m.step;
         break;
       case 'step':
         this.step(m);
@@ -85,14 +88,26 @@ export class RunRecorder {
     }
   };
 
-  /** Settles the run: the diverged step's loss (kept as NULL), the last flush and heartbeat, the final status. */
-  finish(result: TrainJobResult): void {
+  /** Settles the run: the diverged step's loss (kept as NULL), the last flush and heartbeat, the final status
+   *  (the result's own, or `status` — a scheduler records a stop it asked for as a pause as 'paused'). */
+  finish(result: TrainJobResult, status: RunStatusT = result.status): void {
     if (result.status === 'failed' && result.lastLoss !== null && !Number.isFinite(result.lastLoss)) {
       this.writer.add('train/loss', result.step, result.lastLoss);
     }
     this.writer.close();
     this.runs.heartbeat(this.runId, result.step, result.step * this.batchTokens);
-    this.runs.setStatus(this.runId, result.status, { error: result.reason });
+    this.runs.setStatus(this.runId, status, { error: status === 'paused' ? null : result.reason });
+  }
+
+  /** The job's process died without a result: keep what was flushed and received, mark the run crashed. */
+  crash(reason: string): void {
+    this.writer.close();
+    this.runs.setStatus(this.runId, 'crashed', { error: reason });
+  }
+
+  /** A figure the job's host measured (e.g. the worker's memory), recorded at the run's current step. */
+  addSystemMetric(key: string, value: number, time = Date.now() / 1000): void {
+    this.writer.add(key, this.lastStep, value, time);
   }
 
   /** The job threw: keep what was logged and mark the run failed with the error's sentence. */
@@ -104,6 +119,7 @@ export class RunRecorder {
 
   private step(m: Extract<TrainJobMessage, { type: 'step' }>): void {
     const w = this.writer;
+    this.lastStep = m.step;
     w.add('train/loss', m.step, m.loss, m.time);
     w.add('train/lr', m.step, m.lr, m.time);
     w.add('train/grad_norm', m.step, m.gradNorm, m.time);

@@ -28,8 +28,12 @@ export interface TrainSpec {
   seed?: number;
   threads?: number;
   name?: string;
-  /** continue this stopped or crashed run from its last checkpoint; the other settings come from the run */
+  /** continue this stopped, paused, crashed (or re-queued) run from its last checkpoint; the other settings come from the run */
   resume?: number;
+  /** the experiment a new run belongs to (a BERT-vs-GPT comparison) */
+  experimentId?: number;
+  /** record a new run as 'queued' (a scheduler starts it later) instead of 'running' */
+  queued?: boolean;
   kernels?: KernelPreference;
 }
 
@@ -164,7 +168,7 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
   const job = buildJob(ctx, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
   const runId = runs.create({
     name: spec.name ?? `${dataset.name}-${family}-${preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
-    seed: training.seed, totalSteps: training.steps, status: 'running',
+    seed: training.seed, totalSteps: training.steps, status: spec.queued === true ? 'queued' : 'running', experimentId: spec.experimentId ?? null,
     config: {
       preset, model, training, parameters: memory.parameters, memoryBytes: memory.totalBytes,
       dataset: { id: dataset.id, name: dataset.name }, tokenizer: { id: tokenizerInfo.id, name: tokenizerInfo.name, kind: tokenizerInfo.kind },
@@ -177,8 +181,8 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
 async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
   const runId = spec.resume as number;
   const run = runs.run(runId);
-  if (run.status !== 'stopped' && run.status !== 'crashed') {
-    throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed.`, { field: 'resume' });
+  if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) {
+    throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });
   }
   const ckpt = runs.latestCheckpoint(runId, true);
   if (ckpt === null) {

@@ -1,0 +1,129 @@
+// `attention-lab compare`: the whole BERT-vs-GPT experiment — matched runs trained in worker processes through the
+// scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
+import type { ChannelInput, ComparisonRowT, EventPayload, ExperimentT } from '../../../preload/api';
+import { LabError } from '../../lab/errors';
+import type { CliCommand, OptionValues } from '../command';
+import { numberOption, stringOption, UsageError } from '../command';
+import { fields, int, snippet, table } from '../format';
+
+/** A progress line per run at most this often (plus one on every status change). */
+const LINE_INTERVAL_MS = 2000;
+
+function positiveInt(values: OptionValues, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const n = numberOption(values, name);
+  if (n !== undefined && (!Number.isInteger(n) || n < 1 || n > max)) {
+    throw new UsageError(`The option --${name} expects a whole number from 1 to ${max.toLocaleString('en-US')}, got ${n}.`);
+  }
+  return n;
+}
+
+function budgetOf(values: OptionValues): ChannelInput<'experiments.create'>['budget'] {
+  const steps = positiveInt(values, 'steps');
+  const tokens = positiveInt(values, 'tokens');
+  const minutes = numberOption(values, 'minutes');
+  const given = [steps, tokens, minutes].filter((x) => x !== undefined).length;
+  if (given > 1) throw new UsageError('Give one budget: --steps N, --tokens N or --minutes M, not several.');
+  if (minutes !== undefined && !(minutes > 0)) throw new UsageError(`The option --minutes expects a positive number of minutes, got ${minutes}.`);
+  if (tokens !== undefined) return { tokens };
+  if (minutes !== undefined) return { minutes };
+  return { steps: steps ?? 1000 };
+}
+
+function cellText(row: ComparisonRowT, side: 'gpt' | 'bert'): string {
+  const c = row[side];
+  if (c.text !== undefined) return snippet(c.text, 60);
+  if (c.mean === null) return 'n/a';
+  const fraction = row.group === 'fill' || row.id === 'continue.next';
+  const unit = row.id === 'cost.wall' ? ' s' : row.id === 'cost.memory' ? ' MiB' : '';
+  const show = (x: number): string => (fraction ? `${(x * 100).toFixed(1)}%` : `${x >= 1000 ? int(x) : x.toFixed(row.id === 'cost.memory' ? 0 : 2)}${unit}`);
+  return c.std === null ? show(c.mean) : `${show(c.mean)} ± ${show(c.std)}`;
+}
+
+function human(e: ExperimentT): string {
+  const c = e.comparison;
+  const head = fields([
+    ['experiment', `${e.id} "${e.name}"`],
+    ['dataset', `${e.datasetName ?? '—'}, tokenizer ${e.tokenizerName ?? '—'}`],
+    ['budget', `${int(e.steps)} steps = ${int(e.tokensPerRun)} tokens per run, preset ${e.preset}`],
+    ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`]),
+  ]);
+  if (c === null) return `${head}\n(not measured)`;
+  const rows = table(['', 'GPT', 'BERT', 'verdict'], c.rows.map((r) => [r.label, cellText(r, 'gpt'), cellText(r, 'bert'), r.verdict]));
+  // quoted, so a continuation of only spaces or newlines is seen as what it is
+  const quoted = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 99)}…` : s);
+  const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`].join('\n'));
+  return [head, '', `Measured on the ${c.split} split: ${c.positions} blanked tokens and ${c.words} blanked words per seed.`, rows, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
+}
+
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  summary: 'train a matched BERT and GPT (per seed) in worker processes, then measure and compare them on held-out text',
+  usage: '--dataset NAME [--preset tiny|small|base] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N]',
+  details: [
+    '--steps/--tokens/--minutes  the budget each run gets (default 1000 steps); both models see the same tokens',
+    '--seeds K                   1 to 5 matched pairs; the table shows mean ± std when there are several',
+    '--tokenizer                 one tokenizer shared by both models; else --tokenizer-kind reuses or trains DATASET-KIND',
+    '--positions N               blanked tokens per seed for fill in the blank (default 500)',
+    'Ctrl-C stops the runs with resumable checkpoints (resume them with `attention-lab train --resume RUN`).',
+  ],
+  positionals: [],
+  options: {
+    dataset: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, tokens: { type: 'string' }, minutes: { type: 'string' },
+    seeds: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' }, positions: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const dataset = stringOption(values, 'dataset');
+    if (dataset === undefined) throw new UsageError('The option --dataset is required: give the dataset to compare on (name or id).');
+    const kind = stringOption(values, 'tokenizer-kind');
+    if (kind !== undefined && !['char', 'bpe', 'wordpiece'].includes(kind)) throw new UsageError(`--tokenizer-kind must be char, bpe or wordpiece, got ${JSON.stringify(kind)}.`);
+    if (kind !== undefined && stringOption(values, 'tokenizer') !== undefined) throw new UsageError('Give either --tokenizer or --tokenizer-kind, not both.');
+    const preset = stringOption(values, 'preset') ?? 'tiny';
+    if (!['tiny', 'small', 'base'].includes(preset)) throw new UsageError(`--preset must be tiny, small or base, got ${JSON.stringify(preset)}.`);
+    const input: ChannelInput<'experiments.create'> = {
+      dataset, preset: preset as 'tiny' | 'small' | 'base', budget: budgetOf(values), seeds: positiveInt(values, 'seeds', 5) ?? 1,
+      tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as 'char' | 'bpe' | 'wordpiece' | undefined,
+    };
+    const positions = positiveInt(values, 'positions', 5000) ?? 500;
+
+    const lab = ctx.lab();
+    const started = Date.now();
+    const lastLine = new Map<number, { at: number; status: string }>();
+    const unsubscribe = lab.on((event, payload) => {
+      if (event !== 'runs.changed') return;
+      const p = payload as EventPayload<'runs.changed'>;
+      const prev = lastLine.get(p.id);
+      if (prev && prev.status === p.status && Date.now() - prev.at < LINE_INTERVAL_MS) return;
+      lastLine.set(p.id, { at: Date.now(), status: p.status });
+      ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
+    });
+    try {
+      const created = await ctx.call('experiments.create', input);
+      ctx.note(`Experiment ${created.id}: ${created.pairs.length} pair(s) of runs, ${int(created.steps)} steps each; parameters ${created.pairs.map((p) => `GPT ${int(p.gptParameters)} / BERT ${int(p.bertParameters)}`)[0]}.`);
+      const runIds = created.runs.map((r) => r.id);
+      let stopping = false;
+      void ctx.waitForStop().then(() => {
+        stopping = true;
+        ctx.note('Stopping the runs after their current step, with resumable checkpoints…');
+        for (const id of runIds) {
+          try {
+            lab.jobs.scheduler.stop(id);
+          } catch {
+            // already finished
+          }
+        }
+      });
+      await lab.jobs.scheduler.idle(runIds);
+      const trained = await ctx.call('experiments.get', { id: created.id });
+      const unfinished = trained.runs.filter((r) => r.status !== 'completed');
+      if (unfinished.length > 0) {
+        throw new LabError('conflict', `${stopping ? 'Stopped' : 'Not every run completed'}: ${unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}; experiment ${created.id} was not measured.`);
+      }
+      ctx.note(`Trained in ${((Date.now() - started) / 1000).toFixed(0)} s; measuring on held-out text…`);
+      const measured = await ctx.call('experiments.measure', { id: created.id, positions });
+      ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+      ctx.result(measured, () => human(measured));
+    } finally {
+      unsubscribe();
+    }
+  },
+};

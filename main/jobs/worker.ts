@@ -1,0 +1,73 @@
+// The worker's entry point, run in its own child process: waits for a 'start' command (a training job, whose messages
+// it relays) or a 'measure' command (a comparison), reports the outcome, and exits. A crash here (a kernel segfault,
+// SIGKILL) ends only this process.
+import { computePair } from '../lab/compare-measure';
+import { isLabError } from '../lab/errors';
+import { runTrainJob } from './train-job';
+import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
+
+const send = (report: WorkerReport): void => {
+  if (process.connected) process.send?.(report);
+};
+
+let stopRequested = false;
+let started = false;
+let peakRss = 0;
+
+function beat(): void {
+  const rss = process.memoryUsage.rss();
+  peakRss = Math.max(peakRss, rss);
+  send({ type: 'heartbeat', rss, time: Date.now() / 1000 });
+}
+
+async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  beat();
+  const timer = setInterval(beat, WORKER_HEARTBEAT_MS);
+  try {
+    const result = await runTrainJob(command.spec, {
+      post: (message) => {
+        // memory is sampled with each step too, so a short run still reports its peak
+        if (message.type === 'step') peakRss = Math.max(peakRss, process.memoryUsage.rss());
+        send({ type: 'job', message });
+      },
+      shouldStop: () => stopRequested,
+    });
+    send({ type: 'result', result, peakRss: Math.max(peakRss, process.memoryUsage.rss()) });
+  } catch (e) {
+    send({ type: 'error', message: e instanceof Error ? e.message : String(e), labError: isLabError(e) });
+  } finally {
+    clearInterval(timer);
+    // leave once the IPC queue has drained, so the result is not lost behind the exit
+    if (process.connected) process.disconnect();
+  }
+}
+
+function measure(command: Extract<WorkerCommand, { type: 'measure' }>): void {
+  try {
+    send({ type: 'measured', measurement: computePair(command.input, command.options) });
+  } catch (e) {
+    send({ type: 'error', message: e instanceof Error ? e.message : String(e), labError: isLabError(e) });
+  } finally {
+    if (process.connected) process.disconnect();
+  }
+}
+
+process.on('message', (raw: unknown) => {
+  const command = raw as WorkerCommand;
+  if (command.type === 'start' && !started) {
+    started = true;
+    void run(command);
+  } else if (command.type === 'measure' && !started) {
+    started = true;
+    // not inside the message handler: disconnecting there pulls the IPC channel from under Node's own read loop
+    setImmediate(() => measure(command));
+  } else if (command.type === 'stop' || command.type === 'pause') {
+    stopRequested = true;
+  }
+});
+
+// The parent going away (app closed, parent killed) must not leave an orphan training on the CPU.
+process.on('disconnect', () => {
+  if (!started) process.exit(0);
+  stopRequested = true;
+});

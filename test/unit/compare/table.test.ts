@@ -1,0 +1,88 @@
+// The comparison's pure parts: mean ± sample std per row, verdicts that follow the numbers (and the seed spread),
+// and the word spans whole-word blanks are drawn from, for char-like and byte-level-BPE-like token offsets.
+import { describe, expect, it } from 'vitest';
+import { cell, comparisonTable, verdict } from '../../../main/lab/compare-table';
+import { wordSpans } from '../../../main/lab/compare-heldout';
+import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
+import { presetConfig } from '../../../main/ml/config';
+
+describe('cell', () => {
+  it('gives the mean and the sample standard deviation of the finite values', () => {
+    // 0.2, 0.4, 0.6: mean 0.4; squared deviations 0.04 + 0 + 0.04 = 0.08, / (3 - 1) = 0.04, sqrt = 0.2
+    const c = cell([0.2, 0.4, 0.6, Number.NaN]);
+    expect(c.values).toEqual([0.2, 0.4, 0.6]);
+    expect(c.mean).toBeCloseTo(0.4, 12);
+    expect(c.std).toBeCloseTo(0.2, 12);
+    expect(cell([3]).std).toBeNull();
+    expect(cell([Number.NaN]).mean).toBeNull();
+  });
+});
+
+describe('verdict', () => {
+  it('names the better model by the direction of the row and says by how much', () => {
+    const v = verdict(cell([0.3]), cell([0.55]), 'higher', 'fraction', 1);
+    expect(v.winner).toBe('bert');
+    expect(v.text).toBe('BERT did better by 25.0 points: GPT 30.0%, BERT 55.0%.');
+    const p = verdict(cell([4]), cell([8]), 'lower', 'number', 1);
+    expect(p.winner).toBe('gpt');
+    expect(p.text).toBe("GPT did better by 4.00 (50% of BERT's figure), 2.00×: GPT 4.00, BERT 8.00.");
+  });
+
+  it('calls a gap inside the seed spread no clear difference, and reports mean ± std', () => {
+    const v = verdict(cell([0.40, 0.50, 0.60]), cell([0.45, 0.50, 0.55]), 'higher', 'fraction', 3);
+    expect(v.winner).toBe('tie');
+    expect(v.text).toContain('GPT 50.0% ± 10.0%, BERT 50.0% ± 5.0% (mean ± std over 3 seeds)');
+    const clear = verdict(cell([0.1, 0.12, 0.11]), cell([0.5, 0.52, 0.51]), 'higher', 'fraction', 3);
+    expect(clear.winner).toBe('bert');
+  });
+
+  it('gives no verdict when a model has no figure', () => {
+    expect(verdict(cell([]), cell([1]), 'higher', 'number', 1).winner).toBeNull();
+  });
+});
+
+function side(over: Partial<SideFigures>): SideFigures {
+  return {
+    tokenTop1: 0.3, tokenTop5: 0.6, wordTop1: 0.1, nextToken: 0.3, perplexity: 5, parameters: 1000, tokensPerSecond: 100,
+    wallSeconds: 10, peakMemoryMiB: 100, tokensSeen: 1000, backend: 'native-avx2', ...over,
+  };
+}
+
+describe('comparisonTable', () => {
+  it('has the descriptive rows and one verdict per measured row that agrees with the numbers', () => {
+    const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
+      seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [{ prompt: 'a', gpt: 'b', bert: 'c' }],
+      gpt: side({ nextToken: 0.5 + seed / 100, tokenTop1: 0.2 }),
+      bert: side({ nextToken: 0.2, tokenTop1: 0.6 + seed / 100, tokensPerSecond: 300, backend: 'js' }),
+    }));
+    const t = comparisonTable(pairs, presetConfig('tiny', 'gpt', 50), presetConfig('tiny', 'bert', 50));
+    expect(t.rows.filter((r) => r.group === 'about').map((r) => r.id)).toEqual(['about.objective', 'about.predicts', 'about.direction', 'about.architecture']);
+    for (const r of t.rows.filter((x) => x.group !== 'about' && x.group !== 'summary')) {
+      const g = r.gpt.mean as number;
+      const b = r.bert.mean as number;
+      if (r.winner === 'gpt') expect(r.betterWhen === 'higher' ? g > b : g < b, r.id).toBe(true);
+      if (r.winner === 'bert') expect(r.betterWhen === 'higher' ? b > g : b < g, r.id).toBe(true);
+      if (g === b) expect(r.winner, r.id).toBe('tie');
+    }
+    expect(t.rows.find((r) => r.id === 'fill.token.top1')?.winner).toBe('bert');
+    expect(t.rows.find((r) => r.id === 'continue.next')?.winner).toBe('gpt');
+    expect(t.rows.find((r) => r.id === 'cost.tokens_per_s')?.verdict).toContain('different kernels');
+    expect(t.rows.find((r) => r.id === 'summary.strengths')?.verdict).toContain('filling a blank favoured BERT and continuing the text favoured GPT');
+    expect(t.continuations).toHaveLength(2);
+  });
+});
+
+describe('wordSpans', () => {
+  it('maps words to the tokens that cover exactly their letters', () => {
+    const text = 'Hi, bob!';
+    const chars = Array.from(text, (_, i): [number, number] => [i, i + 1]);
+    expect(wordSpans(text, chars)).toEqual([[0, 2], [4, 3]]);
+  });
+
+  it('accepts a first token that carries the space before the word, and skips words cut inside a token', () => {
+    const text = 'the cat sat';
+    // byte-level BPE: "the", " cat", " s", "at"; then a token that swallows the end of one word and the next
+    expect(wordSpans(text, [[0, 3], [3, 7], [7, 9], [9, 11]])).toEqual([[0, 1], [1, 1], [2, 2]]);
+    expect(wordSpans(text, [[0, 5], [5, 11]])).toEqual([]);
+  });
+});
