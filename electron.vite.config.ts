@@ -49,7 +49,8 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       externalizeDeps: true,
       rolldownOptions: {
-        input: { index: resolve(root, 'main/app/index.ts') },
+        // the job worker is its own entry: main/app/job-worker.ts forks out/main/worker.js
+        input: { index: resolve(root, 'main/app/index.ts'), worker: resolve(root, 'main/jobs/worker.ts') },
         external: NATIVE,
       },
     },

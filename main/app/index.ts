@@ -1,7 +1,9 @@
 // The Electron main process: one secure window over the lab services; closing the window quits the app.
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { createLab, toApiError, type Lab } from '../lab/index';
+import { guardCloseWhileJobsRun } from './close-guard';
 import { routeLabIpc } from './ipc';
+import { spawnElectronWorker } from './job-worker';
 import { electronSqliteBinding } from './native-binding';
 import { rendererLocation } from './renderer-location';
 import { lockDownWebContents, secureSession } from './security';
@@ -31,7 +33,7 @@ function start(): void {
   const where = rendererLocation();
   let lab: Lab;
   try {
-    lab = createLab({ mode: 'electron', env: labEnv(), nativeBinding: electronSqliteBinding() });
+    lab = createLab({ mode: 'electron', env: labEnv(), nativeBinding: electronSqliteBinding(), jobs: { spawn: spawnElectronWorker } });
   } catch (e) {
     // Nothing works without the store (a damaged or foreign database, a read-only home): say why, then leave.
     dialog.showErrorBox('Attention Lab cannot start', startupProblem(e));
@@ -40,7 +42,7 @@ function start(): void {
   }
   secureSession(session.defaultSession);
   const stopRouting = routeLabIpc(lab, where);
-  createMainWindow(where);
+  guardCloseWhileJobsRun(createMainWindow(where), lab);
 
   app.on('window-all-closed', () => app.quit());
   app.on('will-quit', () => {
@@ -57,7 +59,9 @@ if (!app.requestSingleInstanceLock()) {
   app.on('second-instance', () => {
     // The single window is the app; bring it forward.
     for (const win of BrowserWindow.getAllWindows()) {
+      // a window hidden while jobs kept running comes back too
       if (win.isMinimized()) win.restore();
+      win.show();
       win.focus();
     }
   });
