@@ -216,6 +216,223 @@ export const MetricSeries = z.object({
   times: z.array(z.number()),
 });
 
+
+/** What a new training run is made from: the `attention-lab train` flags, as fields. */
+export const RunStartRequest = z.object({
+  /** dataset name or id */
+  dataset: z.string().min(1, 'Say which dataset to train on.'),
+  family: z.enum(['gpt', 'bert']),
+  tokenizer: z.string().min(1).optional(),
+  tokenizerKind: TokenizerKind.optional(),
+  preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+  steps: z.number().int().min(1).max(10_000_000).optional(),
+  batchSize: z.number().int().min(1).max(4096).optional(),
+  lr: z.number().positive().max(10).optional(),
+  evalEvery: z.number().int().min(1).optional(),
+  checkpointEvery: z.number().int().min(1).optional(),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+  threads: z.number().int().min(1).max(256).optional(),
+  name: Name.optional(),
+}).strict();
+
+export const JobsStatus = z.object({
+  concurrency: z.number().int(),
+  /** run ids whose worker is live */
+  running: z.array(Id),
+  /** run ids waiting, in the order they will start */
+  queued: z.array(Id),
+  /** runs left crashed (by a dead app or a killed worker) that have a checkpoint to resume from */
+  resumable: z.array(Run),
+});
+
+export const ExperimentBudget = z.union([
+  z.object({ steps: z.number().int().min(1).max(10_000_000) }).strict(),
+  z.object({ tokens: z.number().int().min(1).max(1e12) }).strict(),
+  z.object({ minutes: z.number().positive().max(24 * 60) }).strict(),
+]);
+
+/** One model's figure in a comparison row: per seed, and their mean and (sample) standard deviation. */
+export const ComparisonCell = z.object({
+  values: z.array(z.number()),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  /** a descriptive row's text (objective, direction, …) */
+  text: z.string().optional(),
+});
+
+export const ComparisonRow = z.object({
+  id: z.string(),
+  group: z.enum(['about', 'fill', 'continue', 'cost', 'summary']),
+  label: z.string(),
+  gpt: ComparisonCell,
+  bert: ComparisonCell,
+  /** null for descriptive rows */
+  betterWhen: z.enum(['higher', 'lower']).nullable(),
+  winner: z.enum(['gpt', 'bert', 'tie']).nullable(),
+  /** computed from the numbers: who did better, by how much, with the seed spread */
+  verdict: z.string(),
+});
+
+export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string() });
+
+export const Comparison = z.object({
+  measuredAt: z.string(),
+  /** the held-out split measured on */
+  split: z.enum(['test', 'validation']),
+  seeds: z.array(z.number().int()),
+  /** masked positions per seed (single tokens) and masked words per seed */
+  positions: z.number().int(),
+  words: z.number().int(),
+  rows: z.array(ComparisonRow),
+  continuations: z.array(Continuation),
+});
+
+export const ExperimentPair = z.object({
+  seed: z.number().int(),
+  gptRunId: Id,
+  bertRunId: Id,
+  gptParameters: z.number().int(),
+  bertParameters: z.number().int(),
+});
+
+export const Experiment = z.object({
+  id: Id,
+  name: z.string(),
+  datasetId: Id.nullable(),
+  datasetName: z.string().nullable(),
+  tokenizerId: Id.nullable(),
+  tokenizerName: z.string().nullable(),
+  preset: z.string(),
+  budget: ExperimentBudget,
+  /** optimizer steps every run of the experiment trains for (the budget converted) */
+  steps: z.number().int(),
+  /** tokens every run sees: steps × batch × context */
+  tokensPerRun: z.number(),
+  /** derived from the runs: queued or running while any is, then completed, or stopped/failed/crashed */
+  status: RunStatus,
+  pairs: z.array(ExperimentPair),
+  runs: z.array(Run),
+  comparison: Comparison.nullable(),
+  createdAt: z.string(),
+});
+
+export const ProbeFillAnswer = z.object({
+  runId: Id,
+  family: z.enum(['gpt', 'bert']),
+  step: z.number().int(),
+  /** per [MASK], best first; GPT reads only the text left of the blank */
+  masks: z.array(z.object({ index: z.number().int(), candidates: z.array(z.object({ token: z.string(), probability: z.number() })) })),
+  filled: z.string(),
+});
+
+export const ProbeContinueAnswer = z.object({ runId: Id, family: z.enum(['gpt', 'bert']), step: z.number().int(), continuation: z.string() });
+
+// ---------- analysis (attention explorer) ----------
+export const AnalysisToken = z.object({
+  id: z.number().int(),
+  token: z.string(),
+  /** [start, end) in the text; -1 for special tokens the model adds */
+  start: z.number().int(),
+  end: z.number().int(),
+  segment: z.number().int(),
+  special: z.boolean(),
+  /** the tokenizer had no token for these characters ([UNK]) */
+  unknown: z.boolean(),
+});
+
+export const AnalysisPrediction = z.object({ id: z.number().int(), token: z.string(), probability: z.number() });
+
+/** The attention of every layer and head on one text, from a run's checkpoint or an imported ONNX model. */
+export const AttentionView = z.object({
+  source: z.object({
+    kind: z.enum(['run', 'onnx']),
+    runId: Id.nullable(),
+    /** run name or ONNX file name */
+    label: z.string(),
+    step: z.number().int().nullable(),
+  }),
+  /** null for a third-party ONNX model */
+  family: z.enum(['gpt', 'bert']).nullable(),
+  /** GPT: each row sees only itself and the tokens before it */
+  causal: z.boolean(),
+  tokens: z.array(AnalysisToken),
+  L: z.number().int(),
+  NH: z.number().int(),
+  T: z.number().int(),
+  /** (L,NH,T,T) row-major softmax probabilities, 6 significant digits; empty when the model exposes none or when packed */
+  attention: z.array(z.number()),
+  /** with `packed`: the same (L,NH,T,T) array as base64 of little-endian float32 (a quarter of the JSON, parsed in
+   *  milliseconds: what the explorer asks for, so 256+ tokens × many heads never stall the page) */
+  attentionPacked: z.string().optional(),
+  truncated: z.boolean(),
+  /** tokens the input had before truncation */
+  fullLength: z.number().int(),
+  contextLength: z.number().int().nullable(),
+  /** special tokens were removed and every remaining row renormalised to sum to 1 */
+  specialsHidden: z.boolean(),
+  /** per position (after hiding), best first; GPT row t predicts token t+1, BERT row t the token at t; empty without an LM head */
+  predictions: z.array(z.array(AnalysisPrediction)),
+  /** the model's position table for the T positions used: (T,C) row-major */
+  positional: z.object({ kind: z.enum(['sinusoidal', 'learned']), T: z.number().int(), C: z.number().int(), values: z.array(z.number()) }).nullable(),
+  /** sentences about what is not shown or was changed (truncation, hidden tokens, no attention outputs) */
+  notes: z.array(z.string()),
+});
+
+/** Scaled dot-product attention of one head for one query token, with the model's actual numbers. */
+export const HeadSteps = z.object({
+  layer: z.number().int(),
+  head: z.number().int(),
+  query: z.number().int(),
+  dHead: z.number().int(),
+  tokens: z.array(AnalysisToken),
+  /** q of the query token (dHead) */
+  q: z.array(z.number()),
+  /** k and v of every token: T rows of dHead */
+  keys: z.array(z.array(z.number())),
+  values: z.array(z.array(z.number())),
+  /** q·k_j for every key j */
+  scores: z.array(z.number()),
+  /** ÷ √d_k */
+  scaled: z.array(z.number()),
+  /** after the mask: null where the key is hidden (−∞: a later token under GPT's causal mask) */
+  masked: z.array(z.number().nullable()),
+  /** softmax of the masked scores */
+  weights: z.array(z.number()),
+  /** Σ_j weights_j · v_j (dHead) */
+  output: z.array(z.number()),
+  /** largest |weights − the model's own attention row|: the step-by-step numbers reproduce the forward pass */
+  checkDifference: z.number(),
+});
+
+export const OnnxTensorInfo = z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])).nullable() });
+
+export const OnnxInspection = z.object({
+  path: z.string(),
+  irVersion: z.number().int(),
+  opset: z.number().int().nullable(),
+  producer: z.string(),
+  family: z.enum(['gpt', 'bert']).nullable(),
+  inputs: z.array(OnnxTensorInfo),
+  outputs: z.array(OnnxTensorInfo),
+  /** metadata keys with short values (long ones such as the tokenizer are summarised) */
+  metadata: z.record(z.string(), z.string()),
+  nodeCount: z.number().int(),
+  operators: z.record(z.string(), z.number()),
+  /** Softmax outputs found to be attention patterns (made extra outputs when run) */
+  attentionOutputs: z.array(z.string()),
+  hasTokenizer: z.boolean(),
+});
+
+const AttentionInput = {
+  text: z.string().max(100_000, 'The text must be at most 100,000 characters.'),
+  /** too long for the context: keep the start and say so, or refuse */
+  window: z.enum(['truncate', 'error']).default('truncate'),
+  hideSpecial: z.boolean().default(false),
+  topK: z.number().int().min(1).max(20).default(5),
+  /** send the attention as attentionPacked (base64 float32) instead of a number array */
+  packed: z.boolean().default(false),
+};
+
 const empty = z.object({}).strict();
 const byId = z.object({ id: Id }).strict();
 const ok = z.object({ ok: z.literal(true) });
@@ -351,6 +568,80 @@ export const channels = {
     output: Run,
   },
   'runs.note': { input: z.object({ id: Id, notes: z.string().max(20_000, 'Notes must be at most 20,000 characters.') }).strict(), output: Run },
+
+  'runs.start': { input: RunStartRequest, output: Run },
+  'runs.stop': { input: byId, output: Run },
+  'runs.pause': { input: byId, output: Run },
+  'runs.resume': { input: byId, output: Run },
+  'runs.archive': { input: z.object({ id: Id, archived: z.boolean().default(true) }).strict(), output: Run },
+  'jobs.status': { input: empty, output: JobsStatus },
+  'jobs.setConcurrency': { input: z.object({ concurrency: z.number().int().min(1).max(64) }).strict(), output: JobsStatus },
+
+  'experiments.create': {
+    input: z.object({
+      /** dataset name or id */
+      dataset: z.string().min(1, 'Say which dataset to compare on.'),
+      /** tokenizer name or id shared by both models; else tokenizerKind picks or trains `<dataset>-<kind>` */
+      tokenizer: z.string().min(1).optional(),
+      tokenizerKind: TokenizerKind.optional(),
+      preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+      budget: ExperimentBudget,
+      seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
+      name: Name.optional(),
+    }).strict(),
+    output: Experiment,
+  },
+  'experiments.list': { input: empty, output: z.array(Experiment) },
+  'experiments.get': { input: byId, output: Experiment },
+  'experiments.measure': {
+    input: z.object({ id: Id, positions: z.number().int().min(10).max(5000).default(500) }).strict(),
+    output: Experiment,
+  },
+  'probe.fill': {
+    input: z.object({ runIds: z.array(Id).min(1).max(10), text: z.string().min(1).max(5000), topK: z.number().int().min(1).max(50).default(5) }).strict(),
+    output: z.array(ProbeFillAnswer),
+  },
+  'probe.continue': {
+    input: z.object({ runIds: z.array(Id).min(1).max(10), prompt: z.string().min(1).max(5000), maxTokens: z.number().int().min(1).max(500).default(60) }).strict(),
+    output: z.array(ProbeContinueAnswer),
+  },
+  'analysis.checkpoints': {
+    input: z.object({ runId: Id }).strict(),
+    output: z.object({
+      runId: Id,
+      name: z.string(),
+      family: ModelFamilyName,
+      /** oldest first; path relative to the lab home */
+      checkpoints: z.array(z.object({ step: z.number().int(), path: z.string() })),
+    }),
+  },
+  'analysis.attention': {
+    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), pair: z.string().max(100_000).optional(), ...AttentionInput }).strict(),
+    output: AttentionView,
+  },
+  'analysis.headSteps': {
+    input: z.object({
+      runId: Id,
+      step: z.number().int().min(0).optional(),
+      text: AttentionInput.text,
+      pair: z.string().max(100_000).optional(),
+      window: AttentionInput.window,
+      layer: z.number().int().min(0),
+      head: z.number().int().min(0),
+      /** the query token's position in the model's sequence (specials included) */
+      query: z.number().int().min(0),
+    }).strict(),
+    output: HeadSteps,
+  },
+  'analysis.onnxInspect': { input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.') }).strict(), output: OnnxInspection },
+  'analysis.onnxRun': {
+    input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.'), ...AttentionInput }).strict(),
+    output: AttentionView,
+  },
+  'analysis.exportOnnx': {
+    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional() }).strict(),
+    output: z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
+  },
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -365,6 +656,21 @@ export const events = {
   }),
   'datasets.changed': z.object({ id: Id.nullable() }),
   'tokenizers.changed': z.object({ id: Id.nullable() }),
+  /** a run's status or progress moved (at most ~10 a second per run) */
+  'runs.changed': z.object({
+    id: Id,
+    status: RunStatus,
+    step: z.number().int(),
+    totalSteps: z.number().int().nullable(),
+    error: z.string().nullable(),
+    experimentId: Id.nullable(),
+  }),
+  /** metric points as the job logs them, batched (at most ~10 batches a second per run) */
+  'runs.metrics': z.object({
+    runId: Id,
+    points: z.array(z.object({ key: z.string(), step: z.number().int(), value: z.number().nullable(), time: z.number() })),
+  }),
+  'experiments.changed': z.object({ id: Id }),
 } as const;
 
 // ---------- derived types ----------
@@ -411,3 +717,13 @@ export type ArtifactT = z.output<typeof Artifact>;
 export type RunSampleT = z.output<typeof RunSample>;
 export type MetricSeriesT = z.output<typeof MetricSeries>;
 export type RunStatusT = z.output<typeof RunStatus>;
+export type ExperimentT = z.output<typeof Experiment>;
+export type ComparisonT = z.output<typeof Comparison>;
+export type ComparisonRowT = z.output<typeof ComparisonRow>;
+export type ComparisonCellT = z.output<typeof ComparisonCell>;
+export type ExperimentBudgetT = z.output<typeof ExperimentBudget>;
+export type JobsStatusT = z.output<typeof JobsStatus>;
+export type AttentionViewT = z.output<typeof AttentionView>;
+export type HeadStepsT = z.output<typeof HeadSteps>;
+export type OnnxInspectionT = z.output<typeof OnnxInspection>;
+export type AnalysisTokenT = z.output<typeof AnalysisToken>;

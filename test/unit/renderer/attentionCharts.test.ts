@@ -1,0 +1,108 @@
+// The attention explorer's pure builders against hand-computed values: head and mean matrices, rollout, heatmap
+// pixels (causal mask greyed), hover lookup, SVG export and the head view's lines.
+import { describe, expect, it } from 'vitest';
+import { attentionRollout, headMatrix, maxAbs, meanOverHeads, unpackFloat32 } from '../../../renderer/charts/attentionMath';
+import { cellAt, cellColor, heatmapColors, heatmapPixels, heatmapSvg, tokenLabel } from '../../../renderer/charts/attentionHeatmap';
+import { headViewLayout, headViewLines, headViewSvg } from '../../../renderer/charts/headView';
+
+const close = (xs: ArrayLike<number>): unknown[] => Array.from(xs, (v) => expect.closeTo(v, 6));
+
+// L = 2, NH = 2, T = 2: layer 0 heads [[1,0],[0.5,0.5]] and [[0,1],[0.5,0.5]]; layer 1 heads [[1,0],[1,0]] twice
+const att = [1, 0, 0.5, 0.5, 0, 1, 0.5, 0.5, 1, 0, 1, 0, 1, 0, 1, 0];
+
+describe('attentionMath', () => {
+  it('reads one head and the mean over heads', () => {
+    expect(Array.from(headMatrix(att, 2, 2, 0, 1))).toEqual([0, 1, 0.5, 0.5]);
+    expect(Array.from(meanOverHeads(att, 2, 2, 0))).toEqual([0.5, 0.5, 0.5, 0.5]);
+  });
+
+  it('rolls out (0.5·A_mean + 0.5·I) across layers: hand-computed 2 × 2', () => {
+    // Â1 = 0.5·[[.5,.5],[.5,.5]] + 0.5·I = [[.75,.25],[.25,.75]]; Â2 = 0.5·[[1,0],[1,0]] + 0.5·I = [[1,0],[.5,.5]]
+    expect(Array.from(attentionRollout(att, 2, 2, 2, 1))).toEqual(close([0.75, 0.25, 0.25, 0.75]));
+    // R = Â2·Â1 = [[.75,.25],[.5·.75+.5·.25, .5·.25+.5·.75]] = [[.75,.25],[.5,.5]]
+    expect(Array.from(attentionRollout(att, 2, 2, 2))).toEqual(close([0.75, 0.25, 0.5, 0.5]));
+  });
+
+  it('row-normalises: a row with no attention left (all hidden) becomes the identity row', () => {
+    expect(Array.from(attentionRollout([0, 0, 0, 0], 1, 1, 2))).toEqual([1, 0, 0, 1]);
+    // a one-head causal layer [[1,0],[.5,.5]] → [[1,0],[.25,.75]]
+    expect(Array.from(attentionRollout([1, 0, 0.5, 0.5], 1, 1, 2))).toEqual(close([1, 0, 0.25, 0.75]));
+  });
+
+  it('the causal shortcut gives the same rollout as the full product on lower-triangular maps', () => {
+    const T = 5;
+    const causal: number[] = [];
+    for (let m = 0; m < 6; m++) {
+      for (let i = 0; i < T; i++) {
+        const row = Array.from({ length: T }, (_, j) => (j <= i ? 1 + ((i * 7 + j * 3 + m) % 5) : 0));
+        const sum = row.reduce((a, b) => a + b, 0);
+        causal.push(...row.map((x) => x / sum));
+      }
+    }
+    expect(Array.from(attentionRollout(causal, 3, 2, T, 3, true))).toEqual(close(attentionRollout(causal, 3, 2, T, 3, false)));
+  });
+
+  it('maxAbs scales non-probability maps and never returns 0', () => {
+    expect(maxAbs([0.2, -0.7, 0.5])).toBe(0.7);
+    expect(maxAbs([])).toBe(1);
+  });
+});
+
+describe('attentionHeatmap', () => {
+  const colors = heatmapColors('light');
+
+  it('colours 0 as low, 1 as high, and greys masked cells above the diagonal', () => {
+    const px = heatmapPixels({ values: [1, 0, 0.5, 0.5], rows: 2, cols: 2, causal: true, max: 1 }, colors);
+    expect(Array.from(px.slice(0, 4))).toEqual([...colors.high, 255]);
+    expect(Array.from(px.slice(4, 8))).toEqual([...colors.masked, 255]);
+    // 256 colour levels: 0.5 lands on level 128 of 255, at most one unit per channel from the exact colour
+    const exact = cellColor(0.5, 1, colors);
+    Array.from(px.slice(8, 11)).forEach((v, i) => expect(Math.abs(v - exact[i])).toBeLessThanOrEqual(1));
+    expect(cellColor(0, 1, colors)).toEqual(colors.low);
+    expect(cellColor(-1, 1, colors, true)).toEqual([214, 69, 65]);
+  });
+
+  it('finds the hovered cell and nothing outside the map', () => {
+    expect(cellAt(25, 9, 10, 3, 4)).toEqual({ row: 0, col: 2 });
+    expect(cellAt(45, 9, 10, 3, 4)).toBeNull();
+  });
+
+  it('exports an SVG with one titled rect per cell and the token labels', () => {
+    const svg = heatmapSvg({ values: [1, 0, 0.25, 0.75], rows: 2, cols: 2, causal: true, max: 1 }, ['a', 'b'], ['a', 'b'], colors, { title: 'L0 H0' });
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.match(/<rect x=/g)).toHaveLength(4);
+    expect(svg).toContain('<title>a → b: masked</title>');
+    expect(svg).toContain('<title>b → b: 0.75</title>');
+    expect(svg).toContain('L0 H0');
+    expect(tokenLabel(' the\n')).toBe('·the⏎');
+  });
+});
+
+describe('headView', () => {
+  it('draws one line per head and key above the threshold, width by weight, strongest last', () => {
+    const lines = headViewLines(att, 2, 2, 0, 1, [0, 1], ['red', 'blue'], 6, 0.01);
+    expect(lines).toHaveLength(4);
+    expect(lines.map((l) => [l.head, l.key, l.width, l.color])).toEqual([[0, 0, 3, 'red'], [0, 1, 3, 'red'], [1, 0, 3, 'blue'], [1, 1, 3, 'blue']]);
+    const one = headViewLines(att, 2, 2, 0, 0, [1], ['red', 'blue']);
+    expect(one).toEqual([{ head: 1, key: 1, weight: 1, width: 6, color: 'blue' }]);
+  });
+
+  it('renders the lines and both token columns as SVG', () => {
+    const layout = headViewLayout(2);
+    const svg = headViewSvg(['x', 'y'], 0, headViewLines(att, 2, 2, 0, 0, [0, 1], ['red', 'blue']), layout, { text: '#000', highlight: '#00f', background: '#fff' });
+    expect(svg.match(/<line /g)).toHaveLength(2);
+    expect(svg.match(/<text /g)).toHaveLength(4);
+    expect(svg).toContain('stroke="blue" stroke-width="6.00"');
+  });
+});
+
+describe('unpackFloat32', () => {
+  it('reads the little-endian float32 base64 the analysis channels send', () => {
+    // 0..5 floats: base64 with "==", "=" and no padding
+    for (let n = 0; n <= 5; n++) {
+      const values = Float32Array.from({ length: n }, (_, i) => [0.25, 1, 0, 0.1, -3.5][i]);
+      const base64 = Buffer.from(values.buffer).toString('base64');
+      expect(Array.from(unpackFloat32(base64))).toEqual(Array.from(values));
+    }
+  });
+});
