@@ -6,6 +6,9 @@ const names: Record<EventName, true> = {
   'task.progress': true,
   'datasets.changed': true,
   'tokenizers.changed': true,
+  'runs.changed': true,
+  'runs.metrics': true,
+  'experiments.changed': true,
 };
 
 export const eventNames = Object.keys(names) as EventName[];
