@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The newest modification time among the renderer's sources and the API contract it is built from. */
+/** The newest modification time among the renderer's sources and the API contract (preload/) it is built from. */
 function newestSource(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
@@ -21,7 +21,7 @@ function newestSource(dir: string): number {
 /** Builds out/renderer when it is missing, or older than a renderer source (so the test never drives a stale page). */
 function buildRenderer(): void {
   const index = join(root, 'out', 'renderer', 'index.html');
-  const sources = Math.max(newestSource(join(root, 'renderer')), statSync(join(root, 'preload', 'api.ts')).mtimeMs);
+  const sources = Math.max(newestSource(join(root, 'renderer')), newestSource(join(root, 'preload')));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts'], {
     cwd: root,

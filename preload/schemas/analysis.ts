@@ -1,0 +1,108 @@
+// Analysis shapes of the API contract: attention views, one head step by step, ONNX inspections.
+import { z } from 'zod';
+import { Id } from './common';
+
+export const AnalysisToken = z.object({
+  id: z.number().int(),
+  token: z.string(),
+  /** [start, end) in the text; -1 for special tokens the model adds */
+  start: z.number().int(),
+  end: z.number().int(),
+  segment: z.number().int(),
+  special: z.boolean(),
+  /** the tokenizer had no token for these characters ([UNK]) */
+  unknown: z.boolean(),
+});
+
+export const AnalysisPrediction = z.object({ id: z.number().int(), token: z.string(), probability: z.number() });
+
+/** The attention of every layer and head on one text, from a run's checkpoint or an imported ONNX model. */
+export const AttentionView = z.object({
+  source: z.object({
+    kind: z.enum(['run', 'onnx']),
+    runId: Id.nullable(),
+    /** run name or ONNX file name */
+    label: z.string(),
+    step: z.number().int().nullable(),
+  }),
+  /** null for a third-party ONNX model */
+  family: z.enum(['gpt', 'bert']).nullable(),
+  /** GPT: each row sees only itself and the tokens before it */
+  causal: z.boolean(),
+  tokens: z.array(AnalysisToken),
+  L: z.number().int(),
+  NH: z.number().int(),
+  T: z.number().int(),
+  /** (L,NH,T,T) row-major softmax probabilities, 6 significant digits; empty when the model exposes none or when packed */
+  attention: z.array(z.number()),
+  /** with `packed`: the same (L,NH,T,T) array as base64 of little-endian float32 (a quarter of the JSON, parsed in
+   *  milliseconds: what the explorer asks for, so 256+ tokens × many heads never stall the page) */
+  attentionPacked: z.string().optional(),
+  truncated: z.boolean(),
+  /** tokens the input had before truncation */
+  fullLength: z.number().int(),
+  contextLength: z.number().int().nullable(),
+  /** special tokens were removed and every remaining row renormalised to sum to 1 */
+  specialsHidden: z.boolean(),
+  /** per position (after hiding), best first; GPT row t predicts token t+1, BERT row t the token at t; empty without an LM head */
+  predictions: z.array(z.array(AnalysisPrediction)),
+  /** the model's position table for the T positions used: (T,C) row-major */
+  positional: z.object({ kind: z.enum(['sinusoidal', 'learned']), T: z.number().int(), C: z.number().int(), values: z.array(z.number()) }).nullable(),
+  /** sentences about what is not shown or was changed (truncation, hidden tokens, no attention outputs) */
+  notes: z.array(z.string()),
+});
+
+/** Scaled dot-product attention of one head for one query token, with the model's actual numbers. */
+export const HeadSteps = z.object({
+  layer: z.number().int(),
+  head: z.number().int(),
+  query: z.number().int(),
+  dHead: z.number().int(),
+  tokens: z.array(AnalysisToken),
+  /** q of the query token (dHead) */
+  q: z.array(z.number()),
+  /** k and v of every token: T rows of dHead */
+  keys: z.array(z.array(z.number())),
+  values: z.array(z.array(z.number())),
+  /** q·k_j for every key j */
+  scores: z.array(z.number()),
+  /** ÷ √d_k */
+  scaled: z.array(z.number()),
+  /** after the mask: null where the key is hidden (−∞: a later token under GPT's causal mask) */
+  masked: z.array(z.number().nullable()),
+  /** softmax of the masked scores */
+  weights: z.array(z.number()),
+  /** Σ_j weights_j · v_j (dHead) */
+  output: z.array(z.number()),
+  /** largest |weights − the model's own attention row|: the step-by-step numbers reproduce the forward pass */
+  checkDifference: z.number(),
+});
+
+export const OnnxTensorInfo = z.object({ name: z.string(), type: z.string(), shape: z.array(z.union([z.number(), z.string()])).nullable() });
+
+export const OnnxInspection = z.object({
+  path: z.string(),
+  irVersion: z.number().int(),
+  opset: z.number().int().nullable(),
+  producer: z.string(),
+  family: z.enum(['gpt', 'bert']).nullable(),
+  inputs: z.array(OnnxTensorInfo),
+  outputs: z.array(OnnxTensorInfo),
+  /** metadata keys with short values (long ones such as the tokenizer are summarised) */
+  metadata: z.record(z.string(), z.string()),
+  nodeCount: z.number().int(),
+  operators: z.record(z.string(), z.number()),
+  /** Softmax outputs found to be attention patterns (made extra outputs when run) */
+  attentionOutputs: z.array(z.string()),
+  hasTokenizer: z.boolean(),
+});
+
+export const AttentionInput = {
+  text: z.string().max(100_000, 'The text must be at most 100,000 characters.'),
+  /** too long for the context: keep the start and say so, or refuse */
+  window: z.enum(['truncate', 'error']).default('truncate'),
+  hideSpecial: z.boolean().default(false),
+  topK: z.number().int().min(1).max(20).default(5),
+  /** send the attention as attentionPacked (base64 float32) instead of a number array */
+  packed: z.boolean().default(false),
+};

@@ -1,0 +1,100 @@
+// Dataset shapes of the API contract: stats, splits, documents, import requests, inspections, samples.
+import { z } from 'zod';
+import { Encoding, Id, Name, SourceFormat, SplitName } from './common';
+
+export const Histogram = z.object({
+  /** bin edges, length = counts.length + 1 (document length in characters) */
+  edges: z.array(z.number()),
+  counts: z.array(z.number()),
+});
+
+export const DatasetStats = z.object({
+  documents: z.number(),
+  characters: z.number(),
+  /** CJK-aware: each CJK ideograph counts as one word; other words are runs of letters/digits */
+  words: z.number(),
+  uniqueCharacters: z.number(),
+  /** label -> document count; empty when the dataset has no labels */
+  labels: z.record(z.string(), z.number()),
+  lengthHistogram: Histogram,
+  minLength: z.number(),
+  maxLength: z.number(),
+  meanLength: z.number(),
+  /** most frequent characters, for a glance at the alphabet */
+  topCharacters: z.array(z.object({ char: z.string(), count: z.number() })),
+});
+
+export const SplitInfo = z.object({
+  seed: z.number().int(),
+  ratios: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+  stratified: z.boolean(),
+  counts: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+  createdAt: z.string(),
+});
+
+export const Dataset = z.object({
+  id: Id,
+  name: z.string(),
+  sourcePath: z.string(),
+  format: z.string(),
+  encoding: z.string(),
+  sha256: z.string(),
+  createdAt: z.string(),
+  stats: DatasetStats,
+  split: SplitInfo.nullable(),
+});
+
+export const DocumentRow = z.object({
+  id: Id,
+  index: z.number().int(),
+  text: z.string(),
+  label: z.string().nullable(),
+  split: SplitName.nullable(),
+});
+
+export const ImportRequest = z.object({
+  path: z.string().min(1, 'Give the path of a file or folder to import.'),
+  name: Name,
+  format: SourceFormat.optional(),
+  encoding: Encoding.default('auto'),
+  /** txt/md: one document for the whole file, or one per blank-line-separated block */
+  mode: z.enum(['whole', 'paragraphs']).default('whole'),
+  textColumn: z.string().optional(),
+  labelColumn: z.string().optional(),
+  textField: z.string().optional(),
+  labelField: z.string().optional(),
+  /** JSONL: import the valid lines and report the invalid ones instead of refusing the file */
+  skipInvalid: z.boolean().default(false),
+  /** import even when an identical file was imported before */
+  allowDuplicate: z.boolean().default(false),
+  /** lets the caller match task.progress events to this call */
+  taskId: z.string().max(64).optional(),
+}).strict();
+
+export const SourceInspection = z.object({
+  path: z.string(),
+  format: SourceFormat,
+  encoding: z.string(),
+  bytes: z.number(),
+  /** csv/tsv header */
+  columns: z.array(z.string()).optional(),
+  /** jsonl keys seen in the first lines */
+  fields: z.array(z.string()).optional(),
+  /** folder: sub-folder labels and file count */
+  labels: z.array(z.string()).optional(),
+  files: z.number().optional(),
+  preview: z.array(z.string()),
+  /** a dataset that was imported from identical bytes, if any */
+  duplicateOf: z.object({ id: Id, name: z.string() }).nullable(),
+});
+
+export const InvalidLine = z.object({ file: z.string(), line: z.number(), message: z.string() });
+
+export const SampleCorpus = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  license: z.string(),
+  labelled: z.boolean(),
+  approxDocuments: z.number(),
+});

@@ -1,0 +1,86 @@
+// Experiment shapes of the API contract: budgets, the BERT-vs-GPT comparison table, probes.
+import { z } from 'zod';
+import { Id } from './common';
+import { Run, RunStatus } from './runs';
+
+export const ExperimentBudget = z.union([
+  z.object({ steps: z.number().int().min(1).max(10_000_000) }).strict(),
+  z.object({ tokens: z.number().int().min(1).max(1e12) }).strict(),
+  z.object({ minutes: z.number().positive().max(24 * 60) }).strict(),
+]);
+
+/** One model's figure in a comparison row: per seed, and their mean and (sample) standard deviation. */
+export const ComparisonCell = z.object({
+  values: z.array(z.number()),
+  mean: z.number().nullable(),
+  std: z.number().nullable(),
+  /** a descriptive row's text (objective, direction, …) */
+  text: z.string().optional(),
+});
+
+export const ComparisonRow = z.object({
+  id: z.string(),
+  group: z.enum(['about', 'fill', 'continue', 'cost', 'summary']),
+  label: z.string(),
+  gpt: ComparisonCell,
+  bert: ComparisonCell,
+  /** null for descriptive rows */
+  betterWhen: z.enum(['higher', 'lower']).nullable(),
+  winner: z.enum(['gpt', 'bert', 'tie']).nullable(),
+  /** computed from the numbers: who did better, by how much, with the seed spread */
+  verdict: z.string(),
+});
+
+export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string() });
+
+export const Comparison = z.object({
+  measuredAt: z.string(),
+  /** the held-out split measured on */
+  split: z.enum(['test', 'validation']),
+  seeds: z.array(z.number().int()),
+  /** masked positions per seed (single tokens) and masked words per seed */
+  positions: z.number().int(),
+  words: z.number().int(),
+  rows: z.array(ComparisonRow),
+  continuations: z.array(Continuation),
+});
+
+export const ExperimentPair = z.object({
+  seed: z.number().int(),
+  gptRunId: Id,
+  bertRunId: Id,
+  gptParameters: z.number().int(),
+  bertParameters: z.number().int(),
+});
+
+export const Experiment = z.object({
+  id: Id,
+  name: z.string(),
+  datasetId: Id.nullable(),
+  datasetName: z.string().nullable(),
+  tokenizerId: Id.nullable(),
+  tokenizerName: z.string().nullable(),
+  preset: z.string(),
+  budget: ExperimentBudget,
+  /** optimizer steps every run of the experiment trains for (the budget converted) */
+  steps: z.number().int(),
+  /** tokens every run sees: steps × batch × context */
+  tokensPerRun: z.number(),
+  /** derived from the runs: queued or running while any is, then completed, or stopped/failed/crashed */
+  status: RunStatus,
+  pairs: z.array(ExperimentPair),
+  runs: z.array(Run),
+  comparison: Comparison.nullable(),
+  createdAt: z.string(),
+});
+
+export const ProbeFillAnswer = z.object({
+  runId: Id,
+  family: z.enum(['gpt', 'bert']),
+  step: z.number().int(),
+  /** per [MASK], best first; GPT reads only the text left of the blank */
+  masks: z.array(z.object({ index: z.number().int(), candidates: z.array(z.object({ token: z.string(), probability: z.number() })) })),
+  filled: z.string(),
+});
+
+export const ProbeContinueAnswer = z.object({ runId: Id, family: z.enum(['gpt', 'bert']), step: z.number().int(), continuation: z.string() });
