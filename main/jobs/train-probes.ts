@@ -1,6 +1,6 @@
 // Evaluation probes stored as samples while a run trains: GPT continues a fixed validation prompt, BERT fills fixed
 // masks in a fixed validation sentence, so the samples of one run show the same question answered better over time.
-import type { TextTokenizer } from '../data/tokenizers/index';
+import { nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
 import type { BertModel } from '../ml/bert';
 import type { GptModel } from '../ml/gpt';
 import { fillMask, generate } from '../ml/sample';
@@ -36,8 +36,9 @@ export function makeProbe(model: TransformerModel, tokenizer: TextTokenizer, val
     if (source === null) return null;
     const prompt = source.slice(0, Math.min(PROMPT_TOKENS, c.contextLength - 1, source.length));
     const promptText = tokenizer.decode(prompt);
+    const banIds = nonTextSpecialIds(tokenizer);
     return (step) => {
-      const out = generate(model as GptModel, prompt, { maxTokens: CONTINUATION_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: SAMPLE_SEED });
+      const out = generate(model as GptModel, prompt, { maxTokens: CONTINUATION_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: SAMPLE_SEED, banIds });
       return {
         type: 'sample', step, kind: 'continuation', prompt: promptText, output: tokenizer.decode(out),
         settings: { maxTokens: CONTINUATION_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: SAMPLE_SEED },

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getKernels } from '../../native-kernels/index';
-import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
+import { loadTokenizer, nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
 import { loadModel } from '../ml/checkpoint';
 import type { TransformerModel } from '../ml/model';
 import type { LabContext } from './context';
@@ -184,18 +184,25 @@ export function bertPseudoScores(m: LoadedRun, window: Int32Array): BlankScore[]
 export function continueGreedy(m: LoadedRun, prompt: Int32Array, count: number, lookahead = 4): Int32Array {
   const T = m.model.config.contextLength;
   const V = m.model.config.vocabSize;
+  const banned = nonTextSpecialIds(m.tokenizer);
+  /** argmax of one row among the tokens that have text (an untrained model may rank [PAD] or [MASK] first) */
+  const bestText = (r: Float32Array): number => {
+    let best = -1;
+    for (let v = 0; v < r.length; v++) if (!banned.includes(v) && (best < 0 || r[v] > r[best])) best = v;
+    return best;
+  };
   const tokens = Array.from(prompt);
   const out: number[] = [];
   for (let i = 0; i < count; i++) {
     let next: number;
     if (m.family === 'gpt') {
       const context = Int32Array.from(tokens.slice(-T));
-      next = scoreRow(row(forwardLogits(m, context), V, context.length - 1), 0).best;
+      next = bestText(row(forwardLogits(m, context), V, context.length - 1));
     } else {
       const masks = Math.min(lookahead, count - i);
       const room = Math.max(1, (m.clsId !== null ? T - 1 : T) - masks);
       const input = Int32Array.from([...(m.clsId !== null ? [m.clsId] : []), ...tokens.slice(-room), ...new Array<number>(masks).fill(m.maskId)]);
-      next = scoreRow(row(forwardLogits(m, input), V, input.length - masks), 0).best;
+      next = bestText(row(forwardLogits(m, input), V, input.length - masks));
     }
     tokens.push(next);
     out.push(next);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getKernels } from '../../native-kernels/index';
-import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
+import { loadTokenizer, nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
 import type { BertModel } from '../ml/bert';
 import { loadModel } from '../ml/checkpoint';
 import type { GptModel } from '../ml/gpt';
@@ -84,7 +84,7 @@ export function sampleFromRun(ctx: LabContext, runId: number, opts: SampleOption
   } catch {
     eosId = undefined;
   }
-  const out = generate(model as GptModel, ids, { ...settings, eosId });
+  const out = generate(model as GptModel, ids, { ...settings, eosId, banIds: nonTextSpecialIds(tokenizer) });
   return { runId, step, prompt: opts.prompt, continuation: tokenizer.decode(out), tokens: out.length, settings };
 }
 

@@ -15,6 +15,8 @@ export interface GenerateOptions {
   seed?: number;
   /** generation stops after producing this token (it is included in the output) */
   eosId?: number;
+  /** token ids never to produce (e.g. [PAD], [MASK]: they have no text) */
+  banIds?: readonly number[];
 }
 
 /** Continues `prompt` (token ids); returns only the new tokens. The context slides when longer than the model's. */
@@ -36,7 +38,11 @@ export function generate(model: GptModel, prompt: Int32Array, opts: GenerateOpti
     const context = Int32Array.from(tokens.slice(-c.contextLength));
     const T = context.length;
     model.forward({ B: 1, T, tokens: context, targets: null }, { train: false });
-    const logits = model.logits().subarray((T - 1) * V, T * V);
+    let logits = model.logits().subarray((T - 1) * V, T * V);
+    if (opts.banIds !== undefined && opts.banIds.length > 0) {
+      logits = Float32Array.from(logits);
+      for (const id of opts.banIds) if (id >= 0 && id < V) logits[id] = -Infinity;
+    }
     const next = temperature === 0 ? argmax(logits) : sampleFrom(softmax(logits, temperature), topK, topP, rng);
     tokens.push(next);
     out.push(next);

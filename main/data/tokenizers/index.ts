@@ -10,7 +10,7 @@
 //   wordpiece -> BertNormalizer (CJK isolated, optional lowercase) + BertPreTokenizer + WordPiece ("##")
 import { LabError } from '../../lab/errors';
 import { PipelineTokenizer } from './pipeline';
-import type { TextTokenizer } from './types';
+import type { SpecialToken, TextTokenizer } from './types';
 
 export { SPECIAL_TOKENS } from './types';
 export type { Encoded, SpecialToken, TextTokenizer, TokenizerKind, TrainOptions, TrainResult } from './types';
@@ -30,4 +30,19 @@ export function loadTokenizer(json: string | object): TextTokenizer {
     throw new LabError('bad_file', 'This tokenizer.json does not hold a JSON object: expected the file a Hugging Face tokenizer saves.');
   }
   return new PipelineTokenizer(parsed);
+}
+
+/** Ids of the special tokens a text continuation must never produce ([PAD], [UNK], [CLS], [SEP], [MASK], [BOS]);
+ *  [EOS] stays allowed, it ends the text. Tokens a loaded tokenizer does not have are left out. */
+export function nonTextSpecialIds(tokenizer: TextTokenizer): number[] {
+  const names: SpecialToken[] = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[BOS]'];
+  const ids: number[] = [];
+  for (const name of names) {
+    try {
+      ids.push(tokenizer.specialId(name));
+    } catch {
+      // this tokenizer has no such token
+    }
+  }
+  return ids;
 }

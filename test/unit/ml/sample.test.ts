@@ -34,6 +34,10 @@ describe('generate (GPT)', () => {
     expect(Array.from(next)).toEqual([9, 2, 6, 3, 1, 4, 1, 5, 9, 2, 6]);
     const stopped = generate(model, Int32Array.from([3, 1, 4, 1, 5]), { maxTokens: 11, temperature: 0, eosId: 6 });
     expect(Array.from(stopped)).toEqual([9, 2, 6]);
+    // a banned token is never produced, even where the model ranks it first
+    const banned = generate(model, Int32Array.from([3, 1, 4, 1, 5]), { maxTokens: 11, temperature: 0, banIds: [9, 6] });
+    expect(Array.from(banned)).not.toContain(9);
+    expect(Array.from(banned)).not.toContain(6);
   });
 
   it('refuses an empty prompt and out-of-range settings', () => {
