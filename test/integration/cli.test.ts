@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 
 const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.mjs');
-const SHAKESPEARE = '/work/shared/data/tinyshakespeare.txt';
+// the shared test data lives beside the checkout (../shared), in CI as here
+const SHAKESPEARE = join(import.meta.dirname, '..', '..', '..', 'shared', 'data', 'tinyshakespeare.txt');
 
 let home: string;
 let poems: string;

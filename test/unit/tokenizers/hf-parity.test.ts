@@ -87,7 +87,10 @@ describe('tokenizer.json trained by the Hugging Face library, encoded here', () 
     expect(ours.kind).toBe('wordpiece');
     expect(ours.lowercase).toBe(true);
     // this file's [UNK] is not in its vocabulary, so only text made of seen characters can be encoded on either side
-    const seen = [FIXTURE, ...FIXTURE_LINES, ...heldOutSlices(), 'NAÏVE Café, résumé — Ångström!'];
+    // (held-out prose can hold a character the training text lacks: those are dropped from it)
+    const trained = new Set(readFileSync(corpus, 'utf8'));
+    const heldOut = heldOutSlices().map((t) => [...t].filter((ch) => trained.has(ch)).join(''));
+    const seen = [FIXTURE, ...FIXTURE_LINES, ...heldOut, 'NAÏVE Café, résumé — Ångström!'];
     await expectSameIds(ours, Tokenizer.fromFile(file), seen);
   });
 });
