@@ -7,6 +7,9 @@ import { i18n } from './i18n';
 import { useSettingsStore } from './stores/settings';
 import { useTasksStore } from './stores/tasks';
 import './styles/theme.css';
+import './styles/tables.css';
+import './styles/panels.css';
+import './styles/layout.css';
 
 const app = createApp(App);
 app.use(createPinia());

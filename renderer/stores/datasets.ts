@@ -3,26 +3,13 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ChannelOutput, DatasetT } from '../../preload/api';
 import { call, errorMessage, onEvent } from '../api';
+import { useListState } from './listState';
 
 export type SampleCorpusT = ChannelOutput<'datasets.samples'>[number];
 
 export const useDatasetsStore = defineStore('datasets', () => {
-  const items = ref<DatasetT[]>([]);
+  const { items, loaded, error, refresh, subscribeOnce } = useListState<DatasetT>(() => call('datasets.list', {}));
   const samples = ref<SampleCorpusT[]>([]);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
-  let subscribed = false;
-
-  async function refresh(): Promise<void> {
-    try {
-      items.value = await call('datasets.list', {});
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loaded.value = true;
-    }
-  }
 
   async function loadSamples(): Promise<void> {
     try {
@@ -33,10 +20,7 @@ export const useDatasetsStore = defineStore('datasets', () => {
   }
 
   async function init(): Promise<void> {
-    if (!subscribed) {
-      subscribed = true;
-      onEvent('datasets.changed', () => void refresh());
-    }
+    subscribeOnce(() => onEvent('datasets.changed', () => void refresh()));
     await Promise.all([refresh(), loadSamples()]);
   }
 

@@ -1,30 +1,16 @@
 // Experiments store: BERT-vs-GPT comparisons (list, one in detail, create, measure), refreshed on experiments.changed.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
 import type { ChannelInput, ExperimentT } from '../../preload/api';
 import { call, errorMessage, onEvent } from '../api';
+import { useListState } from './listState';
 
 export const useExperimentsStore = defineStore('experiments', () => {
-  const items = ref<ExperimentT[]>([]);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
-  let subscribed = false;
+  const { items, loaded, error, refresh, subscribeOnce } = useListState<ExperimentT>(() => call('experiments.list', {}));
 
   function upsert(e: ExperimentT): void {
     const i = items.value.findIndex((x) => x.id === e.id);
     if (i >= 0) items.value.splice(i, 1, e);
     else items.value.unshift(e);
-  }
-
-  async function refresh(): Promise<void> {
-    try {
-      items.value = await call('experiments.list', {});
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loaded.value = true;
-    }
   }
 
   /** Re-reads one experiment (its runs' statuses and, once measured, the comparison table). */
@@ -41,15 +27,14 @@ export const useExperimentsStore = defineStore('experiments', () => {
   }
 
   async function init(): Promise<void> {
-    if (!subscribed) {
-      subscribed = true;
+    subscribeOnce(() => {
       onEvent('experiments.changed', (p) => void load(p.id));
       // a run of an experiment moved to another status: the experiment's derived status may have moved too
       onEvent('runs.changed', (p) => {
         const e = p.experimentId === null ? undefined : byId(p.experimentId);
         if (e && e.runs.some((r) => r.id === p.id && r.status !== p.status)) void load(e.id);
       });
-    }
+    });
     await refresh();
   }
 

@@ -3,6 +3,7 @@ import { defineStore } from 'pinia';
 import { markRaw, ref } from 'vue';
 import type { ChannelInput, EventPayload, MetricSeriesT, RunT } from '../../preload/api';
 import { call, errorMessage, onEvent } from '../api';
+import { useListState } from './listState';
 
 /** A live metric point as the lab streams it: { key: "train/loss", step, value, time (s since epoch) }. */
 export type LivePoint = EventPayload<'runs.metrics'>['points'][number];
@@ -20,10 +21,10 @@ const SERIES_CONCURRENCY = 4;
 type RunSeries = Map<string, MetricSeriesT>;
 
 export const useRunsStore = defineStore('runs', () => {
-  const items = ref<RunT[]>([]);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
   const includeArchived = ref(false);
+  const { items, loaded, error, refresh, subscribeOnce } = useListState<RunT>(() =>
+    call('runs.list', { includeArchived: includeArchived.value }),
+  );
   /** bumped (throttled) whenever cached series change; charts watch it */
   const version = ref(0);
   // Deliberately not reactive: 100 runs arriving one by one would otherwise rebuild every chart 100 times;
@@ -32,18 +33,6 @@ export const useRunsStore = defineStore('runs', () => {
   let pollTimer: ReturnType<typeof setInterval> | null = null;
   let redrawTimer: ReturnType<typeof setTimeout> | null = null;
   let lastLiveAt = 0;
-  let started = false;
-
-  async function refresh(): Promise<void> {
-    try {
-      items.value = await call('runs.list', { includeArchived: includeArchived.value });
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loaded.value = true;
-    }
-  }
 
   function anyActive(): boolean {
     return items.value.some((r) => ACTIVE_STATUSES.includes(r.status));
@@ -66,12 +55,11 @@ export const useRunsStore = defineStore('runs', () => {
   }
 
   async function init(): Promise<void> {
-    if (!started) {
-      started = true;
+    subscribeOnce(() => {
       onEvent('runs.changed', (p) => applyChange(p));
       onEvent('runs.metrics', (p) => appendPoints(p.runId, p.points));
       startPolling();
-    }
+    });
     await refresh();
   }
 

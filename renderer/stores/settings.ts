@@ -30,9 +30,10 @@ export const useSettingsStore = defineStore('settings', () => {
     apply();
   });
 
-  async function load(): Promise<void> {
+  /** Adopts what the lab answers (or shows why it could not answer) and re-applies language and theme. */
+  async function adopt(answer: Promise<SettingsT>): Promise<void> {
     try {
-      const s = await call('settings.get', {});
+      const s = await answer;
       language.value = s.language;
       theme.value = s.theme;
       error.value = null;
@@ -42,20 +43,16 @@ export const useSettingsStore = defineStore('settings', () => {
     apply();
   }
 
+  async function load(): Promise<void> {
+    await adopt(call('settings.get', {}));
+  }
+
   async function save(patch: Partial<SettingsT>): Promise<void> {
     // Apply at once so the switch feels instant; the lab's answer is the remembered truth.
     if (patch.language) language.value = patch.language;
     if (patch.theme) theme.value = patch.theme;
     apply();
-    try {
-      const s = await call('settings.set', patch);
-      language.value = s.language;
-      theme.value = s.theme;
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    }
-    apply();
+    await adopt(call('settings.set', patch));
   }
 
   return {

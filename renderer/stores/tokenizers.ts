@@ -1,31 +1,14 @@
 // Tokenizers store: the lab's trained and imported tokenizers, refreshed on tokenizers.changed events.
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
 import type { TokenizerT } from '../../preload/api';
-import { call, errorMessage, onEvent } from '../api';
+import { call, onEvent } from '../api';
+import { useListState } from './listState';
 
 export const useTokenizersStore = defineStore('tokenizers', () => {
-  const items = ref<TokenizerT[]>([]);
-  const loaded = ref(false);
-  const error = ref<string | null>(null);
-  let subscribed = false;
-
-  async function refresh(): Promise<void> {
-    try {
-      items.value = await call('tokenizers.list', {});
-      error.value = null;
-    } catch (e) {
-      error.value = errorMessage(e);
-    } finally {
-      loaded.value = true;
-    }
-  }
+  const { items, loaded, error, refresh, subscribeOnce } = useListState<TokenizerT>(() => call('tokenizers.list', {}));
 
   async function init(): Promise<void> {
-    if (!subscribed) {
-      subscribed = true;
-      onEvent('tokenizers.changed', () => void refresh());
-    }
+    subscribeOnce(() => onEvent('tokenizers.changed', () => void refresh()));
     await refresh();
   }
 

@@ -1,0 +1,40 @@
+// listState: what every list store keeps (items, loaded, error), its refresh from one list channel, and a one-time subscription.
+import { ref, type Ref } from 'vue';
+import { errorMessage } from '../api';
+
+export interface ListState<T> {
+  items: Ref<T[]>;
+  /** true once the first answer (or failure) is in, so pages can tell "empty" from "not loaded yet" */
+  loaded: Ref<boolean>;
+  error: Ref<string | null>;
+  refresh: () => Promise<void>;
+  /** Runs `subscribe` the first time it is called and never again: stores are initialised by every page that uses them. */
+  subscribeOnce: (subscribe: () => void) => void;
+}
+
+/** `fetchAll` asks the lab for the whole list (e.g. `() => call('datasets.list', {})`). */
+export function useListState<T>(fetchAll: () => Promise<T[]>): ListState<T> {
+  const items = ref([]) as Ref<T[]>;
+  const loaded = ref(false);
+  const error = ref<string | null>(null);
+  let subscribed = false;
+
+  async function refresh(): Promise<void> {
+    try {
+      items.value = await fetchAll();
+      error.value = null;
+    } catch (e) {
+      error.value = errorMessage(e);
+    } finally {
+      loaded.value = true;
+    }
+  }
+
+  function subscribeOnce(subscribe: () => void): void {
+    if (subscribed) return;
+    subscribed = true;
+    subscribe();
+  }
+
+  return { items, loaded, error, refresh, subscribeOnce };
+}
