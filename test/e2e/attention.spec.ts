@@ -5,6 +5,16 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { startLabServer, type LabServer } from './lab-server';
+
+// this spec's own server and lab home: no spec depends on what another one stored
+let lab: LabServer;
+test.beforeAll(async () => {
+  lab = await startLabServer();
+});
+test.afterAll(async () => {
+  await lab.close();
+});
 
 const shots = join('test-results', 'screenshots');
 const BIN = join('main', 'cli', 'bin.mjs');
@@ -34,7 +44,7 @@ async function pickRun(page: Page, testid: string, name: string): Promise<void> 
 }
 
 test.beforeAll(() => {
-  const home = process.env.ATTENTION_LAB_E2E_HOME as string;
+  const home = lab.home;
   const file = join(home, 'attention-e2e.txt');
   writeFileSync(file, corpus());
   cli(home, 'datasets', 'import', file, '--name', 'attention-e2e', '--mode', 'paragraphs');
@@ -51,7 +61,7 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   test.setTimeout(120_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
-  await page.goto(process.env.ATTENTION_LAB_E2E_URL as string);
+  await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
   await page.getByTestId('nav-attention').click();
   await expect(page.getByTestId('attention-page')).toBeVisible();
@@ -144,7 +154,7 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
 
 test('long input: 256 tokens through 6 layers × 6 heads stay responsive (no main-thread task over 1.5 s)', async ({ page }) => {
   test.setTimeout(90_000);
-  await page.goto(process.env.ATTENTION_LAB_E2E_URL as string);
+  await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
   await page.getByTestId('nav-attention').click();
   // Long tasks are recorded from here on; the page keeps them in a global the test reads at the end.

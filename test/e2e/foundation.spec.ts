@@ -5,6 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import iconv from 'iconv-lite';
+import { startLabServer, type LabServer } from './lab-server';
+
+// this spec's own server and lab home: no spec depends on what another one stored
+let lab: LabServer;
+test.beforeAll(async () => {
+  lab = await startLabServer();
+});
+test.afterAll(async () => {
+  await lab.close();
+});
 
 const shots = join('test-results', 'screenshots');
 
@@ -36,15 +46,14 @@ function notesFile(): { path: string; documents: number; characters: number } {
 const fmt = (n: number) => new Intl.NumberFormat('en').format(n);
 
 test('foundation: import, inspect, split, tokenize, switch language and theme', async ({ page }) => {
-  const url = process.env.ATTENTION_LAB_E2E_URL;
-  expect(url, 'global setup starts the server and sets ATTENTION_LAB_E2E_URL').toBeTruthy();
+  const { url } = lab;
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (msg) => {
     if (msg.type() === 'error') pageErrors.push(msg.text());
   });
 
-  await page.goto(url as string);
+  await page.goto(url);
   // The language follows the server's locale on first start; the test pins English first.
   await page.getByTestId('language-select').selectOption('en');
 
@@ -156,7 +165,7 @@ test('foundation: import, inspect, split, tokenize, switch language and theme', 
 });
 
 test('bad and repeated input: invalid JSONL lines, a duplicate file; rename, export download, delete asks first', async ({ page }) => {
-  await page.goto(process.env.ATTENTION_LAB_E2E_URL as string);
+  await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
   const dir = mkdtempSync(join(tmpdir(), 'attention-lab-e2e-bad-'));
 
@@ -217,6 +226,8 @@ test('bad and repeated input: invalid JSONL lines, a duplicate file; rename, exp
   await page.getByTestId('import-file').setInputFiles(chinese);
   await expect(page.getByTestId('import-encoding')).toContainText('gb18030');
   await expect(page.getByTestId('import-preview')).toContainText(paragraphs[0]);
+  // one document per blank-line-separated block (the default keeps a text file whole)
+  await page.getByTestId('import-mode-paragraphs').check();
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('stat-documents')).toContainText('3');
   await expect(page.getByTestId('stat-characters')).toContainText(String(paragraphs.join('').length));
@@ -226,7 +237,7 @@ test('bad and repeated input: invalid JSONL lines, a duplicate file; rename, exp
   // The About page reports how this lab runs.
   await page.getByTestId('nav-about').click();
   await expect(page.getByTestId('app-info')).toContainText('Browser mode');
-  await expect(page.getByTestId('app-info')).toContainText(process.env.ATTENTION_LAB_E2E_HOME as string);
+  await expect(page.getByTestId('app-info')).toContainText(lab.home);
   await expect(page.getByTestId('kernel-backend')).not.toBeEmpty();
   await shot(page, '11-about');
 });

@@ -6,6 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
+import { startLabServer, type LabServer } from './lab-server';
+
+// this spec's own server and lab home: no spec depends on what another one stored
+let lab: LabServer;
+test.beforeAll(async () => {
+  lab = await startLabServer();
+});
+test.afterAll(async () => {
+  await lab.close();
+});
 
 const shots = join('test-results', 'screenshots');
 
@@ -51,7 +61,7 @@ test('BERT vs GPT: wizard, live curves, stop and resume, comparison table, probe
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
-  await page.goto(process.env.ATTENTION_LAB_E2E_URL as string);
+  await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
 
   // A small dataset imported through the UI, one document per paragraph.
@@ -233,8 +243,8 @@ function seedManyRuns(home: string, runs: number, steps: number): number[] {
 
 test('Compare stays responsive with 100 runs × 10,000 points each', async ({ page }) => {
   test.setTimeout(240_000);
-  const ids = seedManyRuns(process.env.ATTENTION_LAB_E2E_HOME as string, 100, 10_000);
-  const url = process.env.ATTENTION_LAB_E2E_URL as string;
+  const ids = seedManyRuns(lab.home, 100, 10_000);
+  const url = lab.url;
   await page.goto(url);
   await page.getByTestId('language-select').selectOption('en');
 
