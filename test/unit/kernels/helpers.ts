@@ -2,19 +2,11 @@
 // the list of native backends available here, and a central finite-difference gradient.
 
 import { expect } from 'vitest';
+import { mulberry32 } from '../../../main/data/splits';
 import { getKernels, nativeUnavailableReason, type Kernels } from '../../../native-kernels/index';
 
-/** mulberry32: a small seeded PRNG so every test sees the same "random" data on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the splits' mulberry32) so every test sees the same "random" data on every run. */
+export const rng = mulberry32;
 
 /** Float32Array of n values uniform in [-scale, scale). */
 export function randn(rand: () => number, n: number, scale = 1): Float32Array {
