@@ -2,28 +2,17 @@
 // the heatmap (hover, layer/head), head view, model view, BERT vs GPT side by side, the training slider, inside one
 // head, and a PNG export — with screenshots (attention-*) of each view.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startLabServer, type LabServer } from './lab-server';
+import { screenshots, useLabServer } from './lab-server';
 
 // this spec's own server and lab home: no spec depends on what another one stored
-let lab: LabServer;
-test.beforeAll(async () => {
-  lab = await startLabServer();
-});
-test.afterAll(async () => {
-  await lab.close();
-});
+const lab = useLabServer();
+const shot = screenshots('attention-');
 
-const shots = join('test-results', 'screenshots');
 const BIN = join('main', 'cli', 'bin.mjs');
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(shots, { recursive: true });
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(shots, `attention-${name}.png`), fullPage: true });
-}
 
 /** Runs the CLI against the served lab home; fails the test with its stderr when it fails. */
 function cli(home: string, ...args: string[]): string {
@@ -93,7 +82,7 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   // PNG export of the heatmap.
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png-attention-heatmap').click()]);
   expect(download.suggestedFilename()).toBe('attention-heatmap.png');
-  const saved = join(shots, 'attention-export-heatmap.png');
+  const saved = join('test-results', 'screenshots', 'attention-export-heatmap.png');
   await download.saveAs(saved);
   expect(readFileSync(saved).subarray(1, 4).toString()).toBe('PNG');
 

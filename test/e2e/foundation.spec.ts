@@ -1,29 +1,15 @@
 // The foundation flow in a real browser: first start, import by upload, stats and histogram, split, char and BPE
 // tokenizers, encoding a sentence, Chinese UI, dark theme — with screenshots at each stage.
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import iconv from 'iconv-lite';
-import { startLabServer, type LabServer } from './lab-server';
+import { screenshots, useLabServer } from './lab-server';
 
 // this spec's own server and lab home: no spec depends on what another one stored
-let lab: LabServer;
-test.beforeAll(async () => {
-  lab = await startLabServer();
-});
-test.afterAll(async () => {
-  await lab.close();
-});
-
-const shots = join('test-results', 'screenshots');
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(shots, { recursive: true });
-  // The side navigation is sticky: scroll to the top so a full-page shot shows it beside the page head.
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
-}
+const lab = useLabServer();
+const shot = screenshots('');
 
 /**
  * 40 one-line paragraphs separated by blank lines, of growing length so the histogram has a shape.

@@ -1,9 +1,10 @@
-// E2E lab server: starts `attention-lab serve --json` on a fresh temp lab home for one spec file.
+// E2E helpers shared by the specs: each spec's own `attention-lab serve` on a fresh temp lab home, and screenshots.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { test, type Page } from '@playwright/test';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -55,5 +56,42 @@ export async function startLabServer(): Promise<LabServer> {
       await new Promise((resolve) => setTimeout(resolve, 500));
       rmSync(home, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Gives the calling spec its own server and lab home: starts it before the spec's tests and closes it after, so no
+ * spec depends on what another one stored. Read `url` and `home` inside tests (they exist once beforeAll ran).
+ */
+export function useLabServer(): { readonly url: string; readonly home: string } {
+  let server: LabServer | null = null;
+  test.beforeAll(async () => {
+    server = await startLabServer();
+  });
+  test.afterAll(async () => {
+    await server?.close();
+  });
+  const running = (): LabServer => {
+    if (server === null) throw new Error('The lab server is not running: use url/home inside a test, not at load time.');
+    return server;
+  };
+  return {
+    get url() {
+      return running().url;
+    },
+    get home() {
+      return running().home;
+    },
+  };
+}
+
+/** A full-page screenshot saver into test-results/screenshots/<prefix><name>.png, scrolled to the top first
+ *  (the side navigation is sticky, so the shot shows it beside the page head). */
+export function screenshots(prefix: string): (page: Page, name: string) => Promise<void> {
+  const dir = join('test-results', 'screenshots');
+  return async (page, name) => {
+    mkdirSync(dir, { recursive: true });
+    await page.evaluate('window.scrollTo(0, 0)');
+    await page.screenshot({ path: join(dir, `${prefix}${name}.png`), fullPage: true });
   };
 }

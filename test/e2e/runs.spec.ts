@@ -1,29 +1,16 @@
 // The BERT-vs-GPT flow in a real browser: import a small text, start a comparison from the wizard, watch both curves
 // grow live, stop one run and see its status, resume it, read the measured comparison table, probe both models, and
 // tag, note and compare the runs, open one run's page — with screenshots (runs-*) at each stage.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
-import { startLabServer, type LabServer } from './lab-server';
+import { screenshots, useLabServer } from './lab-server';
 
 // this spec's own server and lab home: no spec depends on what another one stored
-let lab: LabServer;
-test.beforeAll(async () => {
-  lab = await startLabServer();
-});
-test.afterAll(async () => {
-  await lab.close();
-});
-
-const shots = join('test-results', 'screenshots');
-
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(shots, { recursive: true });
-  await page.evaluate('window.scrollTo(0, 0)');
-  await page.screenshot({ path: join(shots, `runs-${name}.png`), fullPage: true });
-}
+const lab = useLabServer();
+const shot = screenshots('runs-');
 
 /**
  * About 8 KB of English about attention, one paragraph per blank-line block, built from a few sentence patterns so a
