@@ -69,7 +69,8 @@ describe('job scheduler', () => {
     expect(statuses.at(-1)).toBe('completed');
     const batches = events.filter((e) => e.event === 'runs.metrics' && (e.payload as { runId: number }).runId === a.id);
     expect(batches.length).toBeGreaterThan(0);
-    for (let i = 1; i < batches.length; i++) expect(batches[i].at - batches[i - 1].at).toBeGreaterThanOrEqual(90);
+    // the last batch may come early: a status change (here 'completed') flushes what is pending at once, by design
+    for (let i = 1; i < batches.length - 1; i++) expect(batches[i].at - batches[i - 1].at).toBeGreaterThanOrEqual(90);
   });
 
   it('stops a running job with a resumable checkpoint, and pauses and resumes another to its end', async () => {
