@@ -1,10 +1,9 @@
 // The model-side primitives of a BERT-vs-GPT comparison: load a run's newest checkpoint, score a blank from the
 // left context (GPT) or from both sides (BERT), greedy continuation for both (BERT by iterative mask-predict).
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getKernels } from '../../native-kernels/index';
-import { loadTokenizer, nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
-import { loadModel } from '../ml/checkpoint';
+import { nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
+import { loadForInference } from '../ml/inference';
 import type { TransformerModel } from '../ml/model';
 import type { LabContext } from './context';
 import { LabError } from './errors';
@@ -59,14 +58,7 @@ export function loadRunModel(ctx: LabContext, runId: number): LoadedRun {
 
 /** Loads a checkpoint folder: its weights and its own tokenizer.json. */
 export function loadCheckpointModel({ runId, family, dir }: RunCheckpoint): LoadedRun {
-  let json: string;
-  try {
-    json = readFileSync(path.join(dir, 'tokenizer.json'), 'utf8');
-  } catch (e) {
-    throw new LabError('not_found', `The checkpoint of run ${runId} at ${dir} has no readable tokenizer.json (${(e as Error).message}); was the folder moved?`, { field: 'runIds', cause: e });
-  }
-  const tokenizer = loadTokenizer(json);
-  const { model, step } = loadModel(getKernels(), path.join(dir, 'model.safetensors'), { expectVocabSize: tokenizer.vocabSize });
+  const { model, tokenizer, step } = loadForInference(getKernels(), dir);
   const maskId = optionalSpecial(tokenizer, '[MASK]');
   if (family === 'bert' && maskId === null) {
     throw new LabError('invalid_input', `The tokenizer of BERT run ${runId} has no [MASK] token, so it cannot fill blanks.`, { field: 'runIds' });

@@ -1,11 +1,10 @@
 // Probing a trained run from its newest checkpoint: GPT continues a prompt, BERT fills the [MASK]s of a text.
 // The checkpoint folder is self-contained (weights, config, tokenizer.json), so a probe needs nothing else.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { getKernels } from '../../native-kernels/index';
-import { loadTokenizer, nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
+import { nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index';
 import type { BertModel } from '../ml/bert';
-import { loadModel } from '../ml/checkpoint';
+import { loadForInference } from '../ml/inference';
 import type { GptModel } from '../ml/gpt';
 import type { TransformerModel } from '../ml/model';
 import { fillMask, generate } from '../ml/sample';
@@ -60,15 +59,7 @@ function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command
   if (ckpt === null) {
     throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); probe it once it has saved one or finished.`, { field: 'run' });
   }
-  const dir = path.join(ctx.home, ckpt.path);
-  let tokenizerJson: string;
-  try {
-    tokenizerJson = readFileSync(path.join(dir, 'tokenizer.json'), 'utf8');
-  } catch (e) {
-    throw new LabError('not_found', `The checkpoint of run ${runId} at ${dir} has no readable tokenizer.json (${(e as Error).message}); was the folder moved?`, { field: 'run', cause: e });
-  }
-  const tokenizer = loadTokenizer(tokenizerJson);
-  const { model, step } = loadModel(getKernels(), path.join(dir, 'model.safetensors'), { expectVocabSize: tokenizer.vocabSize });
+  const { model, tokenizer, step } = loadForInference(getKernels(), path.join(ctx.home, ckpt.path));
   return { model, tokenizer, step };
 }
 
