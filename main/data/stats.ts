@@ -1,6 +1,6 @@
 // StatsAccumulator: dataset statistics gathered one document at a time (counts, CJK-aware words, lengths, alphabet).
 import type { DatasetStatsT } from '../../preload/api';
-import { CharClass, charClass } from './text';
+import { wordStep } from './text';
 
 /** how many bins the length histogram aims for */
 const TARGET_BINS = 20;
@@ -67,16 +67,9 @@ export class StatsAccumulator {
       chars++;
       if (cp < 0x10000) bmp[cp]++;
       else this.astral.set(cp, (this.astral.get(cp) ?? 0) + 1);
-      const k = charClass(cp);
-      if (k === CharClass.Word) {
-        if (!inRun) words++;
-        inRun = true;
-      } else if (k === CharClass.Cjk) {
-        words++;
-        inRun = false;
-      } else if (k === CharClass.Other) {
-        inRun = false;
-      }
+      const step = wordStep(cp, inRun);
+      words += step & 1;
+      inRun = (step & 2) !== 0;
     }
     if (this.documents === this.lengths.length) {
       const grown = new Uint32Array(this.lengths.length * 2);

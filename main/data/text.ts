@@ -51,6 +51,18 @@ export function isCjk(cp: number): boolean {
 }
 
 /**
+ * One code point of CJK-aware word counting, given whether a letter/digit run is open before it. Returns bit 0 set
+ * when a word starts here and bit 1 set when a run is open after it (combining marks leave the run as it was).
+ */
+export function wordStep(cp: number, inRun: boolean): number {
+  const k = charClass(cp);
+  if (k === CharClass.Word) return (inRun ? 0 : 1) | 2;
+  if (k === CharClass.Cjk) return 1;
+  if (k === CharClass.Other) return 0;
+  return inRun ? 2 : 0;
+}
+
+/**
  * Counts words the CJK-aware way: each CJK ideograph / kana / hangul syllable is one word; any other word is a run of
  * letters and digits (\p{L}\p{N}, with combining marks allowed inside). "Hello 世界, it's 2024" → 6
  * (Hello, 世, 界, it, s, 2024).
@@ -67,16 +79,9 @@ export function countWords(text: string): number {
         i++;
       }
     }
-    const k = charClass(cp);
-    if (k === CharClass.Word) {
-      if (!inRun) words++;
-      inRun = true;
-    } else if (k === CharClass.Cjk) {
-      words++;
-      inRun = false;
-    } else if (k === CharClass.Other) {
-      inRun = false;
-    }
+    const step = wordStep(cp, inRun);
+    words += step & 1;
+    inRun = (step & 2) !== 0;
   }
   return words;
 }
