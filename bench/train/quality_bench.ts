@@ -3,7 +3,9 @@
 //
 //   npx tsx bench/train/quality_bench.ts [--iters 2000] [--threads 2] [--target 1.88]
 // Prints both curves (step, training seconds, val loss), the seconds each needed to reach the target val loss,
-// and the ratio PyTorch time / our time (> 1 means we got there faster).
+// and the ratio PyTorch time / our time (> 1 means we got there faster). Both sides measure the validation loss on
+// the same text: every non-overlapping 64-token window of the validation split, so the curves differ only by training.
+//   --init plain   both sides start the residual projections at N(0, 0.02) instead of nanoGPT's 0.02/sqrt(2L).
 //   npx tsx bench/train/quality_bench.ts --small-minutes 10
 // instead trains our `small` preset (batch 16) for that many minutes of training time and prints its best val loss.
 import { spawnSync } from 'node:child_process';
@@ -14,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import { presetConfig, validateConfig } from '../../main/ml/config';
 import { GptModel } from '../../main/ml/gpt';
+import type { TransformerModel } from '../../main/ml/model';
 import { Trainer } from '../../main/ml/train';
 
 const { values } = parseArgs({
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: '1.88' },
     'eval-every': { type: 'string', default: '250' },
     'small-minutes': { type: 'string' },
+    init: { type: 'string', default: 'nanogpt' },
   },
 });
 const iters = Number(values.iters);
@@ -44,9 +48,27 @@ function splits(): { train: Int32Array; val: Int32Array } {
   return { train: ids.subarray(0, n), val: ids.subarray(n) };
 }
 
+/** Mean next-token loss over every non-overlapping T-token window of `ids` (as torch_quality.py's evaluate()). */
+function windowLoss(model: TransformerModel, ids: Int32Array, T: number): number {
+  const starts: number[] = [];
+  for (let i = 0; i < ids.length - T; i += T) starts.push(i);
+  let total = 0;
+  for (let c = 0; c < starts.length; c += 64) {
+    const chunk = starts.slice(c, c + 64);
+    const tokens = new Int32Array(chunk.length * T);
+    const targets = new Int32Array(chunk.length * T);
+    chunk.forEach((s, b) => {
+      tokens.set(ids.subarray(s, s + T), b * T);
+      targets.set(ids.subarray(s + 1, s + T + 1), b * T);
+    });
+    total += model.forward({ B: chunk.length, T, tokens, targets }, { train: false }) * chunk.length;
+  }
+  return total / starts.length;
+}
+
 function torchCurve(): Point[] {
   const run = spawnSync('/usr/bin/python3', ['torch_quality.py', '--threads', String(threads), '--iters', String(iters),
-    '--eval-every', String(evalEvery), '--text', textPath], { cwd: join(root, 'bench/train'), env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, encoding: 'utf8' });
+    '--eval-every', String(evalEvery), '--text', textPath, '--init', values.init as string], { cwd: join(root, 'bench/train'), env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`PyTorch anchor failed: ${run.stderr}`);
   return run.stdout.trim().split('\n').map((line) => {
     const p = JSON.parse(line) as { step: number; seconds: number; val_loss: number };
@@ -64,11 +86,19 @@ async function ourCurve(): Promise<{ points: Point[]; backend: string }> {
   const { train, val } = splits();
   const points: Point[] = [];
   let seconds = 0;
-  const trainer = new Trainer(new GptModel(k, config), { train: [train], val: [val] }, {
+  const model = new GptModel(k, config);
+  if (values.init === 'plain') {
+    // undo the 1/sqrt(2L) scaling of the residual projections: N(0, 0.02) like every other matrix
+    for (const s of model.params.table.specs) {
+      if (s.name.endsWith('c_proj.weight')) k.scale(model.params.view(s.name), Math.sqrt(2 * config.nLayer), s.size);
+    }
+  }
+  // The trainer's own evaluation is cut to one batch: the curve uses windowLoss on the whole validation split.
+  const trainer = new Trainer(model, { train: [train], val: [val] }, {
     steps: iters, batchSize: 12, lr: 1e-3, minLr: 1e-4, warmupSteps: 100, beta2: 0.99, weightDecay: 0.1, gradClip: 1,
-    evalEvery, evalBatches: 20,
+    evalEvery, evalBatches: 1,
     onStep: (m) => { seconds += (12 * 64) / m.tokensPerSecond; },
-    onEval: (m) => points.push({ step: m.step, seconds, valLoss: m.valLoss }),
+    onEval: (m) => points.push({ step: m.step, seconds, valLoss: windowLoss(model, val, 64) }),
   });
   await trainer.run();
   return { points, backend: k.backend };
