@@ -3,30 +3,146 @@
 //   forward   preatt = scale q k^T;  att = masked softmax(preatt);  out_h = att v
 //   backward  datt = dout_h v^T;  dv = att^T dout_h;  dpreatt = softmax'(att, datt);  dq = scale dpreatt k;
 //             dk = scale dpreatt^T q
-// The products use sgemm, which runs serially inside a pool task, so each head's result is fixed whatever the
-// thread count.
+// Only visible keys are multiplied: query i sees keys [0, row_end[i]) (i + 1 for a causal model, the last real key + 1
+// with padding), so a causal model skips the upper triangle everywhere except preatt, which keeps every score. The
+// backward pass has no mask argument and reads row_end back from att's zeros. With AVX2 and hs % 8 == 0 a fused
+// per-head kernel runs (attention_avx2.cc); otherwise blocked sgemm calls around scalar softmax rows. Each head runs
+// serially inside its pool task, so its result is fixed whatever the thread count.
 #include <cmath>
 #include <vector>
 
+#include "attention_head.h"
 #include "cpu.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "threadpool.h"
-
-#define AK_ISA_NS portable
-#include "attention_head.h"
-#undef AK_ISA_NS
+#include "vecmath.h"
 
 namespace ak {
-namespace avx2 {
-void attention_softmax(float* att, const float* preatt, const uint8_t* key_mask, bool causal, int64_t T,
-                       float* visible);
-void attention_softmax_backward(float* dpreatt, const float* att, const float* datt, int64_t T);
-}  // namespace avx2
-
 namespace {
 
-thread_local std::vector<float> t_visible;
+// Per-thread scratch, grown on demand and reused across calls.
+struct Scratch {
+  std::vector<float> panel, rows, key_vis, datt, dp;
+  std::vector<int32_t> row_end, key_range;
+  void reserve(int64_t T, int64_t hs) {
+    if (panel.size() < static_cast<size_t>(panel_floats(T, hs))) panel.resize(static_cast<size_t>(panel_floats(T, hs)));
+    if (rows.size() < static_cast<size_t>(3 * T * hs)) rows.resize(static_cast<size_t>(3 * T * hs));
+    if (key_vis.size() < static_cast<size_t>(T)) key_vis.resize(static_cast<size_t>(T));
+    if (row_end.size() < static_cast<size_t>(T)) row_end.resize(static_cast<size_t>(T));
+    if (key_range.size() < static_cast<size_t>(2 * T)) key_range.resize(static_cast<size_t>(2 * T));
+  }
+  // The backward pass keeps dpreatt and datt here, not in the caller's (B,NH,T,T) scratch: one head's worth stays in
+  // L2 across the passes that read it back, instead of streaming B*NH*T*T floats through memory.
+  void reserve_backward(int64_t T) {
+    if (datt.size() < static_cast<size_t>(kAttnBlockRows * T)) datt.resize(static_cast<size_t>(kAttnBlockRows * T));
+    if (dp.size() < static_cast<size_t>(T * T)) dp.resize(static_cast<size_t>(T * T));
+  }
+};
+thread_local Scratch t_scratch;
+
+// row_end and key_vis of one batch row from its key mask (null: every key real). Returns key_vis, or null when no
+// key inside the visible range is padding (the kernels then skip the per-key multiply).
+const float* forward_visibility(const uint8_t* key_mask, bool causal, int64_t T, Scratch& s) {
+  int64_t end = T;
+  bool holes = false;
+  if (key_mask != nullptr) {
+    end = 0;
+    for (int64_t j = 0; j < T; j++) {
+      s.key_vis[j] = key_mask[j] != 0 ? 1.0f : 0.0f;
+      if (key_mask[j] != 0) end = j + 1;
+    }
+    for (int64_t j = 0; j < end; j++) holes = holes || key_mask[j] == 0;
+  }
+  for (int64_t i = 0; i < T; i++) s.row_end[i] = static_cast<int32_t>(causal && i + 1 < end ? i + 1 : end);
+  return holes ? s.key_vis.data() : nullptr;
+}
+
+// row_end[i] = 1 + the last nonzero of att row i (0 for an all-zero row). Reads rows front to back: this is the
+// first touch of att in the backward pass, and a forward stream is what the hardware prefetcher follows.
+void backward_visibility(const float* att, int64_t T, int32_t* row_end) {
+  for (int64_t i = 0; i < T; i++) {
+    const float* row = att + i * T;
+    int64_t n = 0;
+    for (int64_t j = 0; j < T; j++) n = row[j] != 0.0f ? j + 1 : n;
+    row_end[i] = static_cast<int32_t>(n);
+  }
+}
+
+int64_t block_keys(const int32_t* row_end, int64_t i0, int64_t rows) {
+  int64_t n = 0;
+  for (int64_t r = 0; r < rows; r++) n = row_end[i0 + r] > n ? row_end[i0 + r] : n;
+  return n;
+}
+
+// Scalar softmax of one row over keys j < n with key_vis[j] != 0; every other entry exactly 0 (see attention_avx2.cc).
+void softmax_row(float* arow, const float* prow, int64_t n, int64_t T, const float* key_vis) {
+  float mx = -INFINITY;
+  for (int64_t j = 0; j < n; j++)
+    if ((key_vis == nullptr || key_vis[j] != 0.0f) && prow[j] > mx) mx = prow[j];
+  float sum = 0.0f;
+  for (int64_t j = 0; j < n; j++) {
+    const float e = exp_fast(prow[j] - mx) * (key_vis == nullptr ? 1.0f : key_vis[j]);
+    arow[j] = e;
+    sum += e;
+  }
+  const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
+  for (int64_t j = 0; j < n; j++) arow[j] *= inv;
+  for (int64_t j = n; j < T; j++) arow[j] = 0.0f;
+}
+
+// dp_j = att_j (datt_j - sum_k att_k datt_k) for j < n, 0 for j >= n.
+void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n, int64_t T) {
+  float inner = 0.0f;
+  for (int64_t j = 0; j < n; j++) inner += a[j] * da[j];
+  for (int64_t j = 0; j < n; j++) dp[j] = a[j] * (da[j] - inner);
+  for (int64_t j = n; j < T; j++) dp[j] = 0.0f;
+}
+
+}  // namespace
+
+namespace portable {
+
+void head_forward(const HeadForward& h) {
+  const int64_t T = h.T, hs = h.hs, ld = h.ld_qkv;
+  sgemm(false, true, T, T, hs, h.scale, h.q, ld, h.k, ld, 0.0f, h.preatt, T, nullptr);
+  for (int64_t i = 0; i < T; i++) softmax_row(h.att + i * T, h.preatt + i * T, h.row_end[i], T, h.key_vis);
+  for (int64_t i0 = 0; i0 < T; i0 += kAttnBlockRows) {
+    const int64_t rows = T - i0 < kAttnBlockRows ? T - i0 : kAttnBlockRows;
+    const int64_t keys = block_keys(h.row_end, i0, rows);
+    sgemm(false, false, rows, hs, keys, 1.0f, h.att + i0 * T, T, h.v, ld, 0.0f, h.out + i0 * h.ld_out, h.ld_out,
+          nullptr);
+  }
+}
+
+void head_backward(const HeadBackward& h) {
+  const int64_t T = h.T, hs = h.hs, ld = h.ld_qkv, ldd = h.ld_dout;
+  backward_visibility(h.att, T, h.row_end);
+  for (int64_t i0 = 0; i0 < T; i0 += kAttnBlockRows) {
+    const int64_t rows = T - i0 < kAttnBlockRows ? T - i0 : kAttnBlockRows;
+    const int64_t keys = block_keys(h.row_end, i0, rows);
+    sgemm(false, true, rows, keys, hs, 1.0f, h.dout + i0 * ldd, ldd, h.v, ld, 0.0f, h.datt, T, nullptr);
+    for (int64_t i = i0; i < i0 + rows; i++)
+      softmax_backward_row(h.dp + i * T, h.att + i * T, h.datt + (i - i0) * T, keys, T);
+    sgemm(false, false, rows, hs, keys, h.scale, h.dp + i0 * T, T, h.k, ld, 0.0f, h.dq + i0 * ld, ld, nullptr);
+  }
+  key_block_ranges(h.row_end, T, kAttnBlockRows, h.key_range, h.key_range + T);
+  for (int64_t j0 = 0; j0 < T; j0 += kAttnBlockRows) {
+    const int64_t rows = T - j0 < kAttnBlockRows ? T - j0 : kAttnBlockRows;
+    // Queries [first, last] see some key of this block; rows between them that see none hold zeros in att and dp.
+    const int64_t first = h.key_range[j0 / kAttnBlockRows], last = h.key_range[T + j0 / kAttnBlockRows];
+    const int64_t n = last >= first ? last + 1 - first : 0;
+    const int64_t i0 = n > 0 ? first : 0;
+    sgemm(true, false, rows, hs, n, 1.0f, h.att + i0 * T + j0, T, h.dout + i0 * ldd, ldd, 0.0f, h.dv + j0 * ld, ld,
+          nullptr);
+    sgemm(true, false, rows, hs, n, h.scale, h.dp + i0 * T + j0, T, h.q + i0 * ld, ld, 0.0f, h.dk + j0 * ld, ld,
+          nullptr);
+  }
+}
+
+}  // namespace portable
+
+namespace {
 
 // attentionForward(out(B,T,C), preatt(B,NH,T,T), att(B,NH,T,T), qkv(B,T,3C), keyMask(B,T)|null, causal, B, T, C, NH)
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
@@ -41,16 +157,22 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   if (!a.ok()) return a.env().Undefined();
   const int64_t hs = C / NH, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const auto softmax = use_avx2() ? avx2::attention_softmax : portable::attention_softmax;
+  const bool fused = use_avx2() && hs % 8 == 0;
   parallel_for(B * NH, 1, [&](int64_t t0, int64_t t1) {
-    if (t_visible.size() < static_cast<size_t>(T)) t_visible.resize(static_cast<size_t>(T));
+    Scratch& s = t_scratch;
+    s.reserve(T, hs);
     for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, h = task % NH;
-      const int64_t tt = (b * NH + h) * T * T;
-      const float* q = qkv + b * T * C3 + h * hs;
-      sgemm(false, true, T, T, hs, scale, q, C3, q + C, C3, 0.0f, preatt + tt, T, nullptr);
-      softmax(att + tt, preatt + tt, key_mask ? key_mask + b * T : nullptr, causal, T, t_visible.data());
-      sgemm(false, false, T, hs, T, 1.0f, att + tt, T, q + 2 * C, C3, 0.0f, out + b * T * C + h * hs, C, nullptr);
+      const int64_t b = task / NH, hd = task % NH;
+      const int64_t tt = (b * NH + hd) * T * T;
+      const float* q = qkv + b * T * C3 + hd * hs;
+      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, s);
+      const HeadForward h{T, hs, scale, q, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
+                          preatt + tt, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data()};
+      if (fused) {
+        avx2::head_forward(h);
+      } else {
+        portable::head_forward(h);
+      }
     }
   });
   return a.env().Undefined();
@@ -60,8 +182,10 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   Args a(info, "attentionBackward");
   float* dqkv = a.f32(0);
-  float* dpreatt = a.f32(1);
-  float* datt = a.f32(2);
+  // Arguments 1 and 2 (dpreatt, datt) are the caller's scratch; this kernel keeps its own (Scratch::reserve_backward)
+  // but still type-checks them.
+  a.f32(1);
+  a.f32(2);
   const float* dout = a.f32(3);
   const float* qkv = a.f32(4);
   const float* att = a.f32(5);
@@ -69,20 +193,25 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   if (!a.ok()) return a.env().Undefined();
   const int64_t hs = C / NH, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const auto softmax_backward = use_avx2() ? avx2::attention_softmax_backward : portable::attention_softmax_backward;
-  // Each (b, h) task writes only head h's channels of batch b in dqkv (beta = 0: written, not accumulated).
+  const bool fused = use_avx2() && hs % 8 == 0;
+  // Each (b, h) task writes only head h's channels of batch b in dqkv (written, not accumulated).
   parallel_for(B * NH, 1, [&](int64_t t0, int64_t t1) {
+    Scratch& s = t_scratch;
+    s.reserve(T, hs);
+    s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, h = task % NH;
-      const int64_t tt = (b * NH + h) * T * T;
-      const float* q = qkv + b * T * C3 + h * hs;
-      const float* go = dout + b * T * C + h * hs;
-      float* dq = dqkv + b * T * C3 + h * hs;
-      sgemm(false, true, T, T, hs, 1.0f, go, C, q + 2 * C, C3, 0.0f, datt + tt, T, nullptr);
-      sgemm(true, false, T, hs, T, 1.0f, att + tt, T, go, C, 0.0f, dq + 2 * C, C3, nullptr);
-      softmax_backward(dpreatt + tt, att + tt, datt + tt, T);
-      sgemm(false, false, T, hs, T, scale, dpreatt + tt, T, q + C, C3, 0.0f, dq, C3, nullptr);
-      sgemm(true, false, T, hs, T, scale, dpreatt + tt, T, q, C3, 0.0f, dq + C, C3, nullptr);
+      const int64_t b = task / NH, hd = task % NH;
+      const int64_t tt = (b * NH + hd) * T * T;
+      const float* q = qkv + b * T * C3 + hd * hs;
+      float* dq = dqkv + b * T * C3 + hd * hs;
+      const HeadBackward h{T, hs, scale, q, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
+                           dq, dq + C, dq + 2 * C, att + tt, s.datt.data(), s.dp.data(), s.row_end.data(),
+                           s.key_range.data(), s.panel.data(), s.rows.data()};
+      if (fused) {
+        avx2::head_backward(h);
+      } else {
+        portable::head_backward(h);
+      }
     }
   });
   return a.env().Undefined();

@@ -1,53 +1,83 @@
-// Row-wise softmax parts of attention for one (batch, head), included once per instruction set (AK_ISA_NS = portable
-// | avx2) so each build vectorizes them. The four matrix products around them go through sgemm (attention.cc).
-// Pointers arrive offset to one head's (T,T) block.
+// One (batch, head) of self-attention: the argument blocks and per-head entry points shared by attention.cc (N-API
+// glue, portable path) and attention_avx2.cc (fused AVX2 path). Plain structs, declarations and one static helper, so
+// nothing here can be merged by the linker across the portable and AVX2 objects (see vecmath.h).
+#pragma once
 
-#include <cmath>
 #include <cstdint>
 
-#include "vecmath.h"
-
-#ifndef AK_ISA_NS
-#error "define AK_ISA_NS before including attention_head.h"
-#endif
-
 namespace ak {
-namespace AK_ISA_NS {
 
-// att = softmax over visible keys of preatt, row by row. Key j is visible to query i unless causal and j > i, or
-// key_mask[j] == 0 (key_mask is this batch's (T) row, or null). Masked probabilities are exactly 0; a row with no
-// visible key is all 0. visible: T floats of scratch.
-void attention_softmax(float* att, const float* preatt, const uint8_t* key_mask, bool causal, int64_t T,
-                       float* visible) {
-  for (int64_t i = 0; i < T; i++) {
-    const float* row = preatt + i * T;
-    float mx = -INFINITY;
-    for (int64_t j = 0; j < T; j++) {
-      visible[j] = (causal && j > i) || (key_mask != nullptr && key_mask[j] == 0) ? 0.0f : 1.0f;
-      if (visible[j] != 0.0f && row[j] > mx) mx = row[j];
-    }
-    // exp_fast clamps its argument, so masked keys (even when every key is masked and mx is -inf) give a finite
-    // value that the 0 visibility turns into an exact 0.
-    float* arow = att + i * T;
-    for (int64_t j = 0; j < T; j++) arow[j] = exp_fast(row[j] - mx) * visible[j];
-    float sum = 0.0f;
-    for (int64_t j = 0; j < T; j++) sum += arow[j];
-    const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-    for (int64_t j = 0; j < T; j++) arow[j] *= inv;
+// Rows are row-major with a leading dimension; pointers arrive offset to this head. Visibility is described by
+// row_end: the keys that query i may see lie in [0, row_end[i]) (causal and trailing padding folded in), and
+// key_vis (T floats, 1 = real key, 0 = padding; null = all real) masks the ones inside that range.
+struct HeadForward {
+  int64_t T, hs;
+  float scale;                                  // 1/sqrt(hs)
+  const float *q, *k, *v;                       // (T, hs) each, row stride ld_qkv (3C)
+  int64_t ld_qkv;
+  float* out;                                   // (T, hs), row stride ld_out (C)
+  int64_t ld_out;
+  float *preatt, *att;                          // (T, T): scaled scores (every entry), probabilities
+  const int32_t* row_end;                       // (T)
+  const float* key_vis;                         // (T) or null
+  float* panel;                                 // scratch: panel_floats(T, hs)
+  float* rows;                                  // scratch: 3 T hs floats (the fused path packs q and v here)
+};
+
+// The backward pass reads visibility back from att: row_end[i] is 1 + the last j with att[i][j] != 0 (0 for an
+// all-zero row). Entries past it, and zeros inside, contribute exact zeros, so skipping them changes no result.
+struct HeadBackward {
+  int64_t T, hs;
+  float scale;
+  const float *q, *k, *v;                       // (T, hs), row stride ld_qkv
+  int64_t ld_qkv;
+  const float* dout;                            // (T, hs), row stride ld_dout (C)
+  int64_t ld_dout;
+  float *dq, *dk, *dv;                          // (T, hs), row stride ld_qkv; written, not accumulated
+  const float* att;                             // (T, T)
+  float* datt;                                  // (kAttnBlockRows, T) scratch: one query block's datt rows
+  float* dp;                                    // (T, T) scratch: dpreatt, rows complete (zeros past row_end)
+  int32_t* row_end;                             // (T) scratch, filled from att by the kernel
+  int32_t* key_range;                           // (2T) scratch for key_block_ranges
+  float* panel;                                 // scratch: panel_floats(T, hs)
+  float* rows;                                  // scratch: 3 T hs floats (the fused path packs q, k, dout here)
+};
+
+// Floats of the per-thread scratch "panel": T rounded up to 16 keys, times hs.
+static inline int64_t panel_floats(int64_t T, int64_t hs) { return (T + 15) / 16 * 16 * hs; }
+
+// Query rows per block on either path: the rows of HeadBackward::datt.
+constexpr int64_t kAttnBlockRows = 64;
+
+// For key blocks [j0, j0 + block), j0 = b * block: the queries [first[b], last[b]] whose row_end exceeds j0 (the
+// only ones that can hold a nonzero probability for a key of the block); first[b] > last[b] when there are none.
+// One pass each way over the rows, since row_end[i] > j0 holds for exactly the blocks b < ceil(row_end[i] / block).
+static inline void key_block_ranges(const int32_t* row_end, int64_t T, int64_t block, int32_t* first, int32_t* last) {
+  const int64_t blocks = (T + block - 1) / block;
+  int64_t done = 0;
+  for (int64_t i = 0; i < T && done < blocks; i++) {
+    const int64_t reach = (row_end[i] + block - 1) / block;
+    for (; done < reach; done++) first[done] = static_cast<int32_t>(i);
   }
+  for (; done < blocks; done++) first[done] = static_cast<int32_t>(T);
+  done = 0;
+  for (int64_t i = T - 1; i >= 0 && done < blocks; i--) {
+    const int64_t reach = (row_end[i] + block - 1) / block;
+    for (; done < reach; done++) last[done] = static_cast<int32_t>(i);
+  }
+  for (; done < blocks; done++) last[done] = -1;
 }
 
-// Softmax backward: dpreatt_ij = att_ij (datt_ij - sum_k att_ik datt_ik); masked entries (att 0) get exactly 0.
-void attention_softmax_backward(float* dpreatt, const float* att, const float* datt, int64_t T) {
-  for (int64_t i = 0; i < T; i++) {
-    const float* a = att + i * T;
-    const float* da = datt + i * T;
-    float* dp = dpreatt + i * T;
-    float inner = 0.0f;
-    for (int64_t j = 0; j < T; j++) inner += a[j] * da[j];
-    for (int64_t j = 0; j < T; j++) dp[j] = a[j] * (da[j] - inner);
-  }
-}
+namespace portable {
+// Blocked sgemm calls around scalar softmax rows (attention.cc); any hs, any CPU.
+void head_forward(const HeadForward& h);
+void head_backward(const HeadBackward& h);
+}  // namespace portable
 
-}  // namespace AK_ISA_NS
+namespace avx2 {
+// Fused AVX2+FMA kernels (attention_avx2.cc); require hs % 8 == 0 and a CPU with AVX2 and FMA.
+void head_forward(const HeadForward& h);
+void head_backward(const HeadBackward& h);
+}  // namespace avx2
+
 }  // namespace ak
