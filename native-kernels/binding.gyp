@@ -20,7 +20,15 @@
     {
       "target_name": "kernels_avx2",
       "type": "static_library",
-      "sources": ["src/gemm_avx2.cc", "src/attention_avx2.cc", "src/activation_avx2.cc"],
+      "sources": [
+        "src/gemm_avx2.cc",
+        "src/attention_avx2.cc",
+        "src/activation_avx2.cc",
+        "src/layernorm_avx2.cc",
+        "src/optimizer_avx2.cc",
+        "src/dropout_avx2.cc",
+        "src/crossentropy_avx2.cc"
+      ],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
           "cflags_cc": ["-mavx2", "-mfma"],

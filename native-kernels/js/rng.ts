@@ -1,5 +1,5 @@
 // Counter-based RNG for dropout: the keep/drop decision for element i depends only on (seed, i), so masks agree across backends and thread counts.
-// The C++ twin lives in src/dropout.cc; both must stay bit-identical (32-bit integer ops only).
+// The C++ twin lives in src/dropout_impl.h; both must stay bit-identical (32-bit integer ops only).
 
 /** Chris Wellons' "lowbias32" integer hash: full avalanche on 32-bit words using only multiply, xor and shift. */
 export function lowbias32(x: number): number {

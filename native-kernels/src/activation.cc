@@ -11,6 +11,7 @@ namespace ak {
 namespace avx2 {
 void gelu_forward(float* out, const float* inp, int64_t n);
 void gelu_backward(float* dinp, const float* inp, const float* dout, int64_t n);
+void add_vectors(float* out, const float* a, const float* b, int64_t n);
 }  // namespace avx2
 
 namespace {
@@ -50,9 +51,8 @@ Napi::Value ResidualForward(const Napi::CallbackInfo& info) {
   const float* y = a.f32(2);
   const int64_t N = a.integer(3);
   if (!a.ok()) return a.env().Undefined();
-  parallel_for(N, kGrain * 4, [&](int64_t i0, int64_t i1) {
-    for (int64_t i = i0; i < i1; i++) out[i] = x[i] + y[i];
-  });
+  const auto add = use_avx2() ? avx2::add_vectors : portable::add_vectors;
+  parallel_for(N, kGrain * 4, [&](int64_t i0, int64_t i1) { add(out + i0, x + i0, y + i0, i1 - i0); });
   return a.env().Undefined();
 }
 

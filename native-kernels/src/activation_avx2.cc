@@ -1,3 +1,3 @@
-// The GELU loops built for AVX2+FMA (this file is compiled with -mavx2 -mfma).
+// The GELU and residual-add loops built for AVX2+FMA (this file is compiled with -mavx2 -mfma).
 #define AK_ISA_NS avx2
 #include "gelu_impl.h"

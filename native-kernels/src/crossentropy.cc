@@ -1,13 +1,25 @@
 // Softmax + cross-entropy kernels for N-API, with an ignore index; the mean loss is summed in row order.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
+#include "cpu.h"
 #include "napi_args.h"
-#include "vecmath.h"
 #include "threadpool.h"
 
+#define AK_ISA_NS portable
+#include "crossentropy_impl.h"
+#undef AK_ISA_NS
+
 namespace ak {
+namespace avx2 {
+double softmax_row(float* p, const float* x, int64_t V, float* max_out);
+}  // namespace avx2
+
 namespace {
+
+// Rows per task: at least 8, and about 4K logits, so small vocabularies (65 characters) do not hand off every 8 rows.
+inline int64_t row_grain(int64_t V) { return std::max<int64_t>(8, 4096 / std::max<int64_t>(V, 1)); }
 
 // crossEntropyForward(losses(N), probs(N,V), logits(N,V), targets(N), ignoreIndex, N, V, counts(1)) -> mean loss
 Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
@@ -21,17 +33,12 @@ Napi::Value CrossEntropyForward(const Napi::CallbackInfo& info) {
   int32_t* counts = a.i32(7);
   if (!a.ok()) return a.env().Undefined();
   std::vector<double> row_loss(static_cast<size_t>(N), 0.0);
-  parallel_for(N, 8, [&](int64_t n0, int64_t n1) {
+  const auto softmax = use_avx2() ? avx2::softmax_row : portable::softmax_row;
+  parallel_for(N, row_grain(V), [&](int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; n++) {
       const float* x = logits + n * V;
-      float* p = probs + n * V;
-      float mx = -INFINITY;
-      for (int64_t v = 0; v < V; v++) mx = x[v] > mx ? x[v] : mx;
-      for (int64_t v = 0; v < V; v++) p[v] = exp_fast(x[v] - mx);
-      double sum = 0;
-      for (int64_t v = 0; v < V; v++) sum += p[v];
-      const float inv = static_cast<float>(1.0 / sum);
-      for (int64_t v = 0; v < V; v++) p[v] *= inv;
+      float mx;
+      const double sum = softmax(probs + n * V, x, V, &mx);
       const int64_t t = targets[n];
       // logsumexp - logit[target], never the log of a rounded probability (which could be 0).
       row_loss[static_cast<size_t>(n)] = t == ignore ? 0.0 : std::log(sum) + mx - x[t];
@@ -59,7 +66,7 @@ Napi::Value CrossEntropyBackward(const Napi::CallbackInfo& info) {
   const float scale = static_cast<float>(a.number(4));
   const int64_t N = a.integer(5), V = a.integer(6);
   if (!a.ok()) return a.env().Undefined();
-  parallel_for(N, 8, [&](int64_t n0, int64_t n1) {
+  parallel_for(N, row_grain(V), [&](int64_t n0, int64_t n1) {
     for (int64_t n = n0; n < n1; n++) {
       float* d = dlogits + n * V;
       const float* p = probs + n * V;

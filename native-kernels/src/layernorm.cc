@@ -1,18 +1,31 @@
 // LayerNorm kernels for N-API (eps 1e-5): forward saves mean/rstd per row; backward writes dinp, accumulates dweight/dbias.
 #include <algorithm>
-#include <cmath>
 #include <vector>
 
+#include "cpu.h"
 #include "napi_args.h"
 #include "threadpool.h"
 
+#define AK_ISA_NS portable
+#include "layernorm_impl.h"
+#undef AK_ISA_NS
+
 namespace ak {
+namespace avx2 {
+void layernorm_forward_rows(float* out, float* mean, float* rstd, const float* inp, const float* weight,
+                            const float* bias, int64_t rows, int64_t C);
+void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dout, const float* inp,
+                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C);
+}  // namespace avx2
+
 namespace {
 
-constexpr double kEps = 1e-5;
 // Rows per backward chunk. Chunks are fixed (not per thread), and their partial dweight/dbias sums are added in chunk
 // order, so the result does not depend on the thread count.
 constexpr int64_t kRowsPerChunk = 32;
+
+// Rows per forward task: about 4K floats at C = 128, enough to outweigh the hand-off to the other thread.
+inline int64_t forward_grain(int64_t C) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(C, 1)); }
 
 // layernormForward(out(N,C), mean(N), rstd(N), inp(N,C), weight(C), bias(C), N, C)
 Napi::Value LayernormForward(const Napi::CallbackInfo& info) {
@@ -25,25 +38,9 @@ Napi::Value LayernormForward(const Napi::CallbackInfo& info) {
   const float* bias = a.f32(5);
   const int64_t N = a.integer(6), C = a.integer(7);
   if (!a.ok()) return a.env().Undefined();
-  parallel_for(N, 16, [&](int64_t n0, int64_t n1) {
-    for (int64_t n = n0; n < n1; n++) {
-      const float* x = inp + n * C;
-      double m = 0;
-      for (int64_t c = 0; c < C; c++) m += x[c];
-      m /= static_cast<double>(C);
-      double v = 0;
-      for (int64_t c = 0; c < C; c++) {
-        const double d = x[c] - m;
-        v += d * d;
-      }
-      v /= static_cast<double>(C);
-      const float mf = static_cast<float>(m);
-      const float s = static_cast<float>(1.0 / std::sqrt(v + kEps));
-      float* o = out + n * C;
-      for (int64_t c = 0; c < C; c++) o[c] = (x[c] - mf) * s * weight[c] + bias[c];
-      mean[n] = mf;
-      rstd[n] = s;
-    }
+  const auto rows_fn = use_avx2() ? avx2::layernorm_forward_rows : portable::layernorm_forward_rows;
+  parallel_for(N, forward_grain(C), [&](int64_t n0, int64_t n1) {
+    rows_fn(out + n0 * C, mean + n0, rstd + n0, inp + n0 * C, weight, bias, n1 - n0, C);
   });
   return a.env().Undefined();
 }
@@ -61,38 +58,19 @@ Napi::Value LayernormBackward(const Napi::CallbackInfo& info) {
   const float* rstd = a.f32(7);
   const int64_t N = a.integer(8), C = a.integer(9);
   if (!a.ok()) return a.env().Undefined();
+  const auto rows_fn = use_avx2() ? avx2::layernorm_backward_rows : portable::layernorm_backward_rows;
   const int64_t chunks = (N + kRowsPerChunk - 1) / kRowsPerChunk;
-  // partial[chunk] = [dweight (C) | dbias (C)] in double
-  std::vector<double> partial(static_cast<size_t>(chunks * 2 * C), 0.0);
+  // partial[chunk] = [dweight (C) | dbias (C)], float sums over at most kRowsPerChunk rows.
+  std::vector<float> partial(static_cast<size_t>(chunks * 2 * C), 0.0f);
   parallel_for(chunks, 1, [&](int64_t k0, int64_t k1) {
     for (int64_t k = k0; k < k1; k++) {
-      double* pw = partial.data() + k * 2 * C;
-      double* pb = pw + C;
-      const int64_t end = std::min(N, (k + 1) * kRowsPerChunk);
-      for (int64_t n = k * kRowsPerChunk; n < end; n++) {
-        const float* x = inp + n * C;
-        const float* d = dout + n * C;
-        const float m = mean[n];
-        const float s = rstd[n];
-        double g_mean = 0, gx_mean = 0;
-        for (int64_t c = 0; c < C; c++) {
-          const float xhat = (x[c] - m) * s;
-          const float g = d[c] * weight[c];
-          g_mean += g;
-          gx_mean += static_cast<double>(g) * xhat;
-        }
-        const float gm = static_cast<float>(g_mean / static_cast<double>(C));
-        const float gxm = static_cast<float>(gx_mean / static_cast<double>(C));
-        float* di = dinp + n * C;
-        for (int64_t c = 0; c < C; c++) {
-          const float xhat = (x[c] - m) * s;
-          pb[c] += d[c];
-          pw[c] += static_cast<double>(d[c]) * xhat;
-          di[c] = (d[c] * weight[c] - gm - xhat * gxm) * s;
-        }
-      }
+      float* pw = partial.data() + k * 2 * C;
+      const int64_t n0 = k * kRowsPerChunk;
+      const int64_t rows = std::min(N, n0 + kRowsPerChunk) - n0;
+      rows_fn(dinp + n0 * C, pw, pw + C, dout + n0 * C, inp + n0 * C, weight, mean + n0, rstd + n0, rows, C);
     }
   });
+  // Chunk partials summed in double, in chunk order.
   for (int64_t c = 0; c < C; c++) {
     double w = 0, b = 0;
     for (int64_t k = 0; k < chunks; k++) {
