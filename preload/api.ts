@@ -1,7 +1,7 @@
 // The one API contract: every channel with its zod input/output schema and every event with its payload.
 // Main (IPC), the browser-mode server and the renderer all derive their types from this file.
 import { z } from 'zod';
-import { AnalysisToken, Artifact, AttentionInput, AttentionView, Comparison, ComparisonCell, ComparisonRow, Dataset, DatasetStats, DocumentRow, EncodedToken, Encoding, Experiment, ExperimentBudget, HeadSteps, Id, ImportRequest, InvalidLine, JobsStatus, MetricSeries, MetricSummary, ModelFamilyName, Name, OnnxInspection, ProbeContinueAnswer, ProbeFillAnswer, Run, RunDetail, RunSample, RunStartRequest, RunStatus, SampleCorpus, Settings, SourceFormat, SourceInspection, SplitInfo, SplitName, Tokenizer, TokenizerKind, VocabEntry } from './schemas/index';
+import { AnalysisToken, Artifact, AttentionInput, AttentionMatrix, AttentionThumbnails, AttentionView, Comparison, ComparisonCell, ComparisonRow, Dataset, DatasetStats, DocumentRow, EncodedToken, Encoding, Experiment, ExperimentBudget, HeadSteps, Id, ImportRequest, InvalidLine, JobsStatus, MatrixInput, MetricSeries, MetricSummary, ModelFamilyName, Name, OnnxInspection, ProbeContinueAnswer, ProbeFillAnswer, Run, RunDetail, RunSample, RunStartRequest, RunStatus, SampleCorpus, Settings, SourceFormat, SourceInspection, SplitInfo, SplitName, ThumbnailsInput, Tokenizer, TokenizerKind, VocabEntry } from './schemas/index';
 
 // The shapes (zod schemas) live in preload/schemas/, one file per domain; this file joins them into channels.
 export * from './schemas/common';
@@ -220,6 +220,10 @@ export const channels = {
     input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional() }).strict(),
     output: z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
   },
+  /** one matrix of a view analysed with `retain` (the page fetches what it draws, ~1 MB at 512 tokens) */
+  'analysis.matrix': { input: z.object(MatrixInput).strict(), output: AttentionMatrix },
+  /** the model view's maps of a view analysed with `retain`, pooled small (144 maps of 64 × 64 bytes: 590 KB) */
+  'analysis.thumbnails': { input: z.object(ThumbnailsInput).strict(), output: AttentionThumbnails },
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -305,3 +309,5 @@ export type AttentionViewT = z.output<typeof AttentionView>;
 export type HeadStepsT = z.output<typeof HeadSteps>;
 export type OnnxInspectionT = z.output<typeof OnnxInspection>;
 export type AnalysisTokenT = z.output<typeof AnalysisToken>;
+export type AttentionMatrixT = z.output<typeof AttentionMatrix>;
+export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;

@@ -1,5 +1,6 @@
-// The attention explorer's service: a run's checkpoints, attention of every layer and head on a text, one head's
-// scaled dot-product step by step, and imported ONNX models (inspect, run) and ONNX export of a run.
+// The attention explorer's service: a run's checkpoints, attention of every layer and head on a text (sent whole, or
+// retained under a key so the page fetches one matrix at a time), one head's scaled dot-product step by step, and
+// imported ONNX models (inspect, run) and ONNX export of a run.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../preload/api';
@@ -12,10 +13,13 @@ import { exportOnnx } from '../onnx/export';
 import { openImportedFile, runImported, type ImportedModel } from '../onnx/import';
 import type { LabContext } from './context';
 import { LabError } from './errors';
+import { RetainedViews } from './analysis-retained';
 import { RunService } from './runs';
 
 type View = ChannelOutput<'analysis.attention'>;
 type Token = View['tokens'][number];
+/** what makes two analyses the same, besides the model file */
+type RetainInput = { text: string; pair?: string; window: string; hideSpecial: boolean; topK: number; retain: boolean };
 
 /** 6 significant digits: enough for any weight a person reads, and a third of the JSON of a full double. */
 export function sig6(v: number): number {
@@ -122,8 +126,15 @@ interface RawView {
   notes: string[];
 }
 
-/** The channel's answer, with special tokens dropped (and rows renormalised) when asked. */
-function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean, packed: boolean): View {
+/** How the attention travels: a number array, base64 float32, or not at all (kept in the service under a key). */
+type Sending = 'numbers' | 'packed' | 'none';
+
+function sending(input: { packed: boolean; retain: boolean }): Sending {
+  return input.retain ? 'none' : input.packed ? 'packed' : 'numbers';
+}
+
+/** The channel's answer, with special tokens dropped (and rows renormalised) when asked, and the attention it shows. */
+function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean, send: Sending): { view: View; attention: Float32Array | null } {
   const T = raw.tokens.length;
   const all = raw.tokens.map((_, i) => i);
   const keep = hideSpecial ? all.filter((i) => !raw.tokens[i].special) : all;
@@ -135,17 +146,18 @@ function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean
     const names = [...new Set(raw.tokens.filter((t) => t.special).map((t) => t.token))].join(', ');
     notes.push(`Special tokens (${names}) are hidden; each remaining row was renormalised to sum to 1, so the weights are shares of the attention that went to the text.`);
   }
-  return {
+  const view: View = {
     source: raw.source, family: raw.family, causal: raw.causal,
     tokens: keep.map((i) => raw.tokens[i]),
     L: attention === null ? 0 : raw.L, NH: attention === null ? 0 : raw.NH, T: keep.length,
-    attention: attention === null || packed ? [] : rounded(attention),
-    ...(attention !== null && packed ? { attentionPacked: Buffer.from(attention.buffer, attention.byteOffset, attention.byteLength).toString('base64') } : {}),
+    attention: attention === null || send !== 'numbers' ? [] : rounded(attention),
+    ...(attention !== null && send === 'packed' ? { attentionPacked: Buffer.from(attention.buffer, attention.byteOffset, attention.byteLength).toString('base64') } : {}),
     truncated: raw.truncated, fullLength: raw.fullLength, contextLength: raw.contextLength,
     specialsHidden: hiding,
     predictions: predictionRows(raw.topK, keep, tokenizer),
     positional: raw.positional, notes,
   };
+  return { view, attention };
 }
 
 function truncationNote(truncated: boolean, fullLength: number, T: number): string[] {
@@ -180,6 +192,8 @@ interface RunCheckpoint {
   runName: string;
   step: number;
   loaded: LoadedCheckpoint;
+  /** the checkpoint file and its modification time: what a retained view's key is made from */
+  file: string;
 }
 
 export class AnalysisService {
@@ -188,6 +202,7 @@ export class AnalysisService {
   private readonly sessions = new Recent<ImportedModel>(2, (m) => {
     m.session.close().catch((e: unknown) => console.error(`Closing the onnxruntime session of ${m.label} failed:`, e));
   });
+  private readonly retained = new RetainedViews();
 
   constructor(private readonly ctx: LabContext) {
     this.runs = new RunService(ctx);
@@ -225,15 +240,42 @@ export class AnalysisService {
     }
     const stamp = statSync(join(dir, 'model.safetensors')).mtimeMs;
     const loaded = await this.models.get(`${dir}@${stamp}`, () => loadForInference(getKernels(), dir));
-    return { runId, runName: run.name, step: chosen.step, loaded };
+    return { runId, runName: run.name, step: chosen.step, loaded, file: `${dir}@${stamp}` };
   }
 
   private infer(ckpt: RunCheckpoint, input: { text: string; pair?: string; window: 'truncate' | 'error'; topK?: number }): InferResult {
     return inferText(ckpt.loaded.model, ckpt.loaded.tokenizer, input.text, { pair: input.pair, window: input.window, topK: input.topK });
   }
 
+  /**
+   * Answers from the retained views when this model file, text and options were analysed before (retain only);
+   * otherwise runs `compute` and, with retain, keeps its attention under the key.
+   */
+  private async retainedOr(file: string, input: RetainInput, compute: () => Promise<{ view: View; attention: Float32Array | null }>): Promise<View> {
+    const key = input.retain ? RetainedViews.keyOf({ file, text: input.text, pair: input.pair ?? null, window: input.window, hideSpecial: input.hideSpecial, topK: input.topK }) : '';
+    const hit = input.retain ? this.retained.peek(key) : undefined;
+    if (hit !== undefined) return hit.view;
+    const { view, attention } = await compute();
+    if (!input.retain || attention === null) return view;
+    const kept = { ...view, key };
+    this.retained.put(key, { view: kept, attention, L: view.L, NH: view.NH, T: view.T, causal: view.causal, rollouts: new Map(), thumbnails: new Map() });
+    return kept;
+  }
+
+  async matrix(input: ChannelArgs<'analysis.matrix'>): Promise<ChannelOutput<'analysis.matrix'>> {
+    return this.retained.matrix(input);
+  }
+
+  async thumbnails(input: ChannelArgs<'analysis.thumbnails'>): Promise<ChannelOutput<'analysis.thumbnails'>> {
+    return this.retained.thumbnails(input);
+  }
+
   async attention(input: ChannelArgs<'analysis.attention'>): Promise<View> {
     const ckpt = await this.loadRun(input.runId, input.step);
+    return this.retainedOr(ckpt.file, input, async () => this.runAttention(ckpt, input));
+  }
+
+  private runAttention(ckpt: RunCheckpoint, input: ChannelArgs<'analysis.attention'>): { view: View; attention: Float32Array | null } {
     const r = this.infer(ckpt, input);
     const { model, tokenizer } = ckpt.loaded;
     const c = model.config;
@@ -251,7 +293,7 @@ export class AnalysisService {
       family: r.family, causal: r.family === 'gpt', tokens, attention: r.attention, L: r.L, NH: r.NH,
       truncated: r.truncated, fullLength: r.fullLength, contextLength: c.contextLength, topK: r.topK,
       positional: { kind: c.positions, T: r.T, C: c.dModel, values: rounded(table) }, notes,
-    }, tokenizer, input.hideSpecial, input.packed);
+    }, tokenizer, input.hideSpecial, sending(input));
   }
 
   async headSteps(input: ChannelArgs<'analysis.headSteps'>): Promise<ChannelOutput<'analysis.headSteps'>> {
@@ -300,7 +342,12 @@ export class AnalysisService {
 
   async onnxRun(input: ChannelArgs<'analysis.onnxRun'>): Promise<View> {
     const path = this.onnxPath(input.path);
-    const m = await this.sessions.get(`${path}@${statSync(path).mtimeMs}`, () => openImportedFile(path));
+    const file = `${path}@${statSync(path).mtimeMs}`;
+    return this.retainedOr(file, input, async () => this.runOnnx(file, path, input));
+  }
+
+  private async runOnnx(file: string, path: string, input: ChannelArgs<'analysis.onnxRun'>): Promise<{ view: View; attention: Float32Array | null }> {
+    const m = await this.sessions.get(file, () => openImportedFile(path));
     const r = await runImported(m, input.text, { topK: input.topK, window: input.window });
     const unk = unknownId(m.tokenizer);
     const tokens = r.tokens.map((t) => ({ ...t, segment: 0, special: t.start === -1, unknown: unk !== null && t.id === unk }));
@@ -314,7 +361,7 @@ export class AnalysisService {
       family: m.family, causal, tokens, attention: att?.data ?? null, L: att?.shape[0] ?? 0, NH: att?.shape[1] ?? 0,
       truncated: r.truncated, fullLength, contextLength: m.contextLength, topK: r.topK, positional: null,
       notes: [...truncationNote(r.truncated, fullLength, T), ...r.notes],
-    }, m.tokenizer, input.hideSpecial, input.packed);
+    }, m.tokenizer, input.hideSpecial, sending(input));
   }
 
   async exportOnnx(input: ChannelArgs<'analysis.exportOnnx'>): Promise<ChannelOutput<'analysis.exportOnnx'>> {

@@ -135,6 +135,8 @@ export function createLab(opts: CreateLabOptions): Lab {
     'analysis.onnxInspect': (input) => analysis.onnxInspect(input),
     'analysis.onnxRun': (input) => analysis.onnxRun(input),
     'analysis.exportOnnx': (input) => analysis.exportOnnx(input),
+    'analysis.matrix': (input) => analysis.matrix(input),
+    'analysis.thumbnails': (input) => analysis.thumbnails(input),
   };
 
   let closed = false;

@@ -50,6 +50,47 @@ export const AttentionView = z.object({
   positional: z.object({ kind: z.enum(['sinusoidal', 'learned']), T: z.number().int(), C: z.number().int(), values: z.array(z.number()) }).nullable(),
   /** sentences about what is not shown or was changed (truncation, hidden tokens, no attention outputs) */
   notes: z.array(z.string()),
+  /** with `retain`: the handle of the (L,NH,T,T) attention the service keeps, for analysis.matrix and
+   *  analysis.thumbnails (the attention itself is then not sent: 12 × 12 heads of 512 tokens are 151 MB) */
+  key: z.string().optional(),
+});
+
+/** What analysis.matrix cuts out of a retained attention tensor. */
+export const MatrixKind = z.enum(['head', 'mean', 'rollout', 'queryRows']);
+
+/**
+ * One matrix of a retained view, as base64 of little-endian float32, row-major (rows, cols):
+ * head — (T,T) of one layer and head; mean — (T,T) mean over the layer's heads; rollout — (T,T) attention rollout
+ * through the layer (inclusive); queryRows — (NH,T): row `query` of every head of the layer (what the head view draws).
+ */
+export const AttentionMatrix = z.object({
+  key: z.string(),
+  kind: MatrixKind,
+  layer: z.number().int(),
+  head: z.number().int(),
+  query: z.number().int(),
+  rows: z.number().int(),
+  cols: z.number().int(),
+  /** the largest value, for colouring to the matrix's own maximum */
+  max: z.number(),
+  packed: z.string(),
+});
+
+/**
+ * Every layer × head of a retained view, each max-pooled to (size,size) (size = min(T, the size asked for)) and
+ * quantised to a byte against its own largest weight: base64 of (L,NH,size,size) uint8, layer-major.
+ * A pooled cell is the largest weight of its block, so thin patterns (a diagonal, one column) stay visible.
+ */
+export const AttentionThumbnails = z.object({
+  key: z.string(),
+  L: z.number().int(),
+  NH: z.number().int(),
+  T: z.number().int(),
+  size: z.number().int(),
+  causal: z.boolean(),
+  /** (L*NH) the largest weight of each map, which byte 255 stands for */
+  maxima: z.array(z.number()),
+  packed: z.string(),
 });
 
 /** Scaled dot-product attention of one head for one query token, with the model's actual numbers. */
@@ -105,4 +146,22 @@ export const AttentionInput = {
   topK: z.number().int().min(1).max(20).default(5),
   /** send the attention as attentionPacked (base64 float32) instead of a number array */
   packed: z.boolean().default(false),
+  /** keep the attention in the service and answer with its `key` and no attention (what the explorer asks for: it
+   *  then fetches only the matrices it draws, through analysis.matrix and analysis.thumbnails) */
+  retain: z.boolean().default(false),
+};
+
+export const MatrixInput = {
+  key: z.string().min(1, 'Give the key of an analysed view (analysis.attention with retain).'),
+  kind: MatrixKind.default('head'),
+  layer: z.number().int().min(0),
+  head: z.number().int().min(0).default(0),
+  /** queryRows only: the query token's position */
+  query: z.number().int().min(0).default(0),
+};
+
+export const ThumbnailsInput = {
+  key: MatrixInput.key,
+  /** the longest side of a pooled map */
+  size: z.number().int().min(4).max(256).default(64),
 };

@@ -72,10 +72,10 @@ const SEXTET = new Uint8Array(128);
 for (let i = 0; i < BASE64.length; i++) SEXTET[BASE64.charCodeAt(i)] = i;
 
 /**
- * The float32 array of a base64 string (little-endian, as analysis channels send `attentionPacked`). Decoded with a
- * table rather than atob(), which takes half a second on the 13 MB of a 256-token, 36-head view.
+ * The bytes of a base64 string (analysis.thumbnails' pooled maps), in a buffer rounded up to whole float32s. Decoded
+ * with a table rather than atob(), which takes half a second on 13 MB.
  */
-export function unpackFloat32(base64: string): Float32Array {
+export function unpackBytes(base64: string): Uint8Array {
   const pad = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
   const n = (base64.length / 4) * 3 - pad;
   const bytes = new Uint8Array(Math.ceil(n / 4) * 4);
@@ -87,5 +87,11 @@ export function unpackFloat32(base64: string): Float32Array {
     if (o < n) bytes[o++] = (v >> 8) & 255;
     if (o < n) bytes[o++] = v & 255;
   }
-  return new Float32Array(bytes.buffer, 0, n >> 2);
+  return bytes.subarray(0, n);
+}
+
+/** The float32 array of a base64 string (little-endian, as analysis.matrix and `attentionPacked` send it). */
+export function unpackFloat32(base64: string): Float32Array {
+  const bytes = unpackBytes(base64);
+  return new Float32Array(bytes.buffer, 0, bytes.length >> 2);
 }

@@ -26,16 +26,27 @@ export function headViewLayout(T: number, rowHeight = 20): HeadViewLayout {
 }
 
 /**
- * Lines from `query` in `layer` for every head in `heads`: weight w gives width maxWidth·w; weights below `minWeight`
- * are left out so long inputs stay readable. Sorted so the strongest lines are drawn last (on top).
+ * Lines from `query` in `layer` for every head in `heads`, read from the full (L,NH,T,T) attention: see
+ * headViewRowLines, which draws them from the (NH,T) rows alone (what the explorer fetches).
  */
 export function headViewLines(attention: ArrayLike<number>, NH: number, T: number, layer: number, query: number,
   heads: readonly number[], palette: readonly string[], maxWidth = 6, minWeight = 0.01): HeadViewLine[] {
+  const rows = new Float32Array(NH * T);
+  for (let h = 0; h < NH; h++) for (let j = 0; j < T; j++) rows[h * T + j] = attention[((layer * NH + h) * T + query) * T + j];
+  return headViewRowLines(rows, T, heads, palette, maxWidth, minWeight);
+}
+
+/**
+ * Lines from one query token for every head in `heads`, from that token's (NH,T) attention rows: weight w gives
+ * width maxWidth·w; weights below `minWeight` are left out so long inputs stay readable. Sorted so the strongest
+ * lines are drawn last (on top).
+ */
+export function headViewRowLines(rows: ArrayLike<number>, T: number, heads: readonly number[], palette: readonly string[],
+  maxWidth = 6, minWeight = 0.01): HeadViewLine[] {
   const lines: HeadViewLine[] = [];
   for (const h of heads) {
-    const row = ((layer * NH + h) * T + query) * T;
     for (let j = 0; j < T; j++) {
-      const weight = attention[row + j];
+      const weight = rows[h * T + j];
       if (weight < minWeight) continue;
       lines.push({ head: h, key: j, weight, width: Math.max(0.5, maxWidth * weight), color: palette[h % palette.length] });
     }

@@ -421,6 +421,8 @@ const en = {
     layerN: 'layer {n}',
     headViewHint: 'Lines go from the chosen token (left) to the tokens it attends to (right); thicker means more weight. Click a token on the left to choose it.',
     modelViewHint: 'All {L} layers × {NH} heads, each coloured from 0 to its own largest weight; click a map to open it.',
+    modelViewPooled: 'Each map shows {T} tokens in {n} × {n} cells, a cell the largest weight of its block; open a map to see every token.',
+    largestWeight: 'largest weight {d}',
     scaleToMax: 'Colour to the largest weight',
     compareWith: 'Compare with run',
     compareRun: 'Run the same text',

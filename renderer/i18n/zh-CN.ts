@@ -421,6 +421,8 @@ const zhCN: Messages = {
     layerN: '层 {n}',
     headViewHint: '连线从所选词元（左）指向它关注的词元（右）；越粗权重越大。点击左侧的词元即可选择。',
     modelViewHint: '全部 {L} 层 × {NH} 个头，每张图按自身最大权重着色；点击一张小图即可打开。',
+    modelViewPooled: '每张小图把 {T} 个词元缩成 {n} × {n} 格，每格取其区块内的最大权重；打开小图可看到每个词元。',
+    largestWeight: '最大权重 {d}',
     scaleToMax: '按最大权重着色',
     compareWith: '与此运行对比',
     compareRun: '用同一文本运行',

@@ -1,20 +1,33 @@
 // Attention explorer store: the chosen source (a run's checkpoint or an ONNX file), the text, the analysed view,
 // the chosen layer/head/token, a second run for side-by-side, and per-step views for the training slider.
+// The attention itself stays in the service (151 MB at 512 tokens × 12 × 12 heads): a view carries its key, and the
+// panels fetch only the matrices they draw (about 1 MB each), kept here in a small cache.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
 import type { AttentionViewT, ChannelOutput, HeadStepsT, OnnxInspectionT } from '../../preload/api';
-import { call, errorMessage } from '../api';
-import { unpackFloat32 } from '../charts/attentionMath';
+import { call, errorMessage, LabApiError } from '../api';
+import { unpackBytes, unpackFloat32 } from '../charts/attentionMath';
 
 export type SourceKind = 'run' | 'onnx';
 export type MapMode = 'head' | 'mean' | 'rollout';
-/** A view as the explorer keeps it: the (L,NH,T,T) attention as one Float32Array. */
-export type ExplorerView = Omit<AttentionViewT, 'attention' | 'attentionPacked'> & { attention: Float32Array };
-
-function unpack(v: AttentionViewT): ExplorerView {
-  const { attentionPacked, attention, ...rest } = v;
-  return { ...rest, attention: attentionPacked === undefined ? Float32Array.from(attention) : unpackFloat32(attentionPacked) };
+export type MatrixKind = MapMode | 'queryRows';
+/** A view as the explorer keeps it: everything but the attention, and the key the service keeps that under
+ *  (null when the model exposes no attention). */
+export type ExplorerView = Omit<AttentionViewT, 'attention' | 'attentionPacked' | 'key'> & { key: string | null };
+/** The model view's maps: (L,NH,size,size) bytes, 255 = each map's own largest weight (maxima, layer-major). */
+export interface Thumbnails {
+  size: number;
+  bytes: Uint8Array;
+  maxima: number[];
 }
+
+function toExplorerView(v: AttentionViewT): ExplorerView {
+  const { attentionPacked: _packed, attention: _attention, key, ...rest } = v;
+  return { ...rest, key: key ?? null };
+}
+
+/** Matrices fetched lately: switching back to a head, or between two runs, needs no new request. */
+const MATRIX_CACHE = 48;
 type Checkpoint = ChannelOutput<'analysis.checkpoints'>['checkpoints'][number];
 
 export const useAttentionStore = defineStore('attention', () => {
@@ -74,13 +87,79 @@ export const useAttentionStore = defineStore('attention', () => {
     }
   }
 
-  /** The explorer always asks for packed attention: one base64 float32 string instead of a long number array. */
-  function textInput(): { text: string; window: 'truncate' | 'error'; hideSpecial: boolean; packed: true } {
-    return { text: text.value, window: window.value, hideSpecial: hideSpecial.value, packed: true };
+  /** The explorer always asks the service to retain the attention and send only its key. */
+  function textInput(): { text: string; window: 'truncate' | 'error'; hideSpecial: boolean; retain: true } {
+    return { text: text.value, window: window.value, hideSpecial: hideSpecial.value, retain: true };
+  }
+
+  /** key → the request that made it: a key the service has dropped is made again by the same request (same key). */
+  const remakes = new Map<string, () => Promise<unknown>>();
+  const matrices = new Map<string, Float32Array>();
+
+  /** Analyses through `request` and remembers how to make the answer's key again. */
+  async function analysed(request: () => Promise<AttentionViewT>): Promise<ExplorerView> {
+    const answer = await request();
+    // Parsing a long view's answer and rendering its 512 tokens are each a few tens of ms: a macrotask between them
+    // lets the page paint and take input instead of running both as one long task.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const v = toExplorerView(answer);
+    if (v.key !== null) {
+      remakes.delete(v.key);
+      remakes.set(v.key, request);
+      if (remakes.size > MATRIX_CACHE) remakes.delete(remakes.keys().next().value as string);
+    }
+    return v;
+  }
+
+  /** Calls `fetch` for a retained key; when the service no longer keeps it, analyses the text again once and retries. */
+  async function withKey<T>(key: string, fetch: () => Promise<T>): Promise<T> {
+    try {
+      return await fetch();
+    } catch (e) {
+      const remake = remakes.get(key);
+      if (!(e instanceof LabApiError && e.code === 'not_found' && e.field === 'key') || remake === undefined) throw e;
+      await remake();
+      return fetch();
+    }
+  }
+
+  /**
+   * One matrix of a view, row-major: (T,T) for head, mean and rollout (through `layer`), (NH,T) for queryRows (row
+   * `query` of every head of `layer`). Fetched once, then served from a small cache.
+   */
+  async function matrix(v: ExplorerView, kind: MatrixKind, layer: number, head = 0, query = 0): Promise<Float32Array> {
+    const key = v.key;
+    if (key === null) throw new Error('This view has no attention to show.');
+    const id = `${key}|${kind}|${layer}|${kind === 'head' ? head : 0}|${kind === 'queryRows' ? query : 0}`;
+    const hit = matrices.get(id);
+    if (hit !== undefined) {
+      matrices.delete(id);
+      matrices.set(id, hit);
+      return hit;
+    }
+    const answer = await withKey(key, () => call('analysis.matrix', { key, kind, layer, head, query }));
+    const m = unpackFloat32(answer.packed);
+    matrices.set(id, m);
+    if (matrices.size > MATRIX_CACHE) matrices.delete(matrices.keys().next().value as string);
+    return m;
+  }
+
+  /** Every map of a view, pooled to at most size × size in the service. */
+  async function thumbnails(v: ExplorerView, size: number): Promise<Thumbnails> {
+    const key = v.key;
+    if (key === null) throw new Error('This view has no attention to show.');
+    const answer = await withKey(key, () => call('analysis.thumbnails', { key, size }));
+    return { size: answer.size, bytes: unpackBytes(answer.packed), maxima: answer.maxima };
   }
 
   function runInput(id: number, at: number | null): { runId: number; step?: number; pair?: string } {
     return { runId: id, ...(at === null ? {} : { step: at }), ...(pair.value.trim() === '' ? {} : { pair: pair.value }) };
+  }
+
+  /** A run's view of the current text (the text options are read now, so a remake asks for the same key). */
+  function analysedRun(run: { runId: number; step?: number; pair?: string }): Promise<ExplorerView> {
+    const input = { ...run, ...textInput() };
+    return analysed(() => call('analysis.attention', input));
   }
 
   /** Keeps the chosen layer, head and token inside the new view's size. */
@@ -95,12 +174,12 @@ export const useAttentionStore = defineStore('attention', () => {
     error.value = null;
     stepViews.value = new Map();
     try {
-      const answer = source.value === 'onnx'
-        ? await call('analysis.onnxRun', { path: onnxPath.value, ...textInput() })
+      const onnx = { path: onnxPath.value, ...textInput() };
+      const v = source.value === 'onnx'
+        ? await analysed(() => call('analysis.onnxRun', onnx))
         : runId.value === null
           ? null
-          : await call('analysis.attention', { ...runInput(runId.value, step.value), ...textInput() });
-      const v = answer === null ? null : unpack(answer);
+          : await analysedRun(runInput(runId.value, step.value));
       if (v === null) {
         error.value = null;
         return;
@@ -120,7 +199,7 @@ export const useAttentionStore = defineStore('attention', () => {
     compareLoading.value = true;
     compareError.value = null;
     try {
-      compareView.value = unpack(await call('analysis.attention', { runId: compareRunId.value, ...textInput() }));
+      compareView.value = await analysedRun({ runId: compareRunId.value });
     } catch (e) {
       compareView.value = null;
       compareError.value = errorMessage(e);
@@ -134,7 +213,7 @@ export const useAttentionStore = defineStore('attention', () => {
     const cached = stepViews.value.get(at);
     if (cached !== undefined) return cached;
     if (runId.value === null) throw new Error('Choose a run first.');
-    const v = unpack(await call('analysis.attention', { ...runInput(runId.value, at), ...textInput() }));
+    const v = await analysedRun(runInput(runId.value, at));
     stepViews.value = new Map(stepViews.value).set(at, v);
     return v;
   }
@@ -154,6 +233,6 @@ export const useAttentionStore = defineStore('attention', () => {
     source, runId, step, checkpoints, onnxPath, inspection, text, pair, window, hideSpecial,
     view, loading, error, layer, head, mode, scaleToMax, selected,
     compareRunId, compareView, compareError, compareLoading, stepViews,
-    loadCheckpoints, inspect, analyse, analyseCompare, viewAtStep, headSteps, exportOnnx,
+    loadCheckpoints, inspect, analyse, analyseCompare, viewAtStep, headSteps, exportOnnx, matrix, thumbnails,
   };
 });

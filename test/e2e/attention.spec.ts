@@ -90,6 +90,8 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   await page.getByTestId('attention-tab-head').click();
   await page.getByTestId('headview-token').selectOption('8');
   const lines = page.getByTestId('headview-svg').locator('line');
+  // the chosen token's rows arrive from the service; its lines are drawn once they do
+  await expect(page.getByTestId('headview-svg').locator('text[data-side="query"][font-weight="bold"]')).toHaveAttribute('data-index', '8');
   const both = await lines.count();
   expect(both).toBeGreaterThan(0);
   await page.getByTestId('headview-toggle-1').uncheck();

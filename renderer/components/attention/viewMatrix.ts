@@ -1,56 +1,59 @@
-// Which (T,T) matrix a view shows for a layer, head and mode (one head, mean over heads, rollout up to the layer);
-// the rollout runs in a worker so long inputs never block the page.
-import { attentionRollout, headMatrix, meanOverHeads } from '../../charts/attentionMath';
-import type { ExplorerView, MapMode } from '../../stores/attention';
-import type { RolloutRequest } from './rollout.worker';
+// Which matrix a panel shows (one head, the mean over heads, rollout up to a layer, or the head view's rows), fetched
+// from the service that keeps the attention, and its title. Only the newest request's answer is shown.
+import { ref, shallowRef, watch, type Ref, type ShallowRef } from 'vue';
+import { errorMessage } from '../../api';
+import { useAttentionStore, type ExplorerView, type MapMode, type MatrixKind } from '../../stores/attention';
 
-let worker: Worker | null = null;
-/** set when the worker cannot start or fails (e.g. a file:// page that refuses module workers): compute here */
-let workerBroken = false;
-let nextId = 0;
-const pending = new Map<number, { request: RolloutRequest; resolve: (m: Float32Array) => void }>();
-
-function computeHere(r: RolloutRequest): Float32Array {
-  return attentionRollout(r.attention, r.L, r.NH, r.T, r.upTo, r.causal);
+export interface MatrixRequest {
+  view: ExplorerView;
+  kind: MatrixKind;
+  layer: number;
+  head?: number;
+  query?: number;
 }
 
-function rolloutWorker(): Worker | null {
-  if (worker !== null || workerBroken || typeof Worker === 'undefined') return worker;
-  try {
-    worker = new Worker(new URL('./rollout.worker.ts', import.meta.url), { type: 'module' });
-  } catch {
-    workerBroken = true;
-    return null;
-  }
-  worker.onmessage = (e: MessageEvent<{ id: number; result: Float32Array }>) => {
-    pending.get(e.data.id)?.resolve(e.data.result);
-    pending.delete(e.data.id);
+export interface ShownMatrix {
+  /** the request the values answer; null until the first answer */
+  shown: ShallowRef<(MatrixRequest & { values: Float32Array }) | null>;
+  /** a newer request is on its way (the shown matrix is stale) */
+  loading: Ref<boolean>;
+  error: Ref<string | null>;
+}
+
+/** Fetches the matrix `request()` names whenever it changes; answers to older requests arriving late are dropped. */
+export function useViewMatrix(request: () => MatrixRequest | null): ShownMatrix {
+  const store = useAttentionStore();
+  const shown = shallowRef<(MatrixRequest & { values: Float32Array }) | null>(null);
+  const loading = ref(false);
+  const error = ref<string | null>(null);
+  let asked = 0;
+  const id = (): string => {
+    const r = request();
+    return r === null || r.view.key === null ? '' : `${r.view.key}|${r.kind}|${r.layer}|${r.head ?? 0}|${r.query ?? 0}`;
   };
-  worker.onerror = () => {
-    workerBroken = true;
-    worker?.terminate();
-    worker = null;
-    for (const { request, resolve } of pending.values()) resolve(computeHere(request));
-    pending.clear();
-  };
-  return worker;
-}
-
-/** Rollout through `layer` (inclusive); computed in the worker where there is one. */
-export function rolloutMatrix(v: ExplorerView, layer: number): Promise<Float32Array> {
-  // the attention is copied to the worker (structured clone of one Float32Array), the view keeps its own
-  const request: RolloutRequest = { id: nextId++, attention: v.attention, L: v.L, NH: v.NH, T: v.T, upTo: layer + 1, causal: v.causal };
-  const w = rolloutWorker();
-  if (w === null) return Promise.resolve(computeHere(request));
-  return new Promise((resolve) => {
-    pending.set(request.id, { request, resolve });
-    w.postMessage(request);
-  });
-}
-
-/** One head or the mean over heads (cheap, computed here). */
-export function viewMatrix(v: ExplorerView, layer: number, head: number, mode: Exclude<MapMode, 'rollout'>): Float32Array {
-  return mode === 'mean' ? meanOverHeads(v.attention, v.NH, v.T, layer) : headMatrix(v.attention, v.NH, v.T, layer, head);
+  watch(id, async () => {
+    const ticket = ++asked;
+    const r = request();
+    if (r === null || r.view.key === null) {
+      shown.value = null;
+      return;
+    }
+    loading.value = true;
+    // the watcher first runs inside the render of a new view: start the request in a task of its own
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (ticket !== asked) return;
+    try {
+      const values = await store.matrix(r.view, r.kind, r.layer, r.head ?? 0, r.query ?? 0);
+      if (ticket !== asked) return;
+      shown.value = { ...r, values };
+      error.value = null;
+    } catch (e) {
+      if (ticket === asked) error.value = errorMessage(e);
+    } finally {
+      if (ticket === asked) loading.value = false;
+    }
+  }, { immediate: true });
+  return { shown, loading, error };
 }
 
 /** "Layer 2 · head 3", "Layer 2 · mean of 4 heads", "Rollout through layer 2". */
@@ -58,4 +61,10 @@ export function matrixTitle(t: (key: string, named?: Record<string, unknown>) =>
   if (mode === 'mean') return t('attention.titleMean', { layer, n: v.NH });
   if (mode === 'rollout') return t('attention.titleRollout', { layer });
   return t('attention.titleHead', { layer, head });
+}
+
+/** A short tag of what a drawn matrix is ("layer-3-head-2", "mean-3", "rollout-3"): tests wait for it to appear. */
+export function drawnTag(r: MatrixRequest | null): string {
+  if (r === null) return '';
+  return r.kind === 'head' ? `layer-${r.layer}-head-${r.head ?? 0}` : `${r.kind}-${r.layer}`;
 }
