@@ -29,8 +29,11 @@ export interface CommandContext {
   result(value: unknown, human: () => string): void;
   /** a line on stderr (progress, notes), never on stdout */
   note(line: string): void;
-  /** resolves when the process is asked to stop (Ctrl+C, SIGTERM); only long-running commands wait on it, so others keep the default Ctrl+C */
-  waitForStop(): Promise<void>;
+  /**
+   * resolves with the signal when the process is asked to stop (Ctrl+C: SIGINT, or SIGTERM); only long-running commands
+   * wait on it, so others keep the default Ctrl+C
+   */
+  waitForStop(): Promise<NodeJS.Signals>;
 }
 
 export interface CliCommand {
@@ -43,7 +46,8 @@ export interface CliCommand {
   options: OptionSpecs;
   /** names of the positional arguments, in order; the command takes exactly these */
   positionals: string[];
-  run(ctx: CommandContext, values: OptionValues, positionals: string[]): Promise<void>;
+  /** resolves to nothing when done (exit 0), or to another exit code, e.g. 130 for a run stopped by Ctrl+C */
+  run(ctx: CommandContext, values: OptionValues, positionals: string[]): Promise<void | number>;
 }
 
 export interface CommandGroup {

@@ -148,7 +148,7 @@ function locate(argv: string[]): { path: string; command: CliCommand; args: stri
   return { path: `${top.name} ${sub.name}`, command: sub, args: argv.filter((_, i) => i !== first && i !== second) };
 }
 
-/** Runs one CLI invocation; resolves to the exit code (0 done, 1 the lab refused or failed, 2 a usage mistake). */
+/** Runs one CLI invocation; resolves to the exit code (0 done, 1 the lab refused or failed, 2 a usage mistake, 128 + n stopped by signal n). */
 export async function runCli(argv: string[], io: CliIO = processIO): Promise<number> {
   // Held in an object because the lab is opened lazily inside callbacks (TS does not track `let`s assigned there).
   const opened: { lab: Lab | null; stopProgress: (() => void) | null } = { lab: null, stopProgress: null };
@@ -183,13 +183,12 @@ export async function runCli(argv: string[], io: CliIO = processIO): Promise<num
       },
       note,
       // `on`, not `once`: a second Ctrl+C (or the same signal forwarded by npm start) must not kill a clean shutdown.
-      waitForStop: () => new Promise<void>((resolve) => {
-        process.on('SIGINT', () => resolve());
-        process.on('SIGTERM', () => resolve());
+      waitForStop: () => new Promise<NodeJS.Signals>((resolve) => {
+        process.on('SIGINT', () => resolve('SIGINT'));
+        process.on('SIGTERM', () => resolve('SIGTERM'));
       }),
     };
-    await found.command.run(ctx, values, positionals);
-    return 0;
+    return (await found.command.run(ctx, values, positionals)) ?? 0;
   } catch (e) {
     if (e instanceof UsageError) {
       io.stderr(`${e.message}\n${e.hint ? `${e.hint}\n` : ''}`);

@@ -1,6 +1,7 @@
 // JobScheduler: every training run is a job in its own worker process, started from a queue with a concurrency
 // limit. It records what the worker reports (RunRecorder), settles the run when the process ends (completed, stopped,
-// paused, failed, crashed), and pushes throttled runs.changed / runs.metrics events to the front ends.
+// paused, failed, crashed), and pushes throttled runs.changed / runs.metrics events to the front ends. Its queue is
+// kept alive in the store (heartbeats), so a long-lived front end takes over the queue a crashed app left behind.
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { EventPayload, RunStatusT } from '../../preload/api';
@@ -9,6 +10,7 @@ import { LabError } from '../lab/errors';
 import { RunService } from '../lab/runs';
 import { prepareTraining, type TrainSpec } from '../lab/training';
 import { RunRecorder } from '../lab/training-recorder';
+import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, stampQueue, type RecoveryOptions } from '../store/recovery';
 import { JobProcess, spawnWorkerProcess, type JobEnd } from './job-process';
 import { JobEvents } from './job-events';
 import type { TrainJobMessage, TrainJobSpec } from './protocol';
@@ -24,7 +26,15 @@ export interface SchedulerOptions {
   spawn?: () => ChildProcess;
   /** shortest gap between two events of one kind for one run (default 100 ms: at most 10 a second) */
   eventIntervalMs?: number;
+  /**
+   * Long-lived front ends (the app, `serve`): at start and then with every queue heartbeat, queue again the runs a
+   * dead process left 'queued', in their order. Off for one-shot CLI commands, which must not start training.
+   */
+  adoptAbandonedQueue?: boolean;
 }
+
+/** How often queued runs' heartbeats are refreshed: well inside the stale cutoff, so a live queue is never adopted. */
+export const QUEUE_HEARTBEAT_MS = Math.floor(DEFAULT_STALE_AFTER_MS / 4);
 
 /** A queued job: a new run carries its prepared spec; a resumed one is prepared from its checkpoint when it starts. */
 interface Queued {
@@ -50,11 +60,16 @@ export class JobScheduler {
   private readonly settledListeners = new Set<(runId: number) => void>();
   private limit: number;
   private closed = false;
+  private readonly queueBeat: NodeJS.Timeout;
 
   constructor(private readonly ctx: LabContext, private readonly opts: SchedulerOptions = {}) {
     this.runs = new RunService(ctx);
     this.limit = opts.concurrency ?? defaultConcurrency();
     this.events = new JobEvents(ctx, opts.eventIntervalMs ?? 100);
+    this.queueBeat = setInterval(() => this.beatQueue(), QUEUE_HEARTBEAT_MS);
+    this.queueBeat.unref();
+    // after the constructor: the lab's services register their onSettled listeners before any adopted run can settle
+    if (opts.adoptAbandonedQueue === true) setImmediate(() => this.beatQueue());
   }
 
   /** How this lab starts a worker process (measurements use the same one). */
@@ -121,6 +136,22 @@ export class JobScheduler {
     return runId;
   }
 
+  /**
+   * Queues again, behind this scheduler's own queue and in their original order, the runs a dead process left
+   * 'queued' (see claimAbandonedQueue): a resumed one continues from its checkpoint, one that never trained starts
+   * from step 0 with its recorded settings. Returns their ids.
+   */
+  adoptAbandoned(opts: RecoveryOptions = {}): number[] {
+    if (this.closed) return [];
+    const ids = claimAbandonedQueue(this.ctx.db, opts).filter((id) => !this.active.has(id) && !this.queue.some((q) => q.runId === id));
+    for (const runId of ids) {
+      this.queue.push({ runId, job: null });
+      this.changed(runId);
+    }
+    this.pump();
+    return ids;
+  }
+
   /** Stops a run: a queued one leaves the queue, a running one checkpoints and ends as 'stopped'. */
   stop(runId: number): void {
     this.interrupt(runId, 'stop');
@@ -169,6 +200,7 @@ export class JobScheduler {
         console.error(`Run ${a.runId} could not be marked crashed while the lab closed:`, e);
       }
     }
+    clearInterval(this.queueBeat);
     this.active.clear();
     for (const q of this.queue.splice(0)) {
       try {
@@ -215,10 +247,13 @@ export class JobScheduler {
       }).finally(() => {
         if (this.closed) return;
         this.active.delete(entry.runId);
-        this.changed(entry.runId);
-        for (const listener of this.settledListeners) listener(entry.runId);
+        // The final status goes out before the next run starts (events keep their order), and nothing that throws
+        // here — a run deleted meanwhile, an onSettled listener such as the experiment's auto-measure — may keep the
+        // queue from moving on: the next run, a queued resume say, would otherwise wait forever.
+        this.tell(`The final status of run ${entry.runId} could not be sent`, () => this.changed(entry.runId));
         this.wake();
         this.pump();
+        for (const listener of this.settledListeners) this.tell(`A listener for the end of run ${entry.runId} failed`, () => listener(entry.runId));
       });
     }
   }
@@ -227,7 +262,7 @@ export class JobScheduler {
     let job: TrainJobSpec;
     try {
       if (entry.job === null) {
-        job = (await prepareTraining(this.ctx, { resume: entry.runId })).job;
+        job = (await prepareTraining(this.ctx, { resume: entry.runId, queued: true })).job;
       } else {
         job = entry.job;
         this.assertDatasetStillThere(entry.runId);
@@ -276,6 +311,15 @@ export class JobScheduler {
     }
   }
 
+  /** Runs one notification; a failure is logged with `what` and goes no further. */
+  private tell(what: string, notify: () => void): void {
+    try {
+      notify();
+    } catch (e) {
+      console.error(`${what}:`, e);
+    }
+  }
+
   private changedPayload(runId: number): EventPayload<'runs.changed'> {
     const r = this.runs.run(runId);
     return { id: r.id, status: r.status, step: r.step, totalSteps: r.totalSteps, error: r.error, experimentId: r.experimentId };
@@ -283,6 +327,18 @@ export class JobScheduler {
 
   private changed(runId: number): void {
     if (!this.closed) this.events.changedNow(this.changedPayload(runId));
+  }
+
+  /** Keeps this queue's runs alive in the store (in queue order), then, if asked, adopts a dead process's queue. */
+  private beatQueue(): void {
+    if (this.closed) return;
+    try {
+      stampQueue(this.ctx.db, this.queue.map((q) => q.runId));
+      if (this.opts.adoptAbandonedQueue === true) this.adoptAbandoned();
+    } catch (e) {
+      // a busy or closing store: the next beat tries again, well before the queue could look abandoned
+      console.error('The job queue could not be refreshed in the store:', e);
+    }
   }
 
   private wake(): void {

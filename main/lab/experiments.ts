@@ -3,7 +3,7 @@
 // have all completed (automatically, or on request). The table is kept as a comparison.json artifact of the lab.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChannelArgs, ChannelOutput, ComparisonT, ExperimentBudgetT, ExperimentT, RunStatusT, RunT } from '../../preload/api';
+import { Comparison, type ChannelArgs, type ChannelOutput, type ComparisonT, type ExperimentBudgetT, type ExperimentT, type RunStatusT, type RunT } from '../../preload/api';
 import type { JobScheduler } from '../jobs/scheduler';
 import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../ml/config';
 import { budgetSteps } from './compare-budget';
@@ -198,11 +198,15 @@ export class ExperimentService {
   private loadComparison(id: number): ComparisonT | null {
     const rel = this.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").pluck().get(this.comparisonPath(id)) as string | undefined;
     if (rel === undefined) return null;
+    let stored: unknown;
     try {
-      return JSON.parse(fs.readFileSync(path.join(this.ctx.home, rel), 'utf8')) as ComparisonT;
+      stored = JSON.parse(fs.readFileSync(path.join(this.ctx.home, rel), 'utf8'));
     } catch {
       return null; // the file was removed by hand: the experiment can simply be measured again
     }
+    // a table written by an older version (English sentences instead of keys and numbers) is measured again too
+    const parsed = Comparison.safeParse(stored);
+    return parsed.success ? parsed.data : null;
   }
 
   private uniqueName(base: string): string {

@@ -79,7 +79,8 @@ export function createLab(opts: CreateLabOptions): Lab {
   const datasets = new DatasetService(ctx);
   const tokenizers = new TokenizerService(ctx);
   const runs = new RunService(ctx);
-  const jobs = new JobService(ctx, opts.jobs);
+  // the app and `serve` live long, so they take over a queue a crashed app left; one-shot CLI commands never do
+  const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx);
 

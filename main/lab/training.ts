@@ -32,7 +32,10 @@ export interface TrainSpec {
   resume?: number;
   /** the experiment a new run belongs to (a BERT-vs-GPT comparison) */
   experimentId?: number;
-  /** record a new run as 'queued' (a scheduler starts it later) instead of 'running' */
+  /**
+   * record a new run as 'queued' (a scheduler starts it later) instead of 'running'; with resume, the scheduler is
+   * starting the run from its queue, so a queued run that never trained starts at step 0
+   */
   queued?: boolean;
   kernels?: KernelPreference;
 }
@@ -185,7 +188,10 @@ async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec,
     throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });
   }
   const ckpt = runs.latestCheckpoint(runId, true);
-  if (ckpt === null) {
+  // a run still queued that never trained (the app that queued it died first) starts at step 0 with its recorded
+  // settings, when a scheduler takes it from its queue (a person's --resume of it would train it beside that queue)
+  const fresh = ckpt === null && spec.queued === true && run.status === 'queued' && run.step === 0;
+  if (ckpt === null && !fresh) {
     throw new LabError('not_found', `Run ${runId} ("${run.name}") has no resumable checkpoint, so it cannot continue; start a new run instead.`, { field: 'resume' });
   }
   if (run.datasetId === null || run.tokenizerId === null) {
@@ -199,11 +205,11 @@ async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec,
     .filter((k) => spec[k] !== undefined);
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
   const model = validateConfig(recorded.model);
-  log(`Resuming run ${runId} ("${run.name}") from step ${ckpt.step ?? 0} of ${recorded.training.steps}.`);
+  log(`${ckpt === null ? 'Starting' : 'Resuming'} run ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${recorded.training.steps}.`);
   const job = buildJob(ctx, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
-  runs.discardAfter(runId, ckpt.step ?? 0);
+  runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');
-  return { runId, job: { ...job, resumeFrom: path.join(ctx.home, ckpt.path) } };
+  return { runId, job: { ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) } };
 }
 
 /** The job spec: tokenized splits (with the counts said through `log`) and everything else as plain data. */

@@ -1,4 +1,5 @@
-// Crash recovery at open: runs whose worker died become 'crashed'; half-imported or half-deleted datasets are removed.
+// Crash recovery: runs whose worker died become 'crashed'; runs left queued by a dead app are claimed back for the
+// queue, in their order; half-imported or half-deleted datasets are removed.
 import type Database from 'better-sqlite3';
 
 /**
@@ -32,6 +33,32 @@ export function markInterruptedRuns(db: Database.Database, opts: RecoveryOptions
      WHERE status = 'running'
        AND coalesce(heartbeat_at, started_at, created_at) < ?`).run(at, cutoff(opts));
   return result.changes;
+}
+
+/**
+ * Claims the runs a dead process left 'queued', for the calling scheduler to queue again, and returns their ids in the
+ * order they were queued. A live scheduler keeps its queued runs' heartbeat_at fresh (stamped in queue order), a run
+ * queued and never beaten has its created_at, so a run whose coalesce(heartbeat_at, created_at) is older than the
+ * stale cutoff belongs to no one, and that timestamp is also its place in the queue. Claiming stamps them now (in
+ * order) inside one IMMEDIATE transaction, so two processes starting together never both take the same run.
+ */
+export function claimAbandonedQueue(db: Database.Database, opts: RecoveryOptions = {}): number[] {
+  const now = (opts.now ?? new Date()).getTime();
+  return db.transaction(() => {
+    const ids = db.prepare(`
+      SELECT id FROM runs
+       WHERE status = 'queued'
+         AND coalesce(heartbeat_at, created_at) < ?
+       ORDER BY coalesce(heartbeat_at, created_at), id`).pluck().all(cutoff(opts)) as number[];
+    stampQueue(db, ids, now);
+    return ids;
+  }).immediate();
+}
+
+/** Refreshes the heartbeat of queued runs, 1 ms apart in queue order, so their order survives the process. */
+export function stampQueue(db: Database.Database, ids: number[], now = Date.now()): void {
+  const stamp = db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'queued'");
+  db.transaction(() => ids.forEach((id, i) => stamp.run(new Date(now + i).toISOString(), id)))();
 }
 
 /**

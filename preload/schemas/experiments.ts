@@ -9,26 +9,57 @@ export const ExperimentBudget = z.union([
   z.object({ minutes: z.number().positive().max(24 * 60) }).strict(),
 ]);
 
+/**
+ * A sentence as data: a stable message key and its values. The UI words it through vue-i18n (`comparison.<key>`, en and
+ * zh-CN); the CLI through the same English messages. E.g. { key: 'about.architecture.gpt', params: { layers: 2, … } }.
+ */
+export const ComparisonPhrase = z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) });
+
 /** One model's figure in a comparison row: per seed, and their mean and (sample) standard deviation. */
 export const ComparisonCell = z.object({
   values: z.array(z.number()),
   mean: z.number().nullable(),
   std: z.number().nullable(),
   /** a descriptive row's text (objective, direction, …) */
-  text: z.string().optional(),
+  phrase: ComparisonPhrase.optional(),
+  /** the strengths row: ids of the measured quality rows this model won */
+  wins: z.array(z.string()).optional(),
 });
 
+const Side = z.enum(['gpt', 'bert']);
+
+/**
+ * Who did better and by how much, computed from the numbers (the figures themselves are the row's cells).
+ * better: gap = |gpt − bert| in the row's unit; relative = gap / |loser's figure| (null for fractions, said in points,
+ * or a zero figure); ratio = larger / smaller (same nulls). tie: gap 0, under 0.1% of the larger figure, or (several
+ * seeds) within the larger std — withinSpread says it was the last. summary: the winners of the two headline rows
+ * (token fill, next token) and how many measured quality rows each model won.
+ */
+export const ComparisonVerdict = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('design') }),
+  z.object({ kind: z.literal('unmeasured') }),
+  z.object({ kind: z.literal('tie'), withinSpread: z.boolean() }),
+  z.object({ kind: z.literal('better'), winner: Side, gap: z.number(), relative: z.number().nullable(), ratio: z.number().nullable() }),
+  z.object({ kind: z.literal('summary'), fill: z.enum(['gpt', 'bert', 'tie']).nullable(), next: z.enum(['gpt', 'bert', 'tie']).nullable(), gptWins: z.number().int(), bertWins: z.number().int() }),
+]);
+
+/** Said after a verdict: the two figures are not quite the same quantity, or a speed gap is the kernels' more than the models'. */
+export const ComparisonCaveat = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('pseudoPerplexity') }),
+  z.object({ kind: z.literal('backends'), gpt: z.string(), bert: z.string() }),
+]);
+
+/** A row of the table; its id is also its stable label key (`comparison.rows.<id>`). */
 export const ComparisonRow = z.object({
   id: z.string(),
   group: z.enum(['about', 'fill', 'continue', 'cost', 'summary']),
-  label: z.string(),
   gpt: ComparisonCell,
   bert: ComparisonCell,
   /** null for descriptive rows */
   betterWhen: z.enum(['higher', 'lower']).nullable(),
   winner: z.enum(['gpt', 'bert', 'tie']).nullable(),
-  /** computed from the numbers: who did better, by how much, with the seed spread */
-  verdict: z.string(),
+  verdict: ComparisonVerdict,
+  caveat: ComparisonCaveat.nullable(),
 });
 
 export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string() });

@@ -1,4 +1,6 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
+import comparisonEn from './comparison-en';
+
 const en = {
   app: { title: 'Attention Lab' },
   nav: { label: 'Main navigation', datasets: 'Datasets', tokenizers: 'Tokenizers', runs: 'Runs', experiments: 'BERT vs GPT', about: 'About & system' },
@@ -440,6 +442,7 @@ const en = {
     positional: 'Positional encodings ({kind})',
     positionalTitle: '{T} positions × {C} dimensions (red negative, blue positive)',
   },
+  comparison: comparisonEn,
 };
 
 export type Messages = typeof en;

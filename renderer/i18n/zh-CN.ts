@@ -1,5 +1,6 @@
 // 简体中文界面文本；键与 en.ts 完全相同（类型由 en.ts 检查）。
 import type { Messages } from './en';
+import comparisonZhCN from './comparison-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -440,6 +441,7 @@ const zhCN: Messages = {
     positional: '位置编码（{kind}）',
     positionalTitle: '{T} 个位置 × {C} 维（红为负，蓝为正）',
   },
+  comparison: comparisonZhCN,
 };
 
 export default zhCN;

@@ -1,6 +1,6 @@
 // listState: what every list store keeps (items, loaded, error), its refresh from one list channel, and a one-time subscription.
 import { ref, type Ref } from 'vue';
-import { errorMessage } from '../api';
+import { errorMessage } from '../api/errors';
 
 export interface ListState<T> {
   items: Ref<T[]>;
@@ -18,13 +18,24 @@ export function useListState<T>(fetchAll: () => Promise<T[]>): ListState<T> {
   const loaded = ref(false);
   const error = ref<string | null>(null);
   let subscribed = false;
+  /** refreshes asked for, and the newest one whose answer is shown */
+  let asked = 0;
+  let shown = 0;
 
+  /**
+   * Re-reads the list. Refreshes overlap (every status event asks for one) and their answers can come back in any
+   * order; an answer older than the one already shown is dropped, so a late, stale list never hides a newer status.
+   */
   async function refresh(): Promise<void> {
+    const mine = ++asked;
     try {
-      items.value = await fetchAll();
+      const list = await fetchAll();
+      if (mine < shown) return;
+      shown = mine;
+      items.value = list;
       error.value = null;
     } catch (e) {
-      error.value = errorMessage(e);
+      if (mine > shown) error.value = errorMessage(e);
     } finally {
       loaded.value = true;
     }

@@ -204,10 +204,16 @@ export const useRunsStore = defineStore('runs', () => {
     return run;
   }
 
-  /** stop / pause / resume: the lab answers with the run as it is now. */
+  /**
+   * stop / pause / resume. The lab answers with the run as it was when it took the request, but the status events
+   * that follow (a stop settles within a step) can arrive first; shown after them, that answer would put back an
+   * older status ('running' over 'stopped') that no later event corrects while other runs keep the event stream busy.
+   * So the list is re-read after the action instead: the newest read wins (see refresh).
+   */
   async function control(id: number, action: 'stop' | 'pause' | 'resume'): Promise<void> {
     const channel = action === 'stop' ? 'runs.stop' : action === 'pause' ? 'runs.pause' : 'runs.resume';
-    upsert(await call(channel, { id }));
+    await call(channel, { id });
+    await refresh();
   }
 
   async function archive(id: number, archived: boolean): Promise<void> {

@@ -105,6 +105,18 @@ test('BERT vs GPT: wizard, live curves, stop and resume, comparison table, probe
   await expect(page.getByTestId('comparison-row-continue.perplexity')).toBeVisible();
   await expect(page.getByTestId('continuations')).toBeVisible();
   await shot(page, '04-comparison-table');
+  // The same table in Chinese: the lab sends keys and numbers, so labels, descriptive cells and verdicts all follow the UI language.
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  const fillRow = page.getByTestId('comparison-row-fill.token.top1');
+  await expect(fillRow.locator('th')).toHaveText('完形填空：单个词元，top-1 准确率');
+  await expect(fillRow.locator('td.verdict')).toHaveText(/(更好，领先|没有明显差别)/);
+  await expect(page.getByTestId('comparison-row-about.direction')).toContainText('从左到右（因果注意力掩码）');
+  await expect(page.getByTestId('comparison-row-summary.strengths').locator('td.verdict')).toContainText('在这份数据上');
+  await expect(table).not.toContainText(/did better|No clear difference|Training objective|favoured/);
+  await table.scrollIntoViewIfNeeded();
+  await shot(page, '04-comparison-table-zh-CN');
+  await page.getByTestId('language-select').selectOption('en');
+  await expect(fillRow.locator('th')).toHaveText('Fill in the blank: single token, top-1 accuracy');
   const sizes = { gpt: (await gpt.innerText()).match(/([\d,]+) parameters/)?.[1], bert: (await bert.innerText()).match(/([\d,]+) parameters/)?.[1] };
   expect(sizes.gpt).toBeTruthy();
 

@@ -1,6 +1,8 @@
 // `attention-lab compare`: the whole BERT-vs-GPT experiment — matched runs trained in worker processes through the
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
-import type { ChannelInput, ComparisonRowT, EventPayload, ExperimentT } from '../../../preload/api';
+import type { ChannelInput, EventPayload, ExperimentT } from '../../../preload/api';
+import { cellText } from '../../../renderer/components/experiments/comparisonText';
+import { english, englishRows, withEnglish } from '../comparison-english';
 import { LabError } from '../../lab/errors';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
@@ -29,16 +31,6 @@ function budgetOf(values: OptionValues): ChannelInput<'experiments.create'>['bud
   return { steps: steps ?? 1000 };
 }
 
-function cellText(row: ComparisonRowT, side: 'gpt' | 'bert'): string {
-  const c = row[side];
-  if (c.text !== undefined) return snippet(c.text, 60);
-  if (c.mean === null) return 'n/a';
-  const fraction = row.group === 'fill' || row.id === 'continue.next';
-  const unit = row.id === 'cost.wall' ? ' s' : row.id === 'cost.memory' ? ' MiB' : '';
-  const show = (x: number): string => (fraction ? `${(x * 100).toFixed(1)}%` : `${x >= 1000 ? int(x) : x.toFixed(row.id === 'cost.memory' ? 0 : 2)}${unit}`);
-  return c.std === null ? show(c.mean) : `${show(c.mean)} ± ${show(c.std)}`;
-}
-
 function human(e: ExperimentT): string {
   const c = e.comparison;
   const head = fields([
@@ -48,7 +40,7 @@ function human(e: ExperimentT): string {
     ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`]),
   ]);
   if (c === null) return `${head}\n(not measured)`;
-  const rows = table(['', 'GPT', 'BERT', 'verdict'], c.rows.map((r) => [r.label, cellText(r, 'gpt'), cellText(r, 'bert'), r.verdict]));
+  const rows = table(['', 'GPT', 'BERT', 'verdict'], englishRows(c).map((r) => [r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60), snippet(cellText(r, 'bert', english, 'en-US'), 60), r.text]));
   // quoted, so a continuation of only spaces or newlines is seen as what it is
   const quoted = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 99)}…` : s);
   const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`].join('\n'));
@@ -121,7 +113,7 @@ export const compareCommand: CliCommand = {
       ctx.note(`Trained in ${((Date.now() - started) / 1000).toFixed(0)} s; measuring on held-out text…`);
       const measured = await ctx.call('experiments.measure', { id: created.id, positions });
       ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-      ctx.result(measured, () => human(measured));
+      ctx.result(withEnglish(measured), () => human(measured));
     } finally {
       unsubscribe();
     }

@@ -1,4 +1,5 @@
-// `attention-lab train`: trains a GPT or BERT in the foreground with a progress line; Ctrl-C stops it resumably.
+// `attention-lab train`: trains a GPT or BERT in the foreground with a progress line; Ctrl-C stops it resumably (exit 130).
+import { constants as osConstants } from 'node:os';
 import type { TokenizerKind } from '../../data/tokenizers/index';
 import { LabError } from '../../lab/errors';
 import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/training';
@@ -56,7 +57,7 @@ function positiveInt(values: Record<string, string | boolean | undefined>, name:
 
 export const trainCommand: CliCommand = {
   name: 'train',
-  summary: 'train a GPT or BERT on a dataset in the foreground (Ctrl-C stops it with a resumable checkpoint)',
+  summary: 'train a GPT or BERT on a dataset in the foreground (Ctrl-C stops it with a resumable checkpoint, exit 130)',
   usage: '--dataset NAME --model gpt|bert [--tokenizer NAME|--tokenizer-kind char|bpe|wordpiece] [--preset tiny|small|base] [--steps N] [--batch-size B] [--lr X] [--eval-every N] [--checkpoint-every N] [--seed S] [--threads K] [--name N] | --resume RUN',
   details: [
     '--tokenizer         a trained tokenizer (name or id); else --tokenizer-kind reuses or trains DATASET-KIND (default char)',
@@ -95,10 +96,11 @@ export const trainCommand: CliCommand = {
       resume: resumeRef === undefined ? undefined : (await resolveRun(ctx, resumeRef)).id,
     };
 
-    let stop = false;
-    void ctx.waitForStop().then(() => {
-      stop = true;
-      ctx.note('Stopping after this step and saving a resumable checkpoint… (press Ctrl-C again to quit at once, without that checkpoint)');
+    // the signal that asked for the stop: the command then exits 128 + its number (130 for Ctrl-C), as shells expect
+    let stopSignal: NodeJS.Signals | null = null;
+    void ctx.waitForStop().then((signal) => {
+      stopSignal = signal;
+      ctx.note('Stopping after this step and saving a resumable checkpoint…');
     });
     const tty = process.stderr.isTTY === true;
     let lastLine = 0;
@@ -109,7 +111,7 @@ export const trainCommand: CliCommand = {
         inPlace = false;
         ctx.note(line);
       },
-      shouldStop: () => stop,
+      shouldStop: () => stopSignal !== null,
       progress: (p) => {
         const now = Date.now();
         const last = p.step === p.totalSteps;
@@ -127,5 +129,7 @@ export const trainCommand: CliCommand = {
     if (inPlace) process.stderr.write('\n');
     ctx.result(outcome, () => summary(outcome));
     if (outcome.status === 'failed') throw new LabError('invalid_input', outcome.error ?? `Run ${outcome.runId} failed.`);
+    // metrics and the resumable checkpoint are saved by now; a run that completed before the signal took effect exits 0
+    return outcome.status === 'stopped' && stopSignal !== null ? 128 + osConstants.signals[stopSignal] : undefined;
   },
 };

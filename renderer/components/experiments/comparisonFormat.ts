@@ -12,7 +12,8 @@ export function rowUnit(rowId: string): CellUnit {
   return 'number';
 }
 
-function show(x: number, unit: CellUnit, locale: string): string {
+/** One figure in its unit: "41.2%", "123,456", "12.3 s", "96 MiB", "3.14". */
+export function formatValue(x: number, unit: CellUnit, locale = 'en'): string {
   switch (unit) {
     case 'fraction':
       return `${(x * 100).toFixed(1)}%`;
@@ -27,10 +28,9 @@ function show(x: number, unit: CellUnit, locale: string): string {
   }
 }
 
-/** "41.2% ± 1.3%" over seeds, "41.2%" for one seed, the text of a descriptive row, or "—" when unmeasured. */
+/** "41.2% ± 1.3%" over seeds, "41.2%" for one seed, or "—" when unmeasured (descriptive cells: comparisonText.ts). */
 export function formatCell(cell: ComparisonCellT, rowId: string, locale = 'en'): string {
-  if (cell.text !== undefined) return cell.text;
   if (cell.mean === null) return '—';
   const unit = rowUnit(rowId);
-  return cell.std === null ? show(cell.mean, unit, locale) : `${show(cell.mean, unit, locale)} ± ${show(cell.std, unit, locale)}`;
+  return cell.std === null ? formatValue(cell.mean, unit, locale) : `${formatValue(cell.mean, unit, locale)} ± ${formatValue(cell.std, unit, locale)}`;
 }

@@ -2,6 +2,9 @@
 // and the word spans whole-word blanks are drawn from, for char-like and byte-level-BPE-like token offsets.
 import { describe, expect, it } from 'vitest';
 import { cell, comparisonTable, verdict } from '../../../main/lab/compare-table';
+import { english } from '../../../main/cli/comparison-english';
+import { rowUnit } from '../../../renderer/components/experiments/comparisonFormat';
+import { verdictText } from '../../../renderer/components/experiments/comparisonText';
 import { wordSpans } from '../../../main/lab/compare-heldout';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
 import { presetConfig } from '../../../main/ml/config';
@@ -19,25 +22,38 @@ describe('cell', () => {
 });
 
 describe('verdict', () => {
+  // the words come from the UI's English messages, as the CLI prints them
+  const say = (gpt: number[], bert: number[], betterWhen: 'higher' | 'lower', id: string, seeds: number): string => {
+    const v = verdict(cell(gpt), cell(bert), betterWhen, rowUnit(id) === 'fraction', seeds);
+    return verdictText({ id, group: 'fill', gpt: cell(gpt), bert: cell(bert), betterWhen, winner: v.winner, verdict: v.verdict, caveat: null }, seeds, english, 'en-US');
+  };
+
   it('names the better model by the direction of the row and says by how much', () => {
-    const v = verdict(cell([0.3]), cell([0.55]), 'higher', 'fraction', 1);
+    const v = verdict(cell([0.3]), cell([0.55]), 'higher', true, 1);
     expect(v.winner).toBe('bert');
-    expect(v.text).toBe('BERT did better by 25.0 points: GPT 30.0%, BERT 55.0%.');
-    const p = verdict(cell([4]), cell([8]), 'lower', 'number', 1);
+    expect(v.verdict).toEqual({ kind: 'better', winner: 'bert', gap: expect.closeTo(0.25, 12), relative: null, ratio: null });
+    expect(say([0.3], [0.55], 'higher', 'fill.token.top1', 1)).toBe('BERT did better by 25.0 points: GPT 30.0%, BERT 55.0%.');
+    // perplexity 4 vs 8, lower is better: gap 4 = 50% of 8, ratio 8 / 4 = 2
+    const p = verdict(cell([4]), cell([8]), 'lower', false, 1);
     expect(p.winner).toBe('gpt');
-    expect(p.text).toBe("GPT did better by 4.00 (50% of BERT's figure), 2.00×: GPT 4.00, BERT 8.00.");
+    expect(p.verdict).toEqual({ kind: 'better', winner: 'gpt', gap: 4, relative: 0.5, ratio: 2 });
+    expect(say([4], [8], 'lower', 'continue.perplexity', 1)).toBe("GPT did better by 4.00 (50% of BERT's figure), 2.00×: GPT 4.00, BERT 8.00.");
   });
 
   it('calls a gap inside the seed spread no clear difference, and reports mean ± std', () => {
-    const v = verdict(cell([0.40, 0.50, 0.60]), cell([0.45, 0.50, 0.55]), 'higher', 'fraction', 3);
+    const v = verdict(cell([0.40, 0.50, 0.60]), cell([0.45, 0.50, 0.55]), 'higher', true, 3);
     expect(v.winner).toBe('tie');
-    expect(v.text).toContain('GPT 50.0% ± 10.0%, BERT 50.0% ± 5.0% (mean ± std over 3 seeds)');
-    const clear = verdict(cell([0.1, 0.12, 0.11]), cell([0.5, 0.52, 0.51]), 'higher', 'fraction', 3);
+    expect(say([0.40, 0.50, 0.60], [0.45, 0.50, 0.55], 'higher', 'fill.token.top1', 3)).toBe('No clear difference: GPT 50.0% ± 10.0%, BERT 50.0% ± 5.0% (mean ± std over 3 seeds).');
+    // means 0.50 vs 0.52: a gap of 0.02 inside GPT's std of 0.1
+    expect(verdict(cell([0.40, 0.50, 0.60]), cell([0.47, 0.52, 0.57]), 'higher', true, 3).verdict).toEqual({ kind: 'tie', withinSpread: true });
+    const clear = verdict(cell([0.1, 0.12, 0.11]), cell([0.5, 0.52, 0.51]), 'higher', true, 3);
     expect(clear.winner).toBe('bert');
   });
 
   it('gives no verdict when a model has no figure', () => {
-    expect(verdict(cell([]), cell([1]), 'higher', 'number', 1).winner).toBeNull();
+    const v = verdict(cell([]), cell([1]), 'higher', false, 1);
+    expect(v).toEqual({ winner: null, verdict: { kind: 'unmeasured' } });
+    expect(say([], [1], 'higher', 'cost.memory', 1)).toBe('Not measured for both models, so no verdict.');
   });
 });
 
@@ -66,8 +82,13 @@ describe('comparisonTable', () => {
     }
     expect(t.rows.find((r) => r.id === 'fill.token.top1')?.winner).toBe('bert');
     expect(t.rows.find((r) => r.id === 'continue.next')?.winner).toBe('gpt');
-    expect(t.rows.find((r) => r.id === 'cost.tokens_per_s')?.verdict).toContain('different kernels');
-    expect(t.rows.find((r) => r.id === 'summary.strengths')?.verdict).toContain('filling a blank favoured BERT and continuing the text favoured GPT');
+    expect(t.rows.find((r) => r.id === 'cost.tokens_per_s')?.caveat).toEqual({ kind: 'backends', gpt: 'native-avx2', bert: 'js' });
+    expect(t.rows.find((r) => r.id === 'continue.perplexity')?.caveat).toEqual({ kind: 'pseudoPerplexity' });
+    const summary = t.rows.find((r) => r.id === 'summary.strengths');
+    // BERT wins single-token top-1, GPT the next token; top-5, whole words and perplexity are equal, so ties
+    expect(summary?.verdict).toEqual({ kind: 'summary', fill: 'bert', next: 'gpt', gptWins: 1, bertWins: 1 });
+    expect(summary?.gpt.wins).toEqual(['continue.next']);
+    expect(summary?.bert.wins).toEqual(['fill.token.top1']);
     expect(t.continuations).toHaveLength(2);
   });
 });

@@ -87,7 +87,6 @@ describe('comparison cells', () => {
     expect(formatCell({ values: [0.4, 0.44], mean: 0.42, std: 0.0283 }, 'fill.token.top1')).toBe('42.0% ± 2.8%');
     expect(formatCell({ values: [123456], mean: 123456, std: null }, 'cost.parameters')).toBe('123,456');
     expect(formatCell({ values: [12.34], mean: 12.34, std: null }, 'cost.wall')).toBe('12.3 s');
-    expect(formatCell({ values: [], mean: null, std: null, text: 'left to right' }, 'about.direction')).toBe('left to right');
     expect(formatCell({ values: [], mean: null, std: null }, 'continue.perplexity')).toBe('—');
   });
 });

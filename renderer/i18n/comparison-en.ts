@@ -1,0 +1,52 @@
+// English words of the BERT-vs-GPT comparison table (rows, descriptive cells, verdicts); the CLI prints the same ones.
+// Keys under rows/short follow the lab's row ids (fill.token.top1 → rows.fill.token.top1).
+const comparisonEn = {
+  rows: {
+    about: { objective: 'Training objective', predicts: 'What is predicted', direction: 'Input direction', architecture: 'Architecture' },
+    fill: {
+      token: { top1: 'Fill in the blank: single token, top-1 accuracy', top5: 'Fill in the blank: single token, top-5 accuracy' },
+      word: { top1: 'Fill in the blank: whole word (all its tokens), exact' },
+    },
+    continue: { next: 'Continue the text: next-token accuracy (left context only)', perplexity: 'Perplexity: GPT next-token vs BERT pseudo-perplexity' },
+    cost: { parameters: 'Cost: parameters', tokens_per_s: 'Cost: training throughput (tokens/s)', wall: 'Cost: training wall time', memory: 'Cost: peak worker memory (RSS)' },
+    summary: { strengths: 'Strengths (from the numbers above)' },
+  },
+  /** the quality rows' names in the strengths summary */
+  short: {
+    fill: { token: { top1: 'single-token blanks (top-1)', top5: 'single-token blanks (top-5)' }, word: { top1: 'whole-word blanks' } },
+    continue: { next: 'next token from the left', perplexity: 'perplexity' },
+  },
+  about: {
+    objective: { gpt: 'Autoregressive language modelling (next-token prediction)', bert: 'Masked language modelling (autoencoding: 15% of tokens hidden)' },
+    predicts: { gpt: 'Every next token, from the tokens before it', bert: 'Only the masked tokens, from everything around them' },
+    direction: { gpt: 'Left to right (causal attention mask)', bert: 'Bidirectional (every token sees every other)' },
+    architecture: {
+      gpt: 'Decoder-only Transformer: {layers} layers × {heads} heads, d_model {dModel}, context {context}, {norm}-LN; tied LM head',
+      bert: 'Encoder-only Transformer: {layers} layers × {heads} heads, d_model {dModel}, context {context}, {norm}-LN; MLM head (dense + GELU + LN), tied decoder',
+    },
+  },
+  figures: 'GPT {gpt}, BERT {bert}',
+  figuresOverSeeds: 'GPT {gpt}, BERT {bert} (mean ± std over {n} seeds)',
+  verdict: {
+    design: 'A property of the design, not measured.',
+    unmeasured: 'Not measured for both models, so no verdict.',
+    tie: 'No clear difference: {figures}.',
+    tieSpread: 'No clear difference: {figures}; the gap is within the seed spread.',
+    better: '{winner} did better by {by}: {figures}.',
+    summary: 'On this data, filling a blank favoured {fill} and continuing the text favoured {next}; GPT won {gptWins} and BERT {bertWins} of the measured quality rows.',
+  },
+  by: {
+    points: '{n} points',
+    relative: "{gap} ({percent}% of {loser}'s figure)",
+    ratio: '{by}, {ratio}×',
+  },
+  strengths: { some: 'Measured better at: {list}', none: 'Better at none of the measured tasks here', separator: '; ' },
+  name: { gpt: 'GPT', bert: 'BERT', neither: 'neither' },
+  caveat: {
+    pseudoPerplexity: "BERT's pseudo-perplexity sees both sides of every token, so it is not the same quantity as GPT's perplexity.",
+    backends: "The runs trained on different kernels (GPT {gpt}, BERT {bert}), so this gap is mostly the backend's.",
+  },
+};
+
+export type ComparisonMessages = typeof comparisonEn;
+export default comparisonEn;

@@ -1,0 +1,51 @@
+// 简体中文: the BERT-vs-GPT comparison table's words; same keys as comparison-en.ts (checked by its type).
+import type { ComparisonMessages } from './comparison-en';
+
+const comparisonZhCN: ComparisonMessages = {
+  rows: {
+    about: { objective: '训练目标', predicts: '预测什么', direction: '输入方向', architecture: '架构' },
+    fill: {
+      token: { top1: '完形填空：单个词元，top-1 准确率', top5: '完形填空：单个词元，top-5 准确率' },
+      word: { top1: '完形填空：整词（其全部词元），完全一致' },
+    },
+    continue: { next: '续写文本：下一个词元准确率（仅左侧上下文）', perplexity: '困惑度：GPT 下一词元 vs BERT 伪困惑度' },
+    cost: { parameters: '成本：参数量', tokens_per_s: '成本：训练吞吐量（词元/秒）', wall: '成本：训练耗时', memory: '成本：工作进程内存峰值（RSS）' },
+    summary: { strengths: '优势（来自以上数字）' },
+  },
+  short: {
+    fill: { token: { top1: '单词元填空（top-1）', top5: '单词元填空（top-5）' }, word: { top1: '整词填空' } },
+    continue: { next: '从左侧预测下一个词元', perplexity: '困惑度' },
+  },
+  about: {
+    objective: { gpt: '自回归语言建模（预测下一个词元）', bert: '掩码语言建模（自编码：遮住 15% 的词元）' },
+    predicts: { gpt: '每一个下一词元，依据它之前的词元', bert: '只预测被遮住的词元，依据它周围的全部内容' },
+    direction: { gpt: '从左到右（因果注意力掩码）', bert: '双向（每个词元都能看到其他所有词元）' },
+    architecture: {
+      gpt: '仅解码器 Transformer：{layers} 层 × {heads} 个头，d_model {dModel}，上下文 {context}，{norm}-LN；输出层与嵌入共享权重',
+      bert: '仅编码器 Transformer：{layers} 层 × {heads} 个头，d_model {dModel}，上下文 {context}，{norm}-LN；MLM 头（全连接 + GELU + LN），解码器与嵌入共享权重',
+    },
+  },
+  figures: 'GPT {gpt}，BERT {bert}',
+  figuresOverSeeds: 'GPT {gpt}，BERT {bert}（{n} 个种子的均值 ± 标准差）',
+  verdict: {
+    design: '设计上的性质，不做测量。',
+    unmeasured: '两个模型未都测得此项，因此没有结论。',
+    tie: '没有明显差别：{figures}。',
+    tieSpread: '没有明显差别：{figures}；差距在种子间波动范围之内。',
+    better: '{winner} 更好，领先 {by}：{figures}。',
+    summary: '在这份数据上，完形填空占优的是 {fill}，续写文本占优的是 {next}；在测得的质量指标中 GPT 胜出 {gptWins} 项，BERT 胜出 {bertWins} 项。',
+  },
+  by: {
+    points: '{n} 个百分点',
+    relative: '{gap}（为 {loser} 数值的 {percent}%）',
+    ratio: '{by}，{ratio} 倍',
+  },
+  strengths: { some: '测得更好的方面：{list}', none: '在这里测得的任务中没有占优的', separator: '；' },
+  name: { gpt: 'GPT', bert: 'BERT', neither: '两者都不' },
+  caveat: {
+    pseudoPerplexity: 'BERT 的伪困惑度能看到每个词元两侧的内容，因此与 GPT 的困惑度不是同一个量。',
+    backends: '两个运行使用了不同的计算内核（GPT {gpt}，BERT {bert}），所以这个差距主要来自后端。',
+  },
+};
+
+export default comparisonZhCN;
