@@ -4,7 +4,11 @@
 // Reference config (the engine issue's): char vocab 65, 4 layers, 4 heads, d_model 128, dFF 512, context 128, pre-LN.
 // Shapes batch 1 × 128 and 16 × 128; threads 1 and 2. Both sides compute the whole model; onnxruntime is asked only
 // for the logits (the native model keeps every activation in its own buffers, so neither side copies extras out).
-// Time per forward is the median over the timed iterations after warm-up. Ratio = onnxruntime / native (> 1: native faster).
+// Each side runs alone: native first with no onnxruntime session open, then onnxruntime. An open session's worker
+// threads spin after each run and took the second core from the native pool (2-thread native ran at 1-thread
+// speed while a session was alive), and the native pool's workers likewise spin for a moment after each kernel.
+// Time per forward is the median over the timed iterations after warm-up (the minimum is printed too).
+// Ratio = onnxruntime / native medians (> 1: native faster).
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { getKernels, nativeUnavailableReason } from '../../native-kernels/index';
@@ -24,7 +28,8 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)];
 }
 
-async function timeIt(n: number, fn: () => unknown): Promise<number> {
+/** Times fn n times after warm-up; returns the times in ms. */
+async function timeIt(n: number, fn: () => unknown): Promise<number[]> {
   for (let i = 0; i < warmup; i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -32,7 +37,7 @@ async function timeIt(n: number, fn: () => unknown): Promise<number> {
     await fn();
     times.push(performance.now() - t0);
   }
-  return median(times);
+  return times;
 }
 
 function referenceModel(family: ModelFamily): TransformerModel {
@@ -51,7 +56,7 @@ if (k.backend === 'js') {
   process.exit(1);
 }
 console.log(`forward latency, reference config, median of ${iterations} after ${warmup} warm-up; kernels ${k.backend}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
-console.log('model | batch × T | threads | native ms | onnxruntime ms | ratio (ort / native)');
+console.log('model | batch × T | threads | native ms (min) | onnxruntime ms (min) | ratio (ort / native)');
 for (const family of families) {
   const model = referenceModel(family);
   const { bytes } = buildOnnx(model, '{}');
@@ -61,12 +66,15 @@ for (const family of families) {
     if (family === 'bert') feeds.attention_mask = int64Tensor(new Int32Array(B * T).fill(1), [B, T]);
     for (const threads of [1, 2]) {
       k.setThreads(threads);
-      const session = await openSession(bytes, { threads });
       const n = B === 1 ? iterations : Math.max(5, Math.round(iterations / 4));
-      const native = await timeIt(n, () => model.forward({ B, T, tokens: ids, targets: null }, { train: false }));
-      const ort = await timeIt(n, () => session.run(feeds, ['logits']));
+      const nativeTimes = await timeIt(n, () => model.forward({ B, T, tokens: ids, targets: null }, { train: false }));
+      const session = await openSession(bytes, { threads });
+      const ortTimes = await timeIt(n, () => session.run(feeds, ['logits']));
       await session.close();
-      console.log(`${family.padEnd(5)} | ${`${B} × ${T}`.padStart(9)} | ${String(threads).padStart(7)} | ${native.toFixed(2).padStart(9)} | ${ort.toFixed(2).padStart(14)} | ${(ort / native).toFixed(2)}×`);
+      const native = median(nativeTimes);
+      const ort = median(ortTimes);
+      const cell = (ms: number[], width: number): string => `${median(ms).toFixed(2)} (${Math.min(...ms).toFixed(2)})`.padStart(width);
+      console.log(`${family.padEnd(5)} | ${`${B} × ${T}`.padStart(9)} | ${String(threads).padStart(7)} | ${cell(nativeTimes, 15)} | ${cell(ortTimes, 20)} | ${(ort / native).toFixed(2)}×`);
     }
   }
 }

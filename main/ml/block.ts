@@ -26,6 +26,10 @@ export interface BlockRun {
   dropout: number;
   /** base seed of this pass; each layer and site derives its own */
   seed: number;
+  /** false for a pass that no backward will follow (no targets): every layer then reuses layer 0's buffers for its
+   *  temporaries, so the pass touches a fraction of the memory and stays in cache. Kept per layer either way:
+   *  qkv, the attention probabilities and the block output (res2, or ln_2 for post-LN), which the viewers read. */
+  keepAll: boolean;
 }
 
 /** Everything a block reads and writes, shared by all layers. */
@@ -60,16 +64,24 @@ function dropBackward(k: Kernels, run: BlockRun, scratch: F32, mask: Uint8Array,
   return scratch;
 }
 
+/** Whether activation `name` of a block is kept per layer in a pass without backward (see BlockRun.keepAll). */
+function keptPerLayer(name: string, norm: NormPlacement): boolean {
+  const output = norm === 'pre' ? 'res2' : 'ln_2';
+  return name === 'qkv' || name === output || name.startsWith(output + '.');
+}
+
 /** Runs layer `l` on x (B,T,C); returns the view holding its output (res2 for pre-LN, ln_2 for post-LN). */
 export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, buf: BlockBuffers): F32 {
   const { B, T, C, NH, F } = d;
   const BT = B * T;
   const N = BT * C;
   const p = `h.${l}.`;
-  const P = (n: string): F32 => buf.params.view(p + n);
-  const A = (n: string): F32 => buf.acts.view(p + n);
-  const dropped = (n: string): F32 | null => buf.acts.maybe(p + n);
   const pre = run.norm === 'pre';
+  // x is the previous layer's output, which is kept per layer, so sharing temporaries never overwrites the input.
+  const where = (n: string): string => (run.keepAll || keptPerLayer(n, run.norm) ? p : 'h.0.') + n;
+  const P = (n: string): F32 => buf.params.view(p + n);
+  const A = (n: string): F32 => buf.acts.view(where(n));
+  const dropped = (n: string): F32 | null => buf.acts.maybe(where(n));
 
   let attIn = x;
   if (pre) {

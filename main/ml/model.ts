@@ -35,7 +35,11 @@ export interface TransformerModel {
   readonly k: Kernels;
   readonly params: NamedBuffer;
   readonly grads: NamedBuffer;
-  /** activations of the latest forward pass (names in activations.ts) */
+  /** activations of the latest forward pass (names in activations.ts). After a forward without targets (inference,
+   *  which no backward can follow) the per-layer views that hold their own layer's values are h.{i}.qkv, att and
+   *  each block's output (h.{i}.res2 pre-LN, h.{i}.ln_2 with its mean/rstd post-LN); the other per-layer
+   *  temporaries live in layer 0's views (h.0.*), which then hold the last layer's values. Views outside the
+   *  blocks (encoded, ln_e, ln_f, the head's) are written as always. */
   readonly acts: NamedBuffer;
   /** Runs the model; returns the mean loss over non-ignored targets, or NaN when batch.targets is null. */
   forward(batch: Batch, opts?: ForwardOptions): number;
@@ -74,7 +78,7 @@ export abstract class TransformerBase {
     this.acts = namedBufferIn(activationSpecs(config, 1, 1), null);
     this.scratch = namedBufferIn(scratchSpecs(config, 1, 1), null);
     this.masks = new MaskBuffer(config, 1, 1);
-    this.run = { norm: config.norm, causal: config.family === 'gpt', keyMask: null, dropout: 0, seed: 0 };
+    this.run = { norm: config.norm, causal: config.family === 'gpt', keyMask: null, dropout: 0, seed: 0, keepAll: true };
     if (init) this.initWeights();
   }
 
@@ -144,7 +148,7 @@ export abstract class TransformerBase {
     const train = opts.train === true && c.dropout > 0;
     this.run = {
       norm: c.norm, causal: c.family === 'gpt', keyMask: batch.keyMask ?? null,
-      dropout: train ? c.dropout : 0, seed: mixSeed(c.seed, opts.step ?? 0),
+      dropout: train ? c.dropout : 0, seed: mixSeed(c.seed, opts.step ?? 0), keepAll: batch.targets !== null,
     };
     this.batch = batch;
   }

@@ -1,7 +1,8 @@
 // GEMM driver (BLIS-style loops jc > pc > ic > jr > ir): packs B panels and (for wide outputs) A blocks, then runs
 // the 6x16 micro-kernel.
-// Threads split the ic (row) loop, or the jr (column) loop when there are too few rows; K is never split, and the
-// K blocks are fixed, so every C element is reduced in the same order for any thread count.
+// Threads split the columns when the output has no more rows than columns (each packs its own B slivers: one hand-off
+// per call), else the ic (row) loop over a cooperatively packed B. K is never split and the K blocks are fixed, so
+// every C element is reduced in the same order for any thread count and either split.
 #include "gemm.h"
 
 #include <algorithm>
@@ -39,10 +40,13 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
 // Packs op(A)[i0 : i0+mc, p0 : p0+kc] into kMR-row slivers: sliver s holds kc steps of kMR floats, rows past mc zero.
 void pack_a(bool transA, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* Ap) {
+  const bool avx2 = use_avx2();
   for (int64_t s = 0; s < mc; s += kMR) {
     const int rows = static_cast<int>(std::min<int64_t>(kMR, mc - s));
     float* dst = Ap + s * kc;
-    if (transA) {
+    if (!transA && avx2 && rows == kMR) {
+      avx2::pack_a_sliver(A + (i0 + s) * lda + p0, lda, kc, dst);
+    } else if (transA) {
       for (int64_t k = 0; k < kc; k++) {
         const float* src = A + (p0 + k) * lda + i0 + s;
         float* d = dst + k * kMR;
@@ -66,11 +70,15 @@ void pack_a(bool transA, const float* A, int64_t lda, int64_t i0, int64_t mc, in
 // Packs slivers [s0, s1) of op(B)[p0 : p0+kc, j0 : j0+nc] into kNR-column slivers of kc steps, columns past nc zero.
 void pack_b(bool transB, const float* B, int64_t ldb, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int64_t s0,
             int64_t s1, float* Bp) {
+  const bool avx2 = use_avx2();
   for (int64_t s = s0; s < s1; s++) {
     const int64_t jb = s * kNR;
     const int cols = static_cast<int>(std::min<int64_t>(kNR, nc - jb));
     float* dst = Bp + s * kNR * kc;
-    if (transB) {
+    if (transB && avx2 && cols == kNR) {
+      // Whole sliver: register transposes; the next sliver's rows are prefetched only when it is full as well.
+      avx2::pack_b_trans_sliver(B + (j0 + jb) * ldb + p0, ldb, kc, dst, s + 1 < s1 && jb + 2 * kNR <= nc);
+    } else if (transB) {
       for (int c = 0; c < kNR; c++) {
         if (c < cols) {
           const float* src = B + (j0 + jb + c) * ldb + p0;
@@ -124,6 +132,58 @@ void microkernel_portable(int64_t kc, const float* A, int64_t lda, const float* 
   store_tile_scalar(acc, C, ldc, alpha, beta, bias, mr, nr);
 }
 
+namespace {
+
+// One GEMM call's fixed parameters, shared by its tasks.
+struct Problem {
+  bool transA, transB;
+  int64_t M, N, K;
+  float alpha;
+  const float* A;
+  int64_t lda;
+  const float* B;
+  int64_t ldb;
+  float beta;
+  float* C;
+  int64_t ldc;
+  const float* bias;
+  MicroKernel kernel;
+  bool pack_a_block;
+};
+
+// Computes rows [i0, i0+rows) x B slivers [s_begin, s_end) of the column panel jc for the K block [pc, pc+kc), from
+// the packed panel Bp (sliver s at Bp + s*kNR*kc). Later K blocks accumulate onto the first block's result; bias is
+// added exactly once.
+void run_block(const Problem& p, int64_t jc, int64_t nc, int64_t pc, int64_t kc, const float* Bp, int64_t i0,
+               int64_t rows, int64_t s_begin, int64_t s_end) {
+  const float beta_k = pc == 0 ? p.beta : 1.0f;
+  const float* bias_k = pc == 0 && p.bias ? p.bias + jc : nullptr;
+  float* Ap = nullptr;
+  if (p.pack_a_block) {
+    Ap = t_apack.get(static_cast<size_t>(ceil_div(rows, kMR) * kMR * kc));
+    pack_a(p.transA, p.A, p.lda, i0, rows, pc, kc, Ap);
+  }
+  for (int64_t s = s_begin; s < s_end; s++) {
+    const int64_t j = s * kNR;
+    const int nr = static_cast<int>(std::min<int64_t>(kNR, nc - j));
+    const float* bs = Bp + s * kNR * kc;
+    const float* bias_s = bias_k ? bias_k + j : nullptr;
+    for (int64_t ir = 0; ir < rows; ir += kMR) {
+      const int mr = static_cast<int>(std::min<int64_t>(kMR, rows - ir));
+      float* c = p.C + (i0 + ir) * p.ldc + jc + j;
+      if (p.pack_a_block) {
+        p.kernel(kc, Ap + ir * kc, 0, bs, c, p.ldc, p.alpha, beta_k, bias_s, mr, nr);
+      } else if (p.transA) {
+        p.kernel(kc, p.A + pc * p.lda + i0 + ir, -p.lda, bs, c, p.ldc, p.alpha, beta_k, bias_s, mr, nr);
+      } else {
+        p.kernel(kc, p.A + (i0 + ir) * p.lda + pc, p.lda, bs, c, p.ldc, p.alpha, beta_k, bias_s, mr, nr);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alpha, const float* A, int64_t lda,
            const float* B, int64_t ldb, float beta, float* C, int64_t ldc, const float* bias) {
   if (M <= 0 || N <= 0) return;
@@ -131,12 +191,47 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
     scale_only(M, N, beta, C, ldc, bias);
     return;
   }
-  const MicroKernel kernel = use_avx2() ? microkernel_avx2 : microkernel_portable;
   const int64_t threads = in_parallel_region() ? 1 : get_threads();
-
-  // Task grid: row blocks (mc rows each) x column groups. Rows are split evenly across threads; only when there are
-  // fewer than two row slivers per thread are the columns split instead.
+  // Packing an A block pays off when many B slivers reuse it. For narrow outputs (the vocabulary head, N <= 96; or
+  // N <= 128 for the transposed weight-gradient A, whose k steps are whole rows) the kernel reads A in place instead,
+  // which measured faster here. Both paths issue the same FMAs, so results are identical.
+  const Problem p{transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias,
+                  use_avx2() ? microkernel_avx2 : microkernel_portable, N > (transA ? 8 : 6) * kNR};
+  // Equal K blocks of at most kKCMax (a multiple of 8): every extra block is one more read-modify-write pass over C.
+  // kc depends only on K, so the reduction order of each C element is the same for every thread count and split.
+  const int64_t kc_block = ceil_div(ceil_div(K, ceil_div(K, kKCMax)), 8) * 8;
   const int64_t m_slivers = ceil_div(M, kMR);
+  const int64_t n_slivers_all = ceil_div(N, kNR);
+
+  // Column split, for outputs with no more rows than columns (inference's 128-row products, the vocabulary head):
+  // each thread packs only its own B slivers and reads a private copy of the (small) A, so a call is one hand-off
+  // and no thread waits for, or reads, another's packed panel.
+  if (threads > 1 && (M <= N || m_slivers < 2 * threads) && n_slivers_all >= 2 * threads) {
+    const int64_t groups = threads;
+    parallel_for(groups, 1, [&](int64_t g0, int64_t g1) {
+      for (int64_t g = g0; g < g1; g++) {
+        const int64_t s_end = (g + 1) * n_slivers_all / groups;
+        // This thread's columns, in panels of at most kNC, each packed into its own scratch buffer.
+        for (int64_t s0 = g * n_slivers_all / groups; s0 < s_end; s0 += kNC / kNR) {
+          const int64_t count = std::min(kNC / kNR, s_end - s0);
+          const int64_t jc = s0 * kNR;
+          const int64_t nc = std::min(count * kNR, N - jc);
+          for (int64_t pc = 0; pc < K; pc += kc_block) {
+            const int64_t kc = std::min(kc_block, K - pc);
+            float* Bp = t_bpack.get(static_cast<size_t>(count * kNR * kc));
+            pack_b(transB, B, ldb, pc, kc, jc, nc, 0, count, Bp);
+            for (int64_t i0 = 0; i0 < M; i0 += kMCMax) {
+              run_block(p, jc, nc, pc, kc, Bp, i0, std::min(kMCMax, M - i0), 0, count);
+            }
+          }
+        }
+      }
+    });
+    return;
+  }
+
+  // Row split: rows are divided evenly across threads (in blocks of at most kMCMax); B panels are packed once,
+  // cooperatively, and shared. With too few rows per thread the columns of each row block are split as well.
   int64_t mc;
   int64_t n_groups = 1;
   if (threads > 1 && m_slivers < 2 * threads) {
@@ -148,14 +243,6 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
     mc = ceil_div(ceil_div(M, m_tasks), kMR) * kMR;
   }
   const int64_t m_tasks = ceil_div(M, mc);
-  // Equal K blocks of at most kKCMax (a multiple of 8): every extra block is one more read-modify-write pass over C.
-  // kc depends only on K, so the reduction order of each C element is the same for every thread count.
-  const int64_t kc_block = ceil_div(ceil_div(K, ceil_div(K, kKCMax)), 8) * 8;
-  // Packing an A block pays off when many B slivers reuse it. For narrow outputs (the vocabulary head, N <= 96; or
-  // N <= 128 for the transposed weight-gradient A, whose k steps are whole rows) the kernel reads A in place instead,
-  // which measured faster here. Both paths issue the same FMAs, so results are identical.
-  const bool pack_a_block = N > (transA ? 8 : 6) * kNR;
-
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
     const int64_t n_slivers = ceil_div(nc, kNR);
@@ -166,38 +253,12 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
       parallel_for(n_slivers, std::max<int64_t>(1, n_slivers / (4 * threads)), [&](int64_t s0, int64_t s1) {
         pack_b(transB, B, ldb, pc, kc, jc, nc, s0, s1, Bp);
       });
-      // Later K blocks accumulate onto the first block's result; bias is added exactly once.
-      const float beta_k = pc == 0 ? beta : 1.0f;
-      const float* bias_k = pc == 0 && bias ? bias + jc : nullptr;
       parallel_for(m_tasks * groups, 1, [&](int64_t t0, int64_t t1) {
         for (int64_t t = t0; t < t1; t++) {
           const int64_t i0 = (t / groups) * mc;
           const int64_t g = t % groups;
-          const int64_t rows = std::min(mc, M - i0);
-          const int64_t s_begin = g * n_slivers / groups;
-          const int64_t s_end = (g + 1) * n_slivers / groups;
-          float* Ap = nullptr;
-          if (pack_a_block) {
-            Ap = t_apack.get(static_cast<size_t>(ceil_div(rows, kMR) * kMR * kc));
-            pack_a(transA, A, lda, i0, rows, pc, kc, Ap);
-          }
-          for (int64_t s = s_begin; s < s_end; s++) {
-            const int64_t j = s * kNR;
-            const int nr = static_cast<int>(std::min<int64_t>(kNR, nc - j));
-            const float* bs = Bp + s * kNR * kc;
-            const float* bias_s = bias_k ? bias_k + j : nullptr;
-            for (int64_t ir = 0; ir < rows; ir += kMR) {
-              const int mr = static_cast<int>(std::min<int64_t>(kMR, rows - ir));
-              float* c = C + (i0 + ir) * ldc + jc + j;
-              if (pack_a_block) {
-                kernel(kc, Ap + ir * kc, 0, bs, c, ldc, alpha, beta_k, bias_s, mr, nr);
-              } else if (transA) {
-                kernel(kc, A + pc * lda + i0 + ir, -lda, bs, c, ldc, alpha, beta_k, bias_s, mr, nr);
-              } else {
-                kernel(kc, A + (i0 + ir) * lda + pc, lda, bs, c, ldc, alpha, beta_k, bias_s, mr, nr);
-              }
-            }
-          }
+          run_block(p, jc, nc, pc, kc, Bp, i0, std::min(mc, M - i0), g * n_slivers / groups,
+                    (g + 1) * n_slivers / groups);
         }
       });
     }

@@ -1,4 +1,4 @@
-// AVX2+FMA GEMM micro-kernel: 6x16 tile in 12 ymm accumulators. This file alone is compiled with -mavx2 -mfma.
+// AVX2+FMA GEMM code: 6x16 micro-kernel (12 ymm accumulators) and packing transposes; built alone with -mavx2 -mfma.
 #include "gemm_kernels.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -94,7 +94,65 @@ void tile_6x8(int64_t kc, const float* const* a, int64_t ks, const float* Bp, fl
   store_tile_scalar(tile, C, ldc, alpha, beta, bias, mr, nr);
 }
 
+// Transposes the 8x8 block of rows r[0..8) (8 floats each) into columns: out[k] holds r[0][k] .. r[7][k].
+inline void transpose_8x8(const __m256 r[8], __m256 out[8]) {
+  const __m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+  const __m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+  const __m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+  const __m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+  const __m256 u0 = _mm256_shuffle_ps(t0, t2, 0x44), u1 = _mm256_shuffle_ps(t0, t2, 0xEE);
+  const __m256 u2 = _mm256_shuffle_ps(t1, t3, 0x44), u3 = _mm256_shuffle_ps(t1, t3, 0xEE);
+  const __m256 u4 = _mm256_shuffle_ps(t4, t6, 0x44), u5 = _mm256_shuffle_ps(t4, t6, 0xEE);
+  const __m256 u6 = _mm256_shuffle_ps(t5, t7, 0x44), u7 = _mm256_shuffle_ps(t5, t7, 0xEE);
+  out[0] = _mm256_permute2f128_ps(u0, u4, 0x20);
+  out[1] = _mm256_permute2f128_ps(u1, u5, 0x20);
+  out[2] = _mm256_permute2f128_ps(u2, u6, 0x20);
+  out[3] = _mm256_permute2f128_ps(u3, u7, 0x20);
+  out[4] = _mm256_permute2f128_ps(u0, u4, 0x31);
+  out[5] = _mm256_permute2f128_ps(u1, u5, 0x31);
+  out[6] = _mm256_permute2f128_ps(u2, u6, 0x31);
+  out[7] = _mm256_permute2f128_ps(u3, u7, 0x31);
+}
+
 }  // namespace
+
+void avx2::pack_b_trans_sliver(const float* B, int64_t ldb, int64_t kc, float* dst, bool prefetch_next) {
+  int64_t k0 = 0;
+  for (; k0 + 8 <= kc; k0 += 8) {
+    for (int half = 0; half < 2; half++) {
+      const float* rows = B + half * 8 * ldb + k0;
+      __m256 r[8], t[8];
+      for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(rows + i * ldb);
+      if (prefetch_next && (k0 & 15) == 0) {
+        for (int i = 0; i < 8; i++) _mm_prefetch(reinterpret_cast<const char*>(rows + (kNR + i) * ldb), _MM_HINT_T0);
+      }
+      transpose_8x8(r, t);
+      for (int i = 0; i < 8; i++) _mm256_store_ps(dst + (k0 + i) * kNR + half * 8, t[i]);
+    }
+  }
+  for (; k0 < kc; k0++) {
+    for (int c = 0; c < kNR; c++) dst[k0 * kNR + c] = B[c * ldb + k0];
+  }
+}
+
+void avx2::pack_a_sliver(const float* A, int64_t lda, int64_t kc, float* dst) {
+  int64_t k0 = 0;
+  for (; k0 + 8 <= kc; k0 += 8) {
+    __m256 r[8], t[8];
+    for (int i = 0; i < kMR; i++) r[i] = _mm256_loadu_ps(A + i * lda + k0);
+    r[6] = r[7] = _mm256_setzero_ps();  // the transpose is 8 wide; these two lanes are never stored
+    transpose_8x8(r, t);
+    for (int i = 0; i < 8; i++) {
+      // 6 floats per k: the low 4 lanes, then lanes 4-5 as one 64-bit store (no write past the sliver).
+      float* d = dst + (k0 + i) * kMR;
+      _mm_storeu_ps(d, _mm256_castps256_ps128(t[i]));
+      _mm_storel_pi(reinterpret_cast<__m64*>(d + 4), _mm256_extractf128_ps(t[i], 1));
+    }
+  }
+  for (; k0 < kc; k0++) {
+    for (int r = 0; r < kMR; r++) dst[k0 * kMR + r] = A[r * lda + k0];
+  }
+}
 
 void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc, float alpha,
                       float beta, const float* bias, int mr, int nr) {
@@ -121,10 +179,22 @@ void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, 
 
 namespace ak {
 
-// Non-x86 builds: the AVX2 path is never selected (cpu.cc reports no AVX2), but the symbol must exist to link.
+// Non-x86 builds: the AVX2 path is never selected (cpu.cc reports no AVX2), but the symbols must exist to link.
 void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc, float alpha,
                       float beta, const float* bias, int mr, int nr) {
   microkernel_portable(kc, A, lda, Bp, C, ldc, alpha, beta, bias, mr, nr);
+}
+
+void avx2::pack_a_sliver(const float* A, int64_t lda, int64_t kc, float* dst) {
+  for (int64_t k = 0; k < kc; k++) {
+    for (int r = 0; r < kMR; r++) dst[k * kMR + r] = A[r * lda + k];
+  }
+}
+
+void avx2::pack_b_trans_sliver(const float* B, int64_t ldb, int64_t kc, float* dst, bool) {
+  for (int64_t k = 0; k < kc; k++) {
+    for (int c = 0; c < kNR; c++) dst[k * kNR + c] = B[c * ldb + k];
+  }
 }
 
 }  // namespace ak

@@ -21,6 +21,16 @@ void microkernel_portable(int64_t kc, const float* A, int64_t lda, const float* 
 void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, float* C, int64_t ldc, float alpha,
                       float beta, const float* bias, int mr, int nr);
 
+// Packing with 8x8 register transposes, defined in gemm_avx2.cc; only called when AVX2 is in use. Both copy values
+// unchanged, so the packed panels equal the portable packing's.
+namespace avx2 {
+// One full kNR-column sliver of a transposed B (row c of the sliver at B + c*ldb, kc floats each, k contiguous) into
+// dst (kc steps of kNR floats, 32-byte aligned); prefetch_next also requests the next sliver's rows (kNR rows on).
+void pack_b_trans_sliver(const float* B, int64_t ldb, int64_t kc, float* dst, bool prefetch_next);
+// One full kMR-row sliver of a row-major A (row r at A + r*lda, kc floats each) into dst (kc steps of kMR floats).
+void pack_a_sliver(const float* A, int64_t lda, int64_t kc, float* dst);
+}  // namespace avx2
+
 // static: compiled into both the portable and the AVX2 objects, each must keep its own copy (see vecmath.h).
 static inline void store_tile_scalar(const float* acc, float* C, int64_t ldc, float alpha, float beta, const float* bias,
                               int mr, int nr) {
