@@ -26,8 +26,12 @@ export interface InferToken {
 export interface InferOptions {
   /** BERT only: the second sentence of a pair */
   pair?: string;
-  /** text longer than the context: 'truncate' keeps the start (and says so), 'error' refuses; default 'truncate' */
+  /** text longer than the context: 'truncate' keeps one context-sized window of it (and says so), 'error' refuses;
+   *  default 'truncate' */
   window?: 'truncate' | 'error';
+  /** with 'truncate': the first token of the text the window shows (default 0, the start of the text); a start too
+   *  close to the end is moved back so the window stays full. Not with a pair (a pair is trimmed from its ends). */
+  start?: number;
   /** how many predictions per position (default 5) */
   topK?: number;
 }
@@ -39,6 +43,8 @@ export interface InferResult {
   truncated: boolean;
   /** tokens the text had before truncation (specials included) */
   fullLength: number;
+  /** index, among the text's own tokens, of the first one in the window (0 unless a later window was asked for) */
+  windowStart: number;
   T: number;
   V: number;
   L: number;
@@ -74,7 +80,7 @@ function special(tokenizer: TextTokenizer, name: '[CLS]' | '[SEP]', segment: num
 }
 
 /** Assembles the model's input sequence and trims it to the context (longest piece first for a pair). */
-function buildSequence(model: TransformerModel, tokenizer: TextTokenizer, text: string, opts: InferOptions): { tokens: InferToken[]; truncated: boolean; fullLength: number } {
+function buildSequence(model: TransformerModel, tokenizer: TextTokenizer, text: string, opts: InferOptions): { tokens: InferToken[]; truncated: boolean; fullLength: number; windowStart: number } {
   const c = model.config;
   if (text.trim() === '') throw new LabError('invalid_input', 'The text is empty; type at least one word to look inside the model.', { field: 'text' });
   if (opts.pair !== undefined && c.family !== 'bert') {
@@ -102,13 +108,26 @@ function buildSequence(model: TransformerModel, tokenizer: TextTokenizer, text: 
   if (keepA === 0 || (b !== null && keepB === 0)) {
     throw new LabError('invalid_input', `The model's context of ${c.contextLength} tokens is too short for this input; use a model with a longer context.`, { field: 'text' });
   }
+  const windowStart = Math.min(windowStartOf(opts, b !== null), a.tokens.length - keepA);
   const tokens: InferToken[] = [];
   if (c.family === 'bert') tokens.push(special(tokenizer, '[CLS]', 0));
-  tokens.push(...a.tokens.slice(0, keepA));
+  tokens.push(...a.tokens.slice(windowStart, windowStart + keepA));
   if (b !== null) {
     tokens.push(special(tokenizer, '[SEP]', 0), ...b.tokens.slice(0, keepB), special(tokenizer, '[SEP]', b.tokens[0].segment));
   }
-  return { tokens, truncated, fullLength };
+  return { tokens, truncated, fullLength, windowStart };
+}
+
+/** The asked window start, checked: a whole number >= 0, and only for a single text. */
+function windowStartOf(opts: InferOptions, pair: boolean): number {
+  const start = opts.start ?? 0;
+  if (!Number.isInteger(start) || start < 0) {
+    throw new LabError('invalid_input', `The window start ${start} must be a whole number of tokens from 0 up.`, { field: 'start' });
+  }
+  if (start > 0 && pair) {
+    throw new LabError('invalid_input', 'A window start applies to a single text; a sentence pair is trimmed from its ends instead. Remove the start or the second sentence.', { field: 'start' });
+  }
+  return start;
 }
 
 /** Softmax top-k of each logits row: (rows,k) ids and probabilities. Selection keeps a sorted list of k, so a
@@ -145,7 +164,7 @@ export function inferText(model: TransformerModel, tokenizer: TextTokenizer, tex
   if (tokenizer.vocabSize > c.vocabSize) {
     throw new LabError('invalid_input', `The tokenizer has ${tokenizer.vocabSize} tokens but the model only ${c.vocabSize}; use the tokenizer the model was trained with.`, { field: 'tokenizer' });
   }
-  const { tokens, truncated, fullLength } = buildSequence(model, tokenizer, text, opts);
+  const { tokens, truncated, fullLength, windowStart } = buildSequence(model, tokenizer, text, opts);
   const T = tokens.length;
   const ids = Int32Array.from(tokens, (t) => t.id);
   const segments = c.family === 'bert' && c.typeVocabSize > 0 ? Int32Array.from(tokens, (t) => t.segment) : null;
@@ -161,7 +180,7 @@ export function inferText(model: TransformerModel, tokenizer: TextTokenizer, tex
     hidden.set(out.subarray(0, T * C), (l + 1) * T * C);
   }
   return {
-    family: c.family, tokens, truncated, fullLength, T, V, L, NH, C, logits,
+    family: c.family, tokens, truncated, fullLength, windowStart, T, V, L, NH, C, logits,
     topK: topKRows(logits, T, V, opts.topK ?? 5),
     attention: Float32Array.from(model.attention().subarray(0, L * NH * T * T)),
     attentionShape: [L, NH, T, T],

@@ -104,6 +104,21 @@ describe('GPT inference', () => {
     expect(err.message).toBe(`The text is ${long.length} tokens long, more than the model's context of 48; shorten it or choose truncation.`);
   });
 
+  it('shows a later window of a long text when asked, moved back to stay full near the end', () => {
+    const long = 'to be or not to be '.repeat(4); // 76 characters, 76 char tokens, context 48
+    const later = inferText(model, tok, long, { start: 10 });
+    expect([later.windowStart, later.T, later.truncated]).toEqual([10, 48, true]);
+    expect(later.tokens.map((t) => t.start)).toEqual(Array.from({ length: 48 }, (_, i) => 10 + i));
+    // the same tokens as a forward of exactly that slice of the text: a window is the model reading that text
+    const alone = inferText(model, tok, long.slice(10, 58));
+    expect(Array.from(later.attention)).toEqual(Array.from(alone.attention));
+    const end = inferText(model, tok, long, { start: 70 });
+    expect([end.windowStart, end.tokens[47].end]).toEqual([28, long.length]);
+    expect(inferText(model, tok, 'short', { start: 3 }).windowStart).toBe(0);
+    expect(caught(() => inferText(model, tok, long, { start: -1 })).field).toBe('start');
+    expect(caught(() => inferText(model, tok, long, { start: 1.5 })).message).toBe('The window start 1.5 must be a whole number of tokens from 0 up.');
+  });
+
   it('refuses empty text and a pair, and shows characters outside the tokenizer as [UNK]', () => {
     expect(caught(() => inferText(model, tok, ' \n')).message).toBe('The text is empty; type at least one word to look inside the model.');
     expect(caught(() => inferText(model, tok, 'a', { pair: 'b' })).field).toBe('pair');
