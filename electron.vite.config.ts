@@ -49,8 +49,13 @@ export default defineConfig({
       outDir: resolve(root, 'out/main'),
       externalizeDeps: true,
       rolldownOptions: {
-        // the job worker is its own entry: main/app/job-worker.ts forks out/main/worker.js
-        input: { index: resolve(root, 'main/app/index.ts'), worker: resolve(root, 'main/jobs/worker.ts') },
+        // the workers are entries of their own: main/app/job-worker.ts forks out/main/worker.js and
+        // main/app/analysis-worker.ts forks out/main/analysis-worker.js
+        input: {
+          index: resolve(root, 'main/app/index.ts'),
+          worker: resolve(root, 'main/jobs/worker.ts'),
+          'analysis-worker': resolve(root, 'main/jobs/analysis-worker.ts'),
+        },
         external: NATIVE,
       },
     },

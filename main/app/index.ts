@@ -2,6 +2,7 @@
 import { app, BrowserWindow, dialog, session } from 'electron';
 import { createLab, toApiError, type Lab } from '../lab/index';
 import { guardCloseWhileJobsRun } from './close-guard';
+import { spawnElectronAnalysisWorker } from './analysis-worker';
 import { routeLabIpc } from './ipc';
 import { spawnElectronWorker } from './job-worker';
 import { electronSqliteBinding } from './native-binding';
@@ -33,7 +34,8 @@ function start(): void {
   const where = rendererLocation();
   let lab: Lab;
   try {
-    lab = createLab({ mode: 'electron', env: labEnv(), nativeBinding: electronSqliteBinding(), jobs: { spawn: spawnElectronWorker } });
+    lab = createLab({ mode: 'electron', env: labEnv(), nativeBinding: electronSqliteBinding(), jobs: { spawn: spawnElectronWorker },
+      analysis: { spawn: spawnElectronAnalysisWorker } });
   } catch (e) {
     // Nothing works without the store (a damaged or foreign database, a read-only home): say why, then leave.
     dialog.showErrorBox('Attention Lab cannot start', startupProblem(e));

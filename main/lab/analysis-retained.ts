@@ -1,17 +1,15 @@
-// Attention tensors the explorer is looking at, kept in the service so the page fetches only what it draws: one
-// matrix (one head, the mean over heads, rollout, the head view's rows) or the model view's pooled thumbnails.
+// Attention tensors the explorer is looking at, kept in the analysis worker so the page fetches only what it draws:
+// one matrix (one head, the mean over heads, rollout, the head view's rows) or the model view's pooled thumbnails.
 import { createHash } from 'node:crypto';
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
-import { attentionRollout, meanOverHeads } from '../../renderer/charts/attentionMath';
+import type { ChannelArgs } from '../../preload/api';
+import type { BareView, MatrixCut, PooledThumbnails } from '../jobs/analysis-protocol';
+import { attentionRollout, meanOverHeads } from './attention-math';
 import { LabError } from './errors';
 
-type View = ChannelOutput<'analysis.attention'>;
-type Matrix = ChannelOutput<'analysis.matrix'>;
-type Thumbnails = ChannelOutput<'analysis.thumbnails'>;
-
-/** One analysed text: the view as sent (attention left out) and its (L,NH,T,T) attention. */
+/** One analysed text: the view as sent (attention left out), its position table and its (L,NH,T,T) attention. */
 export interface RetainedView {
-  view: View;
+  view: BareView;
+  positional: Float32Array | null;
   attention: Float32Array;
   L: number;
   NH: number;
@@ -19,16 +17,12 @@ export interface RetainedView {
   causal: boolean;
   /** layer → rollout through it, (T,T); each costs up to a few hundred ms at 512 tokens, so it is made once */
   rollouts: Map<number, Float32Array>;
-  /** size → pooled thumbnails, already encoded */
-  thumbnails: Map<number, Thumbnails>;
+  /** size → pooled thumbnails */
+  thumbnails: Map<number, PooledThumbnails>;
 }
 
 /** Enough for three or four 512-token views of 12 × 12 heads (151 MB each), or dozens of small ones. */
 export const RETAINED_BUDGET_BYTES = 640 * 1024 ** 2;
-
-function base64Of(a: Float32Array | Uint8Array): string {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
-}
 
 function largest(a: Float32Array): number {
   let m = 0;
@@ -109,7 +103,7 @@ export class RetainedViews {
     return hit;
   }
 
-  matrix(input: ChannelArgs<'analysis.matrix'>): Matrix {
+  matrix(input: ChannelArgs<'analysis.matrix'>): MatrixCut {
     const r = this.get(input.key);
     const check = (value: number, count: number, what: string, field: string): void => {
       if (value >= count) throw new LabError('invalid_input', `${what} ${value} does not exist: this view has ${count}, numbered 0 to ${count - 1}.`, { field });
@@ -122,7 +116,8 @@ export class RetainedViews {
     let rows = T;
     if (input.kind === 'head') {
       const start = (input.layer * NH + input.head) * T * T;
-      values = r.attention.subarray(start, start + T * T);
+      // a copy, not a view: structured clone would send the whole (L,NH,T,T) buffer under a view
+      values = r.attention.slice(start, start + T * T);
     } else if (input.kind === 'mean') {
       values = meanOverHeads(r.attention, NH, T, input.layer);
     } else if (input.kind === 'rollout') {
@@ -139,16 +134,16 @@ export class RetainedViews {
     }
     return {
       key: input.key, kind: input.kind, layer: input.layer, head: input.head, query: input.query,
-      rows, cols: T, max: largest(values), packed: base64Of(values),
+      rows, cols: T, max: largest(values), values,
     };
   }
 
-  thumbnails(input: ChannelArgs<'analysis.thumbnails'>): Thumbnails {
+  thumbnails(input: ChannelArgs<'analysis.thumbnails'>): PooledThumbnails {
     const r = this.get(input.key);
     const cached = r.thumbnails.get(input.size);
     if (cached !== undefined) return cached;
     const { S, bytes, maxima } = poolMaps(r.attention, r.L * r.NH, r.T, input.size);
-    const out: Thumbnails = { key: input.key, L: r.L, NH: r.NH, T: r.T, size: S, causal: r.causal, maxima, packed: base64Of(bytes) };
+    const out: PooledThumbnails = { key: input.key, L: r.L, NH: r.NH, T: r.T, size: S, causal: r.causal, maxima, bytes };
     r.thumbnails.set(input.size, out);
     return out;
   }

@@ -11,7 +11,7 @@ import { RunService } from './runs';
 import { JobService } from './jobs';
 import { ExperimentService } from './experiments';
 import { probeContinue, probeFill } from './compare-probe';
-import { AnalysisService } from './analysis';
+import { AnalysisService, type AnalysisServiceOptions } from './analysis';
 import type { SchedulerOptions } from '../jobs/scheduler';
 import { ensureHome, labDatabasePath, resolveHome } from './home';
 import { SettingsService } from './settings';
@@ -41,6 +41,8 @@ export interface CreateLabOptions {
   nativeBinding?: string;
   /** job concurrency and worker spawn (Electron: a utilityProcess); default: the stored setting, child processes */
   jobs?: SchedulerOptions;
+  /** how the analysis worker process starts (Electron: its bundled entry); default: Node with tsx */
+  analysis?: AnalysisServiceOptions;
 }
 
 interface Closable {
@@ -82,7 +84,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   // the app and `serve` live long, so they take over a queue a crashed app left; one-shot CLI commands never do
   const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
-  const analysis = new AnalysisService(ctx);
+  const analysis = new AnalysisService(ctx, opts.analysis);
 
   const handlers: Handlers = {
     'app.info': () => appInfo.info(),
@@ -178,7 +180,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, analysis, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

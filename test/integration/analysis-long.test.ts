@@ -10,7 +10,7 @@ import type { ChannelInput, ChannelName, ChannelOutput } from '../../preload/api
 import { runCli } from '../../main/cli/index';
 import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/training';
-import { attentionRollout } from '../../renderer/charts/attentionMath';
+import { attentionRollout } from '../../main/lab/attention-math';
 import { addWideGptRun } from '../e2e/attention-long-fixture';
 
 let home: string;

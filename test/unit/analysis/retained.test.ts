@@ -7,12 +7,7 @@ import { headViewLines, headViewRowLines } from '../../../renderer/charts/headVi
 /** A retained view around `attention` (L=1, NH=2, T=2): only what matrix() and thumbnails() read is filled in. */
 function entry(attention: Float32Array): RetainedView {
   const view = { L: 1, NH: 2, T: 2, causal: false } as RetainedView['view'];
-  return { view, attention, L: 1, NH: 2, T: 2, causal: false, rollouts: new Map(), thumbnails: new Map() };
-}
-
-function floats(base64: string): number[] {
-  const b = Buffer.from(base64, 'base64');
-  return Array.from(new Float32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+  return { view, positional: null, attention, L: 1, NH: 2, T: 2, causal: false, rollouts: new Map(), thumbnails: new Map() };
 }
 
 describe('poolMaps', () => {
@@ -68,11 +63,13 @@ describe('RetainedViews', () => {
     kept.put('k', entry(Float32Array.from([1, 0, 0.5, 0.5, 1, 0, 0.25, 0.75])));
     const head1 = kept.matrix({ key: 'k', kind: 'head', layer: 0, head: 1, query: 0 });
     expect([head1.rows, head1.cols, head1.max]).toEqual([2, 2, 1]);
-    expect(floats(head1.packed)).toEqual([1, 0, 0.25, 0.75]);
+    expect(Array.from(head1.values)).toEqual([1, 0, 0.25, 0.75]);
+    // a copy that owns its buffer: structured clone to the service would otherwise carry the whole (L,NH,T,T) tensor
+    expect(head1.values.buffer.byteLength).toBe(head1.values.byteLength);
     const rows = kept.matrix({ key: 'k', kind: 'queryRows', layer: 0, head: 0, query: 1 });
-    expect(floats(rows.packed)).toEqual([0.5, 0.5, 0.25, 0.75]);
+    expect(Array.from(rows.values)).toEqual([0.5, 0.5, 0.25, 0.75]);
     const mean = kept.matrix({ key: 'k', kind: 'mean', layer: 0, head: 0, query: 0 });
-    expect(floats(mean.packed)).toEqual([1, 0, 0.375, 0.625]);
+    expect(Array.from(mean.values)).toEqual([1, 0, 0.375, 0.625]);
     expect(() => kept.matrix({ key: 'gone', kind: 'head', layer: 0, head: 0, query: 0 })).toThrow('The attention with key "gone" is no longer kept (the lab keeps the few texts analysed last, and none across a restart); analyse the text again.');
     expect(() => kept.matrix({ key: 'k', kind: 'head', layer: 0, head: 2, query: 0 })).toThrow('Head 2 does not exist: this view has 2, numbered 0 to 1.');
   });

@@ -1,45 +1,16 @@
-// The attention explorer's pure builders against hand-computed values: head and mean matrices, rollout, heatmap
-// pixels (causal mask greyed), hover lookup, SVG export and the head view's lines.
+// The attention explorer's pure builders against hand-computed values: one head's matrix, heatmap pixels (causal mask
+// greyed), hover lookup, SVG export and the head view's lines. (Mean and rollout: test/unit/analysis/attention-math.)
 import { describe, expect, it } from 'vitest';
-import { attentionRollout, headMatrix, maxAbs, meanOverHeads, unpackFloat32 } from '../../../renderer/charts/attentionMath';
+import { headMatrix, maxAbs, unpackFloat32 } from '../../../renderer/charts/attentionMath';
 import { cellAt, cellColor, heatmapColors, heatmapPixels, heatmapSvg, tokenLabel } from '../../../renderer/charts/attentionHeatmap';
 import { headViewLayout, headViewLines, headViewSvg } from '../../../renderer/charts/headView';
-
-const close = (xs: ArrayLike<number>): unknown[] => Array.from(xs, (v) => expect.closeTo(v, 6));
 
 // L = 2, NH = 2, T = 2: layer 0 heads [[1,0],[0.5,0.5]] and [[0,1],[0.5,0.5]]; layer 1 heads [[1,0],[1,0]] twice
 const att = [1, 0, 0.5, 0.5, 0, 1, 0.5, 0.5, 1, 0, 1, 0, 1, 0, 1, 0];
 
 describe('attentionMath', () => {
-  it('reads one head and the mean over heads', () => {
+  it('reads one head', () => {
     expect(Array.from(headMatrix(att, 2, 2, 0, 1))).toEqual([0, 1, 0.5, 0.5]);
-    expect(Array.from(meanOverHeads(att, 2, 2, 0))).toEqual([0.5, 0.5, 0.5, 0.5]);
-  });
-
-  it('rolls out (0.5·A_mean + 0.5·I) across layers: hand-computed 2 × 2', () => {
-    // Â1 = 0.5·[[.5,.5],[.5,.5]] + 0.5·I = [[.75,.25],[.25,.75]]; Â2 = 0.5·[[1,0],[1,0]] + 0.5·I = [[1,0],[.5,.5]]
-    expect(Array.from(attentionRollout(att, 2, 2, 2, 1))).toEqual(close([0.75, 0.25, 0.25, 0.75]));
-    // R = Â2·Â1 = [[.75,.25],[.5·.75+.5·.25, .5·.25+.5·.75]] = [[.75,.25],[.5,.5]]
-    expect(Array.from(attentionRollout(att, 2, 2, 2))).toEqual(close([0.75, 0.25, 0.5, 0.5]));
-  });
-
-  it('row-normalises: a row with no attention left (all hidden) becomes the identity row', () => {
-    expect(Array.from(attentionRollout([0, 0, 0, 0], 1, 1, 2))).toEqual([1, 0, 0, 1]);
-    // a one-head causal layer [[1,0],[.5,.5]] → [[1,0],[.25,.75]]
-    expect(Array.from(attentionRollout([1, 0, 0.5, 0.5], 1, 1, 2))).toEqual(close([1, 0, 0.25, 0.75]));
-  });
-
-  it('the causal shortcut gives the same rollout as the full product on lower-triangular maps', () => {
-    const T = 5;
-    const causal: number[] = [];
-    for (let m = 0; m < 6; m++) {
-      for (let i = 0; i < T; i++) {
-        const row = Array.from({ length: T }, (_, j) => (j <= i ? 1 + ((i * 7 + j * 3 + m) % 5) : 0));
-        const sum = row.reduce((a, b) => a + b, 0);
-        causal.push(...row.map((x) => x / sum));
-      }
-    }
-    expect(Array.from(attentionRollout(causal, 3, 2, T, 3, true))).toEqual(close(attentionRollout(causal, 3, 2, T, 3, false)));
   });
 
   it('maxAbs scales non-probability maps and never returns 0', () => {
