@@ -204,6 +204,7 @@ export const channels = {
       text: AttentionInput.text,
       pair: z.string().max(100_000).optional(),
       window: AttentionInput.window,
+      start: AttentionInput.start,
       layer: z.number().int().min(0),
       head: z.number().int().min(0),
       /** the query token's position in the model's sequence (specials included) */

@@ -48,6 +48,7 @@ interface RawView {
   NH: number;
   truncated: boolean;
   fullLength: number;
+  windowStart: number;
   contextLength: number | null;
   topK: TopK | null;
   positional: BareView['positional'];
@@ -72,7 +73,7 @@ function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean
     source: raw.source, family: raw.family, causal: raw.causal,
     tokens: keep.map((i) => raw.tokens[i]),
     L: attention === null ? 0 : raw.L, NH: attention === null ? 0 : raw.NH, T: keep.length,
-    truncated: raw.truncated, fullLength: raw.fullLength, contextLength: raw.contextLength,
+    truncated: raw.truncated, fullLength: raw.fullLength, windowStart: raw.windowStart, contextLength: raw.contextLength,
     specialsHidden: hiding,
     predictions: predictionRows(raw.topK, keep, tokenizer),
     positional: raw.positional, notes,
@@ -80,8 +81,15 @@ function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean
   return { view, attention: attention === null ? null : owned(attention), positional: raw.positionalValues };
 }
 
-function truncationNote(truncated: boolean, fullLength: number, T: number): string[] {
-  return truncated ? [`The input is ${fullLength} tokens long; only the first ${T} fit the model's context and are shown.`] : [];
+/** Says which part of a too-long input is shown: `first`/`last` are 1-based token numbers in the text, specials excluded. */
+function truncationNote(truncated: boolean, fullLength: number, T: number, tokens: { special: boolean }[], windowStart: number): string[] {
+  if (!truncated) return [];
+  const shown = tokens.filter((t) => !t.special).length;
+  const first = windowStart + 1;
+  const last = windowStart + shown;
+  return [first === 1
+    ? `The input is ${fullLength} tokens long; only the first ${T} fit the model's context and are shown (text tokens 1–${last}). Set the window start to look further on.`
+    : `The input is ${fullLength} tokens long; the model's context holds ${T}, so text tokens ${first}–${last} are shown.`];
 }
 
 /** Keeps the last few opened checkpoints and ONNX sessions: the training slider and tab switches reopen the same ones. */
@@ -112,7 +120,7 @@ class Recent<V> {
   }
 }
 
-type AttentionOptions = { text: string; pair?: string; window: 'truncate' | 'error'; hideSpecial: boolean; topK: number; retain: boolean };
+type AttentionOptions = { text: string; pair?: string; window: 'truncate' | 'error'; start: number; hideSpecial: boolean; topK: number; retain: boolean };
 
 export class AnalysisEngine {
   private readonly models = new Recent<LoadedCheckpoint>(4);
@@ -131,7 +139,7 @@ export class AnalysisEngine {
    */
   private async retainedOr(file: string, input: AttentionOptions, compute: () => Promise<AttentionReply>): Promise<AttentionReply> {
     if (!input.retain) return compute();
-    const key = RetainedViews.keyOf({ file, text: input.text, pair: input.pair ?? null, window: input.window, hideSpecial: input.hideSpecial, topK: input.topK });
+    const key = RetainedViews.keyOf({ file, text: input.text, pair: input.pair ?? null, window: input.window, start: input.start, hideSpecial: input.hideSpecial, topK: input.topK });
     const hit = this.retained.peek(key);
     if (hit !== undefined) return { view: hit.view, attention: null, positional: hit.positional };
     const reply = await compute();
@@ -151,11 +159,11 @@ export class AnalysisEngine {
 
   private runAttention(ckpt: CheckpointRef, loaded: LoadedCheckpoint, input: ChannelArgs<'analysis.attention'>): AttentionReply {
     const { model, tokenizer } = loaded;
-    const r = inferText(model, tokenizer, input.text, { pair: input.pair, window: input.window, topK: input.topK });
+    const r = inferText(model, tokenizer, input.text, { pair: input.pair, window: input.window, start: input.start, topK: input.topK });
     const c = model.config;
     const unk = unknownId(tokenizer);
     const tokens = r.tokens.map((t) => ({ ...t, unknown: unk !== null && t.id === unk }));
-    const notes = truncationNote(r.truncated, r.fullLength, r.T);
+    const notes = truncationNote(r.truncated, r.fullLength, r.T, r.tokens, r.windowStart);
     const unknown = tokens.filter((t) => t.unknown);
     if (unknown.length > 0) {
       const chars = [...new Set(unknown.map((t) => input.text.slice(t.start, t.end)))].slice(0, 8).map((s) => JSON.stringify(s)).join(', ');
@@ -165,7 +173,7 @@ export class AnalysisEngine {
     return finishView({
       source: { kind: 'run', runId: ckpt.runId, label: ckpt.runName, step: ckpt.step },
       family: r.family, causal: r.family === 'gpt', tokens, attention: r.attention, L: r.L, NH: r.NH,
-      truncated: r.truncated, fullLength: r.fullLength, contextLength: c.contextLength, topK: r.topK,
+      truncated: r.truncated, fullLength: r.fullLength, windowStart: r.windowStart, contextLength: c.contextLength, topK: r.topK,
       positional: { kind: c.positions, T: r.T, C: c.dModel }, positionalValues: owned(table), notes,
     }, tokenizer, input.hideSpecial);
   }
@@ -178,7 +186,7 @@ export class AnalysisEngine {
     };
     check(input.layer, c.nLayer, 'Layer', 'layer');
     check(input.head, c.nHead, 'Head', 'head');
-    const r = inferText(model, tokenizer, input.text, { pair: input.pair, window: input.window });
+    const r = inferText(model, tokenizer, input.text, { pair: input.pair, window: input.window, start: input.start });
     check(input.query, r.T, 'Query token', 'query');
     const qkv = model.acts.view(`h.${input.layer}.qkv`).subarray(0, r.T * 3 * c.dModel);
     const s = dotProductSteps(qkv, r.T, c.dModel, c.nHead, input.head, input.query, r.family === 'gpt');
@@ -199,7 +207,7 @@ export class AnalysisEngine {
     const file = `${path}@${stamp}`;
     return this.retainedOr(file, input, async () => {
       const m = await this.sessions.get(file, () => openImportedFile(path));
-      const r = await runImported(m, input.text, { topK: input.topK, window: input.window });
+      const r = await runImported(m, input.text, { topK: input.topK, window: input.window, start: input.start });
       const unk = unknownId(m.tokenizer);
       const tokens = r.tokens.map((t) => ({ ...t, segment: 0, special: t.start === -1, unknown: unk !== null && t.id === unk }));
       const att = r.attention;
@@ -210,8 +218,8 @@ export class AnalysisEngine {
       return finishView({
         source: { kind: 'onnx', runId: null, label: basename(path), step: null },
         family: m.family, causal, tokens, attention: att?.data ?? null, L: att?.shape[0] ?? 0, NH: att?.shape[1] ?? 0,
-        truncated: r.truncated, fullLength, contextLength: m.contextLength, topK: r.topK, positional: null, positionalValues: null,
-        notes: [...truncationNote(r.truncated, fullLength, T), ...r.notes],
+        truncated: r.truncated, fullLength, windowStart: r.windowStart, contextLength: m.contextLength, topK: r.topK, positional: null,
+        positionalValues: null, notes: [...truncationNote(r.truncated, fullLength, T, tokens, r.windowStart), ...r.notes],
       }, m.tokenizer, input.hideSpecial);
     });
   }

@@ -35,6 +35,8 @@ export interface ImportedToken {
 export interface ImportedResult {
   tokens: ImportedToken[];
   truncated: boolean;
+  /** index among the text's own tokens of the first one kept (0 unless a later window was asked for) */
+  windowStart: number;
   /** which graph input got what */
   feeds: { name: string; role: InputRole }[];
   outputs: { name: string; type: string; dims: number[] }[];
@@ -183,7 +185,7 @@ function feedTensor(d: TensorDescription, values: number[]): OnnxTensor {
 }
 
 /** Tokenizes `text`, runs the model once (batch 1) and collects logits top-k and the attention outputs. */
-export async function runImported(m: ImportedModel, text: string, opts: { topK?: number; window?: 'truncate' | 'error' } = {}): Promise<ImportedResult> {
+export async function runImported(m: ImportedModel, text: string, opts: { topK?: number; window?: 'truncate' | 'error'; start?: number } = {}): Promise<ImportedResult> {
   if (text.trim() === '') throw new LabError('invalid_input', 'The text is empty; type at least one word to run the model on.', { field: 'text' });
   const enc = m.tokenizer.encode(text);
   let body: ImportedToken[] = Array.from(enc.ids, (id, i) => ({ id, token: enc.tokens[i], start: enc.offsets[i][0], end: enc.offsets[i][1] }));
@@ -194,7 +196,13 @@ export async function runImported(m: ImportedModel, text: string, opts: { topK?:
   if (truncated && opts.window === 'error') {
     throw new LabError('invalid_input', `The text is ${full} tokens long, more than the model's ${limit}; shorten it or choose truncation.`, { field: 'text' });
   }
-  if (truncated) body = body.slice(0, Math.max(1, (limit as number) - before.length - after.length));
+  let windowStart = 0;
+  if (truncated) {
+    // the window of the text's tokens that fits beside the model's specials, moved back when it would run off the end
+    const room = Math.max(1, (limit as number) - before.length - after.length);
+    windowStart = Math.max(0, Math.min(opts.start ?? 0, body.length - room));
+    body = body.slice(windowStart, windowStart + room);
+  }
   const tokens = [...before, ...body, ...after];
   const ids = tokens.map((t) => t.id);
   const roles = m.roles;
@@ -237,5 +245,5 @@ export async function runImported(m: ImportedModel, text: string, opts: { topK?:
       attention = { names, data, shape: [names.length, NH, T, T] };
     }
   }
-  return { tokens, truncated, feeds: m.description.inputs.map((d) => ({ name: d.name, role: roles.get(d.name) as InputRole })), outputs, logitsOutput, topK, attention, notes };
+  return { tokens, truncated, windowStart, feeds: m.description.inputs.map((d) => ({ name: d.name, role: roles.get(d.name) as InputRole })), outputs, logitsOutput, topK, attention, notes };
 }

@@ -41,6 +41,8 @@ export const AttentionView = z.object({
   truncated: z.boolean(),
   /** tokens the input had before truncation */
   fullLength: z.number().int(),
+  /** the index, among the text's own tokens, of the first one shown (0 unless a later window was asked for) */
+  windowStart: z.number().int(),
   contextLength: z.number().int().nullable(),
   /** special tokens were removed and every remaining row renormalised to sum to 1 */
   specialsHidden: z.boolean(),
@@ -140,8 +142,10 @@ export const OnnxInspection = z.object({
 
 export const AttentionInput = {
   text: z.string().max(100_000, 'The text must be at most 100,000 characters.'),
-  /** too long for the context: keep the start and say so, or refuse */
+  /** too long for the context: show one context-sized window of it and say so, or refuse */
   window: z.enum(['truncate', 'error']).default('truncate'),
+  /** with truncate: the text's token where the window begins (0 = its start; moved back to keep the window full) */
+  start: z.number().int('The window start must be a whole number of tokens.').min(0, 'The window start must be 0 or more tokens.').default(0),
   hideSpecial: z.boolean().default(false),
   topK: z.number().int().min(1).max(20).default(5),
   /** send the attention as attentionPacked (base64 float32) instead of a number array */

@@ -41,6 +41,8 @@ export const useAttentionStore = defineStore('attention', () => {
   const text = ref('To be, or not to be, that is the question.');
   const pair = ref('');
   const window = ref<'truncate' | 'error'>('truncate');
+  /** with truncate: the text token the window begins at, for text longer than the context */
+  const start = ref(0);
   const hideSpecial = ref(false);
 
   // Views are large flat arrays: shallowRef keeps Vue from making every weight reactive.
@@ -87,9 +89,15 @@ export const useAttentionStore = defineStore('attention', () => {
     }
   }
 
+  /** The window start as the API takes it: a whole number from 0 (an emptied or negative field means the start). */
+  function windowStart(): number {
+    const n = Math.floor(Number(start.value));
+    return Number.isFinite(n) && n > 0 ? n : 0;
+  }
+
   /** The explorer always asks the service to retain the attention and send only its key. */
-  function textInput(): { text: string; window: 'truncate' | 'error'; hideSpecial: boolean; retain: true } {
-    return { text: text.value, window: window.value, hideSpecial: hideSpecial.value, retain: true };
+  function textInput(): { text: string; window: 'truncate' | 'error'; start: number; hideSpecial: boolean; retain: true } {
+    return { text: text.value, window: window.value, start: windowStart(), hideSpecial: hideSpecial.value, retain: true };
   }
 
   /** key → the request that made it: a key the service has dropped is made again by the same request (same key). */
@@ -221,7 +229,7 @@ export const useAttentionStore = defineStore('attention', () => {
   async function headSteps(query: number): Promise<HeadStepsT> {
     if (runId.value === null) throw new Error('Choose a run first.');
     const { runId: id, step: at, pair: p } = runInput(runId.value, step.value);
-    return call('analysis.headSteps', { runId: id, step: at, pair: p, text: text.value, window: window.value, layer: layer.value, head: head.value, query });
+    return call('analysis.headSteps', { runId: id, step: at, pair: p, text: text.value, window: window.value, start: windowStart(), layer: layer.value, head: head.value, query });
   }
 
   async function exportOnnx(): Promise<ChannelOutput<'analysis.exportOnnx'>> {
@@ -230,7 +238,7 @@ export const useAttentionStore = defineStore('attention', () => {
   }
 
   return {
-    source, runId, step, checkpoints, onnxPath, inspection, text, pair, window, hideSpecial,
+    source, runId, step, checkpoints, onnxPath, inspection, text, pair, window, start, hideSpecial,
     view, loading, error, layer, head, mode, scaleToMax, selected,
     compareRunId, compareView, compareError, compareLoading, stepViews,
     loadCheckpoints, inspect, analyse, analyseCompare, viewAtStep, headSteps, exportOnnx, matrix, thumbnails,

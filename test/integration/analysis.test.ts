@@ -137,7 +137,17 @@ describe('analysis channels on trained runs', () => {
     const cut = await call('analysis.attention', { runId: gptId, text: long });
     expect(cut.truncated).toBe(true);
     expect(cut.T).toBe(64);
-    expect(cut.notes[0]).toMatch(/only the first 64/);
+    expect(cut.notes[0]).toMatch(/only the first 64 fit the model's context and are shown \(text tokens 1–64\)/);
+    expect(cut.windowStart).toBe(0);
+    // a later window: the note names the text tokens shown, the tokens start there, and the window start is part of
+    // the retained key (the same text at another start is another view)
+    const later = await call('analysis.attention', { runId: gptId, text: long, start: 30, retain: true });
+    expect([later.windowStart, later.T, later.tokens[0].start]).toEqual([30, 64, cut.tokens[30].start]);
+    expect(later.notes[0]).toBe(`The input is ${cut.fullLength} tokens long; the model's context holds 64, so text tokens 31–94 are shown.`);
+    const first = await call('analysis.attention', { runId: gptId, text: long, retain: true });
+    expect(first.key).not.toBe(later.key);
+    expect((await call('analysis.attention', { runId: gptId, text: long, start: 10_000 })).windowStart).toBe(cut.fullLength - 64);
+    expect((await failure(call('analysis.attention', { runId: gptId, text: long, start: -1 }))).message).toMatch(/window start must be 0 or more/);
     expect((await failure(call('analysis.attention', { runId: gptId, text: long, window: 'error' }))).message).toMatch(/more than the model's context of 64/);
     expect((await failure(call('analysis.attention', { runId: gptId, text: '   ' }))).code).toBe('invalid_input');
     const unk = await call('analysis.attention', { runId: gptId, text: 'the 猫' });
