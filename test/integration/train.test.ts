@@ -212,6 +212,23 @@ describe('stop and resume', () => {
     expect(again.stderr).toContain('is completed; only a stopped or crashed run can be resumed');
   });
 
+  it('Ctrl-C during compare stops both runs resumably and exits 130, saying the experiment was not measured', async () => {
+    let sent = false;
+    const stopped = await spawnCli(['compare', '--dataset', 'story', '--preset', 'tiny', '--steps', '400', '--json'], (err, child) => {
+      if (!sent && /run \d+: running, step [1-9]/.test(err)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    expect(stopped.signal, stopped.stderr).toBeNull();
+    expect(stopped.code, stopped.stderr).toBe(130);
+    const out = JSON.parse(stopped.stdout) as { status: string; experiment: number; runs: { id: number; status: string }[] };
+    expect(out.status).toBe('stopped');
+    expect(out.runs).toHaveLength(2);
+    for (const r of out.runs) expect(['stopped', 'completed']).toContain(r.status);
+    expect(stopped.stderr).toMatch(new RegExp(`Stopped: run \\d+ is stopped.*experiment ${out.experiment} was not measured`));
+  });
+
   it('a killed process leaves the run crashed with its metrics; resume continues from the last checkpoint to the same curve', async () => {
     const nextId = Math.max(...json<{ id: number }[]>(await cli('runs', 'list', '--all', '--json')).map((r) => r.id)) + 1;
     const later = join(home, 'runs', String(nextId), 'step-40', 'trainer.json');

@@ -1,5 +1,6 @@
 // `attention-lab compare`: the whole BERT-vs-GPT experiment — matched runs trained in worker processes through the
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
+import { constants as osConstants } from 'node:os';
 import type { ChannelInput, EventPayload, ExperimentT } from '../../../preload/api';
 import { cellText } from '../../../renderer/components/experiments/comparisonText';
 import { english, englishRows, withEnglish } from '../comparison-english';
@@ -92,9 +93,10 @@ export const compareCommand: CliCommand = {
       const created = await ctx.call('experiments.create', input);
       ctx.note(`Experiment ${created.id}: ${created.pairs.length} pair(s) of runs, ${int(created.steps)} steps each; parameters ${created.pairs.map((p) => `GPT ${int(p.gptParameters)} / BERT ${int(p.bertParameters)}`)[0]}.`);
       const runIds = created.runs.map((r) => r.id);
-      let stopping = false;
-      void ctx.waitForStop().then(() => {
-        stopping = true;
+      // the signal that asked for the stop: the command then exits 128 + its number (130 for Ctrl-C), as train does
+      let stopSignal: NodeJS.Signals | null = null;
+      void ctx.waitForStop().then((signal) => {
+        stopSignal = signal;
         ctx.note('Stopping the runs after their current step, with resumable checkpoints…');
         for (const id of runIds) {
           try {
@@ -107,8 +109,14 @@ export const compareCommand: CliCommand = {
       await lab.jobs.scheduler.idle(runIds);
       const trained = await ctx.call('experiments.get', { id: created.id });
       const unfinished = trained.runs.filter((r) => r.status !== 'completed');
+      const states = unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ');
+      if (unfinished.length > 0 && stopSignal !== null) {
+        ctx.note(`Stopped: ${states}; experiment ${created.id} was not measured. Resume its runs (attention-lab train --resume RUN or the app), then measure it in the app.`);
+        ctx.result({ status: 'stopped', experiment: created.id, runs: trained.runs.map((r) => ({ id: r.id, status: r.status, step: r.step })) }, () => `Experiment ${created.id}: stopped.`);
+        return 128 + osConstants.signals[stopSignal as NodeJS.Signals];
+      }
       if (unfinished.length > 0) {
-        throw new LabError('conflict', `${stopping ? 'Stopped' : 'Not every run completed'}: ${unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}; experiment ${created.id} was not measured.`);
+        throw new LabError('conflict', `Not every run completed: ${states}; experiment ${created.id} was not measured.`);
       }
       ctx.note(`Trained in ${((Date.now() - started) / 1000).toFixed(0)} s; measuring on held-out text…`);
       const measured = await ctx.call('experiments.measure', { id: created.id, positions });
