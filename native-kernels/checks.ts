@@ -146,7 +146,7 @@ export function checkedKernels(raw: Kernels): Kernels {
       const k = 'attentionForward';
       dim(k, 'B', B); dim(k, 'T', T); heads(k, C, NH);
       const BNTT = B * NH * T * T;
-      buf(k, 'out', out, F, B * T * C, 'B*T*C'); buf(k, 'preatt', preatt, F, BNTT, 'B*NH*T*T');
+      buf(k, 'out', out, F, B * T * C, 'B*T*C'); optBuf(k, 'preatt', preatt, F, BNTT, 'B*NH*T*T');
       buf(k, 'att', att, F, BNTT, 'B*NH*T*T'); buf(k, 'qkv', qkv, F, B * T * 3 * C, 'B*T*3C');
       optBuf(k, 'keyMask', keyMask, U, B * T, 'B*T');
       raw.attentionForward(out, preatt, att, qkv, keyMask, causal, B, T, C, NH);

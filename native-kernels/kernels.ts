@@ -48,10 +48,12 @@ export interface Kernels {
   /** Multi-head scaled dot-product self-attention.
    *  qkv(B,T,3C) holds [q | k | v] per position, head h uses channels [h*hs, (h+1)*hs) of each, hs = C/NH.
    *  att(B,NH,T,T) receives the softmax probabilities (kept for backward and for visualisation);
-   *  preatt(B,NH,T,T) the scaled scores before masking. out(B,T,C) = att @ v, heads concatenated.
+   *  preatt(B,NH,T,T) the scaled scores before masking, or null to not keep them (nothing in training or inference
+   *  reads them; skipping them saves B*NH*T*T stores, and a causal model its masked scores).
+   *  out(B,T,C) = att @ v, heads concatenated.
    *  causal: key j > query i is masked. keyMask(B,T): 1 = real token, 0 = padding (masked as a key).
    *  Masked probabilities are exactly 0. A query row whose keys are all masked gets all-zero probabilities. */
-  attentionForward(out: F32, preatt: F32, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
+  attentionForward(out: F32, preatt: F32 | null, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
     B: number, T: number, C: number, NH: number): void;
   /** dqkv(B,T,3C) written. dpreatt, datt (B,NH,T,T) are scratch. */
   attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32, qkv: F32, att: F32,

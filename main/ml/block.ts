@@ -89,7 +89,7 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
     attIn = A('ln_1');
   }
   k.matmulForward(A('qkv'), attIn, P('attn.c_attn.weight'), P('attn.c_attn.bias'), BT, C, 3 * C);
-  k.attentionForward(A('atty'), A('preatt'), layerAttention(buf.acts, l, d), A('qkv'), run.keyMask, run.causal, B, T, C, NH);
+  k.attentionForward(A('atty'), null, layerAttention(buf.acts, l, d), A('qkv'), run.keyMask, run.causal, B, T, C, NH);
   k.matmulForward(A('attproj'), A('atty'), P('attn.c_proj.weight'), P('attn.c_proj.bias'), BT, C, C);
   const a = dropForward(k, run, dropped('attproj.drop'), buf.masks.view(p + 'attn'), A('attproj'), dropoutSeed(run.seed, l, 1), N);
   k.residualForward(A('res1'), x, a, N);

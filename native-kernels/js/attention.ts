@@ -8,29 +8,33 @@ export function keyVisible(keyMask: Uint8Array | null, causal: boolean, b: numbe
   return keyMask === null || keyMask[b * T + j] !== 0;
 }
 
-/** qkv(B,T,3C) -> preatt, att (B,NH,T,T), out(B,T,C). Masked probabilities are exactly 0; fully masked rows are all 0. */
-export function attentionForward(out: F32, preatt: F32, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
+/** qkv(B,T,3C) -> preatt, att (B,NH,T,T), out(B,T,C). Masked probabilities are exactly 0; fully masked rows are all 0.
+ *  preatt null: the scores go through a one-row float32 scratch (same rounding as when kept). */
+export function attentionForward(out: F32, preatt: F32 | null, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
   B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
   const row = new Float64Array(T);
+  const scratch = new Float32Array(T);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
       for (let i = 0; i < T; i++) {
         const q = (b * T + i) * C3 + h * hs;
         const a = ((b * NH + h) * T + i) * T;
+        const pre = preatt ?? scratch;
+        const p = preatt === null ? 0 : a;
         let max = -Infinity;
         for (let j = 0; j < T; j++) {
           const k = (b * T + j) * C3 + C + h * hs;
           let dot = 0;
           for (let d = 0; d < hs; d++) dot += qkv[q + d] * qkv[k + d];
-          preatt[a + j] = dot * scale;
-          if (keyVisible(keyMask, causal, b, T, i, j) && preatt[a + j] > max) max = preatt[a + j];
+          pre[p + j] = dot * scale;
+          if (keyVisible(keyMask, causal, b, T, i, j) && pre[p + j] > max) max = pre[p + j];
         }
         let sum = 0;
         for (let j = 0; j < T; j++) {
-          row[j] = keyVisible(keyMask, causal, b, T, i, j) ? Math.exp(preatt[a + j] - max) : 0;
+          row[j] = keyVisible(keyMask, causal, b, T, i, j) ? Math.exp(pre[p + j] - max) : 0;
           sum += row[j];
         }
         const inv = sum > 0 ? 1 / sum : 0;

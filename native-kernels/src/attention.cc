@@ -7,7 +7,8 @@
 // with padding), so a causal model skips the upper triangle everywhere except preatt, which keeps every score. The
 // backward pass has no mask argument and reads row_end back from att's zeros. With AVX2 and hs % 8 == 0 a fused
 // per-head kernel runs (attention_avx2.cc); otherwise blocked sgemm calls around scalar softmax rows. Each head runs
-// serially inside its pool task, so its result is fixed whatever the thread count.
+// serially inside its pool task, so its result is fixed whatever the thread count. A caller that passes no preatt
+// (training and inference never read the scores) saves their B*NH*T*T stores, and a causal model its masked scores.
 #include <cmath>
 #include <vector>
 
@@ -144,11 +145,12 @@ void head_backward(const HeadBackward& h) {
 
 namespace {
 
-// attentionForward(out(B,T,C), preatt(B,NH,T,T), att(B,NH,T,T), qkv(B,T,3C), keyMask(B,T)|null, causal, B, T, C, NH)
+// attentionForward(out(B,T,C), preatt(B,NH,T,T)|null, att(B,NH,T,T), qkv(B,T,3C), keyMask(B,T)|null, causal, B, T, C,
+// NH). preatt null: the scores are not kept (the portable path then scores into the per-thread T x T scratch).
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   Args a(info, "attentionForward");
   float* out = a.f32(0);
-  float* preatt = a.f32(1);
+  float* preatt = a.f32_or_null(1);
   float* att = a.f32(2);
   const float* qkv = a.f32(3);
   const uint8_t* key_mask = a.u8_or_null(4);
@@ -161,13 +163,15 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   parallel_for(B * NH, 1, [&](int64_t t0, int64_t t1) {
     Scratch& s = t_scratch;
     s.reserve(T, hs);
+    if (preatt == nullptr && !fused) s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
       const int64_t b = task / NH, hd = task % NH;
       const int64_t tt = (b * NH + hd) * T * T;
       const float* q = qkv + b * T * C3 + hd * hs;
       const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, s);
+      float* scores = preatt != nullptr ? preatt + tt : fused ? nullptr : s.dp.data();
       const HeadForward h{T, hs, scale, q, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
-                          preatt + tt, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data()};
+                          scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data()};
       if (fused) {
         avx2::head_forward(h);
       } else {

@@ -17,11 +17,13 @@ struct HeadForward {
   int64_t ld_qkv;
   float* out;                                   // (T, hs), row stride ld_out (C)
   int64_t ld_out;
-  float *preatt, *att;                          // (T, T): scaled scores (every entry), probabilities
+  float *preatt, *att;                          // (T, T): scaled scores (every entry), probabilities; preatt null:
+                                                // scores not kept, so only the visible ones need computing
   const int32_t* row_end;                       // (T)
   const float* key_vis;                         // (T) or null
   float* panel;                                 // scratch: panel_floats(T, hs)
-  float* rows;                                  // scratch: 3 T hs floats (the fused path packs q and v here)
+  float* rows;                                  // scratch: 3 T hs floats (the fused path packs q and v here and,
+                                                // with preatt null, keeps one query block's scores in the rest)
 };
 
 // The backward pass reads visibility back from att: row_end[i] is 1 + the last j with att[i][j] != 0 (0 for an

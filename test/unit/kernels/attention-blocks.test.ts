@@ -1,6 +1,7 @@
 // Blocked attention kernels (visible-key skipping, fused AVX2 path for hs % 8 == 0, sgemm path otherwise) against the
 // JS reference: T around the 6-row tile, 16-key panel and 64-row block edges, T = 1, causal, padding with holes and
-// at the end, causal + padding, batches whose keys are all padding; plus bit-identical results for 1 and 2 threads.
+// at the end, causal + padding, batches whose keys are all padding; plus bit-identical results for 1 and 2 threads,
+// and for preatt kept or not (null: the kernels score only what the softmax reads, into their own scratch).
 // Tolerance as native-vs-js: |native - js| <= 1e-5 + 1e-4 |js| (the JS reference sums in float64).
 
 import { describe, it, expect } from 'vitest';
@@ -28,14 +29,18 @@ function makeMask(kind: MaskKind, B: number, T: number, rand: () => number): Uin
   return mask;
 }
 
-interface Forward { out: Float32Array; pre: Float32Array; att: Float32Array }
+interface Forward { out: Float32Array; pre: Float32Array | null; att: Float32Array }
 
 function forward(k: Kernels, qkv: Float32Array, mask: Uint8Array | null, causal: boolean, B: number, T: number,
-  C: number, NH: number): Forward {
-  const f = { out: new Float32Array(B * T * C).fill(NaN), pre: new Float32Array(B * NH * T * T).fill(NaN),
-    att: new Float32Array(B * NH * T * T).fill(NaN) };
+  C: number, NH: number, keepScores = true): Forward {
+  const f = { out: new Float32Array(B * T * C).fill(NaN),
+    pre: keepScores ? new Float32Array(B * NH * T * T).fill(NaN) : null, att: new Float32Array(B * NH * T * T).fill(NaN) };
   k.attentionForward(f.out, f.pre, f.att, qkv, mask, causal, B, T, C, NH);
   return f;
+}
+
+function sameBits(a: Float32Array, b: Float32Array): boolean {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 // dqkv starts as NaN so an element the kernel forgot to write fails; the scratch buffers start as NaN so a kernel that
@@ -69,12 +74,18 @@ describe.each(backends)('$name blocked attention matches the JS reference', ({ k
         const mask = makeMask(kind, B, T, r);
         const want = forward(js, qkv, mask, causal, B, T, C, NH);
         const got = forward(kernels(), qkv, mask, causal, B, T, C, NH);
-        expectClose(got.pre, want.pre, RED.rtol, RED.atol, `preatt ${what}`);
+        expectClose(got.pre as Float32Array, want.pre as Float32Array, RED.rtol, RED.atol, `preatt ${what}`);
         expectClose(got.att, want.att, RED.rtol, RED.atol, `att ${what}`);
         expectClose(got.out, want.out, RED.rtol, RED.atol, `out ${what}`);
         // Masked probabilities are exactly 0 (not merely small), as the contract and the visualisation need.
         const leaks = want.att.reduce((n, p, i) => n + (p === 0 && got.att[i] !== 0 ? 1 : 0), 0);
         expect(leaks, `masked probabilities that are not exactly 0, ${what}`).toBe(0);
+        for (const [name, k] of [['native', kernels()], ['js', js]] as const) {
+          const lean = forward(k, qkv, mask, causal, B, T, C, NH, false);
+          const kept = name === 'js' ? want : got;
+          expect(sameBits(lean.att, kept.att), `${name} att without preatt, ${what}`).toBe(true);
+          expect(sameBits(lean.out, kept.out), `${name} out without preatt, ${what}`).toBe(true);
+        }
         const dWant = backward(js, dout, qkv, want.att, B, T, C, NH);
         const dGot = backward(kernels(), dout, qkv, want.att, B, T, C, NH);
         expectClose(dGot, dWant, RED.rtol, RED.atol, `dqkv ${what}`);
@@ -123,7 +134,7 @@ describe.each(backends)('$name blocked attention matches the JS reference', ({ k
       const runs = [1, 2].map((threads) => {
         k.setThreads(threads);
         const f = forward(k, qkv, mask, true, B, T, C, NH);
-        return [f.pre, f.att, f.out, backward(k, dout, qkv, f.att, B, T, C, NH)];
+        return [f.pre as Float32Array, f.att, f.out, backward(k, dout, qkv, f.att, B, T, C, NH)];
       });
       runs[0].forEach((buf, i) => expect(Buffer.from(runs[1][i].buffer).equals(Buffer.from(buf.buffer)), `output ${i}`).toBe(true));
     } finally {
