@@ -2,7 +2,8 @@
 //
 // Forward activations (one Float32Array; BT = B*T rows, L layers):
 //   encoded (BT,C) embeddings sum · encoded.drop (BT,C) · ln_e, ln_e.mean, ln_e.rstd (post-LN)
-//   per layer h.{i}.: ln_1 (BT,C) ln_1.mean ln_1.rstd (BT) · qkv (BT,3C) · preatt (B,NH,T,T) · atty (BT,C)
+//   per layer h.{i}.: ln_1 (BT,C) ln_1.mean ln_1.rstd (BT) · qkv (BT,3C) · atty (BT,C)   (no pre-softmax scores:
+//     attentionForward is given preatt = null, nothing reads them, and they were L*B*NH*T*T floats)
 //     attproj (BT,C) · attproj.drop · res1 (BT,C) · ln_2 (BT,C) ln_2.mean ln_2.rstd · fch (BT,F) · fch.gelu (BT,F)
 //     fcproj (BT,C) · fcproj.drop · res2 (BT,C)          (.drop views exist only when dropout > 0)
 //   att (L,B,NH,T,T)  softmax attention probabilities of every layer, read by the viewers after a forward pass
@@ -12,7 +13,8 @@
 //   at their start, gathered into mlm.in.)
 // Dropout keep-masks (one Uint8Array): encoded, h.{i}.attn, h.{i}.mlp, each (BT,C).
 // Backward scratch (one Float32Array), reused layer after layer: dres.a, dres.b, dsum, dtmp, dtmp2, dln (BT,C),
-//   dqkv (BT,3C), dpreatt, datt (B,NH,T,T), dfch, dfch.gelu (BT,F), dlogits (BT,V), and BERT head dmlm.* (BT,C)
+//   dqkv (BT,3C), dpreatt, datt (B,NH,T,T) (used by the JS kernels; the native backward keeps one head's in its own
+//   cache-sized scratch), dfch, dfch.gelu (BT,F), dlogits (BT,V), and BERT head dmlm.* (BT,C)
 //   (M rows used when only the masked rows run through the head).
 import type { ModelConfig } from './config';
 import { NamedBuffer, TensorTable } from './params';
@@ -29,7 +31,6 @@ export function activationSpecs(c: ModelConfig, B: number, T: number): TensorTab
     const p = `h.${i}.`;
     addNorm(t, p + 'ln_1', BT, C);
     t.add(p + 'qkv', [B, T, 3 * C]);
-    t.add(p + 'preatt', [B, c.nHead, T, T]);
     t.add(p + 'atty', [B, T, C]);
     t.add(p + 'attproj', [B, T, C]);
     if (drop) t.add(p + 'attproj.drop', [B, T, C]);
