@@ -212,5 +212,17 @@ export function checkedKernels(raw: Kernels): Kernels {
       dim('scale', 'N', N); finite('scale', 's', s); buf('scale', 'buf', b, F, N, 'N');
       raw.scale(b, s, N);
     },
+    packLinearWeight(weight, C, OC) {
+      const k = 'packLinearWeight';
+      dim(k, 'C', C); dim(k, 'OC', OC); buf(k, 'weight', weight, F, OC * C, 'OC*C');
+      return raw.packLinearWeight(weight, C, OC);
+    },
+    matmulForwardPacked(out, inp, packed, bias, BT, C, OC) {
+      const k = 'matmulForwardPacked';
+      dim(k, 'BT', BT); dim(k, 'C', C); dim(k, 'OC', OC);
+      buf(k, 'out', out, F, BT * OC, 'BT*OC'); buf(k, 'inp', inp, F, BT * C, 'BT*C');
+      buf(k, 'packed', packed, F, 0, '(any length)'); optBuf(k, 'bias', bias, F, OC, 'OC');
+      raw.matmulForwardPacked(out, inp, packed, bias, BT, C, OC);
+    },
   };
 }

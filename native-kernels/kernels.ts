@@ -80,4 +80,11 @@ export interface Kernels {
   sumSquares(buf: F32, N: number): number;
   /** buf *= s. */
   scale(buf: F32, s: number, N: number): void;
+
+  /** A linear weight(OC,C) prepared once for matmulForwardPacked, in this backend's own opaque layout (pass it only
+   *  to the backend that packed it). For weights that no longer change, e.g. an inference-only model's. */
+  packLinearWeight(weight: F32, C: number, OC: number): F32;
+  /** out(BT,OC) = inp(BT,C) @ weight^T + bias(OC) from packLinearWeight(weight, C, OC); the same values as
+   *  matmulForward(out, inp, weight, bias, BT, C, OC). */
+  matmulForwardPacked(out: F32, inp: F32, packed: F32, bias: F32 | null, BT: number, C: number, OC: number): void;
 }

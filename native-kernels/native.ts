@@ -32,6 +32,8 @@ interface NativeAddon {
   adamwUpdate: Kernels['adamwUpdate'];
   sumSquares: Kernels['sumSquares'];
   scale: Kernels['scale'];
+  packLinearWeight: Kernels['packLinearWeight'];
+  matmulForwardPacked: Kernels['matmulForwardPacked'];
 }
 
 /** Where the addon is loaded from: ATTENTION_LAB_ADDON_PATH when set (a bundled app whose code moved away from
@@ -90,5 +92,7 @@ export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
     adamwUpdate: (...a) => { select(); addon.adamwUpdate(...a); },
     sumSquares: (...a) => { select(); return addon.sumSquares(...a); },
     scale: (...a) => { select(); addon.scale(...a); },
+    packLinearWeight: (...a) => { select(); return addon.packLinearWeight(...a); },
+    matmulForwardPacked: (...a) => { select(); addon.matmulForwardPacked(...a); },
   };
 }

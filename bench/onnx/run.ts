@@ -1,6 +1,8 @@
 // Forward latency: the native kernels vs onnxruntime-node on the same exported model, same threads, measured in one run.
 //
-//   npx tsx bench/onnx/run.ts [--model gpt|bert|both] [--iterations 40]
+//   npx tsx bench/onnx/run.ts [--model gpt|bert|both] [--iterations 40] [--unpacked]
+// The native model runs as an inference model does (freezeForInference: linear weights packed once); --unpacked
+// keeps the trainable model's path, which packs every weight on every call (and runs on an addon without packing).
 // Reference config (the engine issue's): char vocab 65, 4 layers, 4 heads, d_model 128, dFF 512, context 128, pre-LN.
 // Shapes batch 1 × 128 and 16 × 128; threads 1 and 2. Both sides compute the whole model; onnxruntime is asked only
 // for the logits (the native model keeps every activation in its own buffers, so neither side copies extras out).
@@ -18,7 +20,7 @@ import type { TransformerModel } from '../../main/ml/model';
 import { buildOnnx } from '../../main/onnx/export';
 import { int64Tensor, openSession, type OnnxTensor } from '../../main/onnx/runtime';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'gpt' }, iterations: { type: 'string', default: '40' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'gpt' }, iterations: { type: 'string', default: '40' }, unpacked: { type: 'boolean', default: false } } });
 const iterations = Number(values.iterations);
 const warmup = 5;
 const T = 128;
@@ -45,7 +47,9 @@ function referenceModel(family: ModelFamily): TransformerModel {
     family, vocabSize: 65, nLayer: 4, nHead: 4, dModel: 128, dFF: 512, contextLength: T,
     positions: 'learned', norm: 'pre', dropout: 0, typeVocabSize: 0, seed: 1337,
   });
-  return createModel(getKernels(), config);
+  const model = createModel(getKernels(), config);
+  if (!values.unpacked) model.freezeForInference();
+  return model;
 }
 
 const families: ModelFamily[] = values.model === 'both' ? ['gpt', 'bert'] : [values.model as ModelFamily];
@@ -55,7 +59,7 @@ if (k.backend === 'js') {
   console.error(`The native kernels are not available (${nativeUnavailableReason() ?? 'ATTENTION_LAB_KERNELS=js is set'}); build the addon before running this benchmark.`);
   process.exit(1);
 }
-console.log(`forward latency, reference config, median of ${iterations} after ${warmup} warm-up; kernels ${k.backend}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+console.log(`forward latency, reference config, median of ${iterations} after ${warmup} warm-up; kernels ${k.backend}${values.unpacked ? ' (unpacked weights)' : ''}; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
 console.log('model | batch × T | threads | native ms (min) | onnxruntime ms (min) | ratio (ort / native)');
 for (const family of families) {
   const model = referenceModel(family);

@@ -37,10 +37,10 @@ export class BertModel extends TransformerBase implements TransformerModel {
       headIn = a.view('mlm.in');
       if (M === 0) return 0;
     }
-    k.matmulForward(a.view('mlm.dense'), headIn, P('mlm.dense.weight'), P('mlm.dense.bias'), M, C, C);
+    this.linear(a.view('mlm.dense'), headIn, 'mlm.dense.weight', P('mlm.dense.bias'), M, C, C);
     k.geluForward(a.view('mlm.gelu'), a.view('mlm.dense'), M * C);
     k.layernormForward(a.view('mlm.ln'), a.view('mlm.ln.mean'), a.view('mlm.ln.rstd'), a.view('mlm.gelu'), P('mlm.ln.weight'), P('mlm.ln.bias'), M, C);
-    k.matmulForward(a.view('logits'), a.view('mlm.ln'), P('wte'), P('mlm.bias'), M, C, this.config.vocabSize);
+    this.linear(a.view('logits'), a.view('mlm.ln'), 'wte', P('mlm.bias'), M, C, this.config.vocabSize);
     if (batch.targets === null) return Number.NaN;
     return this.lossForward(this.rowTargets, M);
   }
@@ -90,7 +90,7 @@ export class BertModel extends TransformerBase implements TransformerModel {
     const cls = new Float32Array(B * C);
     for (let b = 0; b < B; b++) cls.set(this.hidden.subarray(b * T * C, b * T * C + C), b * C);
     const out = new Float32Array(B * C);
-    this.k.matmulForward(out, cls, this.params.view('pooler.dense.weight'), this.params.view('pooler.dense.bias'), B, C, C);
+    this.linear(out, cls, 'pooler.dense.weight', this.params.view('pooler.dense.bias'), B, C, C);
     for (let i = 0; i < out.length; i++) out[i] = Math.tanh(out[i]);
     return out;
   }

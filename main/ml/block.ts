@@ -39,6 +39,17 @@ export interface BlockBuffers {
   acts: NamedBuffer;
   scratch: NamedBuffer;
   masks: MaskBuffer;
+  /** an inference-only model's linear weights packed once (packLinearWeight), by parameter name; absent = plain */
+  packed?: ReadonlyMap<string, F32> | null;
+}
+
+/** out(BT,OC) = inp(BT,C) @ W^T + bias for the linear parameter `name` (OC,C): from its packed form when there is
+ *  one (the same values, without repacking the weight on every call), else from the weight itself. */
+export function linearForward(k: Kernels, params: NamedBuffer, packed: ReadonlyMap<string, F32> | null | undefined,
+  out: F32, inp: F32, name: string, bias: F32 | null, BT: number, C: number, OC: number): void {
+  const w = packed?.get(name);
+  if (w === undefined) k.matmulForward(out, inp, params.view(name), bias, BT, C, OC);
+  else k.matmulForwardPacked(out, inp, w, bias, BT, C, OC);
 }
 
 /** Per-site dropout seed, different for every layer, site and step. */
@@ -82,15 +93,17 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
   const P = (n: string): F32 => buf.params.view(p + n);
   const A = (n: string): F32 => buf.acts.view(where(n));
   const dropped = (n: string): F32 | null => buf.acts.maybe(where(n));
+  const linear = (out: F32, inp: F32, w: string, bias: string, Cin: number, OC: number): void =>
+    linearForward(k, buf.params, buf.packed, out, inp, p + w, P(bias), BT, Cin, OC);
 
   let attIn = x;
   if (pre) {
     k.layernormForward(A('ln_1'), A('ln_1.mean'), A('ln_1.rstd'), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
     attIn = A('ln_1');
   }
-  k.matmulForward(A('qkv'), attIn, P('attn.c_attn.weight'), P('attn.c_attn.bias'), BT, C, 3 * C);
+  linear(A('qkv'), attIn, 'attn.c_attn.weight', 'attn.c_attn.bias', C, 3 * C);
   k.attentionForward(A('atty'), null, layerAttention(buf.acts, l, d), A('qkv'), run.keyMask, run.causal, B, T, C, NH);
-  k.matmulForward(A('attproj'), A('atty'), P('attn.c_proj.weight'), P('attn.c_proj.bias'), BT, C, C);
+  linear(A('attproj'), A('atty'), 'attn.c_proj.weight', 'attn.c_proj.bias', C, C);
   const a = dropForward(k, run, dropped('attproj.drop'), buf.masks.view(p + 'attn'), A('attproj'), dropoutSeed(run.seed, l, 1), N);
   k.residualForward(A('res1'), x, a, N);
 
@@ -102,9 +115,9 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
     k.layernormForward(A('ln_1'), A('ln_1.mean'), A('ln_1.rstd'), A('res1'), P('ln_1.weight'), P('ln_1.bias'), BT, C);
     mlpIn = A('ln_1');
   }
-  k.matmulForward(A('fch'), mlpIn, P('mlp.c_fc.weight'), P('mlp.c_fc.bias'), BT, C, F);
+  linear(A('fch'), mlpIn, 'mlp.c_fc.weight', 'mlp.c_fc.bias', C, F);
   k.geluForward(A('fch.gelu'), A('fch'), BT * F);
-  k.matmulForward(A('fcproj'), A('fch.gelu'), P('mlp.c_proj.weight'), P('mlp.c_proj.bias'), BT, F, C);
+  linear(A('fcproj'), A('fch.gelu'), 'mlp.c_proj.weight', 'mlp.c_proj.bias', F, C);
   const m = dropForward(k, run, dropped('fcproj.drop'), buf.masks.view(p + 'mlp'), A('fcproj'), dropoutSeed(run.seed, l, 2), N);
   k.residualForward(A('res2'), pre ? A('res1') : mlpIn, m, N);
   if (pre) return A('res2');

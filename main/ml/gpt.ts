@@ -19,7 +19,7 @@ export class GptModel extends TransformerBase implements TransformerModel {
     const { B, T, C } = this.dims;
     const hidden = this.encode(batch);
     this.hidden = hidden;
-    this.k.matmulForward(this.acts.view('logits'), hidden, this.params.view('wte'), null, B * T, C, this.config.vocabSize);
+    this.linear(this.acts.view('logits'), hidden, 'wte', null, B * T, C, this.config.vocabSize);
     if (batch.targets === null) return Number.NaN;
     return this.lossForward(batch.targets, B * T);
   }

@@ -206,5 +206,7 @@ export function loadForInference(k: Kernels, dir: string): LoadedCheckpoint {
   const tokenizerJson = readFileSync(join(dir, 'tokenizer.json'), 'utf8');
   const tokenizer = loadTokenizer(tokenizerJson);
   const { model, step } = loadModel(k, join(dir, 'model.safetensors'), { expectVocabSize: tokenizer.vocabSize });
+  // Nothing trains a checkpoint loaded for inference, so its linear weights are packed once for every forward.
+  model.freezeForInference();
   return { model, tokenizer, tokenizerJson, step, dir };
 }

@@ -2,7 +2,7 @@
 import type { F32, Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from './config';
 import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './activations';
-import { blockBackward, blockForward, dropoutSeed, layerAttention, type BlockBuffers, type BlockDims, type BlockRun } from './block';
+import { blockBackward, blockForward, dropoutSeed, layerAttention, linearForward, type BlockBuffers, type BlockDims, type BlockRun } from './block';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';
 import { mixSeed, Rng } from './rng';
 import { LabError } from '../lab/errors';
@@ -52,6 +52,13 @@ export interface TransformerModel {
   logitRows(): Int32Array | null;
   /** (B,NH,T,T) attention probabilities of one layer, or (L,B,NH,T,T) of all when layer is omitted */
   attention(layer?: number): F32;
+  /** true once freezeForInference() ran */
+  readonly inferenceOnly: boolean;
+  /** Packs every linear weight (and the head's wte) once into the kernels' GEMM layout, which every later forward
+   *  multiplies from: the same results, without repacking each weight on every call. The model becomes
+   *  inference-only: backward() refuses, and its weights must not change afterwards (the packed copies would not
+   *  follow). For loaded checkpoints (loadForInference) and benchmarks. */
+  freezeForInference(): void;
 }
 
 /** Stores weights, runs embeddings + blocks + final norm; subclasses add their head and loss. */
@@ -68,6 +75,8 @@ export abstract class TransformerBase {
   /** mean loss count of the latest forward (non-ignored targets) */
   protected count = 0;
   private readonly countOut = new Int32Array(1);
+  /** packed linear weights by parameter name once freezeForInference() ran; null while the model is trainable */
+  protected packed: Map<string, F32> | null = null;
 
   constructor(readonly k: Kernels, readonly config: ModelConfig, init = true) {
     const table = parameterSpecs(config);
@@ -99,6 +108,26 @@ export abstract class TransformerBase {
 
   zeroGrad(): void {
     this.grads.zero();
+  }
+
+  get inferenceOnly(): boolean {
+    return this.packed !== null;
+  }
+
+  freezeForInference(): void {
+    if (this.packed !== null) return;
+    const packed = new Map<string, F32>();
+    for (const s of this.params.table.specs) {
+      if (s.role !== 'linear' && s.name !== 'wte') continue;
+      const [OC, C] = s.shape; // (out, in), like torch.nn.Linear.weight; wte (V,C) is the tied head's weight
+      packed.set(s.name, this.k.packLinearWeight(this.params.view(s.name), C, OC));
+    }
+    this.packed = packed;
+  }
+
+  /** out(BT,OC) = inp(BT,C) @ W^T + bias for the linear parameter `name` (OC,C), packed when inference-only. */
+  protected linear(out: F32, inp: F32, name: string, bias: F32 | null, BT: number, C: number, OC: number): void {
+    linearForward(this.k, this.params, this.packed, out, inp, name, bias, BT, C, OC);
   }
 
   logits(): F32 {
@@ -154,7 +183,7 @@ export abstract class TransformerBase {
   }
 
   private blockBuffers(): BlockBuffers {
-    return { params: this.params, grads: this.grads, acts: this.acts, scratch: this.scratch, masks: this.masks };
+    return { params: this.params, grads: this.grads, acts: this.acts, scratch: this.scratch, masks: this.masks, packed: this.packed };
   }
 
   /** Embeddings (+ ln_e), dropout, all blocks, (+ ln_f); returns the final hidden states (B,T,C). */
@@ -246,6 +275,9 @@ export abstract class TransformerBase {
   }
 
   protected requireForwardWithTargets(): Batch {
+    if (this.packed !== null) {
+      throw new LabError('invalid_input', 'This model was loaded for inference only (its weights are packed and must not change), so it cannot run backward() or train; load the checkpoint with loadModel to train it.');
+    }
     if (this.batch === null || this.batch.targets === null) {
       throw new LabError('internal', 'backward() needs a forward() with targets first.');
     }

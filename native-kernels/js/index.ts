@@ -1,7 +1,7 @@
 // The JS reference backend: every kernel as a plain loop, assembled into one `Kernels` object (backend 'js').
 
 import type { Kernels } from '../kernels';
-import { sgemm, matmulForward, matmulBackward } from './matmul';
+import { sgemm, matmulForward, matmulBackward, packLinearWeight, matmulForwardPacked } from './matmul';
 import { embeddingForward, embeddingBackward } from './embedding';
 import { layernormForward, layernormBackward } from './layernorm';
 import { geluForward, geluBackward, residualForward } from './activation';
@@ -39,4 +39,6 @@ export const jsKernels: Kernels = {
   adamwUpdate,
   sumSquares,
   scale,
+  packLinearWeight,
+  matmulForwardPacked,
 };

@@ -1,6 +1,7 @@
 // JS reference matmul kernels: general sgemm plus the linear-layer forward/backward, plain loops with float64 sums.
 
 import type { F32 } from '../kernels';
+import { LabError } from '../../main/lab/errors';
 
 /** C(M,N) = alpha * op(A) @ op(B) + beta * C, row-major; see Kernels.sgemm for the transpose layouts. */
 export function sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,
@@ -60,4 +61,17 @@ export function matmulBackward(dinp: F32 | null, dweight: F32, dbias: F32 | null
     for (let c = 0; c < C; c++) dweight[o * C + c] += acc[c];
     if (dbias) dbias[o] += bsum;
   }
+}
+
+/** The reference backend's "packed" weight is a plain copy of weight(OC,C): it has no GEMM layout to prepare. */
+export function packLinearWeight(weight: F32, C: number, OC: number): F32 {
+  return weight.slice(0, OC * C);
+}
+
+/** matmulForward on packLinearWeight's copy; a buffer of another length was packed by another backend. */
+export function matmulForwardPacked(out: F32, inp: F32, packed: F32, bias: F32 | null, BT: number, C: number, OC: number): void {
+  if (packed.length !== OC * C) {
+    throw new LabError('invalid_input', `matmulForwardPacked: the packed weight has ${packed.length} floats, but the JS backend packs OC*C = ${OC * C}; pack it with the same backend that runs it.`, { field: 'packed' });
+  }
+  matmulForward(out, inp, packed, bias, BT, C, OC);
 }

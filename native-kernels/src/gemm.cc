@@ -3,6 +3,8 @@
 // Threads split the columns when the output has no more rows than columns (each packs its own B slivers: one hand-off
 // per call), else the ic (row) loop over a cooperatively packed B. K is never split and the K blocks are fixed, so
 // every C element is reduced in the same order for any thread count and either split.
+// sgemm_packed_b takes a B packed once (pack_b_all: an inference model's weights) and splits rows (and columns too
+// when there are few rows): nothing left to pack is shared, so a call is one hand-off.
 #include "gemm.h"
 
 #include <algorithm>
@@ -37,6 +39,10 @@ thread_local Scratch t_apack;
 thread_local Scratch t_bpack;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Equal K blocks of at most kKCMax (a multiple of 8): every extra block is one more read-modify-write pass over C.
+// kc depends only on K, so the reduction order of each C element is the same for every thread count and split.
+inline int64_t k_block(int64_t K) { return ceil_div(ceil_div(K, ceil_div(K, kKCMax)), 8) * 8; }
 
 // Packs op(A)[i0 : i0+mc, p0 : p0+kc] into kMR-row slivers: sliver s holds kc steps of kMR floats, rows past mc zero.
 void pack_a(bool transA, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* Ap) {
@@ -197,9 +203,7 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
   // which measured faster here. Both paths issue the same FMAs, so results are identical.
   const Problem p{transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias,
                   use_avx2() ? microkernel_avx2 : microkernel_portable, N > (transA ? 8 : 6) * kNR};
-  // Equal K blocks of at most kKCMax (a multiple of 8): every extra block is one more read-modify-write pass over C.
-  // kc depends only on K, so the reduction order of each C element is the same for every thread count and split.
-  const int64_t kc_block = ceil_div(ceil_div(K, ceil_div(K, kKCMax)), 8) * 8;
+  const int64_t kc_block = k_block(K);
   const int64_t m_slivers = ceil_div(M, kMR);
   const int64_t n_slivers_all = ceil_div(N, kNR);
 
@@ -263,6 +267,56 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
       });
     }
   }
+}
+
+int64_t packed_b_floats(int64_t N, int64_t K) { return ceil_div(N, kNR) * kNR * K; }
+
+void pack_b_all(bool transB, const float* B, int64_t ldb, int64_t N, int64_t K, float* Bp) {
+  const int64_t kc_block = k_block(K);
+  const int64_t n_slivers = ceil_div(N, kNR);
+  for (int64_t pc = 0; pc < K; pc += kc_block) {
+    pack_b(transB, B, ldb, pc, std::min(kc_block, K - pc), 0, N, 0, n_slivers, Bp + pc * n_slivers * kNR);
+  }
+}
+
+void sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda, const float* Bp, float* C,
+                    int64_t ldc, const float* bias) {
+  if (M <= 0 || N <= 0) return;
+  if (K <= 0) {
+    scale_only(M, N, 0.0f, C, ldc, bias);
+    return;
+  }
+  const int64_t threads = in_parallel_region() ? 1 : get_threads();
+  // Same kernel choice and A-packing rule as sgemm's (non-transposed A), so each C element sees the same FMAs.
+  const Problem p{false, true, M, N, K, 1.0f, A, lda, nullptr, 0, 0.0f, C, ldc, bias,
+                  use_avx2() ? microkernel_avx2 : microkernel_portable, N > 6 * kNR};
+  const int64_t kc_block = k_block(K);
+  const int64_t m_slivers = ceil_div(M, kMR);
+  const int64_t n_slivers = ceil_div(N, kNR);
+  // B needs no packing, so rows split evenly (each thread packs only its own rows of A, nothing is duplicated) and
+  // a call is one hand-off. Too few rows per thread (a short sequence): the columns are split as well.
+  int64_t mc;
+  int64_t groups = 1;
+  if (threads > 1 && m_slivers < 2 * threads) {
+    mc = std::min<int64_t>(m_slivers * kMR, kMCMax);
+    groups = std::min(threads, n_slivers);
+  } else {
+    int64_t m_tasks = std::max<int64_t>(ceil_div(M, kMCMax), threads);
+    m_tasks = ceil_div(m_tasks, threads) * threads;
+    mc = ceil_div(ceil_div(M, m_tasks), kMR) * kMR;
+  }
+  const int64_t m_tasks = ceil_div(M, mc);
+  parallel_for(m_tasks * groups, 1, [&](int64_t t0, int64_t t1) {
+    for (int64_t t = t0; t < t1; t++) {
+      const int64_t i0 = (t / groups) * mc;
+      const int64_t g = t % groups;
+      // K blocks in order within the task: the same accumulation sequence as sgemm's.
+      for (int64_t pc = 0; pc < K; pc += kc_block) {
+        run_block(p, 0, N, pc, std::min(kc_block, K - pc), Bp + pc * n_slivers * kNR, i0, std::min(mc, M - i0),
+                  g * n_slivers / groups, (g + 1) * n_slivers / groups);
+      }
+    }
+  });
 }
 
 }  // namespace ak
