@@ -63,14 +63,16 @@ test('BERT vs GPT: wizard, live curves, stop and resume, comparison table, probe
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('dataset-name')).toHaveText('attention-talk');
 
-  // The wizard: tiny preset, 800 steps per run (about 15 s each here), one seed; the automatic character tokenizer is shared by both.
+  // The wizard: tiny preset, 4000 steps per run, one seed; the automatic character tokenizer is shared by both. The
+  // budget must outlast the checks below before GPT is stopped: with the faster kernels 800 steps took ~4 s, and GPT
+  // could complete before the stop button was clicked (the button is gone then, and the click waits forever).
   await page.getByTestId('nav-experiments').click();
   await page.getByTestId('wizard-open').click();
   await page.getByTestId('train-dataset').selectOption({ label: 'attention-talk' });
   await page.getByTestId('train-tokenizer-kind').selectOption('char');
   await page.getByTestId('wizard-preset').selectOption('tiny');
   await page.getByTestId('wizard-budget-steps').check();
-  await page.getByTestId('wizard-budget-value').fill('800');
+  await page.getByTestId('wizard-budget-value').fill('4000');
   await expect(page.getByTestId('wizard-sizes')).toContainText('2 layers');
   await shot(page, '01-wizard');
   await page.getByTestId('wizard-submit').click();
