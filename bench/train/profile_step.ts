@@ -1,0 +1,70 @@
+// Where one training step of the reference config spends its time: every kernel call timed through a Proxy around the
+// kernels, summed per kernel (and per GEMM shape), averaged over the timed steps.
+//
+//   npx tsx bench/train/profile_step.ts [--model gpt|bert] [--steps 30] [--threads 2]
+// Prints tokens/s, ms per step, and the kernels' ms per step, slowest first. Timing each call adds a little overhead;
+// compare rows within one run, not across machines.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { getKernels } from '../../native-kernels/index';
+import type { Kernels } from '../../native-kernels/kernels';
+import { validateConfig, type ModelFamily } from '../../main/ml/config';
+import { createModel } from '../../main/ml/checkpoint';
+import { Trainer } from '../../main/ml/train';
+
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'gpt' }, steps: { type: 'string', default: '30' }, threads: { type: 'string', default: '2' } } });
+const family = values.model as ModelFamily;
+const steps = Number(values.steps);
+const warmup = 3;
+const raw = getKernels('native');
+raw.setThreads(Number(values.threads));
+
+const totals = new Map<string, { ms: number; calls: number }>();
+let timing = false;
+/** The kernels with every call timed while `timing` is on; GEMM calls are keyed by their (rows, in, out) shape. */
+const k = new Proxy(raw, {
+  get(target, prop) {
+    const value: unknown = Reflect.get(target, prop);
+    if (typeof value !== 'function') return value;
+    return (...args: unknown[]): unknown => {
+      if (!timing) return (value as (...a: unknown[]) => unknown).apply(target, args);
+      const started = performance.now();
+      const result = (value as (...a: unknown[]) => unknown).apply(target, args);
+      const name = String(prop);
+      // (BT, C, OC) sit at 4..6 in matmulForward's arguments and at 6..8 in matmulBackward's
+      const at = name === 'matmulForward' ? 4 : name === 'matmulBackward' ? 6 : -1;
+      const key = at < 0 ? name : `${name} ${String(args[at])}x${String(args[at + 1])}->${String(args[at + 2])}`;
+      const entry = totals.get(key) ?? { ms: 0, calls: 0 };
+      entry.ms += performance.now() - started;
+      entry.calls += 1;
+      totals.set(key, entry);
+      return result;
+    };
+  },
+}) as Kernels;
+
+const text = readFileSync(join(import.meta.dirname, '../../../shared/data/tinyshakespeare.txt'), 'utf8');
+const chars = [...new Set(text)].sort().slice(0, 64);
+const lookup = new Map(chars.map((c, i) => [c, i] as const));
+const tokens = Int32Array.from(text.slice(0, 500_000), (c) => lookup.get(c) ?? 0);
+const config = validateConfig({
+  family, vocabSize: 65, nLayer: 4, nHead: 4, dModel: 128, dFF: 512, contextLength: 128,
+  positions: 'learned', norm: 'pre', dropout: 0, typeVocabSize: 0, seed: 1337,
+});
+let started = 0;
+await new Trainer(createModel(k, config), { train: [tokens], val: [] }, {
+  steps: warmup + steps, batchSize: 16, lr: 3e-4, specials: { mask: 64 },
+  onStep: (m) => {
+    if (m.step === warmup) {
+      started = performance.now();
+      timing = true;
+    }
+  },
+}).run();
+const perStep = (performance.now() - started) / steps;
+const kernels = [...totals.values()].reduce((sum, e) => sum + e.ms, 0) / steps;
+console.log(`${family}: ${((16 * 128) / (perStep / 1000)).toFixed(0)} tokens/s, ${perStep.toFixed(1)} ms/step, kernels ${kernels.toFixed(1)} ms/step (${k.backend}, ${raw.getThreads()} threads)`);
+for (const [key, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
+  console.log(`${(e.ms / steps).toFixed(2).padStart(7)} ms  ${String(Math.round(e.calls / steps)).padStart(3)}x  ${key}`);
+}
