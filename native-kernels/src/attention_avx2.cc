@@ -17,40 +17,14 @@
 
 #include <cmath>
 
+#include "vecmath_avx2.h"
+
 namespace ak {
 namespace avx2 {
 namespace {
 
 constexpr int kRows = 6;   // query (or key) rows per register tile
 constexpr int kKeys = 16;  // keys per packed panel = columns of a dot tile
-
-// exp_fast of vecmath.h, eight lanes at a time: same clamp, Cody-Waite reduction and Cephes polynomial. The clamp
-// puts x second so a NaN passes through instead of being clamped.
-inline __m256 exp8(__m256 x) {
-  x = _mm256_max_ps(_mm256_set1_ps(-87.0f), x);
-  x = _mm256_min_ps(_mm256_set1_ps(88.0f), x);
-  const __m256 shifter = _mm256_set1_ps(12582912.0f);
-  const __m256 t = _mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f));
-  const __m256 n = _mm256_sub_ps(_mm256_add_ps(t, shifter), shifter);
-  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-  p = _mm256_add_ps(_mm256_fmadd_ps(p, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
-  const __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(bits));
-}
-
-inline float hsum(__m256 v) {
-  __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_movehdup_ps(s));
-  return _mm_cvtss_f32(s);
-}
 
 inline float hmax(__m256 v) {
   __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -229,7 +203,7 @@ void axpy_rows(int rows, int64_t hs, int64_t k0, int64_t k1, const float* A, int
 }
 
 // att row = softmax of the preatt row over keys j < n with key_vis[j] != 0 (all j < n when key_vis is null); every
-// other entry exactly 0. exp8 clamps its argument, so a row whose keys are all padding (max -inf) stays finite before
+// other entry exactly 0. exp8_fast clamps its argument, so a row whose keys are all padding (max -inf) stays finite before
 // the 0 visibility zeroes it, and its sum 0 leaves it all 0.
 void softmax_row(float* arow, const float* prow, int64_t n, int64_t T, const float* key_vis) {
   const int64_t n8 = n / 8 * 8;
@@ -251,12 +225,12 @@ void softmax_row(float* arow, const float* prow, int64_t n, int64_t T, const flo
   const __m256 vmx = _mm256_set1_ps(mx);
   __m256 vsum = zero;
   for (int64_t j = 0; j < n8; j += 8) {
-    __m256 e = exp8(_mm256_sub_ps(_mm256_loadu_ps(prow + j), vmx));
+    __m256 e = exp8_fast(_mm256_sub_ps(_mm256_loadu_ps(prow + j), vmx));
     if (key_vis != nullptr) e = _mm256_mul_ps(e, _mm256_loadu_ps(key_vis + j));
     vsum = _mm256_add_ps(vsum, e);
     _mm256_storeu_ps(arow + j, e);
   }
-  float sum = hsum(vsum);
+  float sum = hsum8(vsum);
   for (int64_t j = n8; j < n; j++) {
     float e = exp_fast(prow[j] - mx);
     if (key_vis != nullptr) e *= key_vis[j];
@@ -276,7 +250,7 @@ void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n,
   const int64_t n8 = n / 8 * 8;
   __m256 vin = _mm256_setzero_ps();
   for (int64_t j = 0; j < n8; j += 8) vin = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(da + j), vin);
-  float inner = hsum(vin);
+  float inner = hsum8(vin);
   for (int64_t j = n8; j < n; j++) inner += a[j] * da[j];
   const __m256 vinner = _mm256_set1_ps(inner);
   for (int64_t j = 0; j < n8; j += 8)
