@@ -2,11 +2,15 @@
 #
 # Run with Debian's PyTorch at its best setting:
 #   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/train/torch_train.py --model gpt --threads 2 --steps 30
+# or, for interleaved rounds (bench/train/train_bench.ts), as a server that warms up once and then answers each
+# stdin line `run N` with one JSON line {"steps","seconds","tokens_per_s","last_loss"} until EOF:
+#   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/train/torch_train.py --model bert --serve
 # Reference config: char vocab 65, 4 layers, 4 heads, d_model 128, context 128, batch 16, GELU MLP 4x, pre-LN,
 # head tied to the token embedding, AdamW (lr 3e-4, weight decay 0.1 on matrices), global-norm clip 1.0.
 import argparse
 import json
 import math
+import sys
 import time
 
 import torch
@@ -62,13 +66,18 @@ class Model(nn.Module):
         mask = self.causal if self.family == 'gpt' else None
         for block in self.h:
             x = block(x, mask)
-        x = self.ln_f(x)
+        x = self.ln_f(x).view(B * T, -1)
+        targets = targets.view(-1)
         if self.family == 'bert':
+            # As ours (main/ml/bert.ts): the MLM head runs only on the rows that have a target (~15%), since the
+            # loss ignores the rest; x (M,C) after the gather, M = number of masked positions.
+            rows = targets != -100
+            x, targets = x[rows], targets[rows]
             x = self.mlm_ln(F.gelu(self.mlm_dense(x), approximate='tanh'))
             logits = x @ self.wte.weight.t() + self.mlm_bias
         else:
             logits = x @ self.wte.weight.t()
-        return F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1), ignore_index=-100)
+        return F.cross_entropy(logits, targets, ignore_index=-100)
 
 
 def gpt2_init(model):
@@ -101,14 +110,9 @@ def char_ids(path, V):
     return torch.tensor([lookup.get(c, 0) for c in text], dtype=torch.long)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('--model', choices=['gpt', 'bert'], default='gpt')
-    ap.add_argument('--threads', type=int, default=2)
-    ap.add_argument('--steps', type=int, default=30)
-    ap.add_argument('--warmup', type=int, default=3)
-    ap.add_argument('--text', default='../shared/data/tinyshakespeare.txt')
-    args = ap.parse_args()
+
+def build(args):
+    """The model, AdamW and batch sampler of the reference config; returns train(n) -> (seconds, losses)."""
     torch.set_num_threads(args.threads)
     torch.manual_seed(1337)
     V, L, NH, C, T, B = 65, 4, 4, 128, 128, 16
@@ -130,20 +134,59 @@ def main():
         x = torch.where(chosen & (r >= 0.8) & (r < 0.9), torch.randint(0, V - 1, (B, T)), x)
         return x, targets
 
-    losses = []
-    for step in range(args.warmup + args.steps):
-        if step == args.warmup:
-            start = time.perf_counter()
-        x, y = batch()
-        loss = model(x, y)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        losses.append(loss.item())
-    seconds = time.perf_counter() - start
+    def train(n):
+        losses = []
+        start = time.perf_counter()
+        for _ in range(n):
+            x, y = batch()
+            loss = model(x, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            losses.append(loss.item())
+        return time.perf_counter() - start, losses
+
+    return train, B * T
+
+
+def serve(args, train, tokens_per_step):
+    """Answers `run N` lines on stdin with one JSON line each ({steps, seconds, tokens_per_s, last_loss}) until EOF,
+    so a driver can interleave rounds of this model with rounds of its own on one warmed-up process."""
+    print(json.dumps({'ready': True, 'model': args.model, 'threads': args.threads, 'torch': torch.__version__}),
+          flush=True)
+    for line in sys.stdin:
+        words = line.split()
+        if not words:
+            continue
+        if len(words) != 2 or words[0] != 'run' or not words[1].isdigit() or int(words[1]) < 1:
+            print(json.dumps({'error': f'Command {line.strip()!r} is not understood (expected "run N", N >= 1).'}),
+                  flush=True)
+            continue
+        steps = int(words[1])
+        seconds, losses = train(steps)
+        print(json.dumps({'steps': steps, 'seconds': seconds, 'tokens_per_s': steps * tokens_per_step / seconds,
+                          'last_loss': losses[-1]}), flush=True)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--model', choices=['gpt', 'bert'], default='gpt')
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--steps', type=int, default=30)
+    ap.add_argument('--warmup', type=int, default=3)
+    ap.add_argument('--text', default='../shared/data/tinyshakespeare.txt')
+    ap.add_argument('--serve', action='store_true', help='after warmup, run `run N` commands from stdin')
+    args = ap.parse_args()
+    train, tokens_per_step = build(args)
+    _, warm_losses = train(args.warmup) if args.warmup > 0 else (0.0, [])
+    if args.serve:
+        serve(args, train, tokens_per_step)
+        return
+    seconds, losses = train(args.steps)
+    losses = warm_losses + losses
     print(json.dumps({'model': args.model, 'threads': args.threads, 'steps': args.steps,
-                      'tokens_per_s': args.steps * B * T / seconds, 'ms_per_step': 1000 * seconds / args.steps,
+                      'tokens_per_s': args.steps * tokens_per_step / seconds, 'ms_per_step': 1000 * seconds / args.steps,
                       'first_loss': losses[0], 'last_loss': losses[-1], 'torch': torch.__version__}))
 
 
