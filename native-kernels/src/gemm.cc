@@ -1,8 +1,8 @@
 // GEMM driver (BLIS-style loops jc > pc > ic > jr > ir): packs B panels and (for wide outputs) A blocks, then runs
 // the 6x16 micro-kernel.
-// Threads split the columns when the output has no more rows than columns (each packs its own B slivers: one hand-off
-// per call), else the ic (row) loop over a cooperatively packed B. K is never split and the K blocks are fixed, so
-// every C element is reduced in the same order for any thread count and either split.
+// Threads split the columns when the output has no more rows than columns or A is transposed (each packs its own B
+// slivers: one hand-off per call), else the ic (row) loop over a cooperatively packed B. K is never split and the K
+// blocks are fixed, so every C element is reduced in the same order for any thread count and either split.
 // sgemm_packed_b takes a B packed once (pack_b_all: an inference model's weights) and splits rows (and columns too
 // when there are few rows): nothing left to pack is shared, so a call is one hand-off.
 #include "gemm.h"
@@ -210,7 +210,9 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
   // Column split, for outputs with no more rows than columns (inference's 128-row products, the vocabulary head):
   // each thread packs only its own B slivers and reads a private copy of the (small) A, so a call is one hand-off
   // and no thread waits for, or reads, another's packed panel.
-  if (threads > 1 && (M <= N || m_slivers < 2 * threads) && n_slivers_all >= 2 * threads) {
+  // A transposed A is a weight gradient (dout^T @ inp, K = the batch's rows): split by rows it would pack a shared B
+  // panel per K block, two hand-offs each (8 for K = 2048); split by columns it is one hand-off and no barrier.
+  if (threads > 1 && (transA || M <= N || m_slivers < 2 * threads) && n_slivers_all >= 2 * threads) {
     const int64_t groups = threads;
     parallel_for(groups, 1, [&](int64_t g0, int64_t g1) {
       for (int64_t g = g0; g < g1; g++) {

@@ -1,8 +1,8 @@
 // The native GEMM's work splits (by rows with a shared packed B, or by columns with per-thread packing) and its
 // packing paths (AVX2 register transposes for full slivers, scalar for edges) against the JS reference, and bit for
-// bit across thread counts. Shapes are picked to reach each path: M <= N (column split), M > N (row split), K past
-// one 512-deep block, K not a multiple of 8 (transpose tail), M not a multiple of 6 and N not of 16 (edge slivers),
-// and N past one 3072-column panel.
+// bit across thread counts. Shapes are picked to reach each path: M <= N or a transposed A (column split), M > N
+// (row split), K past one 512-deep block, K not a multiple of 8 (transpose tail), M not a multiple of 6 and N not of
+// 16 (edge slivers), and N past one 3072-column panel.
 import { describe, expect, it } from 'vitest';
 import { jsKernels as js, type Kernels } from '../../../native-kernels/index';
 import { expectClose, nativeBackends, randn, rng } from './helpers';
@@ -16,6 +16,7 @@ const shapes: [number, number, number][] = [
   [20, 13, 6500], // column split whose per-thread share spans two 3072-column panels; K below one transpose step
   [300, 64, 48], // row split
   [7, 24, 40], // too few rows for a row split, too few slivers for a column split
+  [600, 100, 150], // row split forward; the weight gradient (transposed A, K = 600: two K blocks) by columns
 ];
 
 describe.each(nativeBackends())('$name GEMM splits', ({ kernels }) => {
