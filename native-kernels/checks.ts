@@ -68,6 +68,10 @@ export function checkedKernels(raw: Kernels): Kernels {
       raw.setThreads(n);
     },
     getThreads: () => raw.getThreads(),
+    adviseHugePages(data) {
+      buf('adviseHugePages', 'buf', data, F, 0, '0');
+      raw.adviseHugePages(data);
+    },
     sgemm(transA, transB, M, N, K, alpha, A, B, beta, C) {
       const k = 'sgemm';
       dim(k, 'M', M); dim(k, 'N', N); dim(k, 'K', K);

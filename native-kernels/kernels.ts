@@ -13,6 +13,11 @@ export interface Kernels {
   /** Worker threads used by the native backend (JS ignores it but remembers the value). */
   setThreads(n: number): void;
   getThreads(): number;
+  /** A hint, never a change of values: `buf` is large and walked end to end on every step (a model's activations).
+   *  On Linux the native backend asks the kernel for transparent huge pages over its 2 MiB-aligned interior
+   *  (madvise), which takes effect for pages not yet touched, so call it on fresh storage; elsewhere, and in JS,
+   *  nothing happens. */
+  adviseHugePages(buf: F32): void;
 
   /** General matmul on row-major buffers: C(M,N) = alpha * op(A) @ op(B) + beta * C.
    *  op(A) is (M,K): A is (M,K) when !transA, (K,M) when transA. op(B) is (K,N): B is (K,N) when !transB, (N,K) when transB. */

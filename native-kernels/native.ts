@@ -13,6 +13,7 @@ interface NativeAddon {
   setAvx2(enable: boolean): boolean;
   setThreads(n: number): void;
   getThreads(): number;
+  adviseHugePages(buf: F32): void;
   sgemm: Kernels['sgemm'];
   matmulForward: Kernels['matmulForward'];
   matmulBackward: Kernels['matmulBackward'];
@@ -73,6 +74,7 @@ export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
     backend,
     setThreads: (n) => addon.setThreads(n),
     getThreads: () => addon.getThreads(),
+    adviseHugePages: (buf) => addon.adviseHugePages(buf),
     sgemm: (...a) => { select(); addon.sgemm(...a); },
     matmulForward: (...a) => { select(); addon.matmulForward(...a); },
     matmulBackward: (...a) => { select(); addon.matmulBackward(...a); },

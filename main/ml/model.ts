@@ -172,6 +172,9 @@ export abstract class TransformerBase {
       this.dims = { ...this.dims, B, T };
       this.acts = namedBufferIn(activationSpecs(c, B, T), this.acts);
       this.scratch = namedBufferIn(scratchSpecs(c, B, T), this.scratch);
+      // Storage a step walks end to end (~100 MB at the reference config): huge pages, asked for before first touch.
+      this.k.adviseHugePages(this.acts.data);
+      this.k.adviseHugePages(this.scratch.data);
       if (c.dropout > 0) this.masks = new MaskBuffer(c, B, T);
     }
     const train = opts.train === true && c.dropout > 0;

@@ -20,6 +20,9 @@ export const jsKernels: Kernels = {
   getThreads(): number {
     return jsThreads;
   },
+  adviseHugePages(): void {
+    // Plain JS memory: nothing to advise.
+  },
   sgemm,
   matmulForward,
   matmulBackward,

@@ -1,5 +1,6 @@
 // Kernel behaviour every backend must show: exact masking in attention, ignore index, AdamW against a hand-worked step,
-// dropout statistics, and argument checks that fail with a sentence naming the bad value.
+// dropout statistics, the huge-page hint leaving values alone, and argument checks that fail with a sentence naming
+// the bad value.
 
 import { describe, it, expect } from 'vitest';
 import { getKernels, type Kernels } from '../../../native-kernels/index';
@@ -121,6 +122,21 @@ describe.each(all)('$name backend behaviour', ({ kernels }) => {
     expect(() => k().dropoutForward(out, new Uint8Array(100), out, 1.5, 1, 100)).toThrow('p is 1.5');
     expect(() => k().setThreads(0)).toThrow('thread count 0 is not an integer between 1 and 256.');
     expect(() => k().scale(out, 2, 2.5)).toThrow('scale: N is 2.5, but it must be an integer >= 0.');
+    expect(() => k().adviseHugePages(new Float64Array(2) as unknown as Float32Array))
+      .toThrow('adviseHugePages: buf is a Float64Array, but it must be a Float32Array.');
+  });
+
+  it('the huge-page hint changes no value, before or after the storage is first written', () => {
+    // 5 MiB + 12 bytes: a 2 MiB-aligned interior plus ragged ends; a subarray view too
+    const n = (5 << 18) + 3;
+    const fresh = new Float32Array(n);
+    k().adviseHugePages(fresh);
+    fresh.set(randn(rng(5), n));
+    const expected = Float32Array.from(fresh);
+    k().adviseHugePages(fresh);
+    k().adviseHugePages(fresh.subarray(7, n - 5));
+    k().adviseHugePages(new Float32Array(0));
+    expect(Buffer.from(fresh.buffer).equals(Buffer.from(expected.buffer))).toBe(true);
   });
 });
 
