@@ -145,6 +145,19 @@ void head_backward(const HeadBackward& h) {
 
 namespace {
 
+// Heads per pool chunk: a thread runs its chunk's heads in order, so each head knows the next one and prefetches it
+// (HeadNext); chunks of several heads keep that going while leaving about four chunks per thread to balance the load.
+// Any grain gives the same results: every head is computed alone, in the same order of operations.
+int64_t head_grain(int64_t heads) {
+  const int64_t per = heads / (4 * static_cast<int64_t>(get_threads()));
+  return per < 1 ? 1 : per > 8 ? 8 : per;
+}
+
+// Row 0 of q for pool task (b * NH + h) in qkv (B, T, 3C).
+const float* head_q(const float* qkv, int64_t task, int64_t T, int64_t C, int64_t NH) {
+  return qkv + (task / NH) * T * 3 * C + (task % NH) * (C / NH);
+}
+
 // attentionForward(out(B,T,C), preatt(B,NH,T,T)|null, att(B,NH,T,T), qkv(B,T,3C), keyMask(B,T)|null, causal, B, T, C,
 // NH). preatt null: the scores are not kept (the portable path then scores into the per-thread T x T scratch).
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
@@ -160,18 +173,23 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   const int64_t hs = C / NH, C3 = 3 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const bool fused = use_avx2() && hs % 8 == 0;
-  parallel_for(B * NH, 1, [&](int64_t t0, int64_t t1) {
+  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
     Scratch& s = t_scratch;
     s.reserve(T, hs);
     if (preatt == nullptr && !fused) s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
       const int64_t b = task / NH, hd = task % NH;
       const int64_t tt = (b * NH + hd) * T * T;
-      const float* q = qkv + b * T * C3 + hd * hs;
+      const float* q = head_q(qkv, task, T, C, NH);
       const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, s);
       float* scores = preatt != nullptr ? preatt + tt : fused ? nullptr : s.dp.data();
+      HeadNext next{};
+      if (task + 1 < t1) {
+        const float* nq = head_q(qkv, task + 1, T, C, NH);
+        next = HeadNext{{nq, nq + C, nq + 2 * C, nullptr}, {C3, C3, C3, 0}, att + tt + T * T};
+      }
       const HeadForward h{T, hs, scale, q, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
-                          scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data()};
+                          scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data(), next};
       if (fused) {
         avx2::head_forward(h);
       } else {
@@ -199,18 +217,24 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const bool fused = use_avx2() && hs % 8 == 0;
   // Each (b, h) task writes only head h's channels of batch b in dqkv (written, not accumulated).
-  parallel_for(B * NH, 1, [&](int64_t t0, int64_t t1) {
+  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
     Scratch& s = t_scratch;
     s.reserve(T, hs);
     s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
       const int64_t b = task / NH, hd = task % NH;
       const int64_t tt = (b * NH + hd) * T * T;
-      const float* q = qkv + b * T * C3 + hd * hs;
+      const float* q = head_q(qkv, task, T, C, NH);
       float* dq = dqkv + b * T * C3 + hd * hs;
+      HeadNext next{};
+      if (task + 1 < t1) {
+        const float* nq = head_q(qkv, task + 1, T, C, NH);
+        const float* ndout = dout + ((task + 1) / NH) * T * C + ((task + 1) % NH) * hs;
+        next = HeadNext{{nq, nq + C, nq + 2 * C, ndout}, {C3, C3, C3, C}, att + tt + T * T};
+      }
       const HeadBackward h{T, hs, scale, q, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
                            dq, dq + C, dq + 2 * C, att + tt, s.datt.data(), s.dp.data(), s.row_end.data(),
-                           s.key_range.data(), s.panel.data(), s.rows.data()};
+                           s.key_range.data(), s.panel.data(), s.rows.data(), next};
       if (fused) {
         avx2::head_backward(h);
       } else {

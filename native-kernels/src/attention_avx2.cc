@@ -5,9 +5,9 @@
 //             visible keys only (a causal model skips the upper triangle);
 //   backward  datt, dpreatt and dq over each query block's visible keys, then dv = att^T dout and dk = scale dp^T q
 //             over each key block's contributing queries (for a causal model, the queries i >= the block's first key).
-// Two register tiles do all products: "dot" (6 rows x 16 keys, reduction over hs, keys packed transposed into
-// 16-wide panels) and "axpy" (6 rows x 16 channels, reduction over keys, A read in place by rows or by columns).
-// The head's q, k, v, dout rows are packed contiguous first: strided in qkv, they would be fetched again on every pass.
+// The register tiles and the packing live in attention_tiles_avx2.h. The head's q, k, v, dout rows are packed
+// contiguous first (strided in qkv, they would be fetched again on every pass), with the scale folded into q (and k),
+// and while a head computes it pulls the next head's rows and att into L2 (HeadNext).
 // Everything runs serially inside one pool task, so results do not depend on the thread count.
 #include "attention_head.h"
 #include "vecmath.h"
@@ -17,14 +17,12 @@
 
 #include <cmath>
 
+#include "attention_tiles_avx2.h"
 #include "vecmath_avx2.h"
 
 namespace ak {
 namespace avx2 {
 namespace {
-
-constexpr int kRows = 6;   // query (or key) rows per register tile
-constexpr int kKeys = 16;  // keys per packed panel = columns of a dot tile
 
 inline float hmax(__m256 v) {
   __m128 s = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -33,246 +31,192 @@ inline float hmax(__m256 v) {
   return _mm_cvtss_f32(s);
 }
 
-// How many rows ahead the packing loops prefetch: a head's rows sit 3C floats apart in qkv (C apart in dout), far
-// enough that the hardware prefetcher does not follow them, and with a large batch they come from memory.
-constexpr int64_t kAhead = 8;
-
-inline void prefetch_row(const float* row, int64_t hs) {
-  for (int64_t d = 0; d < hs; d += 16) _mm_prefetch(reinterpret_cast<const char*>(row + d), _MM_HINT_T0);
-}
-
-// dst(T, hs) contiguous <- x(T, hs) with row stride ld; hs % 8 == 0.
-void pack_rows(float* dst, const float* x, int64_t ld, int64_t T, int64_t hs) {
-  for (int64_t j = 0; j < T; j++) {
-    if (j + kAhead < T) prefetch_row(x + (j + kAhead) * ld, hs);
-    for (int64_t d = 0; d < hs; d += 8) _mm256_storeu_ps(dst + j * hs + d, _mm256_loadu_ps(x + j * ld + d));
+// Pulls the next head's lines (HeadNext) into L2 in slices spread over this head's blocks, a whole row at a time:
+// first the rows of each input stream (each row's 16-float steps plus its last float, which a row that straddles a
+// line boundary needs), then att's rows. L2 rather than L1: the current head's working set owns L1.
+class NextHead {
+ public:
+  NextHead(const HeadNext& next, int64_t T, int64_t hs) : n_(next), T_(T), hs_(hs) {
+    for (int s = 0; s < 4; s++) streams_ += n_.rows[s] != nullptr ? 1 : 0;
+    total_ = (streams_ + (n_.att != nullptr ? 1 : 0)) * T;
   }
-}
-
-// Transposes the 8x8 block src (rows 8 apart by lds) into dst (rows ld apart): dst[c][r] = src[r][c].
-inline void transpose8x8(float* dst, int64_t ldd, const float* src, int64_t lds) {
-  __m256 r0 = _mm256_loadu_ps(src), r1 = _mm256_loadu_ps(src + lds), r2 = _mm256_loadu_ps(src + 2 * lds),
-         r3 = _mm256_loadu_ps(src + 3 * lds), r4 = _mm256_loadu_ps(src + 4 * lds), r5 = _mm256_loadu_ps(src + 5 * lds),
-         r6 = _mm256_loadu_ps(src + 6 * lds), r7 = _mm256_loadu_ps(src + 7 * lds);
-  // Pairs of rows interleaved, then pairs of pairs, then the 128-bit halves swapped into place.
-  const __m256 t0 = _mm256_unpacklo_ps(r0, r1), t1 = _mm256_unpackhi_ps(r0, r1), t2 = _mm256_unpacklo_ps(r2, r3),
-               t3 = _mm256_unpackhi_ps(r2, r3), t4 = _mm256_unpacklo_ps(r4, r5), t5 = _mm256_unpackhi_ps(r4, r5),
-               t6 = _mm256_unpacklo_ps(r6, r7), t7 = _mm256_unpackhi_ps(r6, r7);
-  r0 = _mm256_shuffle_ps(t0, t2, 0x44);
-  r1 = _mm256_shuffle_ps(t0, t2, 0xEE);
-  r2 = _mm256_shuffle_ps(t1, t3, 0x44);
-  r3 = _mm256_shuffle_ps(t1, t3, 0xEE);
-  r4 = _mm256_shuffle_ps(t4, t6, 0x44);
-  r5 = _mm256_shuffle_ps(t4, t6, 0xEE);
-  r6 = _mm256_shuffle_ps(t5, t7, 0x44);
-  r7 = _mm256_shuffle_ps(t5, t7, 0xEE);
-  _mm256_storeu_ps(dst, _mm256_permute2f128_ps(r0, r4, 0x20));
-  _mm256_storeu_ps(dst + ldd, _mm256_permute2f128_ps(r1, r5, 0x20));
-  _mm256_storeu_ps(dst + 2 * ldd, _mm256_permute2f128_ps(r2, r6, 0x20));
-  _mm256_storeu_ps(dst + 3 * ldd, _mm256_permute2f128_ps(r3, r7, 0x20));
-  _mm256_storeu_ps(dst + 4 * ldd, _mm256_permute2f128_ps(r0, r4, 0x31));
-  _mm256_storeu_ps(dst + 5 * ldd, _mm256_permute2f128_ps(r1, r5, 0x31));
-  _mm256_storeu_ps(dst + 6 * ldd, _mm256_permute2f128_ps(r2, r6, 0x31));
-  _mm256_storeu_ps(dst + 7 * ldd, _mm256_permute2f128_ps(r3, r7, 0x31));
-}
-
-// panel(ceil(T/16), hs, 16): keys j of x (T, hs, row stride ld) transposed in groups of 16, zero past T, so a dot tile
-// reads 16 keys of one channel with one pair of loads. Whole groups of 8 keys go through 8x8 register transposes
-// (hs % 8 == 0), the last partial group and the zero padding element by element.
-void pack_panel(float* panel, const float* x, int64_t ld, int64_t T, int64_t hs) {
-  const int64_t padded = (T + kKeys - 1) / kKeys * kKeys;
-  const int64_t T8 = T / 8 * 8;
-  for (int64_t j = 0; j < T8; j += 8) {
-    for (int64_t a = j + kAhead; a < j + 8 + kAhead && a < T; a++) prefetch_row(x + a * ld, hs);
-    float* dst = panel + (j / kKeys) * hs * kKeys + j % kKeys;
-    for (int64_t d = 0; d < hs; d += 8) transpose8x8(dst + d * kKeys, kKeys, x + j * ld + d, ld);
-  }
-  for (int64_t j = T8; j < padded; j++) {
-    float* dst = panel + (j / kKeys) * hs * kKeys + j % kKeys;
-    for (int64_t d = 0; d < hs; d++) dst[d * kKeys] = j < T ? x[j * ld + d] : 0.0f;
-  }
-}
-
-// The register tiles name their accumulators one by one (c<row><half>): GCC keeps an array of __m256 accumulators
-// on the stack and stores it every iteration, which halved the speed. Rows >= MR compile away.
-#define AK_ACC_DECL(r) __m256 c##r##0 = _mm256_setzero_ps(), c##r##1 = _mm256_setzero_ps();
-#define AK_ACC_ALL(X) X(0) X(1) X(2) X(3) X(4) X(5)
-
-// C[r][c] = alpha * sum_d A[r*lda + d] * P[d][c] for r < MR, c < nr (<= 16): one 16-key panel against MR rows.
-template <int MR>
-void dot_tile(int64_t hs, const float* A, int64_t lda, const float* P, float alpha, float* C, int64_t ldc, int nr) {
-  AK_ACC_ALL(AK_ACC_DECL)
-  for (int64_t d = 0; d < hs; d++) {
-    const __m256 b0 = _mm256_loadu_ps(P + d * kKeys), b1 = _mm256_loadu_ps(P + d * kKeys + 8);
-#define AK_DOT_ROW(r)                                        \
-  if constexpr (MR > r) {                                    \
-    const __m256 a = _mm256_broadcast_ss(A + r * lda + d);   \
-    c##r##0 = _mm256_fmadd_ps(a, b0, c##r##0);               \
-    c##r##1 = _mm256_fmadd_ps(a, b1, c##r##1);               \
-  }
-    AK_ACC_ALL(AK_DOT_ROW)
-#undef AK_DOT_ROW
-  }
-  const __m256 va = _mm256_set1_ps(alpha);
-#define AK_DOT_STORE(r)                                                  \
-  if constexpr (MR > r) {                                                \
-    float* c = C + r * ldc;                                              \
-    if (nr == kKeys) {                                                   \
-      _mm256_storeu_ps(c, _mm256_mul_ps(va, c##r##0));                   \
-      _mm256_storeu_ps(c + 8, _mm256_mul_ps(va, c##r##1));               \
-    } else {                                                             \
-      alignas(32) float tmp[kKeys];                                      \
-      _mm256_store_ps(tmp, _mm256_mul_ps(va, c##r##0));                  \
-      _mm256_store_ps(tmp + 8, _mm256_mul_ps(va, c##r##1));              \
-      for (int j = 0; j < nr; j++) c[j] = tmp[j];                        \
-    }                                                                    \
-  }
-  AK_ACC_ALL(AK_DOT_STORE)
-#undef AK_DOT_STORE
-}
-
-// O[r][c] = alpha * sum_{k0 <= k < k1} A[r*ra + k*ka] * X[k*ldx + c] for r < MR, c < 8*NV. (ra, ka) = (T, 1) reads A
-// by rows (att v, dp k), (1, T) by columns (att^T dout, dp^T q). An empty k range writes zeros.
-template <int MR, int NV>
-void axpy_tile(int64_t k0, int64_t k1, const float* A, int64_t ra, int64_t ka, const float* X, int64_t ldx, float alpha,
-               float* O, int64_t ldo) {
-  AK_ACC_ALL(AK_ACC_DECL)
-  for (int64_t k = k0; k < k1; k++) {
-    const float* x = X + k * ldx;
-    const float* a = A + k * ka;
-    // Down a column (att^T dout, dp^T q) each k is a new line T floats on, and waiting for it stalled the tile: the
-    // key pass ran about 15% faster with the line 8 rows ahead requested (4 and 16 rows measured the same). A
-    // prefetch past the end of the buffer never faults.
-    if (ka != 1) _mm_prefetch(reinterpret_cast<const char*>(a + 8 * ka), _MM_HINT_T0);
-    const __m256 x0 = _mm256_loadu_ps(x);
-    const __m256 x1 = NV > 1 ? _mm256_loadu_ps(x + 8) : x0;
-#define AK_AXPY_ROW(r)                                       \
-  if constexpr (MR > r) {                                    \
-    const __m256 ar = _mm256_broadcast_ss(a + r * ra);       \
-    c##r##0 = _mm256_fmadd_ps(ar, x0, c##r##0);              \
-    if constexpr (NV > 1) c##r##1 = _mm256_fmadd_ps(ar, x1, c##r##1); \
-  }
-    AK_ACC_ALL(AK_AXPY_ROW)
-#undef AK_AXPY_ROW
-  }
-  const __m256 va = _mm256_set1_ps(alpha);
-#define AK_AXPY_STORE(r)                                                             \
-  if constexpr (MR > r) {                                                            \
-    _mm256_storeu_ps(O + r * ldo, _mm256_mul_ps(va, c##r##0));                       \
-    if constexpr (NV > 1) _mm256_storeu_ps(O + r * ldo + 8, _mm256_mul_ps(va, c##r##1)); \
-  }
-  AK_ACC_ALL(AK_AXPY_STORE)
-#undef AK_AXPY_STORE
-}
-
-#undef AK_ACC_DECL
-#undef AK_ACC_ALL
-
-// Runs dot_tile with MR = rows (1..6).
-void dot_rows(int rows, int64_t hs, const float* A, int64_t lda, const float* P, float alpha, float* C, int64_t ldc,
-              int nr) {
-  switch (rows) {
-    case 6: return dot_tile<6>(hs, A, lda, P, alpha, C, ldc, nr);
-    case 5: return dot_tile<5>(hs, A, lda, P, alpha, C, ldc, nr);
-    case 4: return dot_tile<4>(hs, A, lda, P, alpha, C, ldc, nr);
-    case 3: return dot_tile<3>(hs, A, lda, P, alpha, C, ldc, nr);
-    case 2: return dot_tile<2>(hs, A, lda, P, alpha, C, ldc, nr);
-    default: return dot_tile<1>(hs, A, lda, P, alpha, C, ldc, nr);
-  }
-}
-
-template <int NV>
-void axpy_rows_nv(int rows, int64_t k0, int64_t k1, const float* A, int64_t ra, int64_t ka, const float* X,
-                  int64_t ldx, float alpha, float* O, int64_t ldo) {
-  switch (rows) {
-    case 6: return axpy_tile<6, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-    case 5: return axpy_tile<5, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-    case 4: return axpy_tile<4, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-    case 3: return axpy_tile<3, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-    case 2: return axpy_tile<2, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-    default: return axpy_tile<1, NV>(k0, k1, A, ra, ka, X, ldx, alpha, O, ldo);
-  }
-}
-
-// All hs channels of `rows` output rows, 16 channels (two vectors) per tile plus one 8-wide tile when hs % 16 == 8.
-void axpy_rows(int rows, int64_t hs, int64_t k0, int64_t k1, const float* A, int64_t ra, int64_t ka, const float* X,
-               int64_t ldx, float alpha, float* O, int64_t ldo) {
-  int64_t c = 0;
-  for (; c + 16 <= hs; c += 16) axpy_rows_nv<2>(rows, k0, k1, A, ra, ka, X + c, ldx, alpha, O + c, ldo);
-  if (c < hs) axpy_rows_nv<1>(rows, k0, k1, A, ra, ka, X + c, ldx, alpha, O + c, ldo);
-}
-
-// att row = softmax of the preatt row over keys j < n with key_vis[j] != 0 (all j < n when key_vis is null); every
-// other entry exactly 0. exp8_fast clamps its argument, so a row whose keys are all padding (max -inf) stays finite before
-// the 0 visibility zeroes it, and its sum 0 leaves it all 0.
-void softmax_row(float* arow, const float* prow, int64_t n, int64_t T, const float* key_vis) {
-  const int64_t n8 = n / 8 * 8;
-  const __m256 ninf = _mm256_set1_ps(-INFINITY), zero = _mm256_setzero_ps();
-  __m256 vmax = ninf;
-  float mx = -INFINITY;
-  if (key_vis == nullptr) {
-    for (int64_t j = 0; j < n8; j += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(prow + j));
-    mx = hmax(vmax);
-    for (int64_t j = n8; j < n; j++) mx = prow[j] > mx ? prow[j] : mx;
-  } else {
-    for (int64_t j = 0; j < n8; j += 8) {
-      const __m256 seen = _mm256_cmp_ps(_mm256_loadu_ps(key_vis + j), zero, _CMP_NEQ_OQ);
-      vmax = _mm256_max_ps(vmax, _mm256_blendv_ps(ninf, _mm256_loadu_ps(prow + j), seen));
+  // Rows per slice for `slices` equal slices.
+  int64_t per_slice(int64_t slices) const { return (total_ + slices - 1) / slices; }
+  void step(int64_t count) {
+    for (; count > 0 && stream_ <= streams_; count--) {
+      if (stream_ < streams_) {
+        const float* row = n_.rows[stream_] + r_ * n_.ld[stream_];
+        for (int64_t d = 0; d < hs_; d += 16) fetch(row + d);
+        fetch(row + hs_ - 1);
+      } else if (n_.att != nullptr) {
+        const float* row = n_.att + r_ * T_;
+        for (int64_t j = 0; j < T_; j += 16) fetch(row + j);
+        fetch(row + T_ - 1);
+      }
+      if (++r_ == T_) {
+        r_ = 0;
+        stream_++;
+      }
     }
-    mx = hmax(vmax);
-    for (int64_t j = n8; j < n; j++) mx = key_vis[j] != 0.0f && prow[j] > mx ? prow[j] : mx;
   }
-  const __m256 vmx = _mm256_set1_ps(mx);
-  __m256 vsum = zero;
-  for (int64_t j = 0; j < n8; j += 8) {
-    __m256 e = exp8_fast(_mm256_sub_ps(_mm256_loadu_ps(prow + j), vmx));
-    if (key_vis != nullptr) e = _mm256_mul_ps(e, _mm256_loadu_ps(key_vis + j));
-    vsum = _mm256_add_ps(vsum, e);
-    _mm256_storeu_ps(arow + j, e);
+
+ private:
+  static void fetch(const float* p) { _mm_prefetch(reinterpret_cast<const char*>(p), _MM_HINT_T1); }
+  const HeadNext& n_;
+  const int64_t T_, hs_;
+  int streams_ = 0, stream_ = 0;  // stream_ == streams_: att's rows
+  int64_t total_ = 0, r_ = 0;
+};
+
+// e^x for the softmax, with x = score - row max (<= 0 except for a padding key that outscores the real ones, which
+// key_vis then zeroes; the clamps keep that and an all-padding row's -inf max finite). Twelve operations where
+// exp8_fast takes eighteen: n = round(x log2 e) and r = x log2 e - n in one fused multiply-subtract (the product is
+// not rounded, so r carries only log2 e's own error), a degree-5 fit of 2^r on [-1/2, 1/2] (relative error 1.9e-7,
+// fitted for this kernel), times 2^n built from the shifter's sum (measured against double exp: relative error at
+// most 3e-7 for x >= -20 and 1.3e-6 down to the clamp at -87). t keeps n in
+// its low mantissa bits, so t's bits shifted left by 23 are n << 23. NaN in gives NaN out, as from exp8_fast: the
+// clamps take the constant first (max/min return their second operand when one is NaN) and the polynomial's NaN
+// survives the final multiply.
+inline __m256 exp8_softmax(__m256 x) {
+  x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
+  const __m256 log2e = _mm256_set1_ps(1.44269504088896341f), shifter = _mm256_set1_ps(12582912.0f);
+  const __m256 t = _mm256_fmadd_ps(x, log2e, shifter);
+  const __m256 r = _mm256_fmsub_ps(x, log2e, _mm256_sub_ps(t, shifter));
+  __m256 p = _mm256_set1_ps(1.32647342979908e-3f);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(9.671514853835106e-3f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.550733581185341e-2f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(2.4022242426872253e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(6.931470036506653e-1f));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
+  // 2^n for n in [-126, 127] (the clamps keep it there): exponent field n + 127.
+  const __m256i pow2n = _mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(t), 23), _mm256_set1_epi32(127 << 23));
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(pow2n));
+}
+
+// The first `count` (0..8) lanes of v to dst. Row tails that end inside the last 8 floats of a row go through here;
+// the others store all 8 lanes (zeros past the tail, which is what those entries hold).
+inline void store_first(float* dst, __m256 v, int64_t count) {
+  alignas(32) float tmp[8];
+  _mm256_store_ps(tmp, v);
+  for (int64_t j = 0; j < count; j++) dst[j] = tmp[j];
+}
+
+// dst[j] = 0 for j in [from, to).
+inline void zero_fill(float* dst, int64_t from, int64_t to) {
+  int64_t j = from;
+  for (; j + 8 <= to; j += 8) _mm256_storeu_ps(dst + j, _mm256_setzero_ps());
+  for (; j < to; j++) dst[j] = 0.0f;
+}
+
+// Entries [n8, n8 + 8) of a row of T with the lanes from `keep` and zeros elsewhere, then zeros up to `to` (<= T).
+inline void store_tail(float* row, int64_t n8, __m256 v, __m256 keep, int64_t n, int64_t to, int64_t T) {
+  if (n8 < n) {
+    v = _mm256_and_ps(keep, v);
+    if (n8 + 8 <= T) {
+      _mm256_storeu_ps(row + n8, v);
+    } else {
+      store_first(row + n8, v, T - n8);
+    }
+    n8 += 8;
   }
-  float sum = hsum8(vsum);
-  for (int64_t j = n8; j < n; j++) {
-    float e = exp_fast(prow[j] - mx);
-    if (key_vis != nullptr) e *= key_vis[j];
-    arow[j] = e;
-    sum += e;
+  zero_fill(row, n8 < to ? n8 : to, to);
+}
+
+// att rows = softmax of the preatt rows over keys j < n[r] with key_vis[j] != 0 (all j < n[r] when key_vis is null);
+// every other entry exactly 0. Row r reads prow + r T and keeps its exponentials in erow + r T (which may be prow
+// itself). Each phase (max, exponentials and sum, normalisation) runs over all the block's rows before the next.
+// A row's last partial group of 8 keys runs through the same vector arithmetic under a lane mask (masked loads read
+// zeros elsewhere), so a key's probability does not depend on where its row ends.
+void softmax_rows(int rows, float* arow, const float* prow, float* erow, const int32_t* n, int64_t T,
+                  const float* key_vis) {
+  const __m256 ninf = _mm256_set1_ps(-INFINITY), zero = _mm256_setzero_ps();
+  float mx[kRows], inv[kRows];
+  for (int r = 0; r < rows; r++) {
+    const float* p = prow + r * T;
+    const int64_t n8 = n[r] / 8 * 8;
+    const __m256i tail = tail_mask8(n[r] - n8);
+    __m256 vmax = ninf;
+    if (key_vis == nullptr) {
+      for (int64_t j = 0; j < n8; j += 8) vmax = _mm256_max_ps(vmax, _mm256_loadu_ps(p + j));
+      if (n8 < n[r]) {
+        const __m256 scores = _mm256_maskload_ps(p + n8, tail);
+        vmax = _mm256_max_ps(vmax, _mm256_blendv_ps(ninf, scores, _mm256_castsi256_ps(tail)));
+      }
+    } else {
+      for (int64_t j = 0; j <= n8 && j < n[r]; j += 8) {
+        const __m256i lanes = j < n8 ? _mm256_set1_epi32(-1) : tail;
+        const __m256 seen = _mm256_cmp_ps(_mm256_maskload_ps(key_vis + j, lanes), zero, _CMP_NEQ_OQ);
+        vmax = _mm256_max_ps(vmax, _mm256_blendv_ps(ninf, _mm256_maskload_ps(p + j, lanes), seen));
+      }
+    }
+    mx[r] = hmax(vmax);
   }
-  const float inv = sum > 0.0f ? 1.0f / sum : 0.0f;
-  const __m256 vinv = _mm256_set1_ps(inv);
-  for (int64_t j = 0; j < n8; j += 8) _mm256_storeu_ps(arow + j, _mm256_mul_ps(vinv, _mm256_loadu_ps(arow + j)));
-  for (int64_t j = n8; j < n; j++) arow[j] *= inv;
-  for (int64_t j = n; j < T; j++) arow[j] = 0.0f;
+  for (int r = 0; r < rows; r++) {
+    const float* p = prow + r * T;
+    float* e = erow + r * T;
+    const int64_t n8 = n[r] / 8 * 8;
+    const __m256i tail = tail_mask8(n[r] - n8);
+    const __m256 vmx = _mm256_set1_ps(mx[r]);
+    __m256 vsum = zero;
+    for (int64_t j = 0; j < n8; j += 8) {
+      __m256 x = exp8_softmax(_mm256_sub_ps(_mm256_loadu_ps(p + j), vmx));
+      if (key_vis != nullptr) x = _mm256_mul_ps(x, _mm256_loadu_ps(key_vis + j));
+      vsum = _mm256_add_ps(vsum, x);
+      _mm256_storeu_ps(e + j, x);
+    }
+    if (n8 < n[r]) {
+      const __m256 scores = _mm256_maskload_ps(p + n8, tail);
+      __m256 x = _mm256_and_ps(_mm256_castsi256_ps(tail), exp8_softmax(_mm256_sub_ps(scores, vmx)));
+      if (key_vis != nullptr) x = _mm256_mul_ps(x, _mm256_maskload_ps(key_vis + n8, tail));
+      vsum = _mm256_add_ps(vsum, x);
+      store_tail(e, n8, x, _mm256_castsi256_ps(tail), n[r], n8, T);
+    }
+    const float sum = hsum8(vsum);
+    inv[r] = sum > 0.0f ? 1.0f / sum : 0.0f;
+  }
+  for (int r = 0; r < rows; r++) {
+    const float* e = erow + r * T;
+    float* a = arow + r * T;
+    const int64_t n8 = n[r] / 8 * 8;
+    const __m256i tail = tail_mask8(n[r] - n8);
+    const __m256 vinv = _mm256_set1_ps(inv[r]);
+    for (int64_t j = 0; j < n8; j += 8) _mm256_storeu_ps(a + j, _mm256_mul_ps(vinv, _mm256_loadu_ps(e + j)));
+    const __m256 last = n8 < n[r] ? _mm256_mul_ps(vinv, _mm256_maskload_ps(e + n8, tail)) : zero;
+    store_tail(a, n8, last, _mm256_castsi256_ps(tail), n[r], T, T);
+  }
 }
 
 // dp row over keys j < n: att_j (datt_j - sum_k att_k datt_k); entries n..fill-1 set to 0 because the key-block pass
-// reads them (head_backward chooses fill).
-void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n, int64_t fill) {
+// reads them (head_backward chooses fill). The row's last partial group of 8 keys runs masked, as in softmax_rows.
+void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n, int64_t fill, int64_t T) {
   const int64_t n8 = n / 8 * 8;
+  const __m256i tail = tail_mask8(n - n8);
   __m256 vin = _mm256_setzero_ps();
   for (int64_t j = 0; j < n8; j += 8) vin = _mm256_fmadd_ps(_mm256_loadu_ps(a + j), _mm256_loadu_ps(da + j), vin);
-  float inner = hsum8(vin);
-  for (int64_t j = n8; j < n; j++) inner += a[j] * da[j];
-  const __m256 vinner = _mm256_set1_ps(inner);
+  const __m256 at = n8 < n ? _mm256_maskload_ps(a + n8, tail) : _mm256_setzero_ps();
+  const __m256 dat = n8 < n ? _mm256_maskload_ps(da + n8, tail) : _mm256_setzero_ps();
+  vin = _mm256_fmadd_ps(at, dat, vin);
+  const __m256 vinner = _mm256_set1_ps(hsum8(vin));
   for (int64_t j = 0; j < n8; j += 8)
     _mm256_storeu_ps(dp + j, _mm256_mul_ps(_mm256_loadu_ps(a + j), _mm256_sub_ps(_mm256_loadu_ps(da + j), vinner)));
-  for (int64_t j = n8; j < n; j++) dp[j] = a[j] * (da[j] - inner);
-  for (int64_t j = n; j < fill; j++) dp[j] = 0.0f;
+  store_tail(dp, n8, _mm256_mul_ps(at, _mm256_sub_ps(dat, vinner)), _mm256_castsi256_ps(tail), n, fill, T);
 }
 
-// row_end[i] = 1 + the last nonzero of att row i (0 for an all-zero row), eight entries per compare, reading front
-// to back so the prefetcher streams att (this is its first touch in the backward pass; scanning back from the row
-// ends reads less but measured slower with a large batch, where att comes from memory).
+// row_end[i] = 1 + the last nonzero of att row i (0 for an all-zero row), scanning each row back from its end eight
+// entries per compare: a full row (no causal mask, no trailing padding) costs one compare, and a causal row reads
+// only the zeros past its end. Reading whole rows front to back streamed att from memory better until the previous
+// head started prefetching this one's att into L2 (NextHead); since then the short backward scan measures faster.
 void find_row_ends(const float* att, int64_t T, int32_t* row_end) {
   const int64_t T8 = T / 8 * 8;
   const __m256 zero = _mm256_setzero_ps();
   for (int64_t i = 0; i < T; i++) {
     const float* row = att + i * T;
     int64_t n = 0;
-    for (int64_t j = 0; j < T8; j += 8) {
+    for (int64_t j = T - 1; j >= T8 && n == 0; j--) n = row[j] != 0.0f ? j + 1 : 0;
+    for (int64_t j = T8 - 8; j >= 0 && n == 0; j -= 8) {
       const int nz = _mm256_movemask_ps(_mm256_cmp_ps(_mm256_loadu_ps(row + j), zero, _CMP_NEQ_UQ));
       if (nz != 0) n = j + 32 - __builtin_clz(static_cast<unsigned>(nz));
     }
-    for (int64_t j = T8; j < T; j++) n = row[j] != 0.0f ? j + 1 : n;
     row_end[i] = static_cast<int32_t>(n);
   }
 }
@@ -295,19 +239,21 @@ void head_forward(const HeadForward& h) {
   // they stay in L1 between the products and the softmax instead of streaming B NH T T floats to memory.
   float* scores = h.rows + 2 * T * hs;
   pack_panel(h.panel, h.k, h.ld_qkv, T, hs);
-  pack_rows(q, h.q, h.ld_qkv, T, hs);
-  pack_rows(v, h.v, h.ld_qkv, T, hs);
+  pack_rows(q, h.q, h.ld_qkv, T, hs, h.scale);
+  pack_rows(v, h.v, h.ld_qkv, T, hs, 1.0f);
+  NextHead next(h.next, T, hs);
+  const int64_t slice = next.per_slice((T + kRows - 1) / kRows);
   for (int64_t i0 = 0; i0 < T; i0 += kRows) {
+    next.step(slice);
     const int rows = static_cast<int>(T - i0 < kRows ? T - i0 : kRows);
     const int64_t keys = block_keys(h.row_end, i0, rows);
     float* pre = h.preatt != nullptr ? h.preatt + i0 * T : scores;
     const int64_t scored = h.preatt != nullptr ? panels : (keys + kKeys - 1) / kKeys;
-    for (int64_t p = 0; p < scored; p++) {
-      const int nr = static_cast<int>(T - p * kKeys < kKeys ? T - p * kKeys : kKeys);
-      dot_rows(rows, hs, q + i0 * hs, hs, h.panel + p * hs * kKeys, h.scale, pre + p * kKeys, T, nr);
-    }
-    for (int r = 0; r < rows; r++) softmax_row(h.att + (i0 + r) * T, pre + r * T, h.row_end[i0 + r], T, h.key_vis);
-    axpy_rows(rows, hs, 0, keys, h.att + i0 * T, T, 1, v, hs, 1.0f, h.out + i0 * h.ld_out, h.ld_out);
+    dot_rows(rows, hs, q + i0 * hs, hs, h.panel, scored, pre, T, T);
+    // Kept scores must survive the softmax, so its exponentials then go to the block scratch instead.
+    float* e = h.preatt != nullptr ? scores : pre;
+    softmax_rows(rows, h.att + i0 * T, pre, e, h.row_end + i0, T, h.key_vis);
+    axpy_rows(rows, hs, 0, keys, h.att + i0 * T, T, 1, v, hs, h.out + i0 * h.ld_out, h.ld_out);
   }
 }
 
@@ -323,33 +269,34 @@ void head_backward(const HeadBackward& h) {
   float* k = h.rows + T * hs;
   float* dout = h.rows + 2 * T * hs;
   pack_panel(h.panel, h.v, h.ld_qkv, T, hs);
-  pack_rows(dout, h.dout, h.ld_dout, T, hs);
-  pack_rows(k, h.k, h.ld_qkv, T, hs);
-  pack_rows(q, h.q, h.ld_qkv, T, hs);
+  pack_rows(dout, h.dout, h.ld_dout, T, hs, 1.0f);
+  pack_rows(k, h.k, h.ld_qkv, T, hs, h.scale);
+  pack_rows(q, h.q, h.ld_qkv, T, hs, h.scale);
+  NextHead next(h.next, T, hs);
+  const int64_t slice = next.per_slice(2 * ((T + kRows - 1) / kRows));
   // Query blocks: datt = dout v^T, dp = softmax'(att, datt), dq = scale dp k, each over the block's visible keys.
   for (int64_t i0 = 0; i0 < T; i0 += kRows) {
+    next.step(slice);
     const int rows = static_cast<int>(T - i0 < kRows ? T - i0 : kRows);
     const int64_t keys = block_keys(h.row_end, i0, rows);
     const int64_t up = (keys + kRows - 1) / kRows * kRows;
     const int64_t fill = monotone && up < T ? up : T;
     float* da = h.datt;
-    for (int64_t p = 0; p * kKeys < keys; p++) {
-      const int nr = static_cast<int>(T - p * kKeys < kKeys ? T - p * kKeys : kKeys);
-      dot_rows(rows, hs, dout + i0 * hs, hs, h.panel + p * hs * kKeys, 1.0f, da + p * kKeys, T, nr);
-    }
+    dot_rows(rows, hs, dout + i0 * hs, hs, h.panel, (keys + kKeys - 1) / kKeys, da, T, T);
     for (int r = 0; r < rows; r++)
-      softmax_backward_row(h.dp + (i0 + r) * T, h.att + (i0 + r) * T, da + r * T, keys, fill);
-    axpy_rows(rows, hs, 0, keys, h.dp + i0 * T, T, 1, k, hs, h.scale, h.dq + i0 * h.ld_qkv, h.ld_qkv);
+      softmax_backward_row(h.dp + (i0 + r) * T, h.att + (i0 + r) * T, da + r * T, keys, fill, T);
+    axpy_rows(rows, hs, 0, keys, h.dp + i0 * T, T, 1, k, hs, h.dq + i0 * h.ld_qkv, h.ld_qkv);
   }
   // Key blocks: dv = att^T dout and dk = scale dp^T q over the queries [first, last] that see any key of the block.
   int32_t* first = h.key_range;
   int32_t* last = h.key_range + T;
   key_block_ranges(h.row_end, T, kRows, first, last);
   for (int64_t j0 = 0; j0 < T; j0 += kRows) {
+    next.step(slice);
     const int rows = static_cast<int>(T - j0 < kRows ? T - j0 : kRows);
     const int64_t i0 = first[j0 / kRows], i1 = last[j0 / kRows] + 1 > i0 ? last[j0 / kRows] + 1 : i0;
-    axpy_rows(rows, hs, i0, i1, h.att + j0, 1, T, dout, hs, 1.0f, h.dv + j0 * h.ld_qkv, h.ld_qkv);
-    axpy_rows(rows, hs, i0, i1, h.dp + j0, 1, T, q, hs, h.scale, h.dk + j0 * h.ld_qkv, h.ld_qkv);
+    axpy_rows(rows, hs, i0, i1, h.att + j0, 1, T, dout, hs, h.dv + j0 * h.ld_qkv, h.ld_qkv);
+    axpy_rows(rows, hs, i0, i1, h.dp + j0, 1, T, q, hs, h.dk + j0 * h.ld_qkv, h.ld_qkv);
   }
 }
 

@@ -7,6 +7,16 @@
 
 namespace ak {
 
+// Where the same thread's next head reads (and, for att in the forward pass, writes), so the fused kernels can pull
+// those lines into L2 a few at a time while this head computes: its strided rows otherwise arrive from memory one
+// latency at a time while a head is packed, and its att rows stall the first pass that touches them. Null: no next.
+struct HeadNext {
+  const float* rows[4];                         // row 0 of up to four (T, hs) inputs, row stride ld[s]; the used
+                                                // entries first, then nulls
+  int64_t ld[4];
+  const float* att;                             // (T, T)
+};
+
 // Rows are row-major with a leading dimension; pointers arrive offset to this head. Visibility is described by
 // row_end: the keys that query i may see lie in [0, row_end[i]) (causal and trailing padding folded in), and
 // key_vis (T floats, 1 = real key, 0 = padding; null = all real) masks the ones inside that range.
@@ -24,6 +34,7 @@ struct HeadForward {
   float* panel;                                 // scratch: panel_floats(T, hs)
   float* rows;                                  // scratch: 3 T hs floats (the fused path packs q and v here and,
                                                 // with preatt null, keeps one query block's scores in the rest)
+  HeadNext next;                                // the fused path prefetches q, k, v and att of the next head
 };
 
 // The backward pass reads visibility back from att: row_end[i] is 1 + the last j with att[i][j] != 0 (0 for an
@@ -43,6 +54,7 @@ struct HeadBackward {
   int32_t* key_range;                           // (2T) scratch for key_block_ranges
   float* panel;                                 // scratch: panel_floats(T, hs)
   float* rows;                                  // scratch: 3 T hs floats (the fused path packs q, k, dout here)
+  HeadNext next;                                // the fused path prefetches q, k, v, dout and att of the next head
 };
 
 // Floats of the per-thread scratch "panel": T rounded up to 16 keys, times hs.

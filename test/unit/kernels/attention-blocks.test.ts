@@ -1,7 +1,8 @@
 // Blocked attention kernels (visible-key skipping, fused AVX2 path for hs % 8 == 0, sgemm path otherwise) against the
 // JS reference: T around the 6-row tile, 16-key panel and 64-row block edges, T = 1, causal, padding with holes and
 // at the end, causal + padding, batches whose keys are all padding; plus bit-identical results for 1 and 2 threads,
-// and for preatt kept or not (null: the kernels score only what the softmax reads, into their own scratch).
+// and for preatt kept or not (null: the kernels score only what the softmax reads, into their own scratch); and enough
+// heads that each thread runs several in a row, prefetching the next one's rows.
 // Tolerance as native-vs-js: |native - js| <= 1e-5 + 1e-4 |js| (the JS reference sums in float64).
 
 import { describe, it, expect } from 'vitest';
@@ -120,6 +121,51 @@ describe.each(backends)('$name blocked attention matches the JS reference', ({ k
       }
       expectClose(backward(kernels(), dout, qkv, att, B, T, C, NH), backward(js, dout, qkv, att, B, T, C, NH),
         RED.rtol, RED.atol, `dqkv B=${B} T=${T} C=${C} NH=${NH}`);
+    }
+  });
+
+  it('a NaN in one query makes exactly that query\'s probabilities and output NaN, as in the reference', () => {
+    // The fused softmax builds 2^n from exponent bits; a NaN score must still come out NaN, never a finite probability.
+    const [B, T, C, NH] = [1, 19, 32, 2];
+    const r = rng(55);
+    const qkv = randn(r, B * T * 3 * C, 2);
+    qkv[5 * 3 * C + 3] = NaN;  // query 5, head 0, channel 3
+    for (const causal of [false, true]) {
+      const want = forward(js, qkv, null, causal, B, T, C, NH), got = forward(kernels(), qkv, null, causal, B, T, C, NH);
+      for (const [name, w, g] of [['att', want.att, got.att], ['out', want.out, got.out]] as const) {
+        const nanWant = Array.from(w, Number.isNaN), nanGot = Array.from(g, Number.isNaN);
+        expect(nanWant.filter(Boolean).length, `${name} NaNs in the reference, causal=${causal}`).toBeGreaterThan(0);
+        expect(nanGot, `${name} NaN positions, causal=${causal}`).toEqual(nanWant);
+      }
+    }
+  });
+
+  it('chunks of several heads per thread (each prefetching the next) match JS and each other', () => {
+    // 48 heads: chunks of 8 heads with 1 thread and 6 with 2, so a head is followed within its chunk by the next one in
+    // the batch (same batch row, next head) and across a batch row boundary; the grain must change no bit.
+    const k = kernels();
+    const before = k.getThreads();
+    const [B, T, C, NH] = [12, 24, 64, 4];
+    const r = rng(4242);
+    const qkv = randn(r, B * T * 3 * C, 2), dout = randn(r, B * T * C);
+    try {
+      for (const causal of [false, true]) {
+        const want = forward(js, qkv, null, causal, B, T, C, NH);
+        const runs = [1, 2].map((threads) => {
+          k.setThreads(threads);
+          const f = forward(k, qkv, null, causal, B, T, C, NH, false);
+          return { f, d: backward(k, dout, qkv, f.att, B, T, C, NH) };
+        });
+        expectClose(runs[0].f.att, want.att, RED.rtol, RED.atol, `att causal=${causal}`);
+        expectClose(runs[0].f.out, want.out, RED.rtol, RED.atol, `out causal=${causal}`);
+        expectClose(runs[0].d, backward(js, dout, qkv, want.att, B, T, C, NH), RED.rtol, RED.atol, `dqkv causal=${causal}`);
+        for (const key of ['att', 'out'] as const) {
+          expect(sameBits(runs[0].f[key], runs[1].f[key]), `${key} for 1 and 2 threads, causal=${causal}`).toBe(true);
+        }
+        expect(sameBits(runs[0].d, runs[1].d), `dqkv for 1 and 2 threads, causal=${causal}`).toBe(true);
+      }
+    } finally {
+      k.setThreads(before);
     }
   });
 
