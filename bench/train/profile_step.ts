@@ -2,7 +2,8 @@
 // kernels, summed per kernel (and per GEMM shape), averaged over the timed steps.
 //
 //   npx tsx bench/train/profile_step.ts [--model gpt|bert] [--steps 30] [--threads 2]
-// Prints tokens/s, ms per step, and the kernels' ms per step, slowest first. Timing each call adds a little overhead;
+// Prints tokens/s, ms per step, the kernels' ms per step, slowest first, and a best case (each call site's fastest time,
+// summed). Timing each call adds a little overhead;
 // compare rows within one run, not across machines.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +23,10 @@ raw.setThreads(Number(values.threads));
 
 const totals = new Map<string, { ms: number; calls: number }>();
 let timing = false;
+/** Index of the kernel call within the current step, and each call site's fastest time over the timed steps: on a VM
+ *  whose speed drifts, the sum of those minima says what a step costs when nothing interferes. */
+let callIndex = 0;
+const bestBySite = new Map<number, { key: string; ms: number }>();
 /** The kernels with every call timed while `timing` is on; GEMM calls are keyed by their (rows, in, out) shape. */
 const k = new Proxy(raw, {
   get(target, prop) {
@@ -36,7 +41,11 @@ const k = new Proxy(raw, {
       const at = name === 'matmulForward' ? 4 : name === 'matmulBackward' ? 6 : -1;
       const key = at < 0 ? name : `${name} ${String(args[at])}x${String(args[at + 1])}->${String(args[at + 2])}`;
       const entry = totals.get(key) ?? { ms: 0, calls: 0 };
-      entry.ms += performance.now() - started;
+      const ms = performance.now() - started;
+      entry.ms += ms;
+      const best = bestBySite.get(callIndex);
+      if (best === undefined || ms < best.ms) bestBySite.set(callIndex, { key, ms });
+      callIndex += 1;
       entry.calls += 1;
       totals.set(key, entry);
       return result;
@@ -56,6 +65,7 @@ let started = 0;
 await new Trainer(createModel(k, config), { train: [tokens], val: [] }, {
   steps: warmup + steps, batchSize: 16, lr: 3e-4, specials: { mask: 64 },
   onStep: (m) => {
+    callIndex = 0;
     if (m.step === warmup) {
       started = performance.now();
       timing = true;
@@ -67,4 +77,11 @@ const kernels = [...totals.values()].reduce((sum, e) => sum + e.ms, 0) / steps;
 console.log(`${family}: ${((16 * 128) / (perStep / 1000)).toFixed(0)} tokens/s, ${perStep.toFixed(1)} ms/step, kernels ${kernels.toFixed(1)} ms/step (${k.backend}, ${raw.getThreads()} threads)`);
 for (const [key, e] of [...totals].sort((a, b) => b[1].ms - a[1].ms)) {
   console.log(`${(e.ms / steps).toFixed(2).padStart(7)} ms  ${String(Math.round(e.calls / steps)).padStart(3)}x  ${key}`);
+}
+
+const bestTotals = new Map<string, number>();
+for (const { key, ms } of bestBySite.values()) bestTotals.set(key, (bestTotals.get(key) ?? 0) + ms);
+console.log(`best case: ${[...bestTotals.values()].reduce((a, b) => a + b, 0).toFixed(1)} ms of kernels per step (each call site's fastest of ${steps} steps)`);
+for (const [key, ms] of [...bestTotals].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
+  console.log(`${ms.toFixed(2).padStart(7)} ms  ${key}`);
 }
