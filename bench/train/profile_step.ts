@@ -3,8 +3,7 @@
 //
 //   npx tsx bench/train/profile_step.ts [--model gpt|bert] [--steps 30] [--threads 2]
 // Prints tokens/s, ms per step, the kernels' ms per step, slowest first, and a best case (each call site's fastest time,
-// summed). Timing each call adds a little overhead;
-// compare rows within one run, not across machines.
+// summed). Timing each call adds a little overhead; compare rows within one run, not across machines.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
