@@ -40,7 +40,8 @@ async function twoFrames(page: Page): Promise<void> {
 /** The step a run card's progress label shows ("Step 12 of 40" → 12). */
 async function stepOf(card: Locator): Promise<number> {
   const label = await card.getByTestId('progress').locator('.label span').first().innerText();
-  return Number(label.replace(/[^\d ]/g, ' ').trim().split(/\s+/)[0].replace(/,/g, ''));
+  // "Step 1,234 of 4,000": drop the thousands separators before splitting, or 1,234 reads as 1
+  return Number(label.replace(/,/g, '').replace(/[^\d ]/g, ' ').trim().split(/\s+/)[0]);
 }
 
 test('BERT vs GPT: wizard, live curves, stop and resume, comparison table, probe, compare', async ({ page }) => {
