@@ -1,13 +1,15 @@
 // GEMM driver (BLIS-style loops jc > pc > ic > jr > ir): packs B panels and (for wide outputs) A blocks, then runs
 // the 6x16 micro-kernel.
 // Threads split the columns when the output has no more rows than columns or A is transposed (each packs its own B
-// slivers: one hand-off per call), else the ic (row) loop over a cooperatively packed B. K is never split and the K
-// blocks are fixed, so every C element is reduced in the same order for any thread count and either split.
+// slivers: one hand-off per call), else the ic (row) loop: over a B each thread packs whole for itself when it is small
+// (a training step's weights: one hand-off), else over a cooperatively packed B. K is never split and the K blocks are
+// fixed, so every C element is reduced in the same order for any thread count and any split.
 // sgemm_packed_b takes a B packed once (pack_b_all: an inference model's weights) and splits rows (and columns too
 // when there are few rows): nothing left to pack is shared, so a call is one hand-off.
 #include "gemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 #include <vector>
 
@@ -37,6 +39,10 @@ class Scratch {
 
 thread_local Scratch t_apack;
 thread_local Scratch t_bpack;
+// Row split with a private B (see sgemm): which call this thread's t_bpack was last packed for.
+constexpr int64_t kPrivateBMax = 64 * 1024;  // floats: 256 KiB, a 512 x 128 weight
+std::atomic<uint64_t> g_private_b_calls{0};
+thread_local uint64_t t_private_b_call = 0;
 
 inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 
@@ -249,6 +255,26 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
     mc = ceil_div(ceil_div(M, m_tasks), kMR) * kMR;
   }
   const int64_t m_tasks = ceil_div(M, mc);
+  if (threads > 1 && N <= kNC && K <= kc_block && n_slivers_all * kNR * K <= kPrivateBMax) {
+    // One panel, one K block, a small B (a training step's weights): every thread packs all of B into its own buffer
+    // on its first task of this call, so the call is one hand-off with no barrier between packing and products.
+    const uint64_t call = g_private_b_calls.fetch_add(1, std::memory_order_relaxed) + 1;
+    const int64_t groups = std::min(n_groups, n_slivers_all);
+    parallel_for(m_tasks * groups, 1, [&](int64_t t0, int64_t t1) {
+      float* Bp = t_bpack.get(static_cast<size_t>(n_slivers_all * kNR * K));
+      if (t_private_b_call != call) {
+        pack_b(transB, B, ldb, 0, K, 0, N, 0, n_slivers_all, Bp);
+        t_private_b_call = call;
+      }
+      for (int64_t t = t0; t < t1; t++) {
+        const int64_t i0 = (t / groups) * mc;
+        const int64_t g = t % groups;
+        run_block(p, 0, N, 0, K, Bp, i0, std::min(mc, M - i0), g * n_slivers_all / groups,
+                  (g + 1) * n_slivers_all / groups);
+      }
+    });
+    return;
+  }
   for (int64_t jc = 0; jc < N; jc += kNC) {
     const int64_t nc = std::min(kNC, N - jc);
     const int64_t n_slivers = ceil_div(nc, kNR);

@@ -14,7 +14,8 @@ const shapes: [number, number, number][] = [
   [128, 128, 384], // inference's qkv: column split, full slivers, one K block
   [100, 700, 130], // column split with edge rows and columns, two K blocks (352 + 348: a transpose tail of 4)
   [20, 13, 6500], // column split whose per-thread share spans two 3072-column panels; K below one transpose step
-  [300, 64, 48], // row split
+  [300, 64, 48], // row split, each thread packing the small B for itself
+  [400, 600, 40], // row split over a shared, cooperatively packed B (two K blocks)
   [7, 24, 40], // too few rows for a row split, too few slivers for a column split
   [600, 100, 150], // row split forward; the weight gradient (transposed A, K = 600: two K blocks) by columns
 ];
