@@ -68,31 +68,6 @@ class NextHead {
   int64_t total_ = 0, r_ = 0;
 };
 
-// e^x for the softmax, with x = score - row max (<= 0 except for a padding key that outscores the real ones, which
-// key_vis then zeroes; the clamps keep that and an all-padding row's -inf max finite). Twelve operations where
-// exp8_fast takes eighteen: n = round(x log2 e) and r = x log2 e - n in one fused multiply-subtract (the product is
-// not rounded, so r carries only log2 e's own error), a degree-5 fit of 2^r on [-1/2, 1/2] (relative error 1.9e-7,
-// fitted for this kernel), times 2^n built from the shifter's sum (measured against double exp: relative error at
-// most 3e-7 for x >= -20 and 1.3e-6 down to the clamp at -87). t keeps n in
-// its low mantissa bits, so t's bits shifted left by 23 are n << 23. NaN in gives NaN out, as from exp8_fast: the
-// clamps take the constant first (max/min return their second operand when one is NaN) and the polynomial's NaN
-// survives the final multiply.
-inline __m256 exp8_softmax(__m256 x) {
-  x = _mm256_min_ps(_mm256_set1_ps(88.0f), _mm256_max_ps(_mm256_set1_ps(-87.0f), x));
-  const __m256 log2e = _mm256_set1_ps(1.44269504088896341f), shifter = _mm256_set1_ps(12582912.0f);
-  const __m256 t = _mm256_fmadd_ps(x, log2e, shifter);
-  const __m256 r = _mm256_fmsub_ps(x, log2e, _mm256_sub_ps(t, shifter));
-  __m256 p = _mm256_set1_ps(1.32647342979908e-3f);
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(9.671514853835106e-3f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.550733581185341e-2f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(2.4022242426872253e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(6.931470036506653e-1f));
-  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.0f));
-  // 2^n for n in [-126, 127] (the clamps keep it there): exponent field n + 127.
-  const __m256i pow2n = _mm256_add_epi32(_mm256_slli_epi32(_mm256_castps_si256(t), 23), _mm256_set1_epi32(127 << 23));
-  return _mm256_mul_ps(p, _mm256_castsi256_ps(pow2n));
-}
-
 // The first `count` (0..8) lanes of v to dst. Row tails that end inside the last 8 floats of a row go through here;
 // the others store all 8 lanes (zeros past the tail, which is what those entries hold).
 inline void store_first(float* dst, __m256 v, int64_t count) {
@@ -159,14 +134,14 @@ void softmax_rows(int rows, float* arow, const float* prow, float* erow, const i
     const __m256 vmx = _mm256_set1_ps(mx[r]);
     __m256 vsum = zero;
     for (int64_t j = 0; j < n8; j += 8) {
-      __m256 x = exp8_softmax(_mm256_sub_ps(_mm256_loadu_ps(p + j), vmx));
+      __m256 x = exp8_fit5(_mm256_sub_ps(_mm256_loadu_ps(p + j), vmx));
       if (key_vis != nullptr) x = _mm256_mul_ps(x, _mm256_loadu_ps(key_vis + j));
       vsum = _mm256_add_ps(vsum, x);
       _mm256_storeu_ps(e + j, x);
     }
     if (n8 < n[r]) {
       const __m256 scores = _mm256_maskload_ps(p + n8, tail);
-      __m256 x = _mm256_and_ps(_mm256_castsi256_ps(tail), exp8_softmax(_mm256_sub_ps(scores, vmx)));
+      __m256 x = _mm256_and_ps(_mm256_castsi256_ps(tail), exp8_fit5(_mm256_sub_ps(scores, vmx)));
       if (key_vis != nullptr) x = _mm256_mul_ps(x, _mm256_maskload_ps(key_vis + n8, tail));
       vsum = _mm256_add_ps(vsum, x);
       store_tail(e, n8, x, _mm256_castsi256_ps(tail), n[r], n8, T);
