@@ -28,6 +28,21 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
+/**
+ * Runs `act` right after the next request is handed to `child` (on the following turn of the event loop), while the
+ * worker is surely still busy with it. A fixed delay raced the analysis: with the faster kernels a 512-token,
+ * 12 × 12-head analysis can answer within 100 ms, and the kill then hit an idle worker (or the next test's request).
+ */
+function afterHandOff(child: ChildProcess, act: () => void): void {
+  const send = child.send.bind(child) as (...args: unknown[]) => boolean;
+  child.send = ((...args: unknown[]) => {
+    child.send = send as ChildProcess['send'];
+    const sent = send(...args);
+    setImmediate(act);
+    return sent;
+  }) as ChildProcess['send'];
+}
+
 /** True while a process with this id exists (signal 0 only checks). */
 function alive(pid: number): boolean {
   try {
@@ -120,9 +135,9 @@ describe('the analysis worker', () => {
   it('a killed worker fails the request it was serving with a sentence; the next call starts a new worker', async () => {
     const { key } = await call('analysis.attention', { runId: wideId, text: TEXT, retain: true });
     const first = workers.at(-1) as ChildProcess;
+    afterHandOff(first, () => first.kill('SIGKILL'));
     const pending = call('analysis.attention', { runId: wideId, text: `${TEXT}and again`, retain: true });
     const failed = pending.then(() => null, (e: unknown) => e as { code: string; message: string });
-    setTimeout(() => first.kill('SIGKILL'), 100);
     expect(await failed).toEqual(expect.objectContaining({
       code: 'internal',
       message: `The analysis worker stopped unexpectedly (killed by SIGKILL) while analysing run ${wideId} ("wide-512"); try again.`,
@@ -139,10 +154,9 @@ describe('the analysis worker', () => {
 
   it('lab.close() refuses the request still waiting and leaves no analysis worker running', async () => {
     const worker = workers.at(-1) as ChildProcess;
+    afterHandOff(worker, () => lab.close());
     const pending = call('analysis.attention', { runId: wideId, text: `${TEXT}once more`, retain: true });
     const failed = pending.then(() => null, (e: unknown) => e as { code: string; message: string });
-    await new Promise((r) => setTimeout(r, 50));
-    lab.close();
     expect(await failed).toEqual(expect.objectContaining({
       code: 'unavailable', message: `The lab closed while analysing run ${wideId} ("wide-512"); open it again and repeat the analysis.`,
     }));
