@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { screenshots, useLabServer } from './lab-server';
+import { longestTask, screenshots, useLabServer, watchLongTasks } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('attention-long-512-');
@@ -41,10 +41,6 @@ test.beforeAll(() => {
   node('--import', 'tsx', join('test', 'e2e', 'attention-long-fixture.ts'), home, 'long-tiny', 'long-512');
 });
 
-async function longestTask(page: Page): Promise<number> {
-  return (await page.evaluate('Math.max(0, ...window.longTasks)')) as number;
-}
-
 /**
  * Waits for what the page has drawn with a CSS selector: expect() polling would, while it still fails, walk the whole
  * DOM for its error message (an aria snapshot) on the page's own thread — long tasks of the test, not of the page.
@@ -71,14 +67,10 @@ test('512 tokens × 12 layers × 12 heads: small payloads, no main-thread task o
   await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
   await page.getByTestId('nav-attention').click();
-  await page.evaluate(`
-    window.longTasks = [];
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); }).observe({ type: 'longtask' });
-  `);
+  await watchLongTasks(page);
   const phases: Record<string, number> = {};
   const phase = async (name: string): Promise<void> => {
-    phases[name] = await longestTask(page);
-    await page.evaluate('window.longTasks = []');
+    phases[name] = await longestTask(page, true);
   };
 
   const run = page.getByTestId('attention-run');

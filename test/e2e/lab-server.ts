@@ -1,4 +1,5 @@
-// E2E helpers shared by the specs: each spec's own `attention-lab serve` on a fresh temp lab home, and screenshots.
+// E2E helpers shared by the specs: each spec's own `attention-lab serve` on a fresh temp lab home, screenshots, and
+// the page's long main-thread tasks.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -94,4 +95,19 @@ export function screenshots(prefix: string): (page: Page, name: string) => Promi
     await page.evaluate('window.scrollTo(0, 0)');
     await page.screenshot({ path: join(dir, `${prefix}${name}.png`), fullPage: true });
   };
+}
+
+/** From now on the page records the duration of every long main-thread task (> 50 ms) in a global list. */
+export async function watchLongTasks(page: Page): Promise<void> {
+  await page.evaluate(`
+    window.longTasks = [];
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) window.longTasks.push(e.duration); }).observe({ type: 'longtask' });
+  `);
+}
+
+/** The longest task recorded since watchLongTasks (0 if none); `reset` starts a new record after reading. */
+export async function longestTask(page: Page, reset = false): Promise<number> {
+  const longest = (await page.evaluate('Math.max(0, ...window.longTasks)')) as number;
+  if (reset) await page.evaluate('window.longTasks = []');
+  return longest;
 }
