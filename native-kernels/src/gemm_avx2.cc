@@ -173,6 +173,22 @@ void microkernel_avx2(int64_t kc, const float* A, int64_t lda, const float* Bp, 
   tile_6x16<0>(kc, a, -lda, Bp, C, ldc, alpha, beta, bias, mr, nr);
 }
 
+// dbias: 32 columns of dout (row t at dout + t*ld) summed over rows into acc[0..32), each column in double and in row
+// order, exactly as the portable loop sums it (float -> double is exact, the adds happen in the same sequence).
+void avx2::column_sums_32(const float* dout, int64_t rows, int64_t ld, double* acc) {
+  __m256d s[8];
+  for (int q = 0; q < 8; q++) s[q] = _mm256_loadu_pd(acc + 4 * q);
+  for (int64_t t = 0; t < rows; t++) {
+    const float* row = dout + t * ld;
+    for (int h = 0; h < 4; h++) {
+      const __m256 x = _mm256_loadu_ps(row + 8 * h);
+      s[2 * h] = _mm256_add_pd(s[2 * h], _mm256_cvtps_pd(_mm256_castps256_ps128(x)));
+      s[2 * h + 1] = _mm256_add_pd(s[2 * h + 1], _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)));
+    }
+  }
+  for (int q = 0; q < 8; q++) _mm256_storeu_pd(acc + 4 * q, s[q]);
+}
+
 }  // namespace ak
 
 #else
@@ -194,6 +210,12 @@ void avx2::pack_a_sliver(const float* A, int64_t lda, int64_t kc, float* dst) {
 void avx2::pack_b_trans_sliver(const float* B, int64_t ldb, int64_t kc, float* dst, bool) {
   for (int64_t k = 0; k < kc; k++) {
     for (int c = 0; c < kNR; c++) dst[k * kNR + c] = B[c * ldb + k];
+  }
+}
+
+void avx2::column_sums_32(const float* dout, int64_t rows, int64_t ld, double* acc) {
+  for (int64_t t = 0; t < rows; t++) {
+    for (int j = 0; j < 32; j++) acc[j] += dout[t * ld + j];
   }
 }
 

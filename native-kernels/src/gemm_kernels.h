@@ -29,6 +29,8 @@ namespace avx2 {
 void pack_b_trans_sliver(const float* B, int64_t ldb, int64_t kc, float* dst, bool prefetch_next);
 // One full kMR-row sliver of a row-major A (row r at A + r*lda, kc floats each) into dst (kc steps of kMR floats).
 void pack_a_sliver(const float* A, int64_t lda, int64_t kc, float* dst);
+// acc[j] += dout[t*ld + j] for j < 32, t = 0..rows-1 in order, in double (a linear layer's bias gradient).
+void column_sums_32(const float* dout, int64_t rows, int64_t ld, double* acc);
 }  // namespace avx2
 
 // static: compiled into both the portable and the AVX2 objects, each must keep its own copy (see vecmath.h).

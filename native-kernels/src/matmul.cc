@@ -1,7 +1,9 @@
 // Matmul kernels for N-API: general sgemm, linear forward (inp @ W^T + b) and backward (dinp, dweight +=, dbias +=).
 #include <algorithm>
 
+#include "cpu.h"
 #include "gemm.h"
+#include "gemm_kernels.h"
 #include "napi_args.h"
 #include "threadpool.h"
 
@@ -36,17 +38,23 @@ Napi::Value MatmulForward(const Napi::CallbackInfo& info) {
   return a.env().Undefined();
 }
 
-// dbias(OC) += column sums of dout(BT,OC); threads own column blocks and sum rows in order (thread-count independent).
+// dbias(OC) += column sums of dout(BT,OC); threads own column blocks and sum rows in order, in double (thread-count
+// independent). Full 32-column blocks take the AVX2 loop when it is in use: the same adds in the same order.
 void bias_backward(float* dbias, const float* dout, int64_t BT, int64_t OC) {
-  constexpr int64_t kCols = 64;
+  constexpr int64_t kCols = 32;
+  const bool avx2 = use_avx2();
   parallel_for((OC + kCols - 1) / kCols, 1, [&](int64_t b0, int64_t b1) {
     for (int64_t blk = b0; blk < b1; blk++) {
       const int64_t o0 = blk * kCols;
       const int64_t n = std::min(kCols, OC - o0);
       double acc[kCols] = {};
-      for (int64_t t = 0; t < BT; t++) {
-        const float* row = dout + t * OC + o0;
-        for (int64_t j = 0; j < n; j++) acc[j] += row[j];
+      if (avx2 && n == kCols) {
+        avx2::column_sums_32(dout + o0, BT, OC, acc);
+      } else {
+        for (int64_t t = 0; t < BT; t++) {
+          const float* row = dout + t * OC + o0;
+          for (int64_t j = 0; j < n; j++) acc[j] += row[j];
+        }
       }
       for (int64_t j = 0; j < n; j++) dbias[o0 + j] += static_cast<float>(acc[j]);
     }
