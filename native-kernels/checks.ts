@@ -196,9 +196,9 @@ export function checkedKernels(raw: Kernels): Kernels {
       indices(k, 'targets', targets, N, V, 'the vocabulary', ignoreIndex);
       raw.crossEntropyBackward(dlogits, probs, targets, ignoreIndex, scale, N, V);
     },
-    adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t) {
+    adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t, gradScale = 1) {
       const k = 'adamwUpdate';
-      dim(k, 'N', N); dim(k, 't', t, 1);
+      dim(k, 'N', N); dim(k, 't', t, 1); finite(k, 'gradScale', gradScale);
       for (const [name, x] of [['lr', lr], ['beta1', beta1], ['beta2', beta2], ['eps', eps], ['weightDecay', weightDecay]] as const) {
         finite(k, name, x);
       }
@@ -206,7 +206,7 @@ export function checkedKernels(raw: Kernels): Kernels {
         fail(k, `beta1 = ${beta1} and beta2 = ${beta2} must both lie in [0, 1).`, 'beta1');
       }
       buf(k, 'params', params, F, N, 'N'); buf(k, 'grads', grads, F, N, 'N'); buf(k, 'm', m, F, N, 'N'); buf(k, 'v', v, F, N, 'N');
-      raw.adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t);
+      raw.adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t, gradScale);
     },
     sumSquares(b: F32, N) {
       dim('sumSquares', 'N', N); buf('sumSquares', 'buf', b, F, N, 'N');

@@ -78,9 +78,11 @@ export interface Kernels {
   crossEntropyBackward(dlogits: F32, probs: F32, targets: Int32Array, ignoreIndex: number, scale: number,
     N: number, V: number): void;
 
-  /** One AdamW step on N parameters (decoupled weight decay, bias-corrected; t is the 1-based step). */
+  /** One AdamW step on N parameters (decoupled weight decay, bias-corrected; t is the 1-based step). gradScale
+   *  (default 1) multiplies every gradient as it is read, exactly as scale(grads, gradScale) first would, without
+   *  changing grads: global-norm clipping folded into the step. */
   adamwUpdate(params: F32, grads: F32, m: F32, v: F32, N: number, lr: number, beta1: number, beta2: number,
-    eps: number, weightDecay: number, t: number): void;
+    eps: number, weightDecay: number, t: number, gradScale?: number): void;
   /** Sum of squares of N values (accumulated in double). */
   sumSquares(buf: F32, N: number): number;
   /** buf *= s. */

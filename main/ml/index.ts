@@ -8,7 +8,7 @@ export { IGNORE_INDEX, type Batch, type ForwardOptions, type TransformerModel } 
 export { GptModel } from './gpt';
 export { BertModel } from './bert';
 export { maskTokens, type MaskingOptions, type MaskedTokens } from './masking';
-export { AdamW, DEFAULT_ADAMW, learningRate, clipGradients, type AdamWSettings, type AdamWState, type LrSchedule } from './optimizer';
+export { AdamW, DEFAULT_ADAMW, learningRate, clipGradients, gradientClip, type AdamWSettings, type AdamWState, type LrSchedule } from './optimizer';
 export { gptBatches, bertBatches, type SpecialIds, type BatchSource } from './batches';
 export {
   Trainer, type TrainData, type TrainOptions, type StepMetrics, type EvalMetrics, type TrainResult, type TrainerState,

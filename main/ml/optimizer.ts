@@ -32,15 +32,16 @@ export class AdamW {
     this.v = new Float32Array(table.total);
   }
 
-  /** One update of every tensor; decay-eligible tensors get settings.weightDecay, the rest 0. */
-  step(params: Float32Array, grads: Float32Array, lr: number): void {
+  /** One update of every tensor; decay-eligible tensors get settings.weightDecay, the rest 0. gradScale (from
+   *  gradientClip) multiplies every gradient as it is read, as clipping them in place first would. */
+  step(params: Float32Array, grads: Float32Array, lr: number, gradScale = 1): void {
     this.t += 1;
     const s = this.settings;
     for (const spec of this.table.specs) {
       const a = spec.offset;
       const b = a + spec.size;
       this.k.adamwUpdate(params.subarray(a, b), grads.subarray(a, b), this.m.subarray(a, b), this.v.subarray(a, b),
-        spec.size, lr, s.beta1, s.beta2, s.eps, spec.decay ? s.weightDecay : 0, this.t);
+        spec.size, lr, s.beta1, s.beta2, s.eps, spec.decay ? s.weightDecay : 0, this.t, gradScale);
     }
   }
 
@@ -75,10 +76,18 @@ export function learningRate(step: number, s: LrSchedule): number {
   return s.minLr + 0.5 * (s.maxLr - s.minLr) * (1 + Math.cos(Math.PI * progress));
 }
 
-/** Global L2 norm of all gradients; when it exceeds maxNorm (> 0) the gradients are scaled down to maxNorm.
- *  Returns the norm before clipping (NaN/Inf pass through so the caller can stop the run). */
-export function clipGradients(k: Kernels, grads: Float32Array, maxNorm: number): number {
+/** Global L2 norm of all gradients and the factor that brings it down to maxNorm (> 0) when it is larger, else 1.
+ *  NaN/Inf norms pass through with factor 1 so the caller can stop the run. */
+export function gradientClip(k: Kernels, grads: Float32Array, maxNorm: number): { norm: number; scale: number } {
   const norm = Math.sqrt(k.sumSquares(grads, grads.length));
-  if (maxNorm > 0 && Number.isFinite(norm) && norm > maxNorm) k.scale(grads, maxNorm / (norm + 1e-6), grads.length);
+  const scale = maxNorm > 0 && Number.isFinite(norm) && norm > maxNorm ? maxNorm / (norm + 1e-6) : 1;
+  return { norm, scale };
+}
+
+/** gradientClip applied to the gradients in place (scaled down to maxNorm when their norm exceeds it). Returns the norm
+ *  before clipping. Training passes the factor to AdamW.step instead, which saves a pass over every gradient. */
+export function clipGradients(k: Kernels, grads: Float32Array, maxNorm: number): number {
+  const { norm, scale } = gradientClip(k, grads, maxNorm);
+  if (scale !== 1) k.scale(grads, scale, grads.length);
   return norm;
 }

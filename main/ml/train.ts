@@ -3,7 +3,7 @@
 import type { ModelConfig } from './config';
 import { bertBatches, gptBatches, type BatchSource, type SpecialIds } from './batches';
 import { IGNORE_INDEX, type TransformerModel } from './model';
-import { AdamW, clipGradients, DEFAULT_ADAMW, learningRate, type AdamWState } from './optimizer';
+import { AdamW, DEFAULT_ADAMW, gradientClip, learningRate, type AdamWState } from './optimizer';
 import { Rng } from './rng';
 import { LabError } from '../lab/errors';
 
@@ -134,9 +134,9 @@ export class Trainer {
     const loss = m.forward(batch, { train: true, step: this.step });
     m.zeroGrad();
     m.backward();
-    const gradNorm = clipGradients(m.k, m.grads.data, o.gradClip);
+    const { norm: gradNorm, scale } = gradientClip(m.k, m.grads.data, o.gradClip);
     const lr = learningRate(this.step, { maxLr: o.lr, minLr: o.minLr, warmupSteps: o.warmupSteps, totalSteps: o.steps });
-    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step(m.params.data, m.grads.data, lr);
+    if (Number.isFinite(loss) && Number.isFinite(gradNorm)) this.optimizer.step(m.params.data, m.grads.data, lr, scale);
     this.step += 1;
     const seconds = Math.max(1e-9, (performance.now() - started) / 1000);
     return { step: this.step, loss, lr, gradNorm, tokensPerSecond: (batch.B * batch.T) / seconds };

@@ -2,13 +2,14 @@
 
 import type { F32 } from '../kernels';
 
-/** Decoupled-weight-decay Adam (Loshchilov & Hutter), bias-corrected with the 1-based step t, as torch.optim.AdamW. */
+/** Decoupled-weight-decay Adam (Loshchilov & Hutter), bias-corrected with the 1-based step t, as torch.optim.AdamW.
+ *  Each gradient is read as fround(g * gradScale), the value scale() would have stored (clipping folded in). */
 export function adamwUpdate(params: F32, grads: F32, m: F32, v: F32, N: number, lr: number, beta1: number, beta2: number,
-  eps: number, weightDecay: number, t: number): void {
+  eps: number, weightDecay: number, t: number, gradScale = 1): void {
   const c1 = 1 - Math.pow(beta1, t);
   const c2 = 1 - Math.pow(beta2, t);
   for (let i = 0; i < N; i++) {
-    const g = grads[i];
+    const g = gradScale === 1 ? grads[i] : Math.fround(grads[i] * gradScale);
     m[i] = beta1 * m[i] + (1 - beta1) * g;
     v[i] = beta2 * v[i] + (1 - beta2) * g * g;
     const mhat = m[i] / c1;

@@ -20,7 +20,7 @@ constexpr int64_t kGrain = 32768;
 // sumSquares sums fixed chunks of this size and adds the chunk sums in order, independent of the thread count.
 constexpr int64_t kSumChunk = 16384;
 
-// adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t)
+// adamwUpdate(params, grads, m, v, N, lr, beta1, beta2, eps, weightDecay, t, gradScale = 1)
 Napi::Value AdamwUpdate(const Napi::CallbackInfo& info) {
   Args a(info, "adamwUpdate");
   float* params = a.f32(0);
@@ -35,6 +35,7 @@ Napi::Value AdamwUpdate(const Napi::CallbackInfo& info) {
   h.eps = a.number(8);
   h.weight_decay = a.number(9);
   const double t = a.number(10);
+  h.grad_scale = info.Length() > 11 && !info[11].IsUndefined() ? a.number(11) : 1.0;
   if (!a.ok()) return a.env().Undefined();
   h.c1 = 1.0 - std::pow(h.beta1, t);
   h.c2 = 1.0 - std::pow(h.beta2, t);

@@ -26,6 +26,15 @@ void adamw_range(float* params, const float* grads, float* m, float* v, int64_t 
   const __m256 ic1 = _mm256_set1_ps(static_cast<float>(1.0 / h.c1)), ic2 = _mm256_set1_ps(static_cast<float>(1.0 / h.c2));
   const __m256 eps = _mm256_set1_ps(static_cast<float>(h.eps)), wd = _mm256_set1_ps(static_cast<float>(h.weight_decay));
   const __m256 lr = _mm256_set1_ps(static_cast<float>(h.lr));
+  const bool scaled = h.grad_scale != 1.0;
+  const __m256d gs = _mm256_set1_pd(h.grad_scale);
+  // The clipping factor, applied in double and rounded once per lane as scale_range does.
+  const auto grad = [&](__m256 g) {
+    if (!scaled) return g;
+    const __m128 lo = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(g)), gs));
+    const __m128 hi = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(g, 1)), gs));
+    return _mm256_insertf128_ps(_mm256_castps128_ps256(lo), hi, 1);
+  };
   // (p, g, m, v) -> new (p, m, v) in place.
   const auto step = [&](__m256& p, __m256 g, __m256& mv, __m256& vv) {
     mv = _mm256_fmadd_ps(b1, mv, _mm256_mul_ps(omb1, g));
@@ -37,7 +46,7 @@ void adamw_range(float* params, const float* grads, float* m, float* v, int64_t 
   int64_t i = 0;
   for (; i + 8 <= n; i += 8) {
     __m256 p = _mm256_loadu_ps(params + i), mv = _mm256_loadu_ps(m + i), vv = _mm256_loadu_ps(v + i);
-    step(p, _mm256_loadu_ps(grads + i), mv, vv);
+    step(p, grad(_mm256_loadu_ps(grads + i)), mv, vv);
     _mm256_storeu_ps(params + i, p);
     _mm256_storeu_ps(m + i, mv);
     _mm256_storeu_ps(v + i, vv);
@@ -45,7 +54,7 @@ void adamw_range(float* params, const float* grads, float* m, float* v, int64_t 
   if (i < n) {
     const __m256i mk = tail_mask8(n - i);
     __m256 p = _mm256_maskload_ps(params + i, mk), mv = _mm256_maskload_ps(m + i, mk), vv = _mm256_maskload_ps(v + i, mk);
-    step(p, _mm256_maskload_ps(grads + i, mk), mv, vv);
+    step(p, grad(_mm256_maskload_ps(grads + i, mk)), mv, vv);
     _mm256_maskstore_ps(params + i, mk, p);
     _mm256_maskstore_ps(m + i, mk, mv);
     _mm256_maskstore_ps(v + i, mk, vv);
@@ -71,7 +80,7 @@ double sum_squares_range(const float* buf, int64_t n) {
 void adamw_range(float* params, const float* grads, float* m, float* v, int64_t n, const AdamwHyper& h) {
   // Computed in double and rounded once per stored value, like the JS reference.
   for (int64_t i = 0; i < n; i++) {
-    const double g = grads[i];
+    const double g = h.grad_scale == 1.0 ? grads[i] : static_cast<float>(grads[i] * h.grad_scale);
     const double mi = h.beta1 * m[i] + (1.0 - h.beta1) * g;
     const double vi = h.beta2 * v[i] + (1.0 - h.beta2) * g * g;
     m[i] = static_cast<float>(mi);

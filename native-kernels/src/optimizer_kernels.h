@@ -5,9 +5,11 @@
 
 namespace ak {
 
-// One AdamW step's hyperparameters; c1 = 1 - beta1^t and c2 = 1 - beta2^t are the bias corrections.
+// One AdamW step's hyperparameters; c1 = 1 - beta1^t and c2 = 1 - beta2^t are the bias corrections. grad_scale
+// multiplies each gradient as it is read (global-norm clipping folded into the step): float(double(g) * grad_scale),
+// exactly what scale_range would have stored, so the result equals clipping first; 1 leaves gradients untouched.
 struct AdamwHyper {
-  double lr, beta1, beta2, eps, weight_decay, c1, c2;
+  double lr, beta1, beta2, eps, weight_decay, c1, c2, grad_scale;
 };
 
 namespace portable {

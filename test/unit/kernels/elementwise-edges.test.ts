@@ -130,6 +130,23 @@ describe.each(nativeBackends())('$name elementwise edge cases', ({ kernels }) =>
     }
   });
 
+  it('AdamW with a gradient scale equals scaling the gradients first, bit for bit, and leaves them untouched', () => {
+    const r = rng(46);
+    const N = 1003;
+    const p0 = randn(r, N), g = randn(r, N, 3), m0 = randn(r, N, 0.1), v0 = randn(r, N, 0.1).map(Math.abs);
+    const gradScale = 1 / 2.718281828459045; // not a power of two: the rounding of g * scale matters
+    for (const [name, kern] of [['native', nk()], ['js', js]] as const) {
+      const folded = { p: p0.slice(), m: m0.slice(), v: v0.slice() }, first = { p: p0.slice(), m: m0.slice(), v: v0.slice() };
+      const gKept = g.slice();
+      kern.adamwUpdate(folded.p, gKept, folded.m, folded.v, N, 1e-3, 0.9, 0.95, 1e-8, 0.1, 3, gradScale);
+      const gScaled = g.slice();
+      kern.scale(gScaled, gradScale, N);
+      kern.adamwUpdate(first.p, gScaled, first.m, first.v, N, 1e-3, 0.9, 0.95, 1e-8, 0.1, 3);
+      expect(bitEqual(folded.p, first.p) && bitEqual(folded.m, first.m) && bitEqual(folded.v, first.v), `${name} params, m, v`).toBe(true);
+      expect(bitEqual(gKept, g), `${name} gradients untouched`).toBe(true);
+    }
+  });
+
   it('200 AdamW steps stay within tolerance of the float64 reference', () => {
     const r = rng(45);
     const N = 2053;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../../../native-kernels/index';
 import { BertModel } from '../../../main/ml/bert';
-import { AdamW, clipGradients, learningRate } from '../../../main/ml/optimizer';
+import { AdamW, clipGradients, gradientClip, learningRate } from '../../../main/ml/optimizer';
 import { tinyConfig } from './helpers';
 
 const k = jsKernels;
@@ -62,5 +62,18 @@ describe('clipGradients', () => {
     expect(clipGradients(k, small, 1)).toBeCloseTo(0.5, 6);
     expect(Array.from(small)).toEqual([Math.fround(0.3), Math.fround(0.4)]);
     expect(clipGradients(k, Float32Array.from([Number.NaN, 1]), 1)).toBeNaN();
+  });
+
+  it('gradientClip gives the norm and the factor without touching the gradients', () => {
+    const g = Float32Array.from([3, 4, 0, 0]);
+    const { norm, scale } = gradientClip(k, g, 1);
+    expect(norm).toBeCloseTo(5, 6);
+    expect(scale).toBeCloseTo(1 / 5, 6);
+    expect(Array.from(g)).toEqual([3, 4, 0, 0]);
+    expect(gradientClip(k, g, 10).scale).toBe(1);
+    expect(gradientClip(k, g, 0).scale).toBe(1);
+    const bad = gradientClip(k, Float32Array.from([Number.NaN, 1]), 1);
+    expect(bad.norm).toBeNaN();
+    expect(bad.scale).toBe(1);
   });
 });
