@@ -123,13 +123,14 @@ export function checkedKernels(raw: Kernels): Kernels {
       buf(k, 'inp', inp, F, N * C, 'N*C'); buf(k, 'weight', weight, F, C, 'C'); buf(k, 'bias', bias, F, C, 'C');
       raw.layernormForward(out, mean, rstd, inp, weight, bias, N, C);
     },
-    layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C) {
+    layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, dresidual = null) {
       const k = 'layernormBackward';
       dim(k, 'N', N); dim(k, 'C', C, 1);
       buf(k, 'dinp', dinp, F, N * C, 'N*C'); buf(k, 'dweight', dweight, F, C, 'C'); buf(k, 'dbias', dbias, F, C, 'C');
       buf(k, 'dout', dout, F, N * C, 'N*C'); buf(k, 'inp', inp, F, N * C, 'N*C'); buf(k, 'weight', weight, F, C, 'C');
       buf(k, 'mean', mean, F, N, 'N'); buf(k, 'rstd', rstd, F, N, 'N');
-      raw.layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C);
+      if (dresidual !== null) buf(k, 'dresidual', dresidual, F, N * C, 'N*C');
+      raw.layernormBackward(dinp, dweight, dbias, dout, inp, weight, mean, rstd, N, C, dresidual);
     },
     geluForward(out, inp, N) {
       const k = 'geluForward';

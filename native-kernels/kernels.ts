@@ -39,9 +39,11 @@ export interface Kernels {
 
   /** LayerNorm over the last dim (eps 1e-5). mean(N), rstd(N) are saved for backward. N = rows. */
   layernormForward(out: F32, mean: F32, rstd: F32, inp: F32, weight: F32, bias: F32, N: number, C: number): void;
-  /** dinp written; dweight, dbias accumulated. */
+  /** dinp written; dweight, dbias accumulated. With dresidual (N,C), dinp = the LayerNorm input's gradient +
+   *  dresidual, exactly as a residualForward of the two afterwards (the residual stream's gradient joins in the same
+   *  pass). dresidual may be the same buffer as dinp. */
   layernormBackward(dinp: F32, dweight: F32, dbias: F32, dout: F32, inp: F32, weight: F32,
-    mean: F32, rstd: F32, N: number, C: number): void;
+    mean: F32, rstd: F32, N: number, C: number, dresidual?: F32 | null): void;
 
   /** GELU, tanh approximation (as GPT-2 and torch.nn.GELU(approximate='tanh')). */
   geluForward(out: F32, inp: F32, N: number): void;

@@ -151,10 +151,9 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
   k.geluBackward(S('dfch'), A('fch'), S('dfch.gelu'), BT * F);
   k.matmulBackward(S('dln'), G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), S('dfch'), mlpIn, P('mlp.c_fc.weight'), BT, C, F);
 
-  // gradient at res1
+  // gradient at res1 (pre-LN: ln_2's input gradient plus the residual stream's, dout, joined in the same pass)
   if (pre) {
-    k.layernormBackward(S('dtmp2'), G('ln_2.weight'), G('ln_2.bias'), S('dln'), A('res1'), P('ln_2.weight'), A('ln_2.mean'), A('ln_2.rstd'), BT, C);
-    k.residualForward(S('dsum'), dout, S('dtmp2'), N);
+    k.layernormBackward(S('dsum'), G('ln_2.weight'), G('ln_2.bias'), S('dln'), A('res1'), P('ln_2.weight'), A('ln_2.mean'), A('ln_2.rstd'), BT, C, dout);
   } else {
     k.residualForward(S('dtmp2'), dres2, S('dln'), N); // ln_1 output feeds both the MLP and the residual
     k.layernormBackward(S('dsum'), G('ln_1.weight'), G('ln_1.bias'), S('dtmp2'), A('res1'), P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C);
@@ -166,9 +165,9 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
   k.attentionBackward(S('dqkv'), S('dpreatt'), S('datt'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
   if (pre) {
     k.matmulBackward(S('dln'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), A('ln_1'), P('attn.c_attn.weight'), BT, C, 3 * C);
-    k.layernormBackward(S('dtmp2'), G('ln_1.weight'), G('ln_1.bias'), S('dln'), x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C);
+    k.layernormBackward(dx, G('ln_1.weight'), G('ln_1.bias'), S('dln'), x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C, dres1);
   } else {
     k.matmulBackward(S('dtmp2'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), x, P('attn.c_attn.weight'), BT, C, 3 * C);
+    k.residualForward(dx, dres1, S('dtmp2'), N);
   }
-  k.residualForward(dx, dres1, S('dtmp2'), N);
 }

@@ -24,9 +24,10 @@ export function layernormForward(out: F32, mean: F32, rstd: F32, inp: F32, weigh
   }
 }
 
-/** dinp written: rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dout * weight; dweight, dbias accumulated. */
+/** dinp written: rstd * (g - mean(g) - xhat * mean(g * xhat)) with g = dout * weight, rounded to float, plus
+ *  dresidual when given; dweight, dbias accumulated. */
 export function layernormBackward(dinp: F32, dweight: F32, dbias: F32, dout: F32, inp: F32, weight: F32,
-  mean: F32, rstd: F32, N: number, C: number): void {
+  mean: F32, rstd: F32, N: number, C: number, dresidual: F32 | null = null): void {
   const dw = new Float64Array(C);
   const db = new Float64Array(C);
   for (let n = 0; n < N; n++) {
@@ -48,7 +49,8 @@ export function layernormBackward(dinp: F32, dweight: F32, dbias: F32, dout: F32
       const g = dout[x + c] * weight[c];
       db[c] += dout[x + c];
       dw[c] += dout[x + c] * xhat;
-      dinp[x + c] = (g - gMean - xhat * gxMean) * s;
+      const di = (g - gMean - xhat * gxMean) * s;
+      dinp[x + c] = dresidual === null ? di : Math.fround(di) + dresidual[x + c];
     }
   }
   for (let c = 0; c < C; c++) {

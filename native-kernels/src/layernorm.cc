@@ -15,7 +15,8 @@ namespace avx2 {
 void layernorm_forward_rows(float* out, float* mean, float* rstd, const float* inp, const float* weight,
                             const float* bias, int64_t rows, int64_t C);
 void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dout, const float* inp,
-                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C);
+                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C,
+                             const float* dres);
 }  // namespace avx2
 
 namespace {
@@ -45,7 +46,9 @@ Napi::Value LayernormForward(const Napi::CallbackInfo& info) {
   return a.env().Undefined();
 }
 
-// layernormBackward(dinp(N,C), dweight(C), dbias(C), dout(N,C), inp(N,C), weight(C), mean(N), rstd(N), N, C)
+// layernormBackward(dinp(N,C), dweight(C), dbias(C), dout(N,C), inp(N,C), weight(C), mean(N), rstd(N), N, C,
+//                   dresidual(N,C)|null): dinp = the LayerNorm input's gradient (+ dresidual, the gradient that reaches
+// the same input around the block, when given: one pass instead of a separate residual add).
 Napi::Value LayernormBackward(const Napi::CallbackInfo& info) {
   Args a(info, "layernormBackward");
   float* dinp = a.f32(0);
@@ -57,6 +60,7 @@ Napi::Value LayernormBackward(const Napi::CallbackInfo& info) {
   const float* mean = a.f32(6);
   const float* rstd = a.f32(7);
   const int64_t N = a.integer(8), C = a.integer(9);
+  const float* dres = info.Length() > 10 ? a.f32_or_null(10) : nullptr;
   if (!a.ok()) return a.env().Undefined();
   const auto rows_fn = use_avx2() ? avx2::layernorm_backward_rows : portable::layernorm_backward_rows;
   const int64_t chunks = (N + kRowsPerChunk - 1) / kRowsPerChunk;
@@ -67,7 +71,8 @@ Napi::Value LayernormBackward(const Napi::CallbackInfo& info) {
       float* pw = partial.data() + k * 2 * C;
       const int64_t n0 = k * kRowsPerChunk;
       const int64_t rows = std::min(N, n0 + kRowsPerChunk) - n0;
-      rows_fn(dinp + n0 * C, pw, pw + C, dout + n0 * C, inp + n0 * C, weight, mean + n0, rstd + n0, rows, C);
+      rows_fn(dinp + n0 * C, pw, pw + C, dout + n0 * C, inp + n0 * C, weight, mean + n0, rstd + n0, rows, C,
+              dres ? dres + n0 * C : nullptr);
     }
   });
   // Chunk partials summed in double, in chunk order.

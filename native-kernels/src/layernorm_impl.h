@@ -68,9 +68,11 @@ void layernorm_forward_rows(float* out, float* mean, float* rstd, const float* i
   }
 }
 
-// rows -> dinp (written), pw += dout * xhat and pb += dout (C floats each, summed in row order).
+// rows -> dinp (written; plus dres, a residual branch's gradient, when it is non-null), pw += dout * xhat and
+// pb += dout (C floats each, summed in row order).
 void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dout, const float* inp,
-                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C) {
+                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C,
+                             const float* dres) {
   const float inv_c = 1.0f / static_cast<float>(C);
   for (int64_t n = 0; n < rows; n++) {
     const float* x = inp + n * C;
@@ -88,13 +90,20 @@ void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dou
     const __m256 gm = _mm256_set1_ps(hsum8(acc_g) * inv_c);
     const __m256 gxm = _mm256_set1_ps(hsum8(acc_gx) * inv_c);
     float* di = dinp + n * C;
+    const float* dr = dres ? dres + n * C : nullptr;
     for_each8(C, [&](int64_t c, __m256i mk, bool full) {
       const __m256 xhat = _mm256_mul_ps(_mm256_sub_ps(load8(x + c, mk, full), vm), vs);
       const __m256 dv = load8(d + c, mk, full);
       store8(pb + c, _mm256_add_ps(load8(pb + c, mk, full), dv), mk, full);
       store8(pw + c, _mm256_fmadd_ps(dv, xhat, load8(pw + c, mk, full)), mk, full);
       const __m256 g = _mm256_mul_ps(dv, load8(weight + c, mk, full));
-      store8(di + c, _mm256_mul_ps(_mm256_fnmadd_ps(xhat, gxm, _mm256_sub_ps(g, gm)), vs), mk, full);
+      __m256 r = _mm256_mul_ps(_mm256_fnmadd_ps(xhat, gxm, _mm256_sub_ps(g, gm)), vs);
+      if (dr) {
+        // Rounded product first, then the add (no FMA contraction): the same bits as a separate residual add.
+        __asm__("" : "+x"(r));
+        r = _mm256_add_ps(r, load8(dr + c, mk, full));
+      }
+      store8(di + c, r, mk, full);
     });
   }
 }
@@ -124,7 +133,8 @@ void layernorm_forward_rows(float* out, float* mean, float* rstd, const float* i
 }
 
 void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dout, const float* inp,
-                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C) {
+                             const float* weight, const float* mean, const float* rstd, int64_t rows, int64_t C,
+                             const float* dres) {
   for (int64_t n = 0; n < rows; n++) {
     const float* x = inp + n * C;
     const float* d = dout + n * C;
@@ -146,9 +156,20 @@ void layernorm_backward_rows(float* dinp, float* pw, float* pb, const float* dou
       pw[c] += d[c] * xhat;
     }
     float* di = dinp + n * C;
-    for (int64_t c = 0; c < C; c++) {
-      const float xhat = (x[c] - m) * s;
-      di[c] = (d[c] * weight[c] - gm - xhat * gxm) * s;
+    if (dres) {
+      const float* dr = dres + n * C;  // may be di itself: read before the write
+      for (int64_t c = 0; c < C; c++) {
+        const float xhat = (x[c] - m) * s;
+        // On x86 this build has no FMA, so v is rounded before the add, as in a separate residual add (a compiler for
+        // another CPU may fuse the two: at most a last-bit difference, still the same for every thread count).
+        const float v = (d[c] * weight[c] - gm - xhat * gxm) * s;
+        di[c] = v + dr[c];
+      }
+    } else {
+      for (int64_t c = 0; c < C; c++) {
+        const float xhat = (x[c] - m) * s;
+        di[c] = (d[c] * weight[c] - gm - xhat * gxm) * s;
+      }
     }
   }
 }

@@ -130,6 +130,28 @@ describe.each(nativeBackends())('$name elementwise edge cases', ({ kernels }) =>
     }
   });
 
+  it('LayerNorm backward with a residual gradient equals LayerNorm backward then a residual add, bit for bit', () => {
+    const r = rng(47);
+    for (const [N, C] of [[37, 128], [5, 13], [3, 200]]) {
+      const x = randn(r, N * C, 2), w = randn(r, C), b = randn(r, C), dout = randn(r, N * C), dres = randn(r, N * C);
+      const out = new Float32Array(N * C), mean = new Float32Array(N), rstd = new Float32Array(N);
+      for (const [name, kern] of [['native', nk()], ['js', js]] as const) {
+        kern.layernormForward(out, mean, rstd, x, w, b, N, C);
+        const sep = { dinp: new Float32Array(N * C), dw: new Float32Array(C).fill(0.25), db: new Float32Array(C).fill(-0.5) };
+        kern.layernormBackward(sep.dinp, sep.dw, sep.db, dout, x, w, mean, rstd, N, C);
+        kern.residualForward(sep.dinp, sep.dinp, dres, N * C);
+        const fused = { dinp: new Float32Array(N * C).fill(NaN), dw: new Float32Array(C).fill(0.25), db: new Float32Array(C).fill(-0.5) };
+        kern.layernormBackward(fused.dinp, fused.dw, fused.db, dout, x, w, mean, rstd, N, C, dres);
+        expect(bitEqual(fused.dinp, sep.dinp), `${name} ${N}x${C} dinp`).toBe(true);
+        expect(bitEqual(fused.dw, sep.dw) && bitEqual(fused.db, sep.db), `${name} ${N}x${C} dweight, dbias`).toBe(true);
+        // dresidual may be dinp itself (the gradient already there joins in place)
+        const inPlace = dres.slice();
+        kern.layernormBackward(inPlace, new Float32Array(C), new Float32Array(C), dout, x, w, mean, rstd, N, C, inPlace);
+        expect(bitEqual(inPlace, sep.dinp), `${name} ${N}x${C} in place`).toBe(true);
+      }
+    }
+  });
+
   it('AdamW with a gradient scale equals scaling the gradients first, bit for bit, and leaves them untouched', () => {
     const r = rng(46);
     const N = 1003;
