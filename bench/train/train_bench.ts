@@ -5,8 +5,8 @@
 // count) and our warmed-up Trainer take turns: each round both sides train --steps steps, PyTorch first in odd rounds
 // and ours first in even ones, so a slow minute on this shared VM hits both sides rather than one. Prints tokens/s per
 // round and side with their ratio, then per model the medians, the median / min / max of the per-round ratios and the
-// load average at start and end. Reference config: char vocab 65, 4 layers, 4 heads, d_model 128, context 128,
-// batch 16, GELU MLP 4×, pre-LN, tied head, AdamW.
+// load average at start and end, and the same ratios over the full-speed rounds only (see compare()). Reference
+// config: char vocab 65, 4 layers, 4 heads, d_model 128, context 128, batch 16, GELU MLP 4×, pre-LN, tied head, AdamW.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -151,6 +151,13 @@ async function compare(family: ModelFamily, tokens: Int32Array): Promise<void> {
   console.log(`${family} summary: median ours ${median(oursTps).toFixed(0)} tok/s, median torch ${median(torchTps).toFixed(0)} tok/s, `
     + `ratio median ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×); `
     + `load average ${loadStart} at start, ${load()} at end`);
+  // This VM alternates between full-speed and slowed phases of ~10-30 s, and a slowed phase costs PyTorch more (~25%)
+  // than ours (~15%), so the overall median depends on the phase mix. Rounds where PyTorch ran within 10% of its best
+  // round were at full speed: their median ratio is the conservative, phase-independent figure.
+  const fastest = Math.max(...torchTps);
+  const quiet = ratios.filter((_, i) => torchTps[i] >= 0.9 * fastest);
+  console.log(`${family} full-speed rounds (PyTorch within 10% of its best, ${cell(fastest, 0)} tok/s): ${quiet.length} of ${rounds}, `
+    + `ratio median ${median(quiet).toFixed(2)}× (min ${Math.min(...quiet).toFixed(2)}×, max ${Math.max(...quiet).toFixed(2)}×)`);
 }
 
 const families: ModelFamily[] = values.model === 'both' ? ['gpt', 'bert'] : [values.model as ModelFamily];
