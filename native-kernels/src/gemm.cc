@@ -50,6 +50,28 @@ inline int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 // kc depends only on K, so the reduction order of each C element is the same for every thread count and split.
 inline int64_t k_block(int64_t K) { return ceil_div(ceil_div(K, ceil_div(K, kKCMax)), 8) * 8; }
 
+// The row blocks of a row-split call. Few rows per thread: blocks of mc rows (the columns are split too). Otherwise
+// `count` blocks (a multiple of the thread count, each at most about kMCMax rows) whose sliver counts differ by at most
+// one: with fixed-size blocks the last one was short (2048 rows in 132-row blocks: 15 full and one of 68), so one
+// thread ran 64 rows more than the other (3% of the call) while its peer waited.
+struct RowBlocks {
+  int64_t M, m_slivers, count, mc;
+  bool balanced;
+  RowBlocks(int64_t M_, int64_t threads, bool few_rows) : M(M_), m_slivers(ceil_div(M_, kMR)) {
+    balanced = !few_rows;
+    if (few_rows) {
+      mc = std::min<int64_t>(m_slivers * kMR, kMCMax);
+      count = ceil_div(M, mc);
+    } else {
+      count = std::max<int64_t>(ceil_div(m_slivers, kMCMax / kMR), threads);
+      count = ceil_div(count, threads) * threads;
+      mc = 0;
+    }
+  }
+  int64_t begin(int64_t b) const { return std::min(M, balanced ? b * m_slivers / count * kMR : b * mc); }
+  int64_t rows(int64_t b) const { return begin(b + 1) - begin(b); }
+};
+
 // Packs op(A)[i0 : i0+mc, p0 : p0+kc] into kMR-row slivers: sliver s holds kc steps of kMR floats, rows past mc zero.
 void pack_a(bool transA, const float* A, int64_t lda, int64_t i0, int64_t mc, int64_t p0, int64_t kc, float* Ap) {
   const bool avx2 = use_avx2();
@@ -242,19 +264,12 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
     return;
   }
 
-  // Row split: rows are divided evenly across threads (in blocks of at most kMCMax); B panels are packed once,
+  // Row split: rows are divided evenly across threads (in blocks of at most about kMCMax); B panels are packed once,
   // cooperatively, and shared. With too few rows per thread the columns of each row block are split as well.
-  int64_t mc;
-  int64_t n_groups = 1;
-  if (threads > 1 && m_slivers < 2 * threads) {
-    mc = std::min<int64_t>(m_slivers * kMR, kMCMax);
-    n_groups = threads;
-  } else {
-    int64_t m_tasks = std::max<int64_t>(ceil_div(M, kMCMax), threads);
-    m_tasks = ceil_div(m_tasks, threads) * threads;
-    mc = ceil_div(ceil_div(M, m_tasks), kMR) * kMR;
-  }
-  const int64_t m_tasks = ceil_div(M, mc);
+  const bool few_rows = threads > 1 && m_slivers < 2 * threads;
+  const RowBlocks blocks(M, threads, few_rows);
+  const int64_t n_groups = few_rows ? threads : 1;
+  const int64_t m_tasks = blocks.count;
   if (threads > 1 && N <= kNC && K <= kc_block && n_slivers_all * kNR * K <= kPrivateBMax) {
     // One panel, one K block, a small B (a training step's weights): every thread packs all of B into its own buffer
     // on its first task of this call, so the call is one hand-off with no barrier between packing and products.
@@ -267,9 +282,9 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
         t_private_b_call = call;
       }
       for (int64_t t = t0; t < t1; t++) {
-        const int64_t i0 = (t / groups) * mc;
+        const int64_t b = t / groups;
         const int64_t g = t % groups;
-        run_block(p, 0, N, 0, K, Bp, i0, std::min(mc, M - i0), g * n_slivers_all / groups,
+        run_block(p, 0, N, 0, K, Bp, blocks.begin(b), blocks.rows(b), g * n_slivers_all / groups,
                   (g + 1) * n_slivers_all / groups);
       }
     });
@@ -287,9 +302,9 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
       });
       parallel_for(m_tasks * groups, 1, [&](int64_t t0, int64_t t1) {
         for (int64_t t = t0; t < t1; t++) {
-          const int64_t i0 = (t / groups) * mc;
+          const int64_t b = t / groups;
           const int64_t g = t % groups;
-          run_block(p, jc, nc, pc, kc, Bp, i0, std::min(mc, M - i0), g * n_slivers / groups,
+          run_block(p, jc, nc, pc, kc, Bp, blocks.begin(b), blocks.rows(b), g * n_slivers / groups,
                     (g + 1) * n_slivers / groups);
         }
       });
@@ -323,24 +338,16 @@ void sgemm_packed_b(int64_t M, int64_t N, int64_t K, const float* A, int64_t lda
   const int64_t n_slivers = ceil_div(N, kNR);
   // B needs no packing, so rows split evenly (each thread packs only its own rows of A, nothing is duplicated) and
   // a call is one hand-off. Too few rows per thread (a short sequence): the columns are split as well.
-  int64_t mc;
-  int64_t groups = 1;
-  if (threads > 1 && m_slivers < 2 * threads) {
-    mc = std::min<int64_t>(m_slivers * kMR, kMCMax);
-    groups = std::min(threads, n_slivers);
-  } else {
-    int64_t m_tasks = std::max<int64_t>(ceil_div(M, kMCMax), threads);
-    m_tasks = ceil_div(m_tasks, threads) * threads;
-    mc = ceil_div(ceil_div(M, m_tasks), kMR) * kMR;
-  }
-  const int64_t m_tasks = ceil_div(M, mc);
-  parallel_for(m_tasks * groups, 1, [&](int64_t t0, int64_t t1) {
+  const bool few_rows = threads > 1 && m_slivers < 2 * threads;
+  const RowBlocks blocks(M, threads, few_rows);
+  const int64_t groups = few_rows ? std::min(threads, n_slivers) : 1;
+  parallel_for(blocks.count * groups, 1, [&](int64_t t0, int64_t t1) {
     for (int64_t t = t0; t < t1; t++) {
-      const int64_t i0 = (t / groups) * mc;
+      const int64_t b = t / groups;
       const int64_t g = t % groups;
       // K blocks in order within the task: the same accumulation sequence as sgemm's.
       for (int64_t pc = 0; pc < K; pc += kc_block) {
-        run_block(p, 0, N, pc, std::min(kc_block, K - pc), Bp + pc * n_slivers * kNR, i0, std::min(mc, M - i0),
+        run_block(p, 0, N, pc, std::min(kc_block, K - pc), Bp + pc * n_slivers * kNR, blocks.begin(b), blocks.rows(b),
                   g * n_slivers / groups, (g + 1) * n_slivers / groups);
       }
     }
