@@ -23,7 +23,7 @@ namespace {
 constexpr int64_t kKCMax = 512;  // K block limit: a B sliver (kc x 16 floats, <= 32 KiB) stays in L1
 constexpr int64_t kMCMax = 144;  // rows per A block: at most 144 x 512 floats = 288 KiB, in L2
 constexpr int64_t kNC = 3072;    // columns per B panel: at most 512 x 3072 floats = 6 MiB, in L3
-constexpr int64_t kPackAMinN = 8 * kNR;  // A blocks are packed only for outputs wider than this (see sgemm)
+constexpr int64_t kPackAMinN = 32 * kNR;  // A blocks are packed only for outputs wider than this (see sgemm)
 
 // A grow-only, 64-byte aligned scratch buffer (one per thread that packs), so steady-state calls never allocate.
 class Scratch {
@@ -227,10 +227,11 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
     return;
   }
   const int64_t threads = in_parallel_region() ? 1 : get_threads();
-  // Packing an A block pays off when many B slivers reuse it. For outputs up to 128 columns (a d_model of 128, the
-  // vocabulary head) the kernel reads A in place instead: 3-6% faster on the reference step's N = 128 products, on 1
-  // and 2 threads, with or without huge pages (measured with the rule toggled, alternating in one process); at 384-512
-  // columns packing breaks even, and far above (an 8000-token head, 1024^3) it wins, up to 1.3x. A transposed A (a
+  // Packing an A block pays off when many B slivers reuse it. For outputs up to 512 columns (d_model, 3 d_model and
+  // the MLP width of the small presets, the vocabulary head) the kernel reads A in place instead: 3-6% faster on the
+  // reference step's N = 128 and N = 512 products on 2 threads, even on 1 (with or without huge pages; measured with
+  // the rule toggled, alternating in one process), within 2% either way for K = 1024; far wider (an 8000-token head,
+  // 1024^3) packing wins, up to 1.3x. A transposed A (a
   // weight gradient, column split: every thread would pack the same blocks) with at most one row block is read in
   // place at any width, its k steps being short contiguous rows: 5-6% faster for the MLP's 128 x 512 x 2048 on 2
   // threads; with more rows (d_model 256+) packing wins by 5-25%. Both paths issue the same FMAs, so results are
