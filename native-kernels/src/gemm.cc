@@ -231,11 +231,10 @@ void sgemm(bool transA, bool transB, int64_t M, int64_t N, int64_t K, float alph
   // the MLP width of the small presets, the vocabulary head) the kernel reads A in place instead: 3-6% faster on the
   // reference step's N = 128 and N = 512 products on 2 threads, even on 1 (with or without huge pages; measured with
   // the rule toggled, alternating in one process), within 2% either way for K = 1024; far wider (an 8000-token head,
-  // 1024^3) packing wins, up to 1.3x. A transposed A (a
-  // weight gradient, column split: every thread would pack the same blocks) with at most one row block is read in
-  // place at any width, its k steps being short contiguous rows: 5-6% faster for the MLP's 128 x 512 x 2048 on 2
-  // threads; with more rows (d_model 256+) packing wins by 5-25%. Both paths issue the same FMAs, so results are
-  // identical.
+  // 1024^3) packing wins, up to 1.3x. A transposed A (a weight gradient, column split: every thread would pack the
+  // same blocks) with at most one row block is read in place at any width, its k steps being short contiguous rows:
+  // 5-6% faster for the MLP's 128 x 512 x 2048 on 2 threads; with more rows (d_model 256+) packing wins by 5-25%.
+  // Both paths issue the same FMAs, so results are identical.
   const bool pack_a_block = N > kPackAMinN && !(transA && M <= kMCMax);
   const Problem p{transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc, bias,
                   use_avx2() ? microkernel_avx2 : microkernel_portable, pack_a_block};
