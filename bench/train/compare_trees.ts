@@ -8,7 +8,8 @@
 //   npx tsx bench/train/compare_trees.ts --old /tmp/old [--new .] [--model bert|gpt] [--rounds 60] [--chunk 5] [--baby]
 // --baby uses the quality benchmark's shape (context 64, batch 12) instead of the reference one (context 128, batch 16).
 // Prints each side's median chunk-median step time, the fastest, and the median over rounds of old / new (above 1:
-// the new code is faster). Run it in both orders (--old and --new swapped), or with --old . against itself, to see its own noise: 1-2% here.
+// the new code is faster). Run it in both orders (--old and --new swapped), or with --old . against itself, to see
+// its own noise: 1-2% here.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
