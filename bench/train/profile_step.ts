@@ -1,9 +1,11 @@
 // Where one training step of the reference config spends its time: every kernel call timed through a Proxy around the
 // kernels, summed per kernel (and per GEMM shape), averaged over the timed steps.
 //
-//   npx tsx bench/train/profile_step.ts [--model gpt|bert] [--steps 30] [--threads 2]
+//   npx tsx bench/train/profile_step.ts [--model gpt|bert] [--steps 30] [--threads 2] [--hot]
 // Prints tokens/s, ms per step, the kernels' ms per step, slowest first, and a best case (each call site's fastest time,
-// summed). Timing each call adds a little overhead; compare rows within one run, not across machines.
+// summed). Timing each call adds a little overhead; compare rows within one run, not across machines. --hot also runs
+// every GEMM a second time at once and prints its best case as called vs repeated (the step's own totals then include
+// the repeats).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +15,7 @@ import { validateConfig, type ModelFamily } from '../../main/ml/config';
 import { createModel } from '../../main/ml/checkpoint';
 import { Trainer } from '../../main/ml/train';
 
-const { values } = parseArgs({ options: { model: { type: 'string', default: 'gpt' }, steps: { type: 'string', default: '30' }, threads: { type: 'string', default: '2' } } });
+const { values } = parseArgs({ options: { model: { type: 'string', default: 'gpt' }, steps: { type: 'string', default: '30' }, threads: { type: 'string', default: '2' }, hot: { type: 'boolean', default: false } } });
 const family = values.model as ModelFamily;
 const steps = Number(values.steps);
 const warmup = 3;
@@ -26,6 +28,9 @@ let timing = false;
  *  whose speed drifts, the sum of those minima says what a step costs when nothing interferes. */
 let callIndex = 0;
 const bestBySite = new Map<number, { key: string; ms: number }>();
+/** --hot: each GEMM call runs a second time right after itself, its inputs now in cache; that repeat's fastest time per
+ *  call site. Cold (first) minus hot is what a GEMM loses to inputs last touched a layer or a pass earlier. */
+const hotBySite = new Map<number, { key: string; ms: number }>();
 /** The kernels with every call timed while `timing` is on; GEMM calls are keyed by their (rows, in, out) shape. */
 const k = new Proxy(raw, {
   get(target, prop) {
@@ -44,6 +49,15 @@ const k = new Proxy(raw, {
       entry.ms += ms;
       const best = bestBySite.get(callIndex);
       if (best === undefined || ms < best.ms) bestBySite.set(callIndex, { key, ms });
+      if (values.hot && at >= 0) {
+        // The repeat writes the same output; a backward's weight gradients accumulate twice (the curve changes, the
+        // timing does not).
+        const again = performance.now();
+        (value as (...a: unknown[]) => unknown).apply(target, args);
+        const hotMs = performance.now() - again;
+        const hot = hotBySite.get(callIndex);
+        if (hot === undefined || hotMs < hot.ms) hotBySite.set(callIndex, { key, ms: hotMs });
+      }
       callIndex += 1;
       entry.calls += 1;
       totals.set(key, entry);
@@ -83,4 +97,18 @@ for (const { key, ms } of bestBySite.values()) bestTotals.set(key, (bestTotals.g
 console.log(`best case: ${[...bestTotals.values()].reduce((a, b) => a + b, 0).toFixed(1)} ms of kernels per step (each call site's fastest of ${steps} steps)`);
 for (const [key, ms] of [...bestTotals].sort((a, b) => b[1] - a[1]).slice(0, 12)) {
   console.log(`${ms.toFixed(2).padStart(7)} ms  ${key}`);
+}
+
+if (values.hot) {
+  // Per GEMM shape: the best case of the first call (inputs as the step left them) against its immediate repeat.
+  const cold = new Map<string, number>(), hot = new Map<string, number>();
+  for (const [site, h] of hotBySite) {
+    hot.set(h.key, (hot.get(h.key) ?? 0) + h.ms);
+    cold.set(h.key, (cold.get(h.key) ?? 0) + (bestBySite.get(site)?.ms ?? 0));
+  }
+  const sum = (m: Map<string, number>): number => [...m.values()].reduce((a, b) => a + b, 0);
+  console.log(`GEMMs per step, best case: ${sum(cold).toFixed(1)} ms as called, ${sum(hot).toFixed(1)} ms when repeated at once (inputs in cache)`);
+  for (const [key, ms] of [...cold].sort((a, b) => b[1] - a[1]).filter(([, ms]) => ms > 0.5)) {
+    console.log(`${ms.toFixed(2).padStart(7)} ms as called, ${(hot.get(key) ?? 0).toFixed(2).padStart(6)} ms repeated  ${key}`);
+  }
 }
