@@ -1,6 +1,11 @@
 // Thread pool implementation: workers park on a condition variable after a short spin; jobs are serialized by a mutex.
 // The caller waits for chunks to finish, not for workers to wake: on a busy machine a descheduled worker must not
 // hold up a kernel whose chunks the caller already ran itself.
+// Each thread first runs its own contiguous share of the chunks (the caller the first, worker i the (i+1)-th), then
+// takes what is left of the others' shares. Consecutive kernels over the same rows (LayerNorm, then a GEMM split by
+// rows, then GELU, attention by batch element...) thus find most of their inputs in the cache of the core that wrote
+// them: on this VM a line written by the other core is as slow to read as one in memory, and handing chunks to
+// whichever thread was free made a BERT training step 3-7% slower than these fixed shares (GPT 8%).
 #include "threadpool.h"
 
 #include <algorithm>
@@ -17,6 +22,13 @@ namespace {
 
 thread_local bool t_in_region = false;
 
+// One thread's share of a call's chunks, [next, end), on a cache line of its own so the threads' counters do not
+// contend. Other threads take from the front of it once their own share is done.
+struct alignas(64) Share {
+  std::atomic<int64_t> next{0};
+  int64_t end = 0;
+};
+
 // One parallel_for call. Shared with workers by shared_ptr, so a worker that wakes after the call returned still holds
 // valid counters; it finds no chunk left and never touches fn (which by then may be gone).
 struct Job {
@@ -24,18 +36,24 @@ struct Job {
   int64_t n;
   int64_t grain;
   int64_t chunks;
-  std::atomic<int64_t> next{0};
-  std::atomic<int64_t> done{0};
+  std::vector<Share> shares;  // one per thread: chunks [t * chunks / threads, (t + 1) * chunks / threads)
+  alignas(64) std::atomic<int64_t> done{0};
 };
 
-void run_chunks(Job& job) {
+// Thread `id` runs the rest of its own share, then the rest of each other share in turn.
+void run_chunks(Job& job, int id) {
   const bool was = t_in_region;
   t_in_region = true;
-  for (;;) {
-    const int64_t begin = job.next.fetch_add(job.grain, std::memory_order_relaxed);
-    if (begin >= job.n) break;
-    (*job.fn)(begin, std::min(job.n, begin + job.grain));
-    job.done.fetch_add(1, std::memory_order_acq_rel);
+  const int parts = static_cast<int>(job.shares.size());
+  for (int o = 0; o < parts; o++) {
+    Share& share = job.shares[(id + o) % parts];
+    for (;;) {
+      const int64_t chunk = share.next.fetch_add(1, std::memory_order_relaxed);
+      if (chunk >= share.end) break;
+      const int64_t begin = chunk * job.grain;
+      (*job.fn)(begin, std::min(job.n, begin + job.grain));
+      job.done.fetch_add(1, std::memory_order_acq_rel);
+    }
   }
   t_in_region = was;
 }
@@ -47,7 +65,7 @@ class Pool {
     stop_workers();
     const int workers = std::max(0, total - 1);
     stop_ = false;
-    for (int i = 0; i < workers; i++) workers_.emplace_back([this] { worker_loop(); });
+    for (int i = 0; i < workers; i++) workers_.emplace_back([this, i] { worker_loop(i + 1); });
     threads_ = workers + 1;
   }
 
@@ -61,18 +79,24 @@ class Pool {
     job->n = n;
     job->grain = grain;
     job->chunks = (n + grain - 1) / grain;
+    job->shares = std::vector<Share>(static_cast<size_t>(threads_));
+    for (int t = 0; t < threads_; t++) {
+      job->shares[t].next.store(t * job->chunks / threads_, std::memory_order_relaxed);
+      job->shares[t].end = (t + 1) * job->chunks / threads_;
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       job_ = job;
       generation_.fetch_add(1, std::memory_order_release);
     }
     cv_.notify_all();
-    run_chunks(*job);
+    run_chunks(*job, 0);
     while (job->done.load(std::memory_order_acquire) < job->chunks) std::this_thread::yield();
   }
 
  private:
-  void worker_loop() {
+  // Worker `id` (1 .. threads - 1) owns share `id` of every call.
+  void worker_loop(int id) {
     uint64_t seen = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -93,7 +117,7 @@ class Pool {
         seen = generation_.load(std::memory_order_acquire);
         job = job_;
       }
-      run_chunks(*job);
+      run_chunks(*job, id);
     }
   }
 

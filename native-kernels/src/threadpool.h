@@ -12,8 +12,10 @@ using RangeFn = std::function<void(int64_t begin, int64_t end)>;
 void set_threads(int n);
 int get_threads();
 
-// Runs fn over [0, n) in chunks of `grain` indices. Chunks go to whichever thread is free, so a kernel must make each
-// output depend only on the chunk it belongs to (never on which thread ran it or in what order chunks finished).
+// Runs fn over [0, n) in chunks of `grain` indices. Thread t of k starts on the t-th k-th of the chunks, in order, and
+// then helps with whatever the others have not started; so a given range usually lands on the same core call after
+// call, but any chunk may run on any thread: a kernel must make each output depend only on the chunk it belongs to
+// (never on which thread ran it or in what order chunks finished).
 // Called from inside a pool task (nesting) or with n <= grain, it runs fn(0, n) inline on the calling thread.
 void parallel_for(int64_t n, int64_t grain, const RangeFn& fn);
 
