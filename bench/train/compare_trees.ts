@@ -9,7 +9,8 @@
 // --baby uses the quality benchmark's shape (context 64, batch 12) instead of the reference one (context 128, batch 16).
 // Prints each side's median chunk-median step time, the fastest, and the median over rounds of old / new (above 1:
 // the new code is faster). Run it in both orders (--old and --new swapped), or with --old . against itself, to see
-// its own noise: 1-2% here.
+// its own noise: 1-2% here. --by-speed also lists every round's pair sorted by the old side's time, which shows
+// whether a change pays in the VM's fast phases, its slow ones, or both (session 5's thread pool: only the slow).
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '60' },
     chunk: { type: 'string', default: '5' },
     baby: { type: 'boolean', default: false },
+    'by-speed': { type: 'boolean', default: false },
   },
 });
 if (values.old === undefined) throw new Error('Give the old checkout with --old DIR (a git worktree of the old commit, its addon built).');
@@ -87,6 +89,12 @@ for (let r = 0; r < rounds; r++) {
   oldMs.push(o);
   newMs.push(n);
   ratios.push(o / n);
+}
+if (values['by-speed']) {
+  console.log('old ms/step | new ms/step | old / new   (rounds sorted by the old side\'s time)');
+  for (const r of [...oldMs.keys()].sort((a, b) => oldMs[a] - oldMs[b])) {
+    console.log(`${oldMs[r].toFixed(2).padStart(11)} | ${newMs[r].toFixed(2).padStart(11)} | ${ratios[r].toFixed(3)}`);
+  }
 }
 console.log(`${family}${values.baby ? ' (baby shape)' : ''}, ${rounds} rounds of ${chunk} steps per side: `
   + `old ${median(oldMs).toFixed(2)} ms/step (fastest ${Math.min(...oldMs).toFixed(2)}), `
