@@ -4,8 +4,9 @@
 // Each thread first runs its own contiguous share of the chunks (the caller the first, worker i the (i+1)-th), then
 // takes what is left of the others' shares. Consecutive kernels over the same rows (LayerNorm, then a GEMM split by
 // rows, then GELU, attention by batch element...) thus find most of their inputs in the cache of the core that wrote
-// them: on this VM a line written by the other core is as slow to read as one in memory, and handing chunks to
-// whichever thread was free made a BERT training step 3-7% slower than these fixed shares (GPT 8%).
+// them. Handing chunks to whichever thread was free made a BERT training step 6-8% slower in this VM's slow phases,
+// when a line the other core wrote is as slow to read as one in memory, and no faster in its fast ones (session 5,
+// bench/train/compare_trees.ts --by-speed).
 #include "threadpool.h"
 
 #include <algorithm>
