@@ -41,6 +41,34 @@ export interface BlockBuffers {
   masks: MaskBuffer;
   /** an inference-only model's linear weights packed once (packLinearWeight), by parameter name; absent = plain */
   packed?: ReadonlyMap<string, F32> | null;
+  /** compact row buffers for a backward restricted to some rows (blockBackward's `rows`); absent = always dense */
+  rowScratch?: RowScratch;
+}
+
+/** Compact buffers for a few rows of the activations and gradients, grown on demand and reused across steps. */
+export class RowScratch {
+  private readonly buffers = new Map<string, F32>();
+
+  get(name: string, n: number): F32 {
+    let b = this.buffers.get(name);
+    if (b === undefined || b.length < n) {
+      b = new Float32Array(n);
+      this.buffers.set(name, b);
+    }
+    return b.subarray(0, n);
+  }
+}
+
+/** dst (rows.length, w) = the rows `rows` of src (*, w). */
+function gatherRows(dst: F32, src: F32, rows: Int32Array, w: number): F32 {
+  for (let r = 0; r < rows.length; r++) dst.set(src.subarray(rows[r] * w, (rows[r] + 1) * w), r * w);
+  return dst;
+}
+
+/** dst (*, w) = zeros except the rows `rows`, which get src (rows.length, w). */
+function scatterRows(dst: F32, src: F32, rows: Int32Array, w: number): void {
+  dst.fill(0);
+  for (let r = 0; r < rows.length; r++) dst.set(src.subarray(r * w, (r + 1) * w), rows[r] * w);
 }
 
 /** out(BT,OC) = inp(BT,C) @ W^T + bias for the linear parameter `name` (OC,C): from its packed form when there is
@@ -126,10 +154,14 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
 }
 
 /** Backward of layer `l`: dout (BT,C) is the gradient of its output; writes dx (BT,C), accumulates parameter grads.
- *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln. */
+ *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln.
+ *  rows (ascending flat positions, or null): dout is exactly zero outside these rows. A pre-LN block without dropout
+ *  then runs everything above its attention (MLP, LayerNorm 2, the attention's output projection) on those rows
+ *  alone: a zero row contributes exact zeros there, so only rounding changes (the weight gradients sum fewer, shorter
+ *  blocks). BERT's last layer, where only the masked rows reach the loss, is the case. */
 export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dout: F32, dx: F32,
-  buf: BlockBuffers): void {
-  const { B, T, C, NH, F } = d;
+  buf: BlockBuffers, rows: Int32Array | null = null): void {
+  const { B, T, C, F } = d;
   const BT = B * T;
   const N = BT * C;
   const p = `h.${l}.`;
@@ -139,6 +171,27 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
   const S = (n: string): F32 => buf.scratch.view(n);
   const pre = run.norm === 'pre';
   const mlpIn = pre ? A('ln_2') : A('ln_1');
+
+  if (rows !== null && pre && run.dropout <= 0 && buf.rowScratch !== undefined) {
+    const M = rows.length;
+    const R = buf.rowScratch;
+    const rowsOf = (name: string, w: number): F32 => gatherRows(R.get(name, M * w), A(name), rows, w);
+    const dres2 = gatherRows(R.get('dres2', M * C), dout, rows, C);
+    const dsum = R.get('dsum', M * C);
+    const datty = R.get('datty', M * C);
+    if (M > 0) {
+      const dgelu = R.get('dgelu', M * F), dfch = R.get('dfch', M * F), dln2 = R.get('dln2', M * C);
+      k.matmulBackward(dgelu, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, rowsOf('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
+      k.geluBackward(dfch, rowsOf('fch', F), dgelu, M * F);
+      k.matmulBackward(dln2, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, rowsOf('ln_2', C), P('mlp.c_fc.weight'), M, C, F);
+      k.layernormBackward(dsum, G('ln_2.weight'), G('ln_2.bias'), dln2, rowsOf('res1', C), P('ln_2.weight'), rowsOf('ln_2.mean', 1), rowsOf('ln_2.rstd', 1), M, C, dres2);
+      k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dsum, rowsOf('atty', C), P('attn.c_proj.weight'), M, C, C);
+    }
+    scatterRows(S('dsum'), dsum, rows, C);
+    scatterRows(S('dln'), datty, rows, C);
+    attentionAndBelow(k, d, run, l, x, dx, buf, S('dsum'));
+    return;
+  }
 
   // dsum: gradient at res2 (the MLP residual sum)
   let dres2 = dout;
@@ -162,6 +215,22 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
 
   const dattproj = dropBackward(k, run, S('dtmp'), buf.masks.view(p + 'attn'), dres1, N);
   k.matmulBackward(S('dln'), G('attn.c_proj.weight'), G('attn.c_proj.bias'), dattproj, A('atty'), P('attn.c_proj.weight'), BT, C, C);
+  attentionAndBelow(k, d, run, l, x, dx, buf, dres1);
+}
+
+/** The rest of blockBackward once dln holds the gradient at the attention's output and dres1 the one at res1:
+ *  attention, c_attn, and LN1 (pre-LN) or the residual join (post-LN), into dx. */
+function attentionAndBelow(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dx: F32, buf: BlockBuffers,
+  dres1: F32): void {
+  const { B, T, C, NH } = d;
+  const BT = B * T;
+  const N = BT * C;
+  const p = `h.${l}.`;
+  const P = (n: string): F32 => buf.params.view(p + n);
+  const G = (n: string): F32 => buf.grads.view(p + n);
+  const A = (n: string): F32 => buf.acts.view(p + n);
+  const S = (n: string): F32 => buf.scratch.view(n);
+  const pre = run.norm === 'pre';
   k.attentionBackward(S('dqkv'), S('dpreatt'), S('datt'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
   if (pre) {
     k.matmulBackward(S('dln'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), A('ln_1'), P('attn.c_attn.weight'), BT, C, 3 * C);

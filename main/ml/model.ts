@@ -2,7 +2,7 @@
 import type { F32, Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from './config';
 import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './activations';
-import { blockBackward, blockForward, dropoutSeed, layerAttention, linearForward, type BlockBuffers, type BlockDims, type BlockRun } from './block';
+import { blockBackward, blockForward, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';
 import { mixSeed, Rng } from './rng';
 import { LabError } from '../lab/errors';
@@ -67,6 +67,8 @@ export abstract class TransformerBase {
   readonly grads: NamedBuffer;
   acts: NamedBuffer;
   protected scratch: NamedBuffer;
+  /** compact rows for the last block's restricted backward (BERT: the masked rows) */
+  private readonly rowScratch = new RowScratch();
   protected masks: MaskBuffer;
   protected readonly sinusoid: F32 | null;
   protected dims: BlockDims;
@@ -186,7 +188,8 @@ export abstract class TransformerBase {
   }
 
   private blockBuffers(): BlockBuffers {
-    return { params: this.params, grads: this.grads, acts: this.acts, scratch: this.scratch, masks: this.masks, packed: this.packed };
+    return { params: this.params, grads: this.grads, acts: this.acts, scratch: this.scratch, masks: this.masks, packed: this.packed,
+      rowScratch: this.rowScratch };
   }
 
   /** Embeddings (+ ln_e), dropout, all blocks, (+ ln_f); returns the final hidden states (B,T,C). */
@@ -225,8 +228,10 @@ export abstract class TransformerBase {
     return this.config.norm === 'post' ? a.view('ln_e') : a.view('encoded');
   }
 
-  /** Backward from dhidden (B,T,C), the gradient of encode()'s output, down to the embeddings. */
-  protected encodeBackward(dhidden: F32): void {
+  /** Backward from dhidden (B,T,C), the gradient of encode()'s output, down to the embeddings. topRows: the rows
+   *  outside which dhidden is exactly zero (ascending; null = any), which lets the last block skip the others above
+   *  its attention (see blockBackward). */
+  protected encodeBackward(dhidden: F32, topRows: Int32Array | null = null): void {
     const k = this.k;
     const c = this.config;
     const { B, T, C } = this.dims;
@@ -244,7 +249,7 @@ export abstract class TransformerBase {
     }
     const buf = this.blockBuffers();
     for (let l = c.nLayer - 1; l >= 0; l--) {
-      blockBackward(k, this.dims, this.run, l, this.layerInput(l), dcur, dnext, buf);
+      blockBackward(k, this.dims, this.run, l, this.layerInput(l), dcur, dnext, buf, l === c.nLayer - 1 ? topRows : null);
       [dcur, dnext] = [dnext, dcur];
     }
     if (this.run.dropout > 0) {
