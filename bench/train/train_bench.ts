@@ -7,6 +7,8 @@
 // round and side with their ratio, then per model the medians, the median / min / max of the per-round ratios and the
 // load average at start and end, and the same ratios over the full-speed rounds only (see compare()). Reference
 // config: char vocab 65, 4 layers, 4 heads, d_model 128, context 128, batch 16, GELU MLP 4×, pre-LN, tied head, AdamW.
+// BERT runs a third side in the same rounds: ours with the last block's backward on every row (skipZeroRows off), the
+// work a dense autograd does, so the ratio with and without that skip come from the same minutes.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -16,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import { validateConfig, type ModelFamily } from '../../main/ml/config';
 import { createModel } from '../../main/ml/checkpoint';
+import { BertModel } from '../../main/ml/bert';
 import { Trainer } from '../../main/ml/train';
 
 const { values } = parseArgs({
@@ -86,7 +89,7 @@ async function torchSide(family: ModelFamily): Promise<Side> {
 
 /** Builds our model and one Trainer over all rounds (so AdamW state and the LR schedule run on as in a real run),
  *  trains the warmup steps, then runs Trainer.run() in slices: shouldStop pauses it after each round's steps. */
-async function ourSide(family: ModelFamily, tokens: Int32Array): Promise<Side & { backend: string }> {
+async function ourSide(family: ModelFamily, tokens: Int32Array, everyRow = false): Promise<Side & { backend: string }> {
   const k = getKernels(values.backend === 'js' ? 'js' : 'native');
   k.setThreads(threads);
   const config = validateConfig({
@@ -94,7 +97,9 @@ async function ourSide(family: ModelFamily, tokens: Int32Array): Promise<Side & 
     positions: 'learned', norm: 'pre', dropout: 0, typeVocabSize: 0, seed: 1337,
   });
   let stopAt = warmup;
-  const trainer: Trainer = new Trainer(createModel(k, config), { train: [tokens], val: [] }, {
+  const model = createModel(k, config);
+  if (everyRow && model instanceof BertModel) model.skipZeroRows = false;
+  const trainer: Trainer = new Trainer(model, { train: [tokens], val: [] }, {
     steps: warmup + rounds * steps, batchSize: B, lr: 3e-4, specials: { mask: 64 },
     shouldStop: (): boolean => trainer.step >= stopAt,
   });
@@ -123,27 +128,34 @@ async function compare(family: ModelFamily, tokens: Int32Array): Promise<void> {
   const loadStart = load();
   const torch = await torchSide(family);
   const mine = await ourSide(family, tokens);
+  const dense = family === 'bert' ? await ourSide(family, tokens, true) : null;
   const oursTps: number[] = [];
   const torchTps: number[] = [];
   const ratios: number[] = [];
+  const denseRatios: number[] = [];
   console.log(`\n${family}: ours on ${mine.backend}`);
-  console.log('round | first | ours tok/s | torch tok/s | ratio');
+  console.log(`round | first | ours tok/s | torch tok/s | ratio${dense ? ' | ours, every row tok/s | ratio' : ''}`);
   try {
     for (let r = 1; r <= rounds; r++) {
       const torchFirst = r % 2 === 1;
       let a: number;
       let t: number;
+      let d = 0;
       if (torchFirst) {
         t = await torch.runSteps(steps);
         a = await mine.runSteps(steps);
+        if (dense) d = await dense.runSteps(steps);
       } else {
+        if (dense) d = await dense.runSteps(steps);
         a = await mine.runSteps(steps);
         t = await torch.runSteps(steps);
       }
       oursTps.push(a);
       torchTps.push(t);
       ratios.push(a / t);
-      console.log(`${String(r).padStart(5)} | ${(torchFirst ? 'torch' : 'ours').padEnd(5)} | ${cell(a, 10)} | ${cell(t, 11)} | ${(a / t).toFixed(2)}×`);
+      denseRatios.push(d / t);
+      console.log(`${String(r).padStart(5)} | ${(torchFirst ? 'torch' : 'ours').padEnd(5)} | ${cell(a, 10)} | ${cell(t, 11)} | ${(a / t).toFixed(2)}×`
+        + (dense ? ` | ${cell(d, 21)} | ${(d / t).toFixed(2)}×` : ''));
     }
   } finally {
     torch.close();
@@ -159,6 +171,11 @@ async function compare(family: ModelFamily, tokens: Int32Array): Promise<void> {
   const quiet = ratios.filter((_, i) => torchTps[i] >= 0.9 * fast);
   console.log(`${family} full-speed rounds (PyTorch within 10% of its 90th-percentile round, ${cell(fast, 0)} tok/s): ${quiet.length} of ${rounds}, `
     + `ratio median ${median(quiet).toFixed(2)}× (min ${Math.min(...quiet).toFixed(2)}×, max ${Math.max(...quiet).toFixed(2)}×)`);
+  if (dense) {
+    const quietDense = denseRatios.filter((_, i) => torchTps[i] >= 0.9 * fast);
+    console.log(`${family}, every row in the last block's backward (as a dense autograd): ratio median ${median(denseRatios).toFixed(2)}×; `
+      + `full-speed rounds ${median(quietDense).toFixed(2)}× (min ${Math.min(...quietDense).toFixed(2)}×, max ${Math.max(...quietDense).toFixed(2)}×)`);
+  }
 }
 
 const families: ModelFamily[] = values.model === 'both' ? ['gpt', 'bert'] : [values.model as ModelFamily];
