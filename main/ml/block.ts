@@ -153,6 +153,18 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
   return A('ln_2');
 }
 
+/** One layer's named views in the backward pass: its parameters, their gradients, its activations, and the shared
+ *  scratch (by bare name). */
+function layerViews(buf: BlockBuffers, l: number): Record<'P' | 'G' | 'A' | 'S', (n: string) => F32> {
+  const p = `h.${l}.`;
+  return {
+    P: (n) => buf.params.view(p + n),
+    G: (n) => buf.grads.view(p + n),
+    A: (n) => buf.acts.view(p + n),
+    S: (n) => buf.scratch.view(n),
+  };
+}
+
 /** Backward of layer `l`: dout (BT,C) is the gradient of its output; writes dx (BT,C), accumulates parameter grads.
  *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln.
  *  rows (ascending flat positions, or null): dout is exactly zero outside these rows. A pre-LN block without dropout
@@ -161,37 +173,18 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
  *  blocks). BERT's last layer, where only the masked rows reach the loss, is the case. */
 export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dout: F32, dx: F32,
   buf: BlockBuffers, rows: Int32Array | null = null): void {
+  const pre = run.norm === 'pre';
+  if (rows !== null && pre && run.dropout <= 0 && buf.rowScratch !== undefined) {
+    rowsAboveAttentionBackward(k, d, l, dout, buf, rows, buf.rowScratch);
+    attentionAndBelow(k, d, run, l, x, dx, buf, buf.scratch.view('dsum'));
+    return;
+  }
   const { B, T, C, F } = d;
   const BT = B * T;
   const N = BT * C;
   const p = `h.${l}.`;
-  const P = (n: string): F32 => buf.params.view(p + n);
-  const G = (n: string): F32 => buf.grads.view(p + n);
-  const A = (n: string): F32 => buf.acts.view(p + n);
-  const S = (n: string): F32 => buf.scratch.view(n);
-  const pre = run.norm === 'pre';
+  const { P, G, A, S } = layerViews(buf, l);
   const mlpIn = pre ? A('ln_2') : A('ln_1');
-
-  if (rows !== null && pre && run.dropout <= 0 && buf.rowScratch !== undefined) {
-    const M = rows.length;
-    const R = buf.rowScratch;
-    const rowsOf = (name: string, w: number): F32 => gatherRows(R.get(name, M * w), A(name), rows, w);
-    const dres2 = gatherRows(R.get('dres2', M * C), dout, rows, C);
-    const dsum = R.get('dsum', M * C);
-    const datty = R.get('datty', M * C);
-    if (M > 0) {
-      const dgelu = R.get('dgelu', M * F), dfch = R.get('dfch', M * F), dln2 = R.get('dln2', M * C);
-      k.matmulBackward(dgelu, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, rowsOf('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
-      k.geluBackward(dfch, rowsOf('fch', F), dgelu, M * F);
-      k.matmulBackward(dln2, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, rowsOf('ln_2', C), P('mlp.c_fc.weight'), M, C, F);
-      k.layernormBackward(dsum, G('ln_2.weight'), G('ln_2.bias'), dln2, rowsOf('res1', C), P('ln_2.weight'), rowsOf('ln_2.mean', 1), rowsOf('ln_2.rstd', 1), M, C, dres2);
-      k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dsum, rowsOf('atty', C), P('attn.c_proj.weight'), M, C, C);
-    }
-    scatterRows(S('dsum'), dsum, rows, C);
-    scatterRows(S('dln'), datty, rows, C);
-    attentionAndBelow(k, d, run, l, x, dx, buf, S('dsum'));
-    return;
-  }
 
   // dsum: gradient at res2 (the MLP residual sum)
   let dres2 = dout;
@@ -218,18 +211,37 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
   attentionAndBelow(k, d, run, l, x, dx, buf, dres1);
 }
 
+/** blockBackward's pre-LN, dropout-free part above the attention, on the rows `rows` only (dout is zero elsewhere):
+ *  leaves the gradient at res1 in scratch dsum and the one at the attention's output in scratch dln, both zero
+ *  outside the rows, as the dense path would. */
+function rowsAboveAttentionBackward(k: Kernels, d: BlockDims, l: number, dout: F32, buf: BlockBuffers, rows: Int32Array,
+  R: RowScratch): void {
+  const { C, F } = d;
+  const M = rows.length;
+  const { P, G, A, S } = layerViews(buf, l);
+  const rowsOf = (name: string, w: number): F32 => gatherRows(R.get(name, M * w), A(name), rows, w);
+  const dres2 = gatherRows(R.get('dres2', M * C), dout, rows, C);
+  const dsum = R.get('dsum', M * C);
+  const datty = R.get('datty', M * C);
+  if (M > 0) {
+    const dgelu = R.get('dgelu', M * F), dfch = R.get('dfch', M * F), dln2 = R.get('dln2', M * C);
+    k.matmulBackward(dgelu, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, rowsOf('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
+    k.geluBackward(dfch, rowsOf('fch', F), dgelu, M * F);
+    k.matmulBackward(dln2, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, rowsOf('ln_2', C), P('mlp.c_fc.weight'), M, C, F);
+    k.layernormBackward(dsum, G('ln_2.weight'), G('ln_2.bias'), dln2, rowsOf('res1', C), P('ln_2.weight'), rowsOf('ln_2.mean', 1), rowsOf('ln_2.rstd', 1), M, C, dres2);
+    k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dsum, rowsOf('atty', C), P('attn.c_proj.weight'), M, C, C);
+  }
+  scatterRows(S('dsum'), dsum, rows, C);
+  scatterRows(S('dln'), datty, rows, C);
+}
+
 /** The rest of blockBackward once dln holds the gradient at the attention's output and dres1 the one at res1:
  *  attention, c_attn, and LN1 (pre-LN) or the residual join (post-LN), into dx. */
 function attentionAndBelow(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dx: F32, buf: BlockBuffers,
   dres1: F32): void {
   const { B, T, C, NH } = d;
   const BT = B * T;
-  const N = BT * C;
-  const p = `h.${l}.`;
-  const P = (n: string): F32 => buf.params.view(p + n);
-  const G = (n: string): F32 => buf.grads.view(p + n);
-  const A = (n: string): F32 => buf.acts.view(p + n);
-  const S = (n: string): F32 => buf.scratch.view(n);
+  const { P, G, A, S } = layerViews(buf, l);
   const pre = run.norm === 'pre';
   k.attentionBackward(S('dqkv'), S('dpreatt'), S('datt'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
   if (pre) {
@@ -237,6 +249,6 @@ function attentionAndBelow(k: Kernels, d: BlockDims, run: BlockRun, l: number, x
     k.layernormBackward(dx, G('ln_1.weight'), G('ln_1.bias'), S('dln'), x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C, dres1);
   } else {
     k.matmulBackward(S('dtmp2'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), x, P('attn.c_attn.weight'), BT, C, 3 * C);
-    k.residualForward(dx, dres1, S('dtmp2'), N);
+    k.residualForward(dx, dres1, S('dtmp2'), BT * C);
   }
 }
