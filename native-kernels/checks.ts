@@ -48,6 +48,25 @@ function indices(kernel: string, name: string, values: Int32Array, count: number
   }
 }
 
+/** rows[0..M) must be strictly ascending flat positions inside [0, BT); reports the first offending index. */
+function ascendingRows(kernel: string, rows: Int32Array, M: number, BT: number): void {
+  for (let i = 0; i < M; i++) {
+    const v = rows[i];
+    if (v < 0 || v >= BT) fail(kernel, `rows[${i}] is ${v}, outside [0, ${BT}) (the positions b*T+t, B*T = ${BT}).`, 'rows');
+    if (i > 0 && v <= rows[i - 1]) {
+      fail(kernel, `rows[${i}] is ${v}, not above rows[${i - 1}] = ${rows[i - 1]}; rows must be strictly ascending.`, 'rows');
+    }
+  }
+}
+
+/** The dimensions and rows shared by attentionRowsForward and attentionRowsBackward. */
+function rowsShape(kernel: string, rows: Int32Array, M: number, B: number, T: number, C: number, NH: number): void {
+  dim(kernel, 'B', B); dim(kernel, 'T', T); heads(kernel, C, NH); dim(kernel, 'M', M);
+  if (M > B * T) fail(kernel, `M is ${M}, but at most B*T = ${B * T} rows exist.`, 'M');
+  buf(kernel, 'rows', rows, 'Int32Array', M, 'M');
+  ascendingRows(kernel, rows, M, B * T);
+}
+
 function heads(kernel: string, C: number, NH: number): void {
   dim(kernel, 'C', C, 1);
   dim(kernel, 'NH', NH, 1);
@@ -164,6 +183,22 @@ export function checkedKernels(raw: Kernels): Kernels {
       buf(k, 'datt', datt, F, BNTT, 'B*NH*T*T'); buf(k, 'dout', dout, F, B * T * C, 'B*T*C');
       buf(k, 'qkv', qkv, F, B * T * 3 * C, 'B*T*3C'); buf(k, 'att', att, F, BNTT, 'B*NH*T*T');
       raw.attentionBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH);
+    },
+    attentionRowsForward(out, att, q, kv, rows, M, keyMask, causal, B, T, C, NH) {
+      const k = 'attentionRowsForward';
+      rowsShape(k, rows, M, B, T, C, NH);
+      buf(k, 'out', out, F, M * C, 'M*C'); buf(k, 'att', att, F, B * NH * T * T, 'B*NH*T*T');
+      buf(k, 'q', q, F, M * C, 'M*C'); buf(k, 'kv', kv, F, B * T * 2 * C, 'B*T*2C');
+      optBuf(k, 'keyMask', keyMask, U, B * T, 'B*T');
+      raw.attentionRowsForward(out, att, q, kv, rows, M, keyMask, causal, B, T, C, NH);
+    },
+    attentionRowsBackward(dq, dkv, dout, q, kv, att, rows, M, B, T, C, NH) {
+      const k = 'attentionRowsBackward';
+      rowsShape(k, rows, M, B, T, C, NH);
+      buf(k, 'dq', dq, F, M * C, 'M*C'); buf(k, 'dkv', dkv, F, B * T * 2 * C, 'B*T*2C');
+      buf(k, 'dout', dout, F, M * C, 'M*C'); buf(k, 'q', q, F, M * C, 'M*C');
+      buf(k, 'kv', kv, F, B * T * 2 * C, 'B*T*2C'); buf(k, 'att', att, F, B * NH * T * T, 'B*NH*T*T');
+      raw.attentionRowsBackward(dq, dkv, dout, q, kv, att, rows, M, B, T, C, NH);
     },
     dropoutForward(out, mask, inp, p, seed, N) {
       const k = 'dropoutForward';

@@ -65,6 +65,19 @@ export interface Kernels {
   /** dqkv(B,T,3C) written. dpreatt, datt (B,NH,T,T) are scratch. */
   attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32, qkv: F32, att: F32,
     B: number, T: number, C: number, NH: number): void;
+  /** The same attention for some query rows only, over every key: what a layer needs when only those rows of its
+   *  output reach the loss (BERT's last layer, the masked rows). rows[0..M): ascending flat positions b*T+t.
+   *  q(M,C): those rows' queries (heads as in qkv); kv(B,T,2C): [k | v] of every position.
+   *  out(M,C) = att v for those rows, heads concatenated. att: for head (b,h), the probabilities of batch element b's
+   *  M_b rows, in order, each T wide, from (b*NH+h)*T*T (the first M_b rows of that head's (T,T) block of an
+   *  attentionForward att; the rest is not touched). Each row equals the row attentionForward gives that position
+   *  (causal: key j > t masked; keyMask as there), to float rounding. */
+  attentionRowsForward(out: F32, att: F32, q: F32, kv: F32, rows: Int32Array, M: number, keyMask: Uint8Array | null,
+    causal: boolean, B: number, T: number, C: number, NH: number): void;
+  /** dq(M,C) and dkv(B,T,2C) written (dkv zero for keys no row sees) from dout(M,C) and the att of
+   *  attentionRowsForward: attentionBackward's gradients with dout zero on every other row. */
+  attentionRowsBackward(dq: F32, dkv: F32, dout: F32, q: F32, kv: F32, att: F32, rows: Int32Array, M: number,
+    B: number, T: number, C: number, NH: number): void;
 
   /** Inverted dropout: mask[i] = keep (1) with prob 1-p from a counter-based RNG seeded by (seed, i), out = inp*mask/(1-p).
    *  Same seed -> same mask, on every backend and thread count. */

@@ -26,6 +26,8 @@ interface NativeAddon {
   residualForward: Kernels['residualForward'];
   attentionForward: Kernels['attentionForward'];
   attentionBackward: Kernels['attentionBackward'];
+  attentionRowsForward: Kernels['attentionRowsForward'];
+  attentionRowsBackward: Kernels['attentionRowsBackward'];
   dropoutForward(out: F32, mask: Uint8Array, inp: F32, p: number, key: number, N: number): void;
   dropoutBackward: Kernels['dropoutBackward'];
   crossEntropyForward: Kernels['crossEntropyForward'];
@@ -87,6 +89,8 @@ export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
     residualForward: (...a) => { select(); addon.residualForward(...a); },
     attentionForward: (...a) => { select(); addon.attentionForward(...a); },
     attentionBackward: (...a) => { select(); addon.attentionBackward(...a); },
+    attentionRowsForward: (...a) => { select(); addon.attentionRowsForward(...a); },
+    attentionRowsBackward: (...a) => { select(); addon.attentionRowsBackward(...a); },
     dropoutForward: (out, mask, inp, p, seed, N) => { select(); addon.dropoutForward(out, mask, inp, p, dropoutKey(seed), N); },
     dropoutBackward: (...a) => { select(); addon.dropoutBackward(...a); },
     crossEntropyForward: (...a) => { select(); return addon.crossEntropyForward(...a); },

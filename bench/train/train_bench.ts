@@ -98,7 +98,7 @@ async function ourSide(family: ModelFamily, tokens: Int32Array, everyRow = false
   });
   let stopAt = warmup;
   const model = createModel(k, config);
-  if (everyRow && model instanceof BertModel) model.skipZeroRows = false;
+  if (everyRow && model instanceof BertModel) model.lossRowsOnly = false;
   const trainer: Trainer = new Trainer(model, { train: [tokens], val: [] }, {
     steps: warmup + rounds * steps, batchSize: B, lr: 3e-4, specials: { mask: 64 },
     shouldStop: (): boolean => trainer.step >= stopAt,

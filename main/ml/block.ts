@@ -41,7 +41,7 @@ export interface BlockBuffers {
   masks: MaskBuffer;
   /** an inference-only model's linear weights packed once (packLinearWeight), by parameter name; absent = plain */
   packed?: ReadonlyMap<string, F32> | null;
-  /** compact row buffers for a backward restricted to some rows (blockBackward's `rows`); absent = always dense */
+  /** compact row buffers of blockForwardRows and blockBackwardRows; absent = always dense */
   rowScratch?: RowScratch;
 }
 
@@ -63,6 +63,14 @@ export class RowScratch {
 function gatherRows(dst: F32, src: F32, rows: Int32Array, w: number): F32 {
   for (let r = 0; r < rows.length; r++) dst.set(src.subarray(rows[r] * w, (rows[r] + 1) * w), r * w);
   return dst;
+}
+
+/** dst rows `rows` += src (rows.length, w). */
+function addRows(dst: F32, src: F32, rows: Int32Array, w: number): void {
+  for (let r = 0; r < rows.length; r++) {
+    const o = rows[r] * w;
+    for (let c = 0; c < w; c++) dst[o + c] += src[r * w + c];
+  }
 }
 
 /** dst (*, w) = zeros except the rows `rows`, which get src (rows.length, w). */
@@ -153,6 +161,63 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
   return A('ln_2');
 }
 
+/** Layer `l` for the rows `rows` only (ascending flat positions, at least one; the others' outputs must not matter):
+ *  keys and values for every position, queries and everything above the attention for those M rows alone. This is
+ *  BERT's last layer in a pass with targets, where only the masked rows (~15%) reach the loss; the rows it computes
+ *  are the values blockForward gives them, to float rounding. Needs dropout off and buf.rowScratch. Writes, in the
+ *  layer's views: qkv = kv (BT,2C) then q (M,C); att = attentionRowsForward's rows; M rows at the start of atty,
+ *  attproj, res1, ln_2 (+ mean, rstd), fch, fch.gelu, fcproj, res2, and pre-LN ln_1 for every row, post-LN for the
+ *  M rows. Returns the (M,C) output (res2 rows pre-LN, ln_2 rows post-LN); blockBackwardRows is its backward. */
+export function blockForwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, buf: BlockBuffers,
+  rows: Int32Array): F32 {
+  const { B, T, C, NH, F } = d;
+  const BT = B * T;
+  const M = rows.length;
+  const pre = run.norm === 'pre';
+  const { P, A } = layerViews(buf, l);
+  const R = buf.rowScratch as RowScratch;
+  const first = (n: string, w: number): F32 => A(n).subarray(0, M * w);
+  const linear = (out: F32, inp: F32, w: string, bias: string, n: number, Cin: number, OC: number): void =>
+    k.matmulForward(out, inp, P(w), P(bias), n, Cin, OC);
+  const { wq, bq, wkv, bkv } = splitAttentionWeights(P, C);
+
+  let attIn = x;
+  if (pre) {
+    k.layernormForward(A('ln_1'), A('ln_1.mean'), A('ln_1.rstd'), x, P('ln_1.weight'), P('ln_1.bias'), BT, C);
+    attIn = A('ln_1');
+  }
+  const qIn = gatherRows(R.get(`h.${l}.q.in`, M * C), attIn, rows, C);
+  const { q, kv } = rowsQkv(A('qkv'), BT, M, C);
+  k.matmulForward(kv, attIn, wkv, bkv, BT, C, 2 * C);
+  k.matmulForward(q, qIn, wq, bq, M, C, C);
+  k.attentionRowsForward(first('atty', C), layerAttention(buf.acts, l, d), q, kv, rows, M, run.keyMask, run.causal, B, T, C, NH);
+  linear(first('attproj', C), first('atty', C), 'attn.c_proj.weight', 'attn.c_proj.bias', M, C, C);
+  const res1 = gatherRows(first('res1', C), x, rows, C);
+  k.residualForward(res1, res1, first('attproj', C), M * C);
+
+  const norm = pre ? 'ln_2' : 'ln_1';
+  const mlpIn = first(norm, C);
+  k.layernormForward(mlpIn, first(norm + '.mean', 1), first(norm + '.rstd', 1), res1, P(norm + '.weight'), P(norm + '.bias'), M, C);
+  linear(first('fch', F), mlpIn, 'mlp.c_fc.weight', 'mlp.c_fc.bias', M, C, F);
+  k.geluForward(first('fch.gelu', F), first('fch', F), M * F);
+  linear(first('fcproj', C), first('fch.gelu', F), 'mlp.c_proj.weight', 'mlp.c_proj.bias', M, F, C);
+  k.residualForward(first('res2', C), pre ? res1 : mlpIn, first('fcproj', C), M * C);
+  if (pre) return first('res2', C);
+  k.layernormForward(first('ln_2', C), first('ln_2.mean', 1), first('ln_2.rstd', 1), first('res2', C), P('ln_2.weight'), P('ln_2.bias'), M, C);
+  return first('ln_2', C);
+}
+
+/** c_attn's weight (3C,C) and bias (3C) as their query rows and their key and value rows (views, no copies). */
+function splitAttentionWeights(V: (n: string) => F32, C: number): { wq: F32; bq: F32; wkv: F32; bkv: F32 } {
+  const w = V('attn.c_attn.weight'), b = V('attn.c_attn.bias');
+  return { wq: w.subarray(0, C * C), bq: b.subarray(0, C), wkv: w.subarray(C * C, 3 * C * C), bkv: b.subarray(C, 3 * C) };
+}
+
+/** blockForwardRows' layout of the qkv view: kv (BT,2C) first, then q (M,C). */
+function rowsQkv(qkv: F32, BT: number, M: number, C: number): { q: F32; kv: F32 } {
+  return { kv: qkv.subarray(0, BT * 2 * C), q: qkv.subarray(BT * 2 * C, BT * 2 * C + M * C) };
+}
+
 /** One layer's named views in the backward pass: its parameters, their gradients, its activations, and the shared
  *  scratch (by bare name). */
 function layerViews(buf: BlockBuffers, l: number): Record<'P' | 'G' | 'A' | 'S', (n: string) => F32> {
@@ -166,19 +231,10 @@ function layerViews(buf: BlockBuffers, l: number): Record<'P' | 'G' | 'A' | 'S',
 }
 
 /** Backward of layer `l`: dout (BT,C) is the gradient of its output; writes dx (BT,C), accumulates parameter grads.
- *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln.
- *  rows (ascending flat positions, or null): dout is exactly zero outside these rows. A pre-LN block without dropout
- *  then runs everything above its attention (MLP, LayerNorm 2, the attention's output projection) on those rows
- *  alone: a zero row contributes exact zeros there, so only rounding changes (the weight gradients sum fewer, shorter
- *  blocks). BERT's last layer, where only the masked rows reach the loss, is the case. */
+ *  dout and dx must be distinct from the scratch views dsum, dtmp, dtmp2, dln. */
 export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dout: F32, dx: F32,
-  buf: BlockBuffers, rows: Int32Array | null = null): void {
+  buf: BlockBuffers): void {
   const pre = run.norm === 'pre';
-  if (rows !== null && pre && run.dropout <= 0 && buf.rowScratch !== undefined) {
-    rowsAboveAttentionBackward(k, d, l, dout, buf, rows, buf.rowScratch);
-    attentionAndBelow(k, d, run, l, x, dx, buf, buf.scratch.view('dsum'));
-    return;
-  }
   const { B, T, C, F } = d;
   const BT = B * T;
   const N = BT * C;
@@ -211,28 +267,57 @@ export function blockBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number
   attentionAndBelow(k, d, run, l, x, dx, buf, dres1);
 }
 
-/** blockBackward's pre-LN, dropout-free part above the attention, on the rows `rows` only (dout is zero elsewhere):
- *  leaves the gradient at res1 in scratch dsum and the one at the attention's output in scratch dln, both zero
- *  outside the rows, as the dense path would. */
-function rowsAboveAttentionBackward(k: Kernels, d: BlockDims, l: number, dout: F32, buf: BlockBuffers, rows: Int32Array,
-  R: RowScratch): void {
-  const { C, F } = d;
+/** Backward of blockForwardRows: dout (M,C) is the gradient of its output rows (every other row's is zero); writes
+ *  dx (BT,C) and accumulates the parameter gradients, as blockBackward would with those zeros, to float rounding.
+ *  dout and dx must be distinct from the scratch views dln, dtmp2, dqkv. */
+export function blockBackwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, dout: F32, dx: F32,
+  buf: BlockBuffers, rows: Int32Array): void {
+  const { B, T, C, NH, F } = d;
+  const BT = B * T;
   const M = rows.length;
+  const pre = run.norm === 'pre';
   const { P, G, A, S } = layerViews(buf, l);
-  const rowsOf = (name: string, w: number): F32 => gatherRows(R.get(name, M * w), A(name), rows, w);
-  const dres2 = gatherRows(R.get('dres2', M * C), dout, rows, C);
-  const dsum = R.get('dsum', M * C);
-  const datty = R.get('datty', M * C);
-  if (M > 0) {
-    const dgelu = R.get('dgelu', M * F), dfch = R.get('dfch', M * F), dln2 = R.get('dln2', M * C);
-    k.matmulBackward(dgelu, G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, rowsOf('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
-    k.geluBackward(dfch, rowsOf('fch', F), dgelu, M * F);
-    k.matmulBackward(dln2, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), dfch, rowsOf('ln_2', C), P('mlp.c_fc.weight'), M, C, F);
-    k.layernormBackward(dsum, G('ln_2.weight'), G('ln_2.bias'), dln2, rowsOf('res1', C), P('ln_2.weight'), rowsOf('ln_2.mean', 1), rowsOf('ln_2.rstd', 1), M, C, dres2);
-    k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dsum, rowsOf('atty', C), P('attn.c_proj.weight'), M, C, C);
+  const R = buf.rowScratch as RowScratch;
+  const first = (n: string, w: number): F32 => A(n).subarray(0, M * w);
+  const grad = (n: string, w: number): F32 => R.get(`d.${n}`, M * w);
+  const norm = pre ? 'ln_2' : 'ln_1';
+
+  let dres2 = dout;
+  if (!pre) {
+    dres2 = grad('res2', C);
+    k.layernormBackward(dres2, G('ln_2.weight'), G('ln_2.bias'), dout, first('res2', C), P('ln_2.weight'), first('ln_2.mean', 1), first('ln_2.rstd', 1), M, C);
   }
-  scatterRows(S('dsum'), dsum, rows, C);
-  scatterRows(S('dln'), datty, rows, C);
+  k.matmulBackward(grad('fch.gelu', F), G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, first('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
+  k.geluBackward(grad('fch', F), first('fch', F), grad('fch.gelu', F), M * F);
+  const dmlpIn = grad('mlp.in', C);
+  k.matmulBackward(dmlpIn, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), grad('fch', F), first(norm, C), P('mlp.c_fc.weight'), M, C, F);
+  const dres1 = grad('res1', C);
+  if (pre) {
+    k.layernormBackward(dres1, G('ln_2.weight'), G('ln_2.bias'), dmlpIn, first('res1', C), P('ln_2.weight'), first('ln_2.mean', 1), first('ln_2.rstd', 1), M, C, dres2);
+  } else {
+    k.residualForward(dmlpIn, dmlpIn, dres2, M * C); // ln_1's output feeds both the MLP and the residual
+    k.layernormBackward(dres1, G('ln_1.weight'), G('ln_1.bias'), dmlpIn, first('res1', C), P('ln_1.weight'), first('ln_1.mean', 1), first('ln_1.rstd', 1), M, C);
+  }
+  const datty = grad('atty', C);
+  k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dres1, first('atty', C), P('attn.c_proj.weight'), M, C, C);
+
+  const { q, kv } = rowsQkv(A('qkv'), BT, M, C);
+  const dq = grad('q', C);
+  const dkv = S('dqkv').subarray(0, BT * 2 * C);
+  k.attentionRowsBackward(dq, dkv, datty, q, kv, layerAttention(buf.acts, l, d), rows, M, B, T, C, NH);
+  const W = splitAttentionWeights(P, C);
+  const dW = splitAttentionWeights(G, C);
+  const dattIn = S(pre ? 'dln' : 'dtmp2');
+  k.matmulBackward(dattIn, dW.wkv, dW.bkv, dkv, pre ? A('ln_1') : x, W.wkv, BT, C, 2 * C);
+  const dqIn = grad('q.in', C);
+  k.matmulBackward(dqIn, dW.wq, dW.bq, dq, R.get(`h.${l}.q.in`, M * C), W.wq, M, C, C);
+  addRows(dattIn, dqIn, rows, C);
+  scatterRows(dx, dres1, rows, C); // the residual stream's gradient: dres1 on the rows, zero elsewhere
+  if (pre) {
+    k.layernormBackward(dx, G('ln_1.weight'), G('ln_1.bias'), dattIn, x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C, dx);
+  } else {
+    k.residualForward(dx, dx, dattIn, BT * C);
+  }
 }
 
 /** The rest of blockBackward once dln holds the gradient at the attention's output and dres1 the one at res1:

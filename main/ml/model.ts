@@ -2,7 +2,7 @@
 import type { F32, Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from './config';
 import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './activations';
-import { blockBackward, blockForward, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
+import { blockBackward, blockBackwardRows, blockForward, blockForwardRows, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';
 import { mixSeed, Rng } from './rng';
 import { LabError } from '../lab/errors';
@@ -67,7 +67,7 @@ export abstract class TransformerBase {
   readonly grads: NamedBuffer;
   acts: NamedBuffer;
   protected scratch: NamedBuffer;
-  /** compact rows for the last block's restricted backward (BERT: the masked rows) */
+  /** compact rows of a last block run on some rows only (BERT: the masked rows; see encode) */
   private readonly rowScratch = new RowScratch();
   protected masks: MaskBuffer;
   protected readonly sinusoid: F32 | null;
@@ -192,8 +192,16 @@ export abstract class TransformerBase {
       rowScratch: this.rowScratch };
   }
 
-  /** Embeddings (+ ln_e), dropout, all blocks, (+ ln_f); returns the final hidden states (B,T,C). */
-  protected encode(batch: Batch): F32 {
+  /** Whether encode() may run the last block on some rows only in this pass: a trainable model (not packed), no
+   *  dropout applied, at least one layer. */
+  protected canRunRows(): boolean {
+    return this.packed === null && this.run.dropout <= 0 && this.config.nLayer > 0;
+  }
+
+  /** Embeddings (+ ln_e), dropout, all blocks, (+ ln_f); returns the final hidden states (B,T,C). With `rows`
+   *  (ascending flat positions, at least one; only when canRunRows()): the last block and ln_f run for those rows
+   *  alone (blockForwardRows) and the result is their (M,C) hidden states, for a caller whose loss reads no other row. */
+  protected encode(batch: Batch, rows: Int32Array | null = null): F32 {
     const k = this.k;
     const { B, T, C } = this.dims;
     const N = B * T * C;
@@ -212,10 +220,15 @@ export abstract class TransformerBase {
       x = a.view('encoded.drop');
     }
     const buf = this.blockBuffers();
-    for (let l = 0; l < this.config.nLayer; l++) x = blockForward(k, this.dims, this.run, l, x, buf);
+    const L = this.config.nLayer;
+    for (let l = 0; l < L; l++) {
+      x = rows !== null && l === L - 1 ? blockForwardRows(k, this.dims, this.run, l, x, buf, rows) : blockForward(k, this.dims, this.run, l, x, buf);
+    }
     if (this.config.norm === 'pre') {
-      k.layernormForward(a.view('ln_f'), a.view('ln_f.mean'), a.view('ln_f.rstd'), x, this.params.view('ln_f.weight'), this.params.view('ln_f.bias'), B * T, C);
-      x = a.view('ln_f');
+      const n = rows === null ? B * T : rows.length;
+      const out = a.view('ln_f').subarray(0, n * C);
+      k.layernormForward(out, a.view('ln_f.mean'), a.view('ln_f.rstd'), x, this.params.view('ln_f.weight'), this.params.view('ln_f.bias'), n, C);
+      x = out;
     }
     return x;
   }
@@ -228,10 +241,9 @@ export abstract class TransformerBase {
     return this.config.norm === 'post' ? a.view('ln_e') : a.view('encoded');
   }
 
-  /** Backward from dhidden (B,T,C), the gradient of encode()'s output, down to the embeddings. topRows: the rows
-   *  outside which dhidden is exactly zero (ascending; null = any), which lets the last block skip the others above
-   *  its attention (see blockBackward). */
-  protected encodeBackward(dhidden: F32, topRows: Int32Array | null = null): void {
+  /** Backward from dhidden, the gradient of encode()'s output, down to the embeddings: (B,T,C), or (M,C) when that
+   *  encode() ran with `rows` (pass the same rows). */
+  protected encodeBackward(dhidden: F32, rows: Int32Array | null = null): void {
     const k = this.k;
     const c = this.config;
     const { B, T, C } = this.dims;
@@ -239,17 +251,19 @@ export abstract class TransformerBase {
     const a = this.acts;
     const P = (n: string): F32 => this.params.view(n);
     const G = (n: string): F32 => this.grads.view(n);
+    const n = rows === null ? BT : rows.length;
     let dcur = this.scratch.view('dres.a');
     let dnext = this.scratch.view('dres.b');
     if (c.norm === 'pre') {
       const last = a.view(c.nLayer > 0 ? `h.${c.nLayer - 1}.res2` : 'encoded');
-      k.layernormBackward(dcur, G('ln_f.weight'), G('ln_f.bias'), dhidden, last, P('ln_f.weight'), a.view('ln_f.mean'), a.view('ln_f.rstd'), BT, C);
+      k.layernormBackward(dcur, G('ln_f.weight'), G('ln_f.bias'), dhidden, last, P('ln_f.weight'), a.view('ln_f.mean'), a.view('ln_f.rstd'), n, C);
     } else {
-      dcur.set(dhidden);
+      dcur.set(dhidden.subarray(0, n * C));
     }
     const buf = this.blockBuffers();
     for (let l = c.nLayer - 1; l >= 0; l--) {
-      blockBackward(k, this.dims, this.run, l, this.layerInput(l), dcur, dnext, buf, l === c.nLayer - 1 ? topRows : null);
+      if (rows !== null && l === c.nLayer - 1) blockBackwardRows(k, this.dims, this.run, l, this.layerInput(l), dcur.subarray(0, n * C), dnext, buf, rows);
+      else blockBackward(k, this.dims, this.run, l, this.layerInput(l), dcur, dnext, buf);
       [dcur, dnext] = [dnext, dcur];
     }
     if (this.run.dropout > 0) {

@@ -90,3 +90,101 @@ export function attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32,
     }
   }
 }
+
+/** The first index into rows[0..M) of each batch element's rows: batch b owns rows[start[b]..start[b+1]). */
+function rowStarts(rows: Int32Array, M: number, B: number, T: number): Int32Array {
+  const start = new Int32Array(B + 1);
+  let m = 0;
+  for (let b = 0; b <= B; b++) {
+    while (m < M && rows[m] < b * T) m++;
+    start[b] = m;
+  }
+  return start;
+}
+
+/** attentionForward for the query rows rows[0..M) (ascending b*T+t) only, over every key: q(M,C) those rows' queries,
+ *  kv(B,T,2C) = [k | v] of every position, out(M,C). att: batch b's rows, in order, from (b*NH+h)*T*T; the rest of
+ *  att is not touched. Scores are rounded through float32 as in attentionForward, so each row equals its row there. */
+export function attentionRowsForward(out: F32, att: F32, q: F32, kv: F32, rows: Int32Array, M: number,
+  keyMask: Uint8Array | null, causal: boolean, B: number, T: number, C: number, NH: number): void {
+  const hs = C / NH;
+  const C2 = 2 * C;
+  const scale = 1 / Math.sqrt(hs);
+  const row = new Float64Array(T);
+  const pre = new Float32Array(T);
+  const start = rowStarts(rows, M, B, T);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      for (let m = start[b]; m < start[b + 1]; m++) {
+        const i = rows[m] - b * T;
+        const qo = m * C + h * hs;
+        const a = ((b * NH + h) * T + (m - start[b])) * T;
+        let max = -Infinity;
+        for (let j = 0; j < T; j++) {
+          const k = (b * T + j) * C2 + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) dot += q[qo + d] * kv[k + d];
+          pre[j] = dot * scale;
+          if (keyVisible(keyMask, causal, b, T, i, j) && pre[j] > max) max = pre[j];
+        }
+        let sum = 0;
+        for (let j = 0; j < T; j++) {
+          row[j] = keyVisible(keyMask, causal, b, T, i, j) ? Math.exp(pre[j] - max) : 0;
+          sum += row[j];
+        }
+        const inv = sum > 0 ? 1 / sum : 0;
+        for (let j = 0; j < T; j++) att[a + j] = row[j] * inv;
+        for (let d = 0; d < hs; d++) {
+          let acc = 0;
+          for (let j = 0; j < T; j++) acc += att[a + j] * kv[(b * T + j) * C2 + C + h * hs + d];
+          out[qo + d] = acc;
+        }
+      }
+    }
+  }
+}
+
+/** dq(M,C) and dkv(B,T,2C) written from dout(M,C) and attentionRowsForward's att: attentionBackward's gradients with
+ *  dout zero on every row not in rows[0..M). dkv is zero for keys that no row sees. */
+export function attentionRowsBackward(dq: F32, dkv: F32, dout: F32, q: F32, kv: F32, att: F32, rows: Int32Array,
+  M: number, B: number, T: number, C: number, NH: number): void {
+  const hs = C / NH;
+  const C2 = 2 * C;
+  const scale = 1 / Math.sqrt(hs);
+  const datt = new Float32Array(T);
+  const dpreatt = new Float32Array(T);
+  const start = rowStarts(rows, M, B, T);
+  dq.fill(0, 0, M * C);
+  dkv.fill(0, 0, B * T * C2);
+  for (let b = 0; b < B; b++) {
+    for (let h = 0; h < NH; h++) {
+      for (let m = start[b]; m < start[b + 1]; m++) {
+        const a = ((b * NH + h) * T + (m - start[b])) * T;
+        const o = m * C + h * hs;
+        // out_m = sum_j att_mj v_j  =>  datt_mj = dout_m . v_j,  dv_j += att_mj dout_m
+        for (let j = 0; j < T; j++) {
+          const v = (b * T + j) * C2 + C + h * hs;
+          let dot = 0;
+          for (let d = 0; d < hs; d++) {
+            dot += dout[o + d] * kv[v + d];
+            dkv[v + d] += att[a + j] * dout[o + d];
+          }
+          datt[j] = dot;
+        }
+        // softmax backward: dpreatt_mj = att_mj (datt_mj - sum_k att_mk datt_mk); masked att are 0 so they get 0.
+        let inner = 0;
+        for (let j = 0; j < T; j++) inner += att[a + j] * datt[j];
+        for (let j = 0; j < T; j++) dpreatt[j] = att[a + j] * (datt[j] - inner);
+        for (let j = 0; j < T; j++) {
+          const g = dpreatt[j] * scale;
+          if (g === 0) continue;
+          const k = (b * T + j) * C2 + h * hs;
+          for (let d = 0; d < hs; d++) {
+            dq[o + d] += g * kv[k + d];
+            dkv[k + d] += g * q[o + d];
+          }
+        }
+      }
+    }
+  }
+}

@@ -5,7 +5,7 @@ import { sgemm, matmulForward, matmulBackward, packLinearWeight, matmulForwardPa
 import { embeddingForward, embeddingBackward } from './embedding';
 import { layernormForward, layernormBackward } from './layernorm';
 import { geluForward, geluBackward, residualForward } from './activation';
-import { attentionForward, attentionBackward } from './attention';
+import { attentionForward, attentionBackward, attentionRowsForward, attentionRowsBackward } from './attention';
 import { dropoutForward, dropoutBackward } from './dropout';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy';
 import { adamwUpdate, sumSquares, scale } from './optimizer';
@@ -35,6 +35,8 @@ export const jsKernels: Kernels = {
   residualForward,
   attentionForward,
   attentionBackward,
+  attentionRowsForward,
+  attentionRowsBackward,
   dropoutForward,
   dropoutBackward,
   crossEntropyForward,

@@ -9,6 +9,7 @@
 // per-head kernel runs (attention_avx2.cc); otherwise blocked sgemm calls around scalar softmax rows. Each head runs
 // serially inside its pool task, so its result is fixed whatever the thread count. A caller that passes no preatt
 // (training and inference never read the scores) saves their B*NH*T*T stores, and a causal model its masked scores.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -42,9 +43,11 @@ struct Scratch {
 };
 thread_local Scratch t_scratch;
 
-// row_end and key_vis of one batch row from its key mask (null: every key real). Returns key_vis, or null when no
-// key inside the visible range is padding (the kernels then skip the per-key multiply).
-const float* forward_visibility(const uint8_t* key_mask, bool causal, int64_t T, Scratch& s) {
+// row_end and key_vis of one batch row from its key mask (null: every key real), for its Tq queries at positions
+// pos[i] - base (pos null: every position 0..T-1). Returns key_vis, or null when no key inside the visible range is
+// padding (the kernels then skip the per-key multiply).
+const float* forward_visibility(const uint8_t* key_mask, bool causal, int64_t T, const int32_t* pos, int64_t base,
+                                int64_t Tq, Scratch& s) {
   int64_t end = T;
   bool holes = false;
   if (key_mask != nullptr) {
@@ -55,14 +58,17 @@ const float* forward_visibility(const uint8_t* key_mask, bool causal, int64_t T,
     }
     for (int64_t j = 0; j < end; j++) holes = holes || key_mask[j] == 0;
   }
-  for (int64_t i = 0; i < T; i++) s.row_end[i] = static_cast<int32_t>(causal && i + 1 < end ? i + 1 : end);
+  for (int64_t i = 0; i < Tq; i++) {
+    const int64_t t = pos != nullptr ? pos[i] - base : i;
+    s.row_end[i] = static_cast<int32_t>(causal && t + 1 < end ? t + 1 : end);
+  }
   return holes ? s.key_vis.data() : nullptr;
 }
 
 // row_end[i] = 1 + the last nonzero of att row i (0 for an all-zero row). Reads rows front to back: this is the
 // first touch of att in the backward pass, and a forward stream is what the hardware prefetcher follows.
-void backward_visibility(const float* att, int64_t T, int32_t* row_end) {
-  for (int64_t i = 0; i < T; i++) {
+void backward_visibility(const float* att, int64_t Tq, int64_t T, int32_t* row_end) {
+  for (int64_t i = 0; i < Tq; i++) {
     const float* row = att + i * T;
     int64_t n = 0;
     for (int64_t j = 0; j < T; j++) n = row[j] != 0.0f ? j + 1 : n;
@@ -105,11 +111,11 @@ void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n,
 namespace portable {
 
 void head_forward(const HeadForward& h) {
-  const int64_t T = h.T, hs = h.hs, ld = h.ld_qkv;
-  sgemm(false, true, T, T, hs, h.scale, h.q, ld, h.k, ld, 0.0f, h.preatt, T, nullptr);
-  for (int64_t i = 0; i < T; i++) softmax_row(h.att + i * T, h.preatt + i * T, h.row_end[i], T, h.key_vis);
-  for (int64_t i0 = 0; i0 < T; i0 += kAttnBlockRows) {
-    const int64_t rows = T - i0 < kAttnBlockRows ? T - i0 : kAttnBlockRows;
+  const int64_t T = h.T, hs = h.hs, Tq = h.Tq, ld = h.ld_kv;
+  sgemm(false, true, Tq, T, hs, h.scale, h.q, h.ld_q, h.k, ld, 0.0f, h.preatt, T, nullptr);
+  for (int64_t i = 0; i < Tq; i++) softmax_row(h.att + i * T, h.preatt + i * T, h.row_end[i], T, h.key_vis);
+  for (int64_t i0 = 0; i0 < Tq; i0 += kAttnBlockRows) {
+    const int64_t rows = Tq - i0 < kAttnBlockRows ? Tq - i0 : kAttnBlockRows;
     const int64_t keys = block_keys(h.row_end, i0, rows);
     sgemm(false, false, rows, hs, keys, 1.0f, h.att + i0 * T, T, h.v, ld, 0.0f, h.out + i0 * h.ld_out, h.ld_out,
           nullptr);
@@ -117,17 +123,17 @@ void head_forward(const HeadForward& h) {
 }
 
 void head_backward(const HeadBackward& h) {
-  const int64_t T = h.T, hs = h.hs, ld = h.ld_qkv, ldd = h.ld_dout;
-  backward_visibility(h.att, T, h.row_end);
-  for (int64_t i0 = 0; i0 < T; i0 += kAttnBlockRows) {
-    const int64_t rows = T - i0 < kAttnBlockRows ? T - i0 : kAttnBlockRows;
+  const int64_t T = h.T, hs = h.hs, Tq = h.Tq, ld = h.ld_kv, ldq = h.ld_q, ldd = h.ld_dout;
+  backward_visibility(h.att, Tq, T, h.row_end);
+  for (int64_t i0 = 0; i0 < Tq; i0 += kAttnBlockRows) {
+    const int64_t rows = Tq - i0 < kAttnBlockRows ? Tq - i0 : kAttnBlockRows;
     const int64_t keys = block_keys(h.row_end, i0, rows);
     sgemm(false, true, rows, keys, hs, 1.0f, h.dout + i0 * ldd, ldd, h.v, ld, 0.0f, h.datt, T, nullptr);
     for (int64_t i = i0; i < i0 + rows; i++)
       softmax_backward_row(h.dp + i * T, h.att + i * T, h.datt + (i - i0) * T, keys, T);
-    sgemm(false, false, rows, hs, keys, h.scale, h.dp + i0 * T, T, h.k, ld, 0.0f, h.dq + i0 * ld, ld, nullptr);
+    sgemm(false, false, rows, hs, keys, h.scale, h.dp + i0 * T, T, h.k, ld, 0.0f, h.dq + i0 * ldq, ldq, nullptr);
   }
-  key_block_ranges(h.row_end, T, kAttnBlockRows, h.key_range, h.key_range + T);
+  key_block_ranges(h.row_end, Tq, T, kAttnBlockRows, h.key_range, h.key_range + T);
   for (int64_t j0 = 0; j0 < T; j0 += kAttnBlockRows) {
     const int64_t rows = T - j0 < kAttnBlockRows ? T - j0 : kAttnBlockRows;
     // Queries [first, last] see some key of this block; rows between them that see none hold zeros in att and dp.
@@ -136,7 +142,7 @@ void head_backward(const HeadBackward& h) {
     const int64_t i0 = n > 0 ? first : 0;
     sgemm(true, false, rows, hs, n, 1.0f, h.att + i0 * T + j0, T, h.dout + i0 * ldd, ldd, 0.0f, h.dv + j0 * ld, ld,
           nullptr);
-    sgemm(true, false, rows, hs, n, h.scale, h.dp + i0 * T + j0, T, h.q + i0 * ld, ld, 0.0f, h.dk + j0 * ld, ld,
+    sgemm(true, false, rows, hs, n, h.scale, h.dp + i0 * T + j0, T, h.q + i0 * ldq, ldq, 0.0f, h.dk + j0 * ld, ld,
           nullptr);
   }
 }
@@ -181,14 +187,14 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
       const int64_t b = task / NH, hd = task % NH;
       const int64_t tt = (b * NH + hd) * T * T;
       const float* q = head_q(qkv, task, T, C, NH);
-      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, s);
+      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, nullptr, 0, T, s);
       float* scores = preatt != nullptr ? preatt + tt : fused ? nullptr : s.dp.data();
       HeadNext next{};
       if (task + 1 < t1) {
         const float* nq = head_q(qkv, task + 1, T, C, NH);
-        next = HeadNext{{nq, nq + C, nq + 2 * C, nullptr}, {C3, C3, C3, 0}, att + tt + T * T};
+        next = HeadNext{{nq, nq + C, nq + 2 * C, nullptr}, {C3, C3, C3, 0}, {T, T, T, 0}, att + tt + T * T, T};
       }
-      const HeadForward h{T, hs, scale, q, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
+      const HeadForward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
                           scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data(), next};
       if (fused) {
         avx2::head_forward(h);
@@ -230,11 +236,123 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
       if (task + 1 < t1) {
         const float* nq = head_q(qkv, task + 1, T, C, NH);
         const float* ndout = dout + ((task + 1) / NH) * T * C + ((task + 1) % NH) * hs;
-        next = HeadNext{{nq, nq + C, nq + 2 * C, ndout}, {C3, C3, C3, C}, att + tt + T * T};
+        next = HeadNext{{nq, nq + C, nq + 2 * C, ndout}, {C3, C3, C3, C}, {T, T, T, T}, att + tt + T * T, T};
       }
-      const HeadBackward h{T, hs, scale, q, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
+      const HeadBackward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
                            dq, dq + C, dq + 2 * C, att + tt, s.datt.data(), s.dp.data(), s.row_end.data(),
                            s.key_range.data(), s.panel.data(), s.rows.data(), next};
+      if (fused) {
+        avx2::head_backward(h);
+      } else {
+        portable::head_backward(h);
+      }
+    }
+  });
+  return a.env().Undefined();
+}
+
+// The rows variants: queries only at rows[0..M) (ascending flat positions b*T+t), keys at every position.
+// q, out, dq, dout (M, C); kv, dkv (B, T, 2C) = [k | v]; att: head (b, h)'s M_b rows from (b*NH+h)*T*T.
+// start[b]..start[b+1]: batch element b's rows.
+std::vector<int64_t> row_starts(const int32_t* rows, int64_t M, int64_t B, int64_t T) {
+  std::vector<int64_t> start(static_cast<size_t>(B + 1));
+  int64_t r = 0;
+  for (int64_t b = 0; b <= B; b++) {
+    while (r < M && rows[r] < b * T) r++;
+    start[static_cast<size_t>(b)] = r;
+  }
+  return start;
+}
+
+// attentionRowsForward(out(M,C), att(B,NH,T,T), q(M,C), kv(B,T,2C), rows(M), M, keyMask(B,T)|null, causal, B, T, C,
+// NH). A head whose batch element has no rows writes nothing.
+Napi::Value AttentionRowsForward(const Napi::CallbackInfo& info) {
+  Args a(info, "attentionRowsForward");
+  float* out = a.f32(0);
+  float* att = a.f32(1);
+  const float* q = a.f32(2);
+  const float* kv = a.f32(3);
+  const int32_t* rows = a.i32(4);
+  const int64_t M = a.integer(5);
+  const uint8_t* key_mask = a.u8_or_null(6);
+  const bool causal = a.boolean(7);
+  const int64_t B = a.integer(8), T = a.integer(9), C = a.integer(10), NH = a.integer(11);
+  if (!a.ok()) return a.env().Undefined();
+  const int64_t hs = C / NH, C2 = 2 * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  const bool fused = use_avx2() && hs % 8 == 0;
+  const std::vector<int64_t> start = row_starts(rows, M, B, T);
+  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
+    Scratch& s = t_scratch;
+    s.reserve(T, hs);
+    if (!fused) s.reserve_backward(T);
+    for (int64_t task = t0; task < t1; task++) {
+      const int64_t b = task / NH, hd = task % NH, first = start[b], Tq = start[b + 1] - first;
+      if (Tq == 0) continue;
+      const float* k = kv + b * T * C2 + hd * hs;
+      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, rows + first, b * T, Tq, s);
+      HeadNext next{};
+      if (task + 1 < t1) {
+        const int64_t nb = (task + 1) / NH, nh = (task + 1) % NH, nTq = start[nb + 1] - start[nb];
+        const float* nk = kv + nb * T * C2 + nh * hs;
+        next = HeadNext{{q + start[nb] * C + nh * hs, nk, nk + C, nullptr}, {C, C2, C2, 0}, {nTq, T, T, 0},
+                        att + (task + 1) * T * T, nTq};
+      }
+      const HeadForward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, out + first * C + hd * hs, C,
+                          fused ? nullptr : s.dp.data(), att + task * T * T, s.row_end.data(), key_vis, s.panel.data(),
+                          s.rows.data(), next};
+      if (fused) {
+        avx2::head_forward(h);
+      } else {
+        portable::head_forward(h);
+      }
+    }
+  });
+  return a.env().Undefined();
+}
+
+// attentionRowsBackward(dq(M,C), dkv(B,T,2C), dout(M,C), q(M,C), kv(B,T,2C), att, rows(M), M, B, T, C, NH)
+Napi::Value AttentionRowsBackward(const Napi::CallbackInfo& info) {
+  Args a(info, "attentionRowsBackward");
+  float* dq = a.f32(0);
+  float* dkv = a.f32(1);
+  const float* dout = a.f32(2);
+  const float* q = a.f32(3);
+  const float* kv = a.f32(4);
+  const float* att = a.f32(5);
+  const int32_t* rows = a.i32(6);
+  const int64_t M = a.integer(7);
+  const int64_t B = a.integer(8), T = a.integer(9), C = a.integer(10), NH = a.integer(11);
+  if (!a.ok()) return a.env().Undefined();
+  const int64_t hs = C / NH, C2 = 2 * C;
+  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
+  const bool fused = use_avx2() && hs % 8 == 0;
+  const std::vector<int64_t> start = row_starts(rows, M, B, T);
+  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
+    Scratch& s = t_scratch;
+    s.reserve(T, hs);
+    s.reserve_backward(T);
+    for (int64_t task = t0; task < t1; task++) {
+      const int64_t b = task / NH, hd = task % NH, first = start[b], Tq = start[b + 1] - first;
+      const float* k = kv + b * T * C2 + hd * hs;
+      float* dk = dkv + b * T * C2 + hd * hs;
+      if (Tq == 0) {  // no query of this batch element: its keys and values get no gradient
+        for (int64_t t = 0; t < T; t++) {
+          std::fill(dk + t * C2, dk + t * C2 + hs, 0.0f);
+          std::fill(dk + C + t * C2, dk + C + t * C2 + hs, 0.0f);
+        }
+        continue;
+      }
+      HeadNext next{};
+      if (task + 1 < t1) {
+        const int64_t nb = (task + 1) / NH, nh = (task + 1) % NH, nTq = start[nb + 1] - start[nb];
+        const float* nk = kv + nb * T * C2 + nh * hs;
+        next = HeadNext{{q + start[nb] * C + nh * hs, nk, nk + C, dout + start[nb] * C + nh * hs}, {C, C2, C2, C},
+                        {nTq, T, T, nTq}, att + (task + 1) * T * T, nTq};
+      }
+      const HeadBackward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, dout + first * C + hd * hs, C,
+                           dq + first * C + hd * hs, dk, dk + C, att + task * T * T, s.datt.data(), s.dp.data(),
+                           s.row_end.data(), s.key_range.data(), s.panel.data(), s.rows.data(), next};
       if (fused) {
         avx2::head_backward(h);
       } else {
@@ -250,6 +368,8 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
 void register_attention(Napi::Env env, Napi::Object exports) {
   exports.Set("attentionForward", Napi::Function::New(env, AttentionForward, "attentionForward"));
   exports.Set("attentionBackward", Napi::Function::New(env, AttentionBackward, "attentionBackward"));
+  exports.Set("attentionRowsForward", Napi::Function::New(env, AttentionRowsForward, "attentionRowsForward"));
+  exports.Set("attentionRowsBackward", Napi::Function::New(env, AttentionRowsBackward, "attentionRowsBackward"));
 }
 
 }  // namespace ak

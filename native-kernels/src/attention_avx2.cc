@@ -37,23 +37,29 @@ inline float hmax(__m256 v) {
 class NextHead {
  public:
   NextHead(const HeadNext& next, int64_t T, int64_t hs) : n_(next), T_(T), hs_(hs) {
-    for (int s = 0; s < 4; s++) streams_ += n_.rows[s] != nullptr ? 1 : 0;
-    total_ = (streams_ + (n_.att != nullptr ? 1 : 0)) * T;
+    for (int s = 0; s < 4 && n_.rows[s] != nullptr; s++) {
+      streams_++;
+      total_ += n_.n[s];
+    }
+    if (n_.att != nullptr) total_ += n_.att_rows;
   }
-  // Rows per slice for `slices` equal slices.
-  int64_t per_slice(int64_t slices) const { return (total_ + slices - 1) / slices; }
+  // Rows per slice for `slices` equal slices (at least one slice).
+  int64_t per_slice(int64_t slices) const { return slices > 0 ? (total_ + slices - 1) / slices : total_; }
   void step(int64_t count) {
     for (; count > 0 && stream_ <= streams_; count--) {
-      if (stream_ < streams_) {
-        const float* row = n_.rows[stream_] + r_ * n_.ld[stream_];
-        for (int64_t d = 0; d < hs_; d += 16) fetch(row + d);
-        fetch(row + hs_ - 1);
-      } else if (n_.att != nullptr) {
-        const float* row = n_.att + r_ * T_;
-        for (int64_t j = 0; j < T_; j += 16) fetch(row + j);
-        fetch(row + T_ - 1);
+      const int64_t rows = stream_ < streams_ ? n_.n[stream_] : n_.att != nullptr ? n_.att_rows : 0;
+      if (r_ < rows) {
+        if (stream_ < streams_) {
+          const float* row = n_.rows[stream_] + r_ * n_.ld[stream_];
+          for (int64_t d = 0; d < hs_; d += 16) fetch(row + d);
+          fetch(row + hs_ - 1);
+        } else {
+          const float* row = n_.att + r_ * T_;
+          for (int64_t j = 0; j < T_; j += 16) fetch(row + j);
+          fetch(row + T_ - 1);
+        }
       }
-      if (++r_ == T_) {
+      if (++r_ >= rows) {
         r_ = 0;
         stream_++;
       }
@@ -181,10 +187,10 @@ void softmax_backward_row(float* dp, const float* a, const float* da, int64_t n,
 // entries per compare: a full row (no causal mask, no trailing padding) costs one compare, and a causal row reads
 // only the zeros past its end. Reading whole rows front to back streamed att from memory better until the previous
 // head started prefetching this one's att into L2 (NextHead); since then the short backward scan measures faster.
-void find_row_ends(const float* att, int64_t T, int32_t* row_end) {
+void find_row_ends(const float* att, int64_t Tq, int64_t T, int32_t* row_end) {
   const int64_t T8 = T / 8 * 8;
   const __m256 zero = _mm256_setzero_ps();
-  for (int64_t i = 0; i < T; i++) {
+  for (int64_t i = 0; i < Tq; i++) {
     const float* row = att + i * T;
     int64_t n = 0;
     for (int64_t j = T - 1; j >= T8 && n == 0; j--) n = row[j] != 0.0f ? j + 1 : 0;
@@ -206,21 +212,21 @@ int64_t block_keys(const int32_t* row_end, int64_t i0, int rows) {
 }  // namespace
 
 void head_forward(const HeadForward& h) {
-  const int64_t T = h.T, hs = h.hs, panels = (T + kKeys - 1) / kKeys;
+  const int64_t T = h.T, hs = h.hs, Tq = h.Tq, panels = (T + kKeys - 1) / kKeys;
   // Packed copies: the products below walk these rows many times, so each strided row is fetched once.
   float* q = h.rows;
   float* v = h.rows + T * hs;
   // Without kept scores a block's rows live in the third T hs floats of rows (>= kRows T floats since hs >= 8), so
   // they stay in L1 between the products and the softmax instead of streaming B NH T T floats to memory.
   float* scores = h.rows + 2 * T * hs;
-  pack_panel(h.panel, h.k, h.ld_qkv, T, hs);
-  pack_rows(q, h.q, h.ld_qkv, T, hs, h.scale);
-  pack_rows(v, h.v, h.ld_qkv, T, hs, 1.0f);
+  pack_panel(h.panel, h.k, h.ld_kv, T, hs);
+  pack_rows(q, h.q, h.ld_q, Tq, hs, h.scale);
+  pack_rows(v, h.v, h.ld_kv, T, hs, 1.0f);
   NextHead next(h.next, T, hs);
-  const int64_t slice = next.per_slice((T + kRows - 1) / kRows);
-  for (int64_t i0 = 0; i0 < T; i0 += kRows) {
+  const int64_t slice = next.per_slice((Tq + kRows - 1) / kRows);
+  for (int64_t i0 = 0; i0 < Tq; i0 += kRows) {
     next.step(slice);
-    const int rows = static_cast<int>(T - i0 < kRows ? T - i0 : kRows);
+    const int rows = static_cast<int>(Tq - i0 < kRows ? Tq - i0 : kRows);
     const int64_t keys = block_keys(h.row_end, i0, rows);
     float* pre = h.preatt != nullptr ? h.preatt + i0 * T : scores;
     const int64_t scored = h.preatt != nullptr ? panels : (keys + kKeys - 1) / kKeys;
@@ -233,26 +239,26 @@ void head_forward(const HeadForward& h) {
 }
 
 void head_backward(const HeadBackward& h) {
-  const int64_t T = h.T, hs = h.hs;
-  find_row_ends(h.att, T, h.row_end);
+  const int64_t T = h.T, hs = h.hs, Tq = h.Tq;
+  find_row_ends(h.att, Tq, T, h.row_end);
   // Which dp entries past a query block's keys the key-block pass reads: with row_end nondecreasing (causal, padding,
   // both) every query it walks for key block [j0, j0 + 6) belongs to a block whose keys exceed j0, so zeros up to the
   // next multiple of 6 suffice; any other pattern gets whole rows.
   bool monotone = true;
-  for (int64_t i = 1; i < T; i++) monotone = monotone && h.row_end[i] >= h.row_end[i - 1];
+  for (int64_t i = 1; i < Tq; i++) monotone = monotone && h.row_end[i] >= h.row_end[i - 1];
   float* q = h.rows;
   float* k = h.rows + T * hs;
   float* dout = h.rows + 2 * T * hs;
-  pack_panel(h.panel, h.v, h.ld_qkv, T, hs);
-  pack_rows(dout, h.dout, h.ld_dout, T, hs, 1.0f);
-  pack_rows(k, h.k, h.ld_qkv, T, hs, h.scale);
-  pack_rows(q, h.q, h.ld_qkv, T, hs, h.scale);
+  pack_panel(h.panel, h.v, h.ld_kv, T, hs);
+  pack_rows(dout, h.dout, h.ld_dout, Tq, hs, 1.0f);
+  pack_rows(k, h.k, h.ld_kv, T, hs, h.scale);
+  pack_rows(q, h.q, h.ld_q, Tq, hs, h.scale);
   NextHead next(h.next, T, hs);
-  const int64_t slice = next.per_slice(2 * ((T + kRows - 1) / kRows));
+  const int64_t slice = next.per_slice((Tq + kRows - 1) / kRows + (T + kRows - 1) / kRows);
   // Query blocks: datt = dout v^T, dp = softmax'(att, datt), dq = scale dp k, each over the block's visible keys.
-  for (int64_t i0 = 0; i0 < T; i0 += kRows) {
+  for (int64_t i0 = 0; i0 < Tq; i0 += kRows) {
     next.step(slice);
-    const int rows = static_cast<int>(T - i0 < kRows ? T - i0 : kRows);
+    const int rows = static_cast<int>(Tq - i0 < kRows ? Tq - i0 : kRows);
     const int64_t keys = block_keys(h.row_end, i0, rows);
     const int64_t up = (keys + kRows - 1) / kRows * kRows;
     const int64_t fill = monotone && up < T ? up : T;
@@ -260,18 +266,18 @@ void head_backward(const HeadBackward& h) {
     dot_rows(rows, hs, dout + i0 * hs, hs, h.panel, (keys + kKeys - 1) / kKeys, da, T, T);
     for (int r = 0; r < rows; r++)
       softmax_backward_row(h.dp + (i0 + r) * T, h.att + (i0 + r) * T, da + r * T, keys, fill, T);
-    axpy_rows(rows, hs, 0, keys, h.dp + i0 * T, T, 1, k, hs, h.dq + i0 * h.ld_qkv, h.ld_qkv);
+    axpy_rows(rows, hs, 0, keys, h.dp + i0 * T, T, 1, k, hs, h.dq + i0 * h.ld_q, h.ld_q);
   }
   // Key blocks: dv = att^T dout and dk = scale dp^T q over the queries [first, last] that see any key of the block.
   int32_t* first = h.key_range;
   int32_t* last = h.key_range + T;
-  key_block_ranges(h.row_end, T, kRows, first, last);
+  key_block_ranges(h.row_end, Tq, T, kRows, first, last);
   for (int64_t j0 = 0; j0 < T; j0 += kRows) {
     next.step(slice);
     const int rows = static_cast<int>(T - j0 < kRows ? T - j0 : kRows);
     const int64_t i0 = first[j0 / kRows], i1 = last[j0 / kRows] + 1 > i0 ? last[j0 / kRows] + 1 : i0;
-    axpy_rows(rows, hs, i0, i1, h.att + j0, 1, T, dout, hs, h.dv + j0 * h.ld_qkv, h.ld_qkv);
-    axpy_rows(rows, hs, i0, i1, h.dp + j0, 1, T, q, hs, h.dk + j0 * h.ld_qkv, h.ld_qkv);
+    axpy_rows(rows, hs, i0, i1, h.att + j0, 1, T, dout, hs, h.dv + j0 * h.ld_kv, h.ld_kv);
+    axpy_rows(rows, hs, i0, i1, h.dp + j0, 1, T, q, hs, h.dk + j0 * h.ld_kv, h.ld_kv);
   }
 }
 
