@@ -7,8 +7,9 @@
 // round and side with their ratio, then per model the medians, the median / min / max of the per-round ratios and the
 // load average at start and end, and the same ratios over the full-speed rounds only (see compare()). Reference
 // config: char vocab 65, 4 layers, 4 heads, d_model 128, context 128, batch 16, GELU MLP 4×, pre-LN, tied head, AdamW.
-// BERT runs a third side in the same rounds: ours with the last block's backward on every row (skipZeroRows off), the
-// work a dense autograd does, so the ratio with and without that skip come from the same minutes.
+// BERT runs a third side in the same rounds: ours with the last block on every row (lossRowsOnly off; by default its
+// queries and everything above them run for the masked rows only), the work a dense framework does, so the ratios with
+// and without that restriction come from the same minutes.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -173,7 +174,7 @@ async function compare(family: ModelFamily, tokens: Int32Array): Promise<void> {
     + `ratio median ${median(quiet).toFixed(2)}× (min ${Math.min(...quiet).toFixed(2)}×, max ${Math.max(...quiet).toFixed(2)}×)`);
   if (dense) {
     const quietDense = denseRatios.filter((_, i) => torchTps[i] >= 0.9 * fast);
-    console.log(`${family}, every row in the last block's backward (as a dense autograd): ratio median ${median(denseRatios).toFixed(2)}×; `
+    console.log(`${family}, every row in the last block (as a dense framework computes it): ratio median ${median(denseRatios).toFixed(2)}×; `
       + `full-speed rounds ${median(quietDense).toFixed(2)}× (min ${Math.min(...quietDense).toFixed(2)}×, max ${Math.max(...quietDense).toFixed(2)}×)`);
   }
 }
