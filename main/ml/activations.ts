@@ -10,7 +10,9 @@
 //   ln_f, ln_f.mean, ln_f.rstd (pre-LN) · BERT: mlm.in, mlm.dense, mlm.gelu, mlm.ln (BT,C) mlm.ln.mean mlm.ln.rstd
 //   logits (BT,V) · probs (BT,V) · losses (BT)
 //   (BERT training runs its MLM head on the M masked rows only: the mlm.*, logits, probs, losses views then hold M rows
-//   at their start, gathered into mlm.in.)
+//   at their start, gathered into mlm.in. With lossRowsOnly, its last layer runs those rows too (blockForwardRows):
+//   that layer's qkv holds kv (BT,2C) then q (M,C), its att each head's M_b rows, and atty, attproj, res1, ln_2, fch,
+//   fch.gelu, fcproj, res2 and ln_f hold M rows at their start.)
 // Dropout keep-masks (one Uint8Array): encoded, h.{i}.attn, h.{i}.mlp, each (BT,C).
 // Backward scratch (one Float32Array), reused layer after layer: dres.a, dres.b, dsum, dtmp, dtmp2, dln (BT,C),
 //   dqkv (BT,3C), dpreatt, datt (B,NH,T,T) (used by the JS kernels; the native backward keeps one head's in its own

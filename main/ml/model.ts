@@ -39,7 +39,8 @@ export interface TransformerModel {
    *  which no backward can follow) the per-layer views that hold their own layer's values are h.{i}.qkv, att and
    *  each block's output (h.{i}.res2 pre-LN, h.{i}.ln_2 with its mean/rstd post-LN); the other per-layer
    *  temporaries live in layer 0's views (h.0.*), which then hold the last layer's values. Views outside the
-   *  blocks (encoded, ln_e, ln_f, the head's) are written as always. */
+   *  blocks (encoded, ln_e, ln_f, the head's) are written as always. After BERT's pass with targets (lossRowsOnly)
+   *  the last layer holds the masked rows only (see activations.ts). */
   readonly acts: NamedBuffer;
   /** Runs the model; returns the mean loss over non-ignored targets, or NaN when batch.targets is null. */
   forward(batch: Batch, opts?: ForwardOptions): number;
