@@ -17,7 +17,7 @@ export class BertModel extends TransformerBase implements TransformerModel {
   /** flat positions whose rows went through the MLM head (null = all B*T) and their targets */
   private rows: Int32Array | null = null;
   private rowTargets = new Int32Array(0);
-  /** true (default): in a pass with targets and no dropout, the last block computes its queries, attention output and
+  /** true (default): in a pass with targets, the last block computes its queries, attention output and
    *  everything above them only for the rows with a target (blockForwardRows), since no other row of it reaches the
    *  loss; its keys and values, and every earlier block, still cover every row. Loss and gradients agree with the
    *  full pass to float rounding (the tests compare the two). false: every row, as a dense framework computes it.

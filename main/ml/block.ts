@@ -48,12 +48,22 @@ export interface BlockBuffers {
 /** Compact buffers for a few rows of the activations and gradients, grown on demand and reused across steps. */
 export class RowScratch {
   private readonly buffers = new Map<string, F32>();
+  private readonly byteBuffers = new Map<string, Uint8Array>();
 
   get(name: string, n: number): F32 {
     let b = this.buffers.get(name);
     if (b === undefined || b.length < n) {
       b = new Float32Array(n);
       this.buffers.set(name, b);
+    }
+    return b.subarray(0, n);
+  }
+
+  bytes(name: string, n: number): Uint8Array {
+    let b = this.byteBuffers.get(name);
+    if (b === undefined || b.length < n) {
+      b = new Uint8Array(n);
+      this.byteBuffers.set(name, b);
     }
     return b.subarray(0, n);
   }
@@ -164,10 +174,11 @@ export function blockForward(k: Kernels, d: BlockDims, run: BlockRun, l: number,
 /** Layer `l` for the rows `rows` only (ascending flat positions, at least one; the others' outputs must not matter):
  *  keys and values for every position, queries and everything above the attention for those M rows alone. This is
  *  BERT's last layer in a pass with targets, where only the masked rows (~15%) reach the loss; the rows it computes
- *  are the values blockForward gives them, to float rounding. Needs dropout off and buf.rowScratch. Writes, in the
- *  layer's views: qkv = kv (BT,2C) then q (M,C); att = attentionRowsForward's rows; M rows at the start of atty,
- *  attproj, res1, ln_2 (+ mean, rstd), fch, fch.gelu, fcproj, res2, and pre-LN ln_1 for every row, post-LN for the
- *  M rows. Returns the (M,C) output (res2 rows pre-LN, ln_2 rows post-LN); blockBackwardRows is its backward. */
+ *  are the values blockForward gives them, to float rounding (with dropout, the same masks: dropRows). Needs
+ *  buf.rowScratch. Writes, in the layer's views: qkv = kv (BT,2C) then q (M,C); att = attentionRowsForward's rows; M
+ *  rows at the start of atty, attproj(.drop), res1, ln_2 (+ mean, rstd), fch, fch.gelu, fcproj(.drop), res2, and
+ *  pre-LN ln_1 for every row, post-LN for the M rows. Returns the (M,C) output (res2 rows pre-LN, ln_2 rows
+ *  post-LN); blockBackwardRows is its backward. */
 export function blockForwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: number, x: F32, buf: BlockBuffers,
   rows: Int32Array): F32 {
   const { B, T, C, NH, F } = d;
@@ -192,8 +203,9 @@ export function blockForwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: num
   k.matmulForward(q, qIn, wq, bq, M, C, C);
   k.attentionRowsForward(first('atty', C), layerAttention(buf.acts, l, d), q, kv, rows, M, run.keyMask, run.causal, B, T, C, NH);
   linear(first('attproj', C), first('atty', C), 'attn.c_proj.weight', 'attn.c_proj.bias', M, C, C);
+  const a = dropRows(k, d, run, l, 1, first('attproj', C), buf, rows);
   const res1 = gatherRows(first('res1', C), x, rows, C);
-  k.residualForward(res1, res1, first('attproj', C), M * C);
+  k.residualForward(res1, res1, a, M * C);
 
   const norm = pre ? 'ln_2' : 'ln_1';
   const mlpIn = first(norm, C);
@@ -201,10 +213,46 @@ export function blockForwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: num
   linear(first('fch', F), mlpIn, 'mlp.c_fc.weight', 'mlp.c_fc.bias', M, C, F);
   k.geluForward(first('fch.gelu', F), first('fch', F), M * F);
   linear(first('fcproj', C), first('fch.gelu', F), 'mlp.c_proj.weight', 'mlp.c_proj.bias', M, F, C);
-  k.residualForward(first('res2', C), pre ? res1 : mlpIn, first('fcproj', C), M * C);
+  const m = dropRows(k, d, run, l, 2, first('fcproj', C), buf, rows);
+  k.residualForward(first('res2', C), pre ? res1 : mlpIn, m, M * C);
   if (pre) return first('res2', C);
   k.layernormForward(first('ln_2', C), first('ln_2.mean', 1), first('ln_2.rstd', 1), first('res2', C), P('ln_2.weight'), P('ln_2.bias'), M, C);
   return first('ln_2', C);
+}
+
+const DROP_SITES = { 1: 'attn', 2: 'mlp' } as const;
+const DROPPED = { 1: 'attproj.drop', 2: 'fcproj.drop' } as const;
+
+/** Dropout site `site` (1 attention branch, 2 MLP branch) of layer l on the M rows `inp` of blockForwardRows: the
+ *  full pass's mask for those rows, so both passes drop the same entries. The mask is drawn over the whole (BT,C)
+ *  layout (its RNG is keyed by the flat index), from the rows scattered into a zero buffer; an elementwise pass, cheap
+ *  next to the GEMMs it saves. Returns inp itself without dropout. */
+function dropRows(k: Kernels, d: BlockDims, run: BlockRun, l: number, site: 1 | 2, inp: F32, buf: BlockBuffers,
+  rows: Int32Array): F32 {
+  if (run.dropout <= 0) return inp;
+  const { C } = d;
+  const N = d.B * d.T * C;
+  const R = buf.rowScratch as RowScratch;
+  const full = R.get('drop.in', N);
+  scatterRows(full, inp, rows, C);
+  const dropped = R.get('drop.out', N);
+  k.dropoutForward(dropped, buf.masks.view(`h.${l}.${DROP_SITES[site]}`), full, run.dropout, dropoutSeed(run.seed, l, site), N);
+  return gatherRows(buf.acts.view(`h.${l}.${DROPPED[site]}`).subarray(0, rows.length * C), dropped, rows, C);
+}
+
+/** Backward of dropRows: dout (M,C) to the gradient at its input, through the same mask rows. */
+function dropRowsBackward(k: Kernels, d: BlockDims, run: BlockRun, l: number, site: 1 | 2, dout: F32, buf: BlockBuffers,
+  rows: Int32Array): F32 {
+  if (run.dropout <= 0) return dout;
+  const { C } = d;
+  const M = rows.length;
+  const R = buf.rowScratch as RowScratch;
+  const mask = buf.masks.view(`h.${l}.${DROP_SITES[site]}`);
+  const maskRows = R.bytes('drop.mask', M * C);
+  for (let r = 0; r < M; r++) maskRows.set(mask.subarray(rows[r] * C, (rows[r] + 1) * C), r * C);
+  const out = R.get(`d.drop.${site}`, M * C);
+  k.dropoutBackward(out, dout, maskRows, run.dropout, M * C);
+  return out;
 }
 
 /** c_attn's weight (3C,C) and bias (3C) as their query rows and their key and value rows (views, no copies). */
@@ -287,7 +335,8 @@ export function blockBackwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: nu
     dres2 = grad('res2', C);
     k.layernormBackward(dres2, G('ln_2.weight'), G('ln_2.bias'), dout, first('res2', C), P('ln_2.weight'), first('ln_2.mean', 1), first('ln_2.rstd', 1), M, C);
   }
-  k.matmulBackward(grad('fch.gelu', F), G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dres2, first('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
+  const dfcproj = dropRowsBackward(k, d, run, l, 2, dres2, buf, rows);
+  k.matmulBackward(grad('fch.gelu', F), G('mlp.c_proj.weight'), G('mlp.c_proj.bias'), dfcproj, first('fch.gelu', F), P('mlp.c_proj.weight'), M, F, C);
   k.geluBackward(grad('fch', F), first('fch', F), grad('fch.gelu', F), M * F);
   const dmlpIn = grad('mlp.in', C);
   k.matmulBackward(dmlpIn, G('mlp.c_fc.weight'), G('mlp.c_fc.bias'), grad('fch', F), first(norm, C), P('mlp.c_fc.weight'), M, C, F);
@@ -299,7 +348,8 @@ export function blockBackwardRows(k: Kernels, d: BlockDims, run: BlockRun, l: nu
     k.layernormBackward(dres1, G('ln_1.weight'), G('ln_1.bias'), dmlpIn, first('res1', C), P('ln_1.weight'), first('ln_1.mean', 1), first('ln_1.rstd', 1), M, C);
   }
   const datty = grad('atty', C);
-  k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dres1, first('atty', C), P('attn.c_proj.weight'), M, C, C);
+  const dattproj = dropRowsBackward(k, d, run, l, 1, dres1, buf, rows);
+  k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dattproj, first('atty', C), P('attn.c_proj.weight'), M, C, C);
 
   const { q, kv } = rowsQkv(A('qkv'), BT, M, C);
   const dq = grad('q', C);

@@ -193,10 +193,10 @@ export abstract class TransformerBase {
       rowScratch: this.rowScratch };
   }
 
-  /** Whether encode() may run the last block on some rows only in this pass: a trainable model (not packed), no
-   *  dropout applied, at least one layer. */
+  /** Whether encode() may run the last block on some rows only in this pass: a trainable model (not packed) with at
+   *  least one layer. */
   protected canRunRows(): boolean {
-    return this.packed === null && this.run.dropout <= 0 && this.config.nLayer > 0;
+    return this.packed === null && this.config.nLayer > 0;
   }
 
   /** Embeddings (+ ln_e), dropout, all blocks, (+ ln_f); returns the final hidden states (B,T,C). With `rows`

@@ -123,9 +123,9 @@ describe('input checks', () => {
 });
 
 describe.each([...nativeBackends(), { name: 'js', kernels: () => jsKernels }])('BERT last block on the rows with a target only ($name)', ({ kernels }) => {
-  it.each(['pre', 'post'] as const)('%s-LN: the full pass\'s loss, logits and every gradient, to float rounding', (norm) => {
+  it.each([['pre', 0], ['post', 0], ['pre', 0.2], ['post', 0.2]] as const)('%s-LN, dropout %s: the full pass\'s loss, logits and every gradient, to float rounding', (norm, dropout) => {
     const kk = kernels();
-    const model = new BertModel(kk, tinyConfig('bert', { nLayer: 3, norm }));
+    const model = new BertModel(kk, tinyConfig('bert', { nLayer: 3, norm, dropout }));
     randomize(model, 7);
     const r = new Rng(3);
     const B = 4, T = 16;
@@ -135,7 +135,8 @@ describe.each([...nativeBackends(), { name: 'js', kernels: () => jsKernels }])('
     const keyMask = Uint8Array.from({ length: B * T }, (_, i) => (i % T < T - 2 || i < T ? 1 : 0));
     const pass = (rowsOnly: boolean): { loss: number; logits: Float32Array; grads: Float32Array } => {
       model.lossRowsOnly = rowsOnly;
-      const loss = model.forward({ B, T, tokens, targets, keyMask });
+      // a training pass: with dropout, both passes draw the same masks (seeded by the step)
+      const loss = model.forward({ B, T, tokens, targets, keyMask }, { train: true, step: 3 });
       const logits = model.logits().slice(0, (model.logitRows() as Int32Array).length * model.config.vocabSize);
       model.zeroGrad();
       model.backward();
