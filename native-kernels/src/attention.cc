@@ -9,6 +9,9 @@
 // per-head kernel runs (attention_avx2.cc); otherwise blocked sgemm calls around scalar softmax rows. Each head runs
 // serially inside its pool task, so its result is fixed whatever the thread count. A caller that passes no preatt
 // (training and inference never read the scores) saves their B*NH*T*T stores, and a causal model its masked scores.
+// The rows variants (attentionRowsForward/Backward) run the same head kernels with fewer query rows than keys: the
+// queries of some positions only (compact, (M, C)) against every key (kv, (B, T, 2C)), for a layer of which only those
+// rows' outputs are used (BERT's last layer: the masked rows).
 #include <algorithm>
 #include <cmath>
 #include <vector>
