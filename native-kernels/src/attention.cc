@@ -154,6 +154,22 @@ void head_backward(const HeadBackward& h) {
 
 namespace {
 
+// One head on the fused AVX2 path or the portable one.
+void run_head(bool fused, const HeadForward& h) {
+  if (fused) {
+    avx2::head_forward(h);
+  } else {
+    portable::head_forward(h);
+  }
+}
+void run_head(bool fused, const HeadBackward& h) {
+  if (fused) {
+    avx2::head_backward(h);
+  } else {
+    portable::head_backward(h);
+  }
+}
+
 // Heads per pool chunk: a thread runs its chunk's heads in order, so each head knows the next one and prefetches it
 // (HeadNext); chunks of several heads keep that going while leaving about four chunks per thread to balance the load.
 // Any grain gives the same results: every head is computed alone, in the same order of operations.
@@ -199,11 +215,7 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
       }
       const HeadForward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
                           scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data(), next};
-      if (fused) {
-        avx2::head_forward(h);
-      } else {
-        portable::head_forward(h);
-      }
+      run_head(fused, h);
     }
   });
   return a.env().Undefined();
@@ -244,11 +256,7 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
       const HeadBackward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
                            dq, dq + C, dq + 2 * C, att + tt, s.datt.data(), s.dp.data(), s.row_end.data(),
                            s.key_range.data(), s.panel.data(), s.rows.data(), next};
-      if (fused) {
-        avx2::head_backward(h);
-      } else {
-        portable::head_backward(h);
-      }
+      run_head(fused, h);
     }
   });
   return a.env().Undefined();
@@ -304,11 +312,7 @@ Napi::Value AttentionRowsForward(const Napi::CallbackInfo& info) {
       const HeadForward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, out + first * C + hd * hs, C,
                           fused ? nullptr : s.dp.data(), att + task * T * T, s.row_end.data(), key_vis, s.panel.data(),
                           s.rows.data(), next};
-      if (fused) {
-        avx2::head_forward(h);
-      } else {
-        portable::head_forward(h);
-      }
+      run_head(fused, h);
     }
   });
   return a.env().Undefined();
@@ -356,11 +360,7 @@ Napi::Value AttentionRowsBackward(const Napi::CallbackInfo& info) {
       const HeadBackward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, dout + first * C + hd * hs, C,
                            dq + first * C + hd * hs, dk, dk + C, att + task * T * T, s.datt.data(), s.dp.data(),
                            s.row_end.data(), s.key_range.data(), s.panel.data(), s.rows.data(), next};
-      if (fused) {
-        avx2::head_backward(h);
-      } else {
-        portable::head_backward(h);
-      }
+      run_head(fused, h);
     }
   });
   return a.env().Undefined();

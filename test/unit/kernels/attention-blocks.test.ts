@@ -7,28 +7,10 @@
 
 import { describe, it, expect } from 'vitest';
 import { jsKernels as js, type Kernels } from '../../../native-kernels/index';
-import { expectClose, nativeBackends, randn, rng } from './helpers';
+import { expectClose, makeMask, nativeBackends, randn, rng, type MaskKind } from './helpers';
 
 const RED = { rtol: 1e-4, atol: 1e-5 };
 const backends = nativeBackends();
-
-type MaskKind = 'none' | 'holes' | 'trailing' | 'all-padding';
-
-// keyMask(B,T): 'holes' pads scattered keys (never key 0), 'trailing' pads the last keys of each batch row by a
-// different amount, 'all-padding' pads every key of batch row 0 (its attention is all zero) and some of the others.
-function makeMask(kind: MaskKind, B: number, T: number, rand: () => number): Uint8Array | null {
-  if (kind === 'none') return null;
-  const mask = new Uint8Array(B * T);
-  for (let b = 0; b < B; b++) {
-    const real = Math.max(1, T - 1 - ((b * 5) % Math.max(1, T)));
-    for (let t = 0; t < T; t++) {
-      if (kind === 'holes') mask[b * T + t] = t === 0 || rand() > 0.3 ? 1 : 0;
-      else if (kind === 'trailing') mask[b * T + t] = t < real ? 1 : 0;
-      else mask[b * T + t] = b === 0 ? 0 : t < real && rand() > 0.2 ? 1 : 0;
-    }
-  }
-  return mask;
-}
 
 interface Forward { out: Float32Array; pre: Float32Array | null; att: Float32Array }
 

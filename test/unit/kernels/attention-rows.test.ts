@@ -11,7 +11,7 @@
 import { describe, it, expect } from 'vitest';
 import { checkedKernels, jsKernels, type Kernels } from '../../../native-kernels/index';
 import { LabError } from '../../../main/lab/errors';
-import { expectClose, nativeBackends, randn, rng } from './helpers';
+import { expectClose, makeMask, nativeBackends, randn, rng, type MaskKind } from './helpers';
 
 const RED = { rtol: 1e-4, atol: 1e-5 };
 const SENTINEL = 12345;
@@ -19,23 +19,6 @@ const backends = nativeBackends();
 // The JS reference behind the argument checks, so the wrappers see every valid call too.
 const js = checkedKernels(jsKernels);
 
-type MaskKind = 'none' | 'holes' | 'trailing' | 'all-padding';
-
-// keyMask(B,T) as in attention-blocks.test.ts: 'holes' pads scattered keys (never key 0), 'trailing' pads the last
-// keys of each batch row by a different amount, 'all-padding' pads every key of batch row 0 and some of the others.
-function makeMask(kind: MaskKind, B: number, T: number, rand: () => number): Uint8Array | null {
-  if (kind === 'none') return null;
-  const mask = new Uint8Array(B * T);
-  for (let b = 0; b < B; b++) {
-    const real = Math.max(1, T - 1 - ((b * 5) % Math.max(1, T)));
-    for (let t = 0; t < T; t++) {
-      if (kind === 'holes') mask[b * T + t] = t === 0 || rand() > 0.3 ? 1 : 0;
-      else if (kind === 'trailing') mask[b * T + t] = t < real ? 1 : 0;
-      else mask[b * T + t] = b === 0 ? 0 : t < real && rand() > 0.2 ? 1 : 0;
-    }
-  }
-  return mask;
-}
 
 type Subset = 'random' | 'batch-without-rows' | 'all' | 'one' | 'first-last' | 'none';
 

@@ -76,3 +76,22 @@ export function dotLoss(out: Float32Array, weights: Float32Array): number {
   for (let i = 0; i < weights.length; i++) s += out[i] * weights[i];
   return s;
 }
+
+export type MaskKind = 'none' | 'holes' | 'trailing' | 'all-padding';
+
+/** keyMask(B,T) for the attention suites: 'holes' pads scattered keys (never key 0), 'trailing' pads the last keys of
+ *  each batch row by a different amount, 'all-padding' pads every key of batch row 0 (its attention is all zero) and
+ *  some of the others. */
+export function makeMask(kind: MaskKind, B: number, T: number, rand: () => number): Uint8Array | null {
+  if (kind === 'none') return null;
+  const mask = new Uint8Array(B * T);
+  for (let b = 0; b < B; b++) {
+    const real = Math.max(1, T - 1 - ((b * 5) % Math.max(1, T)));
+    for (let t = 0; t < T; t++) {
+      if (kind === 'holes') mask[b * T + t] = t === 0 || rand() > 0.3 ? 1 : 0;
+      else if (kind === 'trailing') mask[b * T + t] = t < real ? 1 : 0;
+      else mask[b * T + t] = b === 0 ? 0 : t < real && rand() > 0.2 ? 1 : 0;
+    }
+  }
+  return mask;
+}
