@@ -47,26 +47,26 @@ export interface BlockBuffers {
 
 /** Compact buffers for a few rows of the activations and gradients, grown on demand and reused across steps. */
 export class RowScratch {
-  private readonly buffers = new Map<string, F32>();
+  private readonly floats = new Map<string, F32>();
   private readonly byteBuffers = new Map<string, Uint8Array>();
 
   get(name: string, n: number): F32 {
-    let b = this.buffers.get(name);
-    if (b === undefined || b.length < n) {
-      b = new Float32Array(n);
-      this.buffers.set(name, b);
-    }
-    return b.subarray(0, n);
+    return grown(this.floats, name, n, (size) => new Float32Array(size));
   }
 
   bytes(name: string, n: number): Uint8Array {
-    let b = this.byteBuffers.get(name);
-    if (b === undefined || b.length < n) {
-      b = new Uint8Array(n);
-      this.byteBuffers.set(name, b);
-    }
-    return b.subarray(0, n);
+    return grown(this.byteBuffers, name, n, (size) => new Uint8Array(size));
   }
+}
+
+/** The first n entries of buffers[name], replaced by a new one of n when missing or shorter. */
+function grown<A extends F32 | Uint8Array>(buffers: Map<string, A>, name: string, n: number, make: (n: number) => A): A {
+  let b = buffers.get(name);
+  if (b === undefined || b.length < n) {
+    b = make(n);
+    buffers.set(name, b);
+  }
+  return b.subarray(0, n) as A;
 }
 
 /** dst (rows.length, w) = the rows `rows` of src (*, w). */

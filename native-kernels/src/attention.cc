@@ -264,16 +264,33 @@ Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
 
 // The rows variants: queries only at rows[0..M) (ascending flat positions b*T+t), keys at every position.
 // q, out, dq, dout (M, C); kv, dkv (B, T, 2C) = [k | v]; att: head (b, h)'s M_b rows from (b*NH+h)*T*T.
-// start[b]..start[b+1]: batch element b's rows.
-std::vector<int64_t> row_starts(const int32_t* rows, int64_t M, int64_t B, int64_t T) {
-  std::vector<int64_t> start(static_cast<size_t>(B + 1));
-  int64_t r = 0;
-  for (int64_t b = 0; b <= B; b++) {
-    while (r < M && rows[r] < b * T) r++;
-    start[static_cast<size_t>(b)] = r;
+struct RowsHead {
+  int64_t first, Tq;  // batch element b's rows: rows[first .. first + Tq)
+  int64_t q;          // offset of the head's first row in the (M, C) buffers
+  int64_t kv;         // offset of its first key in the (B, T, 2C) buffers (its values C further)
+};
+
+class RowsLayout {
+ public:
+  RowsLayout(const int32_t* rows, int64_t M, int64_t B, int64_t T, int64_t C, int64_t NH)
+      : start_(static_cast<size_t>(B + 1)), T_(T), C_(C), NH_(NH) {
+    int64_t r = 0;
+    for (int64_t b = 0; b <= B; b++) {
+      while (r < M && rows[r] < b * T) r++;
+      start_[static_cast<size_t>(b)] = r;
+    }
   }
-  return start;
-}
+  // Head task = b * NH + h.
+  RowsHead head(int64_t task) const {
+    const int64_t b = task / NH_, hs = C_ / NH_, h = task % NH_;
+    const int64_t first = start_[static_cast<size_t>(b)];
+    return {first, start_[static_cast<size_t>(b + 1)] - first, first * C_ + h * hs, b * T_ * 2 * C_ + h * hs};
+  }
+
+ private:
+  std::vector<int64_t> start_;
+  int64_t T_, C_, NH_;
+};
 
 // attentionRowsForward(out(M,C), att(B,NH,T,T), q(M,C), kv(B,T,2C), rows(M), M, keyMask(B,T)|null, causal, B, T, C,
 // NH). A head whose batch element has no rows writes nothing.
@@ -292,24 +309,23 @@ Napi::Value AttentionRowsForward(const Napi::CallbackInfo& info) {
   const int64_t hs = C / NH, C2 = 2 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const bool fused = use_avx2() && hs % 8 == 0;
-  const std::vector<int64_t> start = row_starts(rows, M, B, T);
+  const RowsLayout layout(rows, M, B, T, C, NH);
   parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
     Scratch& s = t_scratch;
     s.reserve(T, hs);
     if (!fused) s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, hd = task % NH, first = start[b], Tq = start[b + 1] - first;
-      if (Tq == 0) continue;
-      const float* k = kv + b * T * C2 + hd * hs;
-      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, rows + first, b * T, Tq, s);
+      const RowsHead r = layout.head(task);
+      if (r.Tq == 0) continue;
+      const int64_t b = task / NH;
+      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, rows + r.first, b * T, r.Tq, s);
       HeadNext next{};
       if (task + 1 < t1) {
-        const int64_t nb = (task + 1) / NH, nh = (task + 1) % NH, nTq = start[nb + 1] - start[nb];
-        const float* nk = kv + nb * T * C2 + nh * hs;
-        next = HeadNext{{q + start[nb] * C + nh * hs, nk, nk + C, nullptr}, {C, C2, C2, 0}, {nTq, T, T, 0},
-                        att + (task + 1) * T * T, nTq};
+        const RowsHead n = layout.head(task + 1);
+        next = HeadNext{{q + n.q, kv + n.kv, kv + n.kv + C, nullptr}, {C, C2, C2, 0}, {n.Tq, T, T, 0},
+                        att + (task + 1) * T * T, n.Tq};
       }
-      const HeadForward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, out + first * C + hd * hs, C,
+      const HeadForward h{T, hs, r.Tq, scale, q + r.q, C, kv + r.kv, kv + r.kv + C, C2, out + r.q, C,
                           fused ? nullptr : s.dp.data(), att + task * T * T, s.row_end.data(), key_vis, s.panel.data(),
                           s.rows.data(), next};
       run_head(fused, h);
@@ -334,16 +350,15 @@ Napi::Value AttentionRowsBackward(const Napi::CallbackInfo& info) {
   const int64_t hs = C / NH, C2 = 2 * C;
   const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
   const bool fused = use_avx2() && hs % 8 == 0;
-  const std::vector<int64_t> start = row_starts(rows, M, B, T);
+  const RowsLayout layout(rows, M, B, T, C, NH);
   parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
     Scratch& s = t_scratch;
     s.reserve(T, hs);
     s.reserve_backward(T);
     for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, hd = task % NH, first = start[b], Tq = start[b + 1] - first;
-      const float* k = kv + b * T * C2 + hd * hs;
-      float* dk = dkv + b * T * C2 + hd * hs;
-      if (Tq == 0) {  // no query of this batch element: its keys and values get no gradient
+      const RowsHead r = layout.head(task);
+      float* dk = dkv + r.kv;
+      if (r.Tq == 0) {  // no query of this batch element: its keys and values get no gradient
         for (int64_t t = 0; t < T; t++) {
           std::fill(dk + t * C2, dk + t * C2 + hs, 0.0f);
           std::fill(dk + C + t * C2, dk + C + t * C2 + hs, 0.0f);
@@ -352,13 +367,12 @@ Napi::Value AttentionRowsBackward(const Napi::CallbackInfo& info) {
       }
       HeadNext next{};
       if (task + 1 < t1) {
-        const int64_t nb = (task + 1) / NH, nh = (task + 1) % NH, nTq = start[nb + 1] - start[nb];
-        const float* nk = kv + nb * T * C2 + nh * hs;
-        next = HeadNext{{q + start[nb] * C + nh * hs, nk, nk + C, dout + start[nb] * C + nh * hs}, {C, C2, C2, C},
-                        {nTq, T, T, nTq}, att + (task + 1) * T * T, nTq};
+        const RowsHead n = layout.head(task + 1);
+        next = HeadNext{{q + n.q, kv + n.kv, kv + n.kv + C, dout + n.q}, {C, C2, C2, C}, {n.Tq, T, T, n.Tq},
+                        att + (task + 1) * T * T, n.Tq};
       }
-      const HeadBackward h{T, hs, Tq, scale, q + first * C + hd * hs, C, k, k + C, C2, dout + first * C + hd * hs, C,
-                           dq + first * C + hd * hs, dk, dk + C, att + task * T * T, s.datt.data(), s.dp.data(),
+      const HeadBackward h{T, hs, r.Tq, scale, q + r.q, C, kv + r.kv, kv + r.kv + C, C2, dout + r.q, C,
+                           dq + r.q, dk, dk + C, att + task * T * T, s.datt.data(), s.dp.data(),
                            s.row_end.data(), s.key_range.data(), s.panel.data(), s.rows.data(), next};
       run_head(fused, h);
     }
