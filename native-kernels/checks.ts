@@ -1,7 +1,7 @@
 // Argument checks in front of every kernel: buffer types and lengths, dimensions, index ranges. A bad call becomes a
 // LabError sentence instead of a silent out-of-bounds read (JS) or a crash (native).
 
-import { LabError } from '../main/lab/errors';
+import { LabError } from '../common/errors';
 import type { F32, Kernels } from './kernels';
 
 type Buffer = Float32Array | Int32Array | Uint8Array;

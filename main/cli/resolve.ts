@@ -1,6 +1,6 @@
 // Turns what a person typed (a dataset or tokenizer name, or its id) into the record, via the same list channels the UI uses.
 import type { DatasetT, TokenizerT } from '../../preload/api';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import type { CommandContext } from './command';
 
 /** An exact name wins over an id, so a dataset called "2024" is still reachable by its name. */

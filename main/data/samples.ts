@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
 import type { SampleCorpus } from '../../preload/api';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import type { ImportOptions } from './import/types';
 
 type SampleCorpusT = z.output<typeof SampleCorpus>;

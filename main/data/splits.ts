@@ -1,5 +1,5 @@
 // assignSplits: deterministic train/validation/test assignment by ratio and seed, stratified by label when asked.
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export interface SplitRatios {
   train: number;

@@ -3,7 +3,7 @@
 // worker), and stopped when the lab closes. The spawn is one injectable function, so Electron forks its bundle.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { isAnalysisReply, type AnalysisRequest, type AnalysisRequestBody, type AnalysisResults } from './analysis-protocol';
 
 const ENTRY = fileURLToPath(new URL('./analysis-worker.ts', import.meta.url));

@@ -2,7 +2,7 @@
 // order they came, keeping loaded models and retained views between them. A crash here (a kernel segfault, running
 // out of memory) ends only this process; the service starts a new one on the next call.
 import { AnalysisEngine } from '../lab/analysis-engine';
-import { isLabError } from '../lab/errors';
+import { isLabError } from '../../common/errors';
 import type { AnalysisReply, AnalysisRequest, AnalysisResults } from './analysis-protocol';
 
 const engine = new AnalysisEngine();

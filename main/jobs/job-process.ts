@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MeasureOptions, PairInput, PairMeasurement } from '../lab/compare-measure';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './protocol';
 import { isWorkerReport, type WorkerCommand, type WorkerReport } from './worker-protocol';
 

@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import type { EventPayload, RunStatusT } from '../../preload/api';
 import type { LabContext } from '../lab/context';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { RunService } from '../lab/runs';
 import { prepareTraining, type TrainSpec } from '../lab/training';
 import { RunRecorder } from '../lab/training-recorder';

@@ -2,7 +2,7 @@
 // it relays) or a 'measure' command (a comparison), reports the outcome, and exits. A crash here (a kernel segfault,
 // SIGKILL) ends only this process.
 import { computePair } from '../lab/compare-measure';
-import { isLabError } from '../lab/errors';
+import { isLabError } from '../../common/errors';
 import { runTrainJob } from './train-job';
 import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
 

@@ -12,7 +12,7 @@ import { exportOnnx, type OnnxExportInfo } from '../onnx/export';
 import { openImportedFile, runImported, type ImportedModel } from '../onnx/import';
 import { RetainedViews } from './analysis-retained';
 import { dotProductSteps, hideTokens, looksCausal, rounded, sig6 } from './attention-math';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 type Token = BareView['tokens'][number];
 type TopK = { k: number; ids: Int32Array; probs: Float32Array };

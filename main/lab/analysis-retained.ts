@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { ChannelArgs } from '../../preload/api';
 import type { BareView, MatrixCut, PooledThumbnails } from '../jobs/analysis-protocol';
 import { attentionRollout, meanOverHeads } from './attention-math';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 /** One analysed text: the view as sent (attention left out), its position table and its (L,NH,T,T) attention. */
 export interface RetainedView {

@@ -10,7 +10,7 @@ import type { AttentionReply, CheckpointRef } from '../jobs/analysis-protocol';
 import { decodeOnnx, describeOnnx } from '../onnx/inspect';
 import { rounded } from './attention-math';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from './attention-math';

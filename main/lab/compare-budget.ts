@@ -5,7 +5,7 @@ import { getKernels } from '../../native-kernels/index';
 import { createModel } from '../ml/checkpoint';
 import type { ModelConfig } from '../ml/config';
 import { IGNORE_INDEX } from '../ml/model';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 /** Optimizer steps timed per model to estimate the speed (after one untimed warm-up step). */
 const TIMED_STEPS = 2;

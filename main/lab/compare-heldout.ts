@@ -5,7 +5,7 @@ import { SPECIAL_TOKENS } from '../data/tokenizers/types';
 import { Rng } from '../ml/rng';
 import type { LabContext } from './context';
 import { isContinuousText } from './datasets-rows';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 /** Enough held-out text for hundreds of blanks; more only slows the tokenizer down. */
 const MAX_CHARS = 400_000;

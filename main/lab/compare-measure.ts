@@ -4,7 +4,7 @@
 import type { LabContext } from './context';
 import { bertBlank, bertNext, bertPseudoScores, continueGreedy, gptBlank, gptWindowScores, loadCheckpointModel, runCheckpoint, type BlankScore, type LoadedRun, type RunCheckpoint } from './compare-models';
 import { heldOutTexts, sampleTokenSites, sampleWindows, sampleWordSites, specialIds, tokenizeHeldOut, type HeldOut, type HeldOutTexts } from './compare-heldout';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 import { parameterCount, type ModelConfig } from '../ml/config';
 

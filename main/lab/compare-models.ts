@@ -6,7 +6,7 @@ import { nonTextSpecialIds, type TextTokenizer } from '../data/tokenizers/index'
 import { loadForInference } from '../ml/inference';
 import type { TransformerModel } from '../ml/model';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 
 export interface LoadedRun {

@@ -3,7 +3,7 @@
 import type { ChannelArgs, ChannelOutput } from '../../preload/api';
 import type { LabContext } from './context';
 import { continueGreedy, loadRunModel, type LoadedRun } from './compare-models';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 type FillAnswer = ChannelOutput<'probe.fill'>[number];
 

@@ -2,7 +2,7 @@
 import { readDocuments, StatsAccumulator, type ImportOptions, type ImportSummary } from '../data/import';
 import type { LabContext } from './context';
 import { codePointLength, DatasetQueries, type DocumentInsert } from './datasets-rows';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 /** Documents per transaction: big enough to amortise the commit, small enough to keep memory and lock time short. */
 export const IMPORT_BATCH = 2000;

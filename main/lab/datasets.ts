@@ -7,7 +7,7 @@ import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSourc
 import type { LabContext } from './context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './datasets-import';
 import { DatasetQueries, isContinuousText, likePattern, toDataset, toDocument, type DatasetRow, type DocumentDbRow } from './datasets-rows';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 /** Rows fetched per page while exporting: bounded memory for any dataset size. */

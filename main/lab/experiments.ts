@@ -11,7 +11,7 @@ import { measureInWorker } from '../jobs/job-process';
 import { pairInput, type MeasureOptions, type PairMeasurement } from './compare-measure';
 import { comparisonTable } from './compare-table';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 import { trainingSettings } from './training';
 import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from './training-data';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 export interface ResolveHomeOptions {
   /** the --home flag, if given; relative paths are taken from the current directory */

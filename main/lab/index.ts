@@ -6,7 +6,7 @@ import { openStore } from '../store/db';
 import { AppInfoService, type LabMode } from './app-info';
 import type { LabContext } from './context';
 import { DatasetService } from './datasets';
-import { isLabError, LabError } from './errors';
+import { isLabError, LabError } from '../../common/errors';
 import { RunService } from './runs';
 import { JobService } from './jobs';
 import { ExperimentService } from './experiments';

@@ -7,7 +7,7 @@ import type { ArtifactT, ChannelArgs, ChannelOutput, MetricSeriesT, MetricSummar
 import { MetricWriter, METRIC_FLUSH_MS } from '../jobs/metric-writer';
 import { DEFAULT_STALE_AFTER_MS } from '../store/recovery';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 /** Which status may follow which; anything else is refused, so a finished run cannot silently start again. */
 const TRANSITIONS: Record<RunStatusT, readonly RunStatusT[]> = {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, TokenizerT } from '../../preload/api';
 import { checkVocabSize, loadTokenizer, MAX_VOCAB_SIZE, SPECIAL_TOKENS, trainTokenizer, type TextTokenizer, type TokenizerKind } from '../data/tokenizers/index';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 
 type VocabEntryT = ChannelOutput<'tokenizers.vocab'>['items'][number];
 

@@ -7,7 +7,7 @@ import type { ModelFamily } from '../ml/config';
 import type { LabContext } from './context';
 import { DatasetService } from './datasets';
 import { isContinuousText } from './datasets-rows';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { TokenizerService } from './tokenizers';
 
 /** The split a dataset gets when a run needs one and none was made. */

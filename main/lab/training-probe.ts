@@ -9,7 +9,7 @@ import type { GptModel } from '../ml/gpt';
 import type { TransformerModel } from '../ml/model';
 import { fillMask, generate } from '../ml/sample';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 
 export interface SampleOptions {

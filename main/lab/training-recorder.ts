@@ -6,7 +6,7 @@ import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from '../jobs/prot
 import type { MetricWriter } from '../jobs/metric-writer';
 import type { RunStatusT } from '../../preload/api';
 import type { LabContext } from './context';
-import { isLabError } from './errors';
+import { isLabError } from '../../common/errors';
 import type { RunService } from './runs';
 
 /** Longest a running run goes without a heartbeat while it trains (recovery treats 60 s of silence as a crash). */

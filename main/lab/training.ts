@@ -7,7 +7,7 @@ import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } fro
 import { assertFitsInMemory, parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../ml/config';
 import type { KernelPreference } from '../../native-kernels/index';
 import type { LabContext } from './context';
-import { LabError } from './errors';
+import { LabError } from '../../common/errors';
 import { RunService, runFolder } from './runs';
 import { RunRecorder, type TrainProgress } from './training-recorder';
 import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from './training-data';

@@ -3,7 +3,7 @@ import type { ModelConfig } from './config';
 import { maskTokens } from './masking';
 import type { Batch } from './model';
 import type { Rng } from './rng';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 /** Special token ids the batches need (from the tokenizer). */
 export interface SpecialIds {

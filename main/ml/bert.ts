@@ -5,7 +5,7 @@
 import type { Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from './config';
 import { IGNORE_INDEX, TransformerBase, type Batch, type ForwardOptions, type TransformerModel } from './model';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export class BertModel extends TransformerBase implements TransformerModel {
   /** final hidden states of the latest forward: (B,T,C), or (M,C) for the rows in `rows` when the last block ran on

@@ -15,7 +15,7 @@ import { BertModel } from './bert';
 import { GptModel } from './gpt';
 import type { TransformerModel } from './model';
 import type { TrainerState } from './train';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export const CHECKPOINT_FORMAT = 'attention-lab/1';
 

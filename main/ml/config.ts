@@ -1,7 +1,7 @@
 // Model configuration: the settings of a GPT or BERT model, their validation, presets, size and memory estimates.
 import { freemem } from 'node:os';
 import { activationSpecs, scratchSpecs } from './activations';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export type ModelFamily = 'gpt' | 'bert';
 export type PositionKind = 'learned' | 'sinusoidal';

@@ -2,7 +2,7 @@
 import type { Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from './config';
 import { TransformerBase, type Batch, type ForwardOptions, type TransformerModel } from './model';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export class GptModel extends TransformerBase implements TransformerModel {
   /** final hidden states (B,T,C) of the latest forward, the head's input */

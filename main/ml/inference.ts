@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernels } from '../../native-kernels/kernels';
 import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { loadModel } from './checkpoint';
 import type { TransformerModel } from './model';
 

@@ -1,7 +1,7 @@
 // BERT masked-LM corruption: pick 15% of real tokens; of those 80% become [MASK], 10% a random token, 10% stay.
 import { IGNORE_INDEX } from './model';
 import type { Rng } from './rng';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export interface MaskingOptions {
   maskId: number;

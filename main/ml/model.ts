@@ -5,7 +5,7 @@ import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './acti
 import { blockBackward, blockBackwardRows, blockForward, blockForwardRows, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';
 import { mixSeed, Rng } from './rng';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 /** Targets equal to this are ignored by the loss (BERT: every position that was not masked). */
 export const IGNORE_INDEX = -100;

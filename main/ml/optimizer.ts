@@ -1,7 +1,7 @@
 // AdamW over the parameter buffer (via the kernels), the learning-rate schedule, and global-norm gradient clipping.
 import type { Kernels } from '../../native-kernels/kernels';
 import type { TensorTable } from './params';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export interface AdamWSettings {
   beta1: number;

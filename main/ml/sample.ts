@@ -2,7 +2,7 @@
 import type { BertModel } from './bert';
 import type { GptModel } from './gpt';
 import { Rng } from './rng';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export interface GenerateOptions {
   maxTokens: number;

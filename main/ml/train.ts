@@ -5,7 +5,7 @@ import { bertBatches, gptBatches, type BatchSource, type SpecialIds } from './ba
 import { IGNORE_INDEX, type TransformerModel } from './model';
 import { AdamW, DEFAULT_ADAMW, gradientClip, learningRate, type AdamWState } from './optimizer';
 import { Rng } from './rng';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 /** Token ids of the train and validation splits, one Int32Array per document (not the database). */
 export interface TrainData {

@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../preload/api';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 /** What resolving needs from a front door: the lab home and the typed channel call (both used only for run names). */
 export interface RunLookup {

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import type { ModelConfig } from '../ml/config';
 import type { TransformerModel } from '../ml/model';
 import { sinusoidalTable } from '../ml/params';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { BOOL, FLOAT, GraphBuilder, INT64, OPSET } from './graph';
 
 export const ONNX_FORMAT = 'attention-lab-onnx/1';

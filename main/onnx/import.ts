@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
 import { topKRows } from '../ml/inference';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { ONNX_FORMAT } from './export';
 import { decodeOnnx, describeOnnx, exposeAttention, type OnnxDescription, type TensorDescription } from './inspect';
 import { openSession, type OnnxSession, type OnnxTensor } from './runtime';

@@ -1,7 +1,7 @@
 // Reading any .onnx file: decode it safely, describe its inputs and outputs, find the attention Softmax nodes,
 // and rewrite the model so their probabilities become extra graph outputs.
 import onnxProto from 'onnx-proto';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { onnx } from './graph';
 
 type ModelProto = onnxProto.onnx.ModelProto;

@@ -1,7 +1,7 @@
 // onnxruntime-node, loaded lazily: sessions over model bytes with the lab's thread count, typed-array feeds and results.
 import type * as Ort from 'onnxruntime-node';
 import { getKernels } from '../../native-kernels/index';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 /** A tensor as our code passes it around: flat data with its shape, row-major. */
 export interface OnnxTensor {

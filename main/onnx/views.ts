@@ -1,6 +1,6 @@
 // Turning attention (L,NH,T,T) and top-k (T,k) typed arrays into the per-layer, per-head JSON and text the CLI prints.
 import type { TextTokenizer } from '../data/tokenizers/index';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 
 export interface HeadMatrix {
   layer: number;

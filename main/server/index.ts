@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Lab } from '../lab/index';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { toApiError } from '../lab/index';
 import { hostAllowed, originAllowed, requestToken, tokenMatches } from './guard';
 import { sendError } from './reply';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { LabError } from '../lab/errors';
+import { LabError } from '../../common/errors';
 import { LAB_APPLICATION_ID, LATEST_SCHEMA_VERSION, runMigrations } from './migrations';
 import { markInterruptedRuns, removeUnfinishedDatasets } from './recovery';
 

@@ -1,7 +1,7 @@
 // JS reference matmul kernels: general sgemm plus the linear-layer forward/backward, plain loops with float64 sums.
 
 import type { F32 } from '../kernels';
-import { LabError } from '../../main/lab/errors';
+import { LabError } from '../../common/errors';
 
 /** C(M,N) = alpha * op(A) @ op(B) + beta * C, row-major; see Kernels.sgemm for the transpose layouts. */
 export function sgemm(transA: boolean, transB: boolean, M: number, N: number, K: number, alpha: number,

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../preload/api';
 import type { LabContext } from '../../main/lab/context';
 import { DatasetService } from '../../main/lab/datasets';
-import { LabError } from '../../main/lab/errors';
+import { LabError } from '../../common/errors';
 import { ensureHome, labDatabasePath } from '../../main/lab/home';
 import { openStore } from '../../main/store/db';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import onnxProto from 'onnx-proto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LabError } from '../../main/lab/errors';
+import { LabError } from '../../common/errors';
 import { inferText } from '../../main/ml/inference';
 import { buildOnnx } from '../../main/onnx/export';
 import { FLOAT, GraphBuilder, INT64, onnx } from '../../main/onnx/graph';

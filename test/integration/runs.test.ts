@@ -6,7 +6,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabContext } from '../../main/lab/context';
-import { LabError } from '../../main/lab/errors';
+import { LabError } from '../../common/errors';
 import { RunService, runFolder } from '../../main/lab/runs';
 import { openStore } from '../../main/store/db';
 

@@ -7,7 +7,7 @@ import { Tokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../preload/api';
 import type { LabContext } from '../../main/lab/context';
-import { LabError } from '../../main/lab/errors';
+import { LabError } from '../../common/errors';
 import { TokenizerService } from '../../main/lab/tokenizers';
 import { openStore } from '../../main/store/db';
 import { FIXTURE_LINES, trainingDocs } from '../unit/tokenizers/corpus';

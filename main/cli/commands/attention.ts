@@ -2,7 +2,7 @@
 import { getKernels } from '../../../native-kernels/index';
 import { inferText, loadForInference } from '../../ml/inference';
 import { sig6 } from '../../lab/analysis';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { resolveCheckpoint } from '../../onnx/checkpoint-ref';
 import { formatHead, headMatrices, predictions } from '../../onnx/views';
 import type { CliCommand } from '../command';

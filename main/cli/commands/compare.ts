@@ -4,7 +4,7 @@ import { constants as osConstants } from 'node:os';
 import type { ChannelInput, EventPayload, ExperimentT } from '../../../preload/api';
 import { cellText } from '../../../renderer/components/experiments/comparisonText';
 import { english, englishRows, withEnglish } from '../comparison-english';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int, snippet, table } from '../format';

@@ -1,6 +1,6 @@
 // `attention-lab datasets …`: import, inspect, split, rename, delete and export datasets through the lab API.
 import type { ChannelInput, DatasetT, SourceInspectionT } from '../../../preload/api';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';
 import { bytes, fields, int, percent, snippet, table } from '../format';

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { getKernels } from '../../../native-kernels/index';
 import { loadForInference } from '../../ml/inference';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { RunService } from '../../lab/runs';
 import { resolveCheckpoint } from '../../onnx/checkpoint-ref';
 import { exportOnnx } from '../../onnx/export';

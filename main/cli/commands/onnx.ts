@@ -1,7 +1,7 @@
 // `attention-lab onnx inspect|run FILE`: any .onnx Transformer — its inputs and outputs, and a run with attention exposed.
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { openImportedFile, runImported } from '../../onnx/import';
 import { decodeOnnx, describeOnnx, type TensorDescription } from '../../onnx/inspect';
 import { formatHead, headMatrices, predictions } from '../../onnx/views';

@@ -1,6 +1,6 @@
 // `attention-lab runs …`: list the tracked runs, show one (settings, metric summaries, checkpoints, samples), tag, note, delete.
 import type { RunT } from '../../../preload/api';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandContext, CommandGroup } from '../command';
 import { numberOption, stringOption } from '../command';
 import { bytes, fields, int, snippet, table } from '../format';

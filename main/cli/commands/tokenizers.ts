@@ -1,6 +1,6 @@
 // `attention-lab tokenizers …`: train char/BPE/WordPiece tokenizers on a dataset, inspect, encode with, import and export them.
 import type { ChannelInput, TokenizerT } from '../../../preload/api';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';
 import { fields, int, percent, table } from '../format';

@@ -1,7 +1,7 @@
 // `attention-lab train`: trains a GPT or BERT in the foreground with a progress line; Ctrl-C stops it resumably (exit 130).
 import { constants as osConstants } from 'node:os';
 import type { TokenizerKind } from '../../data/tokenizers/index';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/training';
 import type { ModelFamily, PresetName } from '../../ml/config';
 import type { CliCommand } from '../command';

@@ -1,7 +1,7 @@
 // CSV and TSV: a header row, a chosen text column and optional label column, parsed by csv-parse as the bytes stream.
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { displayName } from './source';
 import type { TextFile } from './stream';
 import type { ImportedDoc } from './types';

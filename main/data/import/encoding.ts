@@ -1,6 +1,6 @@
 // Text encodings: BOM and binary sniffing, strict streaming UTF-8 validation, GB18030 detection, streaming decoders.
 import iconv from 'iconv-lite';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { isCjk } from '../text';
 import { displayName } from './source';
 import type { EncodingChoice, ResolvedEncoding } from './types';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
-import { LabError, isLabError } from '../../lab/errors';
+import { LabError, isLabError } from '../../../common/errors';
 import type { InvalidLog } from './invalid';
 import { displayName, fsError } from './source';
 import { hashFile, openTextFile } from './stream';

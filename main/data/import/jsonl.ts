@@ -1,5 +1,5 @@
 // JSON Lines: one object per line with a text field and an optional label field; bad lines are collected by number.
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { InvalidLog } from './invalid';
 import { displayName } from './source';
 import { lines, type TextFile } from './stream';

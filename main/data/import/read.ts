@@ -1,5 +1,5 @@
 // readDocuments: streams any supported source (file or folder) as documents and returns the import summary.
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { readDelimited } from './delimited';
 import { readFolder } from './folder';
 import { InvalidLog } from './invalid';

@@ -1,7 +1,7 @@
 // Resolving what a path is before reading it: the format from its extension, and file-system failures as sentences.
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import type { ImportFormat } from './types';
 
 const FORMAT_BY_EXTENSION: Record<string, ImportFormat> = {

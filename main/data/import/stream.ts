@@ -1,7 +1,7 @@
 // Streaming a file as decoded text: bounded-size chunks, sha256 and progress as bytes pass, encoding checks throughout.
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import {
   createDecoder,
   countNewlines,

@@ -8,7 +8,7 @@
 //   char      -> BPE model without merges or pre-tokenizer (each character looked up; unseen -> [UNK]), Fuse decoder
 //   bpe       -> GPT-2 byte-level BPE: ByteLevel pre-tokenizer and decoder, all 256 bytes in the vocabulary
 //   wordpiece -> BertNormalizer (CJK isolated, optional lowercase) + BertPreTokenizer + WordPiece ("##")
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { PipelineTokenizer } from './pipeline';
 import type { SpecialToken, TextTokenizer } from './types';
 

@@ -1,5 +1,5 @@
 // Word-level models of tokenizer.json: BPE (merges applied by rank) and WordPiece (greedy longest match).
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 
 /** A word's tokens: ids and, per token, its end in code units of the word (tokens tile the word). */
 export interface WordTokens {

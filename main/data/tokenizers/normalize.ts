@@ -1,5 +1,5 @@
 // Normalizers of Hugging Face's tokenizer.json that work code point by code point, with alignment back to the input.
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 
 /** The normalized text and, per normalized code unit, the [start, end) code units of the input it came from. */
 export interface AlignedText {

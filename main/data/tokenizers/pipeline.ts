@@ -1,5 +1,5 @@
 // PipelineTokenizer: runs a Hugging Face tokenizer.json (added tokens -> normalizer -> pre-tokenizer -> model) in TS.
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { bytesToMappedString, bytesWithUnits, mappedStringToBytes } from './byte-level';
 import { BpeModel, WordPieceModel, type WordModel, type WordTokens } from './models';
 import { TextNormalizer, normalizerLowercases, type AlignedText } from './normalize';

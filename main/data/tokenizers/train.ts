@@ -1,5 +1,5 @@
 // Trains char-level, byte-level BPE and WordPiece tokenizers to an exact vocab size and writes them as tokenizer.json.
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { BYTE_TO_CHAR } from './byte-level';
 import { learnMerges } from './merge-trainer';
 import { TextNormalizer } from './normalize';

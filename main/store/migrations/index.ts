@@ -1,14 +1,15 @@
 // The ordered list of schema migrations and the runner that applies the missing ones, one transaction each.
 import type Database from 'better-sqlite3';
-import { LabError } from '../../lab/errors';
+import { LabError } from '../../../common/errors';
 import { initial } from './0001-initial';
+import { runsOpenFamily } from './0002-runs-open-family';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { LAB_APPLICATION_ID } from './0001-initial';
 
 /** Append new migrations here; never edit or reorder a released one. */
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, runsOpenFamily];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
 
@@ -35,17 +36,32 @@ export function runMigrations(db: Database.Database, list: readonly Migration[] 
     const apply = db.transaction((): boolean => {
       if (m.version <= schemaVersion(db)) return false;
       m.up(db);
+      if (m.rebuildsTables === true) assertReferencesIntact(db, m);
       db.pragma(`user_version = ${m.version}`);
       return true;
     });
     let ran: boolean;
+    // PRAGMA foreign_keys is a no-op inside a transaction, so it is switched around it (SQLite's documented procedure).
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    if (m.rebuildsTables === true) db.pragma('foreign_keys = OFF');
     try {
       ran = apply.immediate();
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       throw new LabError('store', `Database migration ${m.version} ("${m.name}") failed and was rolled back: ${reason}. The database is unchanged at schema ${schemaVersion(db)}; report this with the message.`, { cause: e });
+    } finally {
+      if (m.rebuildsTables === true && foreignKeys === 1) db.pragma('foreign_keys = ON');
     }
     if (ran) applied.push(m.version);
   }
   return applied;
+}
+
+/** A rebuild must leave every foreign key pointing at a row that exists; otherwise the transaction is rolled back. */
+function assertReferencesIntact(db: Database.Database, m: Migration): void {
+  const broken = db.pragma('foreign_key_check') as Array<{ table: string; rowid: number; parent: string }>;
+  if (broken.length > 0) {
+    const first = broken[0];
+    throw new Error(`migration "${m.name}" left ${broken.length} broken reference(s), the first in ${first.table} row ${first.rowid} to ${first.parent}`);
+  }
 }

@@ -8,4 +8,9 @@ export interface Migration {
   name: string;
   /** runs inside a transaction opened by runMigrations; it must not open or commit one itself */
   up(db: Database.Database): void;
+  /**
+   * true for a migration that rebuilds a table other tables reference (SQLite's 12-step ALTER): the runner turns
+   * foreign keys off around its transaction (so DROP TABLE does not cascade) and checks every reference before commit.
+   */
+  rebuildsTables?: boolean;
 }

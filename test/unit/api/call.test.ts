@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLab, toApiError, type Lab } from '../../../main/lab/index';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { defaultLanguage } from '../../../main/lab/settings';
 
 let home: string;

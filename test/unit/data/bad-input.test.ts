@@ -5,7 +5,7 @@ import { inspectSource, readDocuments } from '../../../main/data/import/index';
 import { DETECT_BYTES } from '../../../main/data/import/encoding';
 import { fsError } from '../../../main/data/import/source';
 import { CHUNK_BYTES } from '../../../main/data/import/stream';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { importAll, labError, tempDir, type TempDir } from './helpers';
 
 let t: TempDir;

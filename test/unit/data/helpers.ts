@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { readDocuments, type ImportedDoc, type ImportOptions, type ImportSummary } from '../../../main/data/import/index';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 
 export interface TempDir {
   dir: string;

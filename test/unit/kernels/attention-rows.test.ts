@@ -10,7 +10,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { checkedKernels, jsKernels, type Kernels } from '../../../native-kernels/index';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { expectClose, makeMask, nativeBackends, randn, rng, type MaskKind } from './helpers';
 
 const RED = { rtol: 1e-4, atol: 1e-5 };

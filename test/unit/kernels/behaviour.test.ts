@@ -4,7 +4,7 @@
 
 import { describe, it, expect } from 'vitest';
 import { getKernels, type Kernels } from '../../../native-kernels/index';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { nativeBackends, randn, rng } from './helpers';
 
 const all: { name: string; kernels: () => Kernels }[] = [{ name: 'js', kernels: () => getKernels('js') }, ...nativeBackends()];

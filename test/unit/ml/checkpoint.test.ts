@@ -9,7 +9,7 @@ import { GptModel } from '../../../main/ml/gpt';
 import { BertModel } from '../../../main/ml/bert';
 import { Trainer, type TrainOptions } from '../../../main/ml/train';
 import type { TransformerModel } from '../../../main/ml/model';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { patternDocs, tinyConfig, topicDocs } from './helpers';
 
 const k = jsKernels;

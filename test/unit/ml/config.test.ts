@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { assertFitsInMemory, memoryEstimate, parameterCount, PRESETS, presetConfig, validateConfig, type ModelConfig } from '../../../main/ml/config';
 import { parameterSpecs } from '../../../main/ml/params';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 
 const good: ModelConfig = {
   family: 'gpt', vocabSize: 65, nLayer: 4, nHead: 4, dModel: 128, dFF: 512, contextLength: 128,

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getKernels } from '../../../native-kernels/index';
 import { saveCheckpoint } from '../../../main/ml/checkpoint';
 import { inferText, loadForInference, topKRows } from '../../../main/ml/inference';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { livelyModel, sampleTokenizer, smallConfig } from './fixtures';
 
 const dirs: string[] = [];

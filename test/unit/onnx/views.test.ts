@@ -1,6 +1,6 @@
 // The CLI's views of attention and predictions, and how import names the inputs it supplies.
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { inputRole } from '../../../main/onnx/import';
 import { formatHead, headMatrices, predictions, tokenLabel } from '../../../main/onnx/views';
 import { sampleTokenizer } from './fixtures';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { openStore } from '../../../main/store/db';
 import { LATEST_SCHEMA_VERSION } from '../../../main/store/migrations';
 

@@ -139,7 +139,36 @@ describe('runMigrations', () => {
 
   it('refuses a list with a gap in its versions', () => {
     const skip: Migration = { version: 3, name: 'skipped-two', up() {} };
-    expect(() => runMigrations(db, [...migrations, skip])).toThrow('Migration "skipped-two" has version 3 but is number 2 in the list: versions must run 1, 2, 3 … without gaps.');
+    expect(() => runMigrations(db, [migrations[0], skip])).toThrow('Migration "skipped-two" has version 3 but is number 2 in the list: versions must run 1, 2, 3 … without gaps.');
     expect(schemaVersion(db)).toBe(0);
+  });
+});
+
+describe('migration 2 (runs of any family, origin, parent run)', () => {
+  it('keeps every run, its metrics, samples and artifacts, and the references between tables', () => {
+    runMigrations(db, migrations.slice(0, 1));
+    const ds = addDataset();
+    const run = addRun(ds);
+    db.prepare(`INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, 'train/loss', 1, 3.5, 0), (?, 'train/loss', 2, 3.1, 1)`).run(run, run);
+    db.prepare(`INSERT INTO samples (run_id, step, kind, prompt, output, created_at) VALUES (?, 2, 'continuation', 'a', 'b', ?)`).run(run, NOW);
+    db.prepare(`INSERT INTO artifacts (run_id, kind, path, sha256, bytes, created_at) VALUES (?, 'checkpoint', 'x', 'h', 1, ?)`).run(run, NOW);
+
+    expect(runMigrations(db)).toContain(2);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.prepare('SELECT count(*) FROM metrics WHERE run_id = ?').pluck().get(run)).toBe(2);
+    expect(db.prepare('SELECT last FROM metric_summaries WHERE run_id = ?').pluck().get(run)).toBe(3.1);
+    expect(db.prepare('SELECT count(*) FROM samples').pluck().get()).toBe(1);
+    expect(db.prepare('SELECT origin, origin_json, parent_run_id FROM runs WHERE id = ?').get(run)).toEqual({ origin: 'local', origin_json: '{}', parent_run_id: null });
+    expect(db.prepare('SELECT kind FROM experiments').all()).toEqual([]);
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+
+    // new families need no rebuild; nonsense is still refused
+    const w2v = Number(db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at, parent_run_id) VALUES ('w', 'word2vec', '{}', 1, 'queued', ?, ?)`).run(NOW, run).lastInsertRowid);
+    expect(() => db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at) VALUES ('x', 'Bad Family', '{}', 1, 'queued', ?)`).run(NOW)).toThrow(/CHECK constraint failed/);
+    expect(() => db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at, origin) VALUES ('x', 'gpt', '{}', 1, 'queued', ?, 'cloud')`).run(NOW)).toThrow(/CHECK constraint failed/);
+    // the foreign keys still act after the rebuild: deleting a run cascades to its metrics and unlinks its children
+    db.prepare('DELETE FROM runs WHERE id = ?').run(run);
+    expect(db.prepare('SELECT count(*) FROM metrics').pluck().get()).toBe(0);
+    expect(db.prepare('SELECT parent_run_id FROM runs WHERE id = ?').pluck().get(w2v)).toBe(null);
   });
 });

@@ -1,6 +1,6 @@
 // loadTokenizer: foreign tokenizer.json files — what loads, how roles map, and the sentences for what does not.
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { loadTokenizer } from '../../../main/data/tokenizers/index';
 
 function errorOf(fn: () => unknown): LabError {

@@ -1,6 +1,6 @@
 // trainTokenizer: exact vocab sizes, the char-level clip note, [UNK] for unseen characters, frequencies, size errors.
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../../../main/lab/errors';
+import { LabError } from '../../../common/errors';
 import { SPECIAL_TOKENS, trainTokenizer, type TokenizerKind } from '../../../main/data/tokenizers/index';
 import { FIXTURE_LINES, SHAKESPEARE, trainingDocs } from './corpus';
 
