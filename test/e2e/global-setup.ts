@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** The newest modification time among the renderer's sources and the API contract (preload/) it is built from. */
+/** The newest modification time among the renderer's sources and what it is built from (preload/, common/). */
 function newestSource(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir)) {
@@ -20,7 +20,7 @@ function newestSource(dir: string): number {
 /** Builds out/renderer when it is missing, or older than a renderer source (so the test never drives a stale page). */
 function buildRenderer(): void {
   const index = join(root, 'out', 'renderer', 'index.html');
-  const sources = Math.max(newestSource(join(root, 'renderer')), newestSource(join(root, 'preload')));
+  const sources = Math.max(...['renderer', 'preload', 'common'].map((d) => newestSource(join(root, d))));
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
   const built = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'renderer/vite.config.ts'], {
     cwd: root,
