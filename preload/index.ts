@@ -1,11 +1,9 @@
-// The sandboxed preload: exposes window.lab (invoke, on, pathForFile) over IPC via contextBridge, and nothing else.
+// The sandboxed preload, the bridge only: exposes window.lab (invoke, on, pathForFile) over IPC via contextBridge, and nothing else.
 import { contextBridge, ipcRenderer, webUtils } from 'electron';
 import type { IpcRendererEvent } from 'electron';
-import { channelNames, eventNames } from './api';
-import type { ApiErrorShape, ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, LabApi } from './api';
+import { channelNames, eventNames } from '../common/api';
+import type { ApiErrorShape, CallReply, ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, LabApi } from '../common/api';
 
-/** What main's 'lab:call' handler resolves with; errors travel as data because Electron keeps only the message of thrown ones. */
-type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
 const knownChannels = new Set<string>(channelNames);
 const knownEvents = new Set<string>(eventNames);

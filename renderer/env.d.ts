@@ -1,6 +1,6 @@
 // Ambient types for the renderer: .vue modules and the window.lab bridge the Electron preload exposes.
 /// <reference types="vite/client" />
-import type { LabApi } from '../preload/api';
+import type { LabApi } from '../common/api';
 
 declare module '*.vue' {
   import type { DefineComponent } from 'vue';

@@ -1,11 +1,10 @@
 // The IPC router: 'lab:call' from our own page goes through lab.call; lab events go out to every window as 'lab:event'.
 import { BrowserWindow, ipcMain } from 'electron';
-import type { ApiErrorShape } from '../../preload/api';
+import type { CallReply } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { toApiError } from '../lab/index';
 import { isOwnPage, type RendererLocation } from './renderer-location';
 
-type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
 /** Registers the router; returns a function that removes it again (used when the app quits). */
 export function routeLabIpc(lab: Lab, where: RendererLocation): () => void {

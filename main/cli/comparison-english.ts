@@ -1,6 +1,6 @@
 // The comparison table in English for the CLI: the lab sends row ids, message keys and numbers; this words them with
 // the UI's own English messages (renderer/i18n/comparison-en.ts), so the terminal and the app say the same thing.
-import type { ComparisonRowT, ComparisonT, ExperimentT } from '../../preload/api';
+import type { ComparisonRowT, ComparisonT, ExperimentT } from '../../common/api';
 import comparisonEn from '../../renderer/i18n/comparison-en';
 import { rowLabel, verdictText, type Translate } from '../../renderer/components/experiments/comparisonText';
 

@@ -1,5 +1,5 @@
 // Progress lines on stderr for long CLI work (imports, tokenizer training), fed by the lab's task.progress events.
-import type { EventPayload } from '../../preload/api';
+import type { EventPayload } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { int, percent } from './format';
 

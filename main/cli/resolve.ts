@@ -1,5 +1,5 @@
 // Turns what a person typed (a dataset or tokenizer name, or its id) into the record, via the same list channels the UI uses.
-import type { DatasetT, TokenizerT } from '../../preload/api';
+import type { DatasetT, TokenizerT } from '../../common/api';
 import { LabError } from '../../common/errors';
 import type { CommandContext } from './command';
 

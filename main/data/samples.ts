@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { z } from 'zod';
-import type { SampleCorpus } from '../../preload/api';
+import type { SampleCorpus } from '../../common/api';
 import { LabError } from '../../common/errors';
 import type { ImportOptions } from './import/types';
 

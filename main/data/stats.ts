@@ -1,5 +1,5 @@
 // StatsAccumulator: dataset statistics gathered one document at a time (counts, CJK-aware words, lengths, alphabet).
-import type { DatasetStatsT } from '../../preload/api';
+import type { DatasetStatsT } from '../../common/api';
 import { wordStep } from './text';
 
 /** how many bins the length histogram aims for */

@@ -1,7 +1,7 @@
 // The messages between the analysis service (parent) and its long-lived analysis worker process: requests down,
 // each with an id, and one reply per request up. Sent over Node's IPC channel with 'advanced' (structured clone)
 // serialization, so attention, matrices and thumbnails cross as typed arrays; base64 is made only at the API edge.
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import type { LabErrorCode } from '../../common/errors';
 import type { OnnxExportInfo } from '../onnx/export';
 

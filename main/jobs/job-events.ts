@@ -1,6 +1,6 @@
 // Throttled job events: a run's metric points and progress reach the front ends at most once per interval
 // (default 100 ms, i.e. ≤ 10 updates a second per run), batched; status changes go out at once.
-import type { EventPayload } from '../../preload/api';
+import type { EventPayload } from '../../common/api';
 import type { LabContext } from '../lab/context';
 import type { TrainJobMessage } from './protocol';
 

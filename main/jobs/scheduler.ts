@@ -4,7 +4,7 @@
 // kept alive in the store (heartbeats), so a long-lived front end takes over the queue a crashed app left behind.
 import type { ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import type { EventPayload, RunStatusT } from '../../preload/api';
+import type { EventPayload, RunStatusT } from '../../common/api';
 import type { LabContext } from '../lab/context';
 import { LabError } from '../../common/errors';
 import { RunService } from '../lab/runs';

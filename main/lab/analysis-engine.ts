@@ -2,7 +2,7 @@
 // tokens, keeps retained views and cuts them. It never touches the store; the service resolves runs to files first.
 // Every answer holds typed arrays that own their buffers exactly (structured clone sends a view's whole buffer).
 import { basename } from 'node:path';
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import { getKernels } from '../../native-kernels/index';
 import type { TextTokenizer } from '../data/tokenizers/index';
 import type { AttentionReply, BareView, CheckpointRef, MatrixCut, PooledThumbnails } from '../jobs/analysis-protocol';

@@ -1,7 +1,7 @@
 // Attention tensors the explorer is looking at, kept in the analysis worker so the page fetches only what it draws:
 // one matrix (one head, the mean over heads, rollout, the head view's rows) or the model view's pooled thumbnails.
 import { createHash } from 'node:crypto';
-import type { ChannelArgs } from '../../preload/api';
+import type { ChannelArgs } from '../../common/api';
 import type { BareView, MatrixCut, PooledThumbnails } from '../jobs/analysis-protocol';
 import { attentionRollout, meanOverHeads } from './attention-math';
 import { LabError } from '../../common/errors';

@@ -4,7 +4,7 @@
 // the retained views live in the analysis worker process, so a long analysis never stalls the app or the server.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import { AnalysisWorker, type SpawnAnalysisWorker } from '../jobs/analysis-client';
 import type { AttentionReply, CheckpointRef } from '../jobs/analysis-protocol';
 import { decodeOnnx, describeOnnx } from '../onnx/inspect';

@@ -1,6 +1,6 @@
 // AppInfoService: what the About box and `attention-lab info` show — version, front door, home, database, kernel backend.
 import { version } from '../../package.json';
-import type { ChannelOutput } from '../../preload/api';
+import type { ChannelOutput } from '../../common/api';
 import type { LabContext } from './context';
 
 export type LabMode = ChannelOutput<'app.info'>['mode'];

@@ -1,6 +1,6 @@
 // Turns an experiment's budget (steps, tokens or minutes) into the optimizer steps every run of it trains for,
 // so GPT and BERT see the same number of tokens. Minutes are converted at this machine's measured speed.
-import type { ExperimentBudgetT } from '../../preload/api';
+import type { ExperimentBudgetT } from '../../common/api';
 import { getKernels } from '../../native-kernels/index';
 import { createModel } from '../ml/checkpoint';
 import type { ModelConfig } from '../ml/config';

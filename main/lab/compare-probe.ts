@@ -1,6 +1,6 @@
 // The interactive probe of a comparison: several runs answer the same question side by side — the top-k fillers of
 // each [MASK] (BERT from both sides, GPT from the text left of the blank) and a greedy continuation of a prompt.
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import type { LabContext } from './context';
 import { continueGreedy, loadRunModel, type LoadedRun } from './compare-models';
 import { LabError } from '../../common/errors';

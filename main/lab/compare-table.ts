@@ -1,7 +1,7 @@
 // The comparison table: the descriptive rows of BERT vs GPT (objective, what is predicted, direction, architecture)
 // and one row per measured figure with both models' per-seed values, mean ± std, and a verdict computed from them.
 // Everything a reader sees is data (row ids, message keys, numbers): the UI words it in its language, the CLI in English.
-import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../preload/api';
+import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../common/api';
 import type { ModelConfig } from '../ml/config';
 import type { PairMeasurement, SideFigures } from './compare-measure';
 

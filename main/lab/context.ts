@@ -1,6 +1,6 @@
 // LabContext: what every service receives — the open store, the lab home, and the event emitter.
 import type Database from 'better-sqlite3';
-import type { EventName, EventPayload } from '../../preload/api';
+import type { EventName, EventPayload } from '../../common/api';
 
 export interface LabContext {
   /** the open better-sqlite3 connection (WAL, foreign keys on) */

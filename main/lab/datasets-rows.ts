@@ -1,6 +1,6 @@
 // The dataset tables seen from the service: row shapes, the prepared statements, and rows turned into API objects.
 import type Database from 'better-sqlite3';
-import type { DatasetStatsT, DatasetT, DocumentRowT, SplitInfoT } from '../../preload/api';
+import type { DatasetStatsT, DatasetT, DocumentRowT, SplitInfoT } from '../../common/api';
 
 /** datasets LEFT JOIN splits, as read by DatasetQueries */
 export interface DatasetRow {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChannelArgs, ChannelOutput, SplitInfoT } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput, SplitInfoT } from '../../common/api';
 import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSource } from '../data/import';
 import type { LabContext } from './context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './datasets-import';

@@ -3,7 +3,7 @@
 // have all completed (automatically, or on request). The table is kept as a comparison.json artifact of the lab.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Comparison, type ChannelArgs, type ChannelOutput, type ComparisonT, type ExperimentBudgetT, type ExperimentT, type RunStatusT, type RunT } from '../../preload/api';
+import { Comparison, type ChannelArgs, type ChannelOutput, type ComparisonT, type ExperimentBudgetT, type ExperimentT, type RunStatusT, type RunT } from '../../common/api';
 import type { JobScheduler } from '../jobs/scheduler';
 import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../ml/config';
 import { budgetSteps } from './compare-budget';

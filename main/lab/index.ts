@@ -1,7 +1,7 @@
 // createLab: opens a lab home and wires every API channel to its service; `call()` is the one validation boundary for IPC, HTTP and CLI.
 import type { z } from 'zod';
-import { channelNames, channels, events } from '../../preload/api';
-import type { ApiErrorShape, ChannelName, EventName, EventPayload, Handlers } from '../../preload/api';
+import { channelNames, channels, events } from '../../common/api';
+import type { ApiErrorShape, ChannelName, EventName, EventPayload, Handlers } from '../../common/api';
 import { openStore } from '../store/db';
 import { AppInfoService, type LabMode } from './app-info';
 import type { LabContext } from './context';
@@ -63,7 +63,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       // A malformed payload is a programming error in a service: say so loudly, but never break the task that emitted it.
       const checked = events[event].safeParse(payload);
       if (!checked.success) {
-        console.error(`Event "${event}" was emitted with a payload that does not match preload/api.ts: ${describeIssues(checked.error.issues, payload)}`);
+        console.error(`Event "${event}" was emitted with a payload that does not match the API contract (common/api): ${describeIssues(checked.error.issues, payload)}`);
         return;
       }
       for (const listener of listeners) {
@@ -166,7 +166,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       const checked = spec.output.safeParse(result);
       if (!checked.success) {
         // The service broke the contract: the caller cannot fix this, so it is internal, with the detail in the log.
-        console.error(`The result of "${name}" does not match preload/api.ts: ${describeIssues(checked.error.issues, result)}`);
+        console.error(`The result of "${name}" does not match the API contract (common/api): ${describeIssues(checked.error.issues, result)}`);
         throw new LabError('internal', `Attention Lab produced an invalid answer for "${name}"; the details were written to the log.`);
       }
       return checked.data;
@@ -190,7 +190,7 @@ function checkChannel(channel: string): ChannelName {
   if ((channelNames as string[]).includes(channel)) return channel as ChannelName;
   const domain = channel.split('.')[0];
   const near = channelNames.filter((c) => c.split('.')[0] === domain);
-  const hint = near.length > 0 ? `did you mean one of ${near.map((c) => `"${c}"`).join(', ')}?` : 'the channels are listed in preload/api.ts.';
+  const hint = near.length > 0 ? `did you mean one of ${near.map((c) => `"${c}"`).join(', ')}?` : 'the channels are listed in common/api.';
   throw new LabError('invalid_input', `There is no API channel called ${JSON.stringify(channel)}; ${hint}`, { field: 'channel' });
 }
 

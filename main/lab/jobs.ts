@@ -1,6 +1,6 @@
 // JobService: the 'runs.start|stop|pause|resume|delete' and 'jobs.*' channels over the lab's one JobScheduler,
 // with the job concurrency kept as a setting in the store.
-import type { ChannelArgs, ChannelOutput } from '../../preload/api';
+import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import { JobScheduler, type SchedulerOptions } from '../jobs/scheduler';
 import type { LabContext } from './context';
 import { RunService } from './runs';

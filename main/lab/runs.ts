@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { ArtifactT, ChannelArgs, ChannelOutput, MetricSeriesT, MetricSummaryT, RunSampleT, RunStatusT, RunT } from '../../preload/api';
+import type { ArtifactT, ChannelArgs, ChannelOutput, MetricSeriesT, MetricSummaryT, RunSampleT, RunStatusT, RunT } from '../../common/api';
 import { MetricWriter, METRIC_FLUSH_MS } from '../jobs/metric-writer';
 import { DEFAULT_STALE_AFTER_MS } from '../store/recovery';
 import type { LabContext } from './context';

@@ -1,7 +1,7 @@
 // SettingsService: the user's language and theme, kept in the `settings` key/value table of the lab's store.
 import type { Statement } from 'better-sqlite3';
-import type { ChannelArgs, SettingsT } from '../../preload/api';
-import { Language, Theme } from '../../preload/api';
+import type { ChannelArgs, SettingsT } from '../../common/api';
+import { Language, Theme } from '../../common/api';
 import type { LabContext } from './context';
 
 type SettingKey = keyof SettingsT;

@@ -1,6 +1,6 @@
 // What a training run reads: the dataset (by name or id, split by default when it has no split yet), the tokenizer
 // (by name, or the dataset's `<dataset>-<kind>` one, trained when missing) and the token ids of train and validation.
-import type { DatasetT, TokenizerT } from '../../preload/api';
+import type { DatasetT, TokenizerT } from '../../common/api';
 import { MAX_VOCAB_SIZE, type SpecialToken, type TextTokenizer, type TokenizerKind } from '../data/tokenizers/index';
 import type { SpecialIds } from '../ml/batches';
 import type { ModelFamily } from '../ml/config';

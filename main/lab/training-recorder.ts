@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from '../jobs/protocol';
 import type { MetricWriter } from '../jobs/metric-writer';
-import type { RunStatusT } from '../../preload/api';
+import type { RunStatusT } from '../../common/api';
 import type { LabContext } from './context';
 import { isLabError } from '../../common/errors';
 import type { RunService } from './runs';

@@ -2,7 +2,7 @@
 // a run folder (<home>/runs/<id>) or a checkpoint folder holding model.safetensors.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../preload/api';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
 import { LabError } from '../../common/errors';
 
 /** What resolving needs from a front door: the lab home and the typed channel call (both used only for run names). */

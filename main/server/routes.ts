@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, join, resolve, sep } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { CallReply } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { toApiError } from '../lab/index';
 import { COMMON_HEADERS } from './headers';
@@ -85,7 +86,7 @@ export async function handleCall(lab: Lab, req: IncomingMessage, res: ServerResp
   }
   try {
     const result = await lab.call(envelope.channel, envelope.input);
-    sendJson(res, 200, { ok: true, result });
+    sendJson(res, 200, { ok: true, result } satisfies CallReply);
   } catch (e) {
     const error = toApiError(e);
     sendError(res, STATUS_BY_CODE[error.code] ?? 500, error);

@@ -1,5 +1,5 @@
 // LabApiError: an API failure as the renderer sees it — the service's sentence plus its code and field.
-import type { ApiErrorShape } from '../../preload/api';
+import type { ApiErrorShape } from '../../common/api';
 
 export class LabApiError extends Error {
   readonly code: string;

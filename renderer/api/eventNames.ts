@@ -1,7 +1,7 @@
 // The event names of the API contract, listed without importing zod into the renderer bundle.
-import type { EventName } from '../../preload/api';
+import type { EventName } from '../../common/api';
 
-/** Keep in step with `events` in preload/api.ts; the Record type makes a missing or unknown name a type error. */
+/** Keep in step with `events` in common/api (index.ts); the Record type makes a missing or unknown name a type error. */
 const names: Record<EventName, true> = {
   'task.progress': true,
   'datasets.changed': true,

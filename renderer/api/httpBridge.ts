@@ -1,5 +1,5 @@
 // The browser-mode bridge: the same LabApi over HTTP to `attention-lab serve` (token-guarded JSON calls + SSE events).
-import type { ApiErrorShape, ChannelName, EventName, EventPayload, LabApi } from '../../preload/api';
+import type { ApiErrorShape, CallReply, ChannelName, EventName, EventPayload, LabApi } from '../../common/api';
 import { eventNames } from './eventNames';
 import { LabApiError } from './errors';
 
@@ -30,7 +30,6 @@ function parseData(data: string): unknown {
   }
 }
 
-type CallReply = { ok: true; result: unknown } | { ok: false; error: ApiErrorShape };
 
 async function readReply(res: Response, what: string): Promise<CallReply> {
   const text = await res.text();

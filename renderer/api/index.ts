@@ -1,5 +1,5 @@
 // The renderer's only door to the lab: picks Electron's window.lab (IPC) or the HTTP bridge (browser mode).
-import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, LabApi } from '../../preload/api';
+import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload, LabApi } from '../../common/api';
 import { LabApiError, unwrapIpcError } from './errors';
 import { HttpBridge, takeToken } from './httpBridge';
 

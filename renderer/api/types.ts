@@ -1,6 +1,6 @@
-// Types the charts and pages share that preload/api.ts defines only as schemas.
+// Types the charts and pages share that common/api defines only as schemas.
 import type { z } from 'zod';
-import type { EncodedToken, VocabEntry } from '../../preload/api';
+import type { EncodedToken, VocabEntry } from '../../common/api';
 
 export type VocabEntryT = z.output<typeof VocabEntry>;
 export type EncodedTokenT = z.output<typeof EncodedToken>;

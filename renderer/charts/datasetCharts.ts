@@ -2,7 +2,7 @@
 import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
-import type { DatasetStatsT } from '../../preload/api';
+import type { DatasetStatsT } from '../../common/api';
 import type { ChartTheme } from './theme';
 import { binLabels, visibleToken } from './format';
 

@@ -4,7 +4,7 @@
 // panels fetch only the matrices they draw (about 1 MB each), kept here in a small cache.
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import type { AttentionViewT, ChannelOutput, HeadStepsT, OnnxInspectionT } from '../../preload/api';
+import type { AttentionViewT, ChannelOutput, HeadStepsT, OnnxInspectionT } from '../../common/api';
 import { call, errorMessage, LabApiError } from '../api';
 import { unpackBytes, unpackFloat32 } from '../charts/attentionMath';
 

@@ -1,7 +1,7 @@
 // Datasets store: the lab's dataset list and the sample corpora, refreshed on datasets.changed events.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { ChannelOutput, DatasetT } from '../../preload/api';
+import type { ChannelOutput, DatasetT } from '../../common/api';
 import { call, errorMessage, onEvent } from '../api';
 import { useListState } from './listState';
 

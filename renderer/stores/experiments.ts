@@ -1,6 +1,6 @@
 // Experiments store: BERT-vs-GPT comparisons (list, one in detail, create, measure), refreshed on experiments.changed.
 import { defineStore } from 'pinia';
-import type { ChannelInput, ExperimentT } from '../../preload/api';
+import type { ChannelInput, ExperimentT } from '../../common/api';
 import { call, errorMessage, onEvent } from '../api';
 import { useListState } from './listState';
 

@@ -1,7 +1,7 @@
 // Runs store: the run list, per-run metric series (downsampled by the lab, extended by live points), and run actions.
 import { defineStore } from 'pinia';
 import { markRaw, ref } from 'vue';
-import type { ChannelInput, EventPayload, MetricSeriesT, RunT } from '../../preload/api';
+import type { ChannelInput, EventPayload, MetricSeriesT, RunT } from '../../common/api';
 import { call, errorMessage, onEvent } from '../api';
 import { useListState } from './listState';
 

@@ -1,7 +1,7 @@
 // Settings store: language and theme, loaded from and saved to the lab (settings.get/set), applied to the page.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
-import type { SettingsT } from '../../preload/api';
+import type { SettingsT } from '../../common/api';
 import { call, errorMessage } from '../api';
 import { setLocale } from '../i18n';
 

@@ -1,7 +1,7 @@
 // Task progress store: the latest task.progress event per task id, so any page can show a progress bar.
 import { defineStore } from 'pinia';
 import { reactive } from 'vue';
-import type { EventPayload } from '../../preload/api';
+import type { EventPayload } from '../../common/api';
 import { onEvent } from '../api';
 
 export type Progress = EventPayload<'task.progress'>;

@@ -1,6 +1,6 @@
 // Tokenizers store: the lab's trained and imported tokenizers, refreshed on tokenizers.changed events.
 import { defineStore } from 'pinia';
-import type { TokenizerT } from '../../preload/api';
+import type { TokenizerT } from '../../common/api';
 import { call, onEvent } from '../api';
 import { useListState } from './listState';
 

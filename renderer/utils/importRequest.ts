@@ -1,5 +1,5 @@
 // Pure helpers for the import form: sensible defaults from an inspection, and the datasets.import input they make.
-import type { ChannelInput, SourceInspectionT } from '../../preload/api';
+import type { ChannelInput, SourceInspectionT } from '../../common/api';
 
 export interface ImportChoices {
   mode: 'whole' | 'paragraphs';

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelInput, ChannelName, ChannelOutput } from '../../preload/api';
+import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/training';

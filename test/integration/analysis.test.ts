@@ -4,7 +4,7 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AttentionViewT, ChannelInput, ChannelName, ChannelOutput } from '../../preload/api';
+import type { AttentionViewT, ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
 import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/training';
 import { storyText } from '../unit/compare/story';

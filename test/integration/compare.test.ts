@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ComparisonRowT, ExperimentT } from '../../preload/api';
+import type { ComparisonRowT, ExperimentT } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import { loadHeldOut } from '../../main/lab/compare-heldout';
 import { measurePair } from '../../main/lab/compare-measure';

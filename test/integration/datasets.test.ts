@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EventName, EventPayload } from '../../preload/api';
+import type { EventName, EventPayload } from '../../common/api';
 import type { LabContext } from '../../main/lab/context';
 import { DatasetService } from '../../main/lab/datasets';
 import { LabError } from '../../common/errors';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunT } from '../../preload/api';
+import type { RunT } from '../../common/api';
 import type { JobScheduler } from '../../main/jobs/scheduler';
 import { createLab, type Lab } from '../../main/lab/index';
 import { storyText } from '../unit/compare/story';

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { Tokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventName } from '../../preload/api';
+import type { EventName } from '../../common/api';
 import type { LabContext } from '../../main/lab/context';
 import { LabError } from '../../common/errors';
 import { TokenizerService } from '../../main/lab/tokenizers';

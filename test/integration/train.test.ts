@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MetricSeriesT, RunDetailT } from '../../preload/api';
+import type { MetricSeriesT, RunDetailT } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import type { TrainOutcome } from '../../main/lab/training';
 import { markInterruptedRuns, openStore } from '../../main/store/db';

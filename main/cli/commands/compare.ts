@@ -1,7 +1,7 @@
 // `attention-lab compare`: the whole BERT-vs-GPT experiment — matched runs trained in worker processes through the
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
-import type { ChannelInput, EventPayload, ExperimentT } from '../../../preload/api';
+import type { ChannelInput, EventPayload, ExperimentT } from '../../../common/api';
 import { cellText } from '../../../renderer/components/experiments/comparisonText';
 import { english, englishRows, withEnglish } from '../comparison-english';
 import { LabError } from '../../../common/errors';

@@ -1,5 +1,5 @@
 // `attention-lab datasets …`: import, inspect, split, rename, delete and export datasets through the lab API.
-import type { ChannelInput, DatasetT, SourceInspectionT } from '../../../preload/api';
+import type { ChannelInput, DatasetT, SourceInspectionT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';

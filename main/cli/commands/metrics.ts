@@ -1,5 +1,5 @@
 // `attention-lab metrics RUN`: a run's metric summaries, one series as a table, or every point as CSV.
-import type { MetricSeriesT } from '../../../preload/api';
+import type { MetricSeriesT } from '../../../common/api';
 import type { CliCommand } from '../command';
 import { numberOption, stringOption } from '../command';
 import { int, table } from '../format';

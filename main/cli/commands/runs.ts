@@ -1,5 +1,5 @@
 // `attention-lab runs …`: list the tracked runs, show one (settings, metric summaries, checkpoints, samples), tag, note, delete.
-import type { RunT } from '../../../preload/api';
+import type { RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandContext, CommandGroup } from '../command';
 import { numberOption, stringOption } from '../command';

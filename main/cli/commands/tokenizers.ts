@@ -1,5 +1,5 @@
 // `attention-lab tokenizers …`: train char/BPE/WordPiece tokenizers on a dataset, inspect, encode with, import and export them.
-import type { ChannelInput, TokenizerT } from '../../../preload/api';
+import type { ChannelInput, TokenizerT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';

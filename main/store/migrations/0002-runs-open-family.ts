@@ -2,7 +2,7 @@
 // from (local or external: TensorBoard/CSV/PyTorch DDP), and the run a fine-tune or continuation started from.
 import type { Migration } from './types';
 
-// The family is checked at the API boundary (zod enums in preload/schemas), so new model families need no table
+// The family is checked at the API boundary (zod enums in common/api), so new model families need no table
 // rebuild; the column only insists on a short lower-case word. `origin` marks runs the lab did not train itself.
 const rebuild = `
 CREATE TABLE runs_new (

@@ -1,5 +1,5 @@
 // Pure formatting of comparison-table cells: each measured row's unit follows from its id, as the lab names them.
-import type { ComparisonCellT } from '../../../preload/api';
+import type { ComparisonCellT } from '../../../common/api';
 
 export type CellUnit = 'fraction' | 'count' | 'seconds' | 'mib' | 'number';
 

@@ -1,5 +1,5 @@
 // Pure logic of the runs table: text search, per-column filters, sorting by any column (metric summaries included), durations.
-import type { RunT } from '../../../preload/api';
+import type { RunT } from '../../../common/api';
 import { settingsSummary } from '../../charts/runSettings';
 
 export type SummaryField = 'last' | 'best' | 'min';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { LabApi } from '../../../preload/api';
+import type { LabApi } from '../../../common/api';
 
 type Handler = (...args: unknown[]) => unknown;
 

@@ -2,7 +2,7 @@
 // and Chinese through vue-i18n, and the CLI's English is exactly the UI's English.
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
-import { Comparison, type ComparisonT } from '../../../preload/api';
+import { Comparison, type ComparisonT } from '../../../common/api';
 import { comparisonTable } from '../../../main/lab/compare-table';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
 import { english, englishRows } from '../../../main/cli/comparison-english';

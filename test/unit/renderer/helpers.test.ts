@@ -5,7 +5,7 @@ import { estimateSplitCounts, percentSumProblem, ratiosFromPercents } from '../.
 import { buildImportRequest, defaultChoices, nameFromPath } from '../../../renderer/utils/importRequest';
 import { VOCAB_RANGES, defaultTokenizerName } from '../../../renderer/utils/tokenizerForm';
 import { byteLevelAlphabet, byteLevelToText } from '../../../renderer/utils/byteLevel';
-import type { SourceInspectionT } from '../../../preload/api';
+import type { SourceInspectionT } from '../../../common/api';
 
 describe('formatting', () => {
   it('groups thousands per locale and trims decimals', () => {

@@ -1,6 +1,6 @@
 // Runs-table logic, comparison-cell formatting and the wizard's parameter estimate (checked against the engine's own count).
 import { describe, expect, it } from 'vitest';
-import type { RunT } from '../../../preload/api';
+import type { RunT } from '../../../common/api';
 import {
   emptyFilters,
   filterRuns,

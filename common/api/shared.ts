@@ -10,4 +10,8 @@ export const Encoding = z.enum(['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb1803
 export const SplitName = z.enum(['train', 'validation', 'test']);
 export const TokenizerKind = z.enum(['char', 'bpe', 'wordpiece']);
 
-export const Settings = z.object({ language: Language, theme: Theme });
+
+/** Building blocks of the channel tables. */
+export const empty = z.object({}).strict();
+export const byId = z.object({ id: Id }).strict();
+export const ok = z.object({ ok: z.literal(true) });

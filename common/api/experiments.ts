@@ -1,6 +1,6 @@
 // Experiment shapes of the API contract: budgets, the BERT-vs-GPT comparison table, probes.
 import { z } from 'zod';
-import { Id } from './common';
+import { byId, empty, Id, Name, TokenizerKind } from './shared';
 import { Run, RunStatus } from './runs';
 
 export const ExperimentBudget = z.union([
@@ -115,3 +115,42 @@ export const ProbeFillAnswer = z.object({
 });
 
 export const ProbeContinueAnswer = z.object({ runId: Id, family: z.enum(['gpt', 'bert']), step: z.number().int(), continuation: z.string() });
+
+// ---------- channels ----------
+/** The experiments.* channels (BERT vs GPT comparisons) and the probes of their runs. */
+export const experimentChannels = {
+  'experiments.create': {
+    input: z.object({
+      /** dataset name or id */
+      dataset: z.string().min(1, 'Say which dataset to compare on.'),
+      /** tokenizer name or id shared by both models; else tokenizerKind picks or trains `<dataset>-<kind>` */
+      tokenizer: z.string().min(1).optional(),
+      tokenizerKind: TokenizerKind.optional(),
+      preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+      budget: ExperimentBudget,
+      seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
+      name: Name.optional(),
+    }).strict(),
+    output: Experiment,
+  },
+  'experiments.list': { input: empty, output: z.array(Experiment) },
+  'experiments.get': { input: byId, output: Experiment },
+  'experiments.measure': {
+    input: z.object({ id: Id, positions: z.number().int().min(10).max(5000).default(500) }).strict(),
+    output: Experiment,
+  },
+  'probe.fill': {
+    input: z.object({ runIds: z.array(Id).min(1).max(10), text: z.string().min(1).max(5000), topK: z.number().int().min(1).max(50).default(5) }).strict(),
+    output: z.array(ProbeFillAnswer),
+  },
+  'probe.continue': {
+    input: z.object({ runIds: z.array(Id).min(1).max(10), prompt: z.string().min(1).max(5000), maxTokens: z.number().int().min(1).max(500).default(60) }).strict(),
+    output: z.array(ProbeContinueAnswer),
+  },
+} as const;
+
+// ---------- events (main -> renderer) ----------
+/** An experiment was created or measured. */
+export const experimentEvents = {
+  'experiments.changed': z.object({ id: Id }),
+} as const;

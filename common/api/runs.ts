@@ -1,6 +1,6 @@
 // Run shapes of the API contract: runs, metrics, artifacts, samples, start requests, job status.
 import { z } from 'zod';
-import { Id, Name, TokenizerKind } from './common';
+import { byId, empty, Id, Name, ok, TokenizerKind } from './shared';
 
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']);
 export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn']);
@@ -109,3 +109,69 @@ export const JobsStatus = z.object({
   /** runs left crashed (by a dead app or a killed worker) that have a checkpoint to resume from */
   resumable: z.array(Run),
 });
+
+// ---------- channels ----------
+/** The runs.* and jobs.* channels: the run records, their metrics, and the training queue. */
+export const runChannels = {
+  'runs.list': {
+    input: z.object({
+      /** metric keys whose summaries to include (default: every key the run has) */
+      metrics: z.array(z.string().min(1)).max(50).optional(),
+      status: RunStatus.optional(),
+      datasetId: Id.optional(),
+      experimentId: Id.optional(),
+      includeArchived: z.boolean().default(false),
+    }).strict(),
+    output: z.array(Run),
+  },
+  'runs.get': {
+    input: z.object({ id: Id, samples: z.number().int().min(0).max(1000).default(50) }).strict(),
+    output: RunDetail,
+  },
+  'runs.metrics': {
+    input: z.object({
+      id: Id,
+      /** default: every key the run has */
+      keys: z.array(z.string().min(1)).max(50).optional(),
+      /** longer series are downsampled on the query side to about this many points (the store keeps them whole) */
+      maxPoints: z.number().int().min(8).max(1_000_000).default(2000),
+    }).strict(),
+    output: z.object({ runId: Id, series: z.array(MetricSeries) }),
+  },
+  'runs.delete': { input: byId, output: ok },
+  'runs.tag': {
+    input: z.object({
+      id: Id,
+      add: z.array(z.string().trim().min(1, 'A tag must not be empty.').max(40, 'A tag must be at most 40 characters.')).default([]),
+      remove: z.array(z.string()).default([]),
+    }).strict(),
+    output: Run,
+  },
+  'runs.note': { input: z.object({ id: Id, notes: z.string().max(20_000, 'Notes must be at most 20,000 characters.') }).strict(), output: Run },
+  'runs.start': { input: RunStartRequest, output: Run },
+  'runs.stop': { input: byId, output: Run },
+  'runs.pause': { input: byId, output: Run },
+  'runs.resume': { input: byId, output: Run },
+  'runs.archive': { input: z.object({ id: Id, archived: z.boolean().default(true) }).strict(), output: Run },
+  'jobs.status': { input: empty, output: JobsStatus },
+  'jobs.setConcurrency': { input: z.object({ concurrency: z.number().int().min(1).max(64) }).strict(), output: JobsStatus },
+} as const;
+
+// ---------- events (main -> renderer) ----------
+/** Run status and metric points as jobs report them (throttled per run). */
+export const runEvents = {
+  /** a run's status or progress moved (at most ~10 a second per run) */
+  'runs.changed': z.object({
+    id: Id,
+    status: RunStatus,
+    step: z.number().int(),
+    totalSteps: z.number().int().nullable(),
+    error: z.string().nullable(),
+    experimentId: Id.nullable(),
+  }),
+  /** metric points as the job logs them, batched (at most ~10 batches a second per run) */
+  'runs.metrics': z.object({
+    runId: Id,
+    points: z.array(z.object({ key: z.string(), step: z.number().int(), value: z.number().nullable(), time: z.number() })),
+  }),
+} as const;

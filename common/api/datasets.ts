@@ -1,6 +1,6 @@
 // Dataset shapes of the API contract: stats, splits, documents, import requests, inspections, samples.
 import { z } from 'zod';
-import { Encoding, Id, Name, SourceFormat, SplitName } from './common';
+import { byId, empty, Encoding, Id, Name, ok, SourceFormat, SplitName } from './shared';
 
 export const Histogram = z.object({
   /** bin edges, length = counts.length + 1 (document length in characters) */
@@ -98,3 +98,56 @@ export const SampleCorpus = z.object({
   labelled: z.boolean(),
   approxDocuments: z.number(),
 });
+
+// ---------- channels ----------
+/** The datasets.* channels: import, inspect, browse, split, rename, delete, export. */
+export const datasetChannels = {
+  'datasets.list': { input: empty, output: z.array(Dataset) },
+  'datasets.get': { input: byId, output: Dataset },
+  'datasets.inspect': {
+    input: z.object({ path: z.string().min(1), format: SourceFormat.optional(), encoding: Encoding.default('auto') }).strict(),
+    output: SourceInspection,
+  },
+  'datasets.import': {
+    input: ImportRequest,
+    output: z.object({ dataset: Dataset, encoding: z.string(), skipped: z.array(InvalidLine), skippedCount: z.number() }),
+  },
+  'datasets.samples': { input: empty, output: z.array(SampleCorpus) },
+  'datasets.importSample': {
+    input: z.object({ sampleId: z.string().min(1), name: Name.optional(), taskId: z.string().max(64).optional() }).strict(),
+    output: z.object({ dataset: Dataset }),
+  },
+  'datasets.documents': {
+    input: z.object({
+      id: Id,
+      offset: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(50),
+      search: z.string().max(200).optional(),
+      split: SplitName.optional(),
+    }).strict(),
+    output: z.object({ total: z.number(), items: z.array(DocumentRow) }),
+  },
+  'datasets.split': {
+    input: z.object({
+      id: Id,
+      train: z.number().min(0).max(1),
+      validation: z.number().min(0).max(1),
+      test: z.number().min(0).max(1),
+      seed: z.number().int().min(0).max(2 ** 31 - 1).default(42),
+      stratify: z.boolean().default(true),
+    }).strict(),
+    output: SplitInfo,
+  },
+  'datasets.rename': { input: z.object({ id: Id, name: Name }).strict(), output: Dataset },
+  'datasets.delete': { input: byId, output: ok },
+  'datasets.export': {
+    input: z.object({ id: Id, path: z.string().min(1).optional() }).strict(),
+    output: z.object({ path: z.string(), documents: z.number() }),
+  },
+} as const;
+
+// ---------- events (main -> renderer) ----------
+/** A dataset was imported, split, renamed or deleted (id null: the whole list changed). */
+export const datasetEvents = {
+  'datasets.changed': z.object({ id: Id.nullable() }),
+} as const;

@@ -1,6 +1,7 @@
 // Analysis shapes of the API contract: attention views, one head step by step, ONNX inspections.
 import { z } from 'zod';
-import { Id } from './common';
+import { Id } from './shared';
+import { ModelFamilyName } from './runs';
 
 export const AnalysisToken = z.object({
   id: z.number().int(),
@@ -169,3 +170,50 @@ export const ThumbnailsInput = {
   /** the longest side of a pooled map */
   size: z.number().int().min(4).max(256).default(64),
 };
+
+// ---------- channels ----------
+/** The analysis.* channels: attention of runs and imported ONNX models, ONNX export. */
+export const analysisChannels = {
+  'analysis.checkpoints': {
+    input: z.object({ runId: Id }).strict(),
+    output: z.object({
+      runId: Id,
+      name: z.string(),
+      family: ModelFamilyName,
+      /** oldest first; path relative to the lab home */
+      checkpoints: z.array(z.object({ step: z.number().int(), path: z.string() })),
+    }),
+  },
+  'analysis.attention': {
+    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), pair: z.string().max(100_000).optional(), ...AttentionInput }).strict(),
+    output: AttentionView,
+  },
+  'analysis.headSteps': {
+    input: z.object({
+      runId: Id,
+      step: z.number().int().min(0).optional(),
+      text: AttentionInput.text,
+      pair: z.string().max(100_000).optional(),
+      window: AttentionInput.window,
+      start: AttentionInput.start,
+      layer: z.number().int().min(0),
+      head: z.number().int().min(0),
+      /** the query token's position in the model's sequence (specials included) */
+      query: z.number().int().min(0),
+    }).strict(),
+    output: HeadSteps,
+  },
+  'analysis.onnxInspect': { input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.') }).strict(), output: OnnxInspection },
+  'analysis.onnxRun': {
+    input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.'), ...AttentionInput }).strict(),
+    output: AttentionView,
+  },
+  'analysis.exportOnnx': {
+    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional() }).strict(),
+    output: z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
+  },
+  /** one matrix of a view analysed with `retain` (the page fetches what it draws, ~1 MB at 512 tokens) */
+  'analysis.matrix': { input: z.object(MatrixInput).strict(), output: AttentionMatrix },
+  /** the model view's maps of a view analysed with `retain`, pooled small (144 maps of 64 × 64 bytes: 590 KB) */
+  'analysis.thumbnails': { input: z.object(ThumbnailsInput).strict(), output: AttentionThumbnails },
+} as const;
