@@ -15,7 +15,7 @@ import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { getKernels, nativeUnavailableReason } from '../../native-kernels/index';
 import { createModel } from '../../main/ml/checkpoint';
-import { validateConfig, type ModelFamily } from '../../main/ml/config';
+import { validateConfig, type ModelFamily } from '../../common/model-config';
 import type { TransformerModel } from '../../main/ml/model';
 import { buildOnnx } from '../../main/onnx/export';
 import { int64Tensor, openSession, type OnnxTensor } from '../../main/onnx/runtime';

@@ -11,7 +11,7 @@
 // the new code is faster). Run it in both orders (--old and --new swapped), or with --old . against itself, to see
 // its own noise: 1-2% here. --by-speed also lists every round's pair sorted by the old side's time, which shows
 // whether a change pays in the VM's fast phases, its slow ones, or both (session 5's thread pool: only the slow).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -44,7 +44,9 @@ interface Stepper { trainStep(): unknown }
 async function trainerFrom(root: string): Promise<Stepper> {
   const dir = resolve(root);
   const { getKernels } = await import(join(dir, 'native-kernels/index.ts')) as typeof import('../../native-kernels/index');
-  const { validateConfig } = await import(join(dir, 'main/ml/config.ts')) as typeof import('../../main/ml/config');
+  // the config moved to common/ (issue 13); older checkouts keep it in main/ml/config.ts
+  const configFile = existsSync(join(dir, 'common/model-config.ts')) ? 'common/model-config.ts' : 'main/ml/config.ts';
+  const { validateConfig } = await import(join(dir, configFile)) as typeof import('../../common/model-config');
   const { createModel } = await import(join(dir, 'main/ml/checkpoint.ts')) as typeof import('../../main/ml/checkpoint');
   const { Trainer } = await import(join(dir, 'main/ml/train.ts')) as typeof import('../../main/ml/train');
   const k = getKernels('native');

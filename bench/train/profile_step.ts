@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import type { Kernels } from '../../native-kernels/kernels';
-import { validateConfig, type ModelFamily } from '../../main/ml/config';
+import { validateConfig, type ModelFamily } from '../../common/model-config';
 import { createModel } from '../../main/ml/checkpoint';
 import { Trainer } from '../../main/ml/train';
 

@@ -14,7 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
-import { presetConfig, validateConfig } from '../../main/ml/config';
+import { presetConfig, validateConfig } from '../../common/model-config';
 import { GptModel } from '../../main/ml/gpt';
 import type { TransformerModel } from '../../main/ml/model';
 import { Trainer } from '../../main/ml/train';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
-import { validateConfig, type ModelFamily } from '../../main/ml/config';
+import { validateConfig, type ModelFamily } from '../../common/model-config';
 import { createModel } from '../../main/ml/checkpoint';
 import { BertModel } from '../../main/ml/bert';
 import { Trainer } from '../../main/ml/train';

@@ -1,4 +1,4 @@
-// Human output for the CLI: aligned tables, thousands separators, sizes and percentages.
+// Human output for the CLI: aligned tables, thousands separators and percentages (sizes: common/format.ts).
 
 export function int(n: number): string {
   return Math.round(n).toLocaleString('en-US');
@@ -6,17 +6,6 @@ export function int(n: number): string {
 
 export function percent(share: number, digits = 1): string {
   return `${(share * 100).toFixed(digits)}%`;
-}
-
-export function bytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u += 1;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(1)} ${units[u]}`;
 }
 
 /** Display width of a string: CJK and other wide characters take two terminal columns. */

@@ -1,6 +1,6 @@
 // The training job's message protocol: the plain-data spec a job starts from and the messages it sends back, so the
 // same job body runs in-process (CLI foreground) or in a worker (structured-clone safe: no functions, no classes).
-import type { ModelConfig } from '../ml/config';
+import type { ModelConfig } from '../../common/model-config';
 import type { SpecialIds } from '../ml/batches';
 import type { KernelPreference } from '../../native-kernels/index';
 

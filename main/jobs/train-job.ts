@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { getKernels } from '../../native-kernels/index';
 import { loadTokenizer } from '../data/tokenizers/index';
 import { createModel, loadCheckpoint, saveCheckpoint } from '../ml/checkpoint';
-import { parameterCount } from '../ml/config';
+import { parameterCount } from '../../common/model-config';
 import type { TransformerModel } from '../ml/model';
 import { Trainer, type EvalMetrics, type TrainerState } from '../ml/train';
 import type { CheckpointFile, TrainJobMessage, TrainJobPort, TrainJobResult, TrainJobSpec } from './protocol';

@@ -3,7 +3,7 @@
 import type { ExperimentBudgetT } from '../../common/api';
 import { getKernels } from '../../native-kernels/index';
 import { createModel } from '../ml/checkpoint';
-import type { ModelConfig } from '../ml/config';
+import type { ModelConfig } from '../../common/model-config';
 import { IGNORE_INDEX } from '../ml/model';
 import { LabError } from '../../common/errors';
 

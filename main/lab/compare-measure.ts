@@ -6,7 +6,7 @@ import { bertBlank, bertNext, bertPseudoScores, continueGreedy, gptBlank, gptWin
 import { heldOutTexts, sampleTokenSites, sampleWindows, sampleWordSites, specialIds, tokenizeHeldOut, type HeldOut, type HeldOutTexts } from './compare-heldout';
 import { LabError } from '../../common/errors';
 import { RunService } from './runs';
-import { parameterCount, type ModelConfig } from '../ml/config';
+import { parameterCount, type ModelConfig } from '../../common/model-config';
 
 export interface MeasureOptions {
   /** single-token blanks (the same sites for both models) */

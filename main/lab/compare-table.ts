@@ -2,7 +2,7 @@
 // and one row per measured figure with both models' per-seed values, mean ± std, and a verdict computed from them.
 // Everything a reader sees is data (row ids, message keys, numbers): the UI words it in its language, the CLI in English.
 import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../common/api';
-import type { ModelConfig } from '../ml/config';
+import type { ModelConfig } from '../../common/model-config';
 import type { PairMeasurement, SideFigures } from './compare-measure';
 
 type NumericKey = { [K in keyof SideFigures]: SideFigures[K] extends number ? K : never }[keyof SideFigures];

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Comparison, type ChannelArgs, type ChannelOutput, type ComparisonT, type ExperimentBudgetT, type ExperimentT, type RunStatusT, type RunT } from '../../common/api';
 import type { JobScheduler } from '../jobs/scheduler';
-import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../ml/config';
+import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../../common/model-config';
 import { budgetSteps } from './compare-budget';
 import { measureInWorker } from '../jobs/job-process';
 import { pairInput, type MeasureOptions, type PairMeasurement } from './compare-measure';

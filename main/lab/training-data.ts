@@ -3,7 +3,7 @@
 import type { DatasetT, TokenizerT } from '../../common/api';
 import { MAX_VOCAB_SIZE, type SpecialToken, type TextTokenizer, type TokenizerKind } from '../data/tokenizers/index';
 import type { SpecialIds } from '../ml/batches';
-import type { ModelFamily } from '../ml/config';
+import type { ModelFamily } from '../../common/model-config';
 import type { LabContext } from './context';
 import { DatasetService } from './datasets';
 import { isContinuousText } from './datasets-rows';

@@ -18,7 +18,7 @@
 //   dqkv (BT,3C), dpreatt, datt (B,NH,T,T) (used by the JS kernels; the native backward keeps one head's in its own
 //   cache-sized scratch), dfch, dfch.gelu (BT,F), dlogits (BT,V), and BERT head dmlm.* (BT,C)
 //   (M rows used when only the masked rows run through the head).
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { NamedBuffer, TensorTable } from './params';
 
 export function activationSpecs(c: ModelConfig, B: number, T: number): TensorTable {

@@ -1,5 +1,5 @@
 // Batches drawn from token-id documents by a seeded RNG: GPT windows with next-token targets, BERT masked windows.
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { maskTokens } from './masking';
 import type { Batch } from './model';
 import type { Rng } from './rng';

@@ -3,7 +3,7 @@
 // With targets, the MLM head runs only on the rows that have a target (about 15%), as the loss ignores the rest, and
 // so does the last block above its keys and values (lossRowsOnly).
 import type { Kernels } from '../../native-kernels/kernels';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { IGNORE_INDEX, TransformerBase, type Batch, type ForwardOptions, type TransformerModel } from './model';
 import { LabError } from '../../common/errors';
 

@@ -4,7 +4,7 @@
 // post-LN: res1 = x + drop(attn(x)); l1 = LN1(res1)   res2 = l1 + drop(mlp(l1)); out = LN2(res2)
 // attn(a) = c_proj(softmax(q k^T / sqrt(hs) + mask) v), q|k|v = c_attn(a); mlp(a) = c_proj(gelu(c_fc(a))).
 import type { F32, Kernels } from '../../native-kernels/kernels';
-import type { NormPlacement } from './config';
+import type { NormPlacement } from '../../common/model-config';
 import type { MaskBuffer } from './activations';
 import type { NamedBuffer } from './params';
 

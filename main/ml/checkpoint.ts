@@ -10,7 +10,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Kernels } from '../../native-kernels/kernels';
-import { validateConfig, type ModelConfig } from './config';
+import { validateConfig, type ModelConfig } from '../../common/model-config';
 import { BertModel } from './bert';
 import { GptModel } from './gpt';
 import type { TransformerModel } from './model';

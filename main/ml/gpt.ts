@@ -1,6 +1,6 @@
 // GPT: decoder-only, causal self-attention, next-token loss, output head tied to the token embedding (logits = h wte^T).
 import type { Kernels } from '../../native-kernels/kernels';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { TransformerBase, type Batch, type ForwardOptions, type TransformerModel } from './model';
 import { LabError } from '../../common/errors';
 

@@ -1,8 +1,9 @@
 // Public surface of the models package: configs, GPT/BERT, training, checkpoints, sampling (import from here).
 export {
-  PRESETS, presetConfig, validateConfig, parameterCount, memoryEstimate, assertFitsInMemory, formatParameterCount, formatBytes,
-  type ModelConfig, type ModelFamily, type PresetName, type PositionKind, type NormPlacement, type MemoryEstimate,
-} from './config';
+  PRESETS, presetConfig, validateConfig, parameterCount, formatParameterCount,
+  type ModelConfig, type ModelFamily, type PresetName, type PositionKind, type NormPlacement,
+} from '../../common/model-config';
+export { memoryEstimate, assertFitsInMemory, type MemoryEstimate } from './config';
 export { parameterSpecs, sinusoidalTable, NamedBuffer, TensorTable, type TensorSpec } from './params';
 export { IGNORE_INDEX, type Batch, type ForwardOptions, type TransformerModel } from './model';
 export { GptModel } from './gpt';

@@ -1,6 +1,6 @@
 // The part GPT and BERT share: buffers, weight init, embeddings, the stack of blocks and the final norm (fwd + bwd).
 import type { F32, Kernels } from '../../native-kernels/kernels';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './activations';
 import { blockBackward, blockBackwardRows, blockForward, blockForwardRows, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';

@@ -18,7 +18,7 @@
 //                                      BERT masked-LM head: dense + GELU + LayerNorm, then wte^T + mlm.bias
 //   pooler.dense.weight (C, C), pooler.dense.bias (C)
 //                                      BERT [CLS] pooler (dense + tanh), kept for fine-tuning; MLM gives it no gradient
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 
 /** What a tensor is for; decides its initialisation and whether AdamW decays it. */
 export type TensorRole = 'linear' | 'embedding' | 'bias' | 'norm-gain' | 'norm-bias' | 'activation';

@@ -1,6 +1,6 @@
 // The training loop: seeded batches, forward/backward, clipping, AdamW with warmup + cosine, periodic evaluation,
 // progress through callbacks, NaN/Inf detection, and a state that resumes to the same curve.
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { bertBatches, gptBatches, type BatchSource, type SpecialIds } from './batches';
 import { IGNORE_INDEX, type TransformerModel } from './model';
 import { AdamW, DEFAULT_ADAMW, gradientClip, learningRate, type AdamWState } from './optimizer';

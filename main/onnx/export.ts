@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ModelConfig } from '../ml/config';
+import type { ModelConfig } from '../../common/model-config';
 import type { TransformerModel } from '../ml/model';
 import { sinusoidalTable } from '../ml/params';
 import { LabError } from '../../common/errors';

@@ -10,18 +10,6 @@ export function formatPercent(ratio: number, locale = 'en', digits = 2): string 
   return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: digits }).format(ratio);
 }
 
-/** 1536 → "1.5 KB" (binary steps, one decimal above bytes) */
-export function formatBytes(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
-
 /**
  * Histogram edges (length n + 1) → n labels "lo–hi". Edges are document lengths in characters,
  * so whole numbers print without decimals; fractional edges are rounded for display.

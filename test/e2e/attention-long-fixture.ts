@@ -10,7 +10,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { getKernels } from '../../native-kernels/index';
 import { loadTokenizer } from '../../main/data/tokenizers/index';
-import { presetConfig } from '../../main/ml/config';
+import { presetConfig } from '../../common/model-config';
 import { createModel, saveCheckpoint } from '../../main/ml/checkpoint';
 import { createLab } from '../../main/lab/index';
 import type { LabContext } from '../../main/lab/context';

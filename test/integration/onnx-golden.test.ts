@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getKernels } from '../../native-kernels/index';
 import { createModel } from '../../main/ml/checkpoint';
-import { validateConfig } from '../../main/ml/config';
+import { validateConfig } from '../../common/model-config';
 import { buildOnnx } from '../../main/onnx/export';
 import { int64Tensor, openSession, type OnnxTensor } from '../../main/onnx/runtime';
 import { maxAbsDiff } from '../unit/onnx/fixtures';

@@ -3,7 +3,8 @@ import type { ChannelInput, DatasetT, SourceInspectionT } from '../../../common/
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';
-import { bytes, fields, int, percent, snippet, table } from '../format';
+import { formatBytes } from '../../../common/format';
+import { fields, int, percent, snippet, table } from '../format';
 import { resolveDataset } from '../resolve';
 
 function datasetSummary(d: DatasetT): string {
@@ -85,7 +86,7 @@ const inspectCommand: CliCommand = {
       path, format: stringOption(values, 'format'), encoding: stringOption(values, 'encoding'),
     }));
     ctx.result(r, () => {
-      const entries: [string, string][] = [['path', r.path], ['format', r.format], ['encoding', r.encoding], ['size', bytes(r.bytes)]];
+      const entries: [string, string][] = [['path', r.path], ['format', r.format], ['encoding', r.encoding], ['size', formatBytes(r.bytes)]];
       if (r.columns) entries.push(['columns', r.columns.join(', ')]);
       if (r.fields) entries.push(['fields', r.fields.join(', ')]);
       if (r.labels) entries.push(['labels', r.labels.join(', ')]);

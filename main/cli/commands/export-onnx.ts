@@ -10,7 +10,8 @@ import { exportOnnx } from '../../onnx/export';
 import { checkParity, PARITY_TOLERANCE, type ParityReport } from '../../onnx/parity';
 import type { CliCommand } from '../command';
 import { numberOption, requiredOption, stringOption } from '../command';
-import { bytes, fields } from '../format';
+import { formatBytes } from '../../../common/format';
+import { fields } from '../format';
 
 const PARITY_TEXT = 'To be, or not to be, that is the question.';
 
@@ -48,7 +49,7 @@ export const exportOnnxCommand: CliCommand = {
     ctx.result({ ...info, family: loaded.model.config.family, step, checkpoint: checkpoint.dir, run: checkpoint.runName, parity }, () => fields([
       ['wrote', info.path],
       ['model', `${loaded.model.config.family.toUpperCase()} from ${checkpoint.dir} (step ${step})`],
-      ['size', bytes(info.bytes)],
+      ['size', formatBytes(info.bytes)],
       ['opset', String(info.opset)],
       ['inputs', info.inputs.join(', ')],
       ['outputs', `logits, ${loaded.model.config.nLayer} × attentions.<l>, ${loaded.model.config.nLayer + 1} × hidden_states.<l>`],

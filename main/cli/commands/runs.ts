@@ -3,7 +3,8 @@ import type { RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandContext, CommandGroup } from '../command';
 import { numberOption, stringOption } from '../command';
-import { bytes, fields, int, snippet, table } from '../format';
+import { formatBytes } from '../../../common/format';
+import { fields, int, snippet, table } from '../format';
 
 /** A run by id, else by name (the newest run of that name), through the same list channel the UI uses. */
 export async function resolveRun(ctx: CommandContext, ref: string): Promise<RunT> {
@@ -86,7 +87,7 @@ const showCommand: CliCommand = {
         })));
       }
       if (detail.artifacts.length > 0) {
-        lines.push('', table(['artifact', 'step', 'size', 'path'], detail.artifacts.map((a) => [a.kind, a.step === null ? '—' : int(a.step), bytes(a.bytes), a.path])));
+        lines.push('', table(['artifact', 'step', 'size', 'path'], detail.artifacts.map((a) => [a.kind, a.step === null ? '—' : int(a.step), formatBytes(a.bytes), a.path])));
       }
       for (const s of detail.samples) lines.push('', `step ${s.step ?? '—'} ${s.kind}: ${snippet(s.prompt, 60)} → ${snippet(s.output, 100)}`);
       return lines.join('\n');

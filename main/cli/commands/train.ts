@@ -3,7 +3,7 @@ import { constants as osConstants } from 'node:os';
 import type { TokenizerKind } from '../../data/tokenizers/index';
 import { LabError } from '../../../common/errors';
 import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/training';
-import type { ModelFamily, PresetName } from '../../ml/config';
+import type { ModelFamily, PresetName } from '../../../common/model-config';
 import type { CliCommand } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int } from '../format';

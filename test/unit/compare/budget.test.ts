@@ -2,7 +2,7 @@
 // machine's measured speed of the slower model (so both runs fit and still see the same tokens).
 import { describe, expect, it } from 'vitest';
 import { budgetSteps, secondsPerStep } from '../../../main/lab/compare-budget';
-import { presetConfig } from '../../../main/ml/config';
+import { presetConfig } from '../../../common/model-config';
 
 const configs = [presetConfig('tiny', 'gpt', 40), presetConfig('tiny', 'bert', 40)];
 

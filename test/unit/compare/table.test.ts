@@ -7,7 +7,7 @@ import { rowUnit } from '../../../renderer/components/experiments/comparisonForm
 import { verdictText } from '../../../renderer/components/experiments/comparisonText';
 import { wordSpans } from '../../../main/lab/compare-heldout';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
-import { presetConfig } from '../../../main/ml/config';
+import { presetConfig } from '../../../common/model-config';
 
 describe('cell', () => {
   it('gives the mean and the sample standard deviation of the finite values', () => {

@@ -6,7 +6,7 @@ import { Comparison, type ComparisonT } from '../../../common/api';
 import { comparisonTable } from '../../../main/lab/compare-table';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
 import { english, englishRows } from '../../../main/cli/comparison-english';
-import { presetConfig } from '../../../main/ml/config';
+import { presetConfig } from '../../../common/model-config';
 import { cellText, rowLabel, verdictText, type Translate } from '../../../renderer/components/experiments/comparisonText';
 import en from '../../../renderer/i18n/en';
 import zhCN from '../../../renderer/i18n/zh-CN';

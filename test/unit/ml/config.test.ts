@@ -1,6 +1,7 @@
 // Model config: validation errors name the field and quote the value; presets, parameter counts and memory estimates.
 import { describe, expect, it } from 'vitest';
-import { assertFitsInMemory, memoryEstimate, parameterCount, PRESETS, presetConfig, validateConfig, type ModelConfig } from '../../../main/ml/config';
+import { assertFitsInMemory, memoryEstimate } from '../../../main/ml/config';
+import { parameterCount, PRESETS, presetConfig, validateConfig, type ModelConfig } from '../../../common/model-config';
 import { parameterSpecs } from '../../../main/ml/params';
 import { LabError } from '../../../common/errors';
 

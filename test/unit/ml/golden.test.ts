@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getKernels, type Kernels } from '../../../native-kernels/index';
 import { BertModel } from '../../../main/ml/bert';
-import { validateConfig } from '../../../main/ml/config';
+import { validateConfig } from '../../../common/model-config';
 import { GptModel } from '../../../main/ml/gpt';
 import type { Batch, TransformerModel } from '../../../main/ml/model';
 import { loadModel } from '../../../main/ml/checkpoint';

@@ -1,5 +1,5 @@
 // Shared test helpers for the ml tests: tiny configs and a patterned token corpus.
-import { validateConfig, type ModelConfig, type ModelFamily } from '../../../main/ml/config';
+import { validateConfig, type ModelConfig, type ModelFamily } from '../../../common/model-config';
 
 /** A model small enough to train 100 steps on the JS kernels in a couple of seconds. */
 export function tinyConfig(family: ModelFamily, patch: Partial<ModelConfig> = {}): ModelConfig {

@@ -5,7 +5,7 @@ import { jsKernels } from '../../../native-kernels/index';
 import { createModel } from '../../../main/ml/checkpoint';
 import type { TransformerModel } from '../../../main/ml/model';
 import { BertModel } from '../../../main/ml/bert';
-import type { ModelFamily, NormPlacement } from '../../../main/ml/config';
+import type { ModelFamily, NormPlacement } from '../../../common/model-config';
 import { tinyConfig } from './helpers';
 
 const cases: { family: ModelFamily; norm: NormPlacement }[] = [

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jsKernels, type Kernels } from '../../../native-kernels/index';
 import { createModel } from '../../../main/ml/checkpoint';
 import type { BertModel } from '../../../main/ml/bert';
-import type { ModelFamily, NormPlacement } from '../../../main/ml/config';
+import type { ModelFamily, NormPlacement } from '../../../common/model-config';
 import type { Batch, TransformerModel } from '../../../main/ml/model';
 import { nativeBackends } from '../kernels/helpers';
 import { tinyConfig } from './helpers';

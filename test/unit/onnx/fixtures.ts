@@ -2,7 +2,7 @@
 import { getKernels } from '../../../native-kernels/index';
 import { trainTokenizer, type TextTokenizer } from '../../../main/data/tokenizers/index';
 import { createModel } from '../../../main/ml/checkpoint';
-import { validateConfig, type ModelConfig } from '../../../main/ml/config';
+import { validateConfig, type ModelConfig } from '../../../common/model-config';
 import type { TransformerModel } from '../../../main/ml/model';
 import { Rng } from '../../../main/ml/rng';
 

@@ -1,6 +1,7 @@
 // Pure renderer helpers: number/size formatting, bin labels, visible whitespace, split estimates, import requests.
 import { describe, expect, it } from 'vitest';
-import { binLabels, chipHue, formatBytes, formatNumber, formatPercent, visibleToken } from '../../../renderer/charts/format';
+import { formatBytes } from '../../../common/format';
+import { binLabels, chipHue, formatNumber, formatPercent, visibleToken } from '../../../renderer/charts/format';
 import { estimateSplitCounts, percentSumProblem, ratiosFromPercents } from '../../../renderer/utils/split';
 import { buildImportRequest, defaultChoices, nameFromPath } from '../../../renderer/utils/importRequest';
 import { VOCAB_RANGES, defaultTokenizerName } from '../../../renderer/utils/tokenizerForm';

@@ -1,4 +1,4 @@
-// Runs-table logic, comparison-cell formatting and the wizard's parameter estimate (checked against the engine's own count).
+// Runs-table logic and comparison-cell formatting (the wizard's parameter estimate is common/model-config's parameterCount, tested in ml/config.test.ts).
 import { describe, expect, it } from 'vitest';
 import type { RunT } from '../../../common/api';
 import {
@@ -11,8 +11,6 @@ import {
   sortRuns,
 } from '../../../renderer/components/runs/runsTable';
 import { formatCell, rowUnit } from '../../../renderer/components/experiments/comparisonFormat';
-import { estimateParameters, PRESET_SIZES } from '../../../renderer/components/experiments/parameterEstimate';
-import { parameterCount, PRESETS, presetConfig } from '../../../main/ml/config';
 
 const summary = (last: number, min: number, max: number, best: number) => ({
   last, lastStep: 10, min, minStep: 5, max, maxStep: 1, best, bestStep: 5, count: 10,
@@ -88,25 +86,5 @@ describe('comparison cells', () => {
     expect(formatCell({ values: [123456], mean: 123456, std: null }, 'cost.parameters')).toBe('123,456');
     expect(formatCell({ values: [12.34], mean: 12.34, std: null }, 'cost.wall')).toBe('12.3 s');
     expect(formatCell({ values: [], mean: null, std: null }, 'continue.perplexity')).toBe('—');
-  });
-});
-
-describe('wizard parameter estimate', () => {
-  it('uses the same preset sizes as the engine', () => {
-    for (const name of ['tiny', 'small', 'base'] as const) {
-      const { nLayer, nHead, dModel, dFF, contextLength, positions } = PRESETS[name];
-      expect(PRESET_SIZES[name]).toEqual({ nLayer, nHead, dModel, dFF, contextLength });
-      expect(positions).toBe('learned');
-    }
-  });
-
-  it('gives exactly the parameter count the engine allocates, for both families and several vocabularies', () => {
-    for (const name of ['tiny', 'small', 'base'] as const) {
-      for (const family of ['gpt', 'bert'] as const) {
-        for (const vocab of [67, 300, 8000]) {
-          expect(estimateParameters(name, family, vocab), `${name} ${family} ${vocab}`).toBe(parameterCount(presetConfig(name, family, vocab)));
-        }
-      }
-    }
   });
 });
