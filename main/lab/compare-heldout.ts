@@ -1,7 +1,7 @@
 // The held-out text a comparison measures on (test split when it has text, else validation): token ids per
 // document, the words they spell (token ranges, from the tokenizer's character offsets), and seeded samples of them.
 import type { TextTokenizer } from '../data/tokenizers/index';
-import { SPECIAL_TOKENS } from '../data/tokenizers/types';
+import { SPECIAL_TOKENS } from '../../common/tokenizers';
 import { Rng } from '../ml/rng';
 import type { LabContext } from './context';
 import { isContinuousText } from './datasets-rows';

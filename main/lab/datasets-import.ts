@@ -1,7 +1,8 @@
 // Writing an import into the store: a dataset row in 'importing', documents in batched transactions, then 'ready' — or nothing.
 import { readDocuments, StatsAccumulator, type ImportOptions, type ImportSummary } from '../data/import';
 import type { LabContext } from './context';
-import { codePointLength, DatasetQueries, type DocumentInsert } from './datasets-rows';
+import { codePointLength } from '../data/text';
+import { DatasetQueries, type DocumentInsert } from './datasets-rows';
 import { LabError } from '../../common/errors';
 
 /** Documents per transaction: big enough to amortise the commit, small enough to keep memory and lock time short. */

@@ -121,19 +121,6 @@ export function toDocument(row: DocumentDbRow): DocumentRowT {
   return { id: row.id, index: row.idx, text: row.text, label: row.label, split: row.split };
 }
 
-/** Length in Unicode code points (what the stats call characters): UTF-16 units minus the trailing half of each pair. */
-export function codePointLength(text: string): number {
-  let n = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
-      const prev = text.charCodeAt(i - 1);
-      if (prev >= 0xd800 && prev <= 0xdbff) n--;
-    }
-  }
-  return n;
-}
-
 /** `%` and `_` are LIKE wildcards; escaping them (and the escape character) makes a search match literally. */
 export function likePattern(search: string): string {
   return `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

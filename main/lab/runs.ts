@@ -8,6 +8,7 @@ import { MetricWriter, METRIC_FLUSH_MS } from '../jobs/metric-writer';
 import { DEFAULT_STALE_AFTER_MS } from '../store/recovery';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
+import { higherIsBetter } from '../../common/metrics';
 
 /** Which status may follow which; anything else is refused, so a finished run cannot silently start again. */
 const TRANSITIONS: Record<RunStatusT, readonly RunStatusT[]> = {
@@ -115,11 +116,6 @@ interface SampleRow {
 
 const RUN_SELECT = `SELECT r.*, d.name AS dataset_name, t.name AS tokenizer_name FROM runs r
   LEFT JOIN datasets d ON d.id = r.dataset_id LEFT JOIN tokenizers t ON t.id = r.tokenizer_id`;
-
-/** Keys where a higher value is better; every other metric (losses, perplexity, grad norm) is best when lowest. */
-export function higherIsBetter(key: string): boolean {
-  return /accuracy|tokens_per_s/.test(key);
-}
 
 function toSummary(s: SummaryRow): MetricSummaryT {
   const high = higherIsBetter(s.key);

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, TokenizerT } from '../../common/api';
-import { checkVocabSize, loadTokenizer, MAX_VOCAB_SIZE, SPECIAL_TOKENS, trainTokenizer, type TextTokenizer, type TokenizerKind } from '../data/tokenizers/index';
+import { loadTokenizer, trainTokenizer, type TextTokenizer } from '../data/tokenizers/index';
+import { checkVocabSize, MAX_VOCAB_SIZE, SPECIAL_TOKENS, type TokenizerKind } from '../../common/tokenizers';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
 

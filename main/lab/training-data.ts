@@ -1,7 +1,8 @@
 // What a training run reads: the dataset (by name or id, split by default when it has no split yet), the tokenizer
 // (by name, or the dataset's `<dataset>-<kind>` one, trained when missing) and the token ids of train and validation.
 import type { DatasetT, TokenizerT } from '../../common/api';
-import { MAX_VOCAB_SIZE, type SpecialToken, type TextTokenizer, type TokenizerKind } from '../data/tokenizers/index';
+import { type TextTokenizer } from '../data/tokenizers/index';
+import { MAX_VOCAB_SIZE, type SpecialToken, type TokenizerKind } from '../../common/tokenizers';
 import type { SpecialIds } from '../ml/batches';
 import type { ModelFamily } from '../../common/model-config';
 import type { LabContext } from './context';

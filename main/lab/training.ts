@@ -1,7 +1,7 @@
 // trainRun: connects a training job to the lab — resolves dataset and tokenizer, records the run, streams the job's
 // metrics, samples and checkpoints into the store, and settles the run's status (completed, stopped, failed).
 import path from 'node:path';
-import type { TokenizerKind } from '../data/tokenizers/index';
+import type { TokenizerKind } from '../../common/tokenizers';
 import { runTrainJob } from '../jobs/train-job';
 import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../jobs/protocol';
 import { assertFitsInMemory } from '../ml/config';

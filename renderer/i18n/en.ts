@@ -1,5 +1,5 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
-import comparisonEn from './comparison-en';
+import comparisonEn from '../../common/comparison/messages-en';
 
 const en = {
   app: { title: 'Attention Lab' },

@@ -1,6 +1,6 @@
 // 简体中文界面文本；键与 en.ts 完全相同（类型由 en.ts 检查）。
 import type { Messages } from './en';
-import comparisonZhCN from './comparison-zh-CN';
+import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },

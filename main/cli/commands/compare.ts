@@ -2,8 +2,8 @@
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
 import type { ChannelInput, EventPayload, ExperimentT } from '../../../common/api';
-import { cellText } from '../../../renderer/components/experiments/comparisonText';
-import { english, englishRows, withEnglish } from '../comparison-english';
+import { cellText } from '../../../common/comparison/wording';
+import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';

@@ -1,6 +1,6 @@
 // `attention-lab train`: trains a GPT or BERT in the foreground with a progress line; Ctrl-C stops it resumably (exit 130).
 import { constants as osConstants } from 'node:os';
-import type { TokenizerKind } from '../../data/tokenizers/index';
+import type { TokenizerKind } from '../../../common/tokenizers';
 import { LabError } from '../../../common/errors';
 import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/training';
 import type { ModelFamily, PresetName } from '../../../common/model-config';

@@ -1,22 +1,5 @@
-// GPT-2 byte-level helpers: the byte <-> printable-character table, the pre-tokenizer regex, and byte decoding.
-
-/**
- * GPT-2's table maps each byte to a printable character so BPE tokens are plain strings:
- * printable Latin-1 bytes map to themselves, the other 68 to U+0100.. in byte order.
- */
-function buildByteTable(): { byteToChar: string[]; charToByte: Map<string, number> } {
-  const byteToChar = new Array<string>(256);
-  let extra = 0;
-  for (let b = 0; b < 256; b++) {
-    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
-    byteToChar[b] = String.fromCharCode(printable ? b : 256 + extra++);
-  }
-  const charToByte = new Map<string, number>();
-  byteToChar.forEach((c, b) => charToByte.set(c, b));
-  return { byteToChar, charToByte };
-}
-
-export const { byteToChar: BYTE_TO_CHAR, charToByte: CHAR_TO_BYTE } = buildByteTable();
+// GPT-2 byte-level helpers: the pre-tokenizer regex and byte encoding/decoding over the byte table (common/byte-level.ts).
+import { BYTE_TO_CHAR, CHAR_TO_BYTE } from '../../../common/byte-level';
 
 /**
  * GPT-2's split: contractions, letter runs, digit runs, other-symbol runs (each with one optional leading space),

@@ -10,11 +10,11 @@
 //   wordpiece -> BertNormalizer (CJK isolated, optional lowercase) + BertPreTokenizer + WordPiece ("##")
 import { LabError } from '../../../common/errors';
 import { PipelineTokenizer } from './pipeline';
-import type { SpecialToken, TextTokenizer } from './types';
+import type { SpecialToken } from '../../../common/tokenizers';
+import type { TextTokenizer } from './types';
 
-export { SPECIAL_TOKENS } from './types';
-export type { Encoded, SpecialToken, TextTokenizer, TokenizerKind, TrainOptions, TrainResult } from './types';
-export { trainTokenizer, checkVocabSize, MAX_VOCAB_SIZE } from './train';
+export type { Encoded, TextTokenizer, TrainOptions, TrainResult } from './types';
+export { trainTokenizer } from './train';
 
 /** Builds a tokenizer from tokenizer.json text or its parsed object; LabError('bad_file') names what is unsupported. */
 export function loadTokenizer(json: string | object): TextTokenizer {

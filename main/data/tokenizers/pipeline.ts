@@ -4,7 +4,8 @@ import { bytesToMappedString, bytesWithUnits, mappedStringToBytes } from './byte
 import { BpeModel, WordPieceModel, type WordModel, type WordTokens } from './models';
 import { TextNormalizer, normalizerLowercases, type AlignedText } from './normalize';
 import { addedTokenPattern, bertPreTokenize, byteLevelPreTokenize, splitAddedTokens, type Piece } from './pretokenize';
-import { SPECIAL_TOKENS, type Encoded, type SpecialToken, type TextTokenizer, type TokenizerKind } from './types';
+import { SPECIAL_TOKENS, type SpecialToken, type TokenizerKind } from '../../../common/tokenizers';
+import type { Encoded, TextTokenizer } from './types';
 
 /** The parts of tokenizer.json we read; everything else is kept verbatim for toJSON(). */
 interface HfJson {

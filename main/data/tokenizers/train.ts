@@ -1,42 +1,13 @@
 // Trains char-level, byte-level BPE and WordPiece tokenizers to an exact vocab size and writes them as tokenizer.json.
-import { LabError } from '../../../common/errors';
-import { BYTE_TO_CHAR } from './byte-level';
+import { BYTE_TO_CHAR } from '../../../common/byte-level';
+import { checkVocabSize, SPECIAL_TOKENS, type TokenizerKind } from '../../../common/tokenizers';
 import { learnMerges } from './merge-trainer';
 import { TextNormalizer } from './normalize';
 import { PipelineTokenizer } from './pipeline';
 import { addedTokenPattern, bertPreTokenize, byteLevelPreTokenize, splitAddedTokens } from './pretokenize';
-import { SPECIAL_TOKENS, type TokenizerKind, type TrainOptions, type TrainResult } from './types';
+import type { TrainOptions, TrainResult } from './types';
 
-export const MAX_VOCAB_SIZE = 65536;
 const UNK = 1;
-
-/** Smallest vocab per kind, and why, for the error message. */
-const MIN_VOCAB: Record<TokenizerKind, { min: number; label: string; why: string }> = {
-  char: { min: 16, label: 'a character-level', why: '7 special tokens + at least 9 characters' },
-  bpe: { min: 256 + SPECIAL_TOKENS.length, label: 'a byte-level BPE', why: '256 bytes + 7 special tokens' },
-  wordpiece: { min: 100, label: 'a WordPiece', why: '7 special tokens + room for an alphabet' },
-};
-
-export function checkVocabSize(kind: TokenizerKind, vocabSize: number): void {
-  const rule = MIN_VOCAB[kind];
-  if (!Number.isInteger(vocabSize)) {
-    throw new LabError('invalid_input', `Vocab size ${vocabSize} is not a whole number: give a count of tokens such as 8000.`, { field: 'vocabSize' });
-  }
-  if (vocabSize < rule.min) {
-    throw new LabError(
-      'invalid_input',
-      `Vocab size ${vocabSize} is too small for ${rule.label} tokenizer: it needs at least ${rule.min} (${rule.why}).`,
-      { field: 'vocabSize' },
-    );
-  }
-  if (vocabSize > MAX_VOCAB_SIZE) {
-    throw new LabError(
-      'invalid_input',
-      `Vocab size ${vocabSize} is too large for ${rule.label} tokenizer: the most is ${MAX_VOCAB_SIZE} (choose a smaller size).`,
-      { field: 'vocabSize' },
-    );
-  }
-}
 
 type Progress = TrainOptions['onProgress'];
 

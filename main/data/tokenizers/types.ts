@@ -1,11 +1,5 @@
-// Shared tokenizer types: the public TextTokenizer contract and the special tokens every kind reserves.
-
-export type TokenizerKind = 'char' | 'bpe' | 'wordpiece';
-
-/** Reserved in this id order (0..6) by every tokenizer we train, so BERT and GPT can share one. */
-export const SPECIAL_TOKENS: readonly string[] = Object.freeze(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', '[BOS]', '[EOS]']);
-
-export type SpecialToken = '[PAD]' | '[UNK]' | '[CLS]' | '[SEP]' | '[MASK]' | '[BOS]' | '[EOS]';
+// Shared tokenizer types: the public TextTokenizer contract (kinds and special tokens: common/tokenizers.ts).
+import type { SpecialToken, TokenizerKind } from '../../../common/tokenizers';
 
 export interface Encoded {
   ids: Int32Array;

@@ -2,9 +2,9 @@
 // and the word spans whole-word blanks are drawn from, for char-like and byte-level-BPE-like token offsets.
 import { describe, expect, it } from 'vitest';
 import { cell, comparisonTable, verdict } from '../../../main/lab/compare-table';
-import { english } from '../../../main/cli/comparison-english';
-import { rowUnit } from '../../../renderer/components/experiments/comparisonFormat';
-import { verdictText } from '../../../renderer/components/experiments/comparisonText';
+import { english } from '../../../common/comparison/english';
+import { rowUnit } from '../../../common/comparison/format';
+import { verdictText } from '../../../common/comparison/wording';
 import { wordSpans } from '../../../main/lab/compare-heldout';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
 import { presetConfig } from '../../../common/model-config';

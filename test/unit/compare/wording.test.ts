@@ -5,9 +5,9 @@ import { createI18n } from 'vue-i18n';
 import { Comparison, type ComparisonT } from '../../../common/api';
 import { comparisonTable } from '../../../main/lab/compare-table';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
-import { english, englishRows } from '../../../main/cli/comparison-english';
+import { english, englishRows } from '../../../common/comparison/english';
 import { presetConfig } from '../../../common/model-config';
-import { cellText, rowLabel, verdictText, type Translate } from '../../../renderer/components/experiments/comparisonText';
+import { cellText, rowLabel, verdictText, type Translate } from '../../../common/comparison/wording';
 import en from '../../../renderer/i18n/en';
 import zhCN from '../../../renderer/i18n/zh-CN';
 

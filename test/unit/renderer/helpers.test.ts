@@ -4,8 +4,9 @@ import { formatBytes } from '../../../common/format';
 import { binLabels, chipHue, formatNumber, formatPercent, visibleToken } from '../../../renderer/charts/format';
 import { estimateSplitCounts, percentSumProblem, ratiosFromPercents } from '../../../renderer/utils/split';
 import { buildImportRequest, defaultChoices, nameFromPath } from '../../../renderer/utils/importRequest';
-import { VOCAB_RANGES, defaultTokenizerName } from '../../../renderer/utils/tokenizerForm';
-import { byteLevelAlphabet, byteLevelToText } from '../../../renderer/utils/byteLevel';
+import { VOCAB_RANGES } from '../../../common/tokenizers';
+import { defaultTokenizerName } from '../../../renderer/utils/tokenizerForm';
+import { byteLevelAlphabet, byteLevelToText } from '../../../common/byte-level';
 import type { SourceInspectionT } from '../../../common/api';
 
 describe('formatting', () => {

@@ -10,7 +10,7 @@ import {
   runProgress,
   sortRuns,
 } from '../../../renderer/components/runs/runsTable';
-import { formatCell, rowUnit } from '../../../renderer/components/experiments/comparisonFormat';
+import { formatCell, rowUnit } from '../../../common/comparison/format';
 
 const summary = (last: number, min: number, max: number, best: number) => ({
   last, lastStep: 10, min, minStep: 5, max, maxStep: 1, best, bestStep: 5, count: 10,

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BPE, Tokenizer, WordPiece, bertNormalizer, bertPreTokenizer, byteLevelPreTokenizer } from 'tokenizers';
-import { loadTokenizer, trainTokenizer, type TextTokenizer, type TokenizerKind } from '../../../main/data/tokenizers/index';
+import { loadTokenizer, trainTokenizer, type TextTokenizer } from '../../../main/data/tokenizers/index';
+import { type TokenizerKind } from '../../../common/tokenizers';
 import { EDGE_TEXTS, FIXTURE, FIXTURE_LINES, SHAKESPEARE, heldOutSlices, trainingDocs } from './corpus';
 
 const TEXTS = [FIXTURE, ...FIXTURE_LINES, ...EDGE_TEXTS, ...heldOutSlices()];

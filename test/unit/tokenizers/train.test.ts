@@ -1,7 +1,8 @@
 // trainTokenizer: exact vocab sizes, the char-level clip note, [UNK] for unseen characters, frequencies, size errors.
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../../common/errors';
-import { SPECIAL_TOKENS, trainTokenizer, type TokenizerKind } from '../../../main/data/tokenizers/index';
+import { trainTokenizer } from '../../../main/data/tokenizers/index';
+import { SPECIAL_TOKENS, type TokenizerKind } from '../../../common/tokenizers';
 import { FIXTURE_LINES, SHAKESPEARE, trainingDocs } from './corpus';
 
 const docs = trainingDocs();

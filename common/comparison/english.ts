@@ -1,8 +1,8 @@
-// The comparison table in English for the CLI: the lab sends row ids, message keys and numbers; this words them with
-// the UI's own English messages (renderer/i18n/comparison-en.ts), so the terminal and the app say the same thing.
-import type { ComparisonRowT, ComparisonT, ExperimentT } from '../../common/api';
-import comparisonEn from '../../renderer/i18n/comparison-en';
-import { rowLabel, verdictText, type Translate } from '../../renderer/components/experiments/comparisonText';
+// The comparison table in English (the CLI prints it, and --json adds it): the lab sends row ids, message keys and
+// numbers; this words them with the UI's own English messages (messages-en.ts), so the terminal and the app agree.
+import type { ComparisonRowT, ComparisonT, ExperimentT } from '../api';
+import comparisonEn from './messages-en';
+import { rowLabel, verdictText, type Translate } from './wording';
 
 /** The English messages of the table, looked up by dotted key ("verdict.tie") with {name} placeholders filled. */
 export const english: Translate = (key, params = {}) => {

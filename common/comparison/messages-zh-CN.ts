@@ -1,5 +1,5 @@
-// 简体中文: the BERT-vs-GPT comparison table's words; same keys as comparison-en.ts (checked by its type).
-import type { ComparisonMessages } from './comparison-en';
+// 简体中文: the BERT-vs-GPT comparison table's words; same keys as messages-en.ts (checked by its type).
+import type { ComparisonMessages } from './messages-en';
 
 const comparisonZhCN: ComparisonMessages = {
   rows: {

@@ -1,31 +1,28 @@
-// Byte-level BPE (GPT-2 style) tokens → readable text: undoes the byte → printable-character mapping, then UTF-8.
+// GPT-2's byte-level table, once for every side: the tokenizers encode and decode with it, and the tokenizer pages
+// show byte-level BPE tokens as the text they stand for ("Ġthe" → " the").
 
 /**
  * GPT-2 maps every byte to a printable character so tokens never hold spaces or control bytes: the bytes
  * '!'..'~', '¡'..'¬' and '®'..'ÿ' stand for themselves; the other 68 bytes, in order, become U+0100, U+0101, …
- * (so space 0x20 → 'Ġ' U+0120, newline 0x0A → 'Ċ' U+010A). This is the inverse table: character → byte.
+ * (so space 0x20 → 'Ġ' U+0120, newline 0x0A → 'Ċ' U+010A).
  */
-const charToByte: Map<string, number> = (() => {
-  const direct: number[] = [];
-  for (let b = 0x21; b <= 0x7e; b += 1) direct.push(b);
-  for (let b = 0xa1; b <= 0xac; b += 1) direct.push(b);
-  for (let b = 0xae; b <= 0xff; b += 1) direct.push(b);
-  const isDirect = new Set(direct);
-  const table = new Map<string, number>();
-  for (const b of direct) table.set(String.fromCharCode(b), b);
-  let shifted = 0;
-  for (let b = 0; b < 256; b += 1) {
-    if (!isDirect.has(b)) {
-      table.set(String.fromCharCode(256 + shifted), b);
-      shifted += 1;
-    }
+function buildByteTable(): { byteToChar: string[]; charToByte: Map<string, number> } {
+  const byteToChar = new Array<string>(256);
+  let extra = 0;
+  for (let b = 0; b < 256; b++) {
+    const printable = (b >= 0x21 && b <= 0x7e) || (b >= 0xa1 && b <= 0xac) || (b >= 0xae && b <= 0xff);
+    byteToChar[b] = String.fromCharCode(printable ? b : 256 + extra++);
   }
-  return table;
-})();
+  const charToByte = new Map<string, number>();
+  byteToChar.forEach((c, b) => charToByte.set(c, b));
+  return { byteToChar, charToByte };
+}
+
+export const { byteToChar: BYTE_TO_CHAR, charToByte: CHAR_TO_BYTE } = buildByteTable();
 
 /** The 256 characters of the byte-level alphabet. */
 export function byteLevelAlphabet(): string[] {
-  return [...charToByte.keys()];
+  return [...CHAR_TO_BYTE.keys()];
 }
 
 /**
@@ -40,7 +37,7 @@ export function byteLevelToText(token: string): string {
     bytes.length = 0;
   };
   for (const ch of token) {
-    const b = charToByte.get(ch);
+    const b = CHAR_TO_BYTE.get(ch);
     if (b === undefined) {
       flush();
       out += ch;

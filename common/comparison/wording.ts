@@ -1,7 +1,7 @@
 // Words for the comparison table from its data (row ids, message keys, numbers), in whatever language `tr` speaks:
 // the UI passes vue-i18n's t (en, zh-CN), the CLI an English lookup of the same messages. Pure, so both can test it.
-import type { ComparisonRowT } from '../../../common/api';
-import { formatCell, formatValue, rowUnit } from './comparisonFormat';
+import type { ComparisonRowT } from '../api';
+import { formatCell, formatValue, rowUnit } from './format';
 
 /** A lookup of a key under `comparison.` in the messages, with {name} placeholders filled from params. */
 export type Translate = (key: string, params?: Record<string, string | number>) => string;

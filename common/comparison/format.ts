@@ -1,5 +1,5 @@
 // Pure formatting of comparison-table cells: each measured row's unit follows from its id, as the lab names them.
-import type { ComparisonCellT } from '../../../common/api';
+import type { ComparisonCellT } from '../api';
 
 export type CellUnit = 'fraction' | 'count' | 'seconds' | 'mib' | 'number';
 
@@ -28,7 +28,7 @@ export function formatValue(x: number, unit: CellUnit, locale = 'en'): string {
   }
 }
 
-/** "41.2% ± 1.3%" over seeds, "41.2%" for one seed, or "—" when unmeasured (descriptive cells: comparisonText.ts). */
+/** "41.2% ± 1.3%" over seeds, "41.2%" for one seed, or "—" when unmeasured (descriptive cells: wording.ts). */
 export function formatCell(cell: ComparisonCellT, rowId: string, locale = 'en'): string {
   if (cell.mean === null) return '—';
   const unit = rowUnit(rowId);
