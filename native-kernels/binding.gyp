@@ -27,7 +27,8 @@
         "src/layernorm_avx2.cc",
         "src/optimizer_avx2.cc",
         "src/dropout_avx2.cc",
-        "src/crossentropy_avx2.cc"
+        "src/crossentropy_avx2.cc",
+        "src/alignment_avx2.cc"
       ],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
@@ -51,7 +52,8 @@
         "src/attention.cc",
         "src/dropout.cc",
         "src/crossentropy.cc",
-        "src/optimizer.cc"
+        "src/optimizer.cc",
+        "src/alignment.cc"
       ]
     }
   ]

@@ -1,52 +1,9 @@
 // Argument checks in front of every kernel: buffer types and lengths, dimensions, index ranges. A bad call becomes a
 // LabError sentence instead of a silent out-of-bounds read (JS) or a crash (native).
 
-import { LabError } from '../common/errors';
 import type { F32, Kernels } from './kernels';
-
-type Buffer = Float32Array | Int32Array | Uint8Array;
-type BufferKind = 'Float32Array' | 'Int32Array' | 'Uint8Array';
-
-function fail(kernel: string, message: string, field?: string): never {
-  throw new LabError('invalid_input', `${kernel}: ${message}`, { field });
-}
-
-function dim(kernel: string, name: string, value: number, min = 0): void {
-  if (!Number.isInteger(value) || value < min) {
-    fail(kernel, `${name} is ${String(value)}, but it must be an integer >= ${min}.`, name);
-  }
-}
-
-function buf(kernel: string, name: string, value: unknown, kind: BufferKind, needed: number, formula: string): void {
-  const ctor = kind === 'Float32Array' ? Float32Array : kind === 'Int32Array' ? Int32Array : Uint8Array;
-  if (!(value instanceof ctor)) {
-    const got = value === null ? 'null' : value === undefined ? 'undefined' : (value as object).constructor?.name ?? typeof value;
-    fail(kernel, `${name} is a ${got}, but it must be a ${kind}.`, name);
-  }
-  const length = (value as Buffer).length;
-  if (length < needed) {
-    fail(kernel, `${name} has ${length} ${kind === 'Float32Array' ? 'floats' : 'elements'}, needs ${formula} = ${needed}.`, name);
-  }
-}
-
-function optBuf(kernel: string, name: string, value: unknown, kind: BufferKind, needed: number, formula: string): void {
-  if (value !== null) buf(kernel, name, value, kind, needed, formula);
-}
-
-function finite(kernel: string, name: string, value: number): void {
-  if (!Number.isFinite(value)) fail(kernel, `${name} is ${String(value)}, but it must be a finite number.`, name);
-}
-
-/** Every index must lie in [0, limit) (or equal `allowed`, e.g. an ignore index); reports the first offender. */
-function indices(kernel: string, name: string, values: Int32Array, count: number, limit: number, what: string, allowed?: number): void {
-  for (let i = 0; i < count; i++) {
-    const v = values[i];
-    if ((v < 0 || v >= limit) && v !== allowed) {
-      const extra = allowed === undefined ? '' : ` or the ignore index ${allowed}`;
-      fail(kernel, `${name}[${i}] is ${v}, outside [0, ${limit}) (${what})${extra}.`, name);
-    }
-  }
-}
+import { buf, dim, fail, finite, indices, optBuf } from './check-helpers';
+import { alignmentChecks } from './alignment-checks';
 
 /** rows[0..M) must be strictly ascending flat positions inside [0, BT); reports the first offending index. */
 function ascendingRows(kernel: string, rows: Int32Array, M: number, BT: number): void {
@@ -264,5 +221,6 @@ export function checkedKernels(raw: Kernels): Kernels {
       buf(k, 'packed', packed, F, 0, '(any length)'); optBuf(k, 'bias', bias, F, OC, 'OC');
       raw.matmulForwardPacked(out, inp, packed, bias, BT, C, OC);
     },
+    ...alignmentChecks(raw),
   };
 }

@@ -5,10 +5,13 @@
 // Linear weights are stored (OC, C) row-major, like torch.nn.Linear.weight, so y = x @ W^T + b.
 // Buffers may be subarray views of larger buffers; kernels read/write exactly the stated extents.
 
+import type { AlignmentKernels } from './alignment-kernels';
+
 export type F32 = Float32Array;
 export type BackendName = 'native-avx2' | 'native-portable' | 'js';
 
-export interface Kernels {
+/** Every kernel family; the alignment kernels (attention between two sequences) are listed in alignment-kernels.ts. */
+export interface Kernels extends AlignmentKernels {
   readonly backend: BackendName;
   /** Worker threads used by the native backend (JS ignores it but remembers the value). */
   setThreads(n: number): void;

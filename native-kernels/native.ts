@@ -4,10 +4,11 @@ import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BackendName, F32, Kernels } from './kernels';
+import type { AlignmentKernels } from './alignment-kernels';
 import { dropoutKey } from './js/rng';
 
 /** What the addon exports (src/addon.cc). Same argument order as Kernels, except dropout takes the 32-bit stream key. */
-interface NativeAddon {
+interface NativeAddon extends AlignmentKernels {
   cpuInfo(): { avx2: boolean; fma: boolean };
   /** true selects the AVX2+FMA code paths (ignored when the CPU lacks them); returns whether they are now active. */
   setAvx2(enable: boolean): boolean;
@@ -100,5 +101,13 @@ export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
     scale: (...a) => { select(); addon.scale(...a); },
     packLinearWeight: (...a) => { select(); return addon.packLinearWeight(...a); },
     matmulForwardPacked: (...a) => { select(); addon.matmulForwardPacked(...a); },
+    alignDotForward: (...a) => { select(); addon.alignDotForward(...a); },
+    alignDotBackward: (...a) => { select(); addon.alignDotBackward(...a); },
+    alignAdditiveForward: (...a) => { select(); addon.alignAdditiveForward(...a); },
+    alignAdditiveBackward: (...a) => { select(); addon.alignAdditiveBackward(...a); },
+    alignSoftmaxContextForward: (...a) => { select(); addon.alignSoftmaxContextForward(...a); },
+    alignSoftmaxContextBackward: (...a) => { select(); addon.alignSoftmaxContextBackward(...a); },
+    tanhForward: (...a) => { select(); addon.tanhForward(...a); },
+    tanhBackward: (...a) => { select(); addon.tanhBackward(...a); },
   };
 }

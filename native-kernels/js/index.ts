@@ -9,6 +9,7 @@ import { attentionForward, attentionBackward, attentionRowsForward, attentionRow
 import { dropoutForward, dropoutBackward } from './dropout';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy';
 import { adamwUpdate, sumSquares, scale } from './optimizer';
+import * as alignment from './alignment';
 
 let jsThreads = 1;
 
@@ -46,4 +47,5 @@ export const jsKernels: Kernels = {
   scale,
   packLinearWeight,
   matmulForwardPacked,
+  ...alignment,
 };

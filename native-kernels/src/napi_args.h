@@ -71,5 +71,6 @@ void register_attention(Napi::Env env, Napi::Object exports);
 void register_dropout(Napi::Env env, Napi::Object exports);
 void register_crossentropy(Napi::Env env, Napi::Object exports);
 void register_optimizer(Napi::Env env, Napi::Object exports);
+void register_alignment(Napi::Env env, Napi::Object exports);
 
 }  // namespace ak

@@ -1,0 +1,3 @@
+// The additive alignment loops built for AVX2+FMA (this file is compiled with -mavx2 -mfma).
+#define AK_ISA_NS avx2
+#include "alignment_impl.h"
