@@ -133,7 +133,9 @@ class Trainer:
             self.ddp = torch.nn.parallel.DistributedDataParallel(self.model, find_unused_parameters=fam == 'bert', **kw)
         else:
             self.ddp = self.model
-        self.scaler = torch.cuda.amp.GradScaler() if args.precision == 'fp16' else None
+        self.scaler = None
+        if args.precision == 'fp16':  # torch.amp.GradScaler('cuda') since 2.3; torch.cuda.amp before
+            self.scaler = torch.amp.GradScaler('cuda') if hasattr(torch.amp, 'GradScaler') else torch.cuda.amp.GradScaler()
         self.stop_signal = None
         self.engine = self.describe_engine()
 
