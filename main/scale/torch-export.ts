@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { TrainingSettings } from '../jobs/protocol';
 import type { SpecialIds } from '../ml/batches';
 import { createModel, saveCheckpoint } from '../ml/checkpoint';
-import type { ModelConfig } from '../ml/config';
+import type { ModelConfig } from '../../common/model-config';
 import type { Kernels } from '../../native-kernels/kernels';
 import { LabError } from '../../common/errors';
 import { writeTokenShards, DEFAULT_SHARD_TOKENS } from './token-shards';

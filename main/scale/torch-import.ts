@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { TrainingSettings } from '../jobs/protocol';
 import { readSafetensors } from '../ml/checkpoint';
-import { validateConfig, type ModelConfig } from '../ml/config';
+import { validateConfig, type ModelConfig } from '../../common/model-config';
 import { parameterSpecs } from '../ml/params';
 import { LabError } from '../../common/errors';
 import { RUN_FORMAT } from './torch-export';

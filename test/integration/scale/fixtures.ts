@@ -6,7 +6,7 @@ import { getKernels } from '../../../native-kernels/index';
 import { trainTokenizer, type TextTokenizer } from '../../../main/data/tokenizers/index';
 import type { TrainingSettings } from '../../../main/jobs/protocol';
 import { runTrainJob } from '../../../main/jobs/train-job';
-import { presetConfig, type ModelConfig, type ModelFamily } from '../../../main/ml/config';
+import { presetConfig, type ModelConfig, type ModelFamily } from '../../../common/model-config';
 import type { SpecialIds } from '../../../main/ml/batches';
 import type { TorchExportBundle } from '../../../main/scale/torch-export';
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsKernels } from '../../../native-kernels/index';
 import { bertBatches, gptBatches } from '../../../main/ml/batches';
 import { dropoutSeed } from '../../../main/ml/block';
-import { presetConfig } from '../../../main/ml/config';
+import { presetConfig } from '../../../common/model-config';
 import { Rng, mixSeed } from '../../../main/ml/rng';
 import { readTokenSplit, writeTokenShards } from '../../../main/scale/token-shards';
 import { templateDir } from '../../../main/scale/torch-export';
