@@ -29,6 +29,8 @@ function jsonSafe(value: unknown): string {
 
 export type HtmlMode = 'interactive' | 'print';
 
+const PRINT_WIDTH = 720;
+
 function tableHtml(t: ReportTable): string {
   const align = (i: number): string => (t.align?.[i] === 'r' ? ' class="num"' : '');
   const head = t.columns.map((c, i) => `<th${align(i)}>${escapeHtml(c)}</th>`).join('');
@@ -40,7 +42,9 @@ function tableHtml(t: ReportTable): string {
 function chartHtml(c: ReportChart, mode: HtmlMode, doc: ReportDocument): string {
   const caption = c.caption ? `<p class="caption">${escapeHtml(c.caption)}</p>` : '';
   if (mode === 'print') {
-    return `<figure class="chart" data-chart="${escapeHtml(c.id)}"><figcaption>${escapeHtml(c.title)}</figcaption>${renderChartSvg(c.option, c.width, c.height)}${caption}</figure>`;
+    // drawn at about the printed width (A4 less margins ≈ 720 CSS px), so labels print at their intended size
+    const width = Math.min(c.width, PRINT_WIDTH);
+    return `<figure class="chart" data-chart="${escapeHtml(c.id)}"><figcaption>${escapeHtml(c.title)}</figcaption>${renderChartSvg(c.option, width, Math.round((c.height * width) / c.width))}${caption}</figure>`;
   }
   const button = c.full && c.full.length > 0
     ? `<button type="button" class="full" data-full="${escapeHtml(c.id)}" title="${escapeHtml(doc.words.fullDataNote)}">${escapeHtml(doc.words.fullData)}</button>`

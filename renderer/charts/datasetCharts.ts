@@ -3,7 +3,7 @@ import type { ComposeOption } from 'echarts/core';
 import type { BarSeriesOption } from 'echarts/charts';
 import type { GridComponentOption, TooltipComponentOption } from 'echarts/components';
 import type { DatasetStatsT } from '../../common/api';
-import type { ChartTheme } from './theme';
+import type { ChartTheme } from '../../common/charts/theme';
 import { binLabels, visibleToken } from './format';
 
 export type BarChartOption = ComposeOption<BarSeriesOption | GridComponentOption | TooltipComponentOption>;

@@ -1,6 +1,6 @@
 // Pure builder: runs' settings against a chosen metric → an ECharts parallel-coordinates option (one line per run).
 import type { EChartsOption } from 'echarts';
-import type { ChartTheme } from './theme';
+import type { ChartTheme } from '../../common/charts/theme';
 
 /**
  * The full option type: ComposeOption<…ParallelComponentOption…> adds an index signature that only parallel-axis

@@ -1,6 +1,6 @@
 // Pure builder: a tokenizer's vocabulary frequencies → ECharts option (frequency by rank, log scale).
 import type { VocabEntryT } from '../api/types';
-import type { ChartTheme } from './theme';
+import type { ChartTheme } from '../../common/charts/theme';
 import type { AxisNames, BarChartOption } from './datasetCharts';
 import { visibleToken } from './format';
 

@@ -1,6 +1,6 @@
 // Pure logic of the runs table: text search, per-column filters, sorting by any column (metric summaries included), durations.
 import type { RunT } from '../../../common/api';
-import { settingsSummary } from '../../charts/runSettings';
+import { settingsSummary } from '../../../common/charts/runSettings';
 
 export type SummaryField = 'last' | 'best' | 'min';
 

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { labelCountsOption, lengthHistogramOption, topCharactersOption } from '../../../renderer/charts/datasetCharts';
 import { tokenFrequencyOption } from '../../../renderer/charts/tokenizerCharts';
-import { chartTheme } from '../../../renderer/charts/theme';
+import { chartTheme } from '../../../common/charts/theme';
 
 const light = chartTheme('light');
 const dark = chartTheme('dark');

@@ -1,12 +1,12 @@
 // Run chart builders: EMA smoothing, x-axis modes, seed grouping into mean ± std bands, the line and parallel options.
 // Golden numbers were computed with NumPy (np.interp, np.std(ddof=1)) and a plain-Python debiased EMA, not with this code.
 import { describe, expect, it } from 'vitest';
-import { emaSmooth, groupBySeed, meanStdBand, seedGroupKey, xValues } from '../../../renderer/charts/metricCurves';
-import { metricCurvesOption } from '../../../renderer/charts/metricCurvesOption';
+import { emaSmooth, groupBySeed, meanStdBand, seedGroupKey, xValues } from '../../../common/charts/metricCurves';
+import { metricCurvesOption } from '../../../common/charts/metricCurvesOption';
 import { parallelCoordinatesOption } from '../../../renderer/charts/parallelCoordinatesOption';
-import { runCurves, type CurveRun } from '../../../renderer/charts/runCurves';
-import { runSettings, settingsSummary, tokensPerStep } from '../../../renderer/charts/runSettings';
-import { chartTheme } from '../../../renderer/charts/theme';
+import { runCurves, type CurveRun } from '../../../common/charts/runCurves';
+import { runSettings, settingsSummary, tokensPerStep } from '../../../common/charts/runSettings';
+import { chartTheme } from '../../../common/charts/theme';
 
 const theme = chartTheme('light');
 type LineSeries = { id: string; type: string; data: [number, number | null][]; stack?: string; sampling?: string; showSymbol?: boolean; areaStyle?: unknown };

@@ -2,8 +2,8 @@
 // notes with an attempted script, a reproduce block and a notice, in English or Chinese.
 import type { ReportDocument, ReportLang } from '../../../main/reports/document';
 import { lttb } from '../../../main/reports/lttb';
-import { metricCurvesOption } from '../../../renderer/charts/metricCurvesOption';
-import { chartTheme } from '../../../renderer/charts/theme';
+import { metricCurvesOption } from '../../../common/charts/metricCurvesOption';
+import { chartTheme } from '../../../common/charts/theme';
 
 export function sampleSeries(runs: number, points: number): { label: string; steps: number[]; values: number[]; times: number[] }[] {
   return Array.from({ length: runs }, (_, r) => {
