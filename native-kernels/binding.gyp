@@ -28,7 +28,8 @@
         "src/optimizer_avx2.cc",
         "src/dropout_avx2.cc",
         "src/crossentropy_avx2.cc",
-        "src/alignment_avx2.cc"
+        "src/alignment_avx2.cc",
+        "src/rnn_avx2.cc"
       ],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
@@ -53,7 +54,9 @@
         "src/dropout.cc",
         "src/crossentropy.cc",
         "src/optimizer.cc",
-        "src/alignment.cc"
+        "src/alignment.cc",
+        "src/rnn.cc",
+        "src/rnn_layer.cc"
       ]
     }
   ]

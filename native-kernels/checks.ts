@@ -4,6 +4,7 @@
 import type { F32, Kernels } from './kernels';
 import { buf, dim, fail, finite, indices, optBuf } from './check-helpers';
 import { alignmentChecks } from './alignment-checks';
+import { checkedRnnKernels } from './rnn-checks';
 
 /** rows[0..M) must be strictly ascending flat positions inside [0, BT); reports the first offending index. */
 function ascendingRows(kernel: string, rows: Int32Array, M: number, BT: number): void {
@@ -214,6 +215,7 @@ export function checkedKernels(raw: Kernels): Kernels {
       dim(k, 'C', C); dim(k, 'OC', OC); buf(k, 'weight', weight, F, OC * C, 'OC*C');
       return raw.packLinearWeight(weight, C, OC);
     },
+    ...checkedRnnKernels(raw),
     matmulForwardPacked(out, inp, packed, bias, BT, C, OC) {
       const k = 'matmulForwardPacked';
       dim(k, 'BT', BT); dim(k, 'C', C); dim(k, 'OC', OC);

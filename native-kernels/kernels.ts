@@ -6,12 +6,14 @@
 // Buffers may be subarray views of larger buffers; kernels read/write exactly the stated extents.
 
 import type { AlignmentKernels } from './alignment-kernels';
+import type { RnnKernels } from './rnn-kernels';
 
 export type F32 = Float32Array;
 export type BackendName = 'native-avx2' | 'native-portable' | 'js';
 
-/** Every kernel family; the alignment kernels (attention between two sequences) are listed in alignment-kernels.ts. */
-export interface Kernels extends AlignmentKernels {
+/** Every kernel family; the alignment kernels (attention between two sequences) are listed in alignment-kernels.ts,
+ *  the recurrent ones (GRU, LSTM) in rnn-kernels.ts. */
+export interface Kernels extends AlignmentKernels, RnnKernels {
   readonly backend: BackendName;
   /** Worker threads used by the native backend (JS ignores it but remembers the value). */
   setThreads(n: number): void;

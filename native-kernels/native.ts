@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { BackendName, F32, Kernels } from './kernels';
 import type { AlignmentKernels } from './alignment-kernels';
 import { dropoutKey } from './js/rng';
+import { RNN_KERNEL_NAMES, type RnnKernels } from './rnn-kernels';
 
 /** What the addon exports (src/addon.cc). Same argument order as Kernels, except dropout takes the 32-bit stream key. */
-interface NativeAddon extends AlignmentKernels {
+interface NativeAddon extends AlignmentKernels, RnnKernels {
   cpuInfo(): { avx2: boolean; fma: boolean };
   /** true selects the AVX2+FMA code paths (ignored when the CPU lacks them); returns whether they are now active. */
   setAvx2(enable: boolean): boolean;
@@ -109,5 +110,16 @@ export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
     alignSoftmaxContextBackward: (...a) => { select(); addon.alignSoftmaxContextBackward(...a); },
     tanhForward: (...a) => { select(); addon.tanhForward(...a); },
     tanhBackward: (...a) => { select(); addon.tanhBackward(...a); },
+    ...nativeRnn(addon, select),
   };
+}
+
+/** The recurrent kernels of the addon, each selecting this backend's instruction set first (same arguments). */
+function nativeRnn(addon: RnnKernels, select: () => void): RnnKernels {
+  const out: Record<string, (...a: unknown[]) => void> = {};
+  for (const name of RNN_KERNEL_NAMES) {
+    const fn = addon[name] as (...a: unknown[]) => void;
+    out[name] = (...a) => { select(); fn(...a); };
+  }
+  return out as unknown as RnnKernels;
 }

@@ -10,6 +10,7 @@ import { dropoutForward, dropoutBackward } from './dropout';
 import { crossEntropyForward, crossEntropyBackward } from './crossentropy';
 import { adamwUpdate, sumSquares, scale } from './optimizer';
 import * as alignment from './alignment';
+import { jsRnnKernels } from './rnn';
 
 let jsThreads = 1;
 
@@ -48,4 +49,5 @@ export const jsKernels: Kernels = {
   packLinearWeight,
   matmulForwardPacked,
   ...alignment,
+  ...jsRnnKernels,
 };

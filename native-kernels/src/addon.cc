@@ -141,6 +141,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_crossentropy(env, exports);
   register_optimizer(env, exports);
   register_alignment(env, exports);
+  register_rnn(env, exports);
   exports.Set("packLinearWeight", Napi::Function::New(env, PackLinearWeight, "packLinearWeight"));
   exports.Set("matmulForwardPacked", Napi::Function::New(env, MatmulForwardPacked, "matmulForwardPacked"));
   return exports;

@@ -72,5 +72,6 @@ void register_dropout(Napi::Env env, Napi::Object exports);
 void register_crossentropy(Napi::Env env, Napi::Object exports);
 void register_optimizer(Napi::Env env, Napi::Object exports);
 void register_alignment(Napi::Env env, Napi::Object exports);
+void register_rnn(Napi::Env env, Napi::Object exports);
 
 }  // namespace ak

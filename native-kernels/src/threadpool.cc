@@ -66,7 +66,11 @@ class Pool {
     stop_workers();
     const int workers = std::max(0, total - 1);
     stop_ = false;
-    for (int i = 0; i < workers; i++) workers_.emplace_back([this, i] { worker_loop(i + 1); });
+    // A worker waits for jobs after the generation current now, even if its thread starts running only after the
+    // next job was submitted: otherwise it would sleep through that job, which a team of threads (parallel_for with
+    // one chunk per thread whose chunks wait for each other, rnn_layer.cc) cannot finish without it.
+    const uint64_t start = generation_.load(std::memory_order_acquire);
+    for (int i = 0; i < workers; i++) workers_.emplace_back([this, i, start] { worker_loop(i + 1, start); });
     threads_ = workers + 1;
   }
 
@@ -97,12 +101,7 @@ class Pool {
 
  private:
   // Worker `id` (1 .. threads - 1) owns share `id` of every call.
-  void worker_loop(int id) {
-    uint64_t seen = 0;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      seen = generation_.load(std::memory_order_acquire);
-    }
+  void worker_loop(int id, uint64_t seen) {
     for (;;) {
       // Spin briefly: training issues many short kernels back to back, and a condition-variable wake costs ~50 us.
       const auto spin_until = std::chrono::steady_clock::now() + std::chrono::microseconds(200);

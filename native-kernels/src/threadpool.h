@@ -17,6 +17,9 @@ int get_threads();
 // call, but any chunk may run on any thread: a kernel must make each output depend only on the chunk it belongs to
 // (never on which thread ran it or in what order chunks finished).
 // Called from inside a pool task (nesting) or with n <= grain, it runs fn(0, n) inline on the calling thread.
+// A thread takes chunks of other shares only after its own share is done, and every worker joins every job; so with
+// grain 1 and n <= get_threads() all n chunks run at the same time, and chunks may wait for each other (a team with a
+// barrier, rnn_layer.cc) — but only outside a pool task, where the call runs inline and such a wait never ends.
 void parallel_for(int64_t n, int64_t grain, const RangeFn& fn);
 
 // true while the current thread runs a parallel_for chunk (kernels use it to stay serial inside tasks).
