@@ -20,3 +20,4 @@ export {
 } from './checkpoint';
 export { generate, fillMask, type GenerateOptions, type MaskPrediction } from './sample';
 export { Rng, mixSeed } from './rng';
+export * from './rnn/index';

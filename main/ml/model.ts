@@ -62,6 +62,19 @@ export interface TransformerModel {
   freezeForInference(): void;
 }
 
+/** What the training loop needs of a model: GPT, BERT and the RNN language models (rnn/lm.ts). */
+export interface TrainableModel {
+  readonly config: { readonly family: string; readonly vocabSize: number; readonly contextLength: number; readonly seed: number };
+  readonly k: Kernels;
+  readonly params: NamedBuffer;
+  readonly grads: NamedBuffer;
+  forward(batch: Batch, opts?: ForwardOptions): number;
+  backward(): void;
+  zeroGrad(): void;
+  logits(): F32;
+  logitRows(): Int32Array | null;
+}
+
 /** Stores weights, runs embeddings + blocks + final norm; subclasses add their head and loss. */
 export abstract class TransformerBase {
   readonly params: NamedBuffer;

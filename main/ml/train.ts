@@ -2,7 +2,7 @@
 // progress through callbacks, NaN/Inf detection, and a state that resumes to the same curve.
 import type { ModelConfig } from '../../common/model-config';
 import { bertBatches, gptBatches, type BatchSource, type SpecialIds } from './batches';
-import { IGNORE_INDEX, type TransformerModel } from './model';
+import { IGNORE_INDEX, type TrainableModel } from './model';
 import { AdamW, DEFAULT_ADAMW, gradientClip, learningRate, type AdamWState } from './optimizer';
 import { Rng } from './rng';
 import { LabError } from '../../common/errors';
@@ -55,7 +55,7 @@ export interface StepMetrics {
 export interface EvalMetrics {
   step: number;
   valLoss: number;
-  /** exp(valLoss), GPT only */
+  /** exp(valLoss) for next-token models (GPT, GRU, LSTM); null for BERT */
   perplexity: number | null;
   /** next-token accuracy (GPT) or masked-token accuracy (BERT) */
   accuracy: number;
@@ -77,7 +77,8 @@ export interface TrainResult {
   lastEval: EvalMetrics | null;
 }
 
-export class Trainer {
+/** M: the model's own type, which trainer.model keeps (GptModel, BertModel, RnnLanguageModel ...). */
+export class Trainer<M extends TrainableModel = TrainableModel> {
   readonly optimizer: AdamW;
   step = 0;
   private rng: Rng;
@@ -86,8 +87,8 @@ export class Trainer {
   private readonly T: number;
   private readonly opts: Required<Omit<TrainOptions, 'onStep' | 'onEval' | 'shouldStop' | 'specials'>>;
 
-  constructor(readonly model: TransformerModel, data: TrainData, private readonly options: TrainOptions) {
-    const c: ModelConfig = model.config;
+  constructor(readonly model: M, data: TrainData, private readonly options: TrainOptions) {
+    const c = model.config;
     this.opts = {
       steps: options.steps, batchSize: options.batchSize, seqLen: options.seqLen ?? c.contextLength, lr: options.lr,
       minLr: options.minLr ?? options.lr / 10, warmupSteps: options.warmupSteps ?? 0,
@@ -105,9 +106,10 @@ export class Trainer {
     if (!(o.lr > 0) || !Number.isFinite(o.lr)) throw new LabError('invalid_input', `Learning rate ${o.lr} must be a positive number (e.g. 3e-4).`, { field: 'lr' });
     this.T = o.seqLen;
     const specials = options.specials ?? {};
-    const source = (docs: Int32Array[], split: string): BatchSource => (c.family === 'gpt'
+    // Every family but BERT predicts the next token (GPT and the RNN language models).
+    const source = (docs: Int32Array[], split: string): BatchSource => (c.family !== 'bert'
       ? gptBatches(docs, this.T, specials, split)
-      : bertBatches(docs, this.T, c, specials, o.maskProbability, split));
+      : bertBatches(docs, this.T, c as ModelConfig, specials, o.maskProbability, split));
     this.train = source(data.train, 'train');
     this.val = data.val.some((d) => d.length > 0) ? source(data.val, 'validation') : null;
     this.rng = new Rng(o.seed);
@@ -166,7 +168,7 @@ export class Trainer {
     const valLoss = lossCount > 0 ? lossSum / lossCount : Number.NaN;
     return {
       step: this.step, valLoss,
-      perplexity: m.config.family === 'gpt' ? Math.exp(valLoss) : null,
+      perplexity: m.config.family !== 'bert' ? Math.exp(valLoss) : null,
       accuracy: predicted > 0 ? correct / predicted : 0,
     };
   }
