@@ -12,10 +12,10 @@
 import type { F32, Kernels } from '../../../native-kernels/kernels';
 import { LabError } from '../../../common/errors';
 import type { NamedBuffer, TensorTable } from '../params';
+import type { AlignmentFunction } from '../../../common/seq2seq-config';
 import { Workspace } from './workspace';
 
-export const ALIGNMENT_FUNCTIONS = ['dot', 'general', 'concat', 'scaled', 'location'] as const;
-export type AlignmentFunction = typeof ALIGNMENT_FUNCTIONS[number];
+export type { AlignmentFunction } from '../../../common/seq2seq-config';
 
 export interface AttentionShape {
   fn: AlignmentFunction;
