@@ -86,8 +86,9 @@ export class LuongAttention {
   }
 
   /** Scores, weights, context and the attentional state for dec (B,T,Hd) over enc (B,S,He); returns out (B,T,Hd).
-   *  dec and enc must stay unchanged until backward() ran. */
-  forward(dec: F32, enc: F32, srcLen: Int32Array, B: number, T: number, S: number): F32 {
+   *  dec and enc must stay unchanged until backward() ran. reuseKeys: enc is the same as in the previous call (a
+   *  decoder stepping through one output), so its projections for general and concat are reused, not recomputed. */
+  forward(dec: F32, enc: F32, srcLen: Int32Array, B: number, T: number, S: number, reuseKeys = false): F32 {
     const k = this.k;
     const { fn, decoderSize: Hd, encoderSize: He, attentionSize: A } = this.shape;
     if (fn === 'location' && S > this.shape.maxSourceLength) {
@@ -102,13 +103,13 @@ export class LuongAttention {
       k.alignDotForward(scores, dec, enc, fn === 'dot' ? 1 : 1 / Math.sqrt(Hd), B, T, S, 1, Hd);
     } else if (fn === 'general') {
       const keys = this.ws.get('keys', B * S * Hd);
-      k.matmulForward(keys, enc, this.P('general.weight'), null, B * S, He, Hd);
+      if (!reuseKeys) k.matmulForward(keys, enc, this.P('general.weight'), null, B * S, He, Hd);
       k.alignDotForward(scores, dec, keys, 1, B, T, S, 1, Hd);
     } else if (fn === 'concat') {
       const qp = this.ws.get('concat.q', BT * A);
       const kp = this.ws.get('concat.k', B * S * A);
       k.matmulForward(qp, dec, this.P('concat.query.weight'), this.P('concat.query.bias'), BT, Hd, A);
-      k.matmulForward(kp, enc, this.P('concat.key.weight'), null, B * S, He, A);
+      if (!reuseKeys) k.matmulForward(kp, enc, this.P('concat.key.weight'), null, B * S, He, A);
       k.alignAdditiveForward(scores, qp, kp, this.P('concat.v'), B, T, S, A);
     } else {
       k.matmulForward(scores, dec, this.P('location.weight').subarray(0, S * Hd), this.P('location.bias').subarray(0, S), BT, Hd, S);
@@ -138,6 +139,11 @@ export class LuongAttention {
   weights(): F32 {
     const { B, T, S } = this.dims;
     return this.ws.get('att', B * T * S);
+  }
+
+  /** The latest forward's attentional states out (B,T,Hd) (n = B*T). */
+  output(n: number): F32 {
+    return this.ws.get('out', n * this.shape.decoderSize);
   }
 
   /** The latest forward's context vectors (B,T,He). */
