@@ -38,9 +38,28 @@
         }]
       ]
     },
+    # Issue 15's static-embedding kernels (Word2Vec/FastText, GloVe, co-occurrence counting) in their own two
+    # libraries, so other kernel families and these never edit the same lists: the AVX2+FMA loops, and the N-API side
+    # with the portable loops. addon.cc calls register_embeddings, which pulls both in.
+    {
+      "target_name": "embeddings_avx2",
+      "type": "static_library",
+      "sources": ["src/word2vec_avx2.cc", "src/glove_avx2.cc"],
+      "conditions": [
+        ["target_arch=='x64' or target_arch=='ia32'", {
+          "cflags_cc": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-trapping-math", "-fno-math-errno", "-mavx2", "-mfma"] }
+        }]
+      ]
+    },
+    {
+      "target_name": "embeddings_portable",
+      "type": "static_library",
+      "sources": ["src/word2vec.cc", "src/glove.cc", "src/cooccur.cc"]
+    },
     {
       "target_name": "attention_kernels",
-      "dependencies": ["kernels_avx2"],
+      "dependencies": ["kernels_avx2", "embeddings_avx2", "embeddings_portable"],
       "sources": [
         "src/addon.cc",
         "src/cpu.cc",

@@ -66,14 +66,18 @@ export function loadAddon(): { addon: NativeAddon } | { reason: string } {
 // The ISA switch is global inside the addon; each backend object re-selects its own before a call when needed.
 let activeAvx2: boolean | undefined;
 
+/** Selects the addon's AVX2 (or portable) paths unless already active; for kernel families with their own wrapper
+ *  (embeddings.ts), which must share this record of the switch. */
+export function selectAvx2(addon: { setAvx2(enable: boolean): boolean }, useAvx2: boolean): void {
+  if (activeAvx2 !== useAvx2) activeAvx2 = addon.setAvx2(useAvx2);
+}
+
 /** A Kernels object over the addon using AVX2 (when `avx2` and the CPU supports it) or the portable code. */
 export function nativeKernels(addon: NativeAddon, avx2: boolean): Kernels {
   const cpu = addon.cpuInfo();
   const useAvx2 = avx2 && cpu.avx2 && cpu.fma;
   const backend: BackendName = useAvx2 ? 'native-avx2' : 'native-portable';
-  const select = (): void => {
-    if (activeAvx2 !== useAvx2) activeAvx2 = addon.setAvx2(useAvx2);
-  };
+  const select = (): void => selectAvx2(addon, useAvx2);
   return {
     backend,
     setThreads: (n) => addon.setThreads(n),

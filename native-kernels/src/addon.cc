@@ -10,6 +10,7 @@
 #endif
 
 #include "cpu.h"
+#include "embeddings_register.h"
 #include "gemm.h"
 #include "napi_args.h"
 #include "threadpool.h"
@@ -142,6 +143,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_optimizer(env, exports);
   register_alignment(env, exports);
   register_rnn(env, exports);
+  register_embeddings(env, exports);  // issue 15: Word2Vec/FastText, GloVe, co-occurrence counting
   exports.Set("packLinearWeight", Napi::Function::New(env, PackLinearWeight, "packLinearWeight"));
   exports.Set("matmulForwardPacked", Napi::Function::New(env, MatmulForwardPacked, "matmulForwardPacked"));
   return exports;

@@ -1,0 +1,3 @@
+// The GloVe loops built for AVX2+FMA (this file is compiled with -mavx2 -mfma).
+#define AK_ISA_NS avx2
+#include "glove_impl.h"

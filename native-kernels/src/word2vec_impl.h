@@ -1,0 +1,386 @@
+// Word2Vec / FastText training loops, included once per instruction set (AK_ISA_NS = portable | avx2); declarations
+// and buffer shapes in word2vec_kernels.h.
+//
+// One prediction (an input vector h predicting a target word) is computed in three passes instead of target by
+// target: every score f_k = h . out_k first, then every sigmoid, gradient g_k = (label_k - sigmoid(f_k)) * alpha and
+// loss at once (8 lanes), then one fused pass neu1e += g_k out_k ; out_k += g_k h over all targets. h does not change
+// during a prediction, so this equals the original tool's target-by-target loop except when the same output row is
+// drawn twice as a negative (there both updates see the row before either, instead of the second seeing the first).
+// The sigmoid is exact (no 1000-entry table clipped at |f| = 6), so no update is skipped.
+//
+// The rows a prediction touches are scattered over tables larger than L2, so the loop asks for them early: negatives
+// come from their own random stream (seed ^ kNegativeStream), drawn kLookahead predictions before they are used and
+// prefetched as they are drawn; the next context row and the next centre's output row are prefetched one step ahead.
+// Because negatives have their own stream, drawing them early changes no number: the JS reference draws them when used.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "vecmath.h"
+#include "word2vec_kernels.h"
+#include "word2vec_rng.h"
+#if defined(__AVX2__) && defined(__FMA__)
+#include "vecmath_avx2.h"
+#endif
+
+#ifndef AK_ISA_NS
+#error "define AK_ISA_NS before including word2vec_impl.h"
+#endif
+
+namespace ak {
+namespace AK_ISA_NS {
+namespace {
+
+#if defined(__AVX2__) && defined(__FMA__)
+
+// log(y) for y >= 1 on 8 lanes: y = m 2^k with m in [sqrt(1/2), sqrt(2)), log(m) = x - x^2/2 + x^3 P(x), x = m - 1
+// (the classic single-precision minimax polynomial; relative error ~1e-7). Only the reported loss uses it.
+inline __m256 log8_ge1(__m256 y) {
+  const __m256i bits = _mm256_castps_si256(y);
+  __m256 k = _mm256_cvtepi32_ps(_mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127)));
+  __m256 m = _mm256_castsi256_ps(_mm256_or_si256(_mm256_and_si256(bits, _mm256_set1_epi32(0x007fffff)),
+                                                 _mm256_set1_epi32(0x3f800000)));
+  const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356f), _CMP_GT_OQ);
+  m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
+  k = _mm256_add_ps(k, _mm256_and_ps(big, _mm256_set1_ps(1.0f)));
+  const __m256 x = _mm256_sub_ps(m, _mm256_set1_ps(1.0f));
+  __m256 p = _mm256_set1_ps(7.0376836292e-2f);
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.1514610310e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.1676998740e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.2420140846e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(1.4249322787e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-1.6668057665e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(2.0000714765e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(-2.4999993993e-1f));
+  p = _mm256_fmadd_ps(p, x, _mm256_set1_ps(3.3333331174e-1f));
+  const __m256 z = _mm256_mul_ps(x, x);
+  __m256 r = _mm256_mul_ps(_mm256_mul_ps(p, z), x);
+  r = _mm256_fnmadd_ps(z, _mm256_set1_ps(0.5f), r);
+  r = _mm256_add_ps(x, r);
+  return _mm256_fmadd_ps(k, _mm256_set1_ps(0.693147180559945f), r);
+}
+
+inline float dot(const float* a, const float* b, int64_t D) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 16 <= D; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+  }
+  for (; i + 8 <= D; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+  if (i < D) {
+    const __m256i mk = tail_mask8(D - i);
+    s1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mk), _mm256_maskload_ps(b + i, mk), s1);
+  }
+  return hsum8(_mm256_add_ps(s0, s1));
+}
+
+// g[k] = (label[k] - sigmoid(f[k])) * alpha for k < n; returns the summed loss -log sigmoid(+-f[k]).
+// With e = exp(-f): -log sigmoid(f) = log(1 + e) and -log sigmoid(-f) = log(1 + e) + f.
+inline double gradients(const float* f, const float* label, float* g, int n, float alpha) {
+  double loss = 0;
+  const __m256 one = _mm256_set1_ps(1.0f), a = _mm256_set1_ps(alpha);
+  for (int k = 0; k < n; k += 8) {
+    const __m256i mk = tail_mask8(std::min(8, n - k));
+    const __m256 fv = _mm256_maskload_ps(f + k, mk), lv = _mm256_maskload_ps(label + k, mk);
+    const __m256 e = exp8_fast(_mm256_sub_ps(_mm256_setzero_ps(), fv));
+    const __m256 ope = _mm256_add_ps(one, e);
+    const __m256 sig = _mm256_div_ps(one, ope);
+    _mm256_maskstore_ps(g + k, mk, _mm256_mul_ps(_mm256_sub_ps(lv, sig), a));
+    // loss = log(1+e) + (1 - label) f, masked lanes dropped
+    const __m256 l = _mm256_fmadd_ps(_mm256_sub_ps(one, lv), fv, log8_ge1(ope));
+    loss += hsum8(_mm256_and_ps(l, _mm256_castsi256_ps(mk)));
+  }
+  return loss;
+}
+
+// neu1e += sum_k g[k] rows[k] ; rows[k] += g[k] h, with every row read before it is written.
+inline void update(const float* h, float* neu1e, float* const* rows, const float* g, int n, int64_t D) {
+  int64_t i = 0;
+  const auto step = [&](int64_t at, __m256i mk, bool tail) {
+    const __m256 x = tail ? _mm256_maskload_ps(h + at, mk) : _mm256_loadu_ps(h + at);
+    __m256 e = tail ? _mm256_maskload_ps(neu1e + at, mk) : _mm256_loadu_ps(neu1e + at);
+    for (int k = 0; k < n; k++) {
+      const __m256 gk = _mm256_set1_ps(g[k]);
+      float* r = rows[k] + at;
+      const __m256 rv = tail ? _mm256_maskload_ps(r, mk) : _mm256_loadu_ps(r);
+      e = _mm256_fmadd_ps(gk, rv, e);
+      const __m256 nr = _mm256_fmadd_ps(gk, x, rv);
+      if (tail) _mm256_maskstore_ps(r, mk, nr); else _mm256_storeu_ps(r, nr);
+    }
+    if (tail) _mm256_maskstore_ps(neu1e + at, mk, e); else _mm256_storeu_ps(neu1e + at, e);
+  };
+  const __m256i all = _mm256_set1_epi32(-1);
+  for (; i + 8 <= D; i += 8) step(i, all, false);
+  if (i < D) step(i, tail_mask8(D - i), true);
+}
+
+// y += x
+inline void add_to(float* y, const float* x, int64_t D) {
+  int64_t i = 0;
+  for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_loadu_ps(x + i)));
+  if (i < D) {
+    const __m256i mk = tail_mask8(D - i);
+    _mm256_maskstore_ps(y + i, mk, _mm256_add_ps(_mm256_maskload_ps(y + i, mk), _mm256_maskload_ps(x + i, mk)));
+  }
+}
+
+inline void scale(float* y, float s, int64_t D) {
+  const __m256 sv = _mm256_set1_ps(s);
+  int64_t i = 0;
+  for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), sv));
+  if (i < D) {
+    const __m256i mk = tail_mask8(D - i);
+    _mm256_maskstore_ps(y + i, mk, _mm256_mul_ps(_mm256_maskload_ps(y + i, mk), sv));
+  }
+}
+
+#else
+
+inline float dot(const float* a, const float* b, int64_t D) {
+  float s = 0;
+  for (int64_t i = 0; i < D; i++) s += a[i] * b[i];
+  return s;
+}
+
+inline double gradients(const float* f, const float* label, float* g, int n, float alpha) {
+  double loss = 0;
+  for (int k = 0; k < n; k++) {
+    const float e = exp_fast(-f[k]);
+    const float ope = 1.0f + e;
+    g[k] = (label[k] - 1.0f / ope) * alpha;
+    loss += std::log(static_cast<double>(ope)) + (1.0 - label[k]) * f[k];
+  }
+  return loss;
+}
+
+inline void update(const float* h, float* neu1e, float* const* rows, const float* g, int n, int64_t D) {
+  for (int k = 0; k < n; k++) {
+    float* r = rows[k];
+    const float gk = g[k];
+    for (int64_t i = 0; i < D; i++) {
+      const float rv = r[i];
+      neu1e[i] += gk * rv;
+      r[i] = rv + gk * h[i];
+    }
+  }
+}
+
+inline void add_to(float* y, const float* x, int64_t D) {
+  for (int64_t i = 0; i < D; i++) y[i] += x[i];
+}
+
+inline void scale(float* y, float s, int64_t D) {
+  for (int64_t i = 0; i < D; i++) y[i] *= s;
+}
+
+#endif
+
+inline void prefetch_row(const float* row, int64_t D) {
+  const char* p = reinterpret_cast<const char*>(row);
+  for (int64_t at = 0; at < D * 4; at += 64) __builtin_prefetch(p + at, 1, 3);
+}
+
+// Negatives are drawn this many predictions before they are used.
+constexpr int kLookahead = 2;
+
+double learning_rate(const W2vOptions& o, int64_t done) {
+  const double a = o.alpha - (o.alpha - o.min_alpha) * static_cast<double>(done) / static_cast<double>(o.words_total);
+  return std::max(a, o.min_alpha);
+}
+
+// One thread's working memory and the prediction step shared by every mode.
+class Trainer {
+ public:
+  Trainer(const W2vBuffers& b, const W2vOptions& o, uint32_t seed)
+      : b_(b), o_(o), rng_(w2v_rng_seed(seed)), neg_rng_(w2v_rng_seed(seed ^ kNegativeStream)) {
+    const size_t D = static_cast<size_t>(o.D);
+    h_.resize(D);
+    neu1e_.resize(D);
+    size_t most = static_cast<size_t>(o.negative) + 1;
+    if (o.hs) {
+      for (int64_t w = 0; w < o.V; w++) most = std::max(most, static_cast<size_t>(b.code_starts[w + 1] - b.code_starts[w]));
+    }
+    f_.resize(most);
+    g_.resize(most);
+    label_.resize(most);
+    rows_.resize(most);
+    if (o.negative > 0) {
+      ahead_.resize(static_cast<size_t>(o.negative) * (kLookahead + 1));
+      for (int p = 0; p < kLookahead; p++) draw_negatives(p);
+    }
+  }
+
+  void run(int64_t s0, int64_t s1, std::atomic<int64_t>* progress, W2vStats* stats) {
+    float alpha = static_cast<float>(learning_rate(o_, o_.words_before + progress->load(std::memory_order_relaxed)));
+    int64_t pending = 0;
+    for (int64_t s = s0; s < s1; s++) {
+      const int32_t* w = b_.words + b_.starts[s];
+      const int64_t n = b_.starts[s + 1] - b_.starts[s];
+      sen_.clear();
+      for (int64_t i = 0; i < n; i++) {
+        const float keep = b_.keep == nullptr ? 1.0f : b_.keep[w[i]];
+        if (keep >= 1.0f || w2v_uniform(rng_) < static_cast<double>(keep)) sen_.push_back(w[i]);
+      }
+      stats->words += n;
+      stats->effective += static_cast<int64_t>(sen_.size());
+      sentence(alpha);
+      pending += n;
+      if (pending >= kProgressWords) {
+        const int64_t done = progress->fetch_add(pending, std::memory_order_relaxed) + pending;
+        pending = 0;
+        alpha = static_cast<float>(learning_rate(o_, o_.words_before + done));
+      }
+    }
+    progress->fetch_add(pending, std::memory_order_relaxed);
+    stats->loss += loss_;
+    stats->predictions += predictions_;
+  }
+
+ private:
+  float* in_row(int32_t r) const { return b_.syn0 + static_cast<int64_t>(r) * o_.D; }
+
+  // h predicts `target`: neu1e receives the gradient for h (zeroed here), the output rows are updated.
+  void predict(const float* h, int32_t target, float alpha) {
+    const int64_t D = o_.D;
+    std::fill(neu1e_.begin(), neu1e_.end(), 0.0f);
+    if (o_.hs) {
+      const int32_t c0 = b_.code_starts[target], c1 = b_.code_starts[target + 1];
+      const int n = c1 - c0;
+      for (int k = 0; k < n; k++) {
+        rows_[k] = b_.syn1 + static_cast<int64_t>(b_.points[c0 + k]) * D;
+        label_[k] = 1.0f - static_cast<float>(b_.codes[c0 + k]);
+      }
+      apply(h, n, alpha);
+    }
+    if (o_.negative > 0) {
+      // this prediction's negatives were drawn kLookahead predictions ago; draw those of prediction + kLookahead now
+      const int64_t slot = predictions_ % (kLookahead + 1);
+      draw_negatives((predictions_ + kLookahead) % (kLookahead + 1));
+      const int32_t* negs = ahead_.data() + slot * o_.negative;
+      int n = 0;
+      rows_[n] = b_.syn1neg + static_cast<int64_t>(target) * D;
+      label_[n++] = 1.0f;
+      for (int d = 0; d < o_.negative; d++) {
+        const int32_t t = negs[d];
+        if (t == target) continue;
+        rows_[n] = b_.syn1neg + static_cast<int64_t>(t) * D;
+        label_[n++] = 0.0f;
+      }
+      apply(h, n, alpha);
+    }
+    predictions_++;
+  }
+
+  // Fills slot `slot` of the ring with the next `negative` draws of the negatives' stream and prefetches their rows.
+  void draw_negatives(int64_t slot) {
+    int32_t* negs = ahead_.data() + slot * o_.negative;
+    for (int d = 0; d < o_.negative; d++) {
+      negs[d] = w2v_negative(neg_rng_, b_.alias_prob, b_.alias, o_.V);
+      prefetch_row(b_.syn1neg + static_cast<int64_t>(negs[d]) * o_.D, o_.D);
+    }
+  }
+
+  void apply(const float* h, int n, float alpha) {
+    for (int k = 0; k < n; k++) f_[k] = dot(h, rows_[k], o_.D);
+    loss_ += gradients(f_.data(), label_.data(), g_.data(), n, alpha);
+    update(h, neu1e_.data(), rows_.data(), g_.data(), n, o_.D);
+  }
+
+  // The input rows of word w: its own row (Word2Vec) or its subword rows (FastText).
+  void inputs(int32_t w, const int32_t** first, int64_t* count) const {
+    if (b_.sub_rows == nullptr) {
+      *first = nullptr;
+      *count = 1;
+    } else {
+      *first = b_.sub_rows + b_.sub_starts[w];
+      *count = b_.sub_starts[w + 1] - b_.sub_starts[w];
+    }
+  }
+  int32_t input_row(int32_t w, const int32_t* first, int64_t k) const { return first == nullptr ? w : first[k]; }
+
+  // h = mean (or sum) of the rows listed in ctx_.
+  void average(bool mean) {
+    const int64_t D = o_.D;
+    std::fill(h_.begin(), h_.end(), 0.0f);
+    for (const int32_t r : ctx_) add_to(h_.data(), in_row(r), D);
+    if (mean) scale(h_.data(), 1.0f / static_cast<float>(ctx_.size()), D);
+  }
+
+  void sentence(float alpha) {
+    const int64_t L = static_cast<int64_t>(sen_.size());
+    const int64_t D = o_.D;
+    const bool fasttext = b_.sub_rows != nullptr;
+    for (int64_t i = 0; i < L; i++) {
+      const int64_t reach = o_.window - static_cast<int64_t>(w2v_next(rng_) % static_cast<uint32_t>(o_.window));
+      const int64_t j0 = std::max<int64_t>(0, i - reach), j1 = std::min<int64_t>(L, i + reach + 1);
+      if (o_.sg && !fasttext) {
+        // word2vec.c's skip-gram: each context word's row predicts the centre word.
+        if (o_.negative > 0 && i + 1 < L) prefetch_row(b_.syn1neg + static_cast<int64_t>(sen_[i + 1]) * D, D);
+        for (int64_t j = j0; j < j1; j++) {
+          if (j == i) continue;
+          if (j + 1 < j1) prefetch_row(in_row(sen_[j + 1]), D);
+          float* l1 = in_row(sen_[j]);
+          predict(l1, sen_[i], alpha);
+          add_to(l1, neu1e_.data(), D);
+        }
+      } else if (o_.sg) {
+        // fastText's skip-gram: the centre word's subword mean predicts each context word.
+        ctx_.clear();
+        const int32_t* first;
+        int64_t count;
+        inputs(sen_[i], &first, &count);
+        for (int64_t k = 0; k < count; k++) ctx_.push_back(input_row(sen_[i], first, k));
+        for (int64_t j = j0; j < j1; j++) {
+          if (j == i) continue;
+          average(true);
+          predict(h_.data(), sen_[j], alpha);
+          for (const int32_t r : ctx_) add_to(in_row(r), neu1e_.data(), D);
+        }
+      } else {
+        // CBOW: the context rows (every subword row of every context word for FastText) predict the centre word.
+        ctx_.clear();
+        int64_t words = 0;
+        for (int64_t j = j0; j < j1; j++) {
+          if (j == i) continue;
+          const int32_t* first;
+          int64_t count;
+          inputs(sen_[j], &first, &count);
+          for (int64_t k = 0; k < count; k++) ctx_.push_back(input_row(sen_[j], first, k));
+          words++;
+        }
+        if (words == 0) continue;
+        const bool mean = o_.cbow_mean || fasttext;
+        average(mean);
+        predict(h_.data(), sen_[i], alpha);
+        // gensim divides the error over a summed window by the number of context words (cbow_mean = 0)
+        if (!mean) scale(neu1e_.data(), 1.0f / static_cast<float>(words), D);
+        for (const int32_t r : ctx_) add_to(in_row(r), neu1e_.data(), D);
+      }
+    }
+  }
+
+  const W2vBuffers& b_;
+  const W2vOptions& o_;
+  W2vRng rng_, neg_rng_;
+  std::vector<int32_t> ahead_;  // (kLookahead + 1) slots of `negative` drawn negatives, a ring
+  std::vector<int32_t> sen_, ctx_;
+  std::vector<float> h_, neu1e_, f_, g_, label_;
+  std::vector<float*> rows_;
+  double loss_ = 0;
+  int64_t predictions_ = 0;
+};
+
+}  // namespace
+
+void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, int64_t s0, int64_t s1, uint32_t seed,
+                    std::atomic<int64_t>* progress, W2vStats* stats) {
+  Trainer t(b, o, seed);
+  t.run(s0, s1, progress, stats);
+}
+
+}  // namespace AK_ISA_NS
+}  // namespace ak
