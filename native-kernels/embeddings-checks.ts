@@ -1,18 +1,7 @@
 // Argument checks in front of the static-embedding kernels (embeddings-types.ts): buffer types and lengths, index
 // ranges, options. A bad call becomes a LabError sentence instead of an out-of-bounds write in native code.
-import { LabError } from '../common/errors';
+import { buf as typedBuf, dim, fail, type BufferKind } from './check-helpers';
 import type { CooccurOptions, EmbeddingKernels, GloveBuffers, GloveOptions, Word2vecBuffers, Word2vecOptions } from './embeddings-types';
-
-type Ctor = Float32Array | Float64Array | Int32Array | Uint8Array;
-const KINDS = { Float32Array, Float64Array, Int32Array, Uint8Array } as const;
-
-function fail(kernel: string, message: string, field: string): never {
-  throw new LabError('invalid_input', `${kernel}: ${message}`, { field });
-}
-
-function int(kernel: string, name: string, v: number, min: number): void {
-  if (!Number.isInteger(v) || v < min) fail(kernel, `${name} is ${String(v)}, but it must be an integer >= ${min}.`, name);
-}
 
 function num(kernel: string, name: string, v: number, min: number, strict = false): void {
   if (!Number.isFinite(v) || v < min || (strict && v === min)) {
@@ -20,12 +9,14 @@ function num(kernel: string, name: string, v: number, min: number, strict = fals
   }
 }
 
-function buf(kernel: string, name: string, v: unknown, kind: keyof typeof KINDS, needed: number, formula: string): void {
-  if (!(v instanceof KINDS[kind])) {
+/** check-helpers' buf, plus Float64Array (the co-occurrence table). */
+function buf(kernel: string, name: string, v: unknown, kind: BufferKind | 'Float64Array', needed: number, formula: string): void {
+  if (kind !== 'Float64Array') return typedBuf(kernel, name, v, kind, needed, formula);
+  if (!(v instanceof Float64Array)) {
     const got = v === null ? 'null' : v === undefined ? 'undefined' : (v as object).constructor?.name ?? typeof v;
-    fail(kernel, `${name} is a ${got}, but it must be a ${kind}.`, name);
+    fail(kernel, `${name} is a ${got}, but it must be a Float64Array.`, name);
   }
-  if ((v as Ctor).length < needed) fail(kernel, `${name} has ${(v as Ctor).length} elements, needs ${formula} = ${needed}.`, name);
+  if (v.length < needed) fail(kernel, `${name} has ${v.length} doubles, needs ${formula} = ${needed}.`, name);
 }
 
 function inRange(kernel: string, name: string, v: Int32Array, from: number, to: number, limit: number, what: string): void {
@@ -45,8 +36,8 @@ function offsets(kernel: string, name: string, v: Int32Array, count: number, len
 
 export function checkWord2vec(b: Word2vecBuffers, o: Word2vecOptions): void {
   const K = 'word2vecTrain';
-  int(K, 'V', o.V, 1); int(K, 'D', o.D, 1); int(K, 'window', o.window, 1); int(K, 'negative', o.negative, 0);
-  int(K, 'parts', o.parts, 1); int(K, 'wordsBefore', o.wordsBefore, 0); int(K, 'wordsTotal', o.wordsTotal, 1);
+  dim(K, 'V', o.V, 1); dim(K, 'D', o.D, 1); dim(K, 'window', o.window, 1); dim(K, 'negative', o.negative, 0);
+  dim(K, 'parts', o.parts, 1); dim(K, 'wordsBefore', o.wordsBefore, 0); dim(K, 'wordsTotal', o.wordsTotal, 1);
   if (!Number.isInteger(o.seed) || o.seed < 0 || o.seed > 0xffffffff) fail(K, `seed is ${o.seed}, but it must be a uint32.`, 'seed');
   num(K, 'alpha', o.alpha, 0, true); num(K, 'minAlpha', o.minAlpha, 0);
   if (!o.hs && o.negative === 0) fail(K, 'neither hierarchical softmax nor negative sampling is on; choose hs or negative > 0.', 'negative');
@@ -86,7 +77,7 @@ export function checkWord2vec(b: Word2vecBuffers, o: Word2vecOptions): void {
 }
 
 export function checkGlove(kernel: string, b: GloveBuffers, o: GloveOptions, adagrad: boolean): void {
-  int(kernel, 'V', o.V, 1); int(kernel, 'D', o.D, 1); int(kernel, 'n', o.n, 0); int(kernel, 'parts', o.parts, 1);
+  dim(kernel, 'V', o.V, 1); dim(kernel, 'D', o.D, 1); dim(kernel, 'n', o.n, 0); dim(kernel, 'parts', o.parts, 1);
   num(kernel, 'xMax', o.xMax, 0, true); num(kernel, 'alpha', o.alpha, 0); num(kernel, 'eta', o.eta, 0, true);
   num(kernel, 'gradClip', o.gradClip, 0, true);
   const { V, D, n } = o;
@@ -108,7 +99,7 @@ export function checkGlove(kernel: string, b: GloveBuffers, o: GloveOptions, ada
 
 export function checkCooccur(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): void {
   const K = 'cooccurCount';
-  int(K, 'V', o.V, 1); int(K, 'window', o.window, 1); int(K, 'entries', o.entries, 0); int(K, 'maxEntries', o.maxEntries, 1);
+  dim(K, 'V', o.V, 1); dim(K, 'window', o.window, 1); dim(K, 'entries', o.entries, 0); dim(K, 'maxEntries', o.maxEntries, 1);
   if (o.V > 2 ** 26) fail(K, `V is ${o.V}; pair keys i*V+j stay exact only up to 2^26 words.`, 'V');
   checkTable(K, table);
   const capacity = table.length / 2;

@@ -124,7 +124,7 @@ describe('word2vecTrain argument checks', () => {
     const words = b.words.slice();
     words[5] = 40;
     expect(() => k.word2vecTrain({ ...clone(b), words }, o)).toThrow(/words\[5\] is 40, outside \[0, 40\)/);
-    expect(() => k.word2vecTrain({ ...clone(b), syn1neg: new Float32Array(10) }, o)).toThrow(/syn1neg has 10 elements, needs V \* D = 800/);
+    expect(() => k.word2vecTrain({ ...clone(b), syn1neg: new Float32Array(10) }, o)).toThrow(/syn1neg has 10 floats, needs V \* D = 800/);
     expect(() => k.word2vecTrain(clone(b), { ...o, negative: 0 })).toThrow(/neither hierarchical softmax nor negative sampling/);
     const starts = b.starts.slice();
     starts[3] = starts[2] - 1;
