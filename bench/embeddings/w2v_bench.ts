@@ -73,7 +73,7 @@ function ours(c: Case, seed: number, out: string | null): number {
 
 function gensim(c: Case, seed: number, out: string): number {
   const stdout = execFileSync('/usr/bin/python3', [join(fixtures, 'gensim_train.py'), '--corpus', corpusFile, '--out', out,
-    '--method', c.method, '--sg', c.sg ? '1' : '0', '--workers', String(threads), '--seed', String(seed),
+    '--method', c.method, '--sg', c.sg ? '1' : '0', '--workers', String(threads), '--seeds', String(seed),
     '--epochs', String(EPOCHS)], { encoding: 'utf8' });
   return (JSON.parse(stdout.trim().split('\n').pop()!) as { wordsPerSecond: number }).wordsPerSecond;
 }

@@ -138,10 +138,11 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, s0: number, s1: numbe
   const addTo = (row: number, v: Float64Array, scale = 1): void => {
     for (let i = 0; i < D; i++) b.syn0[row * D + i] += v[i] * scale;
   };
-  const average = (rows: number[], mean: boolean): void => {
+  /** h = sum of the rows / divisor */
+  const average = (rows: number[], divisor: number): void => {
     h.fill(0);
     for (const r of rows) for (let i = 0; i < D; i++) h[i] += b.syn0[r * D + i];
-    if (mean) for (let i = 0; i < D; i++) h[i] /= rows.length;
+    for (let i = 0; i < D; i++) h[i] /= divisor;
   };
 
   for (let s = s0; s < s1; s++) {
@@ -167,9 +168,11 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, s0: number, s1: numbe
         }
       } else if (o.sg) {
         const rows = inputRows(sen[i]);
+        // gensim's divisor: the number of n-grams (rows but the word's own)
+        const divisor = rows.length > 1 ? rows.length - 1 : 1;
         for (let j = j0; j < j1; j++) {
           if (j === i) continue;
-          average(rows, true);
+          average(rows, divisor);
           predict(h, sen[j]);
           for (const r of rows) addTo(r, neu1e);
         }
@@ -183,7 +186,7 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, s0: number, s1: numbe
         }
         if (words === 0) continue;
         const mean = o.cbowMean || fasttext;
-        average(rows, mean);
+        average(rows, mean ? rows.length : 1);
         predict(h, sen[i]);
         for (const r of rows) addTo(r, neu1e, mean ? 1 : 1 / words);
       }

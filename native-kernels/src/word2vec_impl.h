@@ -302,12 +302,12 @@ class Trainer {
   }
   int32_t input_row(int32_t w, const int32_t* first, int64_t k) const { return first == nullptr ? w : first[k]; }
 
-  // h = mean (or sum) of the rows listed in ctx_.
-  void average(bool mean) {
+  // h = the sum of the rows listed in ctx_ divided by `divisor` (1 = the plain sum).
+  void average(float divisor) {
     const int64_t D = o_.D;
     std::fill(h_.begin(), h_.end(), 0.0f);
     for (const int32_t r : ctx_) add_to(h_.data(), in_row(r), D);
-    if (mean) scale(h_.data(), 1.0f / static_cast<float>(ctx_.size()), D);
+    if (divisor != 1.0f) scale(h_.data(), 1.0f / divisor, D);
   }
 
   void sentence(float alpha) {
@@ -328,15 +328,17 @@ class Trainer {
           add_to(l1, neu1e_.data(), D);
         }
       } else if (o_.sg) {
-        // fastText's skip-gram: the centre word's subword mean predicts each context word.
+        // fastText's skip-gram: the centre word's rows predict each context word. Their sum is divided by the number
+        // of n-grams (the rows but the word's own), as gensim does; Facebook's fastText divides by all the rows.
         ctx_.clear();
         const int32_t* first;
         int64_t count;
         inputs(sen_[i], &first, &count);
         for (int64_t k = 0; k < count; k++) ctx_.push_back(input_row(sen_[i], first, k));
+        const float divisor = count > 1 ? static_cast<float>(count - 1) : 1.0f;
         for (int64_t j = j0; j < j1; j++) {
           if (j == i) continue;
-          average(true);
+          average(divisor);
           predict(h_.data(), sen_[j], alpha);
           for (const int32_t r : ctx_) add_to(in_row(r), neu1e_.data(), D);
         }
@@ -354,7 +356,7 @@ class Trainer {
         }
         if (words == 0) continue;
         const bool mean = o_.cbow_mean || fasttext;
-        average(mean);
+        average(mean ? static_cast<float>(ctx_.size()) : 1.0f);
         predict(h_.data(), sen_[i], alpha);
         // gensim divides the error over a summed window by the number of context words (cbow_mean = 0)
         if (!mean) scale(neu1e_.data(), 1.0f / static_cast<float>(words), D);

@@ -124,11 +124,12 @@ function* lines(path: string): Generator<[string, number]> {
 
 /** Parses one value; NaN/Inf and garbage name the line, the value's position and the word. */
 function value(file: string, token: string, line: number, d: number, word: string): number {
-  const v = Number(token);
-  if (token === '' || Number.isNaN(v) && !/^[+-]?nan$/iu.test(token)) {
-    bad(file, `line ${line}: value ${d + 1} of "${word}" is ${JSON.stringify(token)}, not a number.`);
+  // C and Python print non-finite floats as nan, inf, -inf (JS would say NaN, Infinity)
+  if (/^[+-]?(nan|inf|infinity)$/iu.test(token)) {
+    bad(file, `line ${line}: value ${d + 1} of "${word}" is ${token}; vectors must be finite (no NaN or Inf). Fix or drop that row.`);
   }
-  if (!Number.isFinite(v)) bad(file, `line ${line}: value ${d + 1} of "${word}" is ${token}; vectors must be finite (no NaN or Inf). Fix or drop that row.`);
+  const v = Number(token);
+  if (token === '' || !Number.isFinite(v)) bad(file, `line ${line}: value ${d + 1} of "${word}" is ${JSON.stringify(token)}, not a number.`);
   return v;
 }
 

@@ -6,7 +6,9 @@
 //   syn0 (R, D) input vectors, uniform in [-1/D, 1/D) as gensim; syn1neg (V, D) and syn1 (V-1, D) start at zero.
 // A call's random stream is seeded by (seed, call number), so a run resumed from a checkpoint continues exactly as the
 // uninterrupted one when it runs on one thread (several Hogwild threads interleave their updates differently).
+import { LabError } from '../../../common/errors';
 import type { EmbeddingKernels } from '../../../native-kernels/embeddings';
+import type { NamedTensor } from '../checkpoint';
 import { mixSeed, Rng } from '../rng';
 import type { PredictiveConfig } from './config';
 import { chunkEnd, sentenceCount, type WordCorpus } from './corpus';
@@ -53,7 +55,7 @@ export class PredictiveTrainer {
   private readonly huffman: HuffmanPaths | null;
 
   constructor(private readonly k: EmbeddingKernels, readonly config: PredictiveConfig, readonly vocab: Vocabulary,
-    readonly corpus: WordCorpus, private readonly chunkWords = CHUNK_WORDS) {
+    readonly corpus: WordCorpus, private readonly chunkWords: number = CHUNK_WORDS) {
     this.V = vocab.words.length;
     this.D = config.dim;
     this.subwords = config.method === 'fasttext'
@@ -112,6 +114,26 @@ export class PredictiveTrainer {
       predictions: stats.predictions, words: stats.words, effective: stats.effective, seconds, epoch,
       fraction: Math.min(1, p.wordsDone / this.totalWords),
     };
+  }
+
+  /** The tensors a checkpoint must keep to resume (progress travels beside them). */
+  stateTensors(): NamedTensor[] {
+    const t: NamedTensor[] = [{ name: 'syn0', shape: [this.rows, this.D], data: this.syn0 }];
+    if (this.syn1neg) t.push({ name: 'syn1neg', shape: [this.V, this.D], data: this.syn1neg });
+    if (this.syn1) t.push({ name: 'syn1', shape: [this.V - 1, this.D], data: this.syn1 });
+    return t;
+  }
+
+  /** Continues from a checkpoint's tensors and progress (same vocabulary, corpus and settings). */
+  restore(tensors: ReadonlyMap<string, NamedTensor>, progress: PredictiveProgress): void {
+    for (const t of this.stateTensors()) {
+      const saved = tensors.get(t.name);
+      if (saved === undefined || saved.data.length !== t.data.length) {
+        throw new LabError('bad_file', `The checkpoint lacks tensor "${t.name}" of shape [${t.shape.join(', ')}] (it was saved with other settings or another vocabulary); start the run again.`, { field: t.name });
+      }
+      t.data.set(saved.data);
+    }
+    this.progress = { ...progress };
   }
 
   /** The (V, D) vectors users see: syn0's word rows, or for FastText each word's mean over its subword rows. */

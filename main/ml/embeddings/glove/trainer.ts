@@ -5,7 +5,9 @@
 //
 // Parameters (V words, D dims): w, wt (V, D) and b, bt (V) start uniform in [-0.5/D, 0.5/D) as the reference tool;
 // AdaGrad sums gw, gwt, gb, gbt start at 1. Output vectors: W + W̃ (the reference tool's default, "model 2").
+import { LabError } from '../../../../common/errors';
 import type { EmbeddingKernels } from '../../../../native-kernels/embeddings';
+import type { NamedTensor } from '../../checkpoint';
 import { mixSeed, Rng } from '../../rng';
 import type { GloveConfig } from '../config';
 import { readRecords } from './cooccur';
@@ -52,7 +54,8 @@ export class GloveTrainer {
   private current: { key: string; block: Block } | null = null;
 
   constructor(private readonly k: EmbeddingKernels, readonly config: GloveConfig, V: number,
-    private readonly file: string, readonly records: number, private readonly blockRecords: number) {
+    private readonly file: string, readonly records: number, private readonly blockRecords: number,
+    private readonly callRecords = CALL_RECORDS) {
     this.V = V;
     this.D = config.dim;
     const n = V * this.D;
@@ -110,7 +113,7 @@ export class GloveTrainer {
     const p = this.progress;
     const blockIndex = this.blockOrder(p.epoch)[p.block];
     const blk = this.block(p.epoch, blockIndex);
-    const n = Math.min(CALL_RECORDS, blk.rows.length - p.record);
+    const n = Math.min(this.callRecords, blk.rows.length - p.record);
     const started = performance.now();
     const cost = this.k.gloveTrain({
       w: this.w, wt: this.wt, b: this.b, bt: this.bt, gw: this.gw, gwt: this.gwt, gb: this.gb, gbt: this.gbt,
@@ -145,6 +148,29 @@ export class GloveTrainer {
         this.options(blk.rows.length));
     }
     return total;
+  }
+
+  /** The tensors a checkpoint must keep to resume (progress travels beside them). */
+  stateTensors(): NamedTensor[] {
+    const { V, D } = this;
+    return [
+      { name: 'w', shape: [V, D], data: this.w }, { name: 'w_tilde', shape: [V, D], data: this.wt },
+      { name: 'b', shape: [V], data: this.b }, { name: 'b_tilde', shape: [V], data: this.bt },
+      { name: 'adagrad_w', shape: [V, D], data: this.gw }, { name: 'adagrad_w_tilde', shape: [V, D], data: this.gwt },
+      { name: 'adagrad_b', shape: [V], data: this.gb }, { name: 'adagrad_b_tilde', shape: [V], data: this.gbt },
+    ];
+  }
+
+  restore(tensors: ReadonlyMap<string, NamedTensor>, progress: GloveProgress): void {
+    for (const t of this.stateTensors()) {
+      const saved = tensors.get(t.name);
+      if (saved === undefined || saved.data.length !== t.data.length) {
+        throw new LabError('bad_file', `The checkpoint lacks tensor "${t.name}" of shape [${t.shape.join(', ')}] (it was saved with other settings or another vocabulary); start the run again.`, { field: t.name });
+      }
+      t.data.set(saved.data);
+    }
+    this.progress = { ...progress };
+    this.current = null;
   }
 
   /** W + W̃, the vectors users see. */
