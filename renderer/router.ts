@@ -37,6 +37,13 @@ export const router = createRouter({
       props: (route) => ({ id: Number(route.params.id) }),
     },
     { path: '/attention', name: 'attention', component: () => import('./pages/AttentionPage.vue') },
+    { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue') },
+    {
+      path: '/reports/:id(\\d+)',
+      name: 'report',
+      component: () => import('./pages/ReportPage.vue'),
+      props: (route) => ({ id: Number(route.params.id) }),
+    },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/datasets' },
   ],

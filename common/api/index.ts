@@ -9,6 +9,7 @@ import { Dataset, datasetChannels, datasetEvents, DatasetStats, DocumentRow, Imp
 import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget, experimentChannels, experimentEvents } from './experiments';
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
+import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 
 export * from './shared';
 export * from './app';
@@ -17,6 +18,7 @@ export * from './tokenizers';
 export * from './runs';
 export * from './experiments';
 export * from './analysis';
+export * from './reports';
 
 // ---------- channels ----------
 export const channels = {
@@ -26,6 +28,7 @@ export const channels = {
   ...runChannels,
   ...experimentChannels,
   ...analysisChannels,
+  ...reportChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -35,6 +38,7 @@ export const events = {
   ...tokenizerEvents,
   ...runEvents,
   ...experimentEvents,
+  ...reportEvents,
 } as const;
 
 // ---------- derived types ----------
@@ -96,3 +100,6 @@ export type OnnxInspectionT = z.output<typeof OnnxInspection>;
 export type AnalysisTokenT = z.output<typeof AnalysisToken>;
 export type AttentionMatrixT = z.output<typeof AttentionMatrix>;
 export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;
+export type ReportT = z.output<typeof Report>;
+export type ReportSummaryT = z.output<typeof ReportSummary>;
+export type ReportOptionsT = z.output<typeof ReportOptions>;

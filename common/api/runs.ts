@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { byId, empty, Id, Name, ok, TokenizerKind } from './shared';
 
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']);
-export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn']);
+/** 'external': a run imported from another tool whose model family the lab does not know */
+export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external']);
 
 /** Latest / lowest / highest value of one metric of a run; best is min or max depending on the metric (accuracy: max). */
 export const MetricSummary = z.object({
@@ -44,6 +45,10 @@ export const Run = z.object({
   startedAt: z.string().nullable(),
   finishedAt: z.string().nullable(),
   heartbeatAt: z.string().nullable(),
+  /** 'external': imported from another tool (TensorBoard, CSV, JSONL, a PyTorch export); the service always sets it */
+  origin: z.enum(['local', 'external']).optional(),
+  /** where an external run came from: { format, path, files, importedAt, points, … } */
+  originInfo: z.record(z.string(), z.unknown()).optional(),
   /** metric key (e.g. "val/loss") -> its summary */
   metrics: z.record(z.string(), MetricSummary),
 });

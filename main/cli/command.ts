@@ -46,6 +46,8 @@ export interface CliCommand {
   options: OptionSpecs;
   /** names of the positional arguments, in order; the command takes exactly these */
   positionals: string[];
+  /** the last positional may repeat (one or more) */
+  variadic?: boolean;
   /** resolves to nothing when done (exit 0), or to another exit code, e.g. 130 for a run stopped by Ctrl+C */
   run(ctx: CommandContext, values: OptionValues, positionals: string[]): Promise<void | number>;
 }

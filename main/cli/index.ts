@@ -18,6 +18,7 @@ import { metricsCommand } from './commands/metrics';
 import { exportOnnxCommand } from './commands/export-onnx';
 import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
+import { reportCommand } from './commands/report';
 import { reportProgress } from './progress';
 
 /** Every command the CLI knows; adding one is one line here. */
@@ -33,6 +34,7 @@ export const COMMANDS: TopLevelCommand[] = [
   attentionCommand,
   exportOnnxCommand,
   onnxCommands,
+  reportCommand,
   serveCommand,
   infoCommand,
 ];
@@ -115,7 +117,8 @@ function parseCommandArgs(path: string, command: CliCommand, args: string[]): { 
   if (parsed.positionals.length < expected.length) {
     throw new UsageError(`${PROGRAM} ${path} needs ${expected.slice(parsed.positionals.length).join(' and ')}.`, `Usage: ${PROGRAM} ${path} ${command.usage}`);
   }
-  if (parsed.positionals.length > expected.length) {
+  // a variadic command's last positional repeats (e.g. `report RUN RUN RUN`)
+  if (parsed.positionals.length > expected.length && command.variadic !== true) {
     const extra = parsed.positionals.slice(expected.length).map((p) => JSON.stringify(p)).join(', ');
     throw new UsageError(`${PROGRAM} ${path} does not take ${extra} (put text with spaces in quotes).`, `Usage: ${PROGRAM} ${path} ${command.usage}`);
   }

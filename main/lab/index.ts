@@ -16,6 +16,8 @@ import type { SchedulerOptions } from '../jobs/scheduler';
 import { ensureHome, labDatabasePath, resolveHome } from './home';
 import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
+import { ReportService } from './reports/service';
+import type { PdfPrinter } from './reports/export';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
 
@@ -43,6 +45,8 @@ export interface CreateLabOptions {
   jobs?: SchedulerOptions;
   /** how the analysis worker process starts (Electron: its bundled entry); default: Node with tsx */
   analysis?: AnalysisServiceOptions;
+  /** how report PDFs are printed (Electron: webContents.printToPDF); default: a locally installed Chromium */
+  printPdf?: PdfPrinter;
 }
 
 interface Closable {
@@ -85,6 +89,12 @@ export function createLab(opts: CreateLabOptions): Lab {
   const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
+  const reports = new ReportService(ctx, {
+    experiment: (id) => experiments.get({ id }),
+    dataset: (id) => datasets.get({ id }).catch(() => null),
+    tokenizer: (id) => tokenizers.get({ id }).catch(() => null),
+    app: () => appInfo.info(),
+  }, { printPdf: opts.printPdf });
 
   const handlers: Handlers = {
     'app.info': () => appInfo.info(),
@@ -140,6 +150,17 @@ export function createLab(opts: CreateLabOptions): Lab {
     'analysis.exportOnnx': (input) => analysis.exportOnnx(input),
     'analysis.matrix': (input) => analysis.matrix(input),
     'analysis.thumbnails': (input) => analysis.thumbnails(input),
+
+    'reports.list': () => reports.list(),
+    'reports.get': (input) => reports.get(input),
+    'reports.create': (input) => reports.create(input),
+    'reports.update': (input) => reports.update(input),
+    'reports.delete': (input) => reports.delete(input),
+    'reports.preview': (input) => reports.preview(input),
+    'reports.export': (input) => reports.export(input),
+    'reports.pin': (input) => reports.pin(input),
+    'reports.unpin': (input) => reports.unpin(input),
+    'runs.importExternal': (input) => reports.importExternal(input),
   };
 
   let closed = false;

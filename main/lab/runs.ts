@@ -79,6 +79,8 @@ interface RunRow {
   started_at: string | null;
   finished_at: string | null;
   heartbeat_at: string | null;
+  origin?: string;
+  origin_json?: string;
 }
 
 interface SummaryRow {
@@ -133,6 +135,7 @@ function toRun(r: RunRow, summaries: SummaryRow[]): RunT {
     backend: r.backend, threads: r.threads, error: r.error, tags: JSON.parse(r.tags_json) as string[], notes: r.notes,
     archived: r.archived === 1, step: r.step, totalSteps: r.total_steps, tokensSeen: r.tokens_seen,
     createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, heartbeatAt: r.heartbeat_at,
+    origin: r.origin === 'external' ? 'external' : 'local', originInfo: JSON.parse(r.origin_json ?? '{}') as Record<string, unknown>,
     metrics: Object.fromEntries(summaries.map((s) => [s.key, toSummary(s)])),
   };
 }

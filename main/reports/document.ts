@@ -39,12 +39,23 @@ export interface ReportTable {
   caption?: string;
 }
 
+/** A figure pinned from the attention explorer: the picture the page drew (SVG markup, or PNG bytes as base64). */
+export interface ReportImage {
+  id: string;
+  title: string;
+  caption?: string;
+  mime: 'image/svg+xml' | 'image/png';
+  /** SVG text, or base64 of the PNG */
+  data: string;
+}
+
 export type ReportBlock =
   | { kind: 'paragraph'; text: string }
   | { kind: 'list'; items: string[] }
   | { kind: 'facts'; items: [string, string][] }
   | { kind: 'table'; table: ReportTable }
   | { kind: 'chart'; chart: ReportChart }
+  | { kind: 'image'; image: ReportImage }
   | { kind: 'markdown'; markdown: string }
   | { kind: 'code'; language: string; code: string }
   | { kind: 'notice'; text: string };

@@ -65,6 +65,12 @@ function blockHtml(b: ReportBlock, mode: HtmlMode, doc: ReportDocument): string 
       return tableHtml(b.table);
     case 'chart':
       return chartHtml(b.chart, mode, doc);
+    case 'image': {
+      // an <img> never runs a script or loads anything the picture refers to, whatever the stored markup holds
+      const src = `data:${b.image.mime};base64,${b.image.mime === 'image/png' ? b.image.data : Buffer.from(b.image.data, 'utf8').toString('base64')}`;
+      const caption = b.image.caption ? `<p class="caption">${escapeHtml(b.image.caption)}</p>` : '';
+      return `<figure class="chart pinned" data-figure="${escapeHtml(b.image.id)}"><figcaption>${escapeHtml(b.image.title)}</figcaption><img alt="${escapeHtml(b.image.title)}" src="${src}">${caption}</figure>`;
+    }
     case 'markdown':
       return `<div class="notes">${markdownToHtml(b.markdown)}</div>`;
     case 'code':
@@ -99,7 +105,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
 tr { break-inside: avoid; page-break-inside: avoid; }
 figure.chart { margin: 14px 0; border: 1px solid var(--border); border-radius: 6px; padding: 10px 12px 6px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart figcaption { font-weight: 600; display: flex; justify-content: space-between; align-items: center; gap: 12px; }
-figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.chart svg, figure.pinned img { display: block; max-width: 100%; height: auto; }
+figure.pinned img { margin: 6px auto; }
 .chart-canvas { width: 100%; }
 .caption { color: var(--muted); font-size: 12.5px; margin: 4px 0 0; }
 button.full { font: inherit; font-weight: 400; font-size: 12px; border: 1px solid var(--border); background: var(--surface); border-radius: 4px; padding: 2px 8px; cursor: pointer; }

@@ -51,6 +51,8 @@ function blockTex(b: ReportBlock, sectionId: string, n: { table: number }, doc: 
       return booktabsTable(b.table, `tab:${sectionId}-${++n.table}`);
     case 'chart':
       return `\\textit{${texEscape(doc.words.figure)}: ${texEscape(b.chart.title)}}\n`;
+    case 'image':
+      return `\\textit{${texEscape(doc.words.figure)}: ${texEscape(b.image.title)}}\n`;
     case 'markdown':
       return `${b.markdown.split(/\n{2,}/).map((p) => texEscape(p.replace(/^#+\s*/gm, '').replace(/[*_`]/g, ''))).join('\n\n')}\n`;
     case 'code':

@@ -21,6 +21,10 @@ export function svgName(id: string): string {
   return `${id.replace(/[^A-Za-z0-9._-]+/g, '-')}.svg`;
 }
 
+export function imageName(id: string, mime: string): string {
+  return `${id.replace(/[^A-Za-z0-9._-]+/g, '-')}.${mime === 'image/png' ? 'png' : 'svg'}`;
+}
+
 function blockMd(b: ReportBlock, folderName: string): string {
   switch (b.kind) {
     case 'paragraph':
@@ -35,6 +39,8 @@ function blockMd(b: ReportBlock, folderName: string): string {
       return markdownTable(b.table);
     case 'chart':
       return `![${b.chart.title}](${encodeURI(`${folderName}/${svgName(b.chart.id)}`)})${b.chart.caption ? `\n\n*${b.chart.caption}*` : ''}`;
+    case 'image':
+      return `![${b.image.title}](${encodeURI(`${folderName}/${imageName(b.image.id, b.image.mime)}`)})${b.image.caption ? `\n\n*${b.image.caption}*` : ''}`;
     case 'markdown':
       return b.markdown.trim();
     case 'code':
@@ -62,6 +68,10 @@ export function writeMarkdown(doc: ReportDocument, mdFile: string, folder: strin
   let figures = 0;
   for (const s of doc.sections) {
     for (const b of s.blocks) {
+      if (b.kind === 'image') {
+        fs.writeFileSync(path.join(folder, imageName(b.image.id, b.image.mime)), b.image.mime === 'image/png' ? Buffer.from(b.image.data, 'base64') : b.image.data);
+        figures += 1;
+      }
       if (b.kind !== 'chart') continue;
       fs.writeFileSync(path.join(folder, svgName(b.chart.id)), renderChartSvg(b.chart.option, b.chart.width, b.chart.height));
       figures += 1;

@@ -9,6 +9,7 @@ const names: Record<EventName, true> = {
   'runs.changed': true,
   'runs.metrics': true,
   'experiments.changed': true,
+  'reports.changed': true,
 };
 
 export const eventNames = Object.keys(names) as EventName[];

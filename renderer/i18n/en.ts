@@ -1,5 +1,6 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
 import comparisonEn from '../../common/comparison/messages-en';
+import reportsEn from './reports-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -444,6 +445,7 @@ const en = {
     positionalTitle: '{T} positions × {C} dimensions (red negative, blue positive)',
   },
   comparison: comparisonEn,
+  reports: reportsEn,
 };
 
 export type Messages = typeof en;

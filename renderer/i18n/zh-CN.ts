@@ -1,6 +1,7 @@
 // 简体中文界面文本；键与 en.ts 完全相同（类型由 en.ts 检查）。
 import type { Messages } from './en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
+import reportsZhCN from './reports-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -443,6 +444,7 @@ const zhCN: Messages = {
     positionalTitle: '{T} 个位置 × {C} 维（红为负，蓝为正）',
   },
   comparison: comparisonZhCN,
+  reports: reportsZhCN,
 };
 
 export default zhCN;

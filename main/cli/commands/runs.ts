@@ -5,6 +5,7 @@ import type { CliCommand, CommandContext, CommandGroup } from '../command';
 import { numberOption, stringOption } from '../command';
 import { formatBytes } from '../../../common/format';
 import { fields, int, snippet, table } from '../format';
+import { importExternalCommand } from './runs-import';
 
 /** A run by id, else by name (the newest run of that name), through the same list channel the UI uses. */
 export async function resolveRun(ctx: CommandContext, ref: string): Promise<RunT> {
@@ -46,7 +47,7 @@ const listCommand: CliCommand = {
     ctx.result(list, () => list.length === 0
       ? 'No runs yet; train one with `attention-lab train --dataset NAME --model gpt`.'
       : table(['id', 'name', 'model', 'status', 'step', 'train loss', 'val loss', 'best val', 'val acc', 'tokens/s', 'backend', 'tags'], list.map((r) => [
-        String(r.id), r.name, r.family, r.status, progress(r), metricText(r.metrics['train/loss']?.last), metricText(r.metrics['val/loss']?.last),
+        String(r.id), r.origin === 'external' ? `${r.name} (external)` : r.name, r.family, r.status, progress(r), metricText(r.metrics['train/loss']?.last), metricText(r.metrics['val/loss']?.last),
         metricText(r.metrics['val/loss']?.best), metricText(r.metrics['val/accuracy']?.last), metricText(r.metrics['train/tokens_per_s']?.last),
         r.backend ?? '—', r.tags.join(',') || '—',
       ])));
@@ -137,5 +138,5 @@ const deleteCommand: CliCommand = {
 export const runsCommands: CommandGroup = {
   name: 'runs',
   summary: 'see and organise the training runs tracked in this lab',
-  commands: [listCommand, showCommand, tagCommand, noteCommand, deleteCommand],
+  commands: [listCommand, showCommand, tagCommand, noteCommand, deleteCommand, importExternalCommand],
 };

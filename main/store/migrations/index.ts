@@ -3,13 +3,14 @@ import type Database from 'better-sqlite3';
 import { LabError } from '../../../common/errors';
 import { initial } from './0001-initial';
 import { runsOpenFamily } from './0002-runs-open-family';
+import { reportsAndFigures } from './0003-reports';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { LAB_APPLICATION_ID } from './0001-initial';
 
 /** Append new migrations here; never edit or reorder a released one. */
-export const migrations: readonly Migration[] = [initial, runsOpenFamily];
+export const migrations: readonly Migration[] = [initial, runsOpenFamily, reportsAndFigures];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
 

@@ -1,0 +1,103 @@
+// Gathers what a report is built from out of the store and the other services: runs (with where they came from),
+// series as the compare page loads them, every point of the charted keys, samples, datasets, tokenizers, figures.
+import os from 'node:os';
+import type { DatasetT, ExperimentT, RunSampleT, RunT, TokenizerT } from '../../../common/api';
+import type { FullSeries } from '../../reports/document';
+import type { PinnedFigure, ReportInput, ReportOptions, ReportRun } from '../../reports/build-input';
+import { compareMaxPoints } from '../../reports/build-curves';
+import { pointsOf } from '../../reports/data-export';
+import { MetricPointQueries, ReportQueries, type FigureRow } from '../../store/reports';
+import type { LabContext } from '../context';
+import { querySeries, RunService } from '../runs';
+
+export interface GatherServices {
+  runs: RunService;
+  experiment(id: number): Promise<ExperimentT>;
+  dataset(id: number): Promise<DatasetT | null>;
+  tokenizer(id: number): Promise<TokenizerT | null>;
+  app(): Promise<{ version: string; kernelBackend: string; platform: string }>;
+}
+
+export function toFigure(f: FigureRow): PinnedFigure & { createdAt: string } {
+  return { id: f.id, title: f.title, caption: f.caption, runId: f.run_id, step: f.step, view: f.view, mime: f.mime, data: f.data, createdAt: f.created_at };
+}
+
+/** Every point of one key of a run, read page by page into columns (the HTML report attaches them). */
+function fullSeries(points: MetricPointQueries, run: RunT, key: string, label: string): FullSeries | undefined {
+  const steps: number[] = [];
+  const values: (number | null)[] = [];
+  const times: number[] = [];
+  for (const page of pointsOf(points, run.id, key)) {
+    for (const p of page) {
+      steps.push(p.step);
+      values.push(p.value);
+      times.push(p.time);
+    }
+  }
+  return steps.length > 0 ? { label, key, steps, values, times } : undefined;
+}
+
+/** Labels unique within a report: a run's name, with " #id" where two runs share it. */
+export function uniqueLabels(runs: readonly RunT[]): Map<number, string> {
+  const count = new Map<string, number>();
+  for (const r of runs) count.set(r.name, (count.get(r.name) ?? 0) + 1);
+  return new Map(runs.map((r) => [r.id, (count.get(r.name) ?? 0) > 1 ? `${r.name} #${r.id}` : r.name]));
+}
+
+export async function gatherReportInput(ctx: LabContext, s: GatherServices, subject: {
+  name: string; experimentId: number | null; runIds: number[]; options: ReportOptions; figures: FigureRow[]; attachFull: boolean;
+}): Promise<ReportInput> {
+  const experiment = subject.experimentId !== null ? await s.experiment(subject.experimentId).catch(() => null) : null;
+  // an experiment's report follows its runs as they are now; a run selection keeps its ids (deleted ones are named)
+  const ids = experiment ? experiment.runs.map((r) => r.id) : subject.runIds;
+  const queries = new ReportQueries(ctx.db);
+  const existing = queries.existingRunIds(ids);
+  const origins = queries.origins([...existing]);
+  const runs: ReportRun[] = ids.filter((id) => existing.has(id)).map((id) => {
+    const o = origins.get(id);
+    return { ...s.runs.run(id), origin: o?.origin ?? 'local', originInfo: o?.info ?? {} };
+  });
+  const maxPoints = compareMaxPoints(runs.length);
+  const cache = new Map<string, ReturnType<typeof querySeries>>();
+  const points = new MetricPointQueries(ctx.db);
+  const labels = uniqueLabels(runs);
+  const datasets = new Map<number, DatasetT>();
+  const tokenizers = new Map<number, TokenizerT>();
+  for (const r of runs) {
+    if (r.datasetId !== null && !datasets.has(r.datasetId)) {
+      const d = await s.dataset(r.datasetId);
+      if (d) datasets.set(d.id, d);
+    }
+    if (r.tokenizerId !== null && !tokenizers.has(r.tokenizerId)) {
+      const t = await s.tokenizer(r.tokenizerId);
+      if (t) tokenizers.set(t.id, t);
+    }
+  }
+  const samples = new Map<number, RunSampleT[]>();
+  for (const r of runs) samples.set(r.id, (await s.runs.get({ id: r.id, samples: 200 })).samples);
+  const app = await s.app();
+  return {
+    name: subject.name,
+    options: subject.options,
+    experiment,
+    runs,
+    missingRunIds: ids.filter((id) => !existing.has(id)),
+    seriesOf(runId, key) {
+      const run = runs.find((r) => r.id === runId);
+      if (!run || !run.metrics[key]) return undefined;
+      const k = `${runId}\u0000${key}`;
+      if (!cache.has(k)) cache.set(k, querySeries(ctx.db, runId, key, maxPoints));
+      return cache.get(k);
+    },
+    fullOf: subject.attachFull ? (runId, key) => {
+      const run = runs.find((r) => r.id === runId);
+      return run && run.metrics[key] ? fullSeries(points, run, key, labels.get(runId) ?? run.name) : undefined;
+    } : undefined,
+    samples,
+    figures: subject.figures.map(toFigure),
+    datasets,
+    tokenizers,
+    app: { version: app.version, kernelBackend: app.kernelBackend, cpu: `${os.cpus()[0]?.model ?? 'unknown CPU'} × ${os.cpus().length}`, node: process.versions.node, platform: app.platform },
+    generatedAt: new Date().toISOString(),
+  };
+}
