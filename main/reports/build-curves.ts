@@ -43,7 +43,7 @@ export function curvesBlocks(input: ReportInput, m: ReportMessages): ReportBlock
       }
       const option = metricCurvesOption({ ...built, smoothing: curves.smoothing, logY: curves.logY, names: { x: m.curves.x[x], y: key }, theme: chartTheme('light') }) as Record<string, unknown>;
       const points = thinLineOption(option, DRAWN_POINTS);
-      const stored = input.runs.reduce((n, r) => n + (r.metrics[key]?.count ?? 0), 0);
+      const stored = Math.max(points.total, input.runs.reduce((n, r) => n + (r.metrics[key]?.count ?? 0), 0));
       const full: FullSeries[] = [];
       if (input.fullOf && x === curves.xModes[0]) {
         for (const r of input.runs) {

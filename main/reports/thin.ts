@@ -20,7 +20,7 @@ function isPairs(data: unknown): data is Pair[] {
 /**
  * Every series with more than `maxPoints` [x, y] pairs keeps at most that many, chosen by LTTB on the group's main
  * series (the smoothed line or band mean) and applied to all its parts, so a band's stacked edges stay aligned.
- * Returns the points drawn and the points there were.
+ * Returns the points of the main lines (curves and band means) drawn and given, raw underlays and band edges aside.
  */
 export function thinLineOption(option: Record<string, unknown>, maxPoints: number): { drawn: number; total: number } {
   const series = (option.series ?? []) as LineSeries[];
@@ -38,13 +38,13 @@ export function thinLineOption(option: Record<string, unknown>, maxPoints: numbe
     if (!isPairs(main.data)) continue;
     const pairs = main.data;
     const idx = lttbIndices(pairs.map((p) => p[0]), pairs.map((p) => p[1]), maxPoints);
+    total += pairs.length;
     for (const s of members) {
       if (!isPairs(s.data)) continue;
       const d = s.data;
-      total += d.length;
       if (d.length > maxPoints) s.data = d.length === pairs.length ? idx.map((i) => d[i]) : lttbIndices(d.map((p) => p[0]), d.map((p) => p[1]), maxPoints).map((i) => d[i]);
-      drawn += (s.data as Pair[]).length;
     }
+    drawn += (main.data as Pair[]).length;
   }
   return { drawn, total };
 }

@@ -25,6 +25,11 @@ function slug(name: string): string {
   return name.replace(/[^\p{L}\p{N}._-]+/gu, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'report';
 }
 
+/** "Report: <experiment>" in the report's language. */
+function defaultName(subject: string, lang: 'en' | 'zh-CN'): string {
+  return lang === 'zh-CN' ? `报告：${subject}` : `Report: ${subject}`;
+}
+
 export class ReportService {
   private readonly queries: ReportQueries;
   private readonly runs: RunService;
@@ -84,7 +89,7 @@ export class ReportService {
   async create(input: ChannelArgs<'reports.create'>): Promise<ChannelOutput<'reports.create'>> {
     const subject = await this.subjectRuns(input.experimentId, input.runIds);
     const options = defaultReportOptions(input.lang ?? 'en');
-    const id = this.queries.insert({ name: input.name ?? `Report: ${subject.name}`, experimentId: subject.experimentId, runIds: subject.runIds, options });
+    const id = this.queries.insert({ name: input.name ?? defaultName(subject.name, options.lang), experimentId: subject.experimentId, runIds: subject.runIds, options });
     this.ctx.emit('reports.changed', { id });
     return this.get({ id });
   }
@@ -128,7 +133,7 @@ export class ReportService {
       report = this.toReport(this.row(input.id));
     } else {
       const subject = await this.subjectRuns(input.experimentId, input.runIds);
-      report = { id: null, name: `Report: ${subject.name}`, experimentId: subject.experimentId, runIds: subject.runIds, options: defaultReportOptions(input.lang ?? 'en') };
+      report = { id: null, name: defaultName(subject.name, input.lang ?? 'en'), experimentId: subject.experimentId, runIds: subject.runIds, options: defaultReportOptions(input.lang ?? 'en') };
     }
     const out = input.path ?? path.join(this.ctx.home, 'exports', 'reports', `${report.id ?? 'adhoc'}-${slug(report.name)}${EXTENSIONS[input.format] || '-tensorboard'}`);
     if (input.path === undefined) fs.mkdirSync(path.dirname(out), { recursive: true });

@@ -83,3 +83,23 @@ describe('LTTB', () => {
     expect(lttbIndices([1, 2, 3], [1, 2, 3], 500)).toEqual([0, 1, 2]);
   });
 });
+
+describe('thinning a built option', () => {
+  it('thins a band\'s edges with the mean line\'s indices, so the stacked parts stay aligned, and counts main lines only', async () => {
+    const { thinLineOption } = await import('../../../main/reports/thin');
+    const x = Array.from({ length: 5000 }, (_, i) => i);
+    const pairs = (f: (i: number) => number): [number, number][] => x.map((i) => [i, f(i)]);
+    const option = { series: [
+      { id: 'seeds-1:lower', data: pairs((i) => Math.sin(i / 300) - 0.1) },
+      { id: 'seeds-1:band', data: pairs(() => 0.2) },
+      { id: 'seeds-1', data: pairs((i) => Math.sin(i / 300)) },
+      { id: 'run-3:raw', data: pairs((i) => Math.cos(i / 50)) },
+      { id: 'run-3', data: pairs((i) => Math.cos(i / 200)) },
+    ] } as Record<string, unknown>;
+    expect(thinLineOption(option, 400)).toEqual({ drawn: 800, total: 10_000 });
+    const series = option.series as { data: [number, number][] }[];
+    expect(series[0].data.map((p) => p[0])).toEqual(series[2].data.map((p) => p[0]));
+    expect(series[1].data.map((p) => p[0])).toEqual(series[2].data.map((p) => p[0]));
+    expect(series[3].data).toHaveLength(400);
+  });
+});
