@@ -9,6 +9,7 @@ import { electronSqliteBinding } from './native-binding';
 import { rendererLocation } from './renderer-location';
 import { lockDownWebContents, secureSession } from './security';
 import { createMainWindow } from './window';
+import { electronPdfPrinter } from './pdf-printer';
 
 /**
  * GUI apps on Windows and macOS get no LANG; Electron knows the OS language, so lend it to the
@@ -35,7 +36,7 @@ function start(): void {
   let lab: Lab;
   try {
     lab = createLab({ mode: 'electron', env: labEnv(), nativeBinding: electronSqliteBinding(), jobs: { spawn: spawnElectronWorker },
-      analysis: { spawn: spawnElectronAnalysisWorker } });
+      analysis: { spawn: spawnElectronAnalysisWorker }, printPdf: electronPdfPrinter });
   } catch (e) {
     // Nothing works without the store (a damaged or foreign database, a read-only home): say why, then leave.
     dialog.showErrorBox('Attention Lab cannot start', startupProblem(e));

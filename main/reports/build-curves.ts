@@ -17,11 +17,19 @@ export function compareMaxPoints(runCount: number): number {
   return Math.max(300, Math.min(4000, Math.floor(100_000 / Math.max(1, runCount))));
 }
 
-/** Keys in chart order: losses first (train, then validation), then the rest alphabetically. */
+/** What a reader of a report looks at first; the builder adds any other metric (learning rate, memory…) on request. */
+export const HEADLINE_KEYS = ['train/loss', 'val/loss', 'val/accuracy', 'val/perplexity'];
+
+/**
+ * Keys in chart order: the chosen ones, else the headline keys the runs have, else (runs from other tools with
+ * their own names) every key, losses first.
+ */
 export function chartKeys(input: ReportInput): string[] {
   if (input.options.curves.keys.length > 0) return input.options.curves.keys;
   const all = [...new Set(input.runs.flatMap((r) => Object.keys(r.metrics)))];
-  const rank = (k: string): number => (k === 'train/loss' ? 0 : k === 'val/loss' ? 1 : /loss/.test(k) ? 2 : /accuracy|perplexity/.test(k) ? 3 : 4);
+  const headline = HEADLINE_KEYS.filter((k) => all.includes(k));
+  if (headline.length > 0) return headline;
+  const rank = (k: string): number => (/loss/.test(k) ? 0 : /accuracy|perplexity/.test(k) ? 1 : 2);
   return all.sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 

@@ -131,9 +131,23 @@ export class MetricPointQueries implements PointSource {
  * One external run and all its points in one transaction: a failure stores nothing of it. Returns the run id.
  * A point without a time is stored at time 0 (metrics.time is required) and origin_json.times says so.
  */
-export function insertExternalRun(db: Database.Database, run: ExternalRunData, extra: {
-  family: string; experimentId: number | null; parentRunId: number | null; config: Record<string, unknown>; origin: Record<string, unknown>; name?: string;
-}): number {
+export interface ExternalRunExtra {
+  family: string;
+  experimentId: number | null;
+  parentRunId: number | null;
+  config: Record<string, unknown>;
+  origin: Record<string, unknown>;
+  name?: string;
+  /** default 'completed'; a run that stopped early or diverged says so */
+  status?: 'completed' | 'stopped' | 'failed';
+  /** default: the largest step logged */
+  step?: number;
+  totalSteps?: number | null;
+  datasetId?: number | null;
+  tokenizerId?: number | null;
+}
+
+export function insertExternalRun(db: Database.Database, run: ExternalRunData, extra: ExternalRunExtra): number {
   return db.transaction((): number => {
     const now = new Date().toISOString();
     let last = 0;
@@ -155,8 +169,9 @@ export function insertExternalRun(db: Database.Database, run: ExternalRunData, e
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString());
     const origin = { format: run.format, path: run.files.length === 1 ? run.files[0] : undefined, files: run.files, importedAt: now, points, times: timed, ...extra.origin };
     const id = Number(db.prepare(`INSERT INTO runs (experiment_id, name, family, dataset_id, tokenizer_id, config_json, seed, status, step, total_steps,
-        tokens_seen, created_at, started_at, finished_at, origin, origin_json, parent_run_id) VALUES (?, ?, ?, NULL, NULL, ?, 0, 'completed', ?, ?, 0, ?, ?, ?, 'external', ?, ?)`)
-      .run(extra.experimentId, extra.name ?? run.name, extra.family, JSON.stringify(extra.config), last, last, now, iso(first), iso(final), JSON.stringify(origin), extra.parentRunId).lastInsertRowid);
+        tokens_seen, created_at, started_at, finished_at, origin, origin_json, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, 'external', ?, ?)`)
+      .run(extra.experimentId, extra.name ?? run.name, extra.family, extra.datasetId ?? null, extra.tokenizerId ?? null, JSON.stringify(extra.config),
+        extra.status ?? 'completed', extra.step ?? last, extra.totalSteps === undefined ? last : extra.totalSteps, now, iso(first), iso(final), JSON.stringify(origin), extra.parentRunId).lastInsertRowid);
     const insert = db.prepare('INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, key, step) DO UPDATE SET value = excluded.value, time = excluded.time');
     for (const s of run.series) {
       for (let i = 0; i < s.steps.length; i += 1) insert.run(id, s.key, s.steps[i], s.values[i], s.times[i] ?? 0);

@@ -23,7 +23,7 @@ const reportsEn = {
     down: 'Move {name} down',
     curves: 'Curves',
     keys: 'Metrics to chart',
-    allKeys: 'All metrics (losses first)',
+    allKeys: 'Default: train and validation loss, accuracy and perplexity (tick others to add them)',
     xModes: 'X axes',
     smoothing: 'Smoothing (EMA) {n}',
     logY: 'Log scale',

@@ -25,7 +25,7 @@ const reportsZhCN: ReportsMessages = {
     down: '下移 {name}',
     curves: '曲线',
     keys: '要绘制的指标',
-    allKeys: '全部指标（损失在前）',
+    allKeys: '默认：训练与验证损失、准确率和困惑度（勾选其他指标以添加）',
     xModes: '横轴',
     smoothing: '平滑（EMA）{n}',
     logY: '对数坐标',

@@ -20,6 +20,12 @@ export interface StoreExternalOptions {
   origin?: Record<string, unknown>;
   /** a name for the first run instead of the one the files give */
   name?: string;
+  /** the run's own record, when the importer knows it (issue 19's exports): status, progress, dataset, tokenizer */
+  status?: 'completed' | 'stopped' | 'failed';
+  step?: number;
+  totalSteps?: number | null;
+  datasetId?: number | null;
+  tokenizerId?: number | null;
 }
 
 /** Stores runs read from files, each in its own transaction; returns the new run ids in order. */
@@ -31,6 +37,7 @@ export function storeExternalRuns(ctx: LabContext, data: ExternalRunData[], extr
     config: extra.config ?? {},
     origin: extra.origin ?? {},
     name: i === 0 ? extra.name : undefined,
+    status: extra.status, step: extra.step, totalSteps: extra.totalSteps, datasetId: extra.datasetId, tokenizerId: extra.tokenizerId,
   }));
 }
 

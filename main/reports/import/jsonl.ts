@@ -83,6 +83,11 @@ export async function readJsonlRuns(file: string): Promise<ExternalReadResult> {
       const rest: Record<string, unknown> = {};
       for (const k of names) if (!skipKeys.has(k) && k.toLowerCase() !== 'tokens') rest[k] = rec[k];
       for (const [key, raw] of numericLeaves(rest)) {
+        // an explicit null is a diverged (non-finite) point, kept as a gap as the lab stores its own NaN losses
+        if (raw === null) {
+          c.add(key, step, null, time);
+          continue;
+        }
         const v = numberCell(raw);
         if (v === undefined || (typeof v === 'number' && Number.isNaN(v))) continue;
         c.add(key, step, v, time);

@@ -52,12 +52,13 @@ describe('CSV logs', () => {
 
 describe('JSONL logs', () => {
   it('reads nanoGPT-style lines (iter plus numeric fields, nested ones joined with /)', async () => {
-    const p = file('train.jsonl', '{"iter": 0, "loss": 4.1, "lr": 0.0006, "eval": {"val_loss": 4.2}}\n' +
+    const p = file('train.jsonl', '{"iter": 0, "loss": 4.1, "lr": 0.0006, "eval": {"val_loss": 4.2}}\n{"iter": 5, "time": 1700000000.5, "loss": null}\n' +
       'not json\n{"iter": 10, "loss": 3.2, "lr": 0.0006, "note": "text is ignored"}\n{"loss": 1}\n');
     const { runs, problems } = await readExternalRuns(p);
     expect(runs[0].series.map((s) => s.key).sort()).toEqual(['eval/val_loss', 'loss', 'lr']);
-    expect(runs[0].series.find((s) => s.key === 'loss')?.values).toEqual([4.1, 3.2]);
-    expect(problems.map((q) => q.where)).toEqual(['line 2', 'line 4']);
+    // a null is a diverged point (kept as a gap); "time" is the point's time, not a metric
+    expect(runs[0].series.find((s) => s.key === 'loss')).toMatchObject({ steps: [0, 5, 10], values: [4.1, null, 3.2], times: [null, 1700000000.5, null] });
+    expect(problems.map((q) => q.where)).toEqual(['line 3', 'line 5']);
     expect(problems[1].message).toContain('no step field');
   });
 
