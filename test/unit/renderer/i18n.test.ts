@@ -77,7 +77,9 @@ describe('i18n messages', () => {
       // the comparison table's messages
       layers: 4, heads: 5, dModel: 96, context: 128, norm: 'pre', gpt: '41.2%', bert: '55.0%', figures: 'GPT 1, BERT 2', winner: 'BERT',
       by: '13.8 points', fill: 'GPT', next: 'neither', gptWins: 6, bertWins: 9, gap: '0.25', percent: 42, loser: 'GPT', ratio: '1.75',
-      list: 'perplexity' };
+      list: 'perplexity',
+      // the reports pages
+      size: '1.2 MB', browser: '/usr/bin/chromium (Chrome/156)', ids: '3, 9' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
