@@ -16,7 +16,7 @@ import type { SchedulerOptions } from '../jobs/scheduler';
 import { ensureHome, labDatabasePath, resolveHome } from './home';
 import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
-import { ReportService } from './reports/service';
+import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
@@ -89,12 +89,14 @@ export function createLab(opts: CreateLabOptions): Lab {
   const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
-  const reports = new ReportService(ctx, {
+  // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
+  let reportService: Promise<ReportService> | null = null;
+  const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
     experiment: (id) => experiments.get({ id }),
     dataset: (id) => datasets.get({ id }).catch(() => null),
     tokenizer: (id) => tokenizers.get({ id }).catch(() => null),
     app: () => appInfo.info(),
-  }, { printPdf: opts.printPdf });
+  }, { printPdf: opts.printPdf })));
 
   const handlers: Handlers = {
     'app.info': () => appInfo.info(),
@@ -151,16 +153,16 @@ export function createLab(opts: CreateLabOptions): Lab {
     'analysis.matrix': (input) => analysis.matrix(input),
     'analysis.thumbnails': (input) => analysis.thumbnails(input),
 
-    'reports.list': () => reports.list(),
-    'reports.get': (input) => reports.get(input),
-    'reports.create': (input) => reports.create(input),
-    'reports.update': (input) => reports.update(input),
-    'reports.delete': (input) => reports.delete(input),
-    'reports.preview': (input) => reports.preview(input),
-    'reports.export': (input) => reports.export(input),
-    'reports.pin': (input) => reports.pin(input),
-    'reports.unpin': (input) => reports.unpin(input),
-    'runs.importExternal': (input) => reports.importExternal(input),
+    'reports.list': async () => (await reports()).list(),
+    'reports.get': async (input) => (await reports()).get(input),
+    'reports.create': async (input) => (await reports()).create(input),
+    'reports.update': async (input) => (await reports()).update(input),
+    'reports.delete': async (input) => (await reports()).delete(input),
+    'reports.preview': async (input) => (await reports()).preview(input),
+    'reports.export': async (input) => (await reports()).export(input),
+    'reports.pin': async (input) => (await reports()).pin(input),
+    'reports.unpin': async (input) => (await reports()).unpin(input),
+    'runs.importExternal': async (input) => (await reports()).importExternal(input),
   };
 
   let closed = false;
