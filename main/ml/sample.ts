@@ -19,9 +19,8 @@ export interface GenerateOptions {
   banIds?: readonly number[];
 }
 
-/** Continues `prompt` (token ids); returns only the new tokens. The context slides when longer than the model's. */
-export function generate(model: GptModel, prompt: Int32Array, opts: GenerateOptions): Int32Array {
-  const c = model.config;
+/** Refuses an empty prompt and out-of-range sampling settings (shared by every model's continuation). */
+export function checkGenerateOptions(prompt: Int32Array, opts: GenerateOptions): void {
   const temperature = opts.temperature ?? 1;
   const topK = opts.topK ?? 0;
   const topP = opts.topP ?? 1;
@@ -30,6 +29,23 @@ export function generate(model: GptModel, prompt: Int32Array, opts: GenerateOpti
   if (!(temperature >= 0)) throw new LabError('invalid_input', `Temperature ${temperature} must be 0 (greedy) or more.`, { field: 'temperature' });
   if (!(topP > 0 && topP <= 1)) throw new LabError('invalid_input', `top-p ${topP} must be above 0 and at most 1.`, { field: 'topP' });
   if (!Number.isInteger(topK) || topK < 0) throw new LabError('invalid_input', `top-k ${topK} must be a whole number, 0 for no limit.`, { field: 'topK' });
+}
+
+/** The next token from one position's logits (V): banned ids removed, then greedy or sampled as opts say. */
+export function pickNext(logits: Float32Array, opts: GenerateOptions, rng: Rng): number {
+  const V = logits.length;
+  if (opts.banIds !== undefined && opts.banIds.length > 0) {
+    logits = Float32Array.from(logits);
+    for (const id of opts.banIds) if (id >= 0 && id < V) logits[id] = -Infinity;
+  }
+  const temperature = opts.temperature ?? 1;
+  return temperature === 0 ? argmax(logits) : sampleFrom(softmax(logits, temperature), opts.topK ?? 0, opts.topP ?? 1, rng);
+}
+
+/** Continues `prompt` (token ids); returns only the new tokens. The context slides when longer than the model's. */
+export function generate(model: GptModel, prompt: Int32Array, opts: GenerateOptions): Int32Array {
+  const c = model.config;
+  checkGenerateOptions(prompt, opts);
   const rng = new Rng(opts.seed ?? 0);
   const tokens = Array.from(prompt);
   const out: number[] = [];
@@ -38,12 +54,7 @@ export function generate(model: GptModel, prompt: Int32Array, opts: GenerateOpti
     const context = Int32Array.from(tokens.slice(-c.contextLength));
     const T = context.length;
     model.forward({ B: 1, T, tokens: context, targets: null }, { train: false });
-    let logits = model.logits().subarray((T - 1) * V, T * V);
-    if (opts.banIds !== undefined && opts.banIds.length > 0) {
-      logits = Float32Array.from(logits);
-      for (const id of opts.banIds) if (id >= 0 && id < V) logits[id] = -Infinity;
-    }
-    const next = temperature === 0 ? argmax(logits) : sampleFrom(softmax(logits, temperature), topK, topP, rng);
+    const next = pickNext(model.logits().subarray((T - 1) * V, T * V), opts, rng);
     tokens.push(next);
     out.push(next);
     if (opts.eosId !== undefined && next === opts.eosId) break;

@@ -11,3 +11,4 @@ export {
   type RnnConfig, type RnnFamily, type RnnPresetName,
 } from './config';
 export { RnnLanguageModel, rnnParameterTable, type RnnState } from './lm';
+export { continueRnn } from './sample';

@@ -7,6 +7,7 @@ import { NamedBuffer, TensorTable } from '../../../main/ml/params';
 import { Rng } from '../../../main/ml/rng';
 import { rnnParameterCount, rnnPresetConfig, validateRnnConfig } from '../../../main/ml/rnn/config';
 import { RnnLanguageModel } from '../../../main/ml/rnn/lm';
+import { continueRnn } from '../../../main/ml/rnn/sample';
 import { addRecurrentParams, initRecurrentParams, recurrentParameterCount, type RecurrentSpec } from '../../../main/ml/rnn/spec';
 import { RecurrentStack } from '../../../main/ml/rnn/stack';
 import { Trainer } from '../../../main/ml/train';
@@ -72,6 +73,21 @@ describe('RnnLanguageModel', () => {
       const state = model.run(tokens.subarray(0, 5), 1, 5, null);
       model.run(tokens.subarray(5), 1, 7, state);
       expectClose(model.logits().subarray(6 * 20, 7 * 20), whole, 1e-5, 1e-6, 'last logits');
+    });
+
+    it(`${family}: greedy continuation takes each token as the argmax after everything before it, past the context`, () => {
+      const model = new RnnLanguageModel(getKernels(), rnnPresetConfig('tiny', family, 20, 8, { contextLength: 8 }), true);
+      const prompt = Int32Array.from({ length: 13 }, (_, i) => (i * 5 + 3) % 20);
+      const out = continueRnn(model, prompt, { maxTokens: 6, temperature: 0 });
+      expect(out.length).toBe(6);
+      const all = Int32Array.from([...prompt, ...out]);
+      model.run(all, 1, all.length, null);
+      const logits = model.logits();
+      for (let i = 0; i < 6; i++) {
+        const row = logits.subarray((12 + i) * 20, (13 + i) * 20);
+        expect(out[i], `token ${i}`).toBe(row.indexOf(Math.max(...row)));
+      }
+      expect(() => continueRnn(model, new Int32Array(0), { maxTokens: 2 })).toThrow('The prompt is empty');
     });
 
     it(`${family}: the training loop (native kernels, dropout) brings a patterned text's loss well down`, async () => {
