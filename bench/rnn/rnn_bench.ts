@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
-import { validateRnnConfig, type RnnFamily } from '../../main/ml/rnn/config';
+import { validateRnnConfig, type RnnFamily } from '../../common/rnn-config';
 import { RnnLanguageModel } from '../../main/ml/rnn/lm';
 import { Trainer } from '../../main/ml/train';
 

@@ -9,6 +9,6 @@ export { RecurrentStepper, type StepperRun } from './stepper';
 export {
   RNN_FAMILIES, RNN_PRESETS, isRnnFamily, rnnPresetConfig, validateRnnConfig, rnnParameterCount,
   type RnnConfig, type RnnFamily, type RnnPresetName,
-} from './config';
+} from '../../../common/rnn-config';
 export { RnnLanguageModel, rnnParameterTable, type RnnState } from './lm';
 export { continueRnn } from './sample';

@@ -15,7 +15,7 @@ import type { Batch, ForwardOptions } from '../model';
 import { IGNORE_INDEX } from '../model';
 import { NamedBuffer, TensorTable } from '../params';
 import { mixSeed, Rng } from '../rng';
-import type { RnnConfig } from './config';
+import type { RnnConfig } from '../../../common/rnn-config';
 import { addRecurrentParams, initRecurrentParams, type RecurrentSpec } from './spec';
 import { RecurrentStack } from './stack';
 

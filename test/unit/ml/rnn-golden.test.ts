@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { getKernels, jsKernels, type Kernels } from '../../../native-kernels/index';
 import { AdamW, clipGradients } from '../../../main/ml/optimizer';
 import { NamedBuffer, TensorTable } from '../../../main/ml/params';
-import { validateRnnConfig } from '../../../main/ml/rnn/config';
+import { validateRnnConfig } from '../../../common/rnn-config';
 import { RnnLanguageModel } from '../../../main/ml/rnn/lm';
 import { addRecurrentParams, type RecurrentSpec } from '../../../main/ml/rnn/spec';
 import { RecurrentStack } from '../../../main/ml/rnn/stack';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { getKernels, jsKernels as k } from '../../../native-kernels/index';
 import { NamedBuffer, TensorTable } from '../../../main/ml/params';
 import { Rng } from '../../../main/ml/rng';
-import { rnnParameterCount, rnnPresetConfig, validateRnnConfig } from '../../../main/ml/rnn/config';
+import { rnnParameterCount, rnnPresetConfig, validateRnnConfig } from '../../../common/rnn-config';
 import { RnnLanguageModel } from '../../../main/ml/rnn/lm';
 import { continueRnn } from '../../../main/ml/rnn/sample';
 import { addRecurrentParams, initRecurrentParams, recurrentParameterCount, type RecurrentSpec } from '../../../main/ml/rnn/spec';

@@ -1,8 +1,7 @@
-// The RNN language models' settings (families 'gru' and 'lstm'): validation, presets and parameter count.
-// A family names the cell because a GRU and an LSTM checkpoint of the same sizes are different models (different
+// The RNN language models' settings (families 'gru' and 'lstm') shared by every side: validation, presets and the
+// parameter count the lab records and the wizard estimates with. A family names the cell because a GRU and an LSTM checkpoint of the same sizes are different models (different
 // tensor shapes) and every list that shows a run's family should say which cell it trained.
-import { LabError } from '../../../common/errors';
-import { recurrentParameterCount } from './spec';
+import { LabError } from './errors';
 
 export type RnnFamily = 'gru' | 'lstm';
 export const RNN_FAMILIES: readonly RnnFamily[] = ['gru', 'lstm'];
@@ -78,8 +77,12 @@ export function validateRnnConfig(input: Partial<RnnConfig> & Record<string, unk
   return { family, vocabSize, nLayer, dModel, dEmbed, contextLength, dropout, seed };
 }
 
-/** Trainable floats: embedding (V,E), the stack, the output layer (V,H) + (V). */
+/** Trainable floats: embedding (V,E); per layer W_ih (G*H, E or H), W_hh (G*H, H) and two biases (G*H), G = 3 gates
+ *  for GRU, 4 for LSTM; the output layer (V,H) + (V). Matches the model's parameter table (main/ml/rnn/lm.ts). */
 export function rnnParameterCount(c: RnnConfig): number {
-  const stack = recurrentParameterCount({ cell: c.family, inputSize: c.dEmbed, hiddenSize: c.dModel, numLayers: c.nLayer, bidirectional: false, dropout: c.dropout });
-  return c.vocabSize * c.dEmbed + stack + c.vocabSize * c.dModel + c.vocabSize;
+  const G = c.family === 'gru' ? 3 : 4;
+  const H = c.dModel;
+  let stack = 0;
+  for (let l = 0; l < c.nLayer; l++) stack += G * H * (l === 0 ? c.dEmbed : H) + G * H * H + 2 * G * H;
+  return c.vocabSize * c.dEmbed + stack + c.vocabSize * H + c.vocabSize;
 }
