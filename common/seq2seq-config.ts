@@ -10,6 +10,10 @@ export type AlignmentFunction = typeof ALIGNMENT_FUNCTIONS[number];
 export const SEQ2SEQ_ATTENTIONS = ['none', ...ALIGNMENT_FUNCTIONS] as const;
 export type Seq2seqAttention = typeof SEQ2SEQ_ATTENTIONS[number];
 export type RnnCell = 'gru' | 'lstm';
+/** The arms of the "with vs without attention" experiment: the RNN without attention, with each alignment function,
+ *  and the Transformer encoder-decoder. */
+export const SEQ2SEQ_VARIANTS = [...SEQ2SEQ_ATTENTIONS, 'transformer'] as const;
+export type Seq2seqVariant = typeof SEQ2SEQ_VARIANTS[number];
 
 interface Seq2seqCommon {
   /** token ids of each side (from its vocabulary or tokenizer) */

@@ -66,6 +66,9 @@ function positiveInt(v: number, field: string): void {
 export class Seq2seqTrainer {
   readonly optimizer: AdamW;
   step = 0;
+  /** target tokens ([EOS] included) and seconds of the optimizer steps so far (validation excluded) */
+  targetTokens = 0;
+  stepSeconds = 0;
   private readonly rng: Rng;
   private readonly o: Required<Omit<Seq2seqTrainOptions, 'onStep' | 'onEval' | 'shouldStop'>>;
   private readonly started = performance.now();
@@ -109,6 +112,8 @@ export class Seq2seqTrainer {
     let targets = 0;
     for (const y of batch.tgtOut as Int32Array) if (y !== IGNORE_INDEX) targets++;
     const seconds = Math.max(1e-9, (performance.now() - t0) / 1000);
+    this.targetTokens += targets;
+    this.stepSeconds += seconds;
     return { step: this.step, loss, lr, gradNorm, tokensPerSecond: targets / seconds, elapsed: (performance.now() - this.started) / 1000 };
   }
 
