@@ -1,0 +1,118 @@
+// Seq2seq training throughput: our RNN encoder-decoder with attention (fwd + bwd + clip + AdamW) vs the same model in
+// PyTorch (bench/rnn/torch_seq2seq.py), in interleaved rounds.
+//
+//   npx tsx bench/rnn/seq2seq_bench.ts [--attention general|concat|dot|all] [--rounds 6] [--steps 5] [--threads 2]
+// Shape: GRU encoder and decoder, 1 layer, embedding and hidden 256, Luong attention (the alignment function given),
+// batch 64, sources of exactly 40 symbols (the reverse task over 20 symbols), targets 41 tokens with [EOS], vocabulary
+// 24 per side. A warmed-up PyTorch server (OMP_WAIT_POLICY=PASSIVE, same thread count) and our warmed-up trainer take
+// turns, PyTorch first in odd rounds and ours first in even ones, so a slow minute of this shared VM hits both sides.
+// Prints target tokens/s per round and side with their ratio, then the median tokens/s of each side, the median / min
+// / max of the per-round ratios and the load average before and after.
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { getKernels } from '../../native-kernels/index';
+import { validateSeq2seqConfig } from '../../common/seq2seq-config';
+import { generatePairs } from '../../main/data/pairs/tasks';
+import { createSeq2seqModel } from '../../main/ml/seq2seq/experiment';
+import { Seq2seqTrainer } from '../../main/ml/seq2seq/train';
+import { PairVocab } from '../../main/ml/seq2seq/vocab';
+
+const { values } = parseArgs({
+  options: {
+    attention: { type: 'string', default: 'general' },
+    rounds: { type: 'string', default: '6' },
+    steps: { type: 'string', default: '5' },
+    threads: { type: 'string', default: '2' },
+  },
+});
+const whole = (name: string, text: string): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${text} must be a whole number of at least 1.`);
+  return n;
+};
+const rounds = whole('rounds', values.rounds);
+const steps = whole('steps', values.steps);
+const threads = whole('threads', values.threads);
+const attentions = values.attention === 'all' ? ['general', 'concat', 'dot'] : [values.attention];
+for (const a of attentions) if (!['general', 'concat', 'dot'].includes(a)) throw new Error(`--attention ${a} is not benchmarked; use general, concat, dot or all.`);
+const root = join(import.meta.dirname, '../..');
+const B = 64, S = 40, E = 256, H = 256, warmup = 3;
+
+interface Side {
+  run(n: number): Promise<number>;
+  close(): void;
+}
+
+async function torchSide(attention: string): Promise<Side> {
+  const child = spawn('/usr/bin/python3', [join(root, 'bench/rnn/torch_seq2seq.py'), '--serve', '--attention', attention,
+    '--threads', String(threads), '--embed', String(E), '--hidden', String(H), '--batch', String(B), '--length', String(S),
+    '--warmup', String(warmup)], { env: { ...process.env, OMP_WAIT_POLICY: 'PASSIVE' }, stdio: ['pipe', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const answer = async (): Promise<Record<string, unknown>> => {
+    const line = await lines.next();
+    if (line.done === true) throw new Error(`The PyTorch server exited (code ${child.exitCode}) before answering; see its error above.`);
+    const a = JSON.parse(line.value) as Record<string, unknown>;
+    if (typeof a.error === 'string') throw new Error(`The PyTorch server refused a command: ${a.error}`);
+    return a;
+  };
+  await answer();
+  return {
+    async run(n) {
+      child.stdin.write(`run ${n}\n`);
+      return Number((await answer()).tokens_per_s);
+    },
+    close: () => child.stdin.end(),
+  };
+}
+
+function ourSide(attention: string): Side {
+  const k = getKernels('native');
+  k.setThreads(threads);
+  const set = generatePairs({ task: 'reverse', pairs: 20_000, minLength: S, maxLength: S, symbols: 20, seed: 1 });
+  const sv = PairVocab.build(set.pairs.map((p) => p.source), 'words');
+  const tv = PairVocab.build(set.pairs.map((p) => p.target), 'words');
+  const data = { src: set.pairs.map((p) => Int32Array.from(sv.encode(p.source))), tgt: set.pairs.map((p) => Int32Array.from(tv.encode(p.target))) };
+  const config = validateSeq2seqConfig({ arch: 'rnn', cell: 'gru', attention, embed: E, hidden: H, layers: 1, bidirectional: false,
+    attentionSize: H, dropout: 0, srcVocab: sv.vocabSize, tgtVocab: tv.vocabSize, maxSrcLen: S, maxTgtLen: S + 1, seed: 1 });
+  const model = createSeq2seqModel(k, config);
+  const trainer = new Seq2seqTrainer(model, { train: data, val: { src: [], tgt: [] } }, { steps: 1_000_000, batchSize: B, lr: 1e-3, gradClip: 1 });
+  for (let i = 0; i < warmup; i++) trainer.trainStep();
+  return {
+    async run(n) {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) trainer.trainStep();
+      return (n * B * (S + 1)) / ((performance.now() - t0) / 1000);
+    },
+    close: () => undefined,
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 === 1 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+for (const attention of attentions) {
+  const loadBefore = loadavg()[0];
+  const torch = await torchSide(attention);
+  const ours = ourSide(attention);
+  const rows: { torch: number; ours: number }[] = [];
+  for (let r = 1; r <= rounds; r++) {
+    let t: number, o: number;
+    if (r % 2 === 1) {
+      t = await torch.run(steps);
+      o = await ours.run(steps);
+    } else {
+      o = await ours.run(steps);
+      t = await torch.run(steps);
+    }
+    rows.push({ torch: t, ours: o });
+    console.log(`${attention} round ${r}: PyTorch ${t.toFixed(0)} tok/s, ours ${o.toFixed(0)} tok/s, ratio ${(o / t).toFixed(2)}`);
+  }
+  torch.close();
+  const ratios = rows.map((x) => x.ours / x.torch);
+  console.log(`${attention}: GRU seq2seq 1x256, B ${B}, S ${S}, T ${S + 1}, ${threads} threads: PyTorch median ${median(rows.map((x) => x.torch)).toFixed(0)} tok/s, ours ${median(rows.map((x) => x.ours)).toFixed(0)} tok/s; ratio median ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+}
