@@ -57,9 +57,31 @@
       "type": "static_library",
       "sources": ["src/word2vec.cc", "src/glove.cc", "src/cooccur.cc"]
     },
+    # Issue 15's projection kernels (PCA, kNN and NN-descent, t-SNE, UMAP), likewise in their own two libraries:
+    # the AVX2+FMA loops (distances, Barnes-Hut interactions), and the N-API side with the portable code.
+    # addon.cc calls register_projection, which pulls both in.
+    {
+      "target_name": "projection_avx2",
+      "type": "static_library",
+      "sources": ["src/distance_avx2.cc", "src/tsne_bh_avx2.cc"],
+      "conditions": [
+        ["target_arch=='x64' or target_arch=='ia32'", {
+          "cflags_cc": ["-mavx2", "-mfma"],
+          "xcode_settings": { "OTHER_CPLUSPLUSFLAGS": ["-O3", "-fno-trapping-math", "-fno-math-errno", "-mavx2", "-mfma"] }
+        }]
+      ]
+    },
+    {
+      "target_name": "projection_portable",
+      "type": "static_library",
+      "sources": [
+        "src/projection.cc", "src/distance.cc", "src/pca.cc", "src/knn.cc", "src/nndescent.cc", "src/tsne.cc",
+        "src/tsne_bh.cc", "src/umap.cc"
+      ]
+    },
     {
       "target_name": "attention_kernels",
-      "dependencies": ["kernels_avx2", "embeddings_avx2", "embeddings_portable"],
+      "dependencies": ["kernels_avx2", "embeddings_avx2", "embeddings_portable", "projection_avx2", "projection_portable"],
       "sources": [
         "src/addon.cc",
         "src/cpu.cc",

@@ -13,6 +13,7 @@
 #include "embeddings_register.h"
 #include "gemm.h"
 #include "napi_args.h"
+#include "projection.h"
 #include "threadpool.h"
 
 namespace ak {
@@ -144,6 +145,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   register_alignment(env, exports);
   register_rnn(env, exports);
   register_embeddings(env, exports);  // issue 15: Word2Vec/FastText, GloVe, co-occurrence counting
+  register_projection(env, exports);  // PCA, kNN, t-SNE, UMAP (projection.cc)
   exports.Set("packLinearWeight", Napi::Function::New(env, PackLinearWeight, "packLinearWeight"));
   exports.Set("matmulForwardPacked", Napi::Function::New(env, MatmulForwardPacked, "matmulForwardPacked"));
   return exports;

@@ -1,0 +1,114 @@
+// JS reference UMAP: the membership bisection and the SGD epochs, one edge after another, with the kernels' hash for
+// negative samples (so a deterministic native run follows the same path, to float rounding).
+import type { F32 } from '../../kernels';
+import { mixKey } from './rng';
+
+export function umapMemberships(weights: F32, distances: F32, N: number, k: number, localConnectivity: number): number {
+  const target = Math.log2(k + 1);
+  let meanAll = 0;
+  for (let e = 0; e < N * k; e++) meanAll += distances[e];
+  meanAll /= N * (k + 1);
+  let missed = 0;
+  for (let i = 0; i < N; i++) {
+    const d = distances.subarray(i * k, (i + 1) * k);
+    const nonzero = Array.from(d).filter((x) => x > 0);
+    const meanRow = d.reduce((s, x) => s + x, 0) / (k + 1);
+    let rho = 0;
+    if (nonzero.length >= localConnectivity) {
+      const index = Math.floor(localConnectivity);
+      const frac = localConnectivity - index;
+      if (index > 0) {
+        rho = nonzero[index - 1];
+        if (frac > 1e-5) rho += frac * (nonzero[index] - nonzero[index - 1]);
+      } else {
+        rho = frac * nonzero[0];
+      }
+    } else if (nonzero.length > 0) {
+      rho = Math.max(...nonzero);
+    }
+    let lo = 0;
+    let hi = Infinity;
+    let mid = 1;
+    let ok = false;
+    for (let step = 0; step < 64; step++) {
+      let psum = 0;
+      for (let j = 0; j < k; j++) {
+        const gap = d[j] - rho;
+        psum += gap > 0 ? Math.exp(-gap / mid) : 1;
+      }
+      if (Math.abs(psum - target) < 1e-5) {
+        ok = true;
+        break;
+      }
+      if (psum > target) {
+        hi = mid;
+        mid = (lo + hi) / 2;
+      } else {
+        lo = mid;
+        mid = hi === Infinity ? mid * 2 : (lo + hi) / 2;
+      }
+    }
+    if (!ok) missed++;
+    const sigma = Math.max(mid, 1e-3 * (rho > 0 ? meanRow : meanAll));
+    for (let j = 0; j < k; j++) {
+      const gap = d[j] - rho;
+      weights[i * k + j] = gap <= 0 || sigma === 0 ? 1 : Math.exp(-gap / sigma);
+    }
+  }
+  return missed;
+}
+
+const clip4 = (v: number): number => (v > 4 ? 4 : v < -4 ? -4 : v);
+
+export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsPerSample: Float64Array,
+  nextSample: Float64Array, nextNegative: Float64Array, E: number, N: number, dims: number, epochFrom: number,
+  epochTo: number, nEpochs: number, a: number, b: number, gamma: number, negativeRate: number, initialAlpha: number,
+  seed: number): void {
+  // float32 arithmetic step by step, as the kernel computes (a, b, gamma are float there too)
+  const f = Math.fround;
+  a = f(a);
+  b = f(b);
+  gamma = f(gamma);
+  const c = new Float64Array(dims);
+  for (let n = epochFrom; n < epochTo; n++) {
+    const alpha = f(initialAlpha * (1 - n / nEpochs));
+    for (let e = 0; e < E; e++) {
+      if (nextSample[e] > n) continue;
+      const h = heads[e] * dims;
+      const t = tails[e] * dims;
+      let d2 = 0;
+      for (let d = 0; d < dims; d++) {
+        c[d] = Y[h + d];
+        d2 = f(d2 + f(f(c[d] - Y[t + d]) * f(c[d] - Y[t + d])));
+      }
+      if (d2 > 0) {
+        const pb = f(Math.pow(d2, b));
+        const coeff = f(f(f(-2 * a * b) * f(pb / d2)) / f(f(a * pb) + 1));
+        for (let d = 0; d < dims; d++) {
+          const o = Y[t + d];
+          const g = f(clip4(f(coeff * f(c[d] - o))) * alpha);
+          c[d] = f(c[d] + g);
+          Y[t + d] = f(o - g);
+        }
+      }
+      nextSample[e] += epochsPerSample[e];
+      const perNegative = epochsPerSample[e] / negativeRate;
+      const nNeg = Math.trunc((n - nextNegative[e]) / perNegative);  // truncation, as the kernel's integer cast
+      for (let p = 0; p < nNeg; p++) {
+        const other = mixKey(seed, e, n, p) % N;
+        if (other === heads[e]) continue;
+        let r2 = 0;
+        const diff = new Float64Array(dims);
+        for (let d = 0; d < dims; d++) {
+          diff[d] = f(c[d] - Y[other * dims + d]);
+          r2 = f(r2 + f(diff[d] * diff[d]));
+        }
+        if (r2 <= 0) continue;
+        const coeff = f(f(2 * gamma * b) / f(f(f(0.001) + r2) * f(f(a * f(Math.pow(r2, b))) + 1)));
+        for (let d = 0; d < dims; d++) c[d] = f(c[d] + f(clip4(f(coeff * diff[d])) * alpha));
+      }
+      nextNegative[e] += nNeg * perNegative;
+      for (let d = 0; d < dims; d++) Y[h + d] = c[d];
+    }
+  }
+}
