@@ -2,15 +2,11 @@
 // model kernels: a bad call becomes a LabError sentence instead of an out-of-bounds read or a crash in the addon.
 // The projection layer (main/ml/embeddings/projection) checks user-facing parameters earlier, in the user's words.
 
-import { LabError } from '../common/errors';
+import { fail } from './check-helpers';
 import type { ProjectionKernels } from './projection';
 
 type Kind = 'Float32Array' | 'Float64Array' | 'Int32Array';
 const CTORS = { Float32Array, Float64Array, Int32Array } as const;
-
-function fail(kernel: string, message: string, field?: string): never {
-  throw new LabError('invalid_input', `${kernel}: ${message}`, { field });
-}
 
 function dim(kernel: string, name: string, value: number, min = 0, max = 2 ** 31 - 1): void {
   if (!Number.isInteger(value) || value < min || value > max) {

@@ -167,7 +167,10 @@ double gradient(float* grad, const float* Y, const SparseP& P, int64_t N, int di
   const float inv_z = static_cast<float>(1.0 / Z);
   const int64_t chunk = 256;
   std::vector<double> kl_parts(static_cast<size_t>((N + chunk - 1) / chunk), 0.0);
-  parallel_for(N, chunk, [&](int64_t b, int64_t e) {
+  // one KL partial per fixed chunk of rows (a call may get several chunks, e.g. on one thread), added in order
+  parallel_for(N, chunk, [&](int64_t b0, int64_t e0) {
+   for (int64_t b = b0; b < e0; b += chunk) {
+    const int64_t e = std::min(e0, b + chunk);
     double kl = 0;
     for (int64_t i = b; i < e; i++) {
       float attr[3] = {0, 0, 0};
@@ -189,6 +192,7 @@ double gradient(float* grad, const float* Y, const SparseP& P, int64_t N, int di
       }
     }
     kl_parts[static_cast<size_t>(b / chunk)] = kl;
+   }
   });
   if (!want_kl) return 0;
   double kl = 0, psum = 0;

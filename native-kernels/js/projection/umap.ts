@@ -60,6 +60,21 @@ export function umapMemberships(weights: F32, distances: F32, N: number, k: numb
 
 const clip4 = (v: number): number => (v > 4 ? 4 : v < -4 ? -4 : v);
 
+/** The attraction along an edge at squared distance d2 > 0: the update of the head is clip(c (y_head - y_tail)) alpha
+ *  with c = -2ab d^(2(b-1)) / (1 + a d^2b), i.e. minus alpha times the gradient of log(1 + a d^2b) (float32 steps). */
+export function umapAttractionCoefficient(d2: number, a: number, b: number): number {
+  const f = Math.fround;
+  const pb = f(Math.pow(d2, b));
+  return f(f(f(-2 * a * b) * f(pb / d2)) / f(f(a * pb) + 1));
+}
+
+/** The repulsion from a negative sample at squared distance d2 > 0: c = 2 gamma b / ((0.001 + d2)(1 + a d^2b)), minus
+ *  the gradient of -gamma log(1 - 1 / (1 + a d^2b)) with d2 regularised by 0.001 (float32 steps). */
+export function umapRepulsionCoefficient(d2: number, a: number, b: number, gamma: number): number {
+  const f = Math.fround;
+  return f(f(2 * gamma * b) / f(f(f(0.001) + d2) * f(f(a * f(Math.pow(d2, b))) + 1)));
+}
+
 export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsPerSample: Float64Array,
   nextSample: Float64Array, nextNegative: Float64Array, E: number, N: number, dims: number, epochFrom: number,
   epochTo: number, nEpochs: number, a: number, b: number, gamma: number, negativeRate: number, initialAlpha: number,
@@ -82,8 +97,7 @@ export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsP
         d2 = f(d2 + f(f(c[d] - Y[t + d]) * f(c[d] - Y[t + d])));
       }
       if (d2 > 0) {
-        const pb = f(Math.pow(d2, b));
-        const coeff = f(f(f(-2 * a * b) * f(pb / d2)) / f(f(a * pb) + 1));
+        const coeff = umapAttractionCoefficient(d2, a, b);
         for (let d = 0; d < dims; d++) {
           const o = Y[t + d];
           const g = f(clip4(f(coeff * f(c[d] - o))) * alpha);
@@ -104,7 +118,7 @@ export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsP
           r2 = f(r2 + f(diff[d] * diff[d]));
         }
         if (r2 <= 0) continue;
-        const coeff = f(f(2 * gamma * b) / f(f(f(0.001) + r2) * f(f(a * f(Math.pow(r2, b))) + 1)));
+        const coeff = umapRepulsionCoefficient(r2, a, b, gamma);
         for (let d = 0; d < dims; d++) c[d] = f(c[d] + f(clip4(f(coeff * diff[d])) * alpha));
       }
       nextNegative[e] += nNeg * perNegative;

@@ -9,7 +9,7 @@ export interface ProjectionFrame {
   total: number;
   dims: number;
   coords: Float32Array;
-  /** t-SNE: KL(P || Q) at this frame (exaggerated P during the first 250 iterations) */
+  /** t-SNE: KL(P || Q) at this frame (with the true P, also while P is exaggerated) */
   kl?: number;
 }
 
