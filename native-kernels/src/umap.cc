@@ -115,21 +115,24 @@ struct Layout {
   uint32_t seed;
 
   // Edge e at epoch n with learning rate alpha: the attraction along the edge, then its due negative samples.
+  // DIM is the layout's dimension (2 or 3) as a constant, so the per-coordinate loops unroll.
+  template <int DIM>
   void edge(int64_t e, int64_t n, float alpha) {
     if (next_sample[e] > static_cast<double>(n)) return;
-    float* cur = Y + static_cast<int64_t>(heads[e]) * dims;
-    float* oth = Y + static_cast<int64_t>(tails[e]) * dims;
-    float c[3], o[3];
+    float* cur = Y + static_cast<int64_t>(heads[e]) * DIM;
+    float* oth = Y + static_cast<int64_t>(tails[e]) * DIM;
+    float c[DIM], o[DIM];
     float d2 = 0;
-    for (int d = 0; d < dims; d++) {
+    for (int d = 0; d < DIM; d++) {
       c[d] = load(cur + d);
       o[d] = load(oth + d);
       d2 += (c[d] - o[d]) * (c[d] - o[d]);
     }
     if (d2 > 0) {
-      const float pb = std::pow(d2, b);  // d^2b
+      const float pb = std::pow(d2, b);  // d^2b (float pow: a third of the epoch time, libm's is faster than any
+                                             // branch-free polynomial here without fused multiply-adds)
       const float coeff = -2.0f * a * b * (pb / d2) / (a * pb + 1.0f);
-      for (int d = 0; d < dims; d++) {
+      for (int d = 0; d < DIM; d++) {
         const float g = clip4(coeff * (c[d] - o[d])) * alpha;
         c[d] += g;
         store(oth + d, o[d] - g);
@@ -139,23 +142,40 @@ struct Layout {
     const double per_negative = per_sample[e] / negative_rate;
     const int64_t n_neg = static_cast<int64_t>((static_cast<double>(n) - next_negative[e]) / per_negative);
     const int32_t head = heads[e];
+    // Sample p of this edge and epoch: mix32(base + p) scaled to [0, N) by a multiply (no division). Every sample
+    // pushes from the head's position after the attraction and the pushes are summed (a minibatch of repulsions):
+    // applying each before computing the next would chain the samples' latencies one after another.
+    const uint32_t base = mix_key(seed, static_cast<uint32_t>(e), static_cast<uint32_t>(n), 0);
+    float push[DIM] = {};
     for (int64_t p = 0; p < n_neg; p++) {
-      const int64_t other = mix_key(seed, static_cast<uint32_t>(e), static_cast<uint32_t>(n), static_cast<uint32_t>(p)) %
-                            static_cast<uint32_t>(N);
+      const int64_t other = static_cast<int64_t>(
+          (static_cast<uint64_t>(mix32(base + static_cast<uint32_t>(p))) * static_cast<uint64_t>(N)) >> 32);
       if (other == head) continue;
-      const float* op = Y + other * dims;
-      float diff[3];
+      const float* op = Y + other * DIM;
+      float diff[DIM];
       float r2 = 0;
-      for (int d = 0; d < dims; d++) {
+      for (int d = 0; d < DIM; d++) {
         diff[d] = c[d] - load(op + d);
         r2 += diff[d] * diff[d];
       }
       if (r2 <= 0) continue;
       const float coeff = 2.0f * gamma * b / ((0.001f + r2) * (a * std::pow(r2, b) + 1.0f));
-      for (int d = 0; d < dims; d++) c[d] += clip4(coeff * diff[d]) * alpha;
+      for (int d = 0; d < DIM; d++) push[d] += clip4(coeff * diff[d]) * alpha;
     }
+    for (int d = 0; d < DIM; d++) c[d] += push[d];
     next_negative[e] += static_cast<double>(n_neg) * per_negative;
-    for (int d = 0; d < dims; d++) store(cur + d, c[d]);
+    for (int d = 0; d < DIM; d++) store(cur + d, c[d]);
+  }
+
+  template <int DIM>
+  void epoch(int64_t E, int64_t n, float alpha, bool serial) {
+    if (serial) {
+      for (int64_t e = 0; e < E; e++) edge<DIM>(e, n, alpha);
+    } else {
+      parallel_for(E, 4096, [&](int64_t b0, int64_t e1) {
+        for (int64_t e = b0; e < e1; e++) edge<DIM>(e, n, alpha);
+      });
+    }
   }
 };
 
@@ -199,12 +219,11 @@ Napi::Value UmapEpochs(const Napi::CallbackInfo& info) {
   if (!a.ok()) return a.env().Undefined();
   for (int64_t n = from; n < to; n++) {
     const float alpha = static_cast<float>(initial_alpha * (1.0 - static_cast<double>(n) / static_cast<double>(n_epochs)));
-    if (deterministic || get_threads() == 1) {
-      for (int64_t e = 0; e < E; e++) L.edge(e, n, alpha);
+    const bool serial = deterministic || get_threads() == 1;
+    if (L.dims == 2) {
+      L.epoch<2>(E, n, alpha, serial);
     } else {
-      parallel_for(E, 4096, [&](int64_t b, int64_t e1) {
-        for (int64_t e = b; e < e1; e++) L.edge(e, n, alpha);
-      });
+      L.epoch<3>(E, n, alpha, serial);
     }
   }
   return a.env().Undefined();

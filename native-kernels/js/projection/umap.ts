@@ -1,7 +1,9 @@
 // JS reference UMAP: the membership bisection and the SGD epochs, one edge after another, with the kernels' hash for
-// negative samples (so a deterministic native run follows the same path, to float rounding).
+// negative samples and their float32 steps (so a deterministic native run follows the same path; only powf, libm's,
+// and Math.pow may round the last bit differently).
 import type { F32 } from '../../kernels';
 import { mixKey } from './rng';
+import { lowbias32 } from '../rng';
 
 export function umapMemberships(weights: F32, distances: F32, N: number, k: number, localConnectivity: number): number {
   const target = Math.log2(k + 1);
@@ -64,7 +66,7 @@ const clip4 = (v: number): number => (v > 4 ? 4 : v < -4 ? -4 : v);
  *  with c = -2ab d^(2(b-1)) / (1 + a d^2b), i.e. minus alpha times the gradient of log(1 + a d^2b) (float32 steps). */
 export function umapAttractionCoefficient(d2: number, a: number, b: number): number {
   const f = Math.fround;
-  const pb = f(Math.pow(d2, b));
+  const pb = f(Math.pow(f(d2), f(b)));
   return f(f(f(-2 * a * b) * f(pb / d2)) / f(f(a * pb) + 1));
 }
 
@@ -72,7 +74,7 @@ export function umapAttractionCoefficient(d2: number, a: number, b: number): num
  *  the gradient of -gamma log(1 - 1 / (1 + a d^2b)) with d2 regularised by 0.001 (float32 steps). */
 export function umapRepulsionCoefficient(d2: number, a: number, b: number, gamma: number): number {
   const f = Math.fround;
-  return f(f(2 * gamma * b) / f(f(f(0.001) + d2) * f(f(a * f(Math.pow(d2, b))) + 1)));
+  return f(f(2 * gamma * b) / f(f(f(0.001) + d2) * f(f(a * f(Math.pow(f(d2), f(b)))) + 1)));
 }
 
 export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsPerSample: Float64Array,
@@ -108,8 +110,11 @@ export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsP
       nextSample[e] += epochsPerSample[e];
       const perNegative = epochsPerSample[e] / negativeRate;
       const nNeg = Math.trunc((n - nextNegative[e]) / perNegative);  // truncation, as the kernel's integer cast
+      const base = mixKey(seed, e, n, 0);
+      const push = new Float64Array(dims);
       for (let p = 0; p < nNeg; p++) {
-        const other = mixKey(seed, e, n, p) % N;
+        // exact while N < 2^21 (the product stays below 2^53)
+        const other = Math.floor((lowbias32((base + p) >>> 0) * N) / 4294967296);
         if (other === heads[e]) continue;
         let r2 = 0;
         const diff = new Float64Array(dims);
@@ -119,8 +124,9 @@ export function umapEpochs(Y: F32, heads: Int32Array, tails: Int32Array, epochsP
         }
         if (r2 <= 0) continue;
         const coeff = umapRepulsionCoefficient(r2, a, b, gamma);
-        for (let d = 0; d < dims; d++) c[d] = f(c[d] + f(clip4(f(coeff * diff[d])) * alpha));
+        for (let d = 0; d < dims; d++) push[d] = f(push[d] + f(clip4(f(coeff * diff[d])) * alpha));
       }
+      for (let d = 0; d < dims; d++) c[d] = f(c[d] + push[d]);
       nextNegative[e] += nNeg * perNegative;
       for (let d = 0; d < dims; d++) Y[h + d] = c[d];
     }

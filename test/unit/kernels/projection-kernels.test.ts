@@ -284,8 +284,8 @@ describe.skipIf(backends.length === 0).each(backends)('$name projection kernels 
     const Y0 = Float32Array.from({ length: N * 2 }, () => r() * 10);
     const state = () => ({ Y: Float32Array.from(Y0), next: Float64Array.from(eps), neg: eps.map((v) => v / 5) });
     const a = state(), b = state();
-    // two epochs: long enough to run attraction and negative samples on every edge with weight 1; later epochs
-    // amplify the last-bit differences of powf (native) and Math.pow (JS) through the gradient clip
+    // two epochs: every edge of weight 1 attracts and repels at least once; later epochs would amplify the last-bit
+    // differences of libm's powf (native) and Math.pow (JS) through the gradient clip
     pk().umapEpochs(a.Y, heads, tails, eps, a.next, a.neg, E, N, 2, 0, 2, 200, 1.577, 0.895, 1, 5, 1, 3, true);
     js.umapEpochs(b.Y, heads, tails, eps, b.next, b.neg, E, N, 2, 0, 2, 200, 1.577, 0.895, 1, 5, 1, 3, true);
     expectClose(a.Y, b.Y, 1e-4, 1e-4, 'Y after 2 epochs');

@@ -12,8 +12,7 @@ export interface ProjectionParams {
   metric: Metric;
   /** t-SNE: effective number of neighbours (default 30) */
   perplexity: number;
-  /** t-SNE: gradient steps in all (default 1000, the first 250 exaggerated); UMAP: epochs (default 500 up to 10,000
-   *  points, 200 above) */
+  /** t-SNE: gradient steps in all (default 1000, the first 250 exaggerated); UMAP: epochs (default umapEpochs(N)) */
   iterations: number;
   /** t-SNE: 'auto' = max(N / exaggeration / 4, 50), as scikit-learn 1.2 */
   learningRate: number | 'auto';
@@ -35,6 +34,12 @@ export interface ProjectionParams {
 export type ProjectionInput = Partial<ProjectionParams> & { method: ProjectionMethod };
 
 export const TSNE_EXPLORATION_STEPS = 250;
+
+/** UMAP's default epochs, fewer as the set grows (the schedule umap-js uses; umap-learn runs 500 up to 10,000 points
+ *  and 200 above): small sets are cheap and gain from more, large ones are settled by the larger graph. */
+export function umapEpochs(N: number): number {
+  return N <= 2500 ? 500 : N <= 5000 ? 400 : N <= 7500 ? 300 : 200;
+}
 
 function invalid(message: string, field: string): never {
   throw new LabError('invalid_input', message, { field });
@@ -68,7 +73,7 @@ export function resolveParams(input: ProjectionInput, N: number, D: number): Pro
   const p: ProjectionParams = {
     method, dims, metric,
     perplexity: input.perplexity ?? 30,
-    iterations: input.iterations ?? (method === 'umap' ? (N <= 10_000 ? 500 : 200) : 1000),
+    iterations: input.iterations ?? (method === 'umap' ? umapEpochs(N) : 1000),
     learningRate: input.learningRate ?? 'auto',
     earlyExaggeration: input.earlyExaggeration ?? 12,
     theta: input.theta ?? 0.5,

@@ -37,17 +37,31 @@ export function umapGraph(pk: ProjectionKernels, X: Float32Array, N: number, D: 
   const floor = max / nEpochs;
   let kept = 0;
   for (let e = 0; e < nnz; e++) if (vals[e] >= floor) kept++;
+  // Edges ordered by their rank within their row, then by row (row 0's first edge, row 1's first edge, ..., row 0's
+  // second edge...): consecutive edges move different heads, so the epoch kernel's updates do not wait on each other.
+  const rank = new Int32Array(nnz);
+  let maxRank = 0;
+  for (let i = 0; i < N; i++) {
+    let r = 0;
+    for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
+      if (vals[e] < floor) continue;
+      rank[e] = r++;
+    }
+    maxRank = Math.max(maxRank, r);
+  }
+  const start = new Int32Array(maxRank + 1);
+  for (let i = 0; i < N; i++) for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) if (vals[e] >= floor) start[rank[e] + 1]++;
+  for (let r = 0; r < maxRank; r++) start[r + 1] += start[r];
   const heads = new Int32Array(kept);
   const tails = new Int32Array(kept);
   const weights = new Float32Array(kept);
-  let at = 0;
   for (let i = 0; i < N; i++) {
     for (let e = rowPtr[i]; e < rowPtr[i + 1]; e++) {
       if (vals[e] < floor) continue;
+      const at = start[rank[e]]++;
       heads[at] = i;
       tails[at] = cols[e];
       weights[at] = vals[e];
-      at++;
     }
   }
   return { N, heads, tails, weights, knn };
