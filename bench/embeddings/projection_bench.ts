@@ -118,7 +118,7 @@ if (only.has('pca')) {
   const N = 100_000, D = 256;
   const { points, path } = dataset(N, D);
   const times: number[] = [];
-  let coords = new Float32Array(0);
+  let coords: Float32Array = new Float32Array(0);
   for (let r = 0; r < 3; r++) {
     const t0 = performance.now();
     coords = (await project(pk, points.X, N, D, { method: 'pca' })).coords;
