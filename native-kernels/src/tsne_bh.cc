@@ -203,77 +203,100 @@ struct DualWalk {
   InteractFn interact;
   float* z;
   float* rep;
+  // The tree's arrays as plain pointers: the walk's stores into its own buffers would otherwise make the compiler
+  // reload every vector's data pointer on each use.
+  const float* com[DIM];
+  const float* lo[DIM];
+  const float* hi[DIM];
+  const float* pos[DIM];
+  const float* size2;
+  const float* mass;
+  const int32_t* child;
+  const int32_t* nchild;
+  const int32_t* begin;
+  const int32_t* end;
   // accepted cells along the current path, then (temporarily) a leaf's near points: SoA, padded to 8 at use
   std::vector<float> x[DIM];
   std::vector<float> m;
   int64_t n_far = 0;
-  std::vector<int32_t> cand;  // candidate segments, one per depth of the current path
+  // candidate segments, one per depth of the current path, in cand[0, n_cand)
+  std::vector<int32_t> cand;
+  size_t n_cand = 0;
   std::vector<float> gz, grep;
 
   DualWalk(const Tree<DIM>& tree, float th2, InteractFn fn, float* zo, float* ro)
-      : t(tree), theta2(th2), interact(fn), z(zo), rep(ro) {}
-
-  void push_far(int32_t c) {
-    reserve(n_far + 1);
-    const size_t u = static_cast<size_t>(c);
-    for (int d = 0; d < DIM; d++) x[d][static_cast<size_t>(n_far)] = t.com[d][u];
-    m[static_cast<size_t>(n_far)] = t.mass[u];
-    n_far++;
+      : t(tree), theta2(th2), interact(fn), z(zo), rep(ro) {
+    for (int d = 0; d < DIM; d++) {
+      com[d] = tree.com[d].data();
+      lo[d] = tree.lo[d].data();
+      hi[d] = tree.hi[d].data();
+      pos[d] = tree.pos[d].data();
+    }
+    size2 = tree.size2.data();
+    mass = tree.mass.data();
+    child = tree.child.data();
+    nchild = tree.nchild.data();
+    begin = tree.begin.data();
+    end = tree.end.data();
   }
 
-  void reserve(int64_t n) {
+  void reserve_list(int64_t n) {
     if (static_cast<int64_t>(m.size()) >= n + 8) return;
     const size_t grown = std::max<size_t>(static_cast<size_t>(n + 8) * 2, 1024);
     for (int d = 0; d < DIM; d++) x[d].resize(grown);
     m.resize(grown);
   }
 
-  bool accepted(int32_t c, const float* glo, const float* ghi) const {
-    const size_t u = static_cast<size_t>(c);
-    float r2 = 0;
-    for (int d = 0; d < DIM; d++) {
-      const float gap = std::max(std::max(glo[d] - t.com[d][u], t.com[d][u] - ghi[d]), 0.0f);
-      r2 += gap * gap;
-    }
-    return t.size2[u] < theta2 * r2;
+  void reserve_cand(size_t n) {
+    if (cand.size() < n) cand.resize(std::max<size_t>(n * 2, 4096));
   }
 
   // Resolves the candidates cand[from, to) for group g, then descends into g's children or, at a leaf, interacts.
   // With `tasks`, a group of at most task_mass points is not descended but recorded (with its accepted cells and
   // candidates) for a thread to finish.
   void descend(int32_t g, size_t from, size_t to) {
-    const size_t ug = static_cast<size_t>(g);
-    const bool leaf = t.child[ug] < 0;
+    const bool leaf = child[g] < 0;
+    const float gsize2 = size2[g];
     float glo[DIM], ghi[DIM];
     for (int d = 0; d < DIM; d++) {
-      glo[d] = t.lo[d][ug];
-      ghi[d] = t.hi[d][ug];
+      glo[d] = lo[d][g];
+      ghi[d] = hi[d][g];
     }
     const int64_t far_before = n_far;
-    const size_t work = cand.size();
-    for (size_t i = from; i < to; i++) cand.push_back(cand[i]);
+    const size_t work = n_cand;
+    reserve_cand(n_cand + (to - from) + (1 << DIM));
+    for (size_t i = from; i < to; i++) cand[n_cand++] = cand[i];
     // opened cells append their children, which this same loop then classifies
-    for (size_t i = work; i < cand.size(); i++) {
+    for (size_t i = work; i < n_cand; i++) {
       const int32_t c = cand[i];
-      const size_t u = static_cast<size_t>(c);
-      if (accepted(c, glo, ghi)) {
-        push_far(c);
+      float r2 = 0;
+      for (int d = 0; d < DIM; d++) {
+        const float gap = std::max(std::max(glo[d] - com[d][c], com[d][c] - ghi[d]), 0.0f);
+        r2 += gap * gap;
+      }
+      if (size2[c] < theta2 * r2) {
+        reserve_list(n_far + 1);
+        for (int d = 0; d < DIM; d++) x[d][static_cast<size_t>(n_far)] = com[d][c];
+        m[static_cast<size_t>(n_far)] = mass[c];
+        n_far++;
         cand[i] = -1;
-      } else if (t.child[u] >= 0 && (leaf || t.size2[u] >= t.size2[ug])) {
-        for (int32_t ch = t.child[u]; ch < t.child[u] + t.nchild[u]; ch++) cand.push_back(ch);
+      } else if (child[c] >= 0 && (leaf || size2[c] >= gsize2)) {
+        reserve_cand(n_cand + (1 << DIM));
+        for (int32_t ch = child[c]; ch < child[c] + nchild[c]; ch++) cand[n_cand++] = ch;
         cand[i] = -1;
       }
     }
-    const size_t kb = cand.size();
+    const size_t kb = n_cand;
+    reserve_cand(n_cand + (kb - work));
     for (size_t i = work; i < kb; i++) {
-      if (cand[i] >= 0) cand.push_back(cand[i]);
+      if (cand[i] >= 0) cand[n_cand++] = cand[i];
     }
-    const size_t ke = cand.size();
+    const size_t ke = n_cand;
     if (leaf) {
       interact_leaf(g, kb, ke);
     } else {
-      for (int32_t ch = t.child[ug]; ch < t.child[ug] + t.nchild[ug]; ch++) {
-        if (tasks != nullptr && t.mass[static_cast<size_t>(ch)] <= task_mass) {
+      for (int32_t ch = child[g]; ch < child[g] + nchild[g]; ch++) {
+        if (tasks != nullptr && mass[ch] <= task_mass) {
           Task task{ch, {}, {}, std::vector<int32_t>(cand.begin() + static_cast<int64_t>(kb), cand.begin() + static_cast<int64_t>(ke))};
           for (int d = 0; d < DIM; d++) task.x[d].assign(x[d].begin(), x[d].begin() + n_far);
           task.m.assign(m.begin(), m.begin() + n_far);
@@ -283,7 +306,7 @@ struct DualWalk {
         }
       }
     }
-    cand.resize(work);
+    n_cand = work;
     n_far = far_before;
   }
 
@@ -299,27 +322,25 @@ struct DualWalk {
   // Finishes a recorded group: its inherited accepted cells and candidates, then the usual descent.
   void run(const Task& task) {
     n_far = static_cast<int64_t>(task.m.size());
-    reserve(n_far);
+    reserve_list(n_far);
     for (int d = 0; d < DIM; d++) std::copy(task.x[d].begin(), task.x[d].end(), x[d].begin());
     std::copy(task.m.begin(), task.m.end(), m.begin());
-    cand = task.cand;
-    descend(task.group, 0, cand.size());
+    reserve_cand(task.cand.size());
+    std::copy(task.cand.begin(), task.cand.end(), cand.begin());
+    n_cand = task.cand.size();
+    descend(task.group, 0, n_cand);
   }
 
   // At a leaf group the candidates left are leaves (internal ones were opened): their points join the list.
   void interact_leaf(int32_t g, size_t kb, size_t ke) {
     int64_t n = n_far;
-    for (size_t i = kb; i < ke; i++) {
-      const size_t u = static_cast<size_t>(cand[i]);
-      n += t.end[u] - t.begin[u];
-    }
-    reserve(n);
+    for (size_t i = kb; i < ke; i++) n += end[cand[i]] - begin[cand[i]];
+    reserve_list(n);
     int64_t at = n_far;
     for (size_t i = kb; i < ke; i++) {
-      const size_t u = static_cast<size_t>(cand[i]);
-      const int64_t b = t.begin[u], cnt = t.end[u] - b;
-      for (int d = 0; d < DIM; d++) std::copy(t.pos[d].begin() + b, t.pos[d].begin() + b + cnt, x[d].begin() + at);
-      std::fill(m.begin() + at, m.begin() + at + cnt, 1.0f);
+      const int32_t b = begin[cand[i]], cnt = end[cand[i]] - b;
+      for (int d = 0; d < DIM; d++) std::copy(pos[d] + b, pos[d] + b + cnt, x[d].data() + at);
+      std::fill(m.data() + at, m.data() + at + cnt, 1.0f);
       at += cnt;
     }
     while (at % 8 != 0) {
@@ -327,15 +348,14 @@ struct DualWalk {
       m[static_cast<size_t>(at)] = 0.0f;
       at++;
     }
-    const size_t ug = static_cast<size_t>(g);
-    const int32_t b = t.begin[ug];
-    const int count = t.end[ug] - b;
+    const int32_t b = begin[g];
+    const int count = end[g] - b;
     gz.assign(static_cast<size_t>(count), 0.0f);
     grep.assign(static_cast<size_t>(count) * DIM, 0.0f);
     const float* px[DIM];
     const float* lx[DIM];
     for (int d = 0; d < DIM; d++) {
-      px[d] = t.pos[d].data() + b;
+      px[d] = pos[d] + b;
       lx[d] = x[d].data();
     }
     interact(gz.data(), grep.data(), px, count, lx, m.data(), at);
@@ -361,7 +381,9 @@ void repulsion_bh(float* z, float* rep, const float* Y, int64_t N, float theta) 
     DualWalk<DIM> top(tree, theta * theta, interact_fn(DIM), z, rep);
     top.tasks = &tasks;
     top.task_mass = static_cast<float>(std::max<int64_t>(N / kTaskShare, kTaskMin));
-    top.cand.push_back(0);
+    top.reserve_cand(1);
+    top.cand[0] = 0;
+    top.n_cand = 1;
     top.descend(0, 0, 1);
   }
   parallel_for(static_cast<int64_t>(tasks.size()), 1, [&](int64_t b, int64_t e) {

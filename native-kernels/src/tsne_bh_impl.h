@@ -26,7 +26,7 @@ static inline float hsum8(__m256 v) {
 }
 
 template <int DIM>
-void interact(float* z, float* rep, const float* const* px, int count, const float* const* lx, const float* lm,
+static void interact(float* z, float* rep, const float* const* px, int count, const float* const* lx, const float* lm,
               int64_t n) {
   const __m256 one = _mm256_set1_ps(1.0f);
   for (int i = 0; i < count; i++) {
@@ -56,7 +56,7 @@ void interact(float* z, float* rep, const float* const* px, int count, const flo
 #else
 
 template <int DIM>
-void interact(float* z, float* rep, const float* const* px, int count, const float* const* lx, const float* lm,
+static void interact(float* z, float* rep, const float* const* px, int count, const float* const* lx, const float* lm,
               int64_t n) {
   for (int i = 0; i < count; i++) {
     float zs[8] = {0, 0, 0, 0, 0, 0, 0, 0};
