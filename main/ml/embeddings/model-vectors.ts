@@ -2,30 +2,14 @@
 // position table (learned wpe, or the fixed sinusoidal one), and contextual vectors — the hidden state of every token
 // of some texts at a chosen layer, so one word in two sentences becomes two points.
 import type { TextTokenizer } from '../../data/tokenizers/index';
+import type { VectorSet, VectorSource } from '../../../common/embeddings/vector-set';
 import { LabError } from '../../../common/errors';
 import { inferText } from '../inference';
 import type { TransformerModel } from '../model';
 import { sinusoidalTable } from '../params';
 
-/** Where a model's vectors came from (the VectorSource of common/embeddings/vector-set.ts for these kinds). */
-export interface ModelVectorSource {
-  kind: 'token-embedding' | 'position-embedding' | 'contextual';
-  runId: number;
-  checkpoint: string;
-  layer?: number;
-}
-
-/** A vector set (common/embeddings/vector-set.ts's shape): N labelled rows of dimension `dim`, with columns. */
-export interface ModelVectorSet {
-  key: string;
-  title: string;
-  source: ModelVectorSource;
-  labels: string[];
-  dim: number;
-  /** (N, dim) row-major */
-  vectors: Float32Array;
-  columns: Record<string, (string | number)[]>;
-}
+/** A model's vector set: the shared VectorSet with one of the model kinds as its source. */
+export type ModelVectorSet = VectorSet & { source: Extract<VectorSource, { kind: 'token-embedding' | 'position-embedding' | 'contextual' }> };
 
 export interface RunRef {
   runId: number;

@@ -8,7 +8,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const objDir = fileURLToPath(new URL('../../../native-kernels/build/Release/obj.target/kernels_avx2/src', import.meta.url));
+const targetsDir = fileURLToPath(new URL('../../../native-kernels/build/Release/obj.target', import.meta.url));
+const objDir = join(targetsDir, 'kernels_avx2', 'src');
+/** Every AVX2 library's object folder (kernels_avx2, and the families built as their own libraries). */
+const avx2Dirs = (): string[] => readdirSync(targetsDir).filter((t) => t.endsWith('_avx2')).map((t) => join(targetsDir, t, 'src'))
+  .filter((d) => existsSync(d));
 
 function nmAvailable(): boolean {
   try {
@@ -27,10 +31,10 @@ const skipReason = !existsSync(objDir)
 
 describe.skipIf(skipReason !== '')(`AVX2 code stays behind the run-time switch${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
   it('every global symbol defined in the AVX2 objects is an AVX2 entry point', () => {
-    const objects = readdirSync(objDir).filter((f) => f.endsWith('.o'));
+    const objects = avx2Dirs().flatMap((dir) => readdirSync(dir).filter((f) => f.endsWith('.o')).map((f) => join(dir, f)));
     expect(objects.length).toBeGreaterThan(0);
     for (const object of objects) {
-      const listing = execFileSync('nm', ['-C', '--defined-only', '-g', join(objDir, object)]).toString();
+      const listing = execFileSync('nm', ['-C', '--defined-only', '-g', object]).toString();
       const names = listing.split('\n').filter(Boolean).map((line) => line.split(' ').slice(2).join(' '));
       expect(names.length, `${object} defines no entry point`).toBeGreaterThan(0);
       const foreign = names.filter((name) => !/^ak::(avx2::|microkernel_avx2\()/.test(name));
