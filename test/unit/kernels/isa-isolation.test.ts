@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 
 const targetsDir = fileURLToPath(new URL('../../../native-kernels/build/Release/obj.target', import.meta.url));
 const objDir = join(targetsDir, 'kernels_avx2', 'src');
-/** Every AVX2 library's object folder (kernels_avx2, and the families built as their own libraries). */
-const avx2Dirs = (): string[] => readdirSync(targetsDir).filter((t) => t.endsWith('_avx2')).map((t) => join(targetsDir, t, 'src'))
-  .filter((d) => existsSync(d));
+/** The AVX2 libraries' object folders: kernels_avx2 and the families built as libraries of their own. */
+const AVX2_LIBRARIES = ['kernels_avx2', 'projection_avx2'];
+const avx2Dirs = (): string[] => AVX2_LIBRARIES.map((t) => join(targetsDir, t, 'src')).filter((d) => existsSync(d));
 
 function nmAvailable(): boolean {
   try {
