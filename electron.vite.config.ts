@@ -1,5 +1,5 @@
 // electron-vite build of the desktop app: main (main/app/index.ts, ESM), sandboxed preload (CommonJS), renderer (renderer/).
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
@@ -42,9 +42,35 @@ function kernelsAddonBesideChunk(): Plugin {
   };
 }
 
+/**
+ * main/scale/torch-export.ts copies the PyTorch project templates from new URL('./templates/', import.meta.url). Once
+ * bundled, that URL is relative to the chunk holding the exporter (found by its format string), so the templates are
+ * copied next to that chunk (issue 19).
+ */
+const TORCH_EXPORT_MARKER = 'attention-lab-torch-export/1';
+
+function torchTemplatesBesideChunk(): Plugin {
+  let outDir = '';
+  return {
+    name: 'attention-lab:torch-templates',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    writeBundle(_options, bundle) {
+      const templates = resolve(root, 'main', 'scale', 'templates');
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk' || !chunk.code.includes(TORCH_EXPORT_MARKER)) continue;
+        const target = join(outDir, dirname(chunk.fileName), 'templates');
+        mkdirSync(target, { recursive: true });
+        for (const f of readdirSync(templates)) if (f.endsWith('.py')) copyFileSync(join(templates, f), join(target, f));
+      }
+    },
+  };
+}
+
 export default defineConfig({
   main: {
-    plugins: [kernelsAddonBesideChunk()],
+    plugins: [kernelsAddonBesideChunk(), torchTemplatesBesideChunk()],
     build: {
       outDir: resolve(root, 'out/main'),
       externalizeDeps: true,
