@@ -1,8 +1,8 @@
 // Reads what a PyTorch DDP export produced, for the lab to take back as external runs: each run's settings (run.json),
-// where and how it ran (output/engine.json), its metrics (output/metrics.jsonl) and its checkpoints, each checked
-// against the run's config. What is valid is returned; what is not is named in `problems` (a truncated checkpoint,
-// a tensor of the wrong shape, a line that is not JSON), so the import keeps the rest. No database here: the runs
-// service records the result (lab/scale).
+// where and how it ran (output/engine.json), its metrics (output/metrics.jsonl, read by the external-run JSONL reader
+// of main/reports/import) and its checkpoints, each checked against the run's config. What is valid is returned; what
+// is not is named in `problems` (a truncated checkpoint, a tensor of the wrong shape, a line that is not JSON), so
+// the import keeps the rest. No database here: the scale service records the result (lab/scale).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
@@ -11,17 +11,9 @@ import { readSafetensors } from '../ml/checkpoint';
 import { validateConfig, type ModelConfig } from '../../common/model-config';
 import { parameterSpecs } from '../ml/params';
 import { LabError } from '../../common/errors';
+import { readJsonlRuns } from '../reports/import/jsonl';
+import type { ExternalRunData } from '../reports/import/types';
 import { RUN_FORMAT } from './torch-export';
-
-/** The keys a run reports (the lab's own metric keys); anything else in a record is kept as is. */
-export interface MetricPoint {
-  key: string;
-  step: number;
-  /** null for NaN/Inf (JSON has neither), as the lab stores them */
-  value: number | null;
-  /** seconds since the Unix epoch */
-  time: number;
-}
 
 export interface CheckpointFound {
   step: number;
@@ -59,7 +51,8 @@ export interface TorchRunFound {
   training: TrainingSettings;
   lab: { runId: number | null; experimentId: number | null; name?: string };
   engine: EngineInfo | null;
-  metrics: MetricPoint[];
+  /** its metrics as an external run (the lab's keys: train/loss, val/loss, …), null when it has none */
+  metrics: ExternalRunData | null;
   checkpoints: CheckpointFound[];
   /** sentences naming what was not imported and why */
   problems: string[];
@@ -72,11 +65,11 @@ export interface TorchImportScan {
   skipped: { slug: string; reason: string }[];
 }
 
-/** How many bad metric lines are named one by one before the rest are counted. */
+/** How many skipped metric lines are named one by one before the rest are counted. */
 const NAMED_LINES = 3;
 
 /** Scans an export folder (or one run folder of it, the one holding run.json). */
-export function scanTorchExport(dir: string): TorchImportScan {
+export async function scanTorchExport(dir: string): Promise<TorchImportScan> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LabError('not_found', `${dir} is not a folder; give the folder \`attention-lab export-torch\` wrote (the one with export.json and runs/).`, { field: 'dir' });
   }
@@ -94,8 +87,8 @@ export function scanTorchExport(dir: string): TorchImportScan {
   for (const runDir of runDirs) {
     const slug = basename(runDir);
     try {
-      const found = scanRun(dir, runDir);
-      if (found.metrics.length === 0 && found.checkpoints.length === 0) {
+      const found = await scanRun(dir, runDir);
+      if (found.metrics === null && found.checkpoints.length === 0) {
         scan.skipped.push({ slug, reason: found.problems.join(' ') || `runs/${slug} has no metrics and no checkpoints (has it been trained?).` });
       } else {
         scan.runs.push(found);
@@ -124,7 +117,7 @@ function readJson(path: string, what: string): Record<string, unknown> {
   }
 }
 
-function scanRun(root: string, runDir: string): TorchRunFound {
+async function scanRun(root: string, runDir: string): Promise<TorchRunFound> {
   const rel = (p: string): string => relative(root, p) || basename(p);
   const run = readJson(join(runDir, 'run.json'), 'the run settings');
   if (run.format !== RUN_FORMAT) {
@@ -140,8 +133,8 @@ function scanRun(root: string, runDir: string): TorchRunFound {
   const problems: string[] = [];
   const engine = existsSync(join(out, 'engine.json')) ? readJson(join(out, 'engine.json'), 'the engine record') as EngineInfo : null;
   const metricsPath = join(out, 'metrics.jsonl');
-  let metrics: MetricPoint[] = [];
-  if (existsSync(metricsPath)) metrics = readMetrics(metricsPath, rel(metricsPath), problems);
+  let metrics: ExternalRunData | null = null;
+  if (existsSync(metricsPath)) metrics = await readMetrics(metricsPath, rel(metricsPath), problems);
   else problems.push(`${rel(metricsPath)} is missing, so this run brings no metrics (was it trained?).`);
   const checkpoints: CheckpointFound[] = [];
   const ckRoot = join(out, 'checkpoints');
@@ -162,37 +155,23 @@ function scanRun(root: string, runDir: string): TorchRunFound {
   };
 }
 
-/** metrics.jsonl records -> points; bad lines are named in problems (the first few one by one) and skipped. */
-function readMetrics(path: string, shown: string, problems: string[]): MetricPoint[] {
-  const points: MetricPoint[] = [];
-  const bad: string[] = [];
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    let rec: Record<string, unknown>;
-    try {
-      rec = JSON.parse(line) as Record<string, unknown>;
-    } catch (e) {
-      bad.push(`line ${i + 1} is not valid JSON (${(e as Error).message})`);
-      return;
-    }
-    const step = rec.step;
-    if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) {
-      bad.push(`line ${i + 1} has step ${JSON.stringify(step)}, not a whole number`);
-      return;
-    }
-    const time = typeof rec.time === 'number' ? rec.time : 0;
-    for (const [key, value] of Object.entries(rec)) {
-      if (key === 'step' || key === 'time') continue;
-      if (value !== null && typeof value !== 'number') continue;
-      points.push({ key, step, value: value === null || !Number.isFinite(value) ? null : value, time });
-    }
-  });
-  if (bad.length > 0) {
-    const named = bad.slice(0, NAMED_LINES).join('; ');
-    const more = bad.length > NAMED_LINES ? ` and ${bad.length - NAMED_LINES} more` : '';
-    problems.push(`In ${shown}, ${named}${more}; ${bad.length === 1 ? 'that line was' : 'those lines were'} skipped (a crash can cut the last line).`);
+/** metrics.jsonl as one external run; skipped lines are named in problems (the first few one by one). */
+async function readMetrics(path: string, shown: string, problems: string[]): Promise<ExternalRunData | null> {
+  let read;
+  try {
+    read = await readJsonlRuns(path);
+  } catch (e) {
+    if (!(e instanceof LabError)) throw e;
+    problems.push(`${shown} brings no metrics: ${e.message}`);
+    return null;
   }
-  return points;
+  const named = read.problems.slice(0, NAMED_LINES).map((p) => `${p.where} ${p.message}`);
+  if (read.problems.length > 0) {
+    const more = read.problems.length > NAMED_LINES ? `; and ${read.problems.length - NAMED_LINES} more` : '';
+    problems.push(`In ${shown}, ${named.join('; ')}${more} (a crash can cut the last line).`);
+  }
+  // one file, one run: the reader names it after the file; the service names it after the run
+  return read.runs[0] ?? null;
 }
 
 function describe(dir: string): CheckpointFound['files'] {

@@ -78,6 +78,16 @@ def read_safetensors(path):
 
 
 # ---------------------------------------------------------------- metrics as JSONL
+def _json_number(v):
+    """A float, or "nan" / "inf" / "-inf" (JSON has no non-finite numbers; readers take these spellings)."""
+    v = float(v)
+    if v != v:
+        return 'nan'
+    if abs(v) == float('inf'):
+        return 'inf' if v > 0 else '-inf'
+    return v
+
+
 class JsonlMetrics:
     """One JSON object per line: {"step": n, "time": unix seconds, "train/loss": x, ...} (the lab's metric keys).
     Reopened on resume with the lines after the resumed step dropped, so the file holds one curve."""
@@ -101,7 +111,7 @@ class JsonlMetrics:
 
     def write(self, step, values, wall_time=None):
         rec = {'step': int(step), 'time': time.time() if wall_time is None else wall_time}
-        rec.update({k: (float(v) if v == v and abs(v) != float('inf') else None) for k, v in values.items()})
+        rec.update({k: _json_number(v) for k, v in values.items()})
         self.f.write(json.dumps(rec) + '\n')
         self.f.flush()
 

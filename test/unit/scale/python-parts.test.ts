@@ -1,7 +1,7 @@
 // The exported project's Python pieces against the lab's TypeScript originals, value for value, in cases the
 // end-to-end parity runs do not reach: GPT without [EOS], BERT without [CLS] or [PAD], uint32 shards over many files,
-// dropout masks at row offsets inside a batch, seed mixing; and the TensorBoard event files it writes, read back with
-// an independent TFRecord reader (CRC-32C computed here).
+// dropout masks at row offsets inside a batch, seed mixing; and the TensorBoard event files it writes, read back by
+// the lab's own tfevents reader (main/reports/tfevents, written independently of labio.py).
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { presetConfig } from '../../../common/model-config';
 import { Rng, mixSeed } from '../../../main/ml/rng';
 import { readTokenSplit, writeTokenShards } from '../../../main/scale/token-shards';
 import { templateDir } from '../../../main/scale/torch-export';
+import { readEventFile } from '../../../main/reports/tfevents/reader';
 import { python } from '../../integration/scale/fixtures';
 
 let dir: string;
@@ -124,85 +125,16 @@ describe('model.py dropout', () => {
   });
 });
 
-/** CRC-32C, bit by bit (an independent reference for the table-driven Python one). */
-function crc32c(bytes: Uint8Array): number {
-  let crc = 0xffffffff;
-  for (const b of bytes) {
-    crc ^= b;
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1;
-  }
-  return (crc ^ 0xffffffff) >>> 0;
-}
-
-const masked = (c: number): number => ((((c >>> 15) | (c << 17)) >>> 0) + 0xa282ead8) >>> 0;
-
-/** Records of a TFRecord file, each CRC checked. */
-function records(buf: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  let at = 0;
-  while (at < buf.length) {
-    const len = Number(buf.readBigUInt64LE(at));
-    expect(buf.readUInt32LE(at + 8)).toBe(masked(crc32c(buf.subarray(at, at + 8))));
-    const data = buf.subarray(at + 12, at + 12 + len);
-    expect(buf.readUInt32LE(at + 12 + len)).toBe(masked(crc32c(data)));
-    out.push(data);
-    at += 16 + len;
-  }
-  return out;
-}
-
-/** The scalar values of an Event message: step and tag -> value (field numbers from tensorflow's event.proto). */
-function scalars(msg: Buffer): { step: number; values: Record<string, number> } {
-  let step = 0;
-  const values: Record<string, number> = {};
-  const varint = (b: Buffer, at: number): [number, number] => {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      const byte = b[at++];
-      v += (byte & 0x7f) * 2 ** shift;
-      shift += 7;
-      if ((byte & 0x80) === 0) return [v, at];
-    }
-  };
-  const fields = (b: Buffer, visit: (field: number, wire: number, value: Buffer | number) => void): void => {
-    let at = 0;
-    while (at < b.length) {
-      const [key, next] = varint(b, at);
-      at = next;
-      const wire = key & 7;
-      if (wire === 0) { const [v, n] = varint(b, at); at = n; visit(key >> 3, wire, v); }
-      else if (wire === 1) { visit(key >> 3, wire, b.subarray(at, at + 8)); at += 8; }
-      else if (wire === 5) { visit(key >> 3, wire, b.subarray(at, at + 4)); at += 4; }
-      else { const [len, n] = varint(b, at); visit(key >> 3, wire, b.subarray(n, n + len)); at = n + len; }
-    }
-  };
-  fields(msg, (f, _w, v) => {
-    if (f === 2) step = v as number;
-    if (f === 5) {
-      fields(v as Buffer, (_vf, _vw, value) => {
-        let tag = '';
-        let x = Number.NaN;
-        fields(value as Buffer, (g, _gw, gv) => {
-          if (g === 1) tag = (gv as Buffer).toString('utf8');
-          if (g === 2) x = (gv as Buffer).readFloatLE(0);
-        });
-        values[tag] = x;
-      });
-    }
-  });
-  return { step, values };
-}
-
 describe('labio.py TensorBoard event files', () => {
-  it('frame each Event in a TFRecord with masked CRC-32C and hold the scalars (non-finite ones left out)', () => {
+  it('read back by the lab\'s own tfevents reader (framing and CRC-32C checked), non-finite values left out', () => {
     const files = readdirSync(join(dir, 'tb'));
     expect(files).toHaveLength(1);
     expect(files[0]).toMatch(/^events\.out\.tfevents\.\d+\./);
-    const recs = records(readFileSync(join(dir, 'tb', files[0])));
-    expect(recs).toHaveLength(3);
-    expect(recs[0].includes(Buffer.from('brain.Event:2'))).toBe(true);
-    expect(scalars(recs[1])).toEqual({ step: 1, values: { 'train/loss': 3.25, 'train/lr': Math.fround(0.001) } });
-    expect(scalars(recs[2])).toEqual({ step: 2, values: { 'val/loss': 2.5 } });
+    const read = readEventFile(join(dir, 'tb', files[0]));
+    expect(read.problems).toEqual([]);
+    expect(read.records).toBe(3);
+    expect(read.scalars.map((x) => [x.key, x.steps, x.values])).toEqual([
+      ['train/loss', [1], [3.25]], ['train/lr', [1], [Math.fround(0.001)]], ['val/loss', [2], [2.5]],
+    ]);
   });
 });

@@ -83,7 +83,7 @@ describe('import scan', () => {
     writeFileSync(join(out, 'metrics.jsonl'), [
       JSON.stringify({ step: 0, time: 100, 'val/loss': 3.5, 'val/accuracy': 0.1 }),
       JSON.stringify({ step: 1, time: 101, 'train/loss': 3.4, 'train/lr': 1e-3 }),
-      JSON.stringify({ step: 2, time: 102, 'train/loss': null, 'train/lr': 2e-3 }),
+      JSON.stringify({ step: 2, time: 102, 'train/loss': 'nan', 'train/lr': 2e-3 }),
       '{"step": 3, "time": 103, "train/lo',
     ].join('\n'));
     const init = join(dir, 'runs', '1-story-gpt', 'init');
@@ -97,29 +97,30 @@ describe('import scan', () => {
     writeSafetensors(st3, tensors, file.metadata);
   });
 
-  it('brings back the valid metrics and checkpoints and names every invalid one', () => {
-    const scan = scanTorchExport(dir);
+  it('brings back the valid metrics and checkpoints and names every invalid one', async () => {
+    const scan = await scanTorchExport(dir);
     expect(scan.skipped).toEqual([]);
     const [run] = scan.runs;
     expect(run.name).toBe('story-gpt');
     expect(run.lab.runId).toBe(1);
-    expect(run.metrics).toEqual([
-      { key: 'val/loss', step: 0, value: 3.5, time: 100 }, { key: 'val/accuracy', step: 0, value: 0.1, time: 100 },
-      { key: 'train/loss', step: 1, value: 3.4, time: 101 }, { key: 'train/lr', step: 1, value: 1e-3, time: 101 },
-      { key: 'train/loss', step: 2, value: null, time: 102 }, { key: 'train/lr', step: 2, value: 2e-3, time: 102 },
+    expect(run.metrics?.series).toEqual([
+      { key: 'val/loss', steps: [0], values: [3.5], times: [100] },
+      { key: 'val/accuracy', steps: [0], values: [0.1], times: [100] },
+      { key: 'train/loss', steps: [1, 2], values: [3.4, null], times: [101, 102] },
+      { key: 'train/lr', steps: [1, 2], values: [1e-3, 2e-3], times: [101, 102] },
     ]);
     expect(run.checkpoints.map((k) => [k.step, k.resumable])).toEqual([[1, false]]);
     expect(run.problems).toHaveLength(3);
-    expect(run.problems[0]).toMatch(/^In runs\/1-story-gpt\/output\/metrics\.jsonl, line 4 is not valid JSON \(.*\); that line was skipped/);
+    expect(run.problems[0]).toMatch(/^In runs\/1-story-gpt\/output\/metrics\.jsonl, line 4 is not valid JSON \(.*\), so it was skipped \(a crash can cut the last line\)\.$/);
     expect(run.problems[1]).toMatch(/^Checkpoint runs\/1-story-gpt\/output\/checkpoints\/step-2 was not imported: Tensor ".*" in model\.safetensors ends at byte \d+ but the file holds only \d+ data bytes; the file is truncated\.$/);
     expect(run.problems[2]).toBe('Checkpoint runs/1-story-gpt/output/checkpoints/step-3 was not imported: tensor "wpe" has shape [16, 64], but the run\'s config expects [32, 64].');
   });
 
-  it('skips a run that was never trained, saying so, and refuses a folder that is no export', () => {
-    const fresh = scanTorchExport(join(base, 'fresh'));
+  it('skips a run that was never trained, saying so, and refuses a folder that is no export', async () => {
+    const fresh = await scanTorchExport(join(base, 'fresh'));
     expect(fresh.runs).toEqual([]);
     expect(fresh.skipped).toEqual([{ slug: '1-story-gpt', reason: 'runs/1-story-gpt/output/metrics.jsonl is missing, so this run brings no metrics (was it trained?).' }]);
-    const e = thrown(() => scanTorchExport(join(base, 'lab-ckpt')));
+    const e = await scanTorchExport(join(base, 'lab-ckpt')).then(() => new Error('expected an error'), (err: Error) => err);
     expect(e.message).toBe(`${join(base, 'lab-ckpt')} is not a PyTorch export of Attention Lab: it has neither runs/ nor run.json. Give the folder \`attention-lab export-torch\` wrote.`);
   });
 });
