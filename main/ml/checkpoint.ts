@@ -83,6 +83,7 @@ export function readSafetensors(path: string): SafetensorsFile {
   }
   const dataLength = buf.length - dataStart;
   const tensors = new Map<string, NamedTensor>();
+  const extents: Array<{ key: string; begin: number; end: number }> = [];
   let metadata: Record<string, string> = {};
   for (const [key, value] of Object.entries(header)) {
     if (key === '__metadata__') {
@@ -106,12 +107,42 @@ export function readSafetensors(path: string): SafetensorsFile {
     if (end > dataLength) {
       throw new LabError('bad_file', `Tensor "${key}" in ${name} ends at byte ${end} but the file holds only ${dataLength} data bytes; the file is truncated.`, { field: key });
     }
+    extents.push({ key, begin, end });
     // copy into an aligned Float32Array (the data section need not be 4-byte aligned in the Buffer pool)
     const data = new Float32Array(count);
     new Uint8Array(data.buffer).set(buf.subarray(dataStart + begin, dataStart + end));
     tensors.set(key, { name: key, shape: shape as number[], data });
   }
+  assertNoOverlap(extents, name);
   return { tensors, metadata };
+}
+
+/** Two tensors reading the same bytes mean a damaged or hand-made file: one of them cannot hold what it claims. */
+function assertNoOverlap(extents: Array<{ key: string; begin: number; end: number }>, name: string): void {
+  const sorted = extents.filter((e) => e.end > e.begin).sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1];
+    const cur = sorted[i];
+    if (cur.begin < prev.end) {
+      throw new LabError('bad_file', `Tensor "${cur.key}" in ${name} starts at byte ${cur.begin}, inside tensor "${prev.key}" (bytes ${prev.begin} to ${prev.end}); the tensors overlap, so the file is damaged or was not written by a safetensors writer.`, { field: cur.key });
+    }
+  }
+}
+
+/** Refuses a tensor with NaN or Infinity in it: a model loaded from it prints garbage and exports a broken graph. */
+export function assertFinite(t: NamedTensor, name: string, hint: string): void {
+  let bad = 0;
+  let first = -1;
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      if (first < 0) first = i;
+      bad++;
+    }
+  }
+  if (bad > 0) {
+    throw new LabError('bad_file', `Tensor "${t.name}" in ${name} holds ${bad} value${bad === 1 ? '' : 's'} that ${bad === 1 ? 'is not a finite number' : 'are not finite numbers'} (NaN or Infinity; the first at index ${first}); ${hint}`, { field: t.name });
+  }
 }
 
 /** A fresh model of the config's family (weights initialised from config.seed when init is true). */
@@ -174,6 +205,7 @@ export function loadWeightsInto(model: TransformerModel, file: SafetensorsFile, 
     if (t.shape.join(',') !== spec.shape.join(',')) {
       throw new LabError('bad_file', `Tensor "${spec.name}" in ${name} has shape [${t.shape.join(', ')}], but the model expects [${spec.shape.join(', ')}].`, { field: spec.name });
     }
+    assertFinite(t, name, 'the checkpoint is damaged or was saved from a diverged run; use an earlier checkpoint of the run (or train it again).');
     model.params.view(spec.name).set(t.data);
   }
 }
@@ -197,6 +229,7 @@ export function loadCheckpoint(k: Kernels, dir: string, opts: LoadOptions = {}):
   if (m.data.length !== model.params.data.length) {
     throw new LabError('bad_file', `optimizer.safetensors in ${dir} holds ${m.data.length} values per moment but the model has ${model.params.data.length} parameters; the two files are from different models.`, { field: 'optimizer' });
   }
+  for (const t of [m, v]) assertFinite(t, 'optimizer.safetensors', `the optimizer state in ${dir} is damaged; resume from an earlier checkpoint of the run.`);
   const state: TrainerState = { step: Number(opt.metadata.step ?? step), rng, optimizer: { m: m.data, v: v.data, t: Number(opt.metadata.t) } };
   return { model, state };
 }

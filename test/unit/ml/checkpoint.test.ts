@@ -69,6 +69,18 @@ describe('safetensors', () => {
     writeFileSync(junk, Buffer.from('PK\u0003\u0004 not a safetensors file at all'));
     expect(labError(() => readSafetensors(junk)).message).toMatch(/declares a \d+-byte header but only \d+ bytes follow/);
   });
+
+  it('refuses tensors whose data offsets overlap (two names reading the same bytes)', () => {
+    const header = JSON.stringify({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } });
+    const bytes = Buffer.alloc(8 + header.length + 12);
+    bytes.writeBigUInt64LE(BigInt(header.length), 0);
+    bytes.write(header, 8);
+    const path = join(dir, 'overlap.safetensors');
+    writeFileSync(path, bytes);
+    const e = labError(() => readSafetensors(path));
+    expect(e.code).toBe('bad_file');
+    expect(e.message).toMatch(/Tensor "b" in overlap.safetensors starts at byte 4, inside tensor "a" \(bytes 0 to 8\); the tensors overlap, so the file is damaged or was not written by a safetensors writer/);
+  });
 });
 
 describe('model checkpoints', () => {
@@ -90,6 +102,25 @@ describe('model checkpoints', () => {
     writeSafetensors(join(ck, 'model.safetensors'), partial, file.metadata);
     expect(labError(() => loadModel(k, join(ck, 'model.safetensors'))).message)
       .toMatch(/has no tensor "h.1.mlp.c_fc.bias", which this BERT model needs/);
+  });
+
+  it('refuses a checkpoint whose weights or optimizer moments hold NaN or Infinity, naming the tensor', () => {
+    const gpt = new GptModel(k, tinyConfig('gpt'));
+    const ck = join(dir, 'nan');
+    const wte = gpt.params.view('wte');
+    wte[5] = Number.NaN;
+    wte[9] = Number.POSITIVE_INFINITY;
+    saveCheckpoint(ck, gpt);
+    const e = labError(() => loadModel(k, join(ck, 'model.safetensors')));
+    expect(e.code).toBe('bad_file');
+    expect(e.message).toMatch(/Tensor "wte" in model.safetensors holds 2 values that are not finite numbers \(NaN or Infinity; the first at index 5\)/);
+    expect(e.message).toMatch(/use an earlier checkpoint/);
+
+    wte[5] = 0;
+    wte[9] = 0;
+    const opt = { step: 3, rng: [1, 2, 3, 4], optimizer: { m: new Float32Array(gpt.params.data.length), v: new Float32Array(gpt.params.data.length).fill(Number.NaN), t: 3 } };
+    saveCheckpoint(ck, gpt, opt);
+    expect(labError(() => loadCheckpoint(k, ck)).message).toMatch(/Tensor "v" in optimizer.safetensors holds \d+ values that are not finite numbers/);
   });
 
   it.each(['gpt', 'bert'] as const)('%s: 10 steps + save + load + 10 steps gives the same losses as 20 steps', async (family) => {
