@@ -92,20 +92,27 @@ interface ParsedRow {
  * quotes inside fields (many TSV writers do not quote).
  */
 export async function* delimitedRows(file: TextFile, format: 'csv' | 'tsv'): AsyncGenerator<{ record: string[]; line: number }, void, void> {
+  let headerLength = 0;
   const parser = parse({
     delimiter: format === 'tsv' ? '\t' : ',',
     info: true,
     skip_empty_lines: true,
     relax_quotes: format === 'tsv',
+    // the header's width is taken as the parser reads it: a bad row right under the header fails before the
+    // header reaches the loop below, and the message must still say how many fields the header has
+    on_record: (record: string[]) => {
+      // with info: true the parser hands over { record, info }, whatever its types say
+      const fields = Array.isArray(record) ? record : (record as unknown as ParsedRow).record;
+      if (headerLength === 0) headerLength = fields.length;
+      return record;
+    },
   });
   const src = Readable.from(file.chunks(), { objectMode: false });
   src.on('error', (e) => parser.destroy(e));
   src.pipe(parser);
   let lastGoodLine = 0;
-  let headerLength = 0;
   try {
     for await (const row of parser as AsyncIterable<ParsedRow>) {
-      if (headerLength === 0) headerLength = row.record.length;
       lastGoodLine = row.info.lines;
       yield { record: row.record, line: row.info.lines };
     }

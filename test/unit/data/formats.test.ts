@@ -115,6 +115,11 @@ describe('csv and tsv', () => {
     expect((await labError(() => importAll(fields))).message).toBe(
       'Line 3 of f.csv has 3 fields but the header has 2: look for a missing or extra delimiter or quote on that line.',
     );
+    // the bad row right under the header: the parser fails before the header row reaches the reader
+    const second = t.write('g.csv', 'text,label\ntoo,many,fields\nok,1\n');
+    expect((await labError(() => importAll(second))).message).toBe(
+      'Line 2 of g.csv has 3 fields but the header has 2: look for a missing or extra delimiter or quote on that line.',
+    );
   });
 
   it('inspects the header and previews the text column', async () => {
