@@ -320,6 +320,9 @@ const en = {
     parallel: 'Settings against a metric',
     metric: 'Metric',
     loading: 'Loading curves: {n} of {total} runs',
+    // issue 14: one metric name, different quantities
+    quantityNote: '{metrics}: the runs measure different quantities ({objectives}), so the best value is marked only among runs of the same kind.',
+    objective: { 'next-token': 'next-token prediction', 'masked-token': 'masked-token prediction' },
   },
   experiments: {
     title: 'Experiments',

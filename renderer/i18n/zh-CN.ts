@@ -319,6 +319,9 @@ const zhCN: Messages = {
     parallel: '设置与指标的关系',
     metric: '指标',
     loading: '正在加载曲线：{n} / {total} 个运行',
+    // issue 14: one metric name, different quantities
+    quantityNote: '{metrics}：这些运行测量的是不同的量（{objectives}），因此只在同类运行之间标出最佳值。',
+    objective: { 'next-token': '预测下一个词元', 'masked-token': '预测被遮盖的词元' },
   },
   experiments: {
     title: '实验',

@@ -79,7 +79,9 @@ describe('i18n messages', () => {
       by: '13.8 points', fill: 'GPT', next: 'neither', gptWins: 6, bertWins: 9, gap: '0.25', percent: 42, loser: 'GPT', ratio: '1.75',
       list: 'perplexity',
       // the reports pages
-      size: '1.2 MB', browser: '/usr/bin/chromium (Chrome/156)', ids: '3, 9' };
+      size: '1.2 MB', browser: '/usr/bin/chromium (Chrome/156)', ids: '3, 9',
+      // the runs compare page (issue 14)
+      metrics: 'val/loss', objectives: 'next-token prediction / masked-token prediction' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
