@@ -4,16 +4,20 @@
 //
 //   ATTENTION_LAB_HOME=/tmp/lab npx tsx bench/train/recipe_bench.ts --dataset shakespeare --family bert \
 //     [--preset tiny] [--qkv normal|xavier] [--lr 3e-3] [--warmup 100] [--mask 0.15] [--steps 2000] [--seed 1337]
+//     [--sweep 1e-3,3e-3,9e-3 --sweep-steps 200]
 // The dataset must be imported in that home; its char tokenizer is reused or trained as a run would.
 // Prints one JSON line first, {"unigramAccuracy", "unigramLoss", "evalTargets"}, then one per evaluation:
 // {"step", "seconds" (training time so far), "valLoss", "accuracy"} — masked-token accuracy (at the standard 15%
 // masking, whatever the training rate) for BERT, next-token accuracy for GPT. torch_recipe.py is the same
 // experiment in PyTorch (its own char ids and a 90/10 cut of the file), the independent check.
+// With --sweep, first runs the learning-rate sweep of main/ml/lr-sweep.ts over those rates ({"sweep": trials, "picked"}
+// and the seconds it took), then trains at the rate it picked.
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import { bertBatches, gptBatches, type BatchSource } from '../../main/ml/batches';
 import { createModel } from '../../main/ml/checkpoint';
-import { presetConfig, type ModelFamily, type PresetName } from '../../main/ml/config';
+import { sweepLearningRate } from '../../main/ml/lr-sweep';
+import { presetConfig, type ModelFamily, type PresetName } from '../../common/model-config';
 import { initQkvWeights, type QkvInit } from '../../main/ml/init';
 import { IGNORE_INDEX, type Batch } from '../../main/ml/model';
 import { Rng } from '../../main/ml/rng';
@@ -36,6 +40,8 @@ const { values } = parseArgs({
     'eval-batches': { type: 'string', default: '32' },
     seed: { type: 'string', default: '1337' },
     threads: { type: 'string', default: '2' },
+    sweep: { type: 'string' },
+    'sweep-steps': { type: 'string', default: '200' },
   },
 });
 const family = values.family as ModelFamily;
@@ -108,7 +114,16 @@ try {
     console.log(JSON.stringify({ step, seconds: Number(seconds.toFixed(2)), valLoss: lossSum / count, accuracy: hits / count }));
   };
 
-  const lr = Number(values.lr);
+  let lr = Number(values.lr);
+  if (values.sweep !== undefined) {
+    const t0 = performance.now();
+    const choice = await sweepLearningRate(k, config, { train, val }, {
+      candidates: values.sweep.split(',').map(Number), steps: Number(values['sweep-steps']), qkvInit: values.qkv as QkvInit,
+      training: { batchSize, warmupSteps: Number(values.warmup), weightDecay: 0.1, gradClip: 1, seed, specials, maskProbability: Number(values.mask) },
+    });
+    console.log(JSON.stringify({ sweep: choice.trials, picked: choice.lr, atEdge: choice.atEdge, seconds: Number(((performance.now() - t0) / 1000).toFixed(1)) }));
+    lr = choice.lr;
+  }
   const trainer = new Trainer(model, { train, val }, {
     steps, batchSize, lr, minLr: lr / 10, warmupSteps: Number(values.warmup), weightDecay: 0.1, gradClip: 1,
     evalEvery: 0, seed, specials, maskProbability: Number(values.mask),

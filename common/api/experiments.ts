@@ -40,6 +40,8 @@ export const ComparisonVerdict = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('unmeasured') }),
   z.object({ kind: z.literal('tie'), withinSpread: z.boolean() }),
   z.object({ kind: z.literal('better'), winner: Side, gap: z.number(), relative: z.number().nullable(), ratio: z.number().nullable() }),
+  /** the two figures are different quantities (GPT's perplexity vs BERT's pseudo-perplexity): no winner, no colour */
+  z.object({ kind: z.literal('incomparable') }),
   z.object({ kind: z.literal('summary'), fill: z.enum(['gpt', 'bert', 'tie']).nullable(), next: z.enum(['gpt', 'bert', 'tie']).nullable(), gptWins: z.number().int(), bertWins: z.number().int() }),
 ]);
 
@@ -60,7 +62,22 @@ export const ComparisonRow = z.object({
   winner: z.enum(['gpt', 'bert', 'tie']).nullable(),
   verdict: ComparisonVerdict,
   caveat: ComparisonCaveat.nullable(),
+  /** the unigram baseline's figure on the same sites (measured rows; absent in tables measured before issue 14) */
+  baseline: ComparisonCell.nullable().optional(),
+  /** the models whose figure did not clear the baseline by 2 points (accuracy rows) */
+  belowBaseline: z.array(Side).optional(),
 });
+
+/** What the table says about itself: one seed (no spread, provisional), a model under the unigram bar, and the
+ *  learning rate each model trained at (with the sweep that chose it). */
+export const ComparisonNote = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('oneSeed') }),
+  z.object({ kind: z.literal('belowBaseline'), side: Side, rows: z.array(z.string()) }),
+  z.object({
+    kind: z.literal('learningRate'), side: Side, lr: z.number(),
+    sweep: z.object({ steps: z.number().int(), atEdge: z.boolean(), trials: z.array(z.object({ lr: z.number(), valLoss: z.number().nullable() })) }).nullable(),
+  }),
+]);
 
 export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string() });
 
@@ -74,6 +91,9 @@ export const Comparison = z.object({
   words: z.number().int(),
   rows: z.array(ComparisonRow),
   continuations: z.array(Continuation),
+  /** the most frequent token of the train split, which the unigram baseline always predicts */
+  baselineToken: z.string().optional(),
+  notes: z.array(ComparisonNote).optional(),
 });
 
 export const ExperimentPair = z.object({
@@ -99,6 +119,8 @@ export const Experiment = z.object({
   tokensPerRun: z.number(),
   /** derived from the runs: queued or running while any is, then completed, or stopped/failed/crashed */
   status: RunStatus,
+  /** each family's learning rate chosen by a short sweep before training ("fair by construction") */
+  lrSweep: z.boolean(),
   pairs: z.array(ExperimentPair),
   runs: z.array(Run),
   comparison: Comparison.nullable(),
@@ -129,6 +151,8 @@ export const experimentChannels = {
       preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
       budget: ExperimentBudget,
       seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
+      /** sweep each family's learning rate before training and train each at its own best (on by default) */
+      lrSweep: z.boolean().default(true),
       name: Name.optional(),
     }).strict(),
     output: Experiment,

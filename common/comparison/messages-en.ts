@@ -17,7 +17,7 @@ const comparisonEn = {
     continue: { next: 'next token from the left', perplexity: 'perplexity' },
   },
   about: {
-    objective: { gpt: 'Autoregressive language modelling (next-token prediction)', bert: 'Masked language modelling (autoencoding: 15% of tokens hidden)' },
+    objective: { gpt: 'Autoregressive language modelling (next-token prediction)', bert: 'Masked language modelling (autoencoding: hidden tokens predicted from both sides)' },
     predicts: { gpt: 'Every next token, from the tokens before it', bert: 'Only the masked tokens, from everything around them' },
     direction: { gpt: 'Left to right (causal attention mask)', bert: 'Bidirectional (every token sees every other)' },
     architecture: {
@@ -33,6 +33,7 @@ const comparisonEn = {
     tie: 'No clear difference: {figures}.',
     tieSpread: 'No clear difference: {figures}; the gap is within the seed spread.',
     better: '{winner} did better by {by}: {figures}.',
+    incomparable: 'No winner: {figures} are different quantities.',
     summary: 'On this data, filling a blank favoured {fill} and continuing the text favoured {next}; GPT won {gptWins} and BERT {bertWins} of the measured quality rows.',
   },
   by: {
@@ -42,6 +43,18 @@ const comparisonEn = {
   },
   strengths: { some: 'Measured better at: {list}', none: 'Better at none of the measured tasks here', separator: '; ' },
   name: { gpt: 'GPT', bert: 'BERT', neither: 'neither' },
+  baseline: {
+    column: 'Unigram baseline',
+    hint: 'Always predicts the most frequent token of the train split ({token}), scored on the same blanks and windows.',
+    below: 'not above the unigram baseline',
+  },
+  notes: {
+    oneSeed: 'One seed: there is no spread to judge a gap by, so every verdict is provisional. Run 3 or more seeds to know.',
+    belowBaseline: '{name} has not beaten the unigram baseline ({rows}): it has learned little more than how often each token occurs. Train it longer or at another learning rate before reading its verdicts.',
+    learningRate: '{name} trained at learning rate {lr}.',
+    learningRateSwept: '{name} trained at learning rate {lr}, the best of a {steps}-step sweep ({trials}){edge}.',
+    edge: '; it was the edge of the range tried, so the best rate may lie beyond it',
+  },
   caveat: {
     pseudoPerplexity: "BERT's pseudo-perplexity sees both sides of every token, so it is not the same quantity as GPT's perplexity.",
     backends: "The runs trained on different kernels (GPT {gpt}, BERT {bert}), so this gap is mostly the backend's.",

@@ -17,7 +17,7 @@ const comparisonZhCN: ComparisonMessages = {
     continue: { next: '从左侧预测下一个词元', perplexity: '困惑度' },
   },
   about: {
-    objective: { gpt: '自回归语言建模（预测下一个词元）', bert: '掩码语言建模（自编码：遮住 15% 的词元）' },
+    objective: { gpt: '自回归语言建模（预测下一个词元）', bert: '掩码语言建模（自编码：根据两侧的内容预测被遮住的词元）' },
     predicts: { gpt: '每一个下一词元，依据它之前的词元', bert: '只预测被遮住的词元，依据它周围的全部内容' },
     direction: { gpt: '从左到右（因果注意力掩码）', bert: '双向（每个词元都能看到其他所有词元）' },
     architecture: {
@@ -33,6 +33,7 @@ const comparisonZhCN: ComparisonMessages = {
     tie: '没有明显差别：{figures}。',
     tieSpread: '没有明显差别：{figures}；差距在种子间波动范围之内。',
     better: '{winner} 更好，领先 {by}：{figures}。',
+    incomparable: '不分胜负：{figures} 是不同的量。',
     summary: '在这份数据上，完形填空占优的是 {fill}，续写文本占优的是 {next}；在测得的质量指标中 GPT 胜出 {gptWins} 项，BERT 胜出 {bertWins} 项。',
   },
   by: {
@@ -42,6 +43,18 @@ const comparisonZhCN: ComparisonMessages = {
   },
   strengths: { some: '测得更好的方面：{list}', none: '在这里测得的任务中没有占优的', separator: '；' },
   name: { gpt: 'GPT', bert: 'BERT', neither: '两者都不' },
+  baseline: {
+    column: '一元基线',
+    hint: '总是预测训练集中出现最多的词元（{token}），在相同的空位和窗口上评分。',
+    below: '没有超过一元基线',
+  },
+  notes: {
+    oneSeed: '只有一个随机种子：没有波动范围可以用来判断差距，因此所有结论都只是暂定的。运行 3 个或更多种子才能确定。',
+    belowBaseline: '{name} 还没有超过一元基线（{rows}）：它学到的几乎只是每个词元出现的频率。请先训练更久或换一个学习率，再看它的结论。',
+    learningRate: '{name} 的学习率为 {lr}。',
+    learningRateSwept: '{name} 的学习率为 {lr}，是 {steps} 步扫描中最好的一个（{trials}）{edge}。',
+    edge: '；它位于所试范围的边缘，最佳学习率可能在范围之外',
+  },
   caveat: {
     pseudoPerplexity: 'BERT 的伪困惑度能看到每个词元两侧的内容，因此与 GPT 的困惑度不是同一个量。',
     backends: '两个运行使用了不同的计算内核（GPT {gpt}，BERT {bert}），所以这个差距主要来自后端。',

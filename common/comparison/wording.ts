@@ -1,6 +1,6 @@
 // Words for the comparison table from its data (row ids, message keys, numbers), in whatever language `tr` speaks:
 // the UI passes vue-i18n's t (en, zh-CN), the CLI an English lookup of the same messages. Pure, so both can test it.
-import type { ComparisonRowT } from '../api';
+import type { ComparisonRowT, ComparisonT } from '../api';
 import { formatCell, formatValue, rowUnit } from './format';
 
 /** A lookup of a key under `comparison.` in the messages, with {name} placeholders filled from params. */
@@ -37,6 +37,9 @@ export function verdictText(row: ComparisonRowT, seeds: number, tr: Translate, l
     case 'unmeasured':
       text = tr(`verdict.${v.kind}`);
       break;
+    case 'incomparable':
+      text = tr('verdict.incomparable', { figures: figures() });
+      break;
     case 'tie':
       text = tr(v.withinSpread ? 'verdict.tieSpread' : 'verdict.tie', { figures: figures() });
       break;
@@ -59,4 +62,34 @@ export function verdictText(row: ComparisonRowT, seeds: number, tr: Translate, l
   const caveat = c.kind === 'backends' ? tr('caveat.backends', { gpt: c.gpt, bert: c.bert }) : tr('caveat.pseudoPerplexity');
   // Chinese sentences end in 。 and need no space before the next one
   return /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? `${text}${caveat}` : `${text} ${caveat}`;
+}
+
+type NoteT = NonNullable<ComparisonT['notes']>[number];
+
+/** The unigram baseline's figure of a measured row ('' for rows without one). */
+export function baselineText(row: ComparisonRowT, locale: string): string {
+  return row.baseline ? formatCell(row.baseline, row.id, locale) : '';
+}
+
+/** A sentence the table says about itself: one seed, a model under the unigram bar, the rate each model trained at. */
+export function noteText(note: NoteT, tr: Translate): string {
+  switch (note.kind) {
+    case 'oneSeed':
+      return tr('notes.oneSeed');
+    case 'belowBaseline':
+      return tr('notes.belowBaseline', { name: tr(`name.${note.side}`), rows: note.rows.map((id) => tr(`short.${id}`)).join(tr('strengths.separator')) });
+    case 'learningRate': {
+      const lr = formatRate(note.lr);
+      if (note.sweep === null) return tr('notes.learningRate', { name: tr(`name.${note.side}`), lr });
+      const trials = note.sweep.trials.map((t) => `${formatRate(t.lr)} → ${t.valLoss === null ? '—' : t.valLoss.toFixed(3)}`).join(', ');
+      return tr('notes.learningRateSwept', { name: tr(`name.${note.side}`), lr, steps: note.sweep.steps, trials, edge: note.sweep.atEdge ? tr('notes.edge') : '' });
+    }
+  }
+}
+
+/** 0.003 → "3e-3" (a learning rate as people write it). */
+function formatRate(lr: number): string {
+  if (!Number.isFinite(lr)) return '—';
+  const [m, e] = lr.toExponential(1).split('e');
+  return `${m.replace(/\.0$/, '')}e${Number(e)}`;
 }

@@ -1,6 +1,7 @@
 // The training job's message protocol: the plain-data spec a job starts from and the messages it sends back, so the
 // same job body runs in-process (CLI foreground) or in a worker (structured-clone safe: no functions, no classes).
 import type { ModelConfig } from '../../common/model-config';
+import type { SweepTrial } from '../ml/lr-sweep';
 import type { SpecialIds } from '../ml/batches';
 import type { KernelPreference } from '../../native-kernels/index';
 
@@ -21,6 +22,10 @@ export interface TrainingSettings {
   checkpointEvery: number;
   /** seed of batch sampling and masking (the model's init seed is model.seed) */
   seed: number;
+  /** BERT: share of tokens masked in training (absent in runs recorded before issue 14: 0.15) */
+  maskProbability?: number;
+  /** "fair by construction": before training, a short run at each candidate rate picks `lr` (null/absent: none) */
+  lrSweep?: { candidates: number[]; steps: number } | null;
 }
 
 export interface TrainJobSpec {
@@ -54,7 +59,9 @@ export type TrainJobMessage =
   | { type: 'eval'; step: number; valLoss: number; perplexity: number | null; accuracy: number; time: number }
   | { type: 'sample'; step: number; kind: 'continuation' | 'fill-mask'; prompt: string; output: string; settings: Record<string, unknown> }
   | { type: 'checkpoint'; step: number; dir: string; files: CheckpointFile[]; resumable: boolean; reason: 'periodic' | 'final' | 'stop' }
-  | { type: 'log'; message: string };
+  | { type: 'log'; message: string }
+  /** the learning-rate sweep's trials and the rate the run then trains at */
+  | { type: 'sweep'; trials: SweepTrial[]; lr: number; atEdge: boolean; steps: number };
 
 /** How the job talks to whoever runs it: post() for messages, shouldStop() polled between steps. */
 export interface TrainJobPort {

@@ -8,6 +8,7 @@ import { loadTokenizer } from '../data/tokenizers/index';
 import { createModel, loadCheckpoint, saveCheckpoint } from '../ml/checkpoint';
 import { parameterCount } from '../../common/model-config';
 import type { TransformerModel } from '../ml/model';
+import { sweepLearningRate } from '../ml/lr-sweep';
 import { Trainer, type EvalMetrics, type TrainerState } from '../ml/train';
 import type { CheckpointFile, TrainJobMessage, TrainJobPort, TrainJobResult, TrainJobSpec } from './protocol';
 import { makeProbe } from './train-probes';
@@ -20,6 +21,25 @@ export async function runTrainJob(spec: TrainJobSpec, port: TrainJobPort): Promi
   if (spec.threads !== null) k.setThreads(spec.threads);
   const tokenizer = loadTokenizer(spec.tokenizerJson);
   const t = spec.training;
+
+  let lr = t.lr;
+  if (spec.resumeFrom === null && t.lrSweep) {
+    const sweep = t.lrSweep;
+    port.post({ type: 'log', message: `Learning-rate sweep: ${sweep.candidates.map((c) => c.toExponential(0)).join(', ')}, ${sweep.steps} steps each…` });
+    const choice = await sweepLearningRate(k, spec.model, spec.data, {
+      candidates: sweep.candidates, steps: sweep.steps, shouldStop: () => port.shouldStop(),
+      training: {
+        batchSize: t.batchSize, warmupSteps: t.warmupSteps, weightDecay: t.weightDecay, gradClip: t.gradClip, seed: t.seed,
+        specials: spec.specials, maskProbability: t.maskProbability,
+      },
+      onTrial: (trial, i) => port.post({ type: 'log', message: `  ${trial.lr.toExponential(0)}: ${trial.valLoss === null ? 'diverged' : `val loss ${trial.valLoss.toFixed(3)}`} (${i + 1} of ${sweep.candidates.length})` }),
+    });
+    if (port.shouldStop()) return { status: 'stopped', step: 0, reason: 'Stopped on request during the learning-rate sweep, before training.', lastLoss: null };
+    lr = choice.lr;
+    port.post({ type: 'sweep', trials: choice.trials, lr, atEdge: choice.atEdge, steps: sweep.steps });
+  }
+  // the settings the run trains with (after a sweep: its rate), as each checkpoint's trainer.json records them
+  const training = lr === t.lr ? t : { ...t, lr, minLr: lr / 10, lrSweep: null };
 
   let model: TransformerModel;
   let state: TrainerState | null = null;
@@ -53,8 +73,9 @@ export async function runTrainJob(spec: TrainJobSpec, port: TrainJobPort): Promi
   const checkpointDue = (step: number): boolean => t.checkpointEvery > 0 && step % t.checkpointEvery === 0 && step < t.steps;
 
   const trainer = new Trainer(model, spec.data, {
-    steps: t.steps, batchSize: t.batchSize, lr: t.lr, minLr: t.minLr, warmupSteps: t.warmupSteps, weightDecay: t.weightDecay,
+    steps: t.steps, batchSize: t.batchSize, lr, minLr: training.minLr, warmupSteps: t.warmupSteps, weightDecay: t.weightDecay,
     gradClip: t.gradClip, evalEvery: t.evalEvery, evalBatches: t.evalBatches, seed: t.seed, specials: spec.specials,
+    maskProbability: t.maskProbability,
     onStep: (m) => {
       post({ type: 'step', step: m.step, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSecond: m.tokensPerSecond, tokens: m.step * t.batchSize * model.config.contextLength, time: now() });
       if (checkpointDue(m.step) && !evaluatesAt(m.step)) checkpoint('periodic');
@@ -71,7 +92,7 @@ export async function runTrainJob(spec: TrainJobSpec, port: TrainJobPort): Promi
   function checkpoint(reason: 'periodic' | 'final' | 'stop'): void {
     const s = trainer.state();
     const dir = join(spec.runDir, `step-${s.step}`);
-    writeCheckpointFolder(dir, model, s, spec);
+    writeCheckpointFolder(dir, model, s, { ...spec, training });
     post({ type: 'checkpoint', step: s.step, dir, files: describeFiles(dir), resumable: true, reason });
   }
 

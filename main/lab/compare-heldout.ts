@@ -31,7 +31,7 @@ export interface Site {
   span: number;
 }
 
-function splitTexts(ctx: LabContext, datasetId: number, split: 'test' | 'validation'): string[] {
+function splitTexts(ctx: LabContext, datasetId: number, split: 'train' | 'test' | 'validation'): string[] {
   const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
   if (!row) throw new LabError('not_found', `The dataset with id ${datasetId} was deleted, so the comparison has no held-out text to measure on.`, { field: 'dataset' });
   const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx').all(datasetId, split) as Array<{ idx: number; text: string }>;
@@ -85,6 +85,11 @@ export function heldOutTexts(ctx: LabContext, datasetId: number): HeldOutTexts {
     throw new LabError('invalid_input', 'The dataset has no test or validation text to measure on; split it again with a validation or test share above 0.', { field: 'dataset' });
   }
   return { split, texts };
+}
+
+/** The start of the train split (as much as the held-out texts), from which the unigram baseline counts tokens. */
+export function trainTexts(ctx: LabContext, datasetId: number): string[] {
+  return splitTexts(ctx, datasetId, 'train');
 }
 
 export function loadHeldOut(ctx: LabContext, datasetId: number, tokenizer: TextTokenizer): HeldOut {

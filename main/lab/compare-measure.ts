@@ -3,10 +3,11 @@
 // pseudo-perplexity), greedy continuations side by side, and the cost figures the runs recorded.
 import type { LabContext } from './context';
 import { bertBlank, bertNext, bertPseudoScores, continueGreedy, gptBlank, gptWindowScores, loadCheckpointModel, runCheckpoint, type BlankScore, type LoadedRun, type RunCheckpoint } from './compare-models';
-import { heldOutTexts, sampleTokenSites, sampleWindows, sampleWordSites, specialIds, tokenizeHeldOut, type HeldOut, type HeldOutTexts } from './compare-heldout';
+import { heldOutTexts, trainTexts, sampleTokenSites, sampleWindows, sampleWordSites, specialIds, tokenizeHeldOut, type HeldOut, type HeldOutTexts } from './compare-heldout';
 import { LabError } from '../../common/errors';
 import { RunService } from './runs';
 import { parameterCount, type ModelConfig } from '../../common/model-config';
+import { unigramModel, unigramScore } from '../ml/baseline';
 
 export interface MeasureOptions {
   /** single-token blanks (the same sites for both models) */
@@ -43,8 +44,20 @@ export interface SideFigures {
   backend: string;
 }
 
+/** The unigram baseline ("predict the most frequent token of the train split") on the same sites and windows. */
+export interface BaselineFigures {
+  tokenTop1: number;
+  tokenTop5: number;
+  wordTop1: number;
+  nextToken: number;
+  perplexity: number;
+  /** the most frequent token, as text */
+  token: string;
+}
+
 export interface PairMeasurement {
   seed: number;
+  baseline: BaselineFigures;
   split: 'test' | 'validation';
   positions: number;
   words: number;
@@ -93,6 +106,8 @@ export interface PairInput {
   gpt: RunCheckpoint;
   bert: RunCheckpoint;
   heldOut: HeldOutTexts;
+  /** the start of the train split, for the unigram baseline's counts */
+  train: string[];
   cost: { gpt: CostFigures; bert: CostFigures };
 }
 
@@ -103,7 +118,7 @@ export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptR
   if (gpt.family !== 'gpt' || bert.family !== 'bert') {
     throw new LabError('invalid_input', `Runs ${gptRunId} and ${bertRunId} must be a GPT and a BERT run, but they are ${gpt.family} and ${bert.family}.`, { field: 'runIds' });
   }
-  return { seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) } };
+  return { seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), train: trainTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) } };
 }
 
 /** Measures a pair in this process (tests; the lab runs computePair in a worker). */
@@ -151,10 +166,24 @@ export function computePair(input: PairInput, options: Partial<MeasureOptions> =
     };
   });
 
+  const specials = specialIds(gpt.tokenizer);
+  const unigram = unigramModel(input.train.map((t) => gpt.tokenizer.encode(t).ids), gpt.tokenizer.vocabSize, specials);
+  const siteTruths = tokenSites.map((s) => h.docs[s.doc].ids[s.at]);
+  const windowTargets = windows.flatMap((w) => Array.from(h.docs[w.doc].ids.subarray(w.start + 1, w.start + w.length)));
+  const top = unigram.ranked[0];
+  const baseline: BaselineFigures = {
+    tokenTop1: unigramScore(unigram, siteTruths).top1,
+    tokenTop5: unigramScore(unigram, siteTruths).top5,
+    wordTop1: wordSites.length > 0 ? mean(wordSites.map((s) => (Array.from(h.docs[s.doc].ids.subarray(s.at, s.at + s.span)).every((id) => id === top) ? 1 : 0))) : Number.NaN,
+    nextToken: unigramScore(unigram, windowTargets).top1,
+    perplexity: unigramScore(unigram, windowTargets).perplexity,
+    token: gpt.tokenizer.decode([top]),
+  };
+
   const accuracy = (s: BlankScore[]): number => mean(s.map((x) => (x.rank === 0 ? 1 : 0)));
   const perplexity = (s: BlankScore[]): number => Math.exp(mean(s.map((x) => x.nll)));
   return {
-    seed, split: h.split, positions: tokenSites.length, words: wordSites.length, windows, continuations,
+    seed, baseline, split: h.split, positions: tokenSites.length, words: wordSites.length, windows, continuations,
     gpt: { ...fillFigures(h, gpt, tokenSites, wordSites, gptBlank), nextToken: accuracy(gptScores), perplexity: perplexity(gptScores), ...input.cost.gpt },
     bert: { ...fillFigures(h, bert, tokenSites, wordSites, bertBlank), nextToken: accuracy(bertNextScores), perplexity: perplexity(pseudo), ...input.cost.bert },
   };

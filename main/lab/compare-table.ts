@@ -3,9 +3,13 @@
 // Everything a reader sees is data (row ids, message keys, numbers): the UI words it in its language, the CLI in English.
 import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../common/api';
 import type { ModelConfig } from '../../common/model-config';
-import type { PairMeasurement, SideFigures } from './compare-measure';
+import type { BaselineFigures, PairMeasurement, SideFigures } from './compare-measure';
 
 type NumericKey = { [K in keyof SideFigures]: SideFigures[K] extends number ? K : never }[keyof SideFigures];
+type NoteT = NonNullable<ComparisonT['notes']>[number];
+
+/** A model clears the unigram bar with at least this many points of accuracy above it. */
+const BASELINE_MARGIN = 0.02;
 
 type VerdictT = ComparisonRowT['verdict'];
 type Winner = 'gpt' | 'bert' | 'tie' | null;
@@ -22,15 +26,17 @@ interface MeasuredRow {
   pseudoPerplexity?: boolean;
   /** a speed figure: only comparable when both runs trained on the same kernels */
   speed?: boolean;
+  /** the unigram baseline's figure of this row (quality rows) */
+  baseline?: keyof Omit<BaselineFigures, 'token'>;
 }
 
 const MEASURED: MeasuredRow[] = [
-  { id: 'fill.token.top1', group: 'fill', key: 'tokenTop1', betterWhen: 'higher', fraction: true },
-  { id: 'fill.token.top5', group: 'fill', key: 'tokenTop5', betterWhen: 'higher', fraction: true },
-  { id: 'fill.word.top1', group: 'fill', key: 'wordTop1', betterWhen: 'higher', fraction: true },
-  { id: 'continue.next', group: 'continue', key: 'nextToken', betterWhen: 'higher', fraction: true },
-  // BERT's pseudo-perplexity sees both sides of every token, GPT's perplexity only the left
-  { id: 'continue.perplexity', group: 'continue', key: 'perplexity', betterWhen: 'lower', fraction: false, pseudoPerplexity: true },
+  { id: 'fill.token.top1', group: 'fill', key: 'tokenTop1', betterWhen: 'higher', fraction: true, baseline: 'tokenTop1' },
+  { id: 'fill.token.top5', group: 'fill', key: 'tokenTop5', betterWhen: 'higher', fraction: true, baseline: 'tokenTop5' },
+  { id: 'fill.word.top1', group: 'fill', key: 'wordTop1', betterWhen: 'higher', fraction: true, baseline: 'wordTop1' },
+  { id: 'continue.next', group: 'continue', key: 'nextToken', betterWhen: 'higher', fraction: true, baseline: 'nextToken' },
+  // BERT's pseudo-perplexity sees both sides of every token, GPT's perplexity only the left: never a winner
+  { id: 'continue.perplexity', group: 'continue', key: 'perplexity', betterWhen: 'lower', fraction: false, pseudoPerplexity: true, baseline: 'perplexity' },
   { id: 'cost.parameters', group: 'cost', key: 'parameters', betterWhen: 'lower', fraction: false },
   { id: 'cost.tokens_per_s', group: 'cost', key: 'tokensPerSecond', betterWhen: 'higher', fraction: false, speed: true },
   { id: 'cost.wall', group: 'cost', key: 'wallSeconds', betterWhen: 'lower', fraction: false, speed: true },
@@ -77,8 +83,39 @@ function architecture(c: ModelConfig): Record<string, string | number> {
   return { layers: c.nLayer, heads: c.nHead, dModel: c.dModel, context: c.contextLength, norm: c.norm };
 }
 
+/** How each model's learning rate was set, for the table's notes (a sweep's trials, or null when it was fixed). */
+export interface LearningRates {
+  gpt: { lr: number; sweep: SweepNoteT };
+  bert: { lr: number; sweep: SweepNoteT };
+}
+type SweepNoteT = Extract<NoteT, { kind: 'learningRate' }>['sweep'];
+
+/** Which sides of a higher-is-better row did not clear the baseline by the margin (none for other rows). */
+export function belowBaseline(row: { betterWhen: 'higher' | 'lower' | null; fraction: boolean }, gpt: ComparisonCellT, bert: ComparisonCellT, baseline: ComparisonCellT): Array<'gpt' | 'bert'> {
+  if (row.betterWhen !== 'higher' || !row.fraction || baseline.mean === null) return [];
+  const bar = baseline.mean + BASELINE_MARGIN;
+  return (['gpt', 'bert'] as const).filter((side) => {
+    const m = (side === 'gpt' ? gpt : bert).mean;
+    return m !== null && m < bar;
+  });
+}
+
+/** The table's notes: one seed means no spread (provisional verdicts); a model that failed the unigram bar on its own
+ *  task's headline row (BERT: filling single-token blanks; GPT: the next token) is named; each model's rate. */
+export function comparisonNotes(seeds: number, rows: ComparisonRowT[], rates: LearningRates | null): NoteT[] {
+  const notes: NoteT[] = [];
+  if (seeds === 1) notes.push({ kind: 'oneSeed' });
+  for (const side of ['gpt', 'bert'] as const) {
+    const failed = rows.filter((r) => r.belowBaseline?.includes(side)).map((r) => r.id);
+    const headline = side === 'gpt' ? 'continue.next' : 'fill.token.top1';
+    if (failed.includes(headline)) notes.push({ kind: 'belowBaseline', side, rows: failed });
+  }
+  if (rates !== null) for (const side of ['gpt', 'bert'] as const) notes.push({ kind: 'learningRate', side, ...rates[side] });
+  return notes;
+}
+
 /** The whole table of an experiment from its measured pairs. */
-export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig, bertConfig: ModelConfig): ComparisonT {
+export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig, bertConfig: ModelConfig, rates: LearningRates | null = null): ComparisonT {
   if (pairs.length === 0) throw new Error('comparisonTable needs at least one measured pair.');
   const seeds = pairs.length;
   const rows: ComparisonRowT[] = [
@@ -92,12 +129,17 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
   for (const r of MEASURED) {
     const g = cell(pairs.map((p) => p.gpt[r.key]));
     const b = cell(pairs.map((p) => p.bert[r.key]));
-    const v = verdict(g, b, r.betterWhen, r.fraction, seeds);
+    const v = r.pseudoPerplexity ? { winner: null, verdict: { kind: 'incomparable' as const } } : verdict(g, b, r.betterWhen, r.fraction, seeds);
     if ((v.winner === 'gpt' || v.winner === 'bert') && r.group !== 'cost') wins[v.winner].push(r.id);
     const caveat: ComparisonRowT['caveat'] = r.speed && backends('gpt') !== backends('bert')
       ? { kind: 'backends', gpt: backends('gpt'), bert: backends('bert') }
       : r.pseudoPerplexity ? { kind: 'pseudoPerplexity' } : null;
-    rows.push({ id: r.id, group: r.group, gpt: g, bert: b, betterWhen: r.betterWhen, winner: v.winner, verdict: v.verdict, caveat });
+    const key = r.baseline;
+    const base = key === undefined ? null : cell(pairs.map((p) => p.baseline[key]));
+    rows.push({
+      id: r.id, group: r.group, gpt: g, bert: b, betterWhen: r.betterWhen, winner: v.winner, verdict: v.verdict, caveat,
+      ...(base === null ? {} : { baseline: base, belowBaseline: belowBaseline(r, g, b, base) }),
+    });
   }
   const winnerOf = (id: string): Winner => rows.find((r) => r.id === id)?.winner ?? null;
   rows.push({
@@ -111,6 +153,7 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
   return {
     measuredAt: new Date().toISOString(), split: pairs[0].split, seeds: pairs.map((p) => p.seed),
     positions: pairs[0].positions, words: pairs[0].words, rows,
+    baselineToken: pairs[0].baseline.token, notes: comparisonNotes(seeds, rows, rates),
     continuations: pairs.flatMap((p) => p.continuations.map((c) => ({ seed: p.seed, ...c }))),
   };
 }

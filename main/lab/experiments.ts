@@ -9,7 +9,7 @@ import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../../
 import { budgetSteps } from './compare-budget';
 import { measureInWorker } from '../jobs/job-process';
 import { pairInput, type MeasureOptions, type PairMeasurement } from './compare-measure';
-import { comparisonTable } from './compare-table';
+import { comparisonTable, type LearningRates } from './compare-table';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
 import { RunService } from './runs';
@@ -37,6 +37,8 @@ interface StoredBudget {
   steps: number;
   tokensPerRun: number;
   seeds: number[];
+  /** absent in experiments made before issue 14 (none swept) */
+  lrSweep?: boolean;
 }
 
 const SELECT = `SELECT e.*, d.name AS dataset_name, t.name AS tokenizer_name FROM experiments e
@@ -74,7 +76,7 @@ export class ExperimentService {
     const steps = budgetSteps(input.budget, tokensPerStep, configs, batchSize);
     if ('minutes' in input.budget) log(`A budget of ${input.budget.minutes} min is ${steps} steps per run at the measured speed of this machine.`);
     const seeds = Array.from({ length: input.seeds }, (_, i) => BASE_SEED + i);
-    const stored: StoredBudget = { budget: input.budget, preset, steps, tokensPerRun: steps * tokensPerStep, seeds };
+    const stored: StoredBudget = { budget: input.budget, preset, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
     const now = new Date().toISOString();
     const id = Number(this.ctx.db.prepare(`INSERT INTO experiments (name, description, dataset_id, tokenizer_id, budget_json, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`).run(this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${preset}, ${steps} steps)`),
@@ -82,7 +84,7 @@ export class ExperimentService {
     for (const seed of seeds) {
       for (const family of ['gpt', 'bert'] as const) {
         await this.scheduler.start({
-          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, steps, seed, experimentId: id,
+          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, steps, seed, experimentId: id, lrSweep: input.lrSweep,
           name: `${dataset.name}-${family}-${preset}-seed${seed}`,
         }, log);
       }
@@ -129,10 +131,18 @@ export class ExperimentService {
     for (const p of e.pairs) measured.push(await measureInWorker(pairInput(this.ctx, e.datasetId, p.seed, p.gptRunId, p.bertRunId), options, this.scheduler.spawnWorker, this.closing.signal));
     if (this.closing.signal.aborted) throw new LabError('unavailable', 'The lab closed while the experiment was measured; measure it again.');
     const config = (runId: number): ModelConfig => (this.runs.run(runId).config as { model: ModelConfig }).model;
-    const table = comparisonTable(measured, config(e.pairs[0].gptRunId), config(e.pairs[0].bertRunId));
+    const table = comparisonTable(measured, config(e.pairs[0].gptRunId), config(e.pairs[0].bertRunId),
+      { gpt: this.learningRate(e.pairs[0].gptRunId), bert: this.learningRate(e.pairs[0].bertRunId) });
     this.saveComparison(e.id, table);
     this.ctx.emit('experiments.changed', { id: e.id });
     return this.experiment(e.id);
+  }
+
+  /** The rate a run trained at and, when a sweep chose it, the sweep (first seed's runs speak for the table). */
+  private learningRate(runId: number): LearningRates['gpt'] {
+    const c = this.runs.run(runId).config as { training?: { lr?: number }; lrSweep?: { steps: number; atEdge: boolean; trials: Array<{ lr: number; valLoss: number | null }> } };
+    const sweep = c.lrSweep === undefined ? null : { steps: c.lrSweep.steps, atEdge: c.lrSweep.atEdge, trials: c.lrSweep.trials.map((t) => ({ lr: t.lr, valLoss: t.valLoss })) };
+    return { lr: c.training?.lr ?? Number.NaN, sweep };
   }
 
   /** After a run settles: an experiment whose runs have all completed and that has no table yet is measured. */
@@ -170,7 +180,7 @@ export class ExperimentService {
     });
     return {
       id: row.id, name: row.name, datasetId: row.dataset_id, datasetName: row.dataset_name, tokenizerId: row.tokenizer_id, tokenizerName: row.tokenizer_name,
-      preset: b.preset, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), pairs, runs,
+      preset: b.preset, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true, pairs, runs,
       comparison: this.loadComparison(id), createdAt: row.created_at,
     };
   }

@@ -200,6 +200,16 @@ export class RunService {
     this.db.prepare('UPDATE runs SET heartbeat_at = ?, step = ?, tokens_seen = ? WHERE id = ?').run(new Date().toISOString(), step, tokensSeen, id);
   }
 
+  /** Records a learning-rate sweep's outcome in the run's config: the rate it trains at (so a resume keeps it), and
+   *  the trials, which the run page and the comparison table show. One statement: read and write in a transaction. */
+  recordSweep(id: number, sweep: { trials: Array<{ lr: number; valLoss: number | null; accuracy: number | null }>; lr: number; atEdge: boolean; steps: number }): void {
+    this.ctx.db.transaction(() => {
+      const config = JSON.parse(this.runRow(id).config_json) as { training?: Record<string, unknown> } & Record<string, unknown>;
+      const training = { ...(config.training ?? {}), lr: sweep.lr, minLr: sweep.lr / 10, lrSweep: null };
+      this.db.prepare('UPDATE runs SET config_json = ? WHERE id = ?').run(JSON.stringify({ ...config, training, lrSweep: sweep }), id);
+    })();
+  }
+
   /** A writer that batches this run's metric points (at most flushMs behind). */
   metricWriter(id: number, flushMs = METRIC_FLUSH_MS): MetricWriter {
     this.runRow(id);

@@ -9,6 +9,7 @@ import { parameterCount, presetConfig, validateConfig, type ModelConfig, type Mo
 import type { KernelPreference } from '../../native-kernels/index';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
+import { recipeFor, sweepPlan, warmupSteps as recipeWarmup } from '../ml/recipe';
 import { RunService, runFolder } from './runs';
 import { RunRecorder, type TrainProgress } from './training-recorder';
 import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from './training-data';
@@ -31,6 +32,8 @@ export interface TrainSpec {
   name?: string;
   /** continue this stopped, paused, crashed (or re-queued) run from its last checkpoint; the other settings come from the run */
   resume?: number;
+  /** sweep the learning rate before training and train at the best (a fair comparison); ignored when lr is given */
+  lrSweep?: boolean;
   /** the experiment a new run belongs to (a BERT-vs-GPT comparison) */
   experimentId?: number;
   /**
@@ -74,26 +77,24 @@ export interface TrainOutcome {
   checkpoint: string | null;
 }
 
-/** Defaults per preset: tiny learns fast at a high rate; larger models want a gentler one. */
-const PRESET_DEFAULTS: Record<PresetName, { lr: number; batchSize: number }> = {
-  tiny: { lr: 3e-3, batchSize: 16 },
-  small: { lr: 1e-3, batchSize: 16 },
-  base: { lr: 6e-4, batchSize: 8 },
-};
 const DEFAULT_STEPS = 1000;
 
-/** The full settings of a new run from what the person gave (range checks happen in the Trainer and here). */
-export function trainingSettings(spec: TrainSpec, preset: PresetName): TrainingSettings {
-  const d = PRESET_DEFAULTS[preset];
+/** The full settings of a new run from what the person gave and the recipe of its preset and family (ml/recipe.ts);
+ *  range checks happen in the Trainer and here. With spec.lrSweep the job first sweeps rates around the recipe's. */
+export function trainingSettings(spec: TrainSpec, preset: PresetName, family: ModelFamily = 'gpt'): TrainingSettings {
+  const d = recipeFor(preset, family);
   const steps = spec.steps ?? DEFAULT_STEPS;
   if (!Number.isInteger(steps) || steps < 1) throw new LabError('invalid_input', `--steps is ${steps}, but it must be a whole number of at least 1.`, { field: 'steps' });
   const lr = spec.lr ?? d.lr;
   const evalEvery = spec.evalEvery ?? Math.max(1, Math.round(steps / 10));
   if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new LabError('invalid_input', `--eval-every is ${evalEvery}, but it must be a whole number of steps, at least 1.`, { field: 'evalEvery' });
   const checkpointEvery = spec.checkpointEvery ?? Math.max(100, Math.round(steps / 4));
+  // a rate the person chose is kept: the sweep only replaces the recipe's
+  const lrSweep = spec.lrSweep === true && spec.lr === undefined ? sweepPlan(preset, family, steps) : null;
   return {
-    steps, batchSize: spec.batchSize ?? d.batchSize, lr, minLr: lr / 10, warmupSteps: Math.min(100, Math.floor(steps / 10)),
+    steps, batchSize: spec.batchSize ?? d.batchSize, lr, minLr: lr / 10, warmupSteps: recipeWarmup(steps),
     weightDecay: 0.1, gradClip: 1, evalEvery, evalBatches: 4, checkpointEvery, seed: spec.seed ?? 1337,
+    maskProbability: d.maskProbability, lrSweep,
   };
 }
 
@@ -162,7 +163,7 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
   if (!['tiny', 'small', 'base'].includes(preset)) {
     throw new LabError('invalid_input', `Preset ${JSON.stringify(preset)} does not exist; choose tiny, small or base.`, { field: 'preset' });
   }
-  const training = trainingSettings(spec, preset);
+  const training = trainingSettings(spec, preset, family);
   const { datasets, tokenizers } = dataServices(ctx);
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, spec.dataset), log);
   const tokenizerInfo = await resolveRunTokenizer(tokenizers, dataset, { name: spec.tokenizer, kind: spec.tokenizerKind }, log);

@@ -1,6 +1,6 @@
 // Weight initialisation of GPT and BERT: GPT-2's scheme for most tensors, and the starting scale of the attention
 // projections (Q/K/V), which decides how long a small masked-LM sits on its unigram plateau (bench/RESULTS.md, issue 14).
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import type { NamedBuffer } from './params';
 import { mixSeed, Rng } from './rng';
 

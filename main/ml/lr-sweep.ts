@@ -3,7 +3,7 @@
 // trials, and the sweep itself (fresh models from the same seed, a short schedule each) live here.
 import type { Kernels } from '../../native-kernels/kernels';
 import { createModel } from './checkpoint';
-import type { ModelConfig } from './config';
+import type { ModelConfig } from '../../common/model-config';
 import { initWeights, type QkvInit } from './init';
 import { Trainer, type TrainData, type TrainOptions } from './train';
 import { LabError } from '../../common/errors';
@@ -70,7 +70,10 @@ export async function sweepLearningRate(k: Kernels, config: ModelConfig, data: T
     const model = createModel(k, config, false);
     initWeights(model.params, config, opts.qkvInit);
     const warmupSteps = Math.min(opts.training.warmupSteps ?? 0, Math.floor(opts.steps / 10));
-    const trainer = new Trainer(model, data, { ...opts.training, lr, minLr: lr / 10, steps: opts.steps, warmupSteps, evalEvery: 0, shouldStop: opts.shouldStop });
+    // 16 validation batches: the trials differ by a few hundredths of a nat, more than 4 batches' noise allows
+    const trainer = new Trainer(model, data, {
+      evalBatches: 16, ...opts.training, lr, minLr: lr / 10, steps: opts.steps, warmupSteps, evalEvery: 0, shouldStop: opts.shouldStop,
+    });
     const result = await trainer.run();
     const trial: SweepTrial = result.status === 'finished' && result.lastEval !== null
       ? { lr, valLoss: result.lastEval.valLoss, accuracy: result.lastEval.accuracy }

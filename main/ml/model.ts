@@ -3,8 +3,9 @@ import type { F32, Kernels } from '../../native-kernels/kernels';
 import type { ModelConfig } from '../../common/model-config';
 import { activationSpecs, MaskBuffer, namedBufferIn, scratchSpecs } from './activations';
 import { blockBackward, blockBackwardRows, blockForward, blockForwardRows, dropoutSeed, layerAttention, linearForward, RowScratch, type BlockBuffers, type BlockDims, type BlockRun } from './block';
+import { DEFAULT_QKV_INIT, initWeights as initModelWeights, type QkvInit } from './init';
 import { NamedBuffer, parameterSpecs, sinusoidalTable } from './params';
-import { mixSeed, Rng } from './rng';
+import { mixSeed } from './rng';
 import { LabError } from '../../common/errors';
 
 /** Targets equal to this are ignored by the loss (BERT: every position that was not masked). */
@@ -107,19 +108,9 @@ export abstract class TransformerBase {
     if (init) this.initWeights();
   }
 
-  /** GPT-2 style init: N(0, 0.02) for linear matrices and embeddings, the projections into the residual stream
-   *  (c_proj) scaled by 1/sqrt(2L) so its variance does not grow with depth, LayerNorm gains 1, biases 0. */
-  initWeights(): void {
-    const rng = new Rng(this.config.seed);
-    const projStd = 0.02 / Math.sqrt(2 * this.config.nLayer);
-    for (const s of this.params.table.specs) {
-      const v = this.params.view(s.name);
-      if (s.role === 'norm-gain') v.fill(1);
-      else if (s.role === 'linear' || s.role === 'embedding') {
-        const std = s.name.endsWith('c_proj.weight') ? projStd : 0.02;
-        for (let i = 0; i < v.length; i++) v[i] = rng.normal() * std;
-      } else v.fill(0);
-    }
+  /** GPT-2's init with Xavier-uniform Q/K/V projections (init.ts says why and what each tensor gets). */
+  initWeights(qkv: QkvInit = DEFAULT_QKV_INIT): void {
+    initModelWeights(this.params, this.config, qkv);
   }
 
   zeroGrad(): void {

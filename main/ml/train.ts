@@ -34,8 +34,11 @@ export interface TrainOptions {
   /** seed of batch sampling and masking (default: the model's seed) */
   seed?: number;
   specials?: SpecialIds;
-  /** BERT masking probability (default 0.15) */
+  /** BERT masking probability in training (default 0.15) */
   maskProbability?: number;
+  /** BERT masking probability of the validation batches (default 0.15, BERT's standard rate), kept apart from the
+   *  training rate so that val/loss and val/accuracy mean the same in every BERT run whatever rate it trained at */
+  evalMaskProbability?: number;
   onStep?: (m: StepMetrics) => void;
   onEval?: (m: EvalMetrics) => void;
   /** polled between steps; true stops the run cleanly (e.g. Ctrl-C) */
@@ -95,6 +98,7 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
       weightDecay: options.weightDecay ?? DEFAULT_ADAMW.weightDecay, beta1: options.beta1 ?? DEFAULT_ADAMW.beta1,
       beta2: options.beta2 ?? DEFAULT_ADAMW.beta2, gradClip: options.gradClip ?? 1, evalEvery: options.evalEvery ?? 0,
       evalBatches: options.evalBatches ?? 4, seed: options.seed ?? c.seed, maskProbability: options.maskProbability ?? 0.15,
+      evalMaskProbability: options.evalMaskProbability ?? 0.15,
     };
     const o = this.opts;
     positiveInt(o.steps, 'steps');
@@ -107,11 +111,11 @@ export class Trainer<M extends TrainableModel = TrainableModel> {
     this.T = o.seqLen;
     const specials = options.specials ?? {};
     // Every family but BERT predicts the next token (GPT and the RNN language models).
-    const source = (docs: Int32Array[], split: string): BatchSource => (c.family !== 'bert'
+    const source = (docs: Int32Array[], split: string, maskProbability: number): BatchSource => (c.family !== 'bert'
       ? gptBatches(docs, this.T, specials, split)
-      : bertBatches(docs, this.T, c as ModelConfig, specials, o.maskProbability, split));
-    this.train = source(data.train, 'train');
-    this.val = data.val.some((d) => d.length > 0) ? source(data.val, 'validation') : null;
+      : bertBatches(docs, this.T, c as ModelConfig, specials, maskProbability, split));
+    this.train = source(data.train, 'train', o.maskProbability);
+    this.val = data.val.some((d) => d.length > 0) ? source(data.val, 'validation', o.evalMaskProbability) : null;
     this.rng = new Rng(o.seed);
     this.optimizer = new AdamW(model.k, model.params.table, { ...DEFAULT_ADAMW, beta1: o.beta1, beta2: o.beta2, weightDecay: o.weightDecay });
   }

@@ -332,6 +332,8 @@ const en = {
   wizard: {
     intro: 'Train a BERT and a GPT on the same text with the same tokenizer, size, context, tokens seen and seeds; once both finish, the lab measures them on held-out text and fills in the comparison table.',
     budget: 'Budget per run',
+    lrSweep: 'Fair learning rates',
+    lrSweepHint: 'each model first tries three learning rates briefly and trains at its own best (the sweep adds about 30% to the training time)',
     budgetKinds: { steps: 'Steps', tokens: 'Tokens', minutes: 'Minutes' },
     badBudget: 'The budget {n} is not a positive number; give steps, tokens or minutes above 0.',
     seeds: 'Seeds',

@@ -331,6 +331,8 @@ const zhCN: Messages = {
   wizard: {
     intro: '用相同的文本、分词器、规模、上下文长度、已读词元数和随机种子分别训练一个 BERT 和一个 GPT；两者训练完成后，实验室在留出文本上测量并填写对比表。',
     budget: '每个运行的预算',
+    lrSweep: '公平的学习率',
+    lrSweepHint: '每个模型先短暂尝试三个学习率，再用各自最好的一个训练（扫描约多花 30% 的训练时间）',
     budgetKinds: { steps: '步数', tokens: '词元数', minutes: '分钟' },
     badBudget: '预算 {n} 不是正数；请给出大于 0 的步数、词元数或分钟数。',
     seeds: '种子数',

@@ -2,12 +2,16 @@
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
 import type { ChannelInput, EventPayload, ExperimentT } from '../../../common/api';
-import { cellText } from '../../../common/comparison/wording';
+import { baselineText, cellText, noteText } from '../../../common/comparison/wording';
 import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int, snippet, table } from '../format';
+
+/** Steps per run when no budget is given: with the tiny recipe and the sweeps, the whole comparison takes about two
+ *  minutes on a 2-core laptop and both models end well above the unigram baseline (bench/RESULTS.md, issue 14). */
+export const DEFAULT_COMPARE_STEPS = 2000;
 
 /** A progress line per run at most this often (plus one on every status change). */
 const LINE_INTERVAL_MS = 2000;
@@ -29,7 +33,7 @@ function budgetOf(values: OptionValues): ChannelInput<'experiments.create'>['bud
   if (minutes !== undefined && !(minutes > 0)) throw new UsageError(`The option --minutes expects a positive number of minutes, got ${minutes}.`);
   if (tokens !== undefined) return { tokens };
   if (minutes !== undefined) return { minutes };
-  return { steps: steps ?? 1000 };
+  return { steps: steps ?? DEFAULT_COMPARE_STEPS };
 }
 
 function human(e: ExperimentT): string {
@@ -41,19 +45,25 @@ function human(e: ExperimentT): string {
     ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`]),
   ]);
   if (c === null) return `${head}\n(not measured)`;
-  const rows = table(['', 'GPT', 'BERT', 'verdict'], englishRows(c).map((r) => [r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60), snippet(cellText(r, 'bert', english, 'en-US'), 60), r.text]));
+  const flag = (r: (typeof c.rows)[number], side: 'gpt' | 'bert'): string => (r.belowBaseline?.includes(side) ? ' (!)' : '');
+  const rows = table(['', 'GPT', 'BERT', 'unigram', 'verdict'], englishRows(c).map((r) => [
+    r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60) + flag(r, 'gpt'), snippet(cellText(r, 'bert', english, 'en-US'), 60) + flag(r, 'bert'),
+    baselineText(r, 'en-US'), r.text]));
+  const notes = (c.notes ?? []).map((n) => `* ${noteText(n, english)}`);
+  const baseline = c.baselineToken === undefined ? [] : [`unigram: ${english('baseline.hint', { token: JSON.stringify(c.baselineToken) })} (!) marks a model that is not above it.`];
   // quoted, so a continuation of only spaces or newlines is seen as what it is
   const quoted = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 99)}…` : s);
   const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`].join('\n'));
-  return [head, '', `Measured on the ${c.split} split: ${c.positions} blanked tokens and ${c.words} blanked words per seed.`, rows, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
+  return [head, '', ...notes, `Measured on the ${c.split} split: ${c.positions} blanked tokens and ${c.words} blanked words per seed.`, rows, ...baseline, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
 }
 
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'train a matched BERT and GPT (per seed) in worker processes, then measure and compare them on held-out text',
-  usage: '--dataset NAME [--preset tiny|small|base] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N]',
+  usage: '--dataset NAME [--preset tiny|small|base] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
   details: [
-    '--steps/--tokens/--minutes  the budget each run gets (default 1000 steps); both models see the same tokens',
+    `--steps/--tokens/--minutes  the budget each run gets (default ${DEFAULT_COMPARE_STEPS} steps); both models see the same tokens`,
+    '--no-lr-sweep               train both at their recipe\'s learning rate instead of each at the best of a short sweep',
     '--seeds K                   1 to 5 matched pairs; the table shows mean ± std when there are several',
     '--tokenizer                 one tokenizer shared by both models; else --tokenizer-kind reuses or trains DATASET-KIND',
     '--positions N               blanked tokens per seed for fill in the blank (default 500)',
@@ -63,6 +73,7 @@ export const compareCommand: CliCommand = {
   options: {
     dataset: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, tokens: { type: 'string' }, minutes: { type: 'string' },
     seeds: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' }, positions: { type: 'string' },
+    'no-lr-sweep': { type: 'boolean' },
   },
   async run(ctx, values) {
     const dataset = stringOption(values, 'dataset');
@@ -75,6 +86,7 @@ export const compareCommand: CliCommand = {
     const input: ChannelInput<'experiments.create'> = {
       dataset, preset: preset as 'tiny' | 'small' | 'base', budget: budgetOf(values), seeds: positiveInt(values, 'seeds', 5) ?? 1,
       tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as 'char' | 'bpe' | 'wordpiece' | undefined,
+      lrSweep: values['no-lr-sweep'] !== true,
     };
     const positions = positiveInt(values, 'positions', 5000) ?? 500;
 

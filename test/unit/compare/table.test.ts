@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cell, comparisonTable, verdict } from '../../../main/lab/compare-table';
 import { english } from '../../../common/comparison/english';
 import { rowUnit } from '../../../common/comparison/format';
-import { verdictText } from '../../../common/comparison/wording';
+import { noteText, verdictText } from '../../../common/comparison/wording';
 import { wordSpans } from '../../../main/lab/compare-heldout';
 import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
 import { presetConfig } from '../../../common/model-config';
@@ -68,6 +68,7 @@ describe('comparisonTable', () => {
   it('has the descriptive rows and one verdict per measured row that agrees with the numbers', () => {
     const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
       seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [{ prompt: 'a', gpt: 'b', bert: 'c' }],
+      baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: 'e' },
       gpt: side({ nextToken: 0.5 + seed / 100, tokenTop1: 0.2 }),
       bert: side({ nextToken: 0.2, tokenTop1: 0.6 + seed / 100, tokensPerSecond: 300, backend: 'js' }),
     }));
@@ -78,18 +79,55 @@ describe('comparisonTable', () => {
       const b = r.bert.mean as number;
       if (r.winner === 'gpt') expect(r.betterWhen === 'higher' ? g > b : g < b, r.id).toBe(true);
       if (r.winner === 'bert') expect(r.betterWhen === 'higher' ? b > g : b < g, r.id).toBe(true);
-      if (g === b) expect(r.winner, r.id).toBe('tie');
+      if (g === b && r.verdict.kind !== 'incomparable') expect(r.winner, r.id).toBe('tie');
     }
     expect(t.rows.find((r) => r.id === 'fill.token.top1')?.winner).toBe('bert');
     expect(t.rows.find((r) => r.id === 'continue.next')?.winner).toBe('gpt');
     expect(t.rows.find((r) => r.id === 'cost.tokens_per_s')?.caveat).toEqual({ kind: 'backends', gpt: 'native-avx2', bert: 'js' });
-    expect(t.rows.find((r) => r.id === 'continue.perplexity')?.caveat).toEqual({ kind: 'pseudoPerplexity' });
+    // GPT's perplexity and BERT's pseudo-perplexity are different quantities: never a winner, whatever the numbers
+    const perplexity = t.rows.find((r) => r.id === 'continue.perplexity');
+    expect(perplexity?.caveat).toEqual({ kind: 'pseudoPerplexity' });
+    expect(perplexity?.winner).toBeNull();
+    expect(perplexity?.verdict).toEqual({ kind: 'incomparable' });
+    // the unigram baseline sits beside every quality row; a model under it (+2 points) is flagged
+    const fill = t.rows.find((r) => r.id === 'fill.token.top1');
+    expect(fill?.baseline?.mean).toBeCloseTo(0.15, 12);
+    expect(fill?.belowBaseline).toEqual([]);
+    expect(t.rows.find((r) => r.id === 'continue.next')?.belowBaseline).toEqual([]);
+    expect(t.rows.find((r) => r.id === 'cost.memory')?.baseline).toBeUndefined();
+    expect(t.baselineToken).toBe('e');
+    expect(t.notes).toEqual([]);
     const summary = t.rows.find((r) => r.id === 'summary.strengths');
     // BERT wins single-token top-1, GPT the next token; top-5, whole words and perplexity are equal, so ties
     expect(summary?.verdict).toEqual({ kind: 'summary', fill: 'bert', next: 'gpt', gptWins: 1, bertWins: 1 });
     expect(summary?.gpt.wins).toEqual(['continue.next']);
     expect(summary?.bert.wins).toEqual(['fill.token.top1']);
     expect(t.continuations).toHaveLength(2);
+  });
+
+  it('says one seed is provisional, names a model that has not beaten the unigram bar, and each rate with its sweep', () => {
+    const pair: PairMeasurement = {
+      seed: 1, split: 'validation', positions: 100, words: 50, windows: [], continuations: [],
+      baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: ' ' },
+      // BERT on the plateau: 14% of blanks, under the 15% the most frequent token gets
+      gpt: side({ nextToken: 0.45, tokenTop1: 0.3 }), bert: side({ nextToken: 0.1, tokenTop1: 0.14, tokenTop5: 0.51 }),
+    };
+    const sweep = { steps: 200, atEdge: false, trials: [{ lr: 1e-3, valLoss: 3.1 }, { lr: 3e-3, valLoss: 3.0 }, { lr: 9e-3, valLoss: null }] };
+    const t = comparisonTable([pair], presetConfig('tiny', 'gpt', 50), presetConfig('tiny', 'bert', 50), { gpt: { lr: 3e-3, sweep: null }, bert: { lr: 3e-3, sweep } });
+    expect(t.rows.find((r) => r.id === 'fill.token.top1')?.belowBaseline).toEqual(['bert']);
+    expect(t.rows.find((r) => r.id === 'fill.token.top5')?.belowBaseline).toEqual(['bert']);
+    expect(t.notes).toEqual([
+      { kind: 'oneSeed' },
+      { kind: 'belowBaseline', side: 'bert', rows: ['fill.token.top1', 'fill.token.top5', 'continue.next'] },
+      { kind: 'learningRate', side: 'gpt', lr: 3e-3, sweep: null },
+      { kind: 'learningRate', side: 'bert', lr: 3e-3, sweep },
+    ]);
+    expect((t.notes ?? []).map((n) => noteText(n, english))).toEqual([
+      'One seed: there is no spread to judge a gap by, so every verdict is provisional. Run 3 or more seeds to know.',
+      'BERT has not beaten the unigram baseline (single-token blanks (top-1); single-token blanks (top-5); next token from the left): it has learned little more than how often each token occurs. Train it longer or at another learning rate before reading its verdicts.',
+      'GPT trained at learning rate 3e-3.',
+      'BERT trained at learning rate 3e-3, the best of a 200-step sweep (1e-3 → 3.100, 3e-3 → 3.000, 9e-3 → —).',
+    ]);
   });
 });
 

@@ -22,6 +22,7 @@ function side(over: Partial<SideFigures>): SideFigures {
 function table(): ComparisonT {
   const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
     seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [],
+    baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: 'e' },
     gpt: side({ nextToken: 0.5 + seed / 100, tokenTop1: 0.2, perplexity: 4 + seed / 10, parameters: 1000 }),
     bert: side({ nextToken: 0.2, tokenTop1: 0.6 + seed / 100, perplexity: 9, parameters: 1200, tokensPerSecond: 300, backend: 'js' }),
   }));
@@ -63,11 +64,12 @@ describe('comparison wording', () => {
     // GPT 0.2 ± 0, BERT mean 0.615 with std 0.00707: 41.5 points
     expect(row('fill.token.top1')?.text).toBe('BERT did better by 41.5 points: GPT 20.0% ± 0.0%, BERT 61.5% ± 0.7% (mean ± std over 2 seeds).');
     // GPT mean 4.15 vs BERT 9: gap 4.85 = 54% of 9, ratio 9 / 4.15 = 2.17
-    expect(row('continue.perplexity')?.text).toBe("GPT did better by 4.85 (54% of BERT's figure), 2.17×: GPT 4.15 ± 0.07, BERT 9.00 ± 0.00 (mean ± std over 2 seeds). "
+    // never a winner: GPT's perplexity and BERT's pseudo-perplexity are different quantities
+    expect(row('continue.perplexity')?.text).toBe('No winner: GPT 4.15 ± 0.07, BERT 9.00 ± 0.00 (mean ± std over 2 seeds) are different quantities. '
       + "BERT's pseudo-perplexity sees both sides of every token, so it is not the same quantity as GPT's perplexity.");
     expect(row('cost.tokens_per_s')?.text).toContain('The runs trained on different kernels (GPT native-avx2, BERT js)');
-    expect(row('summary.strengths')?.text).toBe('On this data, filling a blank favoured BERT and continuing the text favoured GPT; GPT won 2 and BERT 1 of the measured quality rows.');
-    expect(cellText(c.rows.find((r) => r.id === 'summary.strengths') ?? c.rows[0], 'gpt', english, 'en-US')).toBe('Measured better at: next token from the left; perplexity');
+    expect(row('summary.strengths')?.text).toBe('On this data, filling a blank favoured BERT and continuing the text favoured GPT; GPT won 1 and BERT 1 of the measured quality rows.');
+    expect(cellText(c.rows.find((r) => r.id === 'summary.strengths') ?? c.rows[0], 'gpt', english, 'en-US')).toBe('Measured better at: next token from the left');
     expect(cellText(c.rows.find((r) => r.id === 'about.architecture') ?? c.rows[0], 'gpt', english, 'en-US'))
       .toMatch(/^Decoder-only Transformer: \d+ layers × \d+ heads, d_model \d+, context \d+, (pre|post)-LN; tied LM head$/);
   });
@@ -78,7 +80,7 @@ describe('comparison wording', () => {
     const row = (id: string): number => c.rows.findIndex((r) => r.id === id) * 4;
     expect(zh[row('fill.token.top1')]).toBe('完形填空：单个词元，top-1 准确率');
     expect(zh[row('fill.token.top1') + 3]).toBe('BERT 更好，领先 41.5 个百分点：GPT 20.0% ± 0.0%，BERT 61.5% ± 0.7%（2 个种子的均值 ± 标准差）。');
-    expect(zh[row('summary.strengths') + 1]).toBe('测得更好的方面：从左侧预测下一个词元；困惑度');
+    expect(zh[row('summary.strengths') + 1]).toBe('测得更好的方面：从左侧预测下一个词元');
     // every label and verdict carries Chinese, and none of the English sentences leaks through
     for (const r of c.rows) {
       const i = row(r.id);

@@ -81,7 +81,9 @@ describe('i18n messages', () => {
       // the reports pages
       size: '1.2 MB', browser: '/usr/bin/chromium (Chrome/156)', ids: '3, 9',
       // the runs compare page (issue 14)
-      metrics: 'val/loss', objectives: 'next-token prediction / masked-token prediction' };
+      metrics: 'val/loss', objectives: 'next-token prediction / masked-token prediction',
+      // the comparison's notes and baseline (issue 14)
+      rows: 'single-token blanks', lr: '3e-3', trials: '1e-3 → 3.100', edge: '', steps: 200 };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
