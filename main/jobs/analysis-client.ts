@@ -5,6 +5,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../../common/errors';
 import { isAnalysisReply, type AnalysisRequest, type AnalysisRequestBody, type AnalysisResults } from './analysis-protocol';
+import { tsxWorkerOptions } from './tsx-loader';
 
 const ENTRY = fileURLToPath(new URL('./analysis-worker.ts', import.meta.url));
 
@@ -13,7 +14,7 @@ export type SpawnAnalysisWorker = () => ChildProcess;
 /** Starts the analysis worker: Node with tsx as its TypeScript loader and structured-clone IPC (typed arrays cross as they are). */
 export function spawnAnalysisProcess(): ChildProcess {
   return fork(ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    ...tsxWorkerOptions(),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

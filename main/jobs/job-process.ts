@@ -7,13 +7,14 @@ import type { MeasureOptions, PairInput, PairMeasurement } from '../lab/compare-
 import { LabError } from '../../common/errors';
 import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './protocol';
 import { isWorkerReport, type WorkerCommand, type WorkerReport } from './worker-protocol';
+import { tsxWorkerOptions } from './tsx-loader';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
 /** Starts the worker process: Node with tsx as its TypeScript loader and structured-clone IPC. */
 export function spawnWorkerProcess(): ChildProcess {
   return fork(WORKER_ENTRY, [], {
-    execArgv: ['--import', 'tsx'],
+    ...tsxWorkerOptions(),
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
