@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../../../native-kernels/index';
 import { beatsBaseline, unigramModel, unigramScore } from '../../../main/ml/baseline';
 import { pickLearningRate, sweepCandidates, sweepLearningRate } from '../../../main/ml/lr-sweep';
+import { recipeFor, sweepPlan, warmupSteps } from '../../../main/ml/recipe';
 import { IGNORE_INDEX } from '../../../main/ml/model';
 import { LabError } from '../../../common/errors';
 import { patternDocs, tinyConfig } from './helpers';
@@ -66,5 +67,17 @@ describe('learning-rate sweep', () => {
     expect(choice.lr).toBe(1e-2);
     const [slow, fast] = choice.trials;
     expect(fast.valLoss as number).toBeLessThan((slow.valLoss as number) - 0.5);
+  });
+});
+
+describe('recipe', () => {
+  it('gives the measured tiny recipe (BERT masks 40%) and a sweep of a tenth of the run per rate, 20 to 300 steps', () => {
+    expect(recipeFor('tiny', 'bert')).toEqual({ lr: 3e-3, batchSize: 16, maskProbability: 0.4 });
+    expect(recipeFor('tiny', 'gpt').maskProbability).toBe(0.15);
+    expect(sweepPlan('tiny', 'bert', 2000)).toEqual({ candidates: [1e-3, 3e-3, 9e-3], steps: 200 });
+    expect(sweepPlan('small', 'gpt', 10).steps).toBe(20);
+    expect(sweepPlan('tiny', 'gpt', 100_000).steps).toBe(300);
+    expect(warmupSteps(2000)).toBe(100);
+    expect(warmupSteps(300)).toBe(30);
   });
 });
