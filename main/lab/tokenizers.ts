@@ -86,10 +86,20 @@ export class TokenizerService {
     return toApi(this.row(input.id));
   }
 
-  async train(input: ChannelArgs<'tokenizers.train'>): Promise<ChannelOutput<'tokenizers.train'>> {
+  /**
+   * Trains and stores a tokenizer. With `reuse` (a run's automatic `<dataset>-<kind>` tokenizer), a tokenizer of that
+   * name, kind and dataset that exists already — or that another caller stores while this one trains — is returned
+   * instead of refusing the name: the check and the insert are one transaction, so two runs started at once share one.
+   */
+  async train(input: ChannelArgs<'tokenizers.train'>, opts: { reuse?: boolean } = {}): Promise<ChannelOutput<'tokenizers.train'>> {
     const { db } = this.ctx;
     const dataset = this.trainableDataset(input.datasetId);
     checkVocabSize(input.kind, input.vocabSize);
+    const reusable = (): number | undefined => (opts.reuse === true
+      ? db.prepare('SELECT id FROM tokenizers WHERE name = ? AND kind = ? AND dataset_id = ?').pluck().get(input.name, input.kind, dataset.id) as number | undefined
+      : undefined);
+    const early = reusable();
+    if (early !== undefined) return toApi(this.row(early));
     this.assertNameFree(input.name);
 
     const taskId = input.taskId ?? `tokenizer-${randomUUID()}`;
@@ -113,10 +123,23 @@ export class TokenizerService {
     const score = this.scoreValidation(dataset.id, tokenizer);
 
     const json = JSON.stringify(tokenizer.toJSON());
-    const id = this.insert({
-      name: input.name, kind: tokenizer.kind, datasetId: dataset.id, vocabSize: tokenizer.vocabSize, lowercase: tokenizer.lowercase,
-      specialTokens: [...SPECIAL_TOKENS], json, frequencies, unkRate: score?.unkRate ?? null, tokensPerChar: score?.tokensPerChar ?? null,
-    });
+    // IMMEDIATE: the write lock is taken before the look-up, so another process cannot insert between the two
+    const stored = db.transaction((): { id: number; reused: boolean } => {
+      const other = reusable();
+      if (other !== undefined) return { id: other, reused: true };
+      return {
+        id: this.insert({
+          name: input.name, kind: tokenizer.kind, datasetId: dataset.id, vocabSize: tokenizer.vocabSize, lowercase: tokenizer.lowercase,
+          specialTokens: [...SPECIAL_TOKENS], json, frequencies, unkRate: score?.unkRate ?? null, tokensPerChar: score?.tokensPerChar ?? null,
+        }),
+        reused: false,
+      };
+    }).immediate();
+    const id = stored.id;
+    if (stored.reused) {
+      progress('done', 1, 1, true);
+      return toApi(this.row(id));
+    }
     this.cache.set(id, { tokenizer, frequencies });
     progress('done', 1, 1, true, note);
     this.ctx.emit('tokenizers.changed', { id });

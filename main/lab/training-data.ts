@@ -71,7 +71,8 @@ export async function resolveRunTokenizer(tokenizers: TokenizerService, dataset:
   // char: room for every character of the dataset plus the 7 special tokens; subwords: a size that suits a few MB of text
   const vocabSize = kind === 'char' ? Math.min(MAX_VOCAB_SIZE, Math.max(16, dataset.stats.uniqueCharacters + 7)) : DEFAULT_SUBWORD_VOCAB;
   log(`Training a ${kind} tokenizer "${name}" (${vocabSize} tokens) on the train split of "${dataset.name}"…`);
-  const trained = await tokenizers.train({ datasetId: dataset.id, name, kind, vocabSize, lowercase: false });
+  // get-or-create: a run started at the same moment may be training the same tokenizer; both end with one
+  const trained = await tokenizers.train({ datasetId: dataset.id, name, kind, vocabSize, lowercase: false }, { reuse: true });
   if (trained.note !== undefined) log(trained.note);
   return trained;
 }
