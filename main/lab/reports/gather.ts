@@ -2,13 +2,13 @@
 // series as the compare page loads them, every point of the charted keys, samples, datasets, tokenizers, figures.
 import os from 'node:os';
 import type { DatasetT, ExperimentT, RunSampleT, RunT, TokenizerT } from '../../../common/api';
-import type { FullSeries } from '../../reports/document';
 import type { PinnedFigure, ReportInput, ReportOptions, ReportRun } from '../../reports/build-input';
 import { compareMaxPoints } from '../../reports/build-curves';
 import { pointsOf } from '../../reports/data-export';
 import { MetricPointQueries, ReportQueries, type FigureRow } from '../../store/reports';
 import type { LabContext } from '../context';
-import { querySeries, RunService } from '../runs';
+import { RunService } from '../runs';
+import { decimateLikeStore, type Columns } from '../../reports/decimate';
 
 export interface GatherServices {
   runs: RunService;
@@ -22,19 +22,19 @@ export function toFigure(f: FigureRow): PinnedFigure & { createdAt: string } {
   return { id: f.id, title: f.title, caption: f.caption, runId: f.run_id, step: f.step, view: f.view, mime: f.mime, data: f.data, createdAt: f.created_at };
 }
 
-/** Every point of one key of a run, read page by page into columns (the HTML report attaches them). */
-function fullSeries(points: MetricPointQueries, run: RunT, key: string, label: string): FullSeries | undefined {
+/** Every point of one key of a run, read page by page into columns (drawn decimated; the HTML report attaches all). */
+function readColumns(points: MetricPointQueries, runId: number, key: string): Columns {
   const steps: number[] = [];
   const values: (number | null)[] = [];
   const times: number[] = [];
-  for (const page of pointsOf(points, run.id, key)) {
+  for (const page of pointsOf(points, runId, key)) {
     for (const p of page) {
       steps.push(p.step);
       values.push(p.value);
       times.push(p.time);
     }
   }
-  return steps.length > 0 ? { label, key, steps, values, times } : undefined;
+  return { steps, values, times };
 }
 
 /** Labels unique within a report: a run's name, with " #id" where two runs share it. */
@@ -58,7 +58,17 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     return { ...s.runs.run(id), origin: o?.origin ?? 'local', originInfo: o?.info ?? {} };
   });
   const maxPoints = compareMaxPoints(runs.length);
-  const cache = new Map<string, ReturnType<typeof querySeries>>();
+  // each series is read once, whole: decimated in memory exactly as the compare page's query does, attached as is
+  const columns = new Map<string, Columns>();
+  const columnsOf = (runId: number, key: string): Columns => {
+    const k = `${runId}\u0000${key}`;
+    let c = columns.get(k);
+    if (!c) {
+      c = readColumns(points, runId, key);
+      columns.set(k, c);
+    }
+    return c;
+  };
   const points = new MetricPointQueries(ctx.db);
   const labels = uniqueLabels(runs);
   const datasets = new Map<number, DatasetT>();
@@ -85,13 +95,13 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     seriesOf(runId, key) {
       const run = runs.find((r) => r.id === runId);
       if (!run || !run.metrics[key]) return undefined;
-      const k = `${runId}\u0000${key}`;
-      if (!cache.has(k)) cache.set(k, querySeries(ctx.db, runId, key, maxPoints));
-      return cache.get(k);
+      return decimateLikeStore(columnsOf(runId, key), maxPoints);
     },
     fullOf: subject.attachFull ? (runId, key) => {
       const run = runs.find((r) => r.id === runId);
-      return run && run.metrics[key] ? fullSeries(points, run, key, labels.get(runId) ?? run.name) : undefined;
+      if (!run || !run.metrics[key]) return undefined;
+      const c = columnsOf(runId, key);
+      return c.steps.length > 0 ? { label: labels.get(runId) ?? run.name, key, ...c } : undefined;
     } : undefined,
     samples,
     figures: subject.figures.map(toFigure),
