@@ -21,6 +21,8 @@ import { exportReadme, runLaunchScripts, slurmArrayScript, cpuAllScript } from '
 
 export const EXPORT_FORMAT = 'attention-lab-torch-export/1';
 export const RUN_FORMAT = 'attention-lab-torch-run/1';
+/** BERT's evaluation masking rate in the lab (main/ml/train.ts: evalMaskProbability), whatever the training rate */
+const EVAL_MASK_PROBABILITY = 0.15;
 /** The Python files every export carries (main/scale/templates/). */
 export const TEMPLATE_FILES = ['model.py', 'train.py', 'labdata.py', 'labio.py', 'labopt.py', 'labckpt.py', 'infer.py', 'launch_cpu.py'] as const;
 /** What an export owns at its top level: --force replaces these and leaves anything else in the folder alone. */
@@ -47,6 +49,8 @@ export interface ExportRun {
   model: ModelConfig;
   training: TrainingSettings;
   specials: SpecialIds;
+  /** BERT: the share of tokens masked in training (training.maskProbability, 0.15 when the run predates it);
+   *  evaluation always masks 15% */
   maskProbability: number;
   /** slug of its ExportData */
   data: string;
@@ -156,7 +160,7 @@ export function writeTorchProject(k: Kernels, dir: string, bundle: TorchExportBu
     const runJson = {
       format: RUN_FORMAT, name: r.name, slug: r.slug,
       lab: { runId: r.labRunId, experimentId: r.experimentId, name: r.name },
-      model: r.model, training: r.training, specials: r.specials, maskProbability: r.maskProbability,
+      model: r.model, training: r.training, specials: r.specials, maskProbability: r.maskProbability, evalMaskProbability: EVAL_MASK_PROBABILITY,
       seqLen: r.model.contextLength, data: `../../data/${r.data}`, tokenizer: `../../data/${r.data}/tokenizer.json`,
       init: 'init/model.safetensors', checkpoint, checkpointStep: r.checkpoint?.step ?? null,
     };

@@ -222,16 +222,21 @@ class LabTransformer(nn.Module):
         self.reset_parameters(torch.Generator().manual_seed(cfg['seed']))
 
     def reset_parameters(self, generator):
-        """The lab's recipe (GPT-2 style) with PyTorch's generator: N(0, 0.02) for embeddings and linear matrices,
-        c_proj matrices N(0, 0.02 / sqrt(2 L)), LayerNorm gains 1, biases 0. The same distribution as the lab's
-        initialisation but other numbers: load init/model.safetensors (the lab's own draw) to start where it starts."""
+        """The lab's recipe (main/ml/init.ts) with PyTorch's generator: N(0, 0.02) for embeddings and linear matrices,
+        c_proj matrices N(0, 0.02 / sqrt(2 L)), the q|k|v matrices Xavier-uniform in +-sqrt(6 / (C + 3C)), LayerNorm
+        gains 1, biases 0. The same distributions as the lab's initialisation but other numbers: load
+        init/model.safetensors (the lab's own draw) to start where it starts."""
         proj = 0.02 / math.sqrt(2 * self.cfg['nLayer'])
+        C = self.cfg['dModel']
+        qkv_bound = math.sqrt(6 / (C + 3 * C))
         params = dict(self.named_parameters())
         with torch.no_grad():
             for name, _shape, role in parameter_specs(self.cfg):
                 p = params[name]
                 if role == 'norm-gain':
                     p.fill_(1.0)
+                elif name.endswith('attn.c_attn.weight'):
+                    p.copy_((torch.rand(p.shape, generator=generator) * 2 - 1) * qkv_bound)
                 elif role in ('linear', 'embedding'):
                     p.copy_(torch.randn(p.shape, generator=generator) * (proj if name.endswith('c_proj.weight') else 0.02))
                 else:

@@ -114,10 +114,12 @@ class Trainer:
             sys.exit('The global batch of %d rows cannot be split over %d ranks; use fewer ranks (or raise batchSize '
                      'in run.json, which changes the run).' % (self.B, self.d.world))
         data_dir = os.path.normpath(os.path.join(self.run_dir, self.run['data']))
-        fam, V, sp, mp = self.cfg['family'], self.cfg['vocabSize'], self.run['specials'], self.run['maskProbability']
+        fam, V, sp = self.cfg['family'], self.cfg['vocabSize'], self.run['specials']
+        # BERT masks at its training rate in training and always at the standard 15% in evaluation, as the lab does
+        mp, eval_mp = self.run['maskProbability'], self.run.get('evalMaskProbability', 0.15)
         self.train_src = batch_source(fam, TokenSplit(data_dir, 'train'), self.T, V, sp, mp, 'train')
         val = TokenSplit(data_dir, 'validation')
-        self.val_src = batch_source(fam, val, self.T, V, sp, mp, 'validation') if val.total > 0 else None
+        self.val_src = batch_source(fam, val, self.T, V, sp, eval_mp, 'validation') if val.total > 0 else None
         self.model = LabTransformer(self.cfg).to(self.d.device)
         specs = parameter_specs(self.cfg)
         params = dict(self.model.named_parameters())

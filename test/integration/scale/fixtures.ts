@@ -60,7 +60,7 @@ export function makeCase(family: ModelFamily, overrides: Partial<ModelConfig> = 
     data: [{ slug: 'story-char', datasetName: 'story', tokenizerName: 'story-char', vocabSize: tokenizer.vocabSize,
       tokenizerJson: JSON.stringify(tokenizer.toJSON()), train: data.train, validation: data.val }],
     runs: [{ slug: `1-story-${family}`, name: `story-${family}`, labRunId: 1, experimentId: null, model, training: settings, specials,
-      maskProbability: 0.15, data: 'story-char', checkpoint: null }],
+      maskProbability: settings.maskProbability ?? 0.15, data: 'story-char', checkpoint: null }],
   };
   return { bundle, tokenizer, model, training: settings, specials, data };
 }

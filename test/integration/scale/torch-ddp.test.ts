@@ -129,14 +129,17 @@ describe('GPT exported to PyTorch DDP', () => {
   }, 120_000);
 });
 
-describe('BERT exported to PyTorch DDP (post-LN, sinusoidal positions, dropout 0.1, padding, micro-batches)', () => {
+describe('BERT exported to PyTorch DDP (post-LN, sinusoidal positions, dropout 0.1, padding, 40% masking, micro-batches)', () => {
   it('on 2 ranks with gradient accumulation: every step\'s loss equals the lab\'s (same masks, same dropout)', async () => {
-    const c = makeCase('bert', { norm: 'post', positions: 'sinusoidal', dropout: 0.1 });
+    // masking 40% in training and 15% in evaluation, as the tiny BERT recipe does
+    const c = makeCase('bert', { norm: 'post', positions: 'sinusoidal', dropout: 0.1 }, { maskProbability: 0.4 });
     const lab = await labTrain(c, join(base, 'bert-lab'));
     const e = exportCase(c, 'bert-export');
     // 8 rows over 2 ranks, micro-batches of 3: each rank runs 3 + 1 rows and DDP syncs on the last
     const recs = await trainRanks(e, 2, ['--micro-batch', '3']);
     expectSameLosses(lab.losses, trainLosses(recs));
+    const evals = recs.filter((r) => 'val/loss' in r);
+    lab.evals.forEach((v, i) => expect(Math.abs(v.valLoss - (evals[i]['val/loss'] as number))).toBeLessThan(LOSS_TOLERANCE));
     expectSameWeights(lab.final, join(e.outDir, 'checkpoints', 'step-20'), c.model.dModel);
     expect(existsSync(join(e.outDir, 'tensorboard'))).toBe(true);
   }, 180_000);
