@@ -7,6 +7,8 @@ import { loadTokenizer, trainTokenizer, type TextTokenizer } from '../data/token
 import { checkVocabSize, MAX_VOCAB_SIZE, SPECIAL_TOKENS, type TokenizerKind } from '../../common/tokenizers';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
+import { DatasetService } from './datasets';
+import { DEFAULT_SPLIT, defaultSplitNote } from './default-split';
 
 type VocabEntryT = ChannelOutput<'tokenizers.vocab'>['items'][number];
 
@@ -93,8 +95,10 @@ export class TokenizerService {
    */
   async train(input: ChannelArgs<'tokenizers.train'>, opts: { reuse?: boolean } = {}): Promise<ChannelOutput<'tokenizers.train'>> {
     const { db } = this.ctx;
-    const dataset = this.trainableDataset(input.datasetId);
     checkVocabSize(input.kind, input.vocabSize);
+    // a dataset without a split gets the default one, as a training run does, and the reply says so
+    const splitNote = await this.splitIfNeeded(input.datasetId);
+    const dataset = this.trainableDataset(input.datasetId);
     const reusable = (): number | undefined => (opts.reuse === true
       ? db.prepare('SELECT id FROM tokenizers WHERE name = ? AND kind = ? AND dataset_id = ?').pluck().get(input.name, input.kind, dataset.id) as number | undefined
       : undefined);
@@ -115,6 +119,7 @@ export class TokenizerService {
     });
     const { tokenizer, frequencies } = trained;
     const notes = [
+      splitNote,
       cap.reached ? `Trained on the first ${MAX_TRAINING_CHARS.toLocaleString('en-US')} characters of the train split (the rest adds little to a tokenizer).` : undefined,
       trained.note,
     ].filter((n): n is string => n !== undefined);
@@ -147,6 +152,16 @@ export class TokenizerService {
   }
 
   /** The dataset, when it is ready and has training documents; otherwise a sentence saying what to do first. */
+  /** Splits a ready dataset that has no split with the default ratios; returns the sentence that says so, or undefined. */
+  private async splitIfNeeded(datasetId: number): Promise<string | undefined> {
+    const row = this.ctx.db.prepare("SELECT name, status, (SELECT COUNT(*) FROM documents WHERE dataset_id = d.id AND split IS NOT NULL) AS split FROM datasets d WHERE id = ?")
+      .get(datasetId) as { name: string; status: string; split: number } | undefined;
+    if (row === undefined || row.status !== 'ready' || row.split > 0) return undefined;
+    const s = DEFAULT_SPLIT;
+    const done = await new DatasetService(this.ctx).split({ id: datasetId, train: s.train, validation: s.validation, test: s.test, seed: s.seed, stratify: true });
+    return defaultSplitNote(row.name, done.counts);
+  }
+
   private trainableDataset(datasetId: number): { id: number; name: string } {
     const { db } = this.ctx;
     const dataset = db.prepare('SELECT id, name, status FROM datasets WHERE id = ?').get(datasetId) as { id: number; name: string; status: string } | undefined;
@@ -160,8 +175,8 @@ export class TokenizerService {
       throw new LabError(
         'invalid_input',
         splitDone
-          ? `Dataset "${dataset.name}" has an empty train split: split it again with a train share above 0 (Datasets → Split).`
-          : `Dataset "${dataset.name}" has no train split yet: split it first (Datasets → Split).`,
+          ? `Dataset "${dataset.name}" has an empty train split: split it again with a train share above 0 (\`attention-lab datasets split ${JSON.stringify(dataset.name)} --train 0.9 --validation 0.1 --test 0\`, or Split on the dataset's page).`
+          : `Dataset "${dataset.name}" has no documents to train on; import text into it first.`,
         { field: 'datasetId' },
       );
     }

@@ -10,9 +10,9 @@ import { DatasetService } from './datasets';
 import { isContinuousText } from './datasets-rows';
 import { LabError } from '../../common/errors';
 import { TokenizerService } from './tokenizers';
+import { DEFAULT_SPLIT, defaultSplitNote } from './default-split';
 
-/** The split a dataset gets when a run needs one and none was made. */
-export const DEFAULT_SPLIT = { train: 0.9, validation: 0.1, test: 0, seed: 42 } as const;
+export { DEFAULT_SPLIT } from './default-split';
 /** Vocabulary of a subword tokenizer trained for a run when none was named. */
 export const DEFAULT_SUBWORD_VOCAB = 2000;
 
@@ -36,7 +36,7 @@ export async function ensureSplit(datasets: DatasetService, dataset: DatasetT, l
   await datasets.split({ id: dataset.id, train: s.train, validation: s.validation, test: s.test, seed: s.seed, stratify: true });
   const split = await datasets.get({ id: dataset.id });
   const c = split.split?.counts;
-  log(`Dataset "${dataset.name}" had no split, so the default one was made (train ${s.train}, validation ${s.validation}, test ${s.test}, seed ${s.seed})${c ? `: ${c.train} train and ${c.validation} validation documents` : ''}.`);
+  log(defaultSplitNote(dataset.name, c));
   return split;
 }
 

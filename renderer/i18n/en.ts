@@ -144,7 +144,7 @@ const en = {
     trainTitle: 'Train a tokenizer',
     dataset: 'Dataset (its train split)',
     noDatasets: 'Import a dataset first: a tokenizer is trained on a dataset.',
-    noSplitHint: 'This dataset is not split yet; a tokenizer learns from the train split and is measured on the validation split.',
+    noSplitHint: 'This dataset is not split yet: training splits it with the default ratios (train 0.9, validation 0.1, seed 42) first, as a training run does; the tokenizer learns from the train split and is measured on the validation split.',
     openDataset: 'Split it on its page',
     kind: 'Kind',
     vocabSize: 'Vocabulary size',

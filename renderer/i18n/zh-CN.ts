@@ -143,7 +143,7 @@ const zhCN: Messages = {
     trainTitle: '训练分词器',
     dataset: '数据集（使用其训练部分）',
     noDatasets: '请先导入数据集：分词器需要在数据集上训练。',
-    noSplitHint: '此数据集尚未划分；分词器在训练集上学习，并在验证集上评估。',
+    noSplitHint: '此数据集尚未划分：训练前会先按默认比例划分（训练 0.9，验证 0.1，种子 42），与训练模型时相同；分词器在训练集上学习，并在验证集上评估。',
     openDataset: '前往其页面进行划分',
     kind: '类型',
     vocabSize: '词表大小',

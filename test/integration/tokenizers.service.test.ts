@@ -44,7 +44,7 @@ beforeAll(() => {
   service = new TokenizerService(ctx);
   const train = trainingDocs().slice(0, 800).map((text) => ({ text, split: 'train' as const }));
   splitId = addDataset('shakespeare', [...train, ...validation.map((text) => ({ text, split: 'validation' as const }))]);
-  unsplitId = addDataset('raw', [{ text: 'no split here', split: null }]);
+  unsplitId = addDataset('raw', Array.from({ length: 10 }, (_, i) => ({ text: `no split here, line ${i}`, split: null })));
 });
 
 afterAll(() => {
@@ -53,13 +53,14 @@ afterAll(() => {
 });
 
 describe('TokenizerService', () => {
-  it('refuses a dataset that has no train split yet', async () => {
-    const e = await failure(service.train({ datasetId: unsplitId, name: 'x', kind: 'bpe', vocabSize: 300, lowercase: false }));
-    expect(e.code).toBe('invalid_input');
-    expect(e.message).toBe('Dataset "raw" has no train split yet: split it first (Datasets → Split).');
+  it('splits a dataset that has none with the default ratios and says so (as a training run does); refuses an empty train split with the CLI command', async () => {
+    const made = await service.train({ datasetId: unsplitId, name: 'raw-char', kind: 'char', vocabSize: 30, lowercase: false });
+    expect(made.note).toContain('Dataset "raw" had no split, so the default one was made (train 0.9, validation 0.1, test 0, seed 42)');
+    expect(db.prepare('SELECT COUNT(*) FROM documents WHERE dataset_id = ? AND split IS NULL').pluck().get(unsplitId)).toBe(0);
+    await service.delete({ id: made.id });
     const noTrain = addDataset('all-validation', [{ text: 'only validation', split: 'validation' }]);
     const empty = await failure(service.train({ datasetId: noTrain, name: 'x', kind: 'char', vocabSize: 30, lowercase: false }));
-    expect(empty.message).toContain('has an empty train split: split it again with a train share above 0');
+    expect(empty.message).toBe('Dataset "all-validation" has an empty train split: split it again with a train share above 0 (`attention-lab datasets split "all-validation" --train 0.9 --validation 0.1 --test 0`, or Split on the dataset\'s page).');
     db.prepare("UPDATE datasets SET status = 'importing' WHERE id = ?").run(noTrain);
     const busy = await failure(service.train({ datasetId: noTrain, name: 'x', kind: 'char', vocabSize: 30, lowercase: false }));
     expect(busy.code).toBe('conflict');
