@@ -45,8 +45,10 @@ export class ProjectorSession {
     return set;
   }
 
-  /** Projects the set (or the given rows of it), streaming frames to onFrame until done or stop(jobId). */
-  async project(jobId: number, key: string, params: ProjectionInput, onFrame: FrameSink, rows?: readonly number[]):
+  /** Projects the set (or the given rows of it), streaming frames to onFrame until done or stop(jobId); `init`
+   *  starts t-SNE/UMAP from a given layout (the previous checkpoint's). */
+  async project(jobId: number, key: string, params: ProjectionInput, onFrame: FrameSink, rows?: readonly number[],
+    init?: Float32Array):
     Promise<ProjectionResult & { rows: number[] | null }> {
     const full = this.get(key);
     const set = rows === undefined ? full : subset(full, rows);
@@ -58,7 +60,7 @@ export class ProjectorSession {
         if (flag.stop) return false;
         const keep = await onFrame(frame);
         return keep !== false && !flag.stop;
-      }, set.labels);
+      }, set.labels, { init });
       return { ...result, rows: rows === undefined ? null : [...rows] };
     } finally {
       this.running.delete(jobId);
