@@ -10,6 +10,7 @@ import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
+import { finetuneChannels } from './finetune';
 
 export * from './shared';
 export * from './app';
@@ -19,6 +20,7 @@ export * from './runs';
 export * from './experiments';
 export * from './analysis';
 export * from './reports';
+export * from './finetune';
 
 // ---------- channels ----------
 export const channels = {
@@ -29,6 +31,7 @@ export const channels = {
   ...experimentChannels,
   ...analysisChannels,
   ...reportChannels,
+  ...finetuneChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------

@@ -18,6 +18,8 @@ import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
+import { FinetuneService } from './finetune/service';
+import { finetuneHandlers } from './finetune/handlers';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
 
@@ -89,6 +91,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
+  const finetune = new FinetuneService(ctx);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -163,6 +166,8 @@ export function createLab(opts: CreateLabOptions): Lab {
     'reports.pin': async (input) => (await reports()).pin(input),
     'reports.unpin': async (input) => (await reports()).unpin(input),
     'runs.importExternal': async (input) => (await reports()).importExternal(input),
+
+    ...finetuneHandlers(finetune),
   };
 
   let closed = false;
@@ -203,7 +208,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, analysis, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

@@ -2,9 +2,11 @@
 // global-norm clipping, class weights, evaluation on the validation examples after each epoch, early stopping on
 // validation macro-F1 with the best epoch's weights restored. A frozen body is run once per example and only the
 // head trains on those features (a linear probe; the same numbers as running the body every epoch, without dropout).
+// Resumable at epoch boundaries: state() after an epoch (optimizer moments, history, the best epoch and its weights)
+// and `resume` continue the same run; each epoch's shuffle comes from (seed, epoch), so no RNG state is carried.
 import type { F32 } from '../../../native-kernels/kernels';
 import { LabError } from '../../../common/errors';
-import { AdamW } from '../optimizer';
+import { AdamW, type AdamWState } from '../optimizer';
 import { TensorTable, type TensorSpec } from '../params';
 import { Rng } from '../rng';
 import type { SequenceClassifier } from './classifier';
@@ -28,8 +30,12 @@ export interface FinetuneOptions {
   /** 'balanced': weight w_k = N / (K n_k), as scikit-learn's class_weight='balanced' */
   classWeights?: ClassWeighting;
   seed: number;
+  /** after each epoch's evaluation; trainer.state() is the resumable state at that point */
   onEpoch?: (e: EpochMetrics) => void;
-  onStep?: (s: { step: number; loss: number; lr: number; gradNorm: number; examplesPerSecond: number }) => void;
+  /** continue a run from the state saved after one of its epochs */
+  resume?: FinetuneState | null;
+  /** tokens: the batch's real (unpadded) tokens */
+  onStep?: (s: { step: number; loss: number; lr: number; gradNorm: number; examplesPerSecond: number; tokens: number; tokensPerSecond: number }) => void;
   shouldStop?: () => boolean;
 }
 
@@ -39,6 +45,22 @@ export interface EpochMetrics {
   trainLoss: number;
   valLoss: number | null;
   val: ClassificationMetrics | null;
+}
+
+/** Everything a resumed run needs besides the model's current weights (plain data, as checkpoints store it). */
+export interface FinetuneState {
+  /** epochs completed */
+  epoch: number;
+  step: number;
+  history: EpochMetrics[];
+  best: { epoch: number; f1: number; loss: number } | null;
+  /** the best epoch's weights: body (null when frozen) and head */
+  bestBody: Float32Array | null;
+  bestHead: Float32Array | null;
+  bodyOptimizer: AdamWState | null;
+  headOptimizer: AdamWState;
+  trainSeconds: number;
+  trained: number;
 }
 
 export interface FinetuneResult {
@@ -84,6 +106,12 @@ export class FinetuneTrainer {
   private readonly K: number;
   /** frozen body: the pooled features of every train and validation example, computed once */
   private features: { train: F32; val: F32 } | null = null;
+  private epochDone = 0;
+  private stepDone = 0;
+  private history: EpochMetrics[] = [];
+  private best: { epoch: number; f1: number; loss: number; body: Float32Array | null; head: Float32Array } | null = null;
+  private trainSeconds = 0;
+  private trained = 0;
 
   constructor(readonly model: SequenceClassifier, private readonly train: EncodedExample[], private readonly val: EncodedExample[],
     private readonly padId: number, private readonly opts: FinetuneOptions) {
@@ -161,29 +189,62 @@ export class FinetuneTrainer {
     return { loss: wsum > 0 ? loss / wsum : 0, metrics: classificationMetrics(truth, predicted, this.K, probs) };
   }
 
+  /** Optimizer steps the whole run takes (epochs, raised to minSteps), as run() schedules the learning rate. */
+  totalSteps(): number {
+    const stepsPerEpoch = Math.ceil(this.train.length / this.opts.batchSize);
+    return this.epochsPlanned() * stepsPerEpoch;
+  }
+
+  private epochsPlanned(): number {
+    const stepsPerEpoch = Math.ceil(this.train.length / this.opts.batchSize);
+    return Math.max(this.opts.epochs, Math.ceil((this.opts.minSteps ?? 0) / stepsPerEpoch));
+  }
+
+  /** The resumable state after the latest completed epoch (call from onEpoch). */
+  state(): FinetuneState {
+    return {
+      epoch: this.epochDone, step: this.stepDone, history: this.history.slice(),
+      best: this.best === null ? null : { epoch: this.best.epoch, f1: this.best.f1, loss: this.best.loss },
+      bestBody: this.best?.body ?? null, bestHead: this.best?.head ?? null,
+      bodyOptimizer: this.bodyOpt?.state() ?? null, headOptimizer: this.headOpt.state(),
+      trainSeconds: this.trainSeconds, trained: this.trained,
+    };
+  }
+
+  private load(st: FinetuneState): void {
+    this.epochDone = st.epoch;
+    this.stepDone = st.step;
+    this.history = st.history.slice();
+    this.best = st.best === null || st.bestHead === null ? null : { ...st.best, body: st.bestBody, head: st.bestHead };
+    if (st.bodyOptimizer !== null && this.bodyOpt !== null) this.bodyOpt.load(st.bodyOptimizer);
+    this.headOpt.load(st.headOptimizer);
+    this.trainSeconds = st.trainSeconds;
+    this.trained = st.trained;
+  }
+
   async run(): Promise<FinetuneResult> {
     const o = this.opts;
     const m = this.model;
     const frozen = m.spec.freeze;
+    if (o.resume) this.load(o.resume);
     if (frozen) this.features = { train: this.featuresOf(this.train), val: this.featuresOf(this.val) };
-    const stepsPerEpoch = Math.ceil(this.train.length / o.batchSize);
-    const epochs = Math.max(o.epochs, Math.ceil((o.minSteps ?? 0) / stepsPerEpoch));
-    const total = epochs * stepsPerEpoch;
+    const epochs = this.epochsPlanned();
+    const total = this.totalSteps();
     const warmup = Math.floor((o.warmupRatio ?? 0.1) * total);
     const patience = o.patience ?? 3;
-    const rng = new Rng(o.seed);
-    const history: EpochMetrics[] = [];
-    let best: { epoch: number; f1: number; loss: number; body: Float32Array | null; head: Float32Array } | null = null;
-    let step = 0;
-    let trainSeconds = 0;
-    let trained = 0;
+    const history = this.history;
+    let step = this.stepDone;
     let status: FinetuneResult['status'] = 'finished';
     let reason: string | null = null;
     let stoppedEarly = false;
     const C = m.config.dModel;
-    const order = Array.from(this.train.keys());
-    let epoch = 0;
-    outer: for (epoch = 1; epoch <= epochs; epoch++) {
+    let epoch = this.epochDone;
+    // a resumed run that had already stopped early (or finished) has nothing left to train
+    const stalled = this.best !== null && patience > 0 && epoch - this.best.epoch >= patience;
+    outer: for (epoch = this.epochDone + 1; epoch <= epochs && !stalled; epoch++) {
+      // the same order in every run of this seed and epoch, resumed or not
+      const rng = new Rng((Math.imul(o.seed >>> 0, 0x9e3779b1) ^ epoch) >>> 0);
+      const order = Array.from(this.train.keys());
       for (let i = order.length - 1; i > 0; i--) {
         const j = rng.int(i + 1);
         [order[i], order[j]] = [order[j], order[i]];
@@ -224,27 +285,39 @@ export class FinetuneTrainer {
         this.headOpt.step(m.head.data, m.headGrads.data, lr, scale);
         step++;
         const seconds = (performance.now() - started) / 1000;
-        trainSeconds += seconds;
-        trained += idx.length;
+        this.trainSeconds += seconds;
+        this.trained += idx.length;
         lossSum += loss * idx.length;
         lossCount += idx.length;
-        o.onStep?.({ step, loss, lr, gradNorm, examplesPerSecond: idx.length / Math.max(seconds, 1e-9) });
+        let tokens = 0;
+        for (const i of idx) tokens += this.train[i].tokens.length;
+        o.onStep?.({ step, loss, lr, gradNorm, examplesPerSecond: idx.length / Math.max(seconds, 1e-9), tokens, tokensPerSecond: tokens / Math.max(seconds, 1e-9) });
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
       const ev = this.evaluate();
       const metrics: EpochMetrics = { epoch, step, trainLoss: lossCount > 0 ? lossSum / lossCount : Number.NaN, valLoss: ev?.loss ?? null, val: ev?.metrics ?? null };
       history.push(metrics);
-      o.onEpoch?.(metrics);
+      let stopNow = false;
       if (ev !== null) {
+        const best = this.best;
         const better = best === null || ev.metrics.macroF1 > best.f1 + 1e-9 || (Math.abs(ev.metrics.macroF1 - best.f1) <= 1e-9 && ev.loss < best.loss);
         if (better) {
-          best = { epoch, f1: ev.metrics.macroF1, loss: ev.loss, body: frozen ? null : Float32Array.from(m.params.data), head: Float32Array.from(m.head.data) };
+          this.best = { epoch, f1: ev.metrics.macroF1, loss: ev.loss, body: frozen ? null : Float32Array.from(m.params.data), head: Float32Array.from(m.head.data) };
         } else if (patience > 0 && best !== null && epoch - best.epoch >= patience) {
           stoppedEarly = true;
           reason = `Validation macro-F1 did not improve for ${patience} epochs after epoch ${best.epoch}; stopped early and kept epoch ${best.epoch}'s weights.`;
-          break;
+          stopNow = true;
         }
       }
+      this.epochDone = epoch;
+      this.stepDone = step;
+      o.onEpoch?.(metrics);
+      if (stopNow) break;
+    }
+    const best = this.best;
+    if (stalled && best !== null) {
+      stoppedEarly = true;
+      reason = `Validation macro-F1 had not improved for ${patience} epochs after epoch ${best.epoch}; kept epoch ${best.epoch}'s weights.`;
     }
     if (best !== null && status !== 'diverged') {
       if (best.body !== null) m.params.data.set(best.body);
@@ -252,7 +325,7 @@ export class FinetuneTrainer {
     }
     return {
       status, reason, epochs: history.length, steps: step, bestEpoch: best?.epoch ?? 0, history,
-      examplesPerSecond: trainSeconds > 0 ? trained / trainSeconds : 0, classWeights: this.weights, stoppedEarly,
+      examplesPerSecond: this.trainSeconds > 0 ? this.trained / this.trainSeconds : 0, classWeights: this.weights, stoppedEarly,
     };
   }
 }
