@@ -20,6 +20,7 @@ import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
 import { reportProgress } from './progress';
+import { finetuneBaselineCommand, finetuneCommand, finetuneListCommand } from './commands/finetune';
 
 /** Every command the CLI knows; adding one is one line here. */
 export const COMMANDS: TopLevelCommand[] = [
@@ -35,6 +36,9 @@ export const COMMANDS: TopLevelCommand[] = [
   exportOnnxCommand,
   onnxCommands,
   reportCommand,
+  finetuneCommand,
+  finetuneBaselineCommand,
+  finetuneListCommand,
   serveCommand,
   infoCommand,
 ];

