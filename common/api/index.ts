@@ -10,6 +10,7 @@ import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
+import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
 
 export * from './shared';
 export * from './app';
@@ -19,6 +20,7 @@ export * from './runs';
 export * from './experiments';
 export * from './analysis';
 export * from './reports';
+export * from './projector';
 
 // ---------- channels ----------
 export const channels = {
@@ -29,6 +31,7 @@ export const channels = {
   ...experimentChannels,
   ...analysisChannels,
   ...reportChannels,
+  ...projectorChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -39,6 +42,7 @@ export const events = {
   ...runEvents,
   ...experimentEvents,
   ...reportEvents,
+  ...projectorEvents,
 } as const;
 
 // ---------- derived types ----------
@@ -103,3 +107,8 @@ export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;
 export type ReportT = z.output<typeof Report>;
 export type ReportSummaryT = z.output<typeof ReportSummary>;
 export type ReportOptionsT = z.output<typeof ReportOptions>;
+export type ProjectorSetT = z.output<typeof ProjectorSet>;
+export type ProjectorSourceRunT = z.output<typeof ProjectorSourceRun>;
+export type ProjectorBookmarkT = z.output<typeof ProjectorBookmark>;
+export type ProjectionDoneT = z.output<typeof ProjectionDone>;
+export type SpaceComparisonT = z.output<typeof SpaceComparison>;

@@ -19,6 +19,7 @@ import { exportOnnxCommand } from './commands/export-onnx';
 import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
+import { embeddingsCommands } from './commands/embeddings';
 import { reportProgress } from './progress';
 
 /** Every command the CLI knows; adding one is one line here. */
@@ -35,6 +36,7 @@ export const COMMANDS: TopLevelCommand[] = [
   exportOnnxCommand,
   onnxCommands,
   reportCommand,
+  embeddingsCommands,
   serveCommand,
   infoCommand,
 ];
