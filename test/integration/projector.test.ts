@@ -223,6 +223,9 @@ describe('two spaces, checkpoints, bookmarks, bad input', () => {
     const s = await call('projector.series', { source: { kind: 'token-embedding', runId: gptId }, checkpoints: ['step-3', 'step-6'], params: { method: 'pca' } });
     expect(s.checkpoints).toEqual(['step-3', 'step-6']);
     expect(s.coordsPacked.map((p) => floats(p).length)).toEqual([a.N * 2, a.N * 2]);
+    // UMAP: the second checkpoint starts from the first one's layout; both aligned, every coordinate finite
+    const u = await call('projector.series', { source: { kind: 'token-embedding', runId: gptId }, checkpoints: ['step-3', 'step-6'], params: { method: 'umap', neighbors: 8 } });
+    for (const p of u.coordsPacked) expect(floats(p).every(Number.isFinite)).toBe(true);
   });
 
   it('bookmarks are stored in SQLite with their layout, survive reopening the lab, and are deleted', async () => {
