@@ -10,6 +10,7 @@ import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
+import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
 import { finetuneChannels } from './finetune';
 
 export * from './shared';
@@ -20,6 +21,7 @@ export * from './runs';
 export * from './experiments';
 export * from './analysis';
 export * from './reports';
+export * from './projector';
 export * from './finetune';
 
 // ---------- channels ----------
@@ -31,6 +33,7 @@ export const channels = {
   ...experimentChannels,
   ...analysisChannels,
   ...reportChannels,
+  ...projectorChannels,
   ...finetuneChannels,
 } as const;
 
@@ -42,6 +45,7 @@ export const events = {
   ...runEvents,
   ...experimentEvents,
   ...reportEvents,
+  ...projectorEvents,
 } as const;
 
 // ---------- derived types ----------
@@ -106,3 +110,8 @@ export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;
 export type ReportT = z.output<typeof Report>;
 export type ReportSummaryT = z.output<typeof ReportSummary>;
 export type ReportOptionsT = z.output<typeof ReportOptions>;
+export type ProjectorSetT = z.output<typeof ProjectorSet>;
+export type ProjectorSourceRunT = z.output<typeof ProjectorSourceRun>;
+export type ProjectorBookmarkT = z.output<typeof ProjectorBookmark>;
+export type ProjectionDoneT = z.output<typeof ProjectionDone>;
+export type SpaceComparisonT = z.output<typeof SpaceComparison>;

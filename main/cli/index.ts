@@ -19,6 +19,7 @@ import { exportOnnxCommand } from './commands/export-onnx';
 import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
+import { embeddingsCommands } from './commands/embeddings';
 import { reportProgress } from './progress';
 import { finetuneBaselineCommand, finetuneCommand, finetuneListCommand } from './commands/finetune';
 
@@ -36,6 +37,7 @@ export const COMMANDS: TopLevelCommand[] = [
   exportOnnxCommand,
   onnxCommands,
   reportCommand,
+  embeddingsCommands,
   finetuneCommand,
   finetuneBaselineCommand,
   finetuneListCommand,

@@ -1,6 +1,7 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
+import projectorEn from './projector-en';
 import finetuneEn from './finetune-en';
 
 const en = {
@@ -452,6 +453,7 @@ const en = {
   },
   comparison: comparisonEn,
   reports: reportsEn,
+  projector: projectorEn,
   finetune: finetuneEn,
 };
 

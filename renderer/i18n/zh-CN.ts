@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import reportsZhCN from './reports-zh-CN';
+import projectorZhCN from './projector-zh-CN';
 import finetuneZhCN from './finetune-zh-CN';
 
 const zhCN: Messages = {
@@ -451,6 +452,7 @@ const zhCN: Messages = {
   },
   comparison: comparisonZhCN,
   reports: reportsZhCN,
+  projector: projectorZhCN,
   finetune: finetuneZhCN,
 };
 
