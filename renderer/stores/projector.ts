@@ -48,6 +48,11 @@ export const useProjectorStore = defineStore('projector', () => {
   const useHeldOut = ref(false);
   const heldOut = ref(20);
   const limit = ref<number | null>(5000);
+  /** open a vectors file instead of a run */
+  const fromFile = ref(false);
+  const filePath = ref('');
+  const fileFormat = ref<'w2v-text' | 'w2v-bin' | 'projector'>('w2v-text');
+  const metadataPath = ref('');
 
   const method = ref<Method>('umap');
   const dims = ref<2 | 3>(2);
@@ -113,6 +118,9 @@ export const useProjectorStore = defineStore('projector', () => {
   }
 
   function currentSource(): Source | null {
+    if (fromFile.value) {
+      return { kind: 'file', path: filePath.value.trim(), format: fileFormat.value, ...(metadataPath.value.trim() === '' ? {} : { metadataPath: metadataPath.value.trim() }) };
+    }
     if (runId.value === null) return null;
     const cp = checkpoint.value ?? undefined;
     if (kind.value === 'contextual') {
@@ -152,7 +160,8 @@ export const useProjectorStore = defineStore('projector', () => {
       second.value = null;
       main.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, done: null };
       clearView();
-      colorBy.value = 'count' in set.columns ? 'count' : 'sentence' in set.columns ? 'sentence' : 'kind' in set.columns ? 'kind' : null;
+      // counts of an imported file are all 0: nothing to colour by
+      colorBy.value = set.columns.count?.some((v) => Number(v) > 0) ? 'count' : 'sentence' in set.columns ? 'sentence' : 'kind' in set.columns ? 'kind' : null;
       void loadBookmarks();
       await project();
     } catch (e) {
@@ -365,7 +374,7 @@ export const useProjectorStore = defineStore('projector', () => {
   }
 
   return {
-    sources, runId, kind, checkpoint, layer, texts, useHeldOut, heldOut, limit, method, dims, metric, perplexity, neighbors, minDist,
+    sources, runId, kind, fromFile, filePath, fileFormat, metadataPath, checkpoint, layer, texts, useHeldOut, heldOut, limit, method, dims, metric, perplexity, neighbors, minDist,
     iterations, main, second, opening, error, selected, neighbours, k, query, hits, searchMiss, colorBy, analogy, comparison, series, bookmarks,
     source, shownLabels, shown, rowOf, loadSources, chooseRun, open, project, stop, select, search, isolate, showAll, solveAnalogy,
     compareWith, closeSecond, buildSeries, loadBookmarks, saveBookmark, applyBookmark, deleteBookmark,
