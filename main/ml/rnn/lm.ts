@@ -17,7 +17,7 @@ import { NamedBuffer, TensorTable } from '../params';
 import { mixSeed, Rng } from '../rng';
 import type { RnnConfig } from '../../../common/rnn-config';
 import { addRecurrentParams, initRecurrentParams, type RecurrentSpec } from './spec';
-import { RecurrentStack } from './stack';
+import { RecurrentStack, stackLayout } from './stack';
 import type { TokenInput } from './token-input';
 
 /** The recurrent state between calls of run(): hidden (and cell) states (L,B,H). */
@@ -37,6 +37,46 @@ export function rnnParameterTable(c: RnnConfig): TensorTable {
 
 function stackSpec(c: RnnConfig): RecurrentSpec {
   return { cell: c.family, inputSize: c.dEmbed, hiddenSize: c.dModel, numLayers: c.nLayer, bidirectional: false, dropout: c.dropout };
+}
+
+/** The model's own activation and scratch tables for a batch (B,T) (names in the header; the stack's are separate). */
+export function lmLayout(c: RnnConfig, B: number, T: number): { acts: TensorTable; scratch: TensorTable } {
+  const [E, H, V, BT] = [c.dEmbed, c.dModel, c.vocabSize, B * T];
+  const drop = c.dropout > 0 ? T : 0;
+  const acts = new TensorTable();
+  acts.add('h0', [c.nLayer, B, H]);
+  acts.add('c0', [c.family === 'lstm' ? c.nLayer : 0, B, H]);
+  acts.add('emb', [drop, B, E]);
+  acts.add('emb.drop', [drop, B, E]);
+  acts.add('top.drop', [drop, B, H]);
+  acts.add('top.bt', [B, T, H]);
+  acts.add('logits', [BT, V]);
+  acts.add('probs', [BT, V]);
+  acts.add('losses', [B, T]);
+  const scratch = new TensorTable();
+  scratch.add('dlogits', [BT, V]);
+  scratch.add('dtop.bt', [B, T, H]);
+  scratch.add('dtop', [T, B, H]);
+  scratch.add('dtop.undrop', [drop, B, H]);
+  scratch.add('demb', [drop, B, E]);
+  scratch.add('demb.undrop', [drop, B, E]);
+  return { acts, scratch };
+}
+
+/** Bytes a training run of this config needs at (batch, contextLength): weights, gradients and AdamW moments, then
+ *  every activation, scratch and mask buffer the model and its stack allocate (the token projection's tables too). */
+export function rnnMemoryEstimate(c: RnnConfig, batch: number): { parameters: number; weightBytes: number; activationBytes: number; totalBytes: number } {
+  const parameters = rnnParameterTable(c).total;
+  const weightBytes = parameters * 4 * 4;
+  const T = c.contextLength;
+  const lm = lmLayout(c, batch, T);
+  const stack = stackLayout(stackSpec(c), T, batch);
+  const G = c.family === 'gru' ? 3 : 4;
+  const projection = 2 * c.vocabSize * G * c.dModel + c.vocabSize * c.dEmbed;
+  const maskBytes = stack.maskBytes + (c.dropout > 0 ? batch * T * (c.dEmbed + c.dModel) : 0);
+  const floats = lm.acts.total + lm.scratch.total + stack.acts.total + stack.scratch.total + projection;
+  const activationBytes = floats * 4 + maskBytes + batch * T * 4;
+  return { parameters, weightBytes, activationBytes, totalBytes: weightBytes + activationBytes };
 }
 
 export class RnnLanguageModel {
@@ -93,28 +133,11 @@ export class RnnLanguageModel {
   private size(B: number, T: number): void {
     if (B === this.B && T === this.T) return;
     const c = this.config;
-    const [E, H, V, BT] = [c.dEmbed, c.dModel, c.vocabSize, B * T];
-    const a = new TensorTable();
-    a.add('h0', [c.nLayer, B, H]);
-    a.add('c0', [c.family === 'lstm' ? c.nLayer : 0, B, H]);
-    a.add('emb', [c.dropout > 0 ? T : 0, B, E]);
-    a.add('emb.drop', [c.dropout > 0 ? T : 0, B, E]);
-    a.add('top.drop', [c.dropout > 0 ? T : 0, B, H]);
-    a.add('top.bt', [B, T, H]);
-    a.add('logits', [BT, V]);
-    a.add('probs', [BT, V]);
-    a.add('losses', [B, T]);
-    const s = new TensorTable();
-    s.add('dlogits', [BT, V]);
-    s.add('dtop.bt', [B, T, H]);
-    s.add('dtop', [T, B, H]);
-    s.add('dtop.undrop', [c.dropout > 0 ? T : 0, B, H]);
-    s.add('demb', [c.dropout > 0 ? T : 0, B, E]);
-    s.add('demb.undrop', [c.dropout > 0 ? T : 0, B, E]);
-    this.acts = namedBufferIn(a, this.acts);
-    this.scratch = namedBufferIn(s, this.scratch);
-    if (c.dropout > 0) this.masks = { emb: new Uint8Array(BT * E), top: new Uint8Array(BT * H) };
-    this.tokensTM = new Int32Array(BT);
+    const { acts, scratch } = lmLayout(c, B, T);
+    this.acts = namedBufferIn(acts, this.acts);
+    this.scratch = namedBufferIn(scratch, this.scratch);
+    if (c.dropout > 0) this.masks = { emb: new Uint8Array(B * T * c.dEmbed), top: new Uint8Array(B * T * c.dModel) };
+    this.tokensTM = new Int32Array(B * T);
     this.B = B;
     this.T = T;
   }

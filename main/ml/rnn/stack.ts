@@ -43,6 +43,31 @@ export interface RecurrentGradients {
   dtable?: F32 | null;
 }
 
+/** The stack's storage for (T,B): activation and backward-scratch tables (names in the header) and dropout-mask bytes.
+ *  A token input with a gathered projection also uses 2 * D * V * G * H + V * inputSize floats (token-input.ts). */
+export function stackLayout(s: RecurrentSpec, T: number, B: number): { acts: TensorTable; scratch: TensorTable; maskBytes: number } {
+  const D = directionsOf(s);
+  const H = s.hiddenSize;
+  const X = (s.cell === 'gru' ? 4 : 5) * H;
+  const acts = new TensorTable();
+  for (let l = 0; l < s.numLayers; l++) {
+    acts.add(`l${l}.out`, [T, B, D * H]);
+    acts.add(`l${l}.cache`, [D, T, B, X]);
+    if (s.dropout > 0 && l < s.numLayers - 1) acts.add(`l${l}.drop`, [T, B, D * H]);
+  }
+  acts.add('hN', [s.numLayers * D, B, H]);
+  acts.add('cN', [s.cell === 'lstm' ? s.numLayers * D : 0, B, H]);
+  const scratch = new TensorTable();
+  const w = Math.max(s.inputSize, D * H);
+  scratch.add('dcache', [D, T, B, 4 * H]);
+  scratch.add('dx.a', [T, B, w]);
+  scratch.add('dx.b', [T, B, w]);
+  scratch.add('dh0', [s.numLayers * D, B, H]);
+  scratch.add('dc0', [s.cell === 'lstm' ? s.numLayers * D : 0, B, H]);
+  scratch.add('emb', [T, B, s.inputSize]);
+  return { acts, scratch, maskBytes: s.dropout > 0 ? (s.numLayers - 1) * T * B * D * H : 0 };
+}
+
 export class RecurrentStack {
   readonly D: number;
   readonly G: number;
@@ -89,29 +114,9 @@ export class RecurrentStack {
 
   private size(T: number, B: number): void {
     if (T === this.T && B === this.B) return;
-    const s = this.spec;
-    const { D } = this;
-    const H = s.hiddenSize;
-    const X = (s.cell === 'gru' ? 4 : 5) * H;
-    const a = new TensorTable();
-    for (let l = 0; l < s.numLayers; l++) {
-      a.add(`l${l}.out`, [T, B, D * H]);
-      a.add(`l${l}.cache`, [D, T, B, X]);
-      if (s.dropout > 0 && l < s.numLayers - 1) a.add(`l${l}.drop`, [T, B, D * H]);
-    }
-    a.add('hN', [s.numLayers * D, B, H]);
-    a.add('cN', [s.cell === 'lstm' ? s.numLayers * D : 0, B, H]);
-    const sc = new TensorTable();
-    const w = Math.max(s.inputSize, D * H);
-    sc.add('dcache', [D, T, B, 4 * H]);
-    sc.add('dx.a', [T, B, w]);
-    sc.add('dx.b', [T, B, w]);
-    sc.add('dh0', [s.numLayers * D, B, H]);
-    sc.add('dc0', [s.cell === 'lstm' ? s.numLayers * D : 0, B, H]);
-    sc.add('emb', [T, B, s.inputSize]);
-    this.acts = namedBufferIn(a, this.acts);
-    this.scratch = namedBufferIn(sc, this.scratch);
-    const maskBytes = s.dropout > 0 ? (s.numLayers - 1) * T * B * D * H : 0;
+    const { acts, scratch, maskBytes } = stackLayout(this.spec, T, B);
+    this.acts = namedBufferIn(acts, this.acts);
+    this.scratch = namedBufferIn(scratch, this.scratch);
     if (this.masks.length < maskBytes) this.masks = new Uint8Array(maskBytes);
     this.T = T;
     this.B = B;
