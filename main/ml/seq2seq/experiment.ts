@@ -16,8 +16,8 @@ import { PairVocab, type SideTokenizer } from './vocab';
 
 /** The pairs every arm trains and is measured on. */
 export interface PreparedPairs {
-  source: SideTokenizer;
-  target: SideTokenizer;
+  source: PairVocab;
+  target: PairVocab;
   train: EncodedPairs;
   validation: EncodedPairs;
   test: EncodedPairs;
