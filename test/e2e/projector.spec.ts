@@ -180,5 +180,20 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   await expect(page.getByTestId('projector-opened')).toContainText('上下文向量 · 层 2');
   await shot(page, 'zh-CN');
 
+  // a word2vec text file opened as it is (still in Chinese): 30 words on two lines of a circle, neighbours by search
+  const vec = join(lab.home, 'circle.vec');
+  const words = Array.from({ length: 30 }, (_, i) => `w${i}`);
+  writeFileSync(vec, `${words.length} 3\n${words.map((w, i) => `${w} ${Math.cos(i / 5).toFixed(4)} ${Math.sin(i / 5).toFixed(4)} ${(i % 2).toFixed(1)}`).join('\n')}\n`);
+  await page.getByTestId('projector-from-file').click();
+  await page.getByTestId('projector-file-path').fill(vec);
+  await page.getByTestId('projector-open').click();
+  await waitDone(page);
+  await expect(page.getByTestId('projector-opened')).toContainText('circle.vec');
+  await page.getByTestId('projector-search').fill('w7');
+  await page.getByTestId('projector-search').press('Enter');
+  await expect(page.getByTestId('projector-selected')).toHaveText('w7');
+  await expect(page.getByTestId('projector-neighbours').locator('li').first()).toContainText(/w(5|9)/);
+  await shot(page, 'file-zh-CN');
+
   expect(pageErrors).toEqual([]);
 });
