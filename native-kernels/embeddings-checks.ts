@@ -142,5 +142,12 @@ export function checkedEmbeddingKernels(raw: EmbeddingKernels): EmbeddingKernels
       checkTable('cooccurDrain', table);
       return raw.cooccurDrain(table);
     },
+    cooccurRehash(from, to, V) {
+      checkTable('cooccurRehash', from);
+      checkTable('cooccurRehash', to);
+      dim('cooccurRehash', 'V', V, 1);
+      if (to.length <= from.length) fail('cooccurRehash', `the new table (${to.length / 2} slots) must be larger than the old one (${from.length / 2}).`, 'to');
+      return raw.cooccurRehash(from, to, V);
+    },
   };
 }

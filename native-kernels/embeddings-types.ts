@@ -109,4 +109,6 @@ export interface EmbeddingKernels {
   cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): { sentences: number; entries: number };
   /** Moves the n used slots to the front of the table sorted by key; returns n. The rest must be refilled with -1. */
   cooccurDrain(table: Float64Array): number;
+  /** Inserts every pair of `from` into `to` (emptied, with -1 keys, and larger); returns the entries moved. */
+  cooccurRehash(from: Float64Array, to: Float64Array, V: number): number;
 }

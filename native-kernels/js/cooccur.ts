@@ -11,6 +11,23 @@ function slotHash(i: number, j: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
+/** Inserts every pair of `from` into the emptied, larger table `to`; returns the entries moved. */
+export function cooccurRehash(from: Float64Array, to: Float64Array, V: number): number {
+  const mask = to.length / 2 - 1;
+  let entries = 0;
+  for (let s = 0; s < from.length / 2; s++) {
+    const key = from[2 * s];
+    if (key < 0) continue;
+    const i = Math.floor(key / V);
+    let t = slotHash(i, key - i * V) & mask;
+    while (to[2 * t] >= 0) t = (t + 1) & mask;
+    to[2 * t] = key;
+    to[2 * t + 1] = from[2 * s + 1];
+    entries++;
+  }
+  return entries;
+}
+
 export function cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): { sentences: number; entries: number } {
   const mask = table.length / 2 - 1;
   let entries = o.entries;

@@ -1,6 +1,7 @@
-// Co-occurrence counting for GloVe in a table of fixed size (bounded memory): cooccurCount adds the weighted pairs of
-// whole sentences until the table is as full as allowed, cooccurDrain sorts its entries in place so the caller can
-// spill them to a file and merge the sorted runs later (main/ml/embeddings/glove/cooccur.ts).
+// Co-occurrence counting for GloVe in a table of bounded size: cooccurCount adds the weighted pairs of whole sentences
+// until the table is as full as allowed, cooccurRehash moves a full table into one twice as large while the memory
+// budget allows, cooccurDrain sorts its entries in place so the caller can spill them to a file and merge the sorted
+// runs later (main/ml/embeddings/glove/cooccur.ts).
 //
 // The table is a Float64Array of 2 * capacity doubles, slot s = [key, value]; key = i * V + j (exact in a double for
 // V < 2^26) or -1 when the slot is empty; capacity is a power of two; open addressing with linear probing.
@@ -108,6 +109,30 @@ Napi::Value CooccurCount(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// cooccurRehash({ from, to }, { V }) -> entries: inserts every pair of the table `from` into the (larger, emptied)
+// table `to`, so a table can start small and double while the memory budget allows.
+Napi::Value CooccurRehash(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  NamedArgs b(env, info[0], "cooccurRehash", "buffers");
+  NamedArgs o(env, info[1], "cooccurRehash", "options");
+  const double* from = b.f64("from");
+  const int64_t from_cap = static_cast<int64_t>(b.length("from") / 2);
+  double* to = b.f64("to");
+  const int64_t to_cap = static_cast<int64_t>(b.length("to") / 2);
+  const int64_t V = o.integer("V");
+  if (!b.ok() || !o.ok()) return env.Undefined();
+  Table table(to, to_cap, V);
+  int64_t entries = 0;
+  for (int64_t s = 0; s < from_cap; s++) {
+    const double key = from[2 * s];
+    if (key < 0) continue;
+    const int64_t k = static_cast<int64_t>(key);
+    table.add(static_cast<int32_t>(k / V), static_cast<int32_t>(k % V), from[2 * s + 1]);
+    entries++;
+  }
+  return Napi::Number::New(env, static_cast<double>(entries));
+}
+
 // cooccurDrain(table) -> n: moves the n used slots to the front, sorted by key; the rest of the table is left as
 // garbage (fill it with -1 before counting into it again).
 Napi::Value CooccurDrain(const Napi::CallbackInfo& info) {
@@ -130,6 +155,7 @@ Napi::Value CooccurDrain(const Napi::CallbackInfo& info) {
 void register_cooccur(Napi::Env env, Napi::Object exports) {
   exports.Set("cooccurCount", Napi::Function::New(env, CooccurCount, "cooccurCount"));
   exports.Set("cooccurDrain", Napi::Function::New(env, CooccurDrain, "cooccurDrain"));
+  exports.Set("cooccurRehash", Napi::Function::New(env, CooccurRehash, "cooccurRehash"));
 }
 
 }  // namespace ak

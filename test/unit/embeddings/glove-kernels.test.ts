@@ -131,6 +131,20 @@ describe.each(all)('co-occurrence counting on $name', ({ kernels }) => {
     }
   });
 
+  it('a table moved into one twice as large by cooccurRehash keeps every pair and can go on counting', () => {
+    const small = new Float64Array(2 * 1024).fill(-1);
+    const o = { V, window: 4, symmetric: true, distanceWeighting: true, entries: 0, maxEntries: 700 };
+    const first = kernels().cooccurCount(small, words, st, o);
+    const big = new Float64Array(2 * 4096).fill(-1);
+    expect(kernels().cooccurRehash(small, big, V)).toBe(first.entries);
+    const rest = kernels().cooccurCount(big, words, st.subarray(first.sentences), { ...o, entries: first.entries, maxEntries: 4000 });
+    expect(first.sentences + rest.sentences).toBe(40);
+    const n = kernels().cooccurDrain(big);
+    const want = [...recount(words, st, 4, V).entries()].sort((a, b) => a[0] - b[0]);
+    expect(n).toBe(want.length);
+    for (let e = 0; e < n; e++) expect(big[2 * e + 1]).toBeCloseTo(want[e][1], 10);
+  });
+
   it('stops before a sentence that could overfill the table, and a second call continues where it stopped', () => {
     const table = new Float64Array(2 * 1024).fill(-1);
     const o = { V, window: 4, symmetric: true, distanceWeighting: true, entries: 0, maxEntries: 300 };

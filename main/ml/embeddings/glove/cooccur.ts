@@ -29,11 +29,13 @@ export interface CooccurCountResult {
   records: number;
   /** sorted runs spilled to disk before the merge (0 = everything fit in memory) */
   spills: number;
-  /** slots of the counting table */
+  /** slots of the counting table at the end (it starts at 2^16 and doubles up to the budget) */
   capacity: number;
 }
 
 const LOAD = 0.7;
+/** The table's first size: 2^16 slots (1 MiB). */
+const INITIAL_SLOTS = 1 << 16;
 
 /** Power-of-two slot count whose table (16 bytes a slot) fits in memoryBytes. */
 export function tableCapacity(memoryBytes: number): number {
@@ -44,9 +46,12 @@ export function tableCapacity(memoryBytes: number): number {
 
 /** Counts the corpus into `outPath` (cooccurrence.bin). */
 export function countCooccurrences(k: EmbeddingKernels, corpus: WordCorpus, outPath: string, o: CooccurCountOptions): CooccurCountResult {
-  const capacity = tableCapacity(o.memoryBytes);
-  const maxEntries = Math.floor(capacity * LOAD);
-  const table = new Float64Array(2 * capacity).fill(-1);
+  // The table starts small and doubles while the budget allows (a small corpus never pays for a large table), then
+  // spills when full.
+  const limit = tableCapacity(o.memoryBytes);
+  let capacity = Math.min(limit, INITIAL_SLOTS);
+  let maxEntries = Math.floor(capacity * LOAD);
+  let table = new Float64Array(2 * capacity).fill(-1);
   const S = sentenceCount(corpus);
   const runs: string[] = [];
   let pos = 0;
@@ -61,6 +66,14 @@ export function countCooccurrences(k: EmbeddingKernels, corpus: WordCorpus, outP
       entries = r.entries;
       o.onProgress?.(S === 0 ? 1 : pos / S);
       if (pos >= S) break;
+      if (capacity * 2 <= limit) {
+        const bigger = new Float64Array(4 * capacity).fill(-1);
+        k.cooccurRehash(table, bigger, o.V);
+        table = bigger;
+        capacity *= 2;
+        maxEntries = Math.floor(capacity * LOAD);
+        continue;
+      }
       const path = join(o.tmpDir, `run-${runs.length}.bin`);
       writeRun(path, table, k.cooccurDrain(table));
       runs.push(path);
