@@ -1,6 +1,6 @@
 // JS reference of cooccurCount / cooccurDrain (src/cooccur.cc): the same table layout, slot hash and stopping rule,
 // so either backend can continue a table the other filled.
-import type { CooccurOptions } from '../embeddings-types';
+import type { CooccurLookup, CooccurOptions } from '../embeddings-types';
 
 function slotHash(i: number, j: number): number {
   let h = (Math.imul(i, 0x9e3779b1) ^ j) >>> 0;
@@ -28,10 +28,16 @@ export function cooccurRehash(from: Float64Array, to: Float64Array, V: number): 
   return entries;
 }
 
-export function cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): { sentences: number; entries: number } {
+export function cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions,
+  lookup: CooccurLookup | null = null): { sentences: number; entries: number } {
   const mask = table.length / 2 - 1;
   let entries = o.entries;
+  const rows = lookup === null ? 0 : lookup.starts.length - 1;
   const add = (i: number, j: number, w: number): void => {
+    if (i < rows && lookup!.starts[i] + j < lookup!.starts[i + 1]) {
+      lookup!.values[lookup!.starts[i] + j] += w;
+      return;
+    }
     const key = i * o.V + j;
     let s = slotHash(i, j) & mask;
     for (;;) {
