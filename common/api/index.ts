@@ -11,6 +11,7 @@ import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, Ru
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
+import { embeddingChannels } from './embeddings';
 
 export * from './shared';
 export * from './app';
@@ -21,6 +22,7 @@ export * from './experiments';
 export * from './analysis';
 export * from './reports';
 export * from './projector';
+export * from './embeddings';
 
 // ---------- channels ----------
 export const channels = {
@@ -32,6 +34,7 @@ export const channels = {
   ...analysisChannels,
   ...reportChannels,
   ...projectorChannels,
+  ...embeddingChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------

@@ -19,6 +19,8 @@ import { TokenizerService } from './tokenizers';
 import { ProjectorService } from './projector/service';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
+import { EmbeddingsService } from './embeddings/service';
+import { embeddingHandlers } from './embeddings/handlers';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
 
@@ -28,6 +30,8 @@ export interface Lab {
   /** the training-job scheduler (front ends wait on it, e.g. `attention-lab compare`) */
   jobs: JobService;
   experiments: ExperimentService;
+  /** static word embeddings (the CLI trains in the foreground through it) */
+  embeddings: EmbeddingsService;
   /** Validates `rawInput` against the channel's schema, runs its handler, validates the result. Throws LabError. */
   call(channel: string, rawInput: unknown): Promise<unknown>;
   /** Subscribes to every event the services emit; returns the unsubscribe function. */
@@ -91,6 +95,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
+  const embeddings = new EmbeddingsService(ctx);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -180,6 +185,8 @@ export function createLab(opts: CreateLabOptions): Lab {
     'projector.bookmarkSave': (input) => projector.saveBookmark(input),
     'projector.bookmarkCoords': (input) => projector.bookmarkCoords(input),
     'projector.bookmarkDelete': (input) => projector.deleteBookmark(input),
+
+    ...embeddingHandlers(embeddings),
   };
 
   let closed = false;
@@ -188,6 +195,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     handlers,
     jobs,
     experiments,
+    embeddings,
     async call(channel: string, rawInput: unknown): Promise<unknown> {
       if (closed) throw new LabError('unavailable', 'The lab has been closed; start it again to continue.');
       const name = checkChannel(channel);
@@ -220,7 +228,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, analysis, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, analysis, embeddings, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

@@ -2,6 +2,7 @@
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
 import projectorEn from './projector-en';
+import embeddingsEn from './embeddings-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -453,6 +454,7 @@ const en = {
   comparison: comparisonEn,
   reports: reportsEn,
   projector: projectorEn,
+  embeddings: embeddingsEn,
 };
 
 export type Messages = typeof en;
