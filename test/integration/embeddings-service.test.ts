@@ -190,7 +190,7 @@ describe('attention-lab embeddings', () => {
     expect(existsSync(out)).toBe(true);
     const listed = await inProcess('embeddings', 'list');
     expect(listed.stdout).toMatch(/plays-word2vec-cbow/);
-  });
+  }, 180_000); // two real processes: each starts tsx, slow on a loaded machine
 
   it('says what is wrong: a missing --method, a bad method, a corpus too small, an unknown word', async () => {
     const m = await inProcess('embeddings', 'train', '--dataset', 'plays');

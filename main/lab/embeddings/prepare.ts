@@ -43,7 +43,7 @@ export function datasetTexts(ctx: LabContext, datasetId: number): string[] {
   const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx').iterate(datasetId) as IterableIterator<{ idx: number; text: string }>;
   if (!isContinuousText(row)) return Array.from(docs, (d) => d.text);
   const texts: string[] = [];
-  let pieces: string[] = [];
+  const pieces: string[] = [];
   let last = Number.NaN;
   for (const d of docs) {
     if (pieces.length > 0 && d.idx !== last + 1) texts.push(pieces.splice(0).join(''));
