@@ -16,8 +16,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "vecmath.h"
 #include "word2vec_kernels.h"
@@ -33,6 +33,49 @@
 namespace ak {
 namespace AK_ISA_NS {
 namespace {
+
+// A growable array for the trainer's scratch memory. Not std::vector: its out-of-line members (_M_default_append,
+// _M_realloc_insert) would be weak global symbols compiled for this instruction set, which the linker may keep for
+// the portable build too (test/unit/kernels/isa-isolation.test.ts). Defined in this anonymous namespace, every
+// instance has internal linkage; calloc/realloc cannot throw, so no exception tables are emitted either.
+template <typename T>
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { std::free(data_); }
+  // n zeroed elements
+  void resize(size_t n) {
+    reserve(n);
+    std::memset(static_cast<void*>(data_), 0, n * sizeof(T));
+    size_ = n;
+  }
+  void reserve(size_t n) {
+    if (n <= cap_) return;
+    T* grown = static_cast<T*>(std::realloc(static_cast<void*>(data_), n * sizeof(T)));
+    if (grown == nullptr) std::abort();
+    data_ = grown;
+    cap_ = n;
+  }
+  void push_back(T v) {
+    if (size_ == cap_) reserve(cap_ < 16 ? 16 : 2 * cap_);
+    data_[size_++] = v;
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  T* data() { return data_; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  T& operator[](size_t i) { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
 
 #if defined(__AVX2__) && defined(__FMA__)
 
@@ -402,10 +445,10 @@ class Trainer {
   const W2vBuffers& b_;
   const W2vOptions& o_;
   W2vRng rng_, neg_rng_;
-  std::vector<int32_t> ahead_;  // (kLookahead + 1) slots of `negative` drawn negatives, a ring
-  std::vector<int32_t> sen_, ctx_;
-  std::vector<float> h_, neu1e_, acc_, f_, g_, label_;
-  std::vector<float*> rows_;
+  Scratch<int32_t> ahead_;  // (kLookahead + 1) slots of `negative` drawn negatives, a ring
+  Scratch<int32_t> sen_, ctx_;
+  Scratch<float> h_, neu1e_, acc_, f_, g_, label_;
+  Scratch<float*> rows_;
   double loss_ = 0;
   int64_t predictions_ = 0;
 };

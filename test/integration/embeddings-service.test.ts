@@ -117,6 +117,28 @@ describe('embeddings service', () => {
     expect(await lab.call('embeddings.checkpoints', { runId: started.runId })).toEqual(['epoch-001', 'epoch-002', 'final']);
   });
 
+  it('stops a queued run through runs.stop with a resumable checkpoint, and runs.resume takes it to the end', async () => {
+    const get = async (id: number): Promise<ChannelOutput<'runs.get'>> => await lab.call('runs.get', { id }) as ChannelOutput<'runs.get'>;
+    const until = async (id: number, ok: (r: ChannelOutput<'runs.get'>) => boolean): Promise<ChannelOutput<'runs.get'>> => {
+      for (let i = 0; i < 1200; i++) {
+        const r = await get(id);
+        if (ok(r)) return r;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`run ${id} never got there: ${JSON.stringify(await get(id))}`);
+    };
+    const started = await lab.call('embeddings.train', { dataset: 'plays', method: 'word2vec', settings: { dim: 16, epochs: 40, minCount: 3, threads: 1 } }) as ChannelOutput<'embeddings.train'>;
+    await until(started.runId, (r) => r.status === 'running' && r.step > 0);
+    await lab.call('runs.stop', { id: started.runId });
+    const stopped = await until(started.runId, (r) => r.status !== 'running');
+    expect(stopped.status).toBe('stopped');
+    expect(stopped.step).toBeLessThan(started.totalSteps);
+    await lab.call('runs.resume', { id: started.runId });
+    const done = await until(started.runId, (r) => ['completed', 'failed', 'crashed'].includes(r.status));
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.step).toBe(started.totalSteps);
+  });
+
   it('exports word2vec text/binary and projector TSV, and imports them back as runs with the same neighbours', async () => {
     const want = (await lab.call('embeddings.neighbors', { runId: w2v, word: 'rome', k: 5 }) as ChannelOutput<'embeddings.neighbors'>).neighbors.map((x) => x.label);
     for (const format of ['w2v-text', 'w2v-bin', 'projector'] as const) {

@@ -64,7 +64,7 @@ export class EmbeddingsService {
   private readonly runs: RunService;
   private readonly cache = new Map<string, { mtime: number; wv: WordVectors }>();
   /** jobs this service runs in its own process while no scheduler is wired (see setLauncher) */
-  private readonly local = new Map<number, { stop: boolean; done: Promise<void> }>();
+  private readonly local = new Map<number, { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> }>();
   private launcher: EmbeddingsLauncher | null = null;
 
   constructor(private readonly ctx: LabContext, private readonly opts: { kernels?: KernelPreference } = {}) {
@@ -140,11 +140,24 @@ export class EmbeddingsService {
     return prepareEmbeddingsResume(this.ctx, runId, { kernels: this.opts.kernels }).job;
   }
 
-  /** Asks a run this service trains in-process to stop after its current call (with a resumable checkpoint). */
-  stopLocal(runId: number): boolean {
+  /** Asks a run this service trains in-process to stop (or pause) after its current call, with a resumable
+   *  checkpoint; false when it is not one of them. */
+  stopLocal(runId: number, kind: 'stop' | 'pause' = 'stop'): boolean {
     const l = this.local.get(runId);
     if (l === undefined) return false;
     l.stop = true;
+    l.kind = kind;
+    return true;
+  }
+
+  /** Continues a stopped, paused or crashed embedding run in this process (while no scheduler is wired); false when
+   *  the run is not a static-embedding run. */
+  resumeLocal(runId: number): boolean {
+    if (this.launcher !== null || !isEmbeddingFamily(this.runs.run(runId).family)) return false;
+    if (this.local.has(runId)) {
+      throw new LabError('conflict', `Run ${runId} is already training; it needs no resume.`, { field: 'id' });
+    }
+    this.runLocally(this.reopen(runId).job);
     return true;
   }
 
@@ -247,7 +260,7 @@ export class EmbeddingsService {
 
   /** Runs a queued job in this process in the background (until a scheduler is wired by setLauncher). */
   private runLocally(job: EmbeddingsJobSpec): void {
-    const entry = { stop: false, done: Promise.resolve() };
+    const entry: { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> } = { stop: false, kind: 'stop', done: Promise.resolve() };
     this.local.set(job.runId, entry);
     const recorder = this.recorder(job, {});
     const port: TrainJobPort = { post: recorder.onMessage, shouldStop: () => entry.stop };
@@ -257,10 +270,11 @@ export class EmbeddingsService {
     };
     entry.done = (async () => {
       await new Promise((resolve) => setImmediate(resolve));
-      this.runs.setStatus(job.runId, 'running');
+      if (this.runs.run(job.runId).status !== 'running') this.runs.setStatus(job.runId, 'running');
       changed();
       try {
-        recorder.finish(await runEmbeddingsJob(job, port));
+        const result = await runEmbeddingsJob(job, port);
+        recorder.finish(result, result.status === 'stopped' && entry.kind === 'pause' ? 'paused' : result.status);
       } catch (e) {
         recorder.fail(e);
       }
