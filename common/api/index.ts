@@ -11,6 +11,7 @@ import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, Ru
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
+import { embeddingChannels } from './embeddings';
 import { finetuneChannels } from './finetune';
 
 export * from './shared';
@@ -22,6 +23,7 @@ export * from './experiments';
 export * from './analysis';
 export * from './reports';
 export * from './projector';
+export * from './embeddings';
 export * from './finetune';
 
 // ---------- channels ----------
@@ -34,6 +36,7 @@ export const channels = {
   ...analysisChannels,
   ...reportChannels,
   ...projectorChannels,
+  ...embeddingChannels,
   ...finetuneChannels,
 } as const;
 

@@ -25,8 +25,9 @@ const FINAL: readonly RunStatusT[] = ['completed', 'stopped', 'failed', 'crashed
 
 export interface NewRun {
   name: string;
-  /** 'classifier': a GPT/BERT body fine-tuned with a classification head; 'baseline': TF-IDF + logistic regression */
-  family: 'gpt' | 'bert' | 'classifier' | 'baseline';
+  /** checked by the API's family enum (common/api/runs.ts) where it is read back; 'classifier': a GPT/BERT body
+   *  fine-tuned with a classification head, 'baseline': TF-IDF + logistic regression (issue 18) */
+  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;

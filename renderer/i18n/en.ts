@@ -2,6 +2,7 @@
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
 import projectorEn from './projector-en';
+import embeddingsEn from './embeddings-en';
 import finetuneEn from './finetune-en';
 
 const en = {
@@ -454,6 +455,7 @@ const en = {
   comparison: comparisonEn,
   reports: reportsEn,
   projector: projectorEn,
+  embeddings: embeddingsEn,
   finetune: finetuneEn,
 };
 
