@@ -21,7 +21,7 @@ import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
 import { embeddingsCommands } from './commands/embeddings';
 import { reportProgress } from './progress';
-import { finetuneBaselineCommand, finetuneCommand, finetuneListCommand } from './commands/finetune';
+import { finetuneBaselineCommand, finetuneCommand, finetuneCompareCommand, finetuneListCommand } from './commands/finetune';
 
 /** Every command the CLI knows; adding one is one line here. */
 export const COMMANDS: TopLevelCommand[] = [
@@ -41,6 +41,7 @@ export const COMMANDS: TopLevelCommand[] = [
   finetuneCommand,
   finetuneBaselineCommand,
   finetuneListCommand,
+  finetuneCompareCommand,
   serveCommand,
   infoCommand,
 ];

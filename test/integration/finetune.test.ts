@@ -12,6 +12,7 @@ import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/training';
 import { FinetuneService } from '../../main/lab/finetune/service';
 import { prepareFinetuneResume } from '../../main/lab/finetune/prepare';
+import { finetuneCompare } from '../../main/lab/finetune/compare';
 import { runFinetuneJob } from '../../main/jobs/finetune/finetune-job';
 import { RunRecorder } from '../../main/lab/training-recorder';
 import { RunService } from '../../main/lab/runs';
@@ -123,6 +124,21 @@ describe('fine-tuning through the service', () => {
     expect(runs.run(started.id).metrics['val/macro_f1'].count).toBe(30);
     expect(await lab.call('finetune.report', { runId: started.id })).not.toBeNull();
   }, 120_000);
+
+  it('compares pre-trained, from-scratch and baseline models over label budgets and seeds, on the same labels', async () => {
+    const cells = await finetuneCompare(service, { gpt: parents.gpt, bert: parents.bert, dataset: 'First names', labels: [8, 24], seeds: 2, epochs: 1, analyzer: 'char_wb', threads: 1 });
+    expect(cells.map((c) => `${c.model}@${c.labelsPerClass}`)).toEqual([8, 24].flatMap((n) => ['gpt-pretrained', 'gpt-scratch', 'bert-pretrained', 'bert-scratch', 'tfidf-logreg'].map((m) => `${m}@${n}`)));
+    for (const c of cells) {
+      expect(c.macroF1.n).toBe(2);
+      expect(c.runIds).toHaveLength(2);
+      expect(c.macroF1.mean).toBeGreaterThanOrEqual(0);
+      expect(c.macroF1.std).toBeGreaterThanOrEqual(0);
+    }
+    // the same seed draws the same labels for every model: each recorded run of one seed has 2 x budget train examples
+    const rows = (await lab.call('finetune.list', {})) as FinetuneRowT[];
+    const ofCell = rows.filter((r) => cells[0].runIds.includes(r.run.id));
+    expect(ofCell.every((r) => r.trainExamples === 16)).toBe(true);
+  }, 180_000);
 
   it('refuses what cannot be fine-tuned, with sentences that say what to do', async () => {
     const bad = async (input: Record<string, unknown>): Promise<string> => {

@@ -6,6 +6,7 @@ import { BaselineRequest, FinetuneStartRequest, type FinetuneReportT } from '../
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/index';
 import { FinetuneService } from '../../lab/finetune/service';
+import { finetuneCompare } from '../../lab/finetune/compare';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, percent, table } from '../format';
@@ -137,5 +138,40 @@ export const finetuneListCommand: CliCommand = {
         r.head ?? '—', r.labelsPerClass === null ? 'all' : String(r.labelsPerClass), r.macroF1 === null ? '—' : r.macroF1.toFixed(3),
         r.accuracy === null ? '—' : percent(r.accuracy), r.run.status]),
     ));
+  },
+};
+
+export const finetuneCompareCommand: CliCommand = {
+  name: 'finetune-compare',
+  summary: 'the label-budget comparison: pre-trained GPT and BERT vs the same models from scratch vs TF-IDF + LR, macro-F1 mean ± std over seeds',
+  usage: '--gpt RUN --bert RUN --dataset NAME --labels 16,64,256 [--seeds N] [--epochs N] [--analyzer word|char_wb] [--threads K] [--json]',
+  details: ['Each model, budget and seed is a recorded run (see `finetune-list`); the budget is drawn with the seed, so every model of a seed sees the same labels.'],
+  positionals: [],
+  options: {
+    gpt: { type: 'string' }, bert: { type: 'string' }, dataset: { type: 'string' }, labels: { type: 'string' }, seeds: { type: 'string' },
+    epochs: { type: 'string' }, analyzer: { type: 'string' }, threads: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const gptRef = stringOption(values, 'gpt');
+    const bertRef = stringOption(values, 'bert');
+    const dataset = stringOption(values, 'dataset');
+    const labelsText = stringOption(values, 'labels');
+    if (gptRef === undefined || bertRef === undefined) throw new UsageError('Give the pre-trained runs with --gpt RUN and --bert RUN.');
+    if (dataset === undefined) throw new UsageError('The option --dataset is required: give the labelled dataset (name or id).');
+    if (labelsText === undefined) throw new UsageError('The option --labels is required: label budgets per class, e.g. 16,64,256.');
+    const labels = labelsText.split(',').map((x) => Number(x.trim()));
+    const bad = labels.find((n) => !Number.isInteger(n) || n < 1);
+    if (bad !== undefined) throw new UsageError(`--labels takes whole numbers of at least 1 separated by commas, got ${JSON.stringify(labelsText)}.`);
+    const analyzer = stringOption(values, 'analyzer') ?? 'word';
+    if (analyzer !== 'word' && analyzer !== 'char_wb') throw new UsageError(`--analyzer must be word or char_wb, got ${JSON.stringify(analyzer)}.`);
+    const gpt = await resolveRun(ctx, gptRef);
+    const bert = await resolveRun(ctx, bertRef);
+    const cells = await finetuneCompare(new FinetuneService(ctx.lab().ctx), {
+      gpt: gpt.id, bert: bert.id, dataset, labels, seeds: num(values, 'seeds') ?? 3, epochs: num(values, 'epochs') ?? 4,
+      analyzer, threads: num(values, 'threads'),
+    }, (line) => ctx.note(line));
+    ctx.result({ cells }, () => table(['model', 'labels/class', 'macro-F1 (mean ± std)', 'seeds'], cells.map((c) => [
+      c.model, String(c.labelsPerClass), `${c.macroF1.mean.toFixed(3)} ± ${c.macroF1.std.toFixed(3)}`, String(c.macroF1.n),
+    ])));
   },
 };
