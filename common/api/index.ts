@@ -10,6 +10,7 @@ import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
+import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
 
 export * from './shared';
 export * from './app';
@@ -19,6 +20,7 @@ export * from './runs';
 export * from './experiments';
 export * from './analysis';
 export * from './reports';
+export * from './scale';
 
 // ---------- channels ----------
 export const channels = {
@@ -29,6 +31,7 @@ export const channels = {
   ...experimentChannels,
   ...analysisChannels,
   ...reportChannels,
+  ...scaleChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -103,3 +106,5 @@ export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;
 export type ReportT = z.output<typeof Report>;
 export type ReportSummaryT = z.output<typeof ReportSummary>;
 export type ReportOptionsT = z.output<typeof ReportOptions>;
+export type TorchExportResultT = z.output<typeof TorchExportResult>;
+export type TorchImportResultT = z.output<typeof TorchImportResult>;

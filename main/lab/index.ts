@@ -18,6 +18,8 @@ import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
+import { scaleHandlers } from './scale/handlers';
+import { ScaleService } from './scale/service';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
 
@@ -163,6 +165,8 @@ export function createLab(opts: CreateLabOptions): Lab {
     'reports.pin': async (input) => (await reports()).pin(input),
     'reports.unpin': async (input) => (await reports()).unpin(input),
     'runs.importExternal': async (input) => (await reports()).importExternal(input),
+
+    ...scaleHandlers(new ScaleService(ctx)),
   };
 
   let closed = false;

@@ -1,6 +1,7 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
+import scaleEn from './scale-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -451,6 +452,7 @@ const en = {
   },
   comparison: comparisonEn,
   reports: reportsEn,
+  scale: scaleEn,
 };
 
 export type Messages = typeof en;

@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import reportsZhCN from './reports-zh-CN';
+import scaleZhCN from './scale-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -450,6 +451,7 @@ const zhCN: Messages = {
   },
   comparison: comparisonZhCN,
   reports: reportsZhCN,
+  scale: scaleZhCN,
 };
 
 export default zhCN;
