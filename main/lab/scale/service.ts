@@ -181,6 +181,8 @@ export class ScaleService {
         status: found.engine?.status ?? null, reason: found.engine?.reason ?? null, startedFrom: found.engine?.startedFrom ?? null,
       },
       status, step, totalSteps, datasetId: source?.datasetId ?? null, tokenizerId: source?.tokenizerId ?? null,
+      // every step is one global batch of batchSize windows of the context length, whatever the ranks
+      seed: found.training.seed, tokensSeen: step * found.training.batchSize * found.model.contextLength,
     });
     let checkpoints = 0;
     for (const c of found.checkpoints) {
@@ -235,7 +237,10 @@ function statusOf(e: EngineInfo | null, step: number, total: number): 'completed
 
 function engineOf(e: EngineInfo | null): Engine {
   const ranks = e?.ranks ?? [];
-  const devices = [...new Set(ranks.map((r) => `${r.host} ${r.device}`))];
+  // "2 × cpu (node-a)", "8 × NVIDIA H100 80GB HBM3 (node-b)": ranks counted per device kind and host
+  const counts = new Map<string, number>();
+  for (const r of ranks) counts.set(`${r.device} (${r.host})`, (counts.get(`${r.device} (${r.host})`) ?? 0) + 1);
+  const devices = [...counts].map(([d, n]) => `${n} × ${d}`);
   return {
     engine: e?.engine ?? 'pytorch-ddp', torch: e?.torch ?? null, backend: e?.backend ?? null,
     ranks: e?.worldSize ?? (ranks.length > 0 ? ranks.length : null), nodes: e?.nodes ?? null, devices, precision: e?.precision ?? null,

@@ -96,7 +96,7 @@ describe('export-torch → 2 gloo ranks → runs import-torch', () => {
     expect(r).toMatchObject({ status: 'completed', step: 20, totalSteps: 20, sourceRunId: local.id, checkpoints: 2 });
     expect(r.engine).toMatchObject({ engine: 'pytorch-ddp', backend: 'gloo', ranks: 2, nodes: 1, precision: 'fp32' });
     const run = (await lab.call('runs.get', { id: r.runId })) as RunDetailT;
-    expect(run).toMatchObject({ origin: 'external', family: 'gpt', datasetId: local.datasetId, tokenizerId: local.tokenizerId });
+    expect(run).toMatchObject({ origin: 'external', family: 'gpt', datasetId: local.datasetId, tokenizerId: local.tokenizerId, seed: local.seed });
     expect(run.originInfo).toMatchObject({ engine: 'pytorch-ddp', ranks: 2, sourceRunId: local.id });
     expect(run.artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.step).sort()).toEqual([10, 20]);
     const listed = (await lab.call('runs.list', {})) as { id: number }[];
