@@ -9,7 +9,7 @@
 #include "distance.h"
 #include "knn.h"
 #include "gemm.h"
-#include "knn_heap.h"
+#include "knn_heap.h"  // pair_less
 #include "napi_args.h"
 #include "projection.h"
 #include "threadpool.h"
@@ -52,56 +52,79 @@ void knn_exact(int32_t* indices, float* distances, const float* queries, const f
       }
     });
   }
-  for (int64_t q = 0; q < Q; q++) NeighborHeap{indices + q * k, distances + q * k, nullptr, k}.clear();
+  // Per query row, a buffer of candidates below its threshold: appending is cheap, and when the buffer holds 4k the
+  // k best are kept (nth_element) and the k-th becomes the new threshold. Pushing into a k-heap instead costs a
+  // sift per candidate, and rows whose nearest rows come late (cluster-ordered data) push thousands of them.
+  struct Cand {
+    float d;
+    int32_t j;
+  };
+  const auto before = [](const Cand& x, const Cand& y) { return pair_less(x.d, x.j, y.d, y.j); };
+  const size_t keep = static_cast<size_t>(k), full = 4 * static_cast<size_t>(k) + 64;
+  const DistFn dist = dist_fn(metric);
   std::vector<float> tile(static_cast<size_t>(kQueryBlock * kRowBlock));
+  std::vector<std::vector<Cand>> cands(static_cast<size_t>(kQueryBlock));
+  std::vector<float> thresholds(static_cast<size_t>(kQueryBlock));
   for (int64_t q0 = 0; q0 < Q; q0 += kQueryBlock) {
     const int64_t qb = std::min(kQueryBlock, Q - q0);
+    for (int64_t r = 0; r < qb; r++) {
+      cands[static_cast<size_t>(r)].clear();
+      thresholds[static_cast<size_t>(r)] = INFINITY;
+    }
     for (int64_t n0 = 0; n0 < N; n0 += kRowBlock) {
       const int64_t nb = std::min(kRowBlock, N - n0);
       sgemm(false, true, qb, nb, D, 1.0f, queries + q0 * D, D, X + n0 * D, D, 0.0f, tile.data(), nb, nullptr);
       parallel_for(qb, 8, [&](int64_t b, int64_t e) {
+        std::vector<float> row(static_cast<size_t>(nb));
         for (int64_t r = b; r < e; r++) {
           const int64_t q = q0 + r;
-          NeighborHeap heap{indices + q * k, distances + q * k, nullptr, k};
           const float* dots = tile.data() + r * nb;
-          for (int64_t c = 0; c < nb; c++) {
-            const int64_t j = n0 + c;
-            if (exclude_self && j == q) continue;
-            float dist = metric == kCosine ? 1.0f - dots[c] : qnorm[q] + xnorm[j] - 2.0f * dots[c];
-            dist = dist > 0 ? dist : 0.0f;
-            if (dist <= heap.worst()) heap.push(dist, static_cast<int32_t>(j));
+          // the row's distances first (a branch-free loop the compiler vectorises), then one pass that keeps the
+          // few below the row's threshold
+          if (metric == kCosine) {
+            for (int64_t c = 0; c < nb; c++) row[static_cast<size_t>(c)] = 1.0f - dots[c];
+          } else {
+            const float qn = qnorm[static_cast<size_t>(q)];
+            const float* xn = xnorm.data() + n0;
+            for (int64_t c = 0; c < nb; c++) row[static_cast<size_t>(c)] = qn + xn[c] - 2.0f * dots[c];
           }
+          if (exclude_self && q >= n0 && q < n0 + nb) row[static_cast<size_t>(q - n0)] = INFINITY;
+          std::vector<Cand>& list = cands[static_cast<size_t>(r)];
+          float t = thresholds[static_cast<size_t>(r)];
+          for (int64_t c = 0; c < nb; c++) {
+            const float d = row[static_cast<size_t>(c)];
+            if (d <= t && d < INFINITY) {
+              list.push_back({d > 0 ? d : 0.0f, static_cast<int32_t>(n0 + c)});
+              if (list.size() >= full) {
+                std::nth_element(list.begin(), list.begin() + static_cast<int64_t>(keep - 1), list.end(), before);
+                list.resize(keep);
+                t = list[keep - 1].d;
+              }
+            }
+          }
+          thresholds[static_cast<size_t>(r)] = t;
         }
       });
     }
-  }
-  // Exact distances of the winners, then ascending order.
-  const DistFn dist = dist_fn(metric);
-  parallel_for(Q, 64, [&](int64_t b, int64_t e) {
-    for (int64_t q = b; q < e; q++) {
-      NeighborHeap heap{indices + q * k, distances + q * k, nullptr, k};
-      for (int s = 0; s < k; s++) {
-        const int32_t j = heap.idx[s];
-        if (j >= 0) heap.dist[s] = std::max(0.0f, dist(queries + q * D, X + j * D, D));
-      }
-      // re-heapify under the exact distances, then sort
-      for (int s = k / 2 - 1; s >= 0; s--) {
-        int p = s;
-        for (;;) {
-          const int l = 2 * p + 1, r = l + 1;
-          int big = p;
-          if (l < k && pair_less(heap.dist[big], heap.idx[big], heap.dist[l], heap.idx[l])) big = l;
-          if (r < k && pair_less(heap.dist[big], heap.idx[big], heap.dist[r], heap.idx[r])) big = r;
-          if (big == p) break;
-          std::swap(heap.dist[p], heap.dist[big]);
-          std::swap(heap.idx[p], heap.idx[big]);
-          p = big;
+    // The k best of each row with their distances recomputed directly (the GEMM form loses digits for near
+    // neighbours), ascending by (distance, index).
+    parallel_for(qb, 16, [&](int64_t b, int64_t e) {
+      for (int64_t r = b; r < e; r++) {
+        const int64_t q = q0 + r;
+        std::vector<Cand>& list = cands[static_cast<size_t>(r)];
+        if (list.size() > keep) {
+          std::nth_element(list.begin(), list.begin() + static_cast<int64_t>(keep - 1), list.end(), before);
+          list.resize(keep);
+        }
+        for (Cand& c : list) c.d = std::max(0.0f, dist(queries + q * D, X + static_cast<int64_t>(c.j) * D, D));
+        std::sort(list.begin(), list.end(), before);
+        for (size_t s = 0; s < keep; s++) {
+          indices[q * k + static_cast<int64_t>(s)] = s < list.size() ? list[s].j : -1;
+          distances[q * k + static_cast<int64_t>(s)] = s < list.size() ? reported_distance(metric, list[s].d) : INFINITY;
         }
       }
-      heap.sort_ascending();
-      for (int s = 0; s < k; s++) heap.dist[s] = reported_distance(metric, heap.dist[s]);
-    }
-  });
+    });
+  }
 }
 
 namespace {

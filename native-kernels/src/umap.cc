@@ -13,11 +13,17 @@
 #include <cmath>
 #include <vector>
 
+#include "cpu.h"
 #include "napi_args.h"
 #include "projection.h"
 #include "threadpool.h"
 
 namespace ak {
+namespace avx2 {
+void umap_repel8(float* push, const float* c, const float* const* ox, const uint8_t* skip, int count, int dims,
+                 float a, float b, float gamma, float alpha);
+}  // namespace avx2
+
 namespace {
 
 inline float load(const float* p) {
@@ -113,6 +119,7 @@ struct Layout {
   float a, b, gamma;
   double negative_rate;
   uint32_t seed;
+  bool vector_repel;  // the AVX2 batch of repulsions (use_avx2()), else one sample at a time
 
   // Edge e at epoch n with learning rate alpha: the attraction along the edge, then its due negative samples.
   // DIM is the layout's dimension (2 or 3) as a constant, so the per-coordinate loops unroll.
@@ -147,20 +154,41 @@ struct Layout {
     // applying each before computing the next would chain the samples' latencies one after another.
     const uint32_t base = mix_key(seed, static_cast<uint32_t>(e), static_cast<uint32_t>(n), 0);
     float push[DIM] = {};
-    for (int64_t p = 0; p < n_neg; p++) {
-      const int64_t other = static_cast<int64_t>(
-          (static_cast<uint64_t>(mix32(base + static_cast<uint32_t>(p))) * static_cast<uint64_t>(N)) >> 32);
-      if (other == head) continue;
-      const float* op = Y + other * DIM;
-      float diff[DIM];
-      float r2 = 0;
-      for (int d = 0; d < DIM; d++) {
-        diff[d] = c[d] - load(op + d);
-        r2 += diff[d] * diff[d];
+    if (vector_repel) {
+      // eight samples at a time in AVX2 lanes (umap_avx2.cc): their coordinates gathered, the head's own lanes skipped
+      alignas(32) float ox[DIM][8];
+      uint8_t skip[8];
+      const float* rows[DIM];
+      for (int d = 0; d < DIM; d++) rows[d] = ox[d];
+      for (int64_t p0 = 0; p0 < n_neg; p0 += 8) {
+        const int count = static_cast<int>(std::min<int64_t>(8, n_neg - p0));
+        for (int s = 0; s < 8; s++) {
+          int64_t other = head;
+          if (s < count) {
+            other = static_cast<int64_t>(
+                (static_cast<uint64_t>(mix32(base + static_cast<uint32_t>(p0 + s))) * static_cast<uint64_t>(N)) >> 32);
+          }
+          skip[s] = other == head ? 1 : 0;
+          for (int d = 0; d < DIM; d++) ox[d][s] = load(Y + other * DIM + d);
+        }
+        avx2::umap_repel8(push, c, rows, skip, count, DIM, a, b, gamma, alpha);
       }
-      if (r2 <= 0) continue;
-      const float coeff = 2.0f * gamma * b / ((0.001f + r2) * (a * std::pow(r2, b) + 1.0f));
-      for (int d = 0; d < DIM; d++) push[d] += clip4(coeff * diff[d]) * alpha;
+    } else {
+      for (int64_t p = 0; p < n_neg; p++) {
+        const int64_t other = static_cast<int64_t>(
+            (static_cast<uint64_t>(mix32(base + static_cast<uint32_t>(p))) * static_cast<uint64_t>(N)) >> 32);
+        if (other == head) continue;
+        const float* op = Y + other * DIM;
+        float diff[DIM];
+        float r2 = 0;
+        for (int d = 0; d < DIM; d++) {
+          diff[d] = c[d] - load(op + d);
+          r2 += diff[d] * diff[d];
+        }
+        if (r2 <= 0) continue;
+        const float coeff = 2.0f * gamma * b / ((0.001f + r2) * (a * std::pow(r2, b) + 1.0f));
+        for (int d = 0; d < DIM; d++) push[d] += clip4(coeff * diff[d]) * alpha;
+      }
     }
     for (int d = 0; d < DIM; d++) c[d] += push[d];
     next_negative[e] += static_cast<double>(n_neg) * per_negative;
@@ -217,6 +245,7 @@ Napi::Value UmapEpochs(const Napi::CallbackInfo& info) {
   L.seed = static_cast<uint32_t>(a.integer(17));
   const bool deterministic = a.boolean(18);
   if (!a.ok()) return a.env().Undefined();
+  L.vector_repel = use_avx2();
   for (int64_t n = from; n < to; n++) {
     const float alpha = static_cast<float>(initial_alpha * (1.0 - static_cast<double>(n) / static_cast<double>(n_epochs)));
     const bool serial = deterministic || get_threads() == 1;

@@ -128,3 +128,31 @@ describe('comparing two spaces', () => {
     expectClose(aligned[2], first, 1e-4, 1e-3, 'third layout');
   });
 });
+
+describe('the projector session (what the analysis worker holds)', () => {
+  it('holds sets by key (least recently used dropped), projects with frames, stops on request', async () => {
+    const { ProjectorSession, MAX_HELD_SETS } = await import('../../../main/ml/embeddings/projection/session');
+    const session = new ProjectorSession(pk);
+    for (let s = 0; s <= MAX_HELD_SETS; s++) session.hold({ key: `k${s}`, ...randomSet(10 + s, 120, 6) });
+    expect(session.has('k0')).toBe(false);
+    expect(() => session.get('k0')).toThrow(/The vector set "k0" is not open/);
+    const frames: number[] = [];
+    const done = await session.project(1, 'k1', { method: 'tsne', perplexity: 10, iterations: 100, frameEvery: 20 }, (f) => {
+      frames.push(f.iteration);
+      if (f.iteration === 40) session.stop(1);
+    });
+    expect(frames).toEqual([20, 40]);
+    expect(done.stopped).toBe(true);
+    expect(session.stop(1)).toBe(false);
+    const part = await session.project(2, 'k1', { method: 'pca' }, () => undefined, [3, 4, 5, 6]);
+    expect(part.coords.length).toBe(8);
+    expect(part.rows).toEqual([3, 4, 5, 6]);
+    expect(session.search('k1', 'w1').slice(0, 2)).toEqual([1, 10]);
+    expect(session.neighbours('k1', 0, 3, 'cosine').length).toBe(3);
+    expect(session.neighbourhood('k1', 0, 3, 'cosine')[0]).toBe(0);
+    const an = session.analogy('k1', 'w1', 'w2', 'w3', 2, 'cosine');
+    expect(an.rows).toEqual([1, 2, 3]);
+    expect(an.answers.length).toBe(2);
+    expect(session.compare('k1', 'k2', 5, 'cosine').labels.length).toBe(120);
+  });
+});

@@ -193,3 +193,25 @@ describe('bad input gets a sentence that says what to do', () => {
     await expect(project(pk, bad, 10, 4, { method: 'pca' }, undefined, labels)).rejects.toThrow(/Row 4 \("w4"\) has NaN in dimension 2/);
   });
 });
+
+describe('starting from a given layout', () => {
+  it('t-SNE and UMAP continue from `init` (no exaggerated phase for t-SNE), and a wrong size is refused', async () => {
+    const { X } = labelled(33, 200, 8, 4);
+    const firstFrames: number[] = [];
+    const first = await project(pk, X, 200, 8, { method: 'tsne', perplexity: 10, iterations: 300, frameEvery: 25 }, (f) => {
+      firstFrames.push(f.kl as number);
+    });
+    const frames: number[] = [];
+    const again = await project(pk, X, 200, 8, { method: 'tsne', perplexity: 10, iterations: 50, frameEvery: 25 }, (f) => {
+      frames.push(f.kl as number);
+    }, undefined, { init: first.coords });
+    // already converged: from its first frame the KL stays near the first run's end, far below where a fresh start
+    // (exaggerated phase from PCA) is after as many iterations
+    expect(Math.abs((again.kl as number) - (first.kl as number))).toBeLessThan(0.3);
+    expect(frames[0]).toBeLessThan(firstFrames[0] - 0.5);
+    const u = await project(pk, X, 200, 8, { method: 'umap', iterations: 20 }, undefined, undefined, { init: first.coords });
+    expect(u.coords.length).toBe(400);
+    await expect(project(pk, X, 200, 8, { method: 'umap' }, undefined, undefined, { init: new Float32Array(10) }))
+      .rejects.toThrow(/starting layout has 10 numbers, but 200 points in 2D need 400/);
+  });
+});

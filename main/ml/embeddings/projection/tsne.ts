@@ -58,7 +58,9 @@ export async function tsneProject(pk: ProjectionKernels, X: Float32Array, N: num
   const update = new Float32Array(N * dims);
   const gains = new Float32Array(N * dims).fill(1);
   const rate = p.learningRate === 'auto' ? Math.max(N / p.earlyExaggeration / 4, 50) : p.learningRate;
-  const explore = Math.min(TSNE_EXPLORATION_STEPS, p.iterations);
+  // a given start (e.g. the previous checkpoint's layout) is already spread out: no exaggerated phase, which would
+  // pull it apart again
+  const explore = opts.init ? 0 : Math.min(TSNE_EXPLORATION_STEPS, p.iterations);
   let done = 0;
   let kl = 0;
   let stopped = false;
