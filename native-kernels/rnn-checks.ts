@@ -20,12 +20,16 @@ function layerDims(k: string, d: Dims, lengths: Lengths): void {
   }
 }
 
-/** The buffers every layer call shares: weights, input and the per-direction states. */
-function layerWeights(k: string, d: Dims, G: number, wih: F32, whh: F32, inp: F32): void {
+/** The buffers every layer call shares: weights and input (null: the caller's projection, already in the cache). */
+function layerWeights(k: string, d: Dims, G: number, wih: F32, whh: F32, inp: F32 | null): void {
   const { T, B, C, H, D } = d;
-  buf(k, 'inp', inp, F, T * B * C, 'T*B*C');
+  optBuf(k, 'inp', inp, F, T * B * C, 'T*B*C');
   buf(k, 'wih', wih, F, D * G * H * C, `D*${G}H*C`);
   buf(k, 'whh', whh, F, D * G * H * H, `D*${G}H*H`);
+}
+
+function noInputNoGradient(k: string, inp: F32 | null, dinp: F32 | null): void {
+  if (inp === null && dinp !== null) fail(k, 'dinp was given but inp is null; the gradient of an input projection computed outside belongs to its caller.', 'dinp');
 }
 
 function cellDims(k: string, B: number, H: number): void {
@@ -47,7 +51,7 @@ export function checkedRnnKernels(raw: Kernels): RnnKernels {
     gruBackward(dinp, dh0, dwih, dwhh, dbih, dbhh, dcache, dout, dhN, inp, h0, out, cache, wih, whh, lengths, T, B, C, H, D) {
       const k = 'gruBackward';
       const d = { T, B, C, H, D };
-      layerDims(k, d, lengths); layerWeights(k, d, 3, wih, whh, inp);
+      layerDims(k, d, lengths); layerWeights(k, d, 3, wih, whh, inp); noInputNoGradient(k, inp, dinp);
       optBuf(k, 'dinp', dinp, F, T * B * C, 'T*B*C'); optBuf(k, 'dh0', dh0, F, D * B * H, 'D*B*H');
       buf(k, 'dwih', dwih, F, D * 3 * H * C, 'D*3H*C'); buf(k, 'dwhh', dwhh, F, D * 3 * H * H, 'D*3H*H');
       buf(k, 'dbih', dbih, F, D * 3 * H, 'D*3H'); buf(k, 'dbhh', dbhh, F, D * 3 * H, 'D*3H');
@@ -70,7 +74,7 @@ export function checkedRnnKernels(raw: Kernels): RnnKernels {
     lstmBackward(dinp, dh0, dc0, dwih, dwhh, dbih, dbhh, dcache, dout, dhN, dcN, inp, h0, c0, out, cache, wih, whh, lengths, T, B, C, H, D) {
       const k = 'lstmBackward';
       const d = { T, B, C, H, D };
-      layerDims(k, d, lengths); layerWeights(k, d, 4, wih, whh, inp);
+      layerDims(k, d, lengths); layerWeights(k, d, 4, wih, whh, inp); noInputNoGradient(k, inp, dinp);
       optBuf(k, 'dinp', dinp, F, T * B * C, 'T*B*C');
       optBuf(k, 'dh0', dh0, F, D * B * H, 'D*B*H'); optBuf(k, 'dc0', dc0, F, D * B * H, 'D*B*H');
       buf(k, 'dwih', dwih, F, D * 4 * H * C, 'D*4H*C'); buf(k, 'dwhh', dwhh, F, D * 4 * H * H, 'D*4H*H');

@@ -12,6 +12,9 @@
 // lengths (B), each in 1..T, or null = all T: steps t >= lengths[b] leave row b's state unchanged and write 0 to out,
 // so direction 0's hN is the state after step lengths[b]-1 and direction 1 starts there from h0
 // (torch's pack_padded_sequence); backward ignores dout at those steps.
+// inp null: the caller has written x W_ih^T + b_ih into the first G*H columns of every cache row (e.g. gathered from a
+// table of the embedding's projections), and computes dW_ih, db_ih and dinp itself from dcache (GRU: columns r, z and
+// the last H; LSTM: all 4H); wih and bih are then not read, and dinp must be null.
 // Parameter gradients accumulate (+=); dinp, dh0, dc0, dgi, dhPrev, dcPrev are written. null h0/c0 = zeros,
 // null dout/dhN/dcN = no gradient from there, null dinp/dh0/dc0/dhPrev/dcPrev = not wanted.
 import type { F32 } from './kernels';
@@ -20,17 +23,17 @@ export type Lengths = Int32Array | null;
 
 export interface RnnKernels {
   /** One GRU layer over a whole sequence (both directions when D = 2). */
-  gruForward(out: F32, hN: F32 | null, cache: F32, inp: F32, h0: F32 | null, wih: F32, whh: F32, bih: F32, bhh: F32,
+  gruForward(out: F32, hN: F32 | null, cache: F32, inp: F32 | null, h0: F32 | null, wih: F32, whh: F32, bih: F32, bhh: F32,
     lengths: Lengths, T: number, B: number, C: number, H: number, D: number): void;
   /** Backward through time of gruForward (same inputs; cache and out as gruForward left them). */
   gruBackward(dinp: F32 | null, dh0: F32 | null, dwih: F32, dwhh: F32, dbih: F32, dbhh: F32, dcache: F32,
-    dout: F32 | null, dhN: F32 | null, inp: F32, h0: F32 | null, out: F32, cache: F32, wih: F32, whh: F32,
+    dout: F32 | null, dhN: F32 | null, inp: F32 | null, h0: F32 | null, out: F32, cache: F32, wih: F32, whh: F32,
     lengths: Lengths, T: number, B: number, C: number, H: number, D: number): void;
   /** One LSTM layer over a whole sequence. */
-  lstmForward(out: F32, hN: F32 | null, cN: F32 | null, cache: F32, inp: F32, h0: F32 | null, c0: F32 | null,
+  lstmForward(out: F32, hN: F32 | null, cN: F32 | null, cache: F32, inp: F32 | null, h0: F32 | null, c0: F32 | null,
     wih: F32, whh: F32, bih: F32, bhh: F32, lengths: Lengths, T: number, B: number, C: number, H: number, D: number): void;
   lstmBackward(dinp: F32 | null, dh0: F32 | null, dc0: F32 | null, dwih: F32, dwhh: F32, dbih: F32, dbhh: F32,
-    dcache: F32, dout: F32 | null, dhN: F32 | null, dcN: F32 | null, inp: F32, h0: F32 | null, c0: F32 | null,
+    dcache: F32, dout: F32 | null, dhN: F32 | null, dcN: F32 | null, inp: F32 | null, h0: F32 | null, c0: F32 | null,
     out: F32, cache: F32, wih: F32, whh: F32, lengths: Lengths, T: number, B: number, C: number, H: number, D: number): void;
 
   /** One GRU step for B rows: gi (B,3H) = x W_ih^T + b_ih (the caller's projection); cache (B,4H) as one row block

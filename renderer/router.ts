@@ -37,6 +37,7 @@ export const router = createRouter({
       props: (route) => ({ id: Number(route.params.id) }),
     },
     { path: '/attention', name: 'attention', component: () => import('./pages/AttentionPage.vue') },
+    { path: '/projector', name: 'projector', component: () => import('./pages/ProjectorPage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue') },
     {
       path: '/reports/:id(\\d+)',

@@ -2,6 +2,7 @@
 // nn.LSTM at the issue's shape, in interleaved rounds.
 //
 //   npx tsx bench/rnn/rnn_bench.ts [--rounds 6] [--steps 8] [--threads 2] [--cell gru|lstm|both] [--backend native|js]
+//     [--text path/to/tinyshakespeare.txt]
 // Per cell, a warmed-up PyTorch server (bench/rnn/torch_rnn.py --serve, OMP_WAIT_POLICY=PASSIVE, same thread count)
 // and our warmed-up Trainer take turns: each round both sides train --steps steps, PyTorch first in odd rounds and
 // ours first in even ones, so a slow minute on this shared VM hits both sides. Prints tokens/s per round and side with
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     cell: { type: 'string', default: 'both' },
     backend: { type: 'string', default: 'native' },
+    text: { type: 'string', default: '' },
   },
 });
 const rounds = wholeNumber('rounds', values.rounds);
@@ -37,7 +39,8 @@ if (!['native', 'js'].includes(values.backend)) throw new Error(`--backend ${val
 const warmup = 3;
 const [B, T, H, E] = [32, 128, 256, 256];
 const root = join(import.meta.dirname, '../..');
-const textPath = join(root, '../shared/data/tinyshakespeare.txt');
+// The shared test text beside the checkout (/work/main -> /work/shared); a worktree elsewhere passes --text.
+const textPath = values.text !== '' ? values.text : join(root, '../shared/data/tinyshakespeare.txt');
 
 function wholeNumber(name: string, text: string): number {
   const n = Number(text);

@@ -11,6 +11,7 @@ import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, Ru
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
+import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
 
 export * from './shared';
 export * from './app';
@@ -21,6 +22,7 @@ export * from './experiments';
 export * from './analysis';
 export * from './reports';
 export * from './scale';
+export * from './projector';
 
 // ---------- channels ----------
 export const channels = {
@@ -32,6 +34,7 @@ export const channels = {
   ...analysisChannels,
   ...reportChannels,
   ...scaleChannels,
+  ...projectorChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -42,6 +45,7 @@ export const events = {
   ...runEvents,
   ...experimentEvents,
   ...reportEvents,
+  ...projectorEvents,
 } as const;
 
 // ---------- derived types ----------
@@ -108,3 +112,8 @@ export type ReportSummaryT = z.output<typeof ReportSummary>;
 export type ReportOptionsT = z.output<typeof ReportOptions>;
 export type TorchExportResultT = z.output<typeof TorchExportResult>;
 export type TorchImportResultT = z.output<typeof TorchImportResult>;
+export type ProjectorSetT = z.output<typeof ProjectorSet>;
+export type ProjectorSourceRunT = z.output<typeof ProjectorSourceRun>;
+export type ProjectorBookmarkT = z.output<typeof ProjectorBookmark>;
+export type ProjectionDoneT = z.output<typeof ProjectionDone>;
+export type SpaceComparisonT = z.output<typeof SpaceComparison>;

@@ -14,6 +14,12 @@ const Key = z.string().min(1).max(400);
  *  split of the run's dataset). No checkpoint: the run's newest. */
 export const VectorSourceInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run-vectors'), runId: Id, checkpoint: Checkpoint }).strict(),
+  /** a vectors file opened as it is (word2vec text or binary, or the TensorFlow projector's vectors.tsv) */
+  z.object({
+    kind: z.literal('file'), path: z.string().trim().min(1).max(4096),
+    format: z.enum(['w2v-text', 'w2v-bin', 'projector']),
+    metadataPath: z.string().trim().min(1).max(4096).optional(),
+  }).strict(),
   z.object({ kind: z.literal('token-embedding'), runId: Id, checkpoint: Checkpoint }).strict(),
   z.object({ kind: z.literal('position-embedding'), runId: Id, checkpoint: Checkpoint }).strict(),
   z.object({
@@ -32,8 +38,9 @@ export const ProjectorSet = z.object({
   key: Key,
   title: z.string(),
   kind: z.string(),
-  runId: Id,
-  checkpoint: z.string(),
+  /** null for a file opened as it is */
+  runId: Id.nullable(),
+  checkpoint: z.string().nullable(),
   layer: z.number().int().nullable(),
   N: z.number().int(),
   dim: z.number().int(),
@@ -150,6 +157,15 @@ export const projectorChannels = {
   'projector.compare': {
     input: z.object({ keyA: Key, keyB: Key, k: z.number().int().min(1).max(200).default(10), metric: ProjectorMetric.default('cosine'), limit: z.number().int().min(10).max(200_000).optional() }).strict(),
     output: SpaceComparison,
+  },
+  /** The same set at several checkpoints of its run, each projected from the one before and aligned onto it
+   *  (Procrustes), for the checkpoint slider; only the first `limit` points (default 2000). */
+  'projector.series': {
+    input: z.object({
+      source: VectorSourceInput, checkpoints: z.array(z.string().min(1).max(64)).min(2).max(50),
+      params: ProjectionParamsInput, limit: z.number().int().min(2).max(20_000).default(2000),
+    }).strict(),
+    output: z.object({ checkpoints: z.array(z.string()), N: z.number().int(), dims: z.number().int(), labels: z.array(z.string()), coordsPacked: z.array(Packed) }),
   },
   'projector.bookmarks': { input: z.object({ setKey: Key.optional() }).strict(), output: z.array(ProjectorBookmark) },
   'projector.bookmarkSave': { input: BookmarkSaveInput, output: ProjectorBookmark },

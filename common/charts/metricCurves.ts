@@ -69,28 +69,48 @@ export interface MeanStd {
   n: number[];
 }
 
+/** Every x of any curve, ascending, each once: one typed-array sort (numeric, no comparator) of them all. */
+function unionGrid(curves: readonly { x: readonly number[] }[]): Float64Array {
+  let total = 0;
+  for (const c of curves) total += c.x.length;
+  const all = new Float64Array(total);
+  let k = 0;
+  for (const c of curves) for (let i = 0; i < c.x.length; i += 1) all[k++] = c.x[i];
+  all.sort();
+  let n = 0;
+  for (let i = 0; i < total; i += 1) if (n === 0 || all[i] !== all[n - 1]) all[n++] = all[i];
+  return all.subarray(0, n);
+}
+
 /**
  * Mean ± std over runs that differ only by seed. Downsampled series of different runs need not share x values, so
  * every x any run has is a grid point and each run contributes its interpolated value where it covers that x.
- * Input curves must have increasing x.
+ * Input curves must have increasing x. (A report draws 50 seeds × 1,000 points per band: the grid is a typed-array
+ * sort and the values at each x go through one reused buffer, summed in curve order as before.)
  */
 export function meanStdBand(curves: readonly { x: readonly number[]; y: readonly (number | null)[] }[]): MeanStd {
-  const grid = [...new Set(curves.flatMap((c) => c.x))].sort((a, b) => a - b);
+  const grid = unionGrid(curves);
   const cursors = curves.map(() => ({ i: 0 }));
+  const vals = new Float64Array(curves.length);
   const out: MeanStd = { x: [], mean: [], std: [], n: [] };
-  for (const x of grid) {
-    const vals: number[] = [];
-    curves.forEach((c, k) => {
-      const v = valueAt(c.x, c.y, x, cursors[k]);
-      if (v !== null && Number.isFinite(v)) vals.push(v);
-    });
-    if (vals.length === 0) continue;
-    const mean = vals.reduce((s, v) => s + v, 0) / vals.length;
-    const variance = vals.length > 1 ? vals.reduce((s, v) => s + (v - mean) ** 2, 0) / (vals.length - 1) : 0;
+  for (let g = 0; g < grid.length; g += 1) {
+    const x = grid[g];
+    let count = 0;
+    for (let k = 0; k < curves.length; k += 1) {
+      const v = valueAt(curves[k].x, curves[k].y, x, cursors[k]);
+      if (v !== null && Number.isFinite(v)) vals[count++] = v;
+    }
+    if (count === 0) continue;
+    let sum = 0;
+    for (let k = 0; k < count; k += 1) sum += vals[k];
+    const mean = sum / count;
+    let squares = 0;
+    if (count > 1) for (let k = 0; k < count; k += 1) squares += (vals[k] - mean) ** 2;
+    const variance = count > 1 ? squares / (count - 1) : 0;
     out.x.push(x);
     out.mean.push(mean);
     out.std.push(Math.sqrt(variance));
-    out.n.push(vals.length);
+    out.n.push(count);
   }
   return out;
 }

@@ -20,6 +20,7 @@ import { exportTorchCommand } from './commands/export-torch';
 import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
+import { embeddingsCommands } from './commands/embeddings';
 import { reportProgress } from './progress';
 
 /** Every command the CLI knows; adding one is one line here. */
@@ -37,6 +38,7 @@ export const COMMANDS: TopLevelCommand[] = [
   exportTorchCommand,
   onnxCommands,
   reportCommand,
+  embeddingsCommands,
   serveCommand,
   infoCommand,
 ];

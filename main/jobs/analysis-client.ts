@@ -4,7 +4,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../../common/errors';
-import { isAnalysisReply, type AnalysisRequest, type AnalysisRequestBody, type AnalysisResults } from './analysis-protocol';
+import { isAnalysisProgress, isAnalysisReply, type AnalysisRequest, type AnalysisRequestBody, type AnalysisResults } from './analysis-protocol';
 import { tsxWorkerOptions } from './tsx-loader';
 
 const ENTRY = fileURLToPath(new URL('./analysis-worker.ts', import.meta.url));
@@ -26,6 +26,8 @@ interface Pending {
   label: string;
   resolve(result: unknown): void;
   reject(error: Error): void;
+  /** progress messages the worker sends before its reply (a projection's frames) */
+  onProgress?: (progress: unknown) => void;
 }
 
 export class AnalysisWorker {
@@ -37,12 +39,13 @@ export class AnalysisWorker {
   constructor(private readonly spawn: SpawnAnalysisWorker = spawnAnalysisProcess) {}
 
   /** Sends one request and resolves with the worker's answer; rejects with the worker's LabError, or a crash sentence. */
-  request<K extends AnalysisRequestBody['type']>(body: Extract<AnalysisRequestBody, { type: K }>, label: string): Promise<AnalysisResults[K]> {
+  request<K extends AnalysisRequestBody['type']>(body: Extract<AnalysisRequestBody, { type: K }>, label: string,
+    onProgress?: (progress: unknown) => void): Promise<AnalysisResults[K]> {
     if (this.closed) return Promise.reject(new LabError('unavailable', 'The lab has been closed; start it again to continue.'));
     const child = this.running();
     const id = this.nextId++;
     return new Promise<AnalysisResults[K]>((resolve, reject) => {
-      this.pending.set(id, { child, label, resolve: resolve as (r: unknown) => void, reject });
+      this.pending.set(id, { child, label, resolve: resolve as (r: unknown) => void, reject, onProgress });
       this.holdOpen();
       child.send({ ...body, id } satisfies AnalysisRequest);
     });
@@ -77,6 +80,10 @@ export class AnalysisWorker {
   }
 
   private settle(raw: unknown): void {
+    if (isAnalysisProgress(raw)) {
+      this.pending.get(raw.id)?.onProgress?.(raw.progress);
+      return;
+    }
     if (!isAnalysisReply(raw)) return;
     const p = this.pending.get(raw.id);
     if (p === undefined) return;

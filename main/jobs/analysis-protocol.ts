@@ -4,6 +4,7 @@
 import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import type { LabErrorCode } from '../../common/errors';
 import type { OnnxExportInfo } from '../onnx/export';
+import type { FrameMessage, ProjectorOp, ProjectorResult } from './projector/protocol';
 
 type View = ChannelOutput<'analysis.attention'>;
 
@@ -61,7 +62,9 @@ export type AnalysisRequestBody =
   | { type: 'onnxRun'; path: string; stamp: number; input: ChannelArgs<'analysis.onnxRun'> }
   | { type: 'exportOnnx'; checkpoint: CheckpointRef; out: string }
   | { type: 'matrix'; input: ChannelArgs<'analysis.matrix'> }
-  | { type: 'thumbnails'; input: ChannelArgs<'analysis.thumbnails'> };
+  | { type: 'thumbnails'; input: ChannelArgs<'analysis.thumbnails'> }
+  // the embedding projector (issue 15): answered beside the queue, so a stop reaches a running projection
+  | { type: 'projector'; op: ProjectorOp };
 
 export type AnalysisRequest = AnalysisRequestBody & { id: number };
 
@@ -73,6 +76,18 @@ export interface AnalysisResults {
   exportOnnx: OnnxExportInfo;
   matrix: MatrixCut;
   thumbnails: PooledThumbnails;
+  projector: ProjectorResult;
+}
+
+/** Worker → parent before a reply: a projection's frame for the request `id`. */
+export interface AnalysisProgress {
+  id: number;
+  progress: FrameMessage;
+}
+
+export function isAnalysisProgress(value: unknown): value is AnalysisProgress {
+  const v = value as { id?: unknown; progress?: unknown } | null;
+  return v !== null && typeof v === 'object' && typeof v.id === 'number' && typeof v.progress === 'object' && v.progress !== null;
 }
 
 /** Worker → parent: a result, or the error as a LabError's parts (code null: not a LabError, a bug). */

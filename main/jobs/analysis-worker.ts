@@ -3,9 +3,11 @@
 // out of memory) ends only this process; the service starts a new one on the next call.
 import { AnalysisEngine } from '../lab/analysis-engine';
 import { isLabError } from '../../common/errors';
-import type { AnalysisReply, AnalysisRequest, AnalysisResults } from './analysis-protocol';
+import type { AnalysisProgress, AnalysisReply, AnalysisRequest, AnalysisResults } from './analysis-protocol';
+import { ProjectorHost } from './projector/host';
 
 const engine = new AnalysisEngine();
+let projector: ProjectorHost | null = null;
 
 async function answer(request: AnalysisRequest): Promise<AnalysisResults[keyof AnalysisResults]> {
   switch (request.type) {
@@ -15,6 +17,9 @@ async function answer(request: AnalysisRequest): Promise<AnalysisResults[keyof A
     case 'exportOnnx': return engine.exportOnnx(request.checkpoint, request.out);
     case 'matrix': return engine.matrix(request.input);
     case 'thumbnails': return engine.thumbnails(request.input);
+    case 'projector': return (projector ??= new ProjectorHost()).answer(request.op, (frame) => {
+      if (process.connected) process.send?.({ id: request.id, progress: frame } satisfies AnalysisProgress);
+    });
   }
 }
 
@@ -36,7 +41,9 @@ let queue: Promise<void> = Promise.resolve();
 
 process.on('message', (raw: unknown) => {
   const request = raw as AnalysisRequest;
-  queue = queue.then(() => handle(request));
+  // projector requests run beside the queue: a projection yields between its frames, and its stop must get through
+  if (request.type === 'projector') void handle(request);
+  else queue = queue.then(() => handle(request));
 });
 
 // The parent going away (lab closed, app killed) ends the worker: nothing here outlives the service it answers.

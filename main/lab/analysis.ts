@@ -39,7 +39,8 @@ export interface AnalysisServiceOptions {
 
 export class AnalysisService {
   private readonly runs: RunService;
-  private readonly worker: AnalysisWorker;
+  /** the analysis worker process; the projector service sends its requests through it too */
+  readonly worker: AnalysisWorker;
 
   constructor(private readonly ctx: LabContext, options: AnalysisServiceOptions = {}) {
     this.runs = new RunService(ctx);

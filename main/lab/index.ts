@@ -16,6 +16,7 @@ import type { SchedulerOptions } from '../jobs/scheduler';
 import { ensureHome, labDatabasePath, resolveHome } from './home';
 import { SettingsService } from './settings';
 import { TokenizerService } from './tokenizers';
+import { ProjectorService } from './projector/service';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
 import { scaleHandlers } from './scale/handlers';
@@ -91,6 +92,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
+  const projector = new ProjectorService(ctx, analysis.worker);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -165,6 +167,21 @@ export function createLab(opts: CreateLabOptions): Lab {
     'reports.pin': async (input) => (await reports()).pin(input),
     'reports.unpin': async (input) => (await reports()).unpin(input),
     'runs.importExternal': async (input) => (await reports()).importExternal(input),
+
+    'projector.sources': () => projector.listSources(),
+    'projector.open': (input) => projector.open(input),
+    'projector.project': (input) => projector.project(input),
+    'projector.stop': (input) => projector.stop(input),
+    'projector.neighbors': (input) => projector.neighbors(input),
+    'projector.search': (input) => projector.search(input),
+    'projector.analogy': (input) => projector.analogy(input),
+    'projector.neighbourhood': (input) => projector.neighbourhood(input),
+    'projector.compare': (input) => projector.compare(input),
+    'projector.series': (input) => projector.series(input),
+    'projector.bookmarks': (input) => projector.listBookmarks(input),
+    'projector.bookmarkSave': (input) => projector.saveBookmark(input),
+    'projector.bookmarkCoords': (input) => projector.bookmarkCoords(input),
+    'projector.bookmarkDelete': (input) => projector.deleteBookmark(input),
 
     ...scaleHandlers(new ScaleService(ctx)),
   };

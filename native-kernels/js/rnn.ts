@@ -30,7 +30,8 @@ interface Layer {
   /** a single cell: inp is the input projection gi (T,B,G*H) itself, W_ih and b_ih are not used, dinp receives dgi */
   given: boolean;
   T: number; B: number; C: number; H: number; D: number;
-  inp: F32; h0: F32 | null; c0: F32 | null; wih: F32; whh: F32;
+  /** null: the projection x W_ih^T + b_ih is already in the cache's first G*H columns (and its gradient the caller's) */
+  inp: F32 | null; h0: F32 | null; c0: F32 | null; wih: F32; whh: F32;
   /** null in backward, which reads no bias */
   bih: F32 | null; bhh: F32 | null; lengths: Lengths;
 }
@@ -54,10 +55,11 @@ function layerForward(L: Layer, out: F32, hN: F32 | null, cN: F32 | null, cache:
           out.fill(0, o, o + H);
           continue;
         }
-        const gi = L.given ? Float64Array.from(L.inp.subarray((t * B + b) * C, (t * B + b + 1) * C))
-          : affine(L.wih, d * G * H * L.C, L.bih, d * G * H, L.inp, (t * B + b) * C, G * H, C);
-        const gh = affine(L.whh, d * G * H * H, L.bhh, d * G * H, h, b * H, G * H, H);
         const row = ((d * T + t) * B + b) * X;
+        const gi = L.inp === null ? Float64Array.from(cache.subarray(row, row + G * H))
+          : L.given ? Float64Array.from(L.inp.subarray((t * B + b) * C, (t * B + b + 1) * C))
+            : affine(L.wih, d * G * H * L.C, L.bih, d * G * H, L.inp, (t * B + b) * C, G * H, C);
+        const gh = affine(L.whh, d * G * H * H, L.bhh, d * G * H, h, b * H, G * H, H);
         for (let j = 0; j < H; j++) {
           if (lstm) {
             const i = sigmoid(gi[j] + gh[j]);
@@ -153,7 +155,7 @@ function layerBackward(L: Layer, g: LayerGrads): void {
         for (let k = 0; k < G * H; k++) {
           g.dbhh[d * G * H + k] += dgh[k];
           for (let j = 0; j < H; j++) g.dwhh[wh + k * H + j] += dgh[k] * hPrev(j);
-          if (L.given) continue;
+          if (L.given || L.inp === null) continue;
           g.dbih[d * G * H + k] += dgi[k];
           for (let c = 0; c < C; c++) g.dwih[wi + k * C + c] += dgi[k] * L.inp[(t * B + b) * C + c];
         }

@@ -33,8 +33,8 @@ RnnDims dims(Cursor& c) {
   return d;
 }
 
-// gruForward(out, hN|null, cache, inp, h0|null, wih, whh, bih, bhh, lengths|null, T, B, C, H, D)
-// lstmForward(out, hN|null, cN|null, cache, inp, h0|null, c0|null, wih, whh, bih, bhh, lengths|null, T, B, C, H, D)
+// gruForward(out, hN|null, cache, inp|null, h0|null, wih, whh, bih, bhh, lengths|null, T, B, C, H, D)
+// lstmForward(out, hN|null, cN|null, cache, inp|null, h0|null, c0|null, wih, whh, bih, bhh, lengths|null, T, B, C, H, D)
 Napi::Value LayerForward(const Napi::CallbackInfo& info, RnnCell cell, const char* name) {
   const bool lstm = cell == RnnCell::kLstm;
   Cursor c(info, name);
@@ -43,7 +43,7 @@ Napi::Value LayerForward(const Napi::CallbackInfo& info, RnnCell cell, const cha
   a.hN = c.f32_or_null();
   if (lstm) a.cN = c.f32_or_null();
   a.cache = c.f32();
-  a.inp = c.f32();
+  a.inp = c.f32_or_null();
   a.h0 = c.f32_or_null();
   if (lstm) a.c0 = c.f32_or_null();
   a.wih = c.f32();
@@ -57,9 +57,9 @@ Napi::Value LayerForward(const Napi::CallbackInfo& info, RnnCell cell, const cha
   return c.done();
 }
 
-// gruBackward(dinp|null, dh0|null, dwih, dwhh, dbih, dbhh, dcache, dout|null, dhN|null, inp, h0|null, out, cache,
+// gruBackward(dinp|null, dh0|null, dwih, dwhh, dbih, dbhh, dcache, dout|null, dhN|null, inp|null, h0|null, out, cache,
 //             wih, whh, lengths|null, T, B, C, H, D)
-// lstmBackward(dinp|null, dh0|null, dc0|null, dwih, dwhh, dbih, dbhh, dcache, dout|null, dhN|null, dcN|null, inp,
+// lstmBackward(dinp|null, dh0|null, dc0|null, dwih, dwhh, dbih, dbhh, dcache, dout|null, dhN|null, dcN|null, inp|null,
 //              h0|null, c0|null, out, cache, wih, whh, lengths|null, T, B, C, H, D)
 Napi::Value LayerBackward(const Napi::CallbackInfo& info, RnnCell cell, const char* name) {
   const bool lstm = cell == RnnCell::kLstm;
@@ -76,7 +76,7 @@ Napi::Value LayerBackward(const Napi::CallbackInfo& info, RnnCell cell, const ch
   a.dout = c.f32_or_null();
   a.dhN = c.f32_or_null();
   if (lstm) a.dcN = c.f32_or_null();
-  a.inp = c.f32();
+  a.inp = c.f32_or_null();
   a.h0 = c.f32_or_null();
   if (lstm) a.c0 = c.f32_or_null();
   a.out = c.f32();

@@ -27,8 +27,8 @@ struct RnnForwardArgs {
   float* hN;     // or null
   float* cN;     // LSTM, or null
   float* cache;
-  const float* inp;
-  const float* h0;  // or null (zeros)
+  const float* inp;  // or null: cache already holds x W_ih^T + b_ih in its first G*H columns
+  const float* h0;   // or null (zeros)
   const float* c0;  // LSTM, or null (zeros)
   const float* wih;
   const float* whh;
@@ -49,7 +49,7 @@ struct RnnBackwardArgs {
   const float* dout;  // (T,B,D*H), or null (no gradient from the outputs)
   const float* dhN;   // or null
   const float* dcN;   // LSTM, or null
-  const float* inp;
+  const float* inp;   // or null: the caller's input projection; dW_ih, db_ih and dinp are then left to it
   const float* h0;
   const float* c0;
   const float* out;

@@ -193,8 +193,9 @@ void rnn_layer_forward(RnnCell cell, const RnnDims& dm, const RnnForwardArgs& a)
   if (T <= 0 || B <= 0 || H <= 0) return;
   const bool lstm = cell == RnnCell::kLstm;
   const int64_t G = lstm ? 4 : 3, X = lstm ? 5 * H : 4 * H, DH = D * H;
-  // 1. x W_ih^T + b_ih for every step at once, into the first G*H columns of each cache row.
-  for (int64_t d = 0; d < D; d++) {
+  // 1. x W_ih^T + b_ih for every step at once, into the first G*H columns of each cache row (unless inp is null:
+  // the caller has put the projection there, e.g. gathered from a table of the embedding's projections).
+  for (int64_t d = 0; a.inp != nullptr && d < D; d++) {
     sgemm(false, true, T * B, G * H, C, 1.0f, a.inp, C, a.wih + d * G * H * C, C, 0.0f, a.cache + d * T * B * X, X,
           a.bih + d * G * H);
   }
@@ -394,7 +395,8 @@ void rnn_layer_backward(RnnCell cell, const RnnDims& dm, const RnnBackwardArgs& 
       }
     }
     add_column_sums(a.dbhh + d * G * H, dg, T * B, G * H, XD);
-    // dW_ih, db_ih, dinp.
+    // dW_ih, db_ih, dinp; none when the caller computed the input projection (it reads dgi from dcache).
+    if (a.inp == nullptr) continue;
     float* dbih = a.dbih + d * G * H;
     const float beta = d == 0 ? 0.0f : 1.0f;
     if (lstm) {

@@ -10,6 +10,9 @@ const names: Record<EventName, true> = {
   'runs.metrics': true,
   'experiments.changed': true,
   'reports.changed': true,
+  'projector.frame': true,
+  'projector.done': true,
+  'projector.failed': true,
 };
 
 export const eventNames = Object.keys(names) as EventName[];

@@ -2,6 +2,7 @@
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
 import scaleEn from './scale-en';
+import projectorEn from './projector-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -453,6 +454,7 @@ const en = {
   comparison: comparisonEn,
   reports: reportsEn,
   scale: scaleEn,
+  projector: projectorEn,
 };
 
 export type Messages = typeof en;

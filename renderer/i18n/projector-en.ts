@@ -5,6 +5,13 @@ const projectorEn = {
   intro: 'See how a model or an embedding method arranges words: project word vectors, a model\'s token table or its contextual vectors to 2D or 3D with PCA, t-SNE or UMAP — every point, no sampling — then click a word to read its neighbours, run analogies and compare two spaces.',
   source: {
     heading: 'Vectors',
+    fromRun: 'A run of this lab',
+    fromFile: 'A vectors file',
+    path: 'Path of the vectors file',
+    pathHint: 'word2vec text (.txt/.vec), word2vec binary (.bin), or the TensorFlow projector\'s vectors.tsv',
+    format: 'Format',
+    formats: { 'w2v-text': 'word2vec text', 'w2v-bin': 'word2vec binary', projector: 'Projector vectors.tsv' },
+    metadata: 'metadata.tsv (optional)',
     run: 'Run',
     noRuns: 'No run has vectors yet. Train Word2Vec, FastText or GloVe on a dataset, or a GPT or BERT model, first.',
     kind: 'What to show',

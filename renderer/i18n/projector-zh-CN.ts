@@ -5,6 +5,13 @@ const projectorZhCN = {
   intro: '看模型或嵌入方法如何排布词语：用 PCA、t-SNE 或 UMAP 把词向量、模型的词元嵌入表或上下文向量投影到二维或三维——每个点都画，不抽样——再点一个词查看它的近邻、做类比、比较两个空间。',
   source: {
     heading: '向量',
+    fromRun: '本实验室的运行',
+    fromFile: '向量文件',
+    path: '向量文件路径',
+    pathHint: 'word2vec 文本（.txt/.vec）、word2vec 二进制（.bin）或 TensorFlow 投影器的 vectors.tsv',
+    format: '格式',
+    formats: { 'w2v-text': 'word2vec 文本', 'w2v-bin': 'word2vec 二进制', projector: '投影器 vectors.tsv' },
+    metadata: 'metadata.tsv（可选）',
     run: '运行',
     noRuns: '还没有带向量的运行。请先在数据集上训练 Word2Vec、FastText 或 GloVe，或训练一个 GPT / BERT 模型。',
     kind: '显示内容',

@@ -3,6 +3,7 @@ import type { Messages } from './en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import reportsZhCN from './reports-zh-CN';
 import scaleZhCN from './scale-zh-CN';
+import projectorZhCN from './projector-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -452,6 +453,7 @@ const zhCN: Messages = {
   comparison: comparisonZhCN,
   reports: reportsZhCN,
   scale: scaleZhCN,
+  projector: projectorZhCN,
 };
 
 export default zhCN;

@@ -1,7 +1,7 @@
 // E2E helpers shared by the specs: each spec's own `attention-lab serve` on a fresh temp lab home, screenshots, and
 // the page's long main-thread tasks.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,7 +24,13 @@ export async function startLabServer(): Promise<LabServer> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
-  server.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  // the server's stderr (job logs, worker crashes) kept beside the test results, for a failure's post-mortem
+  mkdirSync(join(root, 'test-results', 'server-logs'), { recursive: true });
+  const log = createWriteStream(join(root, 'test-results', 'server-logs', `${home.split(/[\\/]/).pop()}.log`));
+  server.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    log.write(chunk);
+  });
 
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`attention-lab serve printed no address within 60 s. Its stderr:\n${stderr}`)), 60_000);

@@ -102,7 +102,8 @@ describe('drawing the points the compare page draws', () => {
     for (const run of experiment.runs) {
       for (const key of points.keys(run.id)) {
         const all = points.page(run.id, key, null, 1_000_000);
-        const columns = { steps: all.map((p) => p.step), values: all.map((p) => p.value), times: all.map((p) => p.time) };
+        const columns = points.columns(run.id, key);
+        expect(columns, `${run.id} ${key} read whole`).toEqual({ steps: all.map((p) => p.step), values: all.map((p) => p.value), times: all.map((p) => p.time) });
         for (const maxPoints of [8, 12, 5000]) {
           const fromStore = querySeries(lab.ctx.db, run.id, key, maxPoints);
           const inMemory = decimateLikeStore(columns, maxPoints);

@@ -4,7 +4,6 @@ import os from 'node:os';
 import type { DatasetT, ExperimentT, RunSampleT, RunT, TokenizerT } from '../../../common/api';
 import type { PinnedFigure, ReportInput, ReportOptions, ReportRun } from '../../reports/build-input';
 import { compareMaxPoints } from '../../reports/build-curves';
-import { pointsOf } from '../../reports/data-export';
 import { MetricPointQueries, ReportQueries, type FigureRow } from '../../store/reports';
 import type { LabContext } from '../context';
 import { RunService } from '../runs';
@@ -20,21 +19,6 @@ export interface GatherServices {
 
 export function toFigure(f: FigureRow): PinnedFigure & { createdAt: string } {
   return { id: f.id, title: f.title, caption: f.caption, runId: f.run_id, step: f.step, view: f.view, mime: f.mime, data: f.data, createdAt: f.created_at };
-}
-
-/** Every point of one key of a run, read page by page into columns (drawn decimated; the HTML report attaches all). */
-function readColumns(points: MetricPointQueries, runId: number, key: string): Columns {
-  const steps: number[] = [];
-  const values: (number | null)[] = [];
-  const times: number[] = [];
-  for (const page of pointsOf(points, runId, key)) {
-    for (const p of page) {
-      steps.push(p.step);
-      values.push(p.value);
-      times.push(p.time);
-    }
-  }
-  return { steps, values, times };
 }
 
 /** Labels unique within a report: a run's name, with " #id" where two runs share it. */
@@ -64,7 +48,7 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     const k = `${runId}\u0000${key}`;
     let c = columns.get(k);
     if (!c) {
-      c = readColumns(points, runId, key);
+      c = points.columns(runId, key);
       columns.set(k, c);
     }
     return c;

@@ -4,7 +4,7 @@ export {
   addRecurrentParams, recurrentParameterCount, recurrentTensorName, initRecurrentParams, layerTensor, validateRecurrentSpec,
   gatesOf, directionsOf, type RecurrentSpec, type RecurrentCell,
 } from './spec';
-export { RecurrentStack, type RecurrentRun, type RecurrentGradients } from './stack';
+export { RecurrentStack, stackLayout, type RecurrentRun, type RecurrentGradients } from './stack';
 export { RecurrentStepper, type StepperRun } from './stepper';
 export {
   RNN_FAMILIES, RNN_PRESETS, isRnnFamily, rnnPresetConfig, validateRnnConfig, rnnParameterCount,
@@ -12,3 +12,4 @@ export {
 } from '../../../common/rnn-config';
 export { RnnLanguageModel, rnnParameterTable, type RnnState } from './lm';
 export { continueRnn } from './sample';
+export { rnnMemoryEstimate, lmLayout } from './lm';

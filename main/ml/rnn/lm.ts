@@ -4,10 +4,10 @@
 //   emb = drop(encoder[tokens]); out, hN = rnn(emb, h0); logits = decoder(drop(out))
 // Batches arrive batch-major (B,T) like GPT's and the logits leave in (b,t) order (the training loop, evaluation and
 // sampling read them as GPT's); inside, the recurrence runs time-major (T,B,·).
-// Activations (one buffer): h0, c0 (L,B,H) the state a run() continues from, emb (T,B,E), emb.drop,
-//   top.drop (T,B,H), top.bt (B,T,H), logits (BT,V), probs (BT,V), losses (BT); the stack keeps its own (stack.ts),
-//   the time-major token ids are an Int32Array (T,B). Scratch: dlogits (BT,V), dtop.bt (B,T,H), dtop (T,B,H), dtop.undrop, demb,
-//   demb.undrop (T,B,E).
+// Activations (one buffer): h0, c0 (L,B,H) the state a run() continues from, emb, emb.drop (T,B,E) (dropout > 0;
+//   without it the stack reads the token ids itself), top.drop (T,B,H), top.bt (B,T,H), logits (BT,V), probs (BT,V),
+//   losses (BT); the stack keeps its own (stack.ts), the time-major token ids are an Int32Array (T,B). Scratch: dlogits (BT,V), dtop.bt (B,T,H), dtop (T,B,H),
+//   dtop.undrop, demb, demb.undrop (T,B,E) (dropout > 0).
 import type { F32, Kernels } from '../../../native-kernels/kernels';
 import { LabError } from '../../../common/errors';
 import { namedBufferIn } from '../activations';
@@ -17,7 +17,8 @@ import { NamedBuffer, TensorTable } from '../params';
 import { mixSeed, Rng } from '../rng';
 import type { RnnConfig } from '../../../common/rnn-config';
 import { addRecurrentParams, initRecurrentParams, type RecurrentSpec } from './spec';
-import { RecurrentStack } from './stack';
+import { RecurrentStack, stackLayout } from './stack';
+import type { TokenInput } from './token-input';
 
 /** The recurrent state between calls of run(): hidden (and cell) states (L,B,H). */
 export interface RnnState {
@@ -36,6 +37,46 @@ export function rnnParameterTable(c: RnnConfig): TensorTable {
 
 function stackSpec(c: RnnConfig): RecurrentSpec {
   return { cell: c.family, inputSize: c.dEmbed, hiddenSize: c.dModel, numLayers: c.nLayer, bidirectional: false, dropout: c.dropout };
+}
+
+/** The model's own activation and scratch tables for a batch (B,T) (names in the header; the stack's are separate). */
+export function lmLayout(c: RnnConfig, B: number, T: number): { acts: TensorTable; scratch: TensorTable } {
+  const [E, H, V, BT] = [c.dEmbed, c.dModel, c.vocabSize, B * T];
+  const drop = c.dropout > 0 ? T : 0;
+  const acts = new TensorTable();
+  acts.add('h0', [c.nLayer, B, H]);
+  acts.add('c0', [c.family === 'lstm' ? c.nLayer : 0, B, H]);
+  acts.add('emb', [drop, B, E]);
+  acts.add('emb.drop', [drop, B, E]);
+  acts.add('top.drop', [drop, B, H]);
+  acts.add('top.bt', [B, T, H]);
+  acts.add('logits', [BT, V]);
+  acts.add('probs', [BT, V]);
+  acts.add('losses', [B, T]);
+  const scratch = new TensorTable();
+  scratch.add('dlogits', [BT, V]);
+  scratch.add('dtop.bt', [B, T, H]);
+  scratch.add('dtop', [T, B, H]);
+  scratch.add('dtop.undrop', [drop, B, H]);
+  scratch.add('demb', [drop, B, E]);
+  scratch.add('demb.undrop', [drop, B, E]);
+  return { acts, scratch };
+}
+
+/** Bytes a training run of this config needs at (batch, contextLength): weights, gradients and AdamW moments, then
+ *  every activation, scratch and mask buffer the model and its stack allocate (the token projection's tables too). */
+export function rnnMemoryEstimate(c: RnnConfig, batch: number): { parameters: number; weightBytes: number; activationBytes: number; totalBytes: number } {
+  const parameters = rnnParameterTable(c).total;
+  const weightBytes = parameters * 4 * 4;
+  const T = c.contextLength;
+  const lm = lmLayout(c, batch, T);
+  const stack = stackLayout(stackSpec(c), T, batch);
+  const G = c.family === 'gru' ? 3 : 4;
+  const projection = 2 * c.vocabSize * G * c.dModel + c.vocabSize * c.dEmbed;
+  const maskBytes = stack.maskBytes + (c.dropout > 0 ? batch * T * (c.dEmbed + c.dModel) : 0);
+  const floats = lm.acts.total + lm.scratch.total + stack.acts.total + stack.scratch.total + projection;
+  const activationBytes = floats * 4 + maskBytes + batch * T * 4;
+  return { parameters, weightBytes, activationBytes, totalBytes: weightBytes + activationBytes };
 }
 
 export class RnnLanguageModel {
@@ -92,28 +133,11 @@ export class RnnLanguageModel {
   private size(B: number, T: number): void {
     if (B === this.B && T === this.T) return;
     const c = this.config;
-    const [E, H, V, BT] = [c.dEmbed, c.dModel, c.vocabSize, B * T];
-    const a = new TensorTable();
-    a.add('h0', [c.nLayer, B, H]);
-    a.add('c0', [c.family === 'lstm' ? c.nLayer : 0, B, H]);
-    a.add('emb', [T, B, E]);
-    a.add('emb.drop', [c.dropout > 0 ? T : 0, B, E]);
-    a.add('top.drop', [c.dropout > 0 ? T : 0, B, H]);
-    a.add('top.bt', [B, T, H]);
-    a.add('logits', [BT, V]);
-    a.add('probs', [BT, V]);
-    a.add('losses', [B, T]);
-    const s = new TensorTable();
-    s.add('dlogits', [BT, V]);
-    s.add('dtop.bt', [B, T, H]);
-    s.add('dtop', [T, B, H]);
-    s.add('dtop.undrop', [c.dropout > 0 ? T : 0, B, H]);
-    s.add('demb', [T, B, E]);
-    s.add('demb.undrop', [c.dropout > 0 ? T : 0, B, E]);
-    this.acts = namedBufferIn(a, this.acts);
-    this.scratch = namedBufferIn(s, this.scratch);
-    if (c.dropout > 0) this.masks = { emb: new Uint8Array(BT * E), top: new Uint8Array(BT * H) };
-    this.tokensTM = new Int32Array(BT);
+    const { acts, scratch } = lmLayout(c, B, T);
+    this.acts = namedBufferIn(acts, this.acts);
+    this.scratch = namedBufferIn(scratch, this.scratch);
+    if (c.dropout > 0) this.masks = { emb: new Uint8Array(B * T * c.dEmbed), top: new Uint8Array(B * T * c.dModel) };
+    this.tokensTM = new Int32Array(B * T);
     this.B = B;
     this.T = T;
   }
@@ -130,10 +154,13 @@ export class RnnLanguageModel {
     this.dropout = train ? c.dropout : 0;
     const seed = mixSeed(c.seed, opts.step ?? 0);
     for (let b = 0; b < B; b++) for (let t = 0; t < T; t++) this.tokensTM[t * B + b] = tokens[b * T + t];
-    let x = this.acts.view('emb');
-    k.embeddingForward(x, this.tokensTM, this.params.view('encoder.weight'), null, null, null, 1, BT, E);
+    // Without dropout on the embeddings the stack reads the token ids itself (token-input.ts: with a small
+    // vocabulary it gathers the first layer's input projection from a table instead of a GEMM over every step).
+    let x: F32 | TokenInput = { tokens: this.tokensTM, table: this.params.view('encoder.weight') };
     if (this.dropout > 0) {
-      k.dropoutForward(this.acts.view('emb.drop'), this.masks.emb, x, this.dropout, mixSeed(seed, 1), BT * E);
+      const emb = this.acts.view('emb');
+      k.embeddingForward(emb, this.tokensTM, this.params.view('encoder.weight'), null, null, null, 1, BT, E);
+      k.dropoutForward(this.acts.view('emb.drop'), this.masks.emb, emb, this.dropout, mixSeed(seed, 1), BT * E);
       x = this.acts.view('emb.drop');
     }
     // The state is copied first: it may be a view of the stack's own final states, which this pass overwrites.
@@ -193,13 +220,14 @@ export class RnnLanguageModel {
       k.dropoutBackward(this.scratch.view('dtop.undrop'), dtop, this.masks.top, this.dropout, BT * H);
       dtop = this.scratch.view('dtop.undrop');
     }
-    let demb = this.scratch.view('demb');
-    this.stack.backward(k, this.params, this.grads, { dout: dtop, dinp: demb });
-    if (this.dropout > 0) {
-      k.dropoutBackward(this.scratch.view('demb.undrop'), demb, this.masks.emb, this.dropout, BT * E);
-      demb = this.scratch.view('demb.undrop');
+    if (this.dropout === 0) {
+      this.stack.backward(k, this.params, this.grads, { dout: dtop, dinp: null, dtable: this.grads.view('encoder.weight') });
+      return;
     }
-    k.embeddingBackward(this.grads.view('encoder.weight'), null, null, demb, this.tokensTM, null, 1, BT, E);
+    const demb = this.scratch.view('demb');
+    this.stack.backward(k, this.params, this.grads, { dout: dtop, dinp: demb });
+    k.dropoutBackward(this.scratch.view('demb.undrop'), demb, this.masks.emb, this.dropout, BT * E);
+    k.embeddingBackward(this.grads.view('encoder.weight'), null, null, this.scratch.view('demb.undrop'), this.tokensTM, null, 1, BT, E);
   }
 
   private checkTokens(tokens: Int32Array, B: number, T: number): void {

@@ -12,12 +12,12 @@ import type { Seq2seqModel } from './model';
 import { RnnSeq2seq } from './rnn-seq2seq';
 import { decodePairs, Seq2seqTrainer, type Seq2seqEvalMetrics, type Seq2seqStepMetrics } from './train';
 import { TransformerSeq2seq } from './transformer';
-import { PairVocab, type SideTokenizer } from './vocab';
+import { PairVocab } from './vocab';
 
 /** The pairs every arm trains and is measured on. */
 export interface PreparedPairs {
-  source: SideTokenizer;
-  target: SideTokenizer;
+  source: PairVocab;
+  target: PairVocab;
   train: EncodedPairs;
   validation: EncodedPairs;
   test: EncodedPairs;

@@ -38,6 +38,8 @@ export interface Seq2seqStepMetrics {
   gradNorm: number;
   /** target tokens (with [EOS]) trained on per second in this step */
   tokensPerSecond: number;
+  /** target tokens trained on so far, this step's included */
+  tokens: number;
   /** wall seconds since the run started */
   elapsed: number;
 }
@@ -114,7 +116,7 @@ export class Seq2seqTrainer {
     const seconds = Math.max(1e-9, (performance.now() - t0) / 1000);
     this.targetTokens += targets;
     this.stepSeconds += seconds;
-    return { step: this.step, loss, lr, gradNorm, tokensPerSecond: targets / seconds, elapsed: (performance.now() - this.started) / 1000 };
+    return { step: this.step, loss, lr, gradNorm, tokensPerSecond: targets / seconds, tokens: this.targetTokens, elapsed: (performance.now() - this.started) / 1000 };
   }
 
   /** Teacher-forced loss and next-token accuracy over every validation pair. */

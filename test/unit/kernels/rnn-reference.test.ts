@@ -106,6 +106,8 @@ describe('argument checks', () => {
       .toThrow('gruForward: lengths[1] is 4, outside 1..3');
     expect(() => checked.gruForward(c.out, c.hN, new Float32Array(5), c.inp, c.h0, c.wih, c.whh, c.bih, c.bhh, null, 3, 2, 2, 2, 1))
       .toThrow('gruForward: cache has 5 floats, needs D*T*B*4H = 48.');
+    expect(() => checked.gruBackward(new Float32Array(12), null, c.wih, c.whh, c.bih, c.bhh, c.cache, null, null, null, null, c.out, c.cache,
+      c.wih, c.whh, null, 3, 2, 2, 2, 1)).toThrow('gruBackward: dinp was given but inp is null');
     expect(() => checked.lstmCellForward(c.out, c.out, c.cache, randn(rng(1), 16), c.h0, c.h0, c.whh, c.bhh, 2, 2))
       .toThrow('lstmCellForward: whh has 12 floats, needs 4H*H = 16.');
   });

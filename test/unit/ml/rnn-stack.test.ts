@@ -42,6 +42,40 @@ describe('RecurrentStack', () => {
     });
   }
 
+  for (const [name, kk] of [['native', getKernels()], ['js', k]] as const) {
+    for (const cell of ['gru', 'lstm'] as const) {
+      it(`${name} ${cell}: token ids give the outputs and gradients of their looked-up embeddings (table gathered or not)`, () => {
+        const spec: RecurrentSpec = { cell, inputSize: 5, hiddenSize: 6, numLayers: 2, bidirectional: true, dropout: 0 };
+        const table = new TensorTable();
+        addRecurrentParams(table, '', spec);
+        const params = new NamedBuffer(table);
+        initRecurrentParams(params, '', spec, new Rng(2));
+        const [T, B] = [6, 3];
+        // 7 rows: 2 * 7 <= 18 steps, so the first layer's projection is gathered from a table; 12 rows: looked up.
+        for (const V of [7, 12]) {
+          const r = rng(V);
+          const emb = randn(r, V * 5), dout = randn(r, T * B * 12);
+          const tokens = Int32Array.from({ length: T * B }, (_, i) => (i * 5 + V) % V);
+          const lengths = Int32Array.from([6, 4, 2]);
+          const looked = new Float32Array(T * B * 5);
+          kk.embeddingForward(looked, tokens, emb, null, null, null, 1, T * B, 5);
+          const plain = new RecurrentStack(spec, '');
+          const byIds = new RecurrentStack(spec, '');
+          const out1 = plain.forward(kk, params, looked, T, B, { lengths }).slice();
+          const out2 = byIds.forward(kk, params, { tokens, table: emb }, T, B, { lengths });
+          expectClose(out2, out1, 1e-5, 1e-6, `V ${V} outputs`);
+          const g1 = new NamedBuffer(table), g2 = new NamedBuffer(table);
+          const dlooked = new Float32Array(looked.length), demb1 = new Float32Array(emb.length), demb2 = new Float32Array(emb.length);
+          plain.backward(kk, params, g1, { dout, dinp: dlooked });
+          kk.embeddingBackward(demb1, null, null, dlooked, tokens, null, 1, T * B, 5);
+          byIds.backward(kk, params, g2, { dout, dinp: null, dtable: demb2 });
+          expectClose(demb2, demb1, 1e-4, 1e-5, `V ${V} table gradient`);
+          expectClose(g2.data, g1.data, 1e-4, 1e-5, `V ${V} parameter gradients`);
+        }
+      });
+    }
+  }
+
   it('refuses a mismatched input, a c0 for a GRU and a bad spec with sentences', () => {
     const spec: RecurrentSpec = { cell: 'gru', inputSize: 3, hiddenSize: 4, numLayers: 1, bidirectional: false, dropout: 0 };
     const stack = new RecurrentStack(spec, '');

@@ -83,7 +83,10 @@ describe('i18n messages', () => {
       // the runs compare page (issue 14)
       metrics: 'val/loss', objectives: 'next-token prediction / masked-token prediction',
       // the comparison's notes and baseline (issue 14)
-      rows: 'single-token blanks', lr: '3e-3', trials: '1e-3 → 3.100', edge: '', steps: 200 };
+      rows: 'single-token blanks', lr: '3e-3', trials: '1e-3 → 3.100', edge: '', steps: 200,
+      // the embedding projector (issue 15)
+      dim: 64, iteration: 250, i: 2, kl: '1.234', k: 10, method: 'UMAP', metric: 'Cosine', query: 'bank', seconds: '1.25',
+      values: '31.9% + 8.9%', value: '76.2%' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LAB_APPLICATION_ID, LATEST_SCHEMA_VERSION, migrations, runMigrations, schemaVersion, type Migration } from '../../../main/store/migrations';
 
-const TABLES = ['artifacts', 'datasets', 'documents', 'experiments', 'metric_summaries', 'metrics', 'report_figures', 'reports', 'runs', 'samples', 'settings', 'splits', 'tokenizers'];
+const TABLES = ['artifacts', 'datasets', 'documents', 'experiments', 'metric_summaries', 'metrics', 'projector_bookmarks', 'report_figures', 'reports', 'runs', 'samples', 'settings', 'splits', 'tokenizers'];
 const NOW = '2026-01-02T03:04:05.000Z';
 
 let dir: string;
