@@ -1,7 +1,7 @@
 // Argument checks in front of the static-embedding kernels (embeddings-types.ts): buffer types and lengths, index
 // ranges, options. A bad call becomes a LabError sentence instead of an out-of-bounds write in native code.
 import { buf as typedBuf, dim, fail, type BufferKind } from './check-helpers';
-import type { CooccurOptions, EmbeddingKernels, GloveBuffers, GloveOptions, Word2vecBuffers, Word2vecOptions } from './embeddings-types';
+import type { CooccurLookup, CooccurOptions, EmbeddingKernels, GloveBuffers, GloveOptions, Word2vecBuffers, Word2vecOptions } from './embeddings-types';
 
 function num(kernel: string, name: string, v: number, min: number, strict = false): void {
   if (!Number.isFinite(v) || v < min || (strict && v === min)) {
@@ -97,7 +97,7 @@ export function checkGlove(kernel: string, b: GloveBuffers, o: GloveOptions, ada
   }
 }
 
-export function checkCooccur(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): void {
+export function checkCooccur(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions, lookup: CooccurLookup | null): void {
   const K = 'cooccurCount';
   dim(K, 'V', o.V, 1); dim(K, 'window', o.window, 1); dim(K, 'entries', o.entries, 0); dim(K, 'maxEntries', o.maxEntries, 1);
   if (o.V > 2 ** 26) fail(K, `V is ${o.V}; pair keys i*V+j stay exact only up to 2^26 words.`, 'V');
@@ -108,6 +108,15 @@ export function checkCooccur(table: Float64Array, words: Int32Array, starts: Int
   buf(K, 'starts', starts, 'Int32Array', 1, '1');
   offsets(K, 'starts', starts, starts.length, words.length, 'words');
   inRange(K, 'words', words, starts[0], starts[starts.length - 1], o.V, 'the vocabulary');
+  if (lookup) {
+    buf(K, 'lookup.starts', lookup.starts, 'Int32Array', 1, '1');
+    buf(K, 'lookup.values', lookup.values, 'Float64Array', 0, '0');
+    offsets(K, 'lookup.starts', lookup.starts, lookup.starts.length, lookup.values.length, 'lookup.values');
+    if (lookup.starts.length - 1 > o.V) fail(K, `lookup has ${lookup.starts.length - 1} rows, more than the ${o.V} words.`, 'lookup');
+    for (let i = 0; i + 1 < lookup.starts.length; i++) {
+      if (lookup.starts[i + 1] - lookup.starts[i] > o.V) fail(K, `lookup row ${i} has ${lookup.starts[i + 1] - lookup.starts[i]} columns, more than the ${o.V} words.`, 'lookup');
+    }
+  }
 }
 
 function checkTable(kernel: string, table: Float64Array): void {
@@ -134,13 +143,20 @@ export function checkedEmbeddingKernels(raw: EmbeddingKernels): EmbeddingKernels
       checkGlove('gloveCost', b, o, false);
       return raw.gloveCost(b, o);
     },
-    cooccurCount(table, words, starts, o) {
-      checkCooccur(table, words, starts, o);
-      return raw.cooccurCount(table, words, starts, o);
+    cooccurCount(table, words, starts, o, lookup = null) {
+      checkCooccur(table, words, starts, o, lookup);
+      return raw.cooccurCount(table, words, starts, o, lookup);
     },
     cooccurDrain(table) {
       checkTable('cooccurDrain', table);
       return raw.cooccurDrain(table);
+    },
+    cooccurRehash(from, to, V) {
+      checkTable('cooccurRehash', from);
+      checkTable('cooccurRehash', to);
+      dim('cooccurRehash', 'V', V, 1);
+      if (to.length <= from.length) fail('cooccurRehash', `the new table (${to.length / 2} slots) must be larger than the old one (${from.length / 2}).`, 'to');
+      return raw.cooccurRehash(from, to, V);
     },
   };
 }

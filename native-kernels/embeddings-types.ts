@@ -97,6 +97,14 @@ export interface CooccurOptions {
   maxEntries: number;
 }
 
+/** Dense rows for the pairs of frequent words: pair (i, j) is summed in values[starts[i] + j] when i < R and that
+ *  index is below starts[i + 1] (row i has its own length, e.g. min(V, P / (i + 1)) for a rank-product bound P). */
+export interface CooccurLookup {
+  /** (R + 1) ascending offsets */
+  starts: Int32Array;
+  values: Float64Array;
+}
+
 export interface EmbeddingKernels {
   readonly backend: BackendName;
   /** Trains the sentences of `b.starts` once (one call = part of an epoch). See native-kernels/src/word2vec_impl.h. */
@@ -105,8 +113,12 @@ export interface EmbeddingKernels {
   gloveTrain(b: GloveBuffers, o: GloveOptions): number;
   /** sum f d^2 over records [0, n) at the current parameters (in double). */
   gloveCost(b: GloveBuffers, o: GloveOptions): number;
-  /** Adds whole sentences' weighted pairs to the table (Float64Array of 2 * capacity: [key = i*V+j | -1, value]). */
-  cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): { sentences: number; entries: number };
+  /** Adds whole sentences' weighted pairs to the lookup (when given and the pair falls in it) or the table (Float64Array
+   *  of 2 * capacity slots [key = i*V+j | -1, value]); `entries` counts the table's pairs only. */
+  cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions,
+    lookup?: CooccurLookup | null): { sentences: number; entries: number };
   /** Moves the n used slots to the front of the table sorted by key; returns n. The rest must be refilled with -1. */
   cooccurDrain(table: Float64Array): number;
+  /** Inserts every pair of `from` into `to` (emptied, with -1 keys, and larger); returns the entries moved. */
+  cooccurRehash(from: Float64Array, to: Float64Array, V: number): number;
 }

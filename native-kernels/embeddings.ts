@@ -6,7 +6,7 @@ import { checkedEmbeddingKernels } from './embeddings-checks';
 import type { CooccurOptions, EmbeddingKernels } from './embeddings-types';
 import { word2vecTrain } from './js/word2vec';
 import { gloveCost, gloveTrain } from './js/glove';
-import { cooccurCount, cooccurDrain } from './js/cooccur';
+import { cooccurCount, cooccurDrain, cooccurRehash } from './js/cooccur';
 
 export type * from './embeddings-types';
 
@@ -16,12 +16,14 @@ interface EmbeddingAddon {
   word2vecTrain: EmbeddingKernels['word2vecTrain'];
   gloveTrain: EmbeddingKernels['gloveTrain'];
   gloveCost: EmbeddingKernels['gloveCost'];
-  cooccurCount(b: { table: Float64Array; words: Int32Array; starts: Int32Array }, o: CooccurOptions): { sentences: number; entries: number };
+  cooccurCount(b: { table: Float64Array; words: Int32Array; starts: Int32Array; lookup: Float64Array | null; lookupStarts: Int32Array | null },
+    o: CooccurOptions): { sentences: number; entries: number };
   cooccurDrain(b: { table: Float64Array }): number;
+  cooccurRehash(b: { from: Float64Array; to: Float64Array }, o: { V: number }): number;
 }
 
 export const jsEmbeddingKernels: EmbeddingKernels = {
-  backend: 'js', word2vecTrain, gloveTrain, gloveCost, cooccurCount, cooccurDrain,
+  backend: 'js', word2vecTrain, gloveTrain, gloveCost, cooccurCount, cooccurDrain, cooccurRehash,
 };
 
 const instances = new Map<string, EmbeddingKernels>();
@@ -42,8 +44,10 @@ export function getEmbeddingKernels(prefer: KernelPreference = 'native'): Embedd
       word2vecTrain: (b, o) => { select(); return addon.word2vecTrain(b, o); },
       gloveTrain: (b, o) => { select(); return addon.gloveTrain(b, o); },
       gloveCost: (b, o) => { select(); return addon.gloveCost(b, o); },
-      cooccurCount: (table, words, starts, o) => addon.cooccurCount({ table, words, starts }, o),
+      cooccurCount: (table, words, starts, o, lookup) =>
+        addon.cooccurCount({ table, words, starts, lookup: lookup?.values ?? null, lookupStarts: lookup?.starts ?? null }, o),
       cooccurDrain: (table) => addon.cooccurDrain({ table }),
+      cooccurRehash: (from, to, V) => addon.cooccurRehash({ from, to }, { V }),
     };
   }
   const checked = checkedEmbeddingKernels(raw);

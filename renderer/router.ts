@@ -45,6 +45,7 @@ export const router = createRouter({
       component: () => import('./pages/ReportPage.vue'),
       props: (route) => ({ id: Number(route.params.id) }),
     },
+    { path: '/embeddings', name: 'embeddings', component: () => import('./pages/EmbeddingsPage.vue') },
     { path: '/about', name: 'about', component: () => import('./pages/AboutPage.vue') },
     { path: '/:pathMatch(.*)*', redirect: '/datasets' },
   ],

@@ -12,6 +12,7 @@ import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
+import { embeddingChannels } from './embeddings';
 
 export * from './shared';
 export * from './app';
@@ -23,6 +24,7 @@ export * from './analysis';
 export * from './reports';
 export * from './scale';
 export * from './projector';
+export * from './embeddings';
 
 // ---------- channels ----------
 export const channels = {
@@ -35,6 +37,7 @@ export const channels = {
   ...reportChannels,
   ...scaleChannels,
   ...projectorChannels,
+  ...embeddingChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------

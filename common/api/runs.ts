@@ -4,7 +4,8 @@ import { byId, empty, Id, Name, ok, TokenizerKind } from './shared';
 
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']);
 /** 'external': a run imported from another tool whose model family the lab does not know */
-export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external']);
+/** 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import': static word embeddings (common/api/embeddings.ts) */
+export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import']);
 
 /** Latest / lowest / highest value of one metric of a run; best is min or max depending on the metric (accuracy: max). */
 export const MetricSummary = z.object({

@@ -12,7 +12,7 @@ export function messagePoints(m: TrainJobMessage): Point[] {
     return [
       { key: 'train/loss', step: m.step, value: m.loss, time: m.time },
       { key: 'train/lr', step: m.step, value: m.lr, time: m.time },
-      { key: 'train/grad_norm', step: m.step, value: m.gradNorm, time: m.time },
+      ...(m.gradNorm === null ? [] : [{ key: 'train/grad_norm', step: m.step, value: m.gradNorm, time: m.time }]),
       { key: 'train/tokens_per_s', step: m.step, value: m.tokensPerSecond, time: m.time },
     ];
   }

@@ -55,7 +55,8 @@ export interface CheckpointFile {
 /** What a job reports while it runs; `time` is seconds since the Unix epoch. */
 export type TrainJobMessage =
   | { type: 'started'; backend: string; threads: number; parameters: number; step: number }
-  | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number; tokensPerSecond: number; tokens: number; time: number }
+  /** gradNorm null: the kind has no gradient norm (static embeddings' sparse SGD) */
+  | { type: 'step'; step: number; loss: number; lr: number; gradNorm: number | null; tokensPerSecond: number; tokens: number; time: number }
   | { type: 'eval'; step: number; valLoss: number; perplexity: number | null; accuracy: number; time: number }
   | { type: 'sample'; step: number; kind: 'continuation' | 'fill-mask'; prompt: string; output: string; settings: Record<string, unknown> }
   | { type: 'checkpoint'; step: number; dir: string; files: CheckpointFile[]; resumable: boolean; reason: 'periodic' | 'final' | 'stop' }

@@ -19,6 +19,8 @@ import { TokenizerService } from './tokenizers';
 import { ProjectorService } from './projector/service';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
+import { EmbeddingsService } from './embeddings/service';
+import { embeddingHandlers } from './embeddings/handlers';
 import { scaleHandlers } from './scale/handlers';
 import { ScaleService } from './scale/service';
 
@@ -30,6 +32,8 @@ export interface Lab {
   /** the training-job scheduler (front ends wait on it, e.g. `attention-lab compare`) */
   jobs: JobService;
   experiments: ExperimentService;
+  /** static word embeddings (the CLI trains in the foreground through it) */
+  embeddings: EmbeddingsService;
   /** Validates `rawInput` against the channel's schema, runs its handler, validates the result. Throws LabError. */
   call(channel: string, rawInput: unknown): Promise<unknown>;
   /** Subscribes to every event the services emit; returns the unsubscribe function. */
@@ -93,6 +97,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const experiments = new ExperimentService(ctx, jobs.scheduler);
   const analysis = new AnalysisService(ctx, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
+  const embeddings = new EmbeddingsService(ctx);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -135,9 +140,10 @@ export function createLab(opts: CreateLabOptions): Lab {
     'runs.tag': (input) => runs.tag(input),
     'runs.note': (input) => runs.note(input),
     'runs.start': (input) => jobs.start(input),
-    'runs.stop': (input) => jobs.stop(input),
-    'runs.pause': (input) => jobs.pause(input),
-    'runs.resume': (input) => jobs.resume(input),
+    // static-embedding runs trained in this process (until they go through the scheduler) are stopped and resumed here
+    'runs.stop': async (input) => (embeddings.stopLocal(input.id) ? runs.run(input.id) : jobs.stop(input)),
+    'runs.pause': async (input) => (embeddings.stopLocal(input.id, 'pause') ? runs.run(input.id) : jobs.pause(input)),
+    'runs.resume': async (input) => (embeddings.resumeLocal(input.id) ? runs.run(input.id) : jobs.resume(input)),
     'runs.archive': (input) => runs.archive(input),
     'jobs.status': () => jobs.status(),
     'jobs.setConcurrency': (input) => jobs.setConcurrency(input),
@@ -183,6 +189,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     'projector.bookmarkCoords': (input) => projector.bookmarkCoords(input),
     'projector.bookmarkDelete': (input) => projector.deleteBookmark(input),
 
+    ...embeddingHandlers(embeddings),
     ...scaleHandlers(new ScaleService(ctx)),
   };
 
@@ -192,6 +199,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     handlers,
     jobs,
     experiments,
+    embeddings,
     async call(channel: string, rawInput: unknown): Promise<unknown> {
       if (closed) throw new LabError('unavailable', 'The lab has been closed; start it again to continue.');
       const name = checkChannel(channel);
@@ -224,7 +232,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, analysis, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, analysis, embeddings, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

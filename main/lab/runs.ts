@@ -25,7 +25,8 @@ const FINAL: readonly RunStatusT[] = ['completed', 'stopped', 'failed', 'crashed
 
 export interface NewRun {
   name: string;
-  family: 'gpt' | 'bert';
+  /** checked by the API's family enum (common/api/runs.ts) where it is read back */
+  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import';
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;

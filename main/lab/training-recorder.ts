@@ -126,7 +126,7 @@ export class RunRecorder {
     this.lastStep = m.step;
     w.add('train/loss', m.step, m.loss, m.time);
     w.add('train/lr', m.step, m.lr, m.time);
-    w.add('train/grad_norm', m.step, m.gradNorm, m.time);
+    if (m.gradNorm !== null) w.add('train/grad_norm', m.step, m.gradNorm, m.time);
     w.add('train/tokens_per_s', m.step, m.tokensPerSecond, m.time);
     this.stepSeconds += this.batchTokens / m.tokensPerSecond;
     this.stepTokens += this.batchTokens;

@@ -41,11 +41,13 @@ export function decimateLikeStore(s: Columns, maxPoints: number): Columns & { to
     start = end + 1;
   }
   const out: Columns & { total: number } = { steps: [], values: [], times: [], total: n };
+  // a series read without its times (charts on the step axis only) stays without them
+  const withTimes = s.times.length === n;
   for (let i = 0; i < n; i += 1) {
     if (!keep[i]) continue;
     out.steps.push(s.steps[i]);
     out.values.push(s.values[i]);
-    out.times.push(s.times[i]);
+    if (withTimes) out.times.push(s.times[i]);
   }
   return out;
 }

@@ -114,7 +114,7 @@ export class MetricPointQueries implements PointSource {
   private readonly seriesSteps: Database.Statement;
   private readonly seriesValues: Database.Statement;
   private readonly seriesTimes: Database.Statement;
-  private readonly readTogether: (runId: number, key: string) => { steps: number[]; values: (number | null)[]; times: number[] };
+  private readonly readTogether: (runId: number, key: string, withTimes: boolean) => { steps: number[]; values: (number | null)[]; times: number[] };
 
   constructor(db: Database.Database) {
     this.keysStmt = db.prepare('SELECT key FROM metric_summaries WHERE run_id = ? ORDER BY key');
@@ -124,10 +124,10 @@ export class MetricPointQueries implements PointSource {
     this.seriesValues = db.prepare('SELECT value FROM metrics WHERE run_id = ? AND key = ? ORDER BY step').pluck();
     this.seriesTimes = db.prepare('SELECT time FROM metrics WHERE run_id = ? AND key = ? ORDER BY step').pluck();
     // one read transaction: a run logging meanwhile cannot make the three columns disagree in length
-    this.readTogether = db.transaction((runId: number, key: string) => ({
+    this.readTogether = db.transaction((runId: number, key: string, withTimes: boolean) => ({
       steps: this.seriesSteps.all(runId, key) as number[],
       values: this.seriesValues.all(runId, key) as (number | null)[],
-      times: this.seriesTimes.all(runId, key) as number[],
+      times: withTimes ? (this.seriesTimes.all(runId, key) as number[]) : [],
     }));
   }
 
@@ -135,9 +135,10 @@ export class MetricPointQueries implements PointSource {
    * Every point of one series as columns, in step order, for a report that draws or attaches it. A column per query,
    * each a plain array of values: turning rows into JS values is what reading costs (per point ~1.15 µs this way,
    * ~1.5 as row arrays, ~2.8 as row objects; SQLite's own scan ~0.25), and a report of 100 runs reads millions.
+   * withTimes false leaves times empty (a third less to read) for charts on the step or tokens axis only.
    */
-  columns(runId: number, key: string): { steps: number[]; values: (number | null)[]; times: number[] } {
-    return this.readTogether(runId, key);
+  columns(runId: number, key: string, withTimes = true): { steps: number[]; values: (number | null)[]; times: number[] } {
+    return this.readTogether(runId, key, withTimes);
   }
 
   keys(runId: number): string[] {

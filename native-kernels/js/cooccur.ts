@@ -1,6 +1,6 @@
 // JS reference of cooccurCount / cooccurDrain (src/cooccur.cc): the same table layout, slot hash and stopping rule,
 // so either backend can continue a table the other filled.
-import type { CooccurOptions } from '../embeddings-types';
+import type { CooccurLookup, CooccurOptions } from '../embeddings-types';
 
 function slotHash(i: number, j: number): number {
   let h = (Math.imul(i, 0x9e3779b1) ^ j) >>> 0;
@@ -11,10 +11,33 @@ function slotHash(i: number, j: number): number {
   return (h ^ (h >>> 16)) >>> 0;
 }
 
-export function cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions): { sentences: number; entries: number } {
+/** Inserts every pair of `from` into the emptied, larger table `to`; returns the entries moved. */
+export function cooccurRehash(from: Float64Array, to: Float64Array, V: number): number {
+  const mask = to.length / 2 - 1;
+  let entries = 0;
+  for (let s = 0; s < from.length / 2; s++) {
+    const key = from[2 * s];
+    if (key < 0) continue;
+    const i = Math.floor(key / V);
+    let t = slotHash(i, key - i * V) & mask;
+    while (to[2 * t] >= 0) t = (t + 1) & mask;
+    to[2 * t] = key;
+    to[2 * t + 1] = from[2 * s + 1];
+    entries++;
+  }
+  return entries;
+}
+
+export function cooccurCount(table: Float64Array, words: Int32Array, starts: Int32Array, o: CooccurOptions,
+  lookup: CooccurLookup | null = null): { sentences: number; entries: number } {
   const mask = table.length / 2 - 1;
   let entries = o.entries;
+  const rows = lookup === null ? 0 : lookup.starts.length - 1;
   const add = (i: number, j: number, w: number): void => {
+    if (i < rows && lookup!.starts[i] + j < lookup!.starts[i + 1]) {
+      lookup!.values[lookup!.starts[i] + j] += w;
+      return;
+    }
     const key = i * o.V + j;
     let s = slotHash(i, j) & mask;
     for (;;) {

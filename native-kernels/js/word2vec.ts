@@ -56,7 +56,7 @@ function learningRate(o: Word2vecOptions, done: number): number {
   return Math.max(o.alpha - (o.alpha - o.minAlpha) * done / o.wordsTotal, o.minAlpha);
 }
 
-/** The sentence where each part starts (about equal words per part), as part_cuts in word2vec.cc. */
+/** The sentence where each of `parts` blocks starts (about equal words each), as part_cuts in word2vec.cc. */
 export function partCuts(starts: Int32Array, parts: number): number[] {
   const S = starts.length - 1;
   const cut = new Array<number>(parts + 1).fill(S);
@@ -71,16 +71,25 @@ export function partCuts(starts: Int32Array, parts: number): number[] {
   return cut;
 }
 
+/** Blocks of about this many words; part p of P trains blocks p, p + P, ... (kBlockWords in word2vec_kernels.h). */
+const BLOCK_WORDS = 10000;
+
 export function word2vecTrain(b: Word2vecBuffers, o: Word2vecOptions): Word2vecStats {
-  const cut = partCuts(b.starts, o.parts);
+  const S = b.starts.length - 1;
+  const blocks = Math.max(1, Math.ceil((b.starts[S] - b.starts[0]) / BLOCK_WORDS));
+  const cut = partCuts(b.starts, blocks);
   const stats: Word2vecStats = { loss: 0, predictions: 0, words: 0, effective: 0 };
   const progress = { done: 0 };
   // Parts run one after another: exactly what the native call does when its pool has one thread.
-  for (let p = 0; p < o.parts; p++) trainPart(b, o, cut[p], cut[p + 1], (o.seed + Math.imul(p, 0x9e3779b9)) >>> 0, progress, stats);
+  for (let p = 0; p < o.parts; p++) {
+    const mine: number[] = [];
+    for (let k = p; k < blocks; k += o.parts) for (let s = cut[k]; s < cut[k + 1]; s++) mine.push(s);
+    trainPart(b, o, mine, (o.seed + Math.imul(p, 0x9e3779b9)) >>> 0, progress, stats);
+  }
   return stats;
 }
 
-function trainPart(b: Word2vecBuffers, o: Word2vecOptions, s0: number, s1: number, seed: number,
+function trainPart(b: Word2vecBuffers, o: Word2vecOptions, sentences: number[], seed: number,
   progress: { done: number }, stats: Word2vecStats): void {
   const { D } = o;
   const rng = new W2vRng(seed);
@@ -145,7 +154,7 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, s0: number, s1: numbe
     for (let i = 0; i < D; i++) h[i] /= divisor;
   };
 
-  for (let s = s0; s < s1; s++) {
+  for (const s of sentences) {
     const sen: number[] = [];
     for (let k = b.starts[s]; k < b.starts[s + 1]; k++) {
       const w = b.words[k];

@@ -1,8 +1,9 @@
 // N-API side of Word2Vec / FastText training: word2vecTrain(buffers, options) trains one call's sentences on
-// `parts` Hogwild workers (the pool's threads, lock-free updates of shared rows, as word2vec.c and gensim do) and
-// returns the loss, prediction and word counts. Loops in word2vec_impl.h, buffer shapes in word2vec_kernels.h.
+// `parts` Hogwild workers (the pool's threads, lock-free updates of shared rows, as word2vec.c and gensim do), which
+// take blocks of ~10,000 words in turn, and returns the loss, prediction and word counts. Loops in word2vec_impl.h, buffer shapes in word2vec_kernels.h.
 #include <napi.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdint>
 #include <vector>
@@ -20,8 +21,8 @@
 namespace ak {
 namespace {
 
-// The sentence index where each of `parts` workers starts, so that each gets about the same number of words:
-// part p covers [cut[p], cut[p+1]).
+// The sentence index where each of `parts` blocks starts, so that each gets about the same number of words:
+// block p covers [cut[p], cut[p+1]).
 std::vector<int64_t> part_cuts(const int32_t* starts, int64_t sentences, int64_t parts) {
   std::vector<int64_t> cut(static_cast<size_t>(parts + 1), sentences);
   cut[0] = 0;
@@ -79,14 +80,15 @@ Napi::Value Word2vecTrain(const Napi::CallbackInfo& info) {
   }
 
   const auto train = use_avx2() ? avx2::w2v_train_part : portable::w2v_train_part;
-  const std::vector<int64_t> cut = part_cuts(buf.starts, buf.sentences, parts);
+  const int64_t words = buf.starts[buf.sentences] - buf.starts[0];
+  const int64_t nblocks = std::max<int64_t>(1, (words + kBlockWords - 1) / kBlockWords);
+  const std::vector<int64_t> cut = part_cuts(buf.starts, buf.sentences, nblocks);
   std::vector<W2vStats> stats(static_cast<size_t>(parts));
   std::atomic<int64_t> progress{0};
   parallel_for(parts, 1, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; p++) {
       const uint32_t part_seed = seed + static_cast<uint32_t>(p) * 0x9e3779b9u;
-      train(buf, opt, cut[static_cast<size_t>(p)], cut[static_cast<size_t>(p) + 1], part_seed, &progress,
-            &stats[static_cast<size_t>(p)]);
+      train(buf, opt, cut.data(), nblocks, p, parts, part_seed, &progress, &stats[static_cast<size_t>(p)]);
     }
   });
   W2vStats total;

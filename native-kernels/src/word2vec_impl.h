@@ -16,8 +16,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
-#include <vector>
 
 #include "vecmath.h"
 #include "word2vec_kernels.h"
@@ -33,6 +33,49 @@
 namespace ak {
 namespace AK_ISA_NS {
 namespace {
+
+// A growable array for the trainer's scratch memory. Not std::vector: its out-of-line members (_M_default_append,
+// _M_realloc_insert) would be weak global symbols compiled for this instruction set, which the linker may keep for
+// the portable build too (test/unit/kernels/isa-isolation.test.ts). Defined in this anonymous namespace, every
+// instance has internal linkage; calloc/realloc cannot throw, so no exception tables are emitted either.
+template <typename T>
+class Scratch {
+ public:
+  Scratch() = default;
+  Scratch(const Scratch&) = delete;
+  Scratch& operator=(const Scratch&) = delete;
+  ~Scratch() { std::free(data_); }
+  // n zeroed elements
+  void resize(size_t n) {
+    reserve(n);
+    std::memset(static_cast<void*>(data_), 0, n * sizeof(T));
+    size_ = n;
+  }
+  void reserve(size_t n) {
+    if (n <= cap_) return;
+    T* grown = static_cast<T*>(std::realloc(static_cast<void*>(data_), n * sizeof(T)));
+    if (grown == nullptr) std::abort();
+    data_ = grown;
+    cap_ = n;
+  }
+  void push_back(T v) {
+    if (size_ == cap_) reserve(cap_ < 16 ? 16 : 2 * cap_);
+    data_[size_++] = v;
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  T* data() { return data_; }
+  T* begin() { return data_; }
+  T* end() { return data_ + size_; }
+  const T* begin() const { return data_; }
+  const T* end() const { return data_ + size_; }
+  T& operator[](size_t i) { return data_[i]; }
+
+ private:
+  T* data_ = nullptr;
+  size_t size_ = 0;
+  size_t cap_ = 0;
+};
 
 #if defined(__AVX2__) && defined(__FMA__)
 
@@ -128,6 +171,17 @@ inline void add_to(float* y, const float* x, int64_t D) {
   }
 }
 
+// y += a x
+inline void axpy(float* y, float a, const float* x, int64_t D) {
+  const __m256 av = _mm256_set1_ps(a);
+  int64_t i = 0;
+  for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
+  if (i < D) {
+    const __m256i mk = tail_mask8(D - i);
+    _mm256_maskstore_ps(y + i, mk, _mm256_fmadd_ps(av, _mm256_maskload_ps(x + i, mk), _mm256_maskload_ps(y + i, mk)));
+  }
+}
+
 inline void scale(float* y, float s, int64_t D) {
   const __m256 sv = _mm256_set1_ps(s);
   int64_t i = 0;
@@ -173,6 +227,10 @@ inline void add_to(float* y, const float* x, int64_t D) {
   for (int64_t i = 0; i < D; i++) y[i] += x[i];
 }
 
+inline void axpy(float* y, float a, const float* x, int64_t D) {
+  for (int64_t i = 0; i < D; i++) y[i] += a * x[i];
+}
+
 inline void scale(float* y, float s, int64_t D) {
   for (int64_t i = 0; i < D; i++) y[i] *= s;
 }
@@ -200,6 +258,7 @@ class Trainer {
     const size_t D = static_cast<size_t>(o.D);
     h_.resize(D);
     neu1e_.resize(D);
+    acc_.resize(D);
     size_t most = static_cast<size_t>(o.negative) + 1;
     if (o.hs) {
       for (int64_t w = 0; w < o.V; w++) most = std::max(most, static_cast<size_t>(b.code_starts[w + 1] - b.code_starts[w]));
@@ -214,10 +273,12 @@ class Trainer {
     }
   }
 
-  void run(int64_t s0, int64_t s1, std::atomic<int64_t>* progress, W2vStats* stats) {
+  void run(const int64_t* cuts, int64_t nblocks, int64_t first, int64_t stride, std::atomic<int64_t>* progress,
+           W2vStats* stats) {
     float alpha = static_cast<float>(learning_rate(o_, o_.words_before + progress->load(std::memory_order_relaxed)));
     int64_t pending = 0;
-    for (int64_t s = s0; s < s1; s++) {
+    for (int64_t blk = first; blk < nblocks; blk += stride) {
+     for (int64_t s = cuts[blk]; s < cuts[blk + 1]; s++) {
       const int32_t* w = b_.words + b_.starts[s];
       const int64_t n = b_.starts[s + 1] - b_.starts[s];
       sen_.clear();
@@ -234,6 +295,7 @@ class Trainer {
         pending = 0;
         alpha = static_cast<float>(learning_rate(o_, o_.words_before + done));
       }
+     }
     }
     progress->fetch_add(pending, std::memory_order_relaxed);
     stats->loss += loss_;
@@ -335,13 +397,28 @@ class Trainer {
         int64_t count;
         inputs(sen_[i], &first, &count);
         for (int64_t k = 0; k < count; k++) ctx_.push_back(input_row(sen_[i], first, k));
+        //
+        // Every context of one centre reads the same rows, and a step adds neu1e to each of the `count` row entries;
+        // a row listed m times (two n-grams in one bucket) gets m neu1e and is summed m times, so the sum grows by
+        // (sum over entries of their row's multiplicity) * neu1e: h is kept up to date with h += grow * neu1e and the
+        // rows get the summed neu1e once, after the last context. On one thread this is the per-context recomputation and
+        // update of the reference tools to float rounding (no other prediction reads these rows meanwhile), at a
+        // third of the memory traffic (js/word2vec.ts keeps the plain version, and the tests compare the two).
         const float divisor = count > 1 ? static_cast<float>(count - 1) : 1.0f;
+        int64_t weight = 0;
+        for (const int32_t r : ctx_) weight += std::count(ctx_.begin(), ctx_.end(), r);
+        const float grow = static_cast<float>(weight) / divisor;
+        average(divisor);
+        std::fill(acc_.begin(), acc_.end(), 0.0f);
+        bool any = false;
         for (int64_t j = j0; j < j1; j++) {
           if (j == i) continue;
-          average(divisor);
           predict(h_.data(), sen_[j], alpha);
-          for (const int32_t r : ctx_) add_to(in_row(r), neu1e_.data(), D);
+          axpy(h_.data(), grow, neu1e_.data(), D);
+          add_to(acc_.data(), neu1e_.data(), D);
+          any = true;
         }
+        if (any) for (const int32_t r : ctx_) add_to(in_row(r), acc_.data(), D);
       } else {
         // CBOW: the context rows (every subword row of every context word for FastText) predict the centre word.
         ctx_.clear();
@@ -368,20 +445,20 @@ class Trainer {
   const W2vBuffers& b_;
   const W2vOptions& o_;
   W2vRng rng_, neg_rng_;
-  std::vector<int32_t> ahead_;  // (kLookahead + 1) slots of `negative` drawn negatives, a ring
-  std::vector<int32_t> sen_, ctx_;
-  std::vector<float> h_, neu1e_, f_, g_, label_;
-  std::vector<float*> rows_;
+  Scratch<int32_t> ahead_;  // (kLookahead + 1) slots of `negative` drawn negatives, a ring
+  Scratch<int32_t> sen_, ctx_;
+  Scratch<float> h_, neu1e_, acc_, f_, g_, label_;
+  Scratch<float*> rows_;
   double loss_ = 0;
   int64_t predictions_ = 0;
 };
 
 }  // namespace
 
-void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, int64_t s0, int64_t s1, uint32_t seed,
-                    std::atomic<int64_t>* progress, W2vStats* stats) {
+void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks, int64_t first,
+                    int64_t stride, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats) {
   Trainer t(b, o, seed);
-  t.run(s0, s1, progress, stats);
+  t.run(cuts, nblocks, first, stride, progress, stats);
 }
 
 }  // namespace AK_ISA_NS

@@ -3,6 +3,7 @@ import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
 import scaleEn from './scale-en';
 import projectorEn from './projector-en';
+import embeddingsEn from './embeddings-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -455,6 +456,7 @@ const en = {
   reports: reportsEn,
   scale: scaleEn,
   projector: projectorEn,
+  embeddings: embeddingsEn,
 };
 
 export type Messages = typeof en;

@@ -4,6 +4,7 @@ import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import reportsZhCN from './reports-zh-CN';
 import scaleZhCN from './scale-zh-CN';
 import projectorZhCN from './projector-zh-CN';
+import embeddingsZhCN from './embeddings-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -454,6 +455,7 @@ const zhCN: Messages = {
   reports: reportsZhCN,
   scale: scaleZhCN,
   projector: projectorZhCN,
+  embeddings: embeddingsZhCN,
 };
 
 export default zhCN;

@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ChannelInput, ChannelOutput, ProjectorBookmarkT, ProjectorSetT, ProjectorSourceRunT, SpaceComparisonT } from '../../common/api';
-import { call, errorMessage, onEvent } from '../api';
+import { call, errorMessage, LabApiError, onEvent } from '../api';
 import { unpackFloat32 } from '../charts/attentionMath';
 
 export type SourceKind = ProjectorSourceRunT['kinds'][number];
@@ -35,6 +35,8 @@ export interface Side {
   frames: number;
   /** the parameters of the layout shown (not the controls, which may have changed since) */
   params: Params | null;
+  /** the limit the set was opened with (part of its key), to open it again */
+  limit: number | null;
   done: { method: Method; seconds: number; explained: number[] | null; kl: number | null } | null;
 }
 
@@ -100,6 +102,18 @@ export const useProjectorStore = defineStore('projector', () => {
 
   const fail = (e: unknown): void => { error.value = errorMessage(e); };
 
+  /** Runs `ask`; when the worker no longer holds the side's set (it keeps the few used last, and a restarted worker
+   *  holds none), opens the set again once and asks again. */
+  async function held<R>(side: Side, ask: () => Promise<R>): Promise<R> {
+    try {
+      return await ask();
+    } catch (e) {
+      if (!(e instanceof LabApiError && e.code === 'not_found' && e.field === 'key')) throw e;
+      await call('projector.open', { source: side.source, ...(side.limit === null ? {} : { limit: side.limit }) });
+      return ask();
+    }
+  }
+
   async function loadSources(): Promise<void> {
     try {
       sources.value = await call('projector.sources', {});
@@ -158,7 +172,7 @@ export const useProjectorStore = defineStore('projector', () => {
     try {
       const set = await call('projector.open', { source: src, ...(limit.value === null ? {} : { limit: limit.value }) });
       second.value = null;
-      main.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, done: null };
+      main.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, limit: limit.value, done: null };
       clearView();
       // counts of an imported file are all 0: nothing to colour by
       colorBy.value = set.columns.count?.some((v) => Number(v) > 0) ? 'count' : 'sentence' in set.columns ? 'sentence' : 'kind' in set.columns ? 'kind' : null;
@@ -174,9 +188,9 @@ export const useProjectorStore = defineStore('projector', () => {
   async function projectSide(side: Side, rows: number[] | null, init?: Float32Array): Promise<Side> {
     if (side.jobId !== null && side.progress !== null && side.done === null) await call('projector.stop', { jobId: side.jobId }).catch(() => undefined);
     const p = params();
-    const { jobId } = await call('projector.project', {
+    const { jobId } = await held(side, () => call('projector.project', {
       key: side.set.key, params: p, ...(rows ? { rows } : {}), ...(init ? { initPacked: packFloat32(init) } : {}),
-    });
+    }));
     const N = rows ? rows.length : side.set.N;
     return known({ ...side, rows, jobId, dims: dims.value, coords: side.coords.length === N * dims.value ? side.coords : new Float32Array(N * dims.value), progress: { iteration: 0, total: 1, kl: null }, frames: 0, params: p, done: null });
   }
@@ -238,7 +252,7 @@ export const useProjectorStore = defineStore('projector', () => {
     const m = main.value;
     if (index === null || !m) return;
     try {
-      neighbours.value = (await call('projector.neighbors', { key: m.set.key, index: rowOf(index), k: k.value, metric: metric.value })).neighbors;
+      neighbours.value = (await held(m, () => call('projector.neighbors', { key: m.set.key, index: rowOf(index), k: k.value, metric: metric.value }))).neighbors;
     } catch (e) {
       fail(e);
     }
@@ -250,7 +264,7 @@ export const useProjectorStore = defineStore('projector', () => {
     searchMiss.value = null;
     if (!m || query.value.trim() === '') return;
     try {
-      const { indices } = await call('projector.search', { key: m.set.key, query: query.value.trim(), limit: 50 });
+      const { indices } = await held(m, () => call('projector.search', { key: m.set.key, query: query.value.trim(), limit: 50 }));
       hits.value = indices.map(shown).filter((i): i is number => i !== null);
       if (hits.value.length === 0) searchMiss.value = query.value.trim();
       if (hits.value.length > 0) await select(hits.value[0]);
@@ -264,7 +278,8 @@ export const useProjectorStore = defineStore('projector', () => {
     const m = main.value;
     if (!m || selected.value === null) return;
     try {
-      const { rows } = await call('projector.neighbourhood', { key: m.set.key, index: rowOf(selected.value), k: size, metric: metric.value });
+      const row = rowOf(selected.value);
+      const { rows } = await held(m, () => call('projector.neighbourhood', { key: m.set.key, index: row, k: size, metric: metric.value }));
       selected.value = 0;
       neighbours.value = [];
       hits.value = [];
@@ -286,7 +301,7 @@ export const useProjectorStore = defineStore('projector', () => {
     if (!m) return;
     error.value = null;
     try {
-      const r = await call('projector.analogy', { key: m.set.key, a, b, c, k: 5, metric: metric.value });
+      const r = await held(m, () => call('projector.analogy', { key: m.set.key, a, b, c, k: 5, metric: metric.value }));
       analogy.value = { a, b, c, rows: r.rows, answers: r.answers };
     } catch (e) {
       analogy.value = null;
@@ -301,9 +316,9 @@ export const useProjectorStore = defineStore('projector', () => {
     error.value = null;
     try {
       const set = await call('projector.open', { source: src, ...(limit.value === null ? {} : { limit: limit.value }) });
-      comparison.value = await call('projector.compare', { keyA: m.set.key, keyB: set.key, k: k.value, metric: metric.value });
+      comparison.value = await held(m, () => call('projector.compare', { keyA: m.set.key, keyB: set.key, k: k.value, metric: metric.value }));
       // both sides with the same projection, so the two pictures can be read side by side
-      second.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, done: null };
+      second.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, limit: limit.value, done: null };
       await project();
     } catch (e) {
       fail(e);

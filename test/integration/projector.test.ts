@@ -253,7 +253,10 @@ describe('two spaces, checkpoints, bookmarks, bad input', () => {
     expect((await failure(call('projector.open', { source: { kind: 'contextual', runId: gptId, layer: 7, texts: ['a cat'] } }))).message)
       .toContain('Layer 7 does not exist: run "gpt-tiny" has 2 layers');
     expect((await failure(call('projector.open', { source: { kind: 'run-vectors', runId: gptId } }))).message).toContain('is a gpt run, not a word-vector run');
-    expect((await failure(call('projector.neighbors', { key: 'run:99@final', index: 0 }))).message).toContain('is not open');
+    // the page opens a set again on exactly this (not_found on the field "key"): the worker keeps only the last few sets
+    const dropped = await failure(call('projector.neighbors', { key: 'run:99@final', index: 0 })) as { code: string; message: string; field?: string };
+    expect([dropped.code, dropped.field]).toEqual(['not_found', 'key']);
+    expect(dropped.message).toContain('is not open');
   });
 });
 
@@ -272,6 +275,25 @@ describe('attention-lab embeddings project', () => {
     expect(r.points.map((p) => p.label)).toContain('king');
     expect(r.points.every((p) => Number.isFinite(p.x) && Number.isFinite(p.y))).toBe(true);
     expect(stderr).toMatch(/umap \d+\/\d+/);
+    lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
+  }, 60_000);
+
+  it('projects a GPT run’s contextual vectors of two --text sentences, and says what is missing without --layer', async () => {
+    lab.close();
+    const run = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      let stdout = '';
+      let stderr = '';
+      const code = await runCli(['--home', home, ...args], { stdout: (t) => { stdout += t; }, stderr: (t) => { stderr += t; }, env: { LANG: 'en_US.UTF-8' } });
+      return { code, stdout, stderr };
+    };
+    const ok = await run('--json', 'embeddings', 'project', 'gpt-tiny', '--kind', 'contextual', '--layer', '1', '--text', 'the cat', '--text', 'a king', '--method', 'pca', '--dims', '3');
+    expect(ok.code, ok.stderr).toBe(0);
+    const r = JSON.parse(ok.stdout) as { dims: number; N: number; points: Array<{ label: string; z: number }> };
+    expect([r.dims, r.N]).toEqual([3, 'the cat'.length + 'a king'.length]);
+    expect(r.points.every((p) => Number.isFinite(p.z))).toBe(true);
+    const bad = await run('embeddings', 'project', 'gpt-tiny', '--kind', 'contextual', '--text', 'the cat');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--kind contextual needs --layer L');
     lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
   }, 60_000);
 });

@@ -109,6 +109,10 @@ describe('drawing the points the compare page draws', () => {
           const inMemory = decimateLikeStore(columns, maxPoints);
           expect({ steps: inMemory.steps, values: inMemory.values, times: inMemory.times, total: inMemory.total }, `${run.id} ${key} ${maxPoints}`)
             .toEqual({ steps: fromStore.steps, values: fromStore.values, times: fromStore.times, total: fromStore.total });
+          // read without times (charts on the step axis only): the same points, and no times
+          const stepOnly = decimateLikeStore(points.columns(run.id, key, false), maxPoints);
+          expect({ steps: stepOnly.steps, values: stepOnly.values, times: stepOnly.times }, `${run.id} ${key} ${maxPoints} without times`)
+            .toEqual({ steps: fromStore.steps, values: fromStore.values, times: [] });
         }
       }
     }

@@ -42,16 +42,30 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     return { ...s.runs.run(id), origin: o?.origin ?? 'local', originInfo: o?.info ?? {} };
   });
   const maxPoints = compareMaxPoints(runs.length);
-  // each series is read once, whole: decimated in memory exactly as the compare page's query does, attached as is
-  const columns = new Map<string, Columns>();
+  // each series is read once, whole, and decimated in memory exactly as the compare page's query does. Only the
+  // drawn points are kept between charts (a key drawn on two x axes), and every point only when the HTML attaches
+  // them: a PDF of 100 runs × 6 keys would otherwise hold 6 M points and spend its time collecting them
+  const full = new Map<string, Columns>();
+  const drawn = new Map<string, ReturnType<typeof decimateLikeStore>>();
+  // times are read only where something uses them: a chart on the time axis, or every point attached to the HTML
+  const withTimes = subject.attachFull || subject.options.curves.xModes.includes('time');
   const columnsOf = (runId: number, key: string): Columns => {
     const k = `${runId}\u0000${key}`;
-    let c = columns.get(k);
+    let c = full.get(k);
     if (!c) {
-      c = points.columns(runId, key);
-      columns.set(k, c);
+      c = points.columns(runId, key, withTimes);
+      if (subject.attachFull) full.set(k, c);
     }
     return c;
+  };
+  const drawnOf = (runId: number, key: string): ReturnType<typeof decimateLikeStore> => {
+    const k = `${runId}\u0000${key}`;
+    let d = drawn.get(k);
+    if (!d) {
+      d = decimateLikeStore(columnsOf(runId, key), maxPoints);
+      drawn.set(k, d);
+    }
+    return d;
   };
   const points = new MetricPointQueries(ctx.db);
   const labels = uniqueLabels(runs);
@@ -79,7 +93,7 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     seriesOf(runId, key) {
       const run = runs.find((r) => r.id === runId);
       if (!run || !run.metrics[key]) return undefined;
-      return decimateLikeStore(columnsOf(runId, key), maxPoints);
+      return drawnOf(runId, key);
     },
     fullOf: subject.attachFull ? (runId, key) => {
       const run = runs.find((r) => r.id === runId);

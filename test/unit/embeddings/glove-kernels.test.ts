@@ -131,6 +131,47 @@ describe.each(all)('co-occurrence counting on $name', ({ kernels }) => {
     }
   });
 
+  it('pairs of frequent words go to the dense lookup rows, every other pair to the table, nothing twice', () => {
+    const table = new Float64Array(2 * 4096).fill(-1);
+    // rows of the 10 most frequent ids, row i with min(V, 40 / (i + 1)) columns
+    const starts = new Int32Array(11);
+    for (let i = 0; i < 10; i++) starts[i + 1] = starts[i] + Math.min(V, Math.floor(40 / (i + 1)));
+    const lookup = { starts, values: new Float64Array(starts[10]) };
+    const res = kernels().cooccurCount(table, words, st, { V, window: 4, symmetric: true, distanceWeighting: true, entries: 0, maxEntries: 4000 }, lookup);
+    const n = kernels().cooccurDrain(table);
+    expect(n).toBe(res.entries);
+    const got = new Map<number, number>();
+    for (let e = 0; e < n; e++) got.set(table[2 * e], table[2 * e + 1]);
+    let inLookup = 0;
+    for (let i = 0; i < 10; i++) {
+      for (let j = 0; j < starts[i + 1] - starts[i]; j++) {
+        const v = lookup.values[starts[i] + j];
+        if (v === 0) continue;
+        expect(got.has(i * V + j)).toBe(false);
+        got.set(i * V + j, v);
+        inLookup++;
+      }
+    }
+    expect(inLookup).toBeGreaterThan(50);
+    const want = recount(words, st, 4, V);
+    expect(got.size).toBe(want.size);
+    for (const [key, v] of want) expect(got.get(key)).toBeCloseTo(v, 10);
+  });
+
+  it('a table moved into one twice as large by cooccurRehash keeps every pair and can go on counting', () => {
+    const small = new Float64Array(2 * 1024).fill(-1);
+    const o = { V, window: 4, symmetric: true, distanceWeighting: true, entries: 0, maxEntries: 700 };
+    const first = kernels().cooccurCount(small, words, st, o);
+    const big = new Float64Array(2 * 4096).fill(-1);
+    expect(kernels().cooccurRehash(small, big, V)).toBe(first.entries);
+    const rest = kernels().cooccurCount(big, words, st.subarray(first.sentences), { ...o, entries: first.entries, maxEntries: 4000 });
+    expect(first.sentences + rest.sentences).toBe(40);
+    const n = kernels().cooccurDrain(big);
+    const want = [...recount(words, st, 4, V).entries()].sort((a, b) => a[0] - b[0]);
+    expect(n).toBe(want.length);
+    for (let e = 0; e < n; e++) expect(big[2 * e + 1]).toBeCloseTo(want[e][1], 10);
+  });
+
   it('stops before a sentence that could overfill the table, and a second call continues where it stopped', () => {
     const table = new Float64Array(2 * 1024).fill(-1);
     const o = { V, window: 4, symmetric: true, distanceWeighting: true, entries: 0, maxEntries: 300 };

@@ -47,20 +47,22 @@ interface Mode {
   cbowMean?: boolean;
   D: number;
   parts: number;
+  /** sentences (up to 12 words each): more than 10,000 words make several blocks for the parts to take in turn */
+  sentences?: number;
 }
 
 const MODES: Mode[] = [
   { name: 'skip-gram, negative sampling', sg: true, hs: false, negative: 5, fasttext: false, subsample: true, D: 20, parts: 1 },
   { name: 'CBOW mean, negative sampling', sg: false, hs: false, negative: 3, fasttext: false, subsample: true, D: 13, parts: 1 },
   { name: 'CBOW sum, hierarchical softmax', sg: false, hs: true, negative: 0, fasttext: false, subsample: false, cbowMean: false, D: 8, parts: 1 },
-  { name: 'skip-gram, softmax and negatives together, 3 parts', sg: true, hs: true, negative: 2, fasttext: false, subsample: true, D: 17, parts: 3 },
+  { name: 'skip-gram, softmax and negatives together, 3 parts over 5 blocks', sg: true, hs: true, negative: 2, fasttext: false, subsample: true, D: 9, parts: 3, sentences: 7000 },
   { name: 'FastText skip-gram', sg: true, hs: false, negative: 4, fasttext: true, subsample: true, D: 11, parts: 1 },
-  { name: 'FastText CBOW, 2 parts', sg: false, hs: false, negative: 5, fasttext: true, subsample: false, D: 24, parts: 2 },
+  { name: 'FastText CBOW, 2 parts over 3 blocks', sg: false, hs: false, negative: 5, fasttext: true, subsample: false, D: 8, parts: 2, sentences: 4000 },
 ];
 
 function setup(m: Mode, seed: number): { b: Word2vecBuffers; o: Word2vecOptions } {
   const V = 40;
-  const c = corpus(seed, V, 30, 12);
+  const c = corpus(seed, V, m.sentences ?? 30, 12);
   const r = rng(seed + 1);
   const words = Array.from({ length: V }, (_, i) => `w${i}${'xyz'.slice(0, i % 4)}`);
   const sub = m.fasttext ? subwordTable(words, { minN: 2, maxN: 3, buckets: 50 }) : null;

@@ -1,0 +1,336 @@
+// EmbeddingsService: the 'embeddings.*' channels — training a static-embedding run (queued as a job, or in the
+// foreground for the CLI), the method defaults, a run's checkpoints and vectors, neighbours and analogies with the
+// sentences a person can act on (unknown word: its nearest spellings), export to other tools' formats and import
+// from them (an imported file becomes a run like any other, family 'embeddings-import').
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
+import { LabError } from '../../../common/errors';
+import type { VectorSet, VectorSource } from '../../../common/embeddings/vector-set';
+import { runEmbeddingsJob, type EmbeddingsJobSpec } from '../../jobs/embeddings/embeddings-job';
+import type { TrainJobPort, TrainJobResult } from '../../jobs/protocol';
+import { defaultConfig, EMBEDDING_METHODS } from '../../ml/embeddings/config';
+import { exportProjector, exportW2vBin, exportW2vText, importVectors } from '../../ml/embeddings/formats';
+import { analogyOf, neighborsOf } from '../../ml/embeddings/query';
+import { nearestSpelling } from '../../ml/embeddings/similarity';
+import { loadWordVectors, saveWordVectors, WordVectors } from '../../ml/embeddings/store';
+import { vectorCheckpoints } from '../../ml/embeddings/train';
+import type { KernelPreference } from '../../../native-kernels/index';
+import type { LabContext } from '../context';
+import { RunService, runFolder } from '../runs';
+import { RunRecorder, type TrainProgress } from '../training-recorder';
+import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
+
+export const EMBEDDING_FAMILIES = ['word2vec', 'fasttext', 'glove', 'embeddings-import'] as const;
+type EmbeddingFamily = (typeof EMBEDDING_FAMILIES)[number];
+
+export function isEmbeddingFamily(family: string): family is EmbeddingFamily {
+  return (EMBEDDING_FAMILIES as readonly string[]).includes(family);
+}
+
+/** Queues a prepared job (the lab's scheduler); resolves once it is queued, not when it ends. */
+export type EmbeddingsLauncher = (job: EmbeddingsJobSpec) => void;
+
+export interface EmbeddingsTrainHooks {
+  log?(line: string): void;
+  progress?(p: TrainProgress): void;
+  shouldStop?(): boolean;
+}
+
+export interface EmbeddingsTrainOutcome {
+  runId: number;
+  name: string;
+  method: string;
+  status: 'completed' | 'stopped' | 'failed';
+  error: string | null;
+  backend: string;
+  threads: number;
+  vocabulary: number;
+  corpusWords: number;
+  steps: number;
+  totalSteps: number;
+  firstLoss: number | null;
+  lastLoss: number | null;
+  wordsPerSecond: number;
+  wallSeconds: number;
+  /** the final vectors' folder (or the last checkpoint's when stopped) */
+  vectors: string | null;
+}
+
+/** Loaded vectors by folder, kept while the files do not change (a query after a query costs no read). */
+const CACHE_SIZE = 4;
+
+export class EmbeddingsService {
+  private readonly runs: RunService;
+  private readonly cache = new Map<string, { mtime: number; wv: WordVectors }>();
+  /** jobs this service runs in its own process while no scheduler is wired (see setLauncher) */
+  private readonly local = new Map<number, { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> }>();
+  private launcher: EmbeddingsLauncher | null = null;
+
+  constructor(private readonly ctx: LabContext, private readonly opts: { kernels?: KernelPreference } = {}) {
+    this.runs = new RunService(ctx);
+  }
+
+  /** Wires the scheduler that runs queued jobs in a worker. */
+  setLauncher(launcher: EmbeddingsLauncher): void {
+    this.launcher = launcher;
+  }
+
+  async defaults(): Promise<ChannelOutput<'embeddings.defaults'>> {
+    const [word2vec, fasttext, glove] = EMBEDDING_METHODS.map((m) => defaultConfig(m) as unknown as Record<string, unknown>);
+    return { word2vec, fasttext, glove };
+  }
+
+  /** Records the run and queues it; a bad dataset or setting is refused before anything is recorded. */
+  async train(input: ChannelArgs<'embeddings.train'>): Promise<ChannelOutput<'embeddings.train'>> {
+    const prepared = await prepareEmbeddingsRun(this.ctx, input, { queued: true, kernels: this.opts.kernels });
+    if (this.launcher !== null) {
+      this.launcher(prepared.job);
+    } else {
+      this.runLocally(prepared.job);
+    }
+    return {
+      runId: prepared.runId, name: prepared.name, method: input.method, vocabulary: prepared.vocabulary,
+      corpusWords: prepared.corpusWords, totalSteps: prepared.job.totalSteps,
+    };
+  }
+
+  /** Trains in this process until the end or hooks.shouldStop(), recording everything (the CLI's foreground run). */
+  async trainForeground(target: EmbeddingTrainInput | { resume: number }, hooks: EmbeddingsTrainHooks = {}): Promise<EmbeddingsTrainOutcome> {
+    const started = performance.now();
+    const log = hooks.log ?? ((): void => {});
+    const prepared = 'resume' in target
+      ? this.reopen(target.resume)
+      : await prepareEmbeddingsRun(this.ctx, target, { queued: false, kernels: this.opts.kernels }, log);
+    const { runId, job } = prepared;
+    const recorder = this.recorder(job, { log, progress: hooks.progress });
+    let result: TrainJobResult;
+    try {
+      result = await runEmbeddingsJob(job, { post: recorder.onMessage, shouldStop: () => hooks.shouldStop?.() === true });
+    } catch (e) {
+      recorder.fail(e);
+      throw e;
+    }
+    recorder.finish(result);
+    const run = this.runs.run(runId);
+    const checkpoints = vectorCheckpoints(job.runDir);
+    return {
+      runId, name: run.name, method: run.family, status: result.status, error: result.status === 'completed' ? null : result.reason,
+      backend: recorder.backend, threads: recorder.threads, vocabulary: prepared.vocabulary, corpusWords: prepared.corpusWords,
+      steps: result.step, totalSteps: job.totalSteps,
+      firstLoss: this.runs.firstValue(runId, 'train/loss')?.value ?? null, lastLoss: run.metrics['train/loss']?.last ?? null,
+      wordsPerSecond: recorder.tokensPerSecond, wallSeconds: (performance.now() - started) / 1000,
+      vectors: checkpoints.length > 0 ? path.join(job.runDir, 'vectors', checkpoints[checkpoints.length - 1]) : null,
+    };
+  }
+
+  /** A stopped, paused or crashed run's job, its status set back to running (the foreground resume). */
+  private reopen(runId: number): ReturnType<typeof prepareEmbeddingsResume> {
+    const run = this.embeddingRun(runId);
+    if (!['stopped', 'paused', 'crashed'].includes(run.status)) {
+      throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped, paused or crashed run can be resumed.`, { field: 'resume' });
+    }
+    const prepared = prepareEmbeddingsResume(this.ctx, runId, { kernels: this.opts.kernels });
+    this.runs.setStatus(runId, 'running', { error: null });
+    return prepared;
+  }
+
+  /** The job of a queued resume, for the scheduler when it takes the run from its queue. */
+  resumeJob(runId: number): EmbeddingsJobSpec {
+    return prepareEmbeddingsResume(this.ctx, runId, { kernels: this.opts.kernels }).job;
+  }
+
+  /** Asks a run this service trains in-process to stop (or pause) after its current call, with a resumable
+   *  checkpoint; false when it is not one of them. */
+  stopLocal(runId: number, kind: 'stop' | 'pause' = 'stop'): boolean {
+    const l = this.local.get(runId);
+    if (l === undefined) return false;
+    l.stop = true;
+    l.kind = kind;
+    return true;
+  }
+
+  /** Continues a stopped, paused or crashed embedding run in this process (while no scheduler is wired); false when
+   *  the run is not a static-embedding run. */
+  resumeLocal(runId: number): boolean {
+    if (this.launcher !== null || !isEmbeddingFamily(this.runs.run(runId).family)) return false;
+    if (this.local.has(runId)) {
+      throw new LabError('conflict', `Run ${runId} is already training; it needs no resume.`, { field: 'id' });
+    }
+    this.runLocally(this.reopen(runId).job);
+    return true;
+  }
+
+  async list(): Promise<ChannelOutput<'embeddings.runs'>> {
+    const all = await this.runs.list({ includeArchived: false });
+    return all.filter((r) => isEmbeddingFamily(r.family)).map((r) => this.info(r));
+  }
+
+  async checkpoints(input: ChannelArgs<'embeddings.checkpoints'>): Promise<ChannelOutput<'embeddings.checkpoints'>> {
+    this.embeddingRun(input.runId);
+    return vectorCheckpoints(runFolder(this.ctx.home, input.runId));
+  }
+
+  async neighbors(input: ChannelArgs<'embeddings.neighbors'>): Promise<ChannelOutput<'embeddings.neighbors'>> {
+    const { wv, checkpoint, what } = this.open(input.runId, input.checkpoint);
+    return { runId: input.runId, checkpoint, ...neighborsOf(wv, input.word, input.k, what) };
+  }
+
+  async analogy(input: ChannelArgs<'embeddings.analogy'>): Promise<ChannelOutput<'embeddings.analogy'>> {
+    const { wv, checkpoint, what } = this.open(input.runId, input.checkpoint);
+    return { runId: input.runId, checkpoint, ...analogyOf(wv, input.a, input.b, input.c, input.k, what) };
+  }
+
+  async spelling(input: ChannelArgs<'embeddings.spelling'>): Promise<ChannelOutput<'embeddings.spelling'>> {
+    const { wv } = this.open(input.runId, input.checkpoint);
+    return { word: input.word, inVocabulary: wv.index.has(input.word), suggestions: nearestSpelling(wv.words, input.word, input.k) };
+  }
+
+  /** The run's vectors as the shared VectorSet (15b's projector calls this in the main process). */
+  wordVectorSet(runId: number, checkpoint?: string, limit = 0): VectorSet {
+    const { wv, checkpoint: name, run } = this.open(runId, checkpoint);
+    const source: VectorSource = run.family === 'embeddings-import'
+      ? { kind: 'imported', runId, checkpoint: 'final', format: (run.config.format as 'w2v-text' | 'w2v-bin' | 'projector' | undefined) ?? 'w2v-text' }
+      : { kind: run.family as 'word2vec' | 'fasttext' | 'glove', runId, checkpoint: name };
+    return wv.toVectorSet(source, `${titleOf(run)}, run ${runId}, ${name}`, limit);
+  }
+
+  async vectors(input: ChannelArgs<'embeddings.vectors'>): Promise<ChannelOutput<'embeddings.vectors'>> {
+    const set = this.wordVectorSet(input.runId, input.checkpoint, input.limit);
+    const bytes = Buffer.from(set.vectors.buffer, set.vectors.byteOffset, set.vectors.byteLength);
+    return {
+      key: set.key, title: set.title, labels: set.labels, dim: set.dim, vectorsB64: bytes.toString('base64'),
+      columns: set.columns, source: set.source as unknown as Record<string, unknown>,
+    };
+  }
+
+  async export(input: ChannelArgs<'embeddings.export'>): Promise<ChannelOutput<'embeddings.export'>> {
+    const { wv } = this.open(input.runId, input.checkpoint);
+    const out = path.resolve(input.out);
+    let files: string[];
+    if (input.format === 'projector') {
+      // a folder: vectors.tsv + metadata.tsv, as the TensorFlow Embedding Projector loads them
+      mkdirSync(out, { recursive: true });
+      files = [path.join(out, 'vectors.tsv'), path.join(out, 'metadata.tsv')];
+      exportProjector(wv, files[0], files[1]);
+    } else {
+      if (existsSync(out) && statSync(out).isDirectory()) {
+        throw new LabError('invalid_input', `${out} is a folder; give a file path for the ${input.format} format (e.g. ${path.join(out, input.format === 'w2v-bin' ? 'vectors.bin' : 'vectors.txt')}).`, { field: 'out' });
+      }
+      mkdirSync(path.dirname(out), { recursive: true });
+      (input.format === 'w2v-bin' ? exportW2vBin : exportW2vText)(wv, out);
+      files = [out];
+    }
+    return { files, words: wv.size, dim: wv.dim };
+  }
+
+  /** Reads (and fully checks) the file before anything is recorded, then stores it as a completed run. */
+  async import(input: ChannelArgs<'embeddings.import'>): Promise<ChannelOutput<'embeddings.import'>> {
+    const file = path.resolve(input.path);
+    if (!existsSync(file)) throw new LabError('not_found', `There is no file ${file}; check the path.`, { field: 'path' });
+    const wv = importVectors(input.format, file, input.metadataPath === undefined ? null : path.resolve(input.metadataPath));
+    const name = input.name ?? path.basename(file).replace(/\.[^.]+$/, '');
+    const runId = this.runs.create({
+      name, family: 'embeddings-import', datasetId: null, tokenizerId: null, seed: 0, totalSteps: null, status: 'running',
+      config: { kind: 'static-embeddings', format: input.format, path: file, words: wv.size, dim: wv.dim },
+    });
+    try {
+      saveWordVectors(path.join(runFolder(this.ctx.home, runId), 'vectors', 'final'),
+        new WordVectors('imported', wv.words, wv.counts, wv.dim, wv.vectors, null, { format: input.format, path: file }));
+      this.runs.setStatus(runId, 'completed');
+    } catch (e) {
+      this.runs.setStatus(runId, 'failed', { error: `The vectors could not be saved: ${(e as Error).message}` });
+      throw e;
+    }
+    this.ctx.emit('runs.changed', { id: runId, status: 'completed', step: 0, totalSteps: null, error: null, experimentId: null });
+    return { runId, name, words: wv.size, dim: wv.dim };
+  }
+
+  close(): void {
+    for (const l of this.local.values()) l.stop = true;
+  }
+
+  // ---------- internals ----------
+
+  private recorder(job: EmbeddingsJobSpec, hooks: ConstructorParameters<typeof RunRecorder>[4]): RunRecorder {
+    // the recorder reads a GPT/BERT job's batch to count tokens per step; an embedding step is one corpus word
+    const asLm = { training: { batchSize: 1, steps: job.totalSteps }, model: { contextLength: 1 } } as unknown as ConstructorParameters<typeof RunRecorder>[3];
+    return new RunRecorder(this.ctx, this.runs, job.runId, asLm, hooks);
+  }
+
+  /** Runs a queued job in this process in the background (until a scheduler is wired by setLauncher). */
+  private runLocally(job: EmbeddingsJobSpec): void {
+    const entry: { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> } = { stop: false, kind: 'stop', done: Promise.resolve() };
+    this.local.set(job.runId, entry);
+    const recorder = this.recorder(job, {});
+    const port: TrainJobPort = { post: recorder.onMessage, shouldStop: () => entry.stop };
+    const changed = (): void => {
+      const r = this.runs.run(job.runId);
+      this.ctx.emit('runs.changed', { id: r.id, status: r.status, step: r.step, totalSteps: r.totalSteps, error: r.error, experimentId: r.experimentId });
+    };
+    entry.done = (async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.runs.run(job.runId).status !== 'running') this.runs.setStatus(job.runId, 'running');
+      changed();
+      try {
+        const result = await runEmbeddingsJob(job, port);
+        recorder.finish(result, result.status === 'stopped' && entry.kind === 'pause' ? 'paused' : result.status);
+      } catch (e) {
+        recorder.fail(e);
+      }
+      changed();
+    })().catch((e: unknown) => console.error(`Embedding run ${job.runId} could not be settled:`, e)).finally(() => this.local.delete(job.runId));
+  }
+
+  private embeddingRun(runId: number): RunT {
+    const run = this.runs.run(runId);
+    if (!isEmbeddingFamily(run.family)) {
+      throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family.toUpperCase()} run, not word embeddings; choose a word2vec, fasttext, glove or imported run.`, { field: 'runId' });
+    }
+    return run;
+  }
+
+  /** The vectors of a run at a checkpoint (default: the newest), loaded once per file version. */
+  private open(runId: number, checkpoint?: string): { wv: WordVectors; checkpoint: string; what: string; run: RunT } {
+    const run = this.embeddingRun(runId);
+    const dir = runFolder(this.ctx.home, runId);
+    const names = vectorCheckpoints(dir);
+    if (names.length === 0) {
+      throw new LabError('not_found', `Run ${runId} ("${run.name}") has no saved vectors yet (it is ${run.status}); wait for its first epoch to finish.`, { field: 'runId' });
+    }
+    const name = checkpoint ?? names[names.length - 1];
+    if (!names.includes(name)) {
+      throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint "${name}"; its checkpoints are ${names.join(', ')}.`, { field: 'checkpoint' });
+    }
+    const folder = path.join(dir, 'vectors', name);
+    const mtime = statSync(path.join(folder, 'vocab.json')).mtimeMs;
+    let hit = this.cache.get(folder);
+    if (hit === undefined || hit.mtime !== mtime) {
+      hit = { mtime, wv: loadWordVectors(folder) };
+      this.cache.delete(folder);
+      this.cache.set(folder, hit);
+      while (this.cache.size > CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    return { wv: hit.wv, checkpoint: name, what: `run ${runId} ("${run.name}")`, run };
+  }
+
+  private info(r: RunT): ChannelOutput<'embeddings.runs'>[number] {
+    const dir = runFolder(this.ctx.home, r.id);
+    const checkpoints = vectorCheckpoints(dir);
+    const c = r.config as { embedding?: Record<string, unknown>; vocabulary?: number; words?: number; dim?: number };
+    const settings = c.embedding ?? {};
+    return {
+      runId: r.id, name: r.name, family: r.family as EmbeddingFamily, status: r.status, datasetName: r.datasetName, step: r.step,
+      totalSteps: r.totalSteps, createdAt: r.createdAt, checkpoints,
+      vocabulary: c.vocabulary ?? c.words ?? null, dim: (settings.dim as number | undefined) ?? c.dim ?? null, settings,
+    };
+  }
+}
+
+function titleOf(run: RunT): string {
+  if (run.family === 'embeddings-import') return `Imported vectors "${run.name}"`;
+  const e = (run.config as { embedding?: { sg?: boolean } }).embedding;
+  if (run.family === 'glove') return 'GloVe';
+  const name = run.family === 'word2vec' ? 'Word2Vec' : 'FastText';
+  return `${name} ${e?.sg === true ? 'skip-gram' : 'CBOW'}`;
+}
