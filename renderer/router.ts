@@ -38,6 +38,7 @@ export const router = createRouter({
     },
     { path: '/attention', name: 'attention', component: () => import('./pages/AttentionPage.vue') },
     { path: '/projector', name: 'projector', component: () => import('./pages/ProjectorPage.vue') },
+    { path: '/finetune', name: 'finetune', component: () => import('./pages/FinetunePage.vue') },
     { path: '/reports', name: 'reports', component: () => import('./pages/ReportsPage.vue') },
     {
       path: '/reports/:id(\\d+)',

@@ -13,6 +13,7 @@ import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } fr
 import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
 import { embeddingChannels } from './embeddings';
+import { finetuneChannels } from './finetune';
 
 export * from './shared';
 export * from './app';
@@ -25,6 +26,7 @@ export * from './reports';
 export * from './scale';
 export * from './projector';
 export * from './embeddings';
+export * from './finetune';
 
 // ---------- channels ----------
 export const channels = {
@@ -38,6 +40,7 @@ export const channels = {
   ...scaleChannels,
   ...projectorChannels,
   ...embeddingChannels,
+  ...finetuneChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------

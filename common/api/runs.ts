@@ -4,8 +4,9 @@ import { byId, empty, Id, Name, ok, TokenizerKind } from './shared';
 
 export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']);
 /** 'external': a run imported from another tool whose model family the lab does not know */
-/** 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import': static word embeddings (common/api/embeddings.ts) */
-export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import']);
+/** 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import': static word embeddings (common/api/embeddings.ts);
+ *  'classifier': a GPT/BERT body fine-tuned for classification (issue 18); 'baseline': TF-IDF + logistic regression */
+export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import', 'classifier', 'baseline']);
 
 /** Latest / lowest / highest value of one metric of a run; best is min or max depending on the metric (accuracy: max). */
 export const MetricSummary = z.object({
@@ -50,6 +51,8 @@ export const Run = z.object({
   origin: z.enum(['local', 'external']).optional(),
   /** where an external run came from: { format, path, files, importedAt, points, … } */
   originInfo: z.record(z.string(), z.unknown()).optional(),
+  /** the run this one started from (a fine-tune's pre-trained parent); the service always sets it */
+  parentRunId: Id.nullable().optional(),
   /** metric key (e.g. "val/loss") -> its summary */
   metrics: z.record(z.string(), MetricSummary),
 });

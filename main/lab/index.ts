@@ -21,6 +21,8 @@ import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
 import { EmbeddingsService } from './embeddings/service';
 import { embeddingHandlers } from './embeddings/handlers';
+import { FinetuneService } from './finetune/service';
+import { finetuneHandlers } from './finetune/handlers';
 import { scaleHandlers } from './scale/handlers';
 import { ScaleService } from './scale/service';
 
@@ -98,6 +100,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const analysis = new AnalysisService(ctx, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
   const embeddings = new EmbeddingsService(ctx);
+  const finetune = new FinetuneService(ctx);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -190,6 +193,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     'projector.bookmarkDelete': (input) => projector.deleteBookmark(input),
 
     ...embeddingHandlers(embeddings),
+    ...finetuneHandlers(finetune),
     ...scaleHandlers(new ScaleService(ctx)),
   };
 
@@ -232,7 +236,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, analysis, embeddings, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, analysis, embeddings, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

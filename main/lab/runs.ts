@@ -25,8 +25,9 @@ const FINAL: readonly RunStatusT[] = ['completed', 'stopped', 'failed', 'crashed
 
 export interface NewRun {
   name: string;
-  /** checked by the API's family enum (common/api/runs.ts) where it is read back */
-  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import';
+  /** checked by the API's family enum (common/api/runs.ts) where it is read back; 'classifier': a GPT/BERT body
+   *  fine-tuned with a classification head, 'baseline': TF-IDF + logistic regression (issue 18) */
+  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;
@@ -35,6 +36,8 @@ export interface NewRun {
   seed: number;
   totalSteps: number | null;
   status?: 'queued' | 'running';
+  /** the run this one starts from (a fine-tune's pre-trained parent) */
+  parentRunId?: number | null;
 }
 
 export interface NewArtifact {
@@ -82,6 +85,7 @@ interface RunRow {
   heartbeat_at: string | null;
   origin?: string;
   origin_json?: string;
+  parent_run_id?: number | null;
 }
 
 interface SummaryRow {
@@ -137,6 +141,7 @@ function toRun(r: RunRow, summaries: SummaryRow[]): RunT {
     archived: r.archived === 1, step: r.step, totalSteps: r.total_steps, tokensSeen: r.tokens_seen,
     createdAt: r.created_at, startedAt: r.started_at, finishedAt: r.finished_at, heartbeatAt: r.heartbeat_at,
     origin: r.origin === 'external' ? 'external' : 'local', originInfo: JSON.parse(r.origin_json ?? '{}') as Record<string, unknown>,
+    parentRunId: r.parent_run_id ?? null,
     metrics: Object.fromEntries(summaries.map((s) => [s.key, toSummary(s)])),
   };
 }
@@ -167,9 +172,9 @@ export class RunService {
     const now = new Date().toISOString();
     const status = run.status ?? 'queued';
     const info = this.db.prepare(`INSERT INTO runs (experiment_id, name, family, dataset_id, tokenizer_id, config_json, seed, status,
-        total_steps, created_at, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+        total_steps, created_at, started_at, heartbeat_at, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
       .run(run.experimentId ?? null, run.name, run.family, run.datasetId, run.tokenizerId, JSON.stringify(run.config), run.seed,
-        status, run.totalSteps, now, status === 'running' ? now : null, status === 'running' ? now : null);
+        status, run.totalSteps, now, status === 'running' ? now : null, status === 'running' ? now : null, run.parentRunId ?? null);
     return Number(info.lastInsertRowid);
   }
 

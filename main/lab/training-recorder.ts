@@ -85,6 +85,9 @@ export class RunRecorder {
       case 'log':
         this.hooks.log?.(m.message);
         break;
+      case 'metrics':
+        for (const [key, value] of Object.entries(m.values)) this.writer.add(key, m.step, value, m.time);
+        break;
       case 'sweep':
         this.runs.recordSweep(this.runId, { trials: m.trials, lr: m.lr, atEdge: m.atEdge, steps: m.steps });
         this.hooks.log?.(`Learning rate ${m.lr.toExponential(0)}: the lowest validation loss of the sweep${m.atEdge ? ' (at the edge of the range tried)' : ''}.`);

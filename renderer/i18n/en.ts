@@ -4,6 +4,7 @@ import reportsEn from './reports-en';
 import scaleEn from './scale-en';
 import projectorEn from './projector-en';
 import embeddingsEn from './embeddings-en';
+import finetuneEn from './finetune-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -457,6 +458,7 @@ const en = {
   scale: scaleEn,
   projector: projectorEn,
   embeddings: embeddingsEn,
+  finetune: finetuneEn,
 };
 
 export type Messages = typeof en;

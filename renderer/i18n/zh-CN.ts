@@ -5,6 +5,7 @@ import reportsZhCN from './reports-zh-CN';
 import scaleZhCN from './scale-zh-CN';
 import projectorZhCN from './projector-zh-CN';
 import embeddingsZhCN from './embeddings-zh-CN';
+import finetuneZhCN from './finetune-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -456,6 +457,7 @@ const zhCN: Messages = {
   scale: scaleZhCN,
   projector: projectorZhCN,
   embeddings: embeddingsZhCN,
+  finetune: finetuneZhCN,
 };
 
 export default zhCN;

@@ -29,10 +29,19 @@ async function pickOption(page: Page, testid: string, text: string): Promise<voi
   await page.getByTestId(testid).selectOption(value as string);
 }
 
+/** The parts of a <canvas> the pixel search reads (the root tsconfig has no DOM types; the function runs in the page). */
+interface CanvasLike {
+  width: number;
+  height: number;
+  getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray; width: number; height: number } } | null;
+  getBoundingClientRect(): { width: number; height: number };
+}
+
 /** Clicks the canvas where a point of the most common colour was drawn (found in the canvas pixels), as a person would. */
 async function clickAPoint(page: Page): Promise<void> {
   const canvas = page.getByTestId('projector-scatter').locator('canvas');
-  const spot = await canvas.evaluate((c: HTMLCanvasElement) => {
+  const spot = await canvas.evaluate((el) => {
+    const c = el as unknown as CanvasLike;
     const ctx = c.getContext('2d')!;
     const { data, width, height } = ctx.getImageData(0, 0, c.width, c.height);
     // the blue of the palette's first colour (charts/scatter.ts PALETTE[0]): a point, not a label or the background

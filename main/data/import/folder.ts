@@ -133,7 +133,15 @@ export async function* readFolder(
     if (opts.transform) text = opts.transform(text, f.rel);
     if (text.trim() === '') continue;
     imported++;
-    yield { text, label: opts.labelOf ? opts.labelOf(f.rel) : firstFolderLabel(f.rel) };
+    const label = opts.labelOf ? opts.labelOf(f.rel) : firstFolderLabel(f.rel);
+    if (opts.linesAsDocuments === true) {
+      for (const line of text.split('\n')) {
+        const item = line.trim();
+        if (item !== '') yield { text: item, label };
+      }
+      continue;
+    }
+    yield { text, label };
   }
   onProgress?.(total, total);
   const used = [...encodings].sort();

@@ -25,6 +25,8 @@ export interface ImportOptions {
   include?: (relPath: string) => boolean;
   /** folder only: the label of a file (relative path) — default: its first-level sub-folder name, null at the root */
   labelOf?: (relPath: string) => string | null;
+  /** folder only: every non-empty line of a file is a document with the file's label (a list of names, one per line) */
+  linesAsDocuments?: boolean;
 }
 
 export interface ImportedDoc {

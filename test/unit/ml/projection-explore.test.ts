@@ -111,6 +111,22 @@ describe('comparing two spaces', () => {
     expect(() => compareSpaces(pk, a, { ...b, labels: b.labels.map((l) => `z${l}`) }, 5, 'cosine')).toThrow(/share 0 labels, too few to compare 5 neighbours/);
   });
 
+  it('matches two contextual sets token by token (sentence, label, occurrence), not by label alone', () => {
+    // the same two sentences read by two models; B starts each sentence with an extra [CLS] row
+    const words = ['the', 'bank', 'of', 'the', 'river', 'the', 'bank', 'took', 'the', 'money', 'and', 'the', 'cash'];
+    const sentence = words.map((_, i) => (i < 5 ? 0 : 1));
+    const a = { ...randomSet(5, words.length, 6), labels: words, columns: { sentence } };
+    const bRows = [0, ...words.keys()].map((i, r) => (r === 0 ? -1 : i));
+    const bv = new Float32Array(bRows.length * 6);
+    bRows.forEach((i, r) => { if (i >= 0) bv.set(a.vectors.subarray(i * 6, i * 6 + 6), r * 6); });
+    const b = { labels: bRows.map((i) => (i < 0 ? '[CLS]' : words[i])), dim: 6, vectors: bv, columns: { sentence: bRows.map((i) => (i < 0 ? 0 : sentence[i])) } };
+    const cmp = compareSpaces(pk, a, b, 3, 'euclidean');
+    expect(cmp.labels).toHaveLength(words.length);
+    expect(cmp.labels.slice(0, 4)).toEqual(['the · 1', 'bank · 1', 'of · 1', 'the · 1']);
+    expect(cmp.rowsB).toEqual(words.map((_, i) => i + 1));
+    expect(cmp.mean).toBe(1);
+  });
+
   it('a sequence of rotated, scaled layouts is aligned back onto the first', () => {
     const r = rng(5);
     const N = 60;

@@ -88,7 +88,9 @@ describe('i18n messages', () => {
       dim: 64, iteration: 250, i: 2, kl: '1.234', k: 10, method: 'UMAP', metric: 'Cosine', query: 'bank', seconds: '1.25',
       values: '31.9% + 8.9%', value: '76.2%',
       // training word embeddings (issue 15a)
-      tool: 'word2vec.c / gensim', vocabulary: '1,096', words: '23,697', word: 'romeward' };
+      tool: 'word2vec.c / gensim', vocabulary: '1,096', words: '23,697', word: 'romeward',
+      // the fine-tuning page (issue 18)
+      split: 'test', f1: '0.698', p: '0.91' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {

@@ -24,21 +24,41 @@ export interface SpaceComparison {
   neighboursB: Int32Array;
 }
 
-/** Compares two sets on the labels they share (at most `limit` of them, A's first ones: the most frequent words). */
+/** How a row is matched across two sets: by its label, or — for contextual sets (a `sentence` column), where one
+ *  word occurs many times — by sentence, label and which occurrence of it in that sentence, so "bank" in sentence 1
+ *  meets "bank" in sentence 1 even when one model adds [CLS] and the other does not. */
+function matchKeys(set: Rows, contextual: boolean): { keys: string[]; shown: string[] } {
+  const sentence = set.columns.sentence;
+  if (!contextual || sentence === undefined || sentence.length !== set.labels.length) return { keys: set.labels, shown: set.labels };
+  const seen = new Map<string, number>();
+  const keys = set.labels.map((l, i) => {
+    const base = `${String(sentence[i])}\u0000${l}`;
+    const n = seen.get(base) ?? 0;
+    seen.set(base, n + 1);
+    return `${base}\u0000${n}`;
+  });
+  return { keys, shown: set.labels.map((l, i) => `${l} · ${Number(sentence[i]) + 1}`) };
+}
+
+/** Compares two sets on the labels they share (at most `limit` of them, A's first ones: the most frequent words);
+ *  two contextual sets are matched token by token (matchKeys). */
 export function compareSpaces(pk: ProjectionKernels, a: Rows, b: Rows, k: number, metric: Metric, limit = 20_000): SpaceComparison {
+  const contextual = a.columns.sentence !== undefined && b.columns.sentence !== undefined;
+  const ka = matchKeys(a, contextual);
+  const kb = matchKeys(b, contextual);
   const inB = new Map<string, number>();
-  b.labels.forEach((l, i) => {
+  kb.keys.forEach((l, i) => {
     if (!inB.has(l)) inB.set(l, i);
   });
   const seen = new Set<string>();
   const labels: string[] = [];
   const rowsA: number[] = [];
   const rowsB: number[] = [];
-  a.labels.forEach((l, i) => {
+  ka.keys.forEach((l, i) => {
     const j = inB.get(l);
     if (j === undefined || seen.has(l) || labels.length >= limit) return;
     seen.add(l);
-    labels.push(l);
+    labels.push(ka.shown[i]);
     rowsA.push(i);
     rowsB.push(j);
   });

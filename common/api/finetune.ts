@@ -1,0 +1,105 @@
+// Fine-tuning shapes of the API contract (issue 18): start a fine-tune from a pre-trained GPT/BERT run (or the same
+// architecture from scratch), run the TF-IDF + logistic-regression baseline, list the fine-tunes, read one's report.
+import { z } from 'zod';
+import { Id, Name } from './shared';
+import { Run } from './runs';
+
+export const FinetuneHead = z.enum(['cls', 'mean', 'last']);
+export const ClassWeighting = z.enum(['none', 'balanced']);
+
+export const FinetuneStartRequest = z.object({
+  /** the pre-trained GPT or BERT run whose newest checkpoint gives the body (and whose tokenizer reads the texts) */
+  from: Id,
+  /** true: the same architecture and tokenizer with fresh weights (the control that shows what pre-training bought) */
+  scratch: z.boolean().default(false),
+  /** a labelled dataset, by name or id */
+  dataset: z.string().min(1, 'Say which labelled dataset to fine-tune on.'),
+  /** BERT: cls (through the pooler) or mean; GPT: last or mean; default cls for BERT, last for GPT */
+  head: FinetuneHead.optional(),
+  /** train the head only on the body's features (a linear probe) */
+  freeze: z.boolean().default(false),
+  /** train on at most this many labelled examples per class (a label budget); all when absent */
+  labelsPerClass: z.number().int().min(1).max(1_000_000).optional(),
+  epochs: z.number().int().min(1).max(1000).default(4),
+  batchSize: z.number().int().min(1).max(1024).default(16),
+  lr: z.number().positive().max(1).optional(),
+  warmupRatio: z.number().min(0).max(1).default(0.1),
+  patience: z.number().int().min(0).max(1000).default(3),
+  classWeights: ClassWeighting.default('none'),
+  /** at least this many optimizer steps (a few labels make short epochs) */
+  minSteps: z.number().int().min(0).max(1_000_000).default(0),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  name: Name.optional(),
+  threads: z.number().int().min(1).max(256).optional(),
+}).strict();
+
+export const BaselineRequest = z.object({
+  dataset: z.string().min(1, 'Say which labelled dataset the baseline learns.'),
+  /** 'word': words and word pairs; 'char_wb': character 2–4-grams inside words (names, short texts) */
+  analyzer: z.enum(['word', 'char_wb']).default('word'),
+  labelsPerClass: z.number().int().min(1).max(1_000_000).optional(),
+  /** inverse L2 strength, as scikit-learn's C */
+  C: z.number().positive().max(1e6).default(1),
+  classWeights: ClassWeighting.default('none'),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  name: Name.optional(),
+}).strict();
+
+export const ClassMetricsShape = z.object({ label: z.string(), precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() });
+
+export const Misclassified = z.object({
+  index: z.number().int(),
+  text: z.string(),
+  truth: z.string(),
+  predicted: z.string(),
+  /** the probability of each class, in `classes` order */
+  probabilities: z.array(z.number()),
+});
+
+/** A finished fine-tune's (or baseline's) figures on its evaluated split. */
+export const FinetuneReport = z.object({
+  runId: Id,
+  classes: z.array(z.string()),
+  evaluatedOn: z.enum(['test', 'validation']),
+  count: z.number().int(),
+  accuracy: z.number(),
+  macroF1: z.number(),
+  rocAuc: z.number().nullable(),
+  perClass: z.array(ClassMetricsShape),
+  /** [true class][predicted class] counts */
+  confusion: z.array(z.array(z.number().int())),
+  bestEpoch: z.number().int(),
+  stoppedEarly: z.boolean(),
+  examplesPerSecond: z.number(),
+  misclassified: z.array(Misclassified),
+});
+
+/** One row of the fine-tuning table: what the run is, where it came from, and its headline figures. */
+export const FinetuneRow = z.object({
+  run: Run,
+  /** 'pretrained': from the parent's weights; 'scratch': the parent's architecture, fresh weights; 'baseline': TF-IDF + LR */
+  kind: z.enum(['pretrained', 'scratch', 'baseline']),
+  bodyFamily: z.enum(['gpt', 'bert']).nullable(),
+  parent: z.object({ id: Id, name: z.string(), family: z.string() }).nullable(),
+  head: FinetuneHead.nullable(),
+  freeze: z.boolean(),
+  labelsPerClass: z.number().int().nullable(),
+  trainExamples: z.number().int(),
+  macroF1: z.number().nullable(),
+  accuracy: z.number().nullable(),
+});
+
+export const finetuneChannels = {
+  /** Records a fine-tune run (queued; the job scheduler trains it in a worker) and returns it. */
+  'finetune.start': { input: FinetuneStartRequest, output: Run },
+  /** Fits the TF-IDF + logistic-regression baseline on the same splits now (seconds) and records it as a run. */
+  'finetune.baseline': { input: BaselineRequest, output: FinetuneReport },
+  'finetune.list': { input: z.object({}).strict(), output: z.array(FinetuneRow) },
+  /** The report of a finished fine-tune or baseline (null while it trains). */
+  'finetune.report': { input: z.object({ runId: Id }).strict(), output: FinetuneReport.nullable() },
+} as const;
+
+export type FinetuneStartRequestT = z.output<typeof FinetuneStartRequest>;
+export type BaselineRequestT = z.output<typeof BaselineRequest>;
+export type FinetuneReportT = z.output<typeof FinetuneReport>;
+export type FinetuneRowT = z.output<typeof FinetuneRow>;

@@ -1,0 +1,141 @@
+// `attention-lab finetune`: fine-tunes a pre-trained GPT/BERT run (or its architecture from scratch) on a labelled
+// dataset in the foreground, with a progress line; `finetune-baseline` fits TF-IDF + logistic regression on the same
+// splits; `finetune-list` prints the table of fine-tunes. Inputs pass the same zod boundary as the API's.
+import { constants as osConstants } from 'node:os';
+import { BaselineRequest, FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
+import { LabError } from '../../../common/errors';
+import { describeIssues } from '../../lab/index';
+import { FinetuneService } from '../../lab/finetune/service';
+import type { CliCommand, OptionValues } from '../command';
+import { numberOption, stringOption, UsageError } from '../command';
+import { fields, percent, table } from '../format';
+import { progressText } from './train';
+import { resolveRun } from './runs';
+
+function reportText(r: FinetuneReportT | null): string {
+  if (r === null) return '';
+  return [
+    fields([
+      [`${r.evaluatedOn} accuracy`, percent(r.accuracy)],
+      [`${r.evaluatedOn} macro-F1`, r.macroF1.toFixed(3)],
+      ['ROC-AUC', r.rocAuc === null ? '—' : r.rocAuc.toFixed(3)],
+      ['examples', String(r.count)],
+      ['best epoch', r.bestEpoch === 0 ? '—' : `${r.bestEpoch}${r.stoppedEarly ? ' (stopped early)' : ''}`],
+    ]),
+    '',
+    table(['class', 'precision', 'recall', 'F1', 'support'], r.perClass.map((c) => [c.label, c.precision.toFixed(3), c.recall.toFixed(3), c.f1.toFixed(3), String(c.support)])),
+    '',
+    `confusion (rows: true class; columns: predicted, in the order ${r.classes.join(', ')})`,
+    ...r.confusion.map((row, i) => `  ${r.classes[i].padEnd(12)} ${row.map((n) => String(n).padStart(6)).join('')}`),
+  ].join('\n');
+}
+
+/** A number flag or undefined; the API's schema checks its range. */
+function num(values: OptionValues, name: string): number | undefined {
+  return numberOption(values, name);
+}
+
+function checked<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: unknown[] } } }, raw: Record<string, unknown>): T {
+  const input = Object.fromEntries(Object.entries(raw).filter(([, v]) => v !== undefined));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new LabError('invalid_input', describeIssues(parsed.error.issues as Parameters<typeof describeIssues>[0], input));
+  return parsed.data;
+}
+
+export const finetuneCommand: CliCommand = {
+  name: 'finetune',
+  summary: 'fine-tune a pre-trained GPT or BERT run on a labelled dataset (a classifier) in the foreground; Ctrl-C stops it resumably',
+  usage: '--from RUN|--scratch RUN --dataset NAME [--head cls|mean|last] [--freeze] [--labels N] [--epochs N] [--batch-size B] [--lr X] [--class-weights none|balanced] [--min-steps N] [--patience N] [--seed S] [--threads K] [--name N]',
+  details: [
+    '--from RUN          the pre-trained run whose newest checkpoint gives the body and whose tokenizer reads the texts',
+    '--scratch RUN       the same architecture and tokenizer as RUN with fresh weights: what pre-training bought',
+    '--head              BERT: cls (pooled [CLS], default) or mean; GPT: last (the token after the text, default) or mean',
+    '--freeze            train only the head on the body\'s features (a linear probe)',
+    '--labels N          a label budget: N training examples per class, drawn with --seed',
+    'A labelled dataset without a split gets a stratified one (train 0.8, validation 0.1, test 0.1, seed 42).',
+  ],
+  positionals: [],
+  options: {
+    from: { type: 'string' }, scratch: { type: 'string' }, dataset: { type: 'string' }, head: { type: 'string' }, freeze: { type: 'boolean' },
+    labels: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
+    'class-weights': { type: 'string' }, 'min-steps': { type: 'string' }, patience: { type: 'string' }, seed: { type: 'string' },
+    threads: { type: 'string' }, name: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const fromRef = stringOption(values, 'from');
+    const scratchRef = stringOption(values, 'scratch');
+    if ((fromRef === undefined) === (scratchRef === undefined)) throw new UsageError('Give the pre-trained run with --from RUN, or --scratch RUN for its architecture with fresh weights (one of the two).');
+    if (stringOption(values, 'dataset') === undefined) throw new UsageError('The option --dataset is required: give the labelled dataset (name or id).');
+    const parent = await resolveRun(ctx, (fromRef ?? scratchRef) as string);
+    const input = checked(FinetuneStartRequest, {
+      from: parent.id, scratch: scratchRef !== undefined, dataset: stringOption(values, 'dataset'), head: stringOption(values, 'head'),
+      freeze: values.freeze === true ? true : undefined, labelsPerClass: num(values, 'labels'), epochs: num(values, 'epochs'),
+      batchSize: num(values, 'batch-size'), lr: num(values, 'lr'), classWeights: stringOption(values, 'class-weights'),
+      minSteps: num(values, 'min-steps'), patience: num(values, 'patience'), seed: num(values, 'seed'), threads: num(values, 'threads'),
+      name: stringOption(values, 'name'),
+    });
+    let stopSignal: NodeJS.Signals | null = null;
+    void ctx.waitForStop().then((signal) => {
+      stopSignal = signal;
+      ctx.note('Stopping; the newest epoch checkpoint is the place to resume from…');
+    });
+    let lastLine = 0;
+    const outcome = await new FinetuneService(ctx.lab().ctx).run(input, {
+      log: (line) => ctx.note(line),
+      shouldStop: () => stopSignal !== null,
+      progress: (p) => {
+        const now = Date.now();
+        if (lastLine !== 0 && now - lastLine < 2000 && p.step !== p.totalSteps) return;
+        lastLine = now;
+        ctx.note(progressText(p));
+      },
+    });
+    ctx.result(outcome, () => {
+      const origin = input.scratch ? `with the architecture of run ${parent.id} ("${parent.name}") and fresh weights` : `from run ${parent.id} ("${parent.name}")`;
+      const head = outcome.status === 'completed' ? `Fine-tuned run ${outcome.runId} "${outcome.name}" ${origin}.`
+        : outcome.status === 'stopped' ? `Stopped fine-tune ${outcome.runId} "${outcome.name}"; it resumes from its newest epoch checkpoint.`
+          : `Fine-tune ${outcome.runId} "${outcome.name}" failed: ${outcome.error ?? 'no reason was recorded'}`;
+      return [head, reportText(outcome.report)].filter((l) => l !== '').join('\n');
+    });
+    if (outcome.status === 'failed') throw new LabError('invalid_input', outcome.error ?? `Fine-tune ${outcome.runId} failed.`);
+    return outcome.status === 'stopped' && stopSignal !== null ? 128 + osConstants.signals[stopSignal] : undefined;
+  },
+};
+
+export const finetuneBaselineCommand: CliCommand = {
+  name: 'finetune-baseline',
+  summary: 'fit TF-IDF + logistic regression on a labelled dataset\'s splits (the baseline a fine-tune is judged against)',
+  usage: '--dataset NAME [--analyzer word|char_wb] [--labels N] [--C X] [--class-weights none|balanced] [--seed S] [--name N]',
+  details: ['--analyzer word: words and word pairs (default); char_wb: character 2–4-grams within words (names, short texts)'],
+  positionals: [],
+  options: {
+    dataset: { type: 'string' }, analyzer: { type: 'string' }, labels: { type: 'string' }, C: { type: 'string' },
+    'class-weights': { type: 'string' }, seed: { type: 'string' }, name: { type: 'string' },
+  },
+  async run(ctx, values) {
+    if (stringOption(values, 'dataset') === undefined) throw new UsageError('The option --dataset is required: give the labelled dataset (name or id).');
+    const input = checked(BaselineRequest, {
+      dataset: stringOption(values, 'dataset'), analyzer: stringOption(values, 'analyzer'), labelsPerClass: num(values, 'labels'),
+      C: num(values, 'C'), classWeights: stringOption(values, 'class-weights'), seed: num(values, 'seed'), name: stringOption(values, 'name'),
+    });
+    const report = await new FinetuneService(ctx.lab().ctx).baseline(input, (line) => ctx.note(line));
+    ctx.result(report, () => [`Baseline run ${report.runId}: TF-IDF + logistic regression.`, reportText(report)].join('\n'));
+  },
+};
+
+export const finetuneListCommand: CliCommand = {
+  name: 'finetune-list',
+  summary: 'list the fine-tunes and baselines with their parent run and headline figures',
+  usage: '',
+  positionals: [],
+  options: {},
+  async run(ctx) {
+    const rows = await ctx.call('finetune.list', {});
+    ctx.result(rows, () => rows.length === 0 ? 'No fine-tunes yet; start one with `attention-lab finetune --from RUN --dataset NAME`.' : table(
+      ['run', 'name', 'kind', 'parent', 'head', 'labels/class', 'macro-F1', 'accuracy', 'status'],
+      rows.map((r) => [String(r.run.id), r.run.name, `${r.kind}${r.freeze ? ' (probe)' : ''}`, r.parent === null ? '—' : `${r.parent.id} ${r.parent.name}`,
+        r.head ?? '—', r.labelsPerClass === null ? 'all' : String(r.labelsPerClass), r.macroF1 === null ? '—' : r.macroF1.toFixed(3),
+        r.accuracy === null ? '—' : percent(r.accuracy), r.run.status]),
+    ));
+  },
+};

@@ -1,0 +1,190 @@
+// FinetuneService: fine-tunes as runs (family 'classifier', parent_run_id = the pre-trained run) — trained in the
+// foreground (CLI, tests) or queued for a worker — the TF-IDF + logistic-regression baseline on the same splits
+// (family 'baseline', fitted in seconds right here), the table of fine-tunes, and a finished run's report.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
+import type { FinetuneReportT, FinetuneRowT, FinetuneStartRequestT } from '../../../common/api/finetune';
+import { LabError } from '../../../common/errors';
+import type { TrainJobPort, TrainJobResult, TrainJobSpec } from '../../jobs/protocol';
+import { runFinetuneJob } from '../../jobs/finetune/finetune-job';
+import type { ClassificationReport, FinetuneJobSpec } from '../../jobs/finetune/protocol';
+import { fitLogisticRegression, predictProba } from '../../ml/finetune/logreg';
+import { argmaxRows, classificationMetrics } from '../../ml/finetune/metrics';
+import { TfidfVectorizer } from '../../ml/finetune/tfidf';
+import { classWeightsOf } from '../../ml/finetune/train';
+import type { LabContext } from '../context';
+import { RunService, runFolder } from '../runs';
+import { RunRecorder, type TrainProgress } from '../training-recorder';
+import { dataServices } from '../training-data';
+import { labelledDataset, readLabelledSplits } from './labelled-data';
+import { prepareFinetune, type FinetuneConfig, type PreparedFinetune } from './prepare';
+
+export type FinetuneRunner = (job: FinetuneJobSpec, port: TrainJobPort) => Promise<TrainJobResult>;
+
+export interface FinetuneHooks {
+  log?(line: string): void;
+  progress?(p: TrainProgress): void;
+  shouldStop?(): boolean;
+}
+
+export interface FinetuneOutcome {
+  runId: number;
+  name: string;
+  status: TrainJobResult['status'];
+  error: string | null;
+  report: FinetuneReportT | null;
+}
+
+/** The recorder's view of a fine-tune: its steps and the tokens one step reads (it was written for LM jobs). */
+function recorderJob(p: PreparedFinetune): TrainJobSpec {
+  return { training: { batchSize: 1, steps: p.totalSteps }, model: { contextLength: Math.max(1, Math.round(p.tokensPerStep)) } } as unknown as TrainJobSpec;
+}
+
+export class FinetuneService {
+  private readonly runs: RunService;
+  private closed = false;
+
+  constructor(private readonly ctx: LabContext) {
+    this.runs = new RunService(ctx);
+  }
+
+  /** Prepares, trains and records one fine-tune in this process (the CLI's foreground run), to its end or a stop. */
+  async run(input: FinetuneStartRequestT, hooks: FinetuneHooks = {}, runner: FinetuneRunner = runFinetuneJob): Promise<FinetuneOutcome> {
+    const log = hooks.log ?? ((): void => {});
+    const prepared = await prepareFinetune(this.ctx, input, { queued: false, threads: input.threads ?? null }, log);
+    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared), { log, progress: hooks.progress });
+    let result: TrainJobResult;
+    try {
+      result = await runner(prepared.job, { post: recorder.onMessage, shouldStop: () => hooks.shouldStop?.() === true });
+    } catch (e) {
+      recorder.fail(e);
+      throw e;
+    }
+    recorder.finish(result);
+    const run = this.runs.run(prepared.runId);
+    return { runId: run.id, name: run.name, status: result.status, error: result.reason, report: this.reportOf(run) };
+  }
+
+  /**
+   * Records a fine-tune and trains it in the background, returning the run at once (its metrics stream into the
+   * store). Until the job registry of the layout lands it runs in this process; then it is queued for a worker.
+   */
+  async start(input: FinetuneStartRequestT): Promise<RunT> {
+    const prepared = await prepareFinetune(this.ctx, input, { queued: false, threads: input.threads ?? 1 }, () => {});
+    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared));
+    void runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => this.closed })
+      .then((result) => { if (!this.closed) recorder.finish(result); })
+      .catch((e: unknown) => { if (!this.closed) recorder.fail(e); });
+    return this.runs.run(prepared.runId);
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  /** TF-IDF + logistic regression on the dataset's splits (the same label budget and seed a fine-tune draws). */
+  async baseline(input: ChannelArgs<'finetune.baseline'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'finetune.baseline'>> {
+    const { datasets } = dataServices(this.ctx);
+    const dataset = await labelledDataset(datasets, input.dataset, log);
+    const data = readLabelledSplits(this.ctx.db, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
+    const evaluated = data.test.texts.length > 0 ? data.test : data.validation;
+    const evaluatedOn = data.test.texts.length > 0 ? 'test' : 'validation';
+    const K = data.classes.length;
+    const config = {
+      task: 'classification', kind: 'baseline', method: 'tfidf-logreg', analyzer: input.analyzer, C: input.C, classWeights: input.classWeights,
+      classes: data.classes, labelsPerClass: input.labelsPerClass ?? null, dataset: { id: dataset.id, name: dataset.name },
+      counts: { train: data.train.texts.length, validation: data.validation.texts.length, test: data.test.texts.length },
+    };
+    const runId = this.runs.create({
+      name: input.name ?? `${dataset.name}-tfidf-logreg${input.labelsPerClass !== undefined ? `-${input.labelsPerClass}` : ''}`,
+      family: 'baseline', datasetId: dataset.id, tokenizerId: null, seed: input.seed, totalSteps: 1, status: 'running', config,
+    });
+    try {
+      const started = performance.now();
+      const vectorizer = new TfidfVectorizer(input.analyzer === 'word' ? { analyzer: 'word', ngram: [1, 2], minDf: 1 } : { analyzer: 'char_wb', ngram: [2, 4], minDf: 1 }).fit(data.train.texts);
+      const X = vectorizer.transform(data.train.texts);
+      const weights = input.classWeights === 'balanced' ? classWeightsOf(data.train.labels, K, 'balanced') : null;
+      const model = fitLogisticRegression(X, data.train.labels, K, { C: input.C, classWeights: weights, tol: 1e-5, maxIter: 500 });
+      const probs = predictProba(model, vectorizer.transform(evaluated.texts));
+      const predicted = argmaxRows(probs, evaluated.labels.length, K);
+      const metrics = classificationMetrics(evaluated.labels, predicted, K, probs);
+      const seconds = (performance.now() - started) / 1000;
+      const misclassified: ClassificationReport['misclassified'] = [];
+      for (let i = 0; i < predicted.length && misclassified.length < 200; i++) {
+        if (predicted[i] !== evaluated.labels[i]) misclassified.push({ index: i, text: evaluated.texts[i].slice(0, 2000), truth: evaluated.labels[i], predicted: predicted[i], probabilities: Array.from(probs.subarray(i * K, (i + 1) * K)) });
+      }
+      const report: ClassificationReport = {
+        classes: data.classes, evaluatedOn, metrics, bestEpoch: 0, stoppedEarly: false, examplesPerSecond: data.train.texts.length / Math.max(seconds, 1e-9), history: [], misclassified,
+      };
+      const dir = path.join(runFolder(this.ctx.home, runId), 'baseline');
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'classification.json');
+      const text = `${JSON.stringify(report)}\n`;
+      writeFileSync(file, text);
+      this.runs.addArtifact(runId, { kind: 'classification-report', path: path.relative(this.ctx.home, file), sha256: '', bytes: Buffer.byteLength(text), step: 1, meta: { features: vectorizer.vocabulary.size, iterations: model.iterations, converged: model.converged } });
+      const writer = this.runs.metricWriter(runId);
+      const prefix = evaluatedOn === 'test' ? 'test' : 'final';
+      writer.add(`${prefix}/accuracy`, 1, metrics.accuracy);
+      writer.add(`${prefix}/macro_f1`, 1, metrics.macroF1);
+      if (metrics.rocAuc !== null) writer.add(`${prefix}/roc_auc`, 1, metrics.rocAuc);
+      writer.close();
+      this.runs.heartbeat(runId, 1, 0);
+      this.runs.setStatus(runId, 'completed');
+      log(`TF-IDF (${vectorizer.vocabulary.size.toLocaleString('en-US')} ${input.analyzer === 'word' ? 'word and word-pair' : 'character n-gram'} features) + logistic regression: macro-F1 ${metrics.macroF1.toFixed(3)} on ${evaluatedOn} (${seconds.toFixed(1)} s).`);
+      return this.toReport(runId, report);
+    } catch (e) {
+      this.runs.setStatus(runId, 'failed', { error: e instanceof Error ? e.message : String(e) });
+      throw e;
+    }
+  }
+
+  /** Every fine-tune and baseline, newest last, with its lineage and headline figures. */
+  async list(): Promise<ChannelOutput<'finetune.list'>> {
+    const all = await this.runs.list({ includeArchived: false } as ChannelArgs<'runs.list'>);
+    const byId = new Map(all.map((r) => [r.id, r]));
+    return all.filter((r) => r.family === 'classifier' || r.family === 'baseline').map((r) => this.rowOf(r, byId));
+  }
+
+  async report(input: ChannelArgs<'finetune.report'>): Promise<ChannelOutput<'finetune.report'>> {
+    const run = this.runs.run(input.runId);
+    if (run.family !== 'classifier' && run.family !== 'baseline') {
+      throw new LabError('invalid_input', `Run ${run.id} ("${run.name}") is a ${run.family} run, not a fine-tune or baseline; it has no classification report.`, { field: 'runId' });
+    }
+    return this.reportOf(run);
+  }
+
+  private rowOf(r: RunT, byId: Map<number, RunT>): FinetuneRowT {
+    const c = r.config as Partial<FinetuneConfig> & { kind?: string; counts?: { train: number } };
+    const parentId = r.parentRunId ?? null;
+    const parent = parentId === null ? null : byId.get(parentId) ?? null;
+    const metric = (key: string): number | null => r.metrics[`test/${key}`]?.last ?? r.metrics[`final/${key}`]?.last ?? null;
+    return {
+      run: r, kind: r.family === 'baseline' ? 'baseline' : c.kind === 'scratch' ? 'scratch' : 'pretrained',
+      bodyFamily: c.bodyFamily ?? null,
+      parent: parent === null ? (c.parent ? { id: c.parent.id, name: c.parent.name, family: c.bodyFamily ?? 'gpt' } : null) : { id: parent.id, name: parent.name, family: parent.family },
+      head: c.head ?? null, freeze: c.freeze ?? false, labelsPerClass: c.labelsPerClass ?? null, trainExamples: c.counts?.train ?? 0,
+      macroF1: metric('macro_f1'), accuracy: metric('accuracy'),
+    };
+  }
+
+  /** The report file of a finished run: the final checkpoint's classification.json, or the baseline's artifact. */
+  private reportOf(run: RunT): FinetuneReportT | null {
+    if (run.status !== 'completed') return null;
+    const ckpt = this.runs.latestCheckpoint(run.id);
+    const candidates = [ckpt === null ? null : path.join(this.ctx.home, ckpt.path, 'classification.json'), path.join(runFolder(this.ctx.home, run.id), 'baseline', 'classification.json')];
+    const file = candidates.find((f): f is string => f !== null && existsSync(f));
+    if (file === undefined) return null;
+    return this.toReport(run.id, JSON.parse(readFileSync(file, 'utf8')) as ClassificationReport);
+  }
+
+  private toReport(runId: number, r: ClassificationReport): FinetuneReportT {
+    const m = r.metrics;
+    return {
+      runId, classes: r.classes, evaluatedOn: r.evaluatedOn, count: m.count, accuracy: m.accuracy, macroF1: m.macroF1, rocAuc: m.rocAuc,
+      perClass: m.perClass.map((p, i) => ({ label: r.classes[i], precision: p.precision, recall: p.recall, f1: p.f1, support: p.support })),
+      confusion: m.confusion, bestEpoch: r.bestEpoch, stoppedEarly: r.stoppedEarly, examplesPerSecond: r.examplesPerSecond,
+      misclassified: r.misclassified.map((x) => ({ index: x.index, text: x.text, truth: r.classes[x.truth], predicted: r.classes[x.predicted], probabilities: x.probabilities })),
+    };
+  }
+}

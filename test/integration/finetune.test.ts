@@ -1,0 +1,120 @@
+// Fine-tuning through the service on a real lab home (SQLite file, the real importer and kernels): the names sample,
+// a tiny GPT and BERT pre-trained on it, fine-tuned as runs with their parent recorded; the same architecture from
+// scratch; the TF-IDF + logistic-regression baseline on the same label budget; stop after an epoch and resume; and
+// the refusals a person can act on.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunDetailT } from '../../common/api';
+import type { FinetuneReportT, FinetuneRowT } from '../../common/api/finetune';
+import { createLab, type Lab } from '../../main/lab/index';
+import { trainRun } from '../../main/lab/training';
+import { FinetuneService } from '../../main/lab/finetune/service';
+import { prepareFinetuneResume } from '../../main/lab/finetune/prepare';
+import { runFinetuneJob } from '../../main/jobs/finetune/finetune-job';
+import { RunRecorder } from '../../main/lab/training-recorder';
+import { RunService } from '../../main/lab/runs';
+
+let home: string;
+let lab: Lab;
+let service: FinetuneService;
+const parents: Record<'gpt' | 'bert', number> = { gpt: 0, bert: 0 };
+const BUDGET = { dataset: 'First names', labelsPerClass: 48, epochs: 3, batchSize: 16, threads: 1, seed: 3 } as const;
+
+beforeAll(async () => {
+  home = mkdtempSync(join(tmpdir(), 'lab-finetune-'));
+  lab = createLab({ home, mode: 'cli' });
+  service = new FinetuneService(lab.ctx);
+  await lab.call('datasets.importSample', { sampleId: 'names' });
+  const names = (await lab.call('datasets.list', {})) as Array<{ id: number }>;
+  // a stratified split with a test part, made before pre-training (which would otherwise make its default one, without test)
+  await lab.call('datasets.split', { id: names[0].id, train: 0.8, validation: 0.1, test: 0.1, seed: 42, stratify: true });
+  for (const family of ['gpt', 'bert'] as const) {
+    const out = await trainRun(lab.ctx, { dataset: 'First names', family, preset: 'tiny', steps: 40, batchSize: 8, threads: 1, evalEvery: 20, lrSweep: false, name: `names-${family}` });
+    expect(out.status).toBe('completed');
+    parents[family] = out.runId;
+  }
+}, 240_000);
+
+afterAll(() => {
+  lab?.close();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+describe('fine-tuning through the service', () => {
+  it('fine-tunes a pre-trained GPT as a run: parent recorded, live metrics, epoch checkpoints, a test report', async () => {
+    const logs: string[] = [];
+    const out = await service.run({ from: parents.gpt, ...BUDGET, scratch: false, freeze: false, warmupRatio: 0.1, patience: 3, classWeights: 'none', minSteps: 0 }, { log: (l) => logs.push(l) });
+    expect(out.status).toBe('completed');
+    const run = (await lab.call('runs.get', { id: out.runId, samples: 0 })) as RunDetailT;
+    expect(run).toMatchObject({ family: 'classifier', parentRunId: parents.gpt, status: 'completed' });
+    expect(run.config).toMatchObject({ kind: 'pretrained', bodyFamily: 'gpt', head: 'last', classes: ['female', 'male'], labelsPerClass: 48 });
+    // 96 labels, batches of 16: 6 steps an epoch, 3 epochs, one checkpoint after each
+    expect(run.metrics['train/loss'].count).toBe(18);
+    expect(run.metrics['val/macro_f1'].count).toBe(3);
+    expect(run.artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.step)).toEqual([6, 12, 18, 18]);
+    const report = (await lab.call('finetune.report', { runId: out.runId })) as FinetuneReportT;
+    expect(report.evaluatedOn).toBe('test');
+    expect(report.confusion.flat().reduce((a, b) => a + b, 0)).toBe(report.count);
+    expect(report.count).toBeGreaterThan(700);
+    expect(report.rocAuc).not.toBeNull();
+    expect(report.macroF1).toBeGreaterThan(0.3);
+    expect(report.misclassified.length).toBeGreaterThan(0);
+    expect(report.misclassified[0].truth).not.toBe(report.misclassified[0].predicted);
+    expect(logs.some((l) => l.startsWith('Epoch 3:'))).toBe(true);
+  }, 120_000);
+
+  it('runs BERT from the same architecture with fresh weights, a linear probe, and the baseline, all in one table', async () => {
+    const common = { ...BUDGET, warmupRatio: 0.1, patience: 3, classWeights: 'none' as const, minSteps: 0 };
+    const scratch = await service.run({ from: parents.bert, ...common, scratch: true, freeze: false });
+    const probe = await service.run({ from: parents.bert, ...common, scratch: false, freeze: true, head: 'mean' });
+    expect(scratch.status).toBe('completed');
+    expect(probe.status).toBe('completed');
+    const baseline = (await lab.call('finetune.baseline', { dataset: 'First names', analyzer: 'char_wb', labelsPerClass: 48, seed: 3 })) as FinetuneReportT;
+    expect(baseline.macroF1).toBeGreaterThan(0.5);
+    const rows = (await lab.call('finetune.list', {})) as FinetuneRowT[];
+    expect(rows.map((r) => [r.kind, r.bodyFamily, r.head, r.freeze])).toEqual([
+      ['pretrained', 'gpt', 'last', false], ['scratch', 'bert', 'cls', false], ['pretrained', 'bert', 'mean', true], ['baseline', null, null, false],
+    ]);
+    expect(rows.every((r) => r.macroF1 !== null && r.trainExamples === 96)).toBe(true);
+    expect(rows[1].parent).toMatchObject({ id: parents.bert, family: 'bert' });
+  }, 180_000);
+
+  it('stops after an epoch and resumes from its checkpoint to the same number of steps', async () => {
+    let epochs = 0;
+    const out = await service.run({ from: parents.gpt, ...BUDGET, epochs: 3, scratch: false, freeze: false, warmupRatio: 0.1, patience: 0, classWeights: 'balanced', minSteps: 0 }, {
+      log: (l) => { if (l.startsWith('Epoch ')) epochs++; },
+      shouldStop: () => epochs >= 1,
+    });
+    expect(out.status).toBe('stopped');
+    const runs = new RunService(lab.ctx);
+    expect(runs.latestCheckpoint(out.runId, true)?.step).toBe(6);
+    const prepared = await prepareFinetuneResume(lab.ctx, out.runId, { queued: false, threads: 1 }, () => {});
+    expect(prepared.job.resumeFrom).not.toBeNull();
+    const recorder = new RunRecorder(lab.ctx, runs, out.runId, { training: { batchSize: 1, steps: prepared.totalSteps }, model: { contextLength: 8 } } as never);
+    const result = await runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => false });
+    recorder.finish(result);
+    expect(result).toMatchObject({ status: 'completed', step: 18 });
+    const run = runs.run(out.runId);
+    expect(run.metrics['val/macro_f1'].count).toBe(3);
+    expect(existsSync(join(home, runs.latestCheckpoint(out.runId)!.path, 'classification.json'))).toBe(true);
+  }, 120_000);
+
+  it('refuses what cannot be fine-tuned, with sentences that say what to do', async () => {
+    const bad = async (input: Record<string, unknown>): Promise<string> => {
+      try {
+        await lab.call('finetune.start', input);
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    };
+    expect(await bad({ from: parents.gpt, dataset: 'First names', labelsPerClass: 100_000 })).toMatch(/A label budget of 100000 per class is larger than class "female" has in the train split of "First names" \(\d+\); choose at most \d+ per class\./);
+    expect(await bad({ from: parents.gpt, dataset: 'First names', head: 'cls' })).toBe('A GPT classifier takes the head last or mean, not "cls".');
+    expect(await bad({ from: parents.gpt, dataset: 'nope' })).toMatch(/^There is no dataset called "nope"/);
+    const rows = (await lab.call('finetune.list', {})) as FinetuneRowT[];
+    const classifier = rows.find((r) => r.kind === 'pretrained')!;
+    expect(await bad({ from: classifier.run.id, dataset: 'First names' })).toMatch(/is a classifier run; fine-tune a pre-trained GPT or BERT run\./);
+  });
+});
