@@ -61,7 +61,7 @@ export function curvesBlocks(input: ReportInput, m: ReportMessages): ReportBlock
       }
       const caption = fill(m.curves.caption, {
         x: m.curves.x[x], smoothing: curves.smoothing.toFixed(2), bands: built.bands.length > 0 ? m.curves.bands : '', log: curves.logY ? m.curves.log : '',
-        drawn: points.drawn.toLocaleString('en-US'), total: stored.toLocaleString('en-US'),
+        drawn: points.drawn.toLocaleString('en-US'), total: stored.toLocaleString('en-US'), where: full.length > 0 ? m.curves.attached : m.curves.inExports,
       });
       blocks.push({ kind: 'chart', chart: { id: chartId(key, x), title: `${key} · ${m.curves.x[x]}`, option, width: 900, height: 340, caption, full: full.length > 0 ? full : undefined } });
     }

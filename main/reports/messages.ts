@@ -21,7 +21,10 @@ const en = {
     run: 'Run', family: 'Model', config: 'Configuration', params: 'Parameters', steps: 'Steps', tokens: 'Tokens seen', status: 'Status', seed: 'Seed', origin: 'Source',
   },
   curves: {
-    caption: 'x: {x} · smoothing (EMA, as on the compare page) {smoothing} · {bands}{log}drawn from {drawn} of {total} points; every point is attached.',
+    caption: 'x: {x} · smoothing (EMA, as on the compare page) {smoothing} · {bands}{log}drawn from {drawn} of {total} points; {where}',
+    // a printed or Markdown chart, and an HTML chart on its second x axis, carry no points: say where they are
+    attached: 'every point is attached.',
+    inExports: 'every point is in the report’s CSV and JSON data exports.',
     bands: 'seeds of the same settings as mean ± std bands · ',
     log: 'log scale · ',
     seeds: '{name} ×{n} seeds',
@@ -58,7 +61,9 @@ const zh: Messages = {
     run: '运行', family: '模型', config: '配置', params: '参数量', steps: '步数', tokens: '已读词元', status: '状态', seed: '种子', origin: '来源',
   },
   curves: {
-    caption: '横轴：{x} · 平滑（EMA，与对比页相同）{smoothing} · {bands}{log}绘制 {drawn} / {total} 个点；所有数据点均已附带。',
+    caption: '横轴：{x} · 平滑（EMA，与对比页相同）{smoothing} · {bands}{log}绘制 {drawn} / {total} 个点；{where}',
+    attached: '所有数据点均已附带。',
+    inExports: '所有数据点见本报告的 CSV 和 JSON 数据导出。',
     bands: '同一设置的多个种子显示为均值 ± 标准差带 · ',
     log: '对数坐标 · ',
     seeds: '{name} ×{n} 个种子',

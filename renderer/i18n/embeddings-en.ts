@@ -1,6 +1,6 @@
 // English words of the Embeddings page: training Word2Vec / FastText / GloVe runs and querying their vectors.
 const embeddingsEn = {
-  nav: 'Embeddings',
+  nav: 'Word vectors',
   title: 'Word embeddings',
   intro: 'Train static word vectors on a dataset — Word2Vec, FastText or GloVe, with the reference tools\' defaults — watch the loss fall, then ask a run for a word\'s neighbours or for an analogy.',
   train: {
@@ -39,6 +39,7 @@ const embeddingsEn = {
     dim: '{n} dims',
     imported: 'imported vectors',
     open: 'Run page',
+    project: 'Open the projector',
   },
   run: {
     progress: 'Progress',

@@ -41,6 +41,7 @@ const embeddingsZhCN: EmbeddingsMessages = {
     dim: '{n} 维',
     imported: '导入的向量',
     open: '运行页面',
+    project: '打开嵌入投影器',
   },
   run: {
     progress: '进度',

@@ -1,6 +1,8 @@
 // English words of the Fine-tuning page (issue 18): the start form, the table of fine-tunes, a run's report.
 const finetuneEn = {
   nav: 'Fine-tuning',
+  /** the run page's lineage link */
+  parentLink: 'fine-tuned from run {id}',
   title: 'Fine-tuning',
   intro: 'Take a pre-trained GPT or BERT run, put a classification head on it and train it on labelled examples — then compare it with the same architecture trained from scratch and with TF-IDF + logistic regression, on the same labels.',
   form: {

@@ -1,6 +1,7 @@
 // 微调页面的中文文字（issue 18）：启动表单、微调列表、单次运行的报告。
 const finetuneZhCN = {
   nav: '微调',
+  parentLink: '微调自运行 {id}',
   title: '微调',
   intro: '选一个预训练好的 GPT 或 BERT 运行，加上分类头，用带标签的样本训练它——再与同样结构从零训练的模型、以及 TF-IDF + 逻辑回归在相同标签上比较。',
   form: {

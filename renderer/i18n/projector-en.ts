@@ -1,6 +1,6 @@
 // English words of the embedding projector page (issue 15).
 const projectorEn = {
-  nav: 'Embeddings',
+  nav: 'Projector',
   title: 'Embedding projector',
   intro: 'See how a model or an embedding method arranges words: project word vectors, a model\'s token table or its contextual vectors to 2D or 3D with PCA, t-SNE or UMAP — every point, no sampling — then click a word to read its neighbours, run analogies and compare two spaces.',
   source: {

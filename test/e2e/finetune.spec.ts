@@ -65,4 +65,11 @@ test('fine-tune a pre-trained BERT, run the baseline, read the report (English a
   await expect(table).toContainText('已完成');
   await expect(page.getByTestId('finetune-message')).toContainText('基线 First names-tfidf-logreg-64：宏平均 F1');
   await shot(page, 'report-zh-CN');
+
+  // the run's own page: its lineage (the pre-trained parent) and its live curves (val/macro_f1 among them)
+  await page.getByTestId('language-select').selectOption('en');
+  await table.getByRole('link', { name: 'First names-bert-finetune-64' }).click();
+  await expect(page.getByTestId('run-parent')).toHaveText(/fine-tuned from run \d+/);
+  await expect(page.getByTestId('run-name')).toHaveText('First names-bert-finetune-64');
+  await shot(page, 'run-en');
 });

@@ -60,8 +60,15 @@ async function clickAPoint(page: Page): Promise<void> {
   await canvas.click({ position: spot! });
 }
 
-async function waitDone(page: Page): Promise<void> {
-  await expect(page.getByTestId('projector-done')).toBeVisible({ timeout: 90_000 });
+/** Clicks a control that starts a projection and waits until that projection (a new job id) has finished: the
+ *  previous projection's "done" line is still on the page when the click lands. */
+async function clickAndProject(page: Page, testid: string): Promise<void> {
+  const before = await page.getByTestId('projector-page').getAttribute('data-job');
+  await page.getByTestId(testid).click();
+  await expect.poll(async () => {
+    const root = page.getByTestId('projector-page');
+    return (await root.getAttribute('data-job')) !== before && (await root.getAttribute('data-done')) === '1';
+  }, { timeout: 90_000 }).toBe(true);
 }
 
 test.beforeAll(() => {
@@ -69,6 +76,9 @@ test.beforeAll(() => {
   const file = join(home, 'projector-e2e.txt');
   writeFileSync(file, corpus());
   cli(home, 'datasets', 'import', file, '--name', 'projector-e2e', '--mode', 'paragraphs');
+  // word vectors of the same corpus (issue 15a's trainer), small and quick
+  cli(home, 'embeddings', 'train', '--dataset', 'projector-e2e', '--method', 'word2vec', '--sg', '--dim', '16', '--epochs', '3',
+    '--min-count', '1', '--name', 'proj-e2e-w2v');
   for (const model of ['gpt', 'bert']) {
     cli(home, 'train', '--dataset', 'projector-e2e', '--model', model, '--preset', 'tiny', '--tokenizer-kind', 'char',
       '--steps', '12', '--checkpoint-every', '6', '--batch-size', '4', '--name', `proj-e2e-${model}`);
@@ -88,8 +98,7 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   await pickOption(page, 'projector-run', 'proj-e2e-gpt');
   await page.getByTestId('projector-kind').selectOption('token-embedding');
   await page.getByTestId('projector-method-pca').click();
-  await page.getByTestId('projector-open').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-open');
   await expect(page.getByTestId('projector-opened')).toContainText('proj-e2e-gpt (GPT) · step-12 · Token embeddings');
   await expect(page.getByTestId('projector-done')).toContainText('Variance explained');
   const N = Number(await page.getByTestId('projector-scatter').getAttribute('data-points'));
@@ -99,8 +108,7 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   // UMAP: the layout streams in over several frames
   await page.getByTestId('projector-method-umap').click();
   await page.getByTestId('projector-neighbors').fill('8');
-  await page.getByTestId('projector-project').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-project');
   // 500 epochs streamed every 10: the view received the layout frame by frame, not once at the end
   expect(Number(await page.getByTestId('projector-main').getAttribute('data-streamed'))).toBeGreaterThan(20);
 
@@ -116,11 +124,9 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   await page.getByTestId('projector-search').fill('e');
   await page.getByTestId('projector-search').press('Enter');
   await expect(page.getByTestId('projector-selected')).toHaveText('e');
-  await page.getByTestId('projector-isolate').click();
+  await clickAndProject(page, 'projector-isolate');
   await expect(page.getByTestId('projector-isolated')).toBeVisible();
-  await waitDone(page);
-  await page.getByTestId('projector-show-all').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-show-all');
 
   // an analogy a − b + c, drawn as arrows
   await page.getByTestId('projector-analogy-a').fill('a');
@@ -135,8 +141,7 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   await page.getByTestId('projector-perplexity').fill('5');
   await page.getByTestId('projector-iterations').fill('300');
   await page.getByTestId('projector-iterations').dispatchEvent('change');
-  await page.getByTestId('projector-project').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-project');
   await expect(page.getByTestId('projector-done')).toContainText('KL divergence');
   await shot(page, 'tsne-3d-analogy');
 
@@ -175,13 +180,28 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   await page.getByTestId('projector-kind').selectOption('contextual');
   await page.getByTestId('projector-layer').fill('2');
   await page.getByTestId('projector-texts').fill('the river bank is wet\nshe went to the bank');
-  await page.getByTestId('projector-open').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-open');
   await expect(page.getByTestId('projector-opened')).toContainText('proj-e2e-bert (BERT) · step-12 · Contextual vectors · Layer 2');
   await expect(page.getByTestId('projector-opened')).toContainText('41 points');
   await page.getByTestId('projector-color').selectOption('sentence');
   await expect(page.getByTestId('projector-legend')).toContainText('1');
   await shot(page, 'bert-contextual');
+
+  // the Word2Vec run's word vectors: neighbours of "bank"
+  await pickOption(page, 'projector-run', 'proj-e2e-w2v');
+  await expect(page.getByTestId('projector-kind')).toHaveValue('run-vectors');
+  await clickAndProject(page, 'projector-open');
+  await expect(page.getByTestId('projector-opened')).toContainText('proj-e2e-w2v (WORD2VEC) · final · Word vectors');
+  await page.getByTestId('projector-search').fill('bank');
+  await page.getByTestId('projector-search').press('Enter');
+  await expect(page.getByTestId('projector-selected')).toHaveText('bank');
+  await expect(page.getByTestId('projector-neighbours').locator('li')).toHaveCount(10);
+  await shot(page, 'word2vec');
+
+  // BERT's contextual vectors again for the Chinese page
+  await pickOption(page, 'projector-run', 'proj-e2e-bert');
+  await page.getByTestId('projector-kind').selectOption('contextual');
+  await clickAndProject(page, 'projector-open');
 
   // the same page in Chinese
   await page.getByTestId('language-select').selectOption('zh-CN');
@@ -195,8 +215,7 @@ test('projector: PCA, UMAP streaming, t-SNE 3D, click for neighbours, analogy, c
   writeFileSync(vec, `${words.length} 3\n${words.map((w, i) => `${w} ${Math.cos(i / 5).toFixed(4)} ${Math.sin(i / 5).toFixed(4)} ${(i % 2).toFixed(1)}`).join('\n')}\n`);
   await page.getByTestId('projector-from-file').click();
   await page.getByTestId('projector-file-path').fill(vec);
-  await page.getByTestId('projector-open').click();
-  await waitDone(page);
+  await clickAndProject(page, 'projector-open');
   await expect(page.getByTestId('projector-opened')).toContainText('circle.vec');
   await page.getByTestId('projector-search').fill('w7');
   await page.getByTestId('projector-search').press('Enter');

@@ -46,6 +46,7 @@ describe('exports of an experiment', () => {
     expect(html).toContain('What the numbers say:');
     expect(html).toContain('id="chart-train-loss-step"');
     expect(html).toContain('id="full-train-loss-step"');
+    expect(html).toContain('every point is attached.');
     expect(html).toContain('npx attention-lab compare --dataset story --preset tiny --steps 24 --seeds 1');
     expect(/\ssrc\s*=\s*["']?(https?:)?\/\//i.test(html)).toBe(false);
     expect(r.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -58,6 +59,9 @@ describe('exports of an experiment', () => {
     const md = await exportAs({ experimentId: experiment.id, format: 'md', path: path.join(out, 'r.md') });
     expect(md.files.some((f) => f.endsWith(path.join('r_files', 'train-loss-step.svg')))).toBe(true);
     expect(fs.readFileSync(md.path, 'utf8')).toContain('](r_files/train-loss-step.svg)');
+    // a Markdown chart carries no points: its caption says where they are instead of "attached"
+    expect(fs.readFileSync(md.path, 'utf8')).toContain('every point is in the report’s CSV and JSON data exports.');
+    expect(fs.readFileSync(md.path, 'utf8')).not.toContain('every point is attached');
     const tex = await exportAs({ experimentId: experiment.id, format: 'tex', path: path.join(out, 'r.tex'), lang: 'zh-CN' });
     const text = fs.readFileSync(tex.path, 'utf8');
     expect(text).toContain('\\documentclass[11pt]{ctexart}');

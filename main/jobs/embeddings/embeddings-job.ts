@@ -13,7 +13,7 @@ import { getEmbeddingKernels } from '../../../native-kernels/embeddings';
 import { textSentences } from '../../data/words';
 import type { EmbeddingConfig } from '../../ml/embeddings/config';
 import { CHUNK_WORDS } from '../../ml/embeddings/predictive';
-import { dropTrainingState, trainEmbeddings } from '../../ml/embeddings/train';
+import { dropTrainingState, trainEmbeddings, type TrainPhase } from '../../ml/embeddings/train';
 import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../protocol';
 
 export interface EmbeddingsJobSpec {
@@ -35,6 +35,15 @@ export interface EmbeddingsJobSpec {
 }
 
 const now = (): number => Date.now() / 1000;
+
+/** What the job says as it enters each phase (the CLI prints these on stderr; the run keeps none of them). */
+const PHASE_LINES: Record<TrainPhase, (detail: string) => string> = {
+  vocabulary: (d) => `Counting the words of ${d}…`,
+  corpus: (d) => `Vocabulary: ${d}; building the corpus…`,
+  cooccurrence: (d) => `Counting co-occurrences (${d})…`,
+  training: (d) => `Training on ${d}.`,
+  saving: (d) => `Saving the ${d}.`,
+};
 
 /** The sentences of the texts, replayable (the trainer reads them twice: counts, then ids). */
 export function* jobSentences(texts: readonly string[], config: EmbeddingConfig): Generator<string[]> {
@@ -75,7 +84,7 @@ export async function runEmbeddingsJob(spec: EmbeddingsJobSpec, port: TrainJobPo
     resume: spec.resume, callSize: spec.callSize ?? callWords(spec),
   }, {
     phase: (phase, detail) => {
-      port.post({ type: 'log', message: `${phase}: ${detail}` });
+      port.post({ type: 'log', message: PHASE_LINES[phase](detail) });
       if (phase === 'training' && !started) {
         started = true;
         port.post({ type: 'started', backend: k.backend, threads: config.threads, parameters: 0, step });
