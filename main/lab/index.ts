@@ -144,9 +144,9 @@ export function createLab(opts: CreateLabOptions): Lab {
     'runs.note': (input) => runs.note(input),
     'runs.start': (input) => jobs.start(input),
     // static-embedding runs trained in this process (until they go through the scheduler) are stopped and resumed here
-    'runs.stop': async (input) => (embeddings.stopLocal(input.id) ? runs.run(input.id) : jobs.stop(input)),
-    'runs.pause': async (input) => (embeddings.stopLocal(input.id, 'pause') ? runs.run(input.id) : jobs.pause(input)),
-    'runs.resume': async (input) => (embeddings.resumeLocal(input.id) ? runs.run(input.id) : jobs.resume(input)),
+    'runs.stop': async (input) => (embeddings.stopLocal(input.id) || finetune.stopLocal(input.id) ? runs.run(input.id) : jobs.stop(input)),
+    'runs.pause': async (input) => (embeddings.stopLocal(input.id, 'pause') || finetune.stopLocal(input.id, 'pause') ? runs.run(input.id) : jobs.pause(input)),
+    'runs.resume': async (input) => (embeddings.resumeLocal(input.id) || (await finetune.resumeLocal(input.id)) ? runs.run(input.id) : jobs.resume(input)),
     'runs.archive': (input) => runs.archive(input),
     'jobs.status': () => jobs.status(),
     'jobs.setConcurrency': (input) => jobs.setConcurrency(input),

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunDetailT } from '../../common/api';
+import type { RunDetailT, RunT } from '../../common/api';
 import type { FinetuneReportT, FinetuneRowT } from '../../common/api/finetune';
 import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/training';
@@ -21,6 +21,16 @@ let lab: Lab;
 let service: FinetuneService;
 const parents: Record<'gpt' | 'bert', number> = { gpt: 0, bert: 0 };
 const BUDGET = { dataset: 'First names', labelsPerClass: 48, epochs: 3, batchSize: 16, threads: 1, seed: 3 } as const;
+
+async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lab-finetune-'));
@@ -99,6 +109,19 @@ describe('fine-tuning through the service', () => {
     const run = runs.run(out.runId);
     expect(run.metrics['val/macro_f1'].count).toBe(3);
     expect(existsSync(join(home, runs.latestCheckpoint(out.runId)!.path, 'classification.json'))).toBe(true);
+  }, 120_000);
+
+  it('a fine-tune started through the API trains in the background; runs.stop and runs.resume reach it', async () => {
+    const started = (await lab.call('finetune.start', { from: parents.bert, dataset: 'First names', labelsPerClass: 48, epochs: 30, patience: 0, threads: 1, seed: 5 })) as RunT;
+    expect(started).toMatchObject({ family: 'classifier', status: 'running', parentRunId: parents.bert });
+    const runs = new RunService(lab.ctx);
+    await until('a first epoch checkpoint', () => (runs.latestCheckpoint(started.id, true) !== null ? true : undefined));
+    await lab.call('runs.stop', { id: started.id });
+    await until('the stop', () => (runs.run(started.id).status === 'stopped' ? true : undefined));
+    await lab.call('runs.resume', { id: started.id });
+    await until('the resumed run to finish', () => (runs.run(started.id).status === 'completed' ? true : undefined), 90_000);
+    expect(runs.run(started.id).metrics['val/macro_f1'].count).toBe(30);
+    expect(await lab.call('finetune.report', { runId: started.id })).not.toBeNull();
   }, 120_000);
 
   it('refuses what cannot be fine-tuned, with sentences that say what to do', async () => {

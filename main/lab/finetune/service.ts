@@ -18,7 +18,7 @@ import { RunService, runFolder } from '../runs';
 import { RunRecorder, type TrainProgress } from '../training-recorder';
 import { dataServices } from '../training-data';
 import { labelledDataset, readLabelledSplits } from './labelled-data';
-import { prepareFinetune, type FinetuneConfig, type PreparedFinetune } from './prepare';
+import { prepareFinetune, prepareFinetuneResume, type FinetuneConfig, type PreparedFinetune } from './prepare';
 
 export type FinetuneRunner = (job: FinetuneJobSpec, port: TrainJobPort) => Promise<TrainJobResult>;
 
@@ -44,6 +44,8 @@ function recorderJob(p: PreparedFinetune): TrainJobSpec {
 export class FinetuneService {
   private readonly runs: RunService;
   private closed = false;
+  /** fine-tunes training in this process (until the job registry queues them for a worker), by run id */
+  private readonly local = new Map<number, { stop: 'stop' | 'pause' | null }>();
 
   constructor(private readonly ctx: LabContext) {
     this.runs = new RunService(ctx);
@@ -72,11 +74,49 @@ export class FinetuneService {
    */
   async start(input: FinetuneStartRequestT): Promise<RunT> {
     const prepared = await prepareFinetune(this.ctx, input, { queued: false, threads: input.threads ?? 1 }, () => {});
-    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared));
-    void runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => this.closed })
-      .then((result) => { if (!this.closed) recorder.finish(result); })
-      .catch((e: unknown) => { if (!this.closed) recorder.fail(e); });
+    this.runLocally(prepared);
     return this.runs.run(prepared.runId);
+  }
+
+  /** Asks a fine-tune training in this process to stop (or pause) at its next step; false when it is not one. */
+  stopLocal(runId: number, kind: 'stop' | 'pause' = 'stop'): boolean {
+    const l = this.local.get(runId);
+    if (l === undefined) return false;
+    l.stop = kind;
+    return true;
+  }
+
+  /** Continues a stopped, paused or crashed fine-tune in this process from its newest epoch checkpoint; false when
+   *  the run is not a fine-tune (the scheduler's runs resume there). */
+  async resumeLocal(runId: number): Promise<boolean> {
+    if (this.runs.run(runId).family !== 'classifier') return false;
+    if (this.local.has(runId)) throw new LabError('conflict', `Fine-tune ${runId} is already training; it needs no resume.`, { field: 'id' });
+    this.runLocally(await prepareFinetuneResume(this.ctx, runId, { queued: false, threads: 1 }, () => {}));
+    return true;
+  }
+
+  /** Trains a prepared fine-tune in the background here; its metrics stream into the store as it goes. */
+  private runLocally(prepared: PreparedFinetune): void {
+    const entry: { stop: 'stop' | 'pause' | null } = { stop: null };
+    this.local.set(prepared.runId, entry);
+    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared));
+    const emit = (): void => {
+      const r = this.runs.run(prepared.runId);
+      this.ctx.emit('runs.changed', { id: r.id, status: r.status, step: r.step, totalSteps: r.totalSteps, error: r.error, experimentId: r.experimentId });
+    };
+    void runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => this.closed || entry.stop !== null })
+      .then((result) => {
+        if (this.closed) return;
+        recorder.finish(result, result.status === 'stopped' && entry.stop === 'pause' ? 'paused' : result.status);
+        emit();
+      })
+      .catch((e: unknown) => {
+        if (this.closed) return;
+        recorder.fail(e);
+        emit();
+      })
+      .finally(() => this.local.delete(prepared.runId));
+    emit();
   }
 
   close(): void {
