@@ -10,6 +10,7 @@ import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
+import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
 import { embeddingChannels } from './embeddings';
 import { finetuneChannels } from './finetune';
@@ -22,6 +23,7 @@ export * from './runs';
 export * from './experiments';
 export * from './analysis';
 export * from './reports';
+export * from './scale';
 export * from './projector';
 export * from './embeddings';
 export * from './finetune';
@@ -35,6 +37,7 @@ export const channels = {
   ...experimentChannels,
   ...analysisChannels,
   ...reportChannels,
+  ...scaleChannels,
   ...projectorChannels,
   ...embeddingChannels,
   ...finetuneChannels,
@@ -113,6 +116,8 @@ export type AttentionThumbnailsT = z.output<typeof AttentionThumbnails>;
 export type ReportT = z.output<typeof Report>;
 export type ReportSummaryT = z.output<typeof ReportSummary>;
 export type ReportOptionsT = z.output<typeof ReportOptions>;
+export type TorchExportResultT = z.output<typeof TorchExportResult>;
+export type TorchImportResultT = z.output<typeof TorchImportResult>;
 export type ProjectorSetT = z.output<typeof ProjectorSet>;
 export type ProjectorSourceRunT = z.output<typeof ProjectorSourceRun>;
 export type ProjectorBookmarkT = z.output<typeof ProjectorBookmark>;

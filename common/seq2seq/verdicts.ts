@@ -126,7 +126,8 @@ export function seq2seqVerdicts(arms: readonly Seq2seqArmT[], metric: Seq2seqMet
     out.push(compareStats(t, r, metric) === 'clear' ? verdict('transformer', 'clear', 'transformerBetter', params)
       : compareStats(r, t, metric) === 'clear' ? verdict('transformer', 'clear', 'transformerWorse', params)
         : verdict('transformer', 'tie', 'transformerTie', params));
-  } else if (transformer || best) {
+  } else if (transformer) {
+    // a Transformer arm not measured yet; an experiment without one gets no Transformer verdict
     out.push(verdict('transformer', 'unmeasured', 'unmeasured', { variant: 'transformer' }));
   }
 

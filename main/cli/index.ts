@@ -16,6 +16,7 @@ import { fillCommand } from './commands/fill';
 import { runsCommands } from './commands/runs';
 import { metricsCommand } from './commands/metrics';
 import { exportOnnxCommand } from './commands/export-onnx';
+import { exportTorchCommand } from './commands/export-torch';
 import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
@@ -35,6 +36,7 @@ export const COMMANDS: TopLevelCommand[] = [
   metricsCommand,
   attentionCommand,
   exportOnnxCommand,
+  exportTorchCommand,
   onnxCommands,
   reportCommand,
   embeddingsCommands,

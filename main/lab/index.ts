@@ -23,6 +23,8 @@ import { EmbeddingsService } from './embeddings/service';
 import { embeddingHandlers } from './embeddings/handlers';
 import { FinetuneService } from './finetune/service';
 import { finetuneHandlers } from './finetune/handlers';
+import { scaleHandlers } from './scale/handlers';
+import { ScaleService } from './scale/service';
 
 export type LabListener = (event: EventName, payload: unknown) => void;
 
@@ -192,6 +194,7 @@ export function createLab(opts: CreateLabOptions): Lab {
 
     ...embeddingHandlers(embeddings),
     ...finetuneHandlers(finetune),
+    ...scaleHandlers(new ScaleService(ctx)),
   };
 
   let closed = false;

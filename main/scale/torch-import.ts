@@ -81,7 +81,7 @@ export async function scanTorchExport(dir: string): Promise<TorchImportScan> {
     throw new LabError('bad_file', `${dir} is not a PyTorch export of Attention Lab: it has neither runs/ nor run.json. Give the folder \`attention-lab export-torch\` wrote.`, { field: 'dir' });
   }
   if (runDirs.length === 0) {
-    throw new LabError('bad_file', `${join(dir, 'runs')} holds no run folder with a run.json; give the folder \`attention-lab export-torch\` wrote.`, { field: 'dir' });
+    throw new LabError('bad_file', `${dir} is not a PyTorch export of Attention Lab: its runs/ folder holds no run folder with a run.json. Give the folder \`attention-lab export-torch\` wrote.`, { field: 'dir' });
   }
   const scan: TorchImportScan = { dir, runs: [], skipped: [] };
   for (const runDir of runDirs) {

@@ -168,6 +168,9 @@ export interface ExternalRunExtra {
   totalSteps?: number | null;
   datasetId?: number | null;
   tokenizerId?: number | null;
+  /** the run's seed and the tokens it trained on, when the importer knows them (issue 19's exports); default 0 */
+  seed?: number;
+  tokensSeen?: number;
 }
 
 export function insertExternalRun(db: Database.Database, run: ExternalRunData, extra: ExternalRunExtra): number {
@@ -192,9 +195,9 @@ export function insertExternalRun(db: Database.Database, run: ExternalRunData, e
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t * 1000).toISOString());
     const origin = { format: run.format, path: run.files.length === 1 ? run.files[0] : undefined, files: run.files, importedAt: now, points, times: timed, ...extra.origin };
     const id = Number(db.prepare(`INSERT INTO runs (experiment_id, name, family, dataset_id, tokenizer_id, config_json, seed, status, step, total_steps,
-        tokens_seen, created_at, started_at, finished_at, origin, origin_json, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, 0, ?, ?, ?, 'external', ?, ?)`)
+        tokens_seen, created_at, started_at, finished_at, origin, origin_json, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'external', ?, ?)`)
       .run(extra.experimentId, extra.name ?? run.name, extra.family, extra.datasetId ?? null, extra.tokenizerId ?? null, JSON.stringify(extra.config),
-        extra.status ?? 'completed', extra.step ?? last, extra.totalSteps === undefined ? last : extra.totalSteps, now, iso(first), iso(final), JSON.stringify(origin), extra.parentRunId).lastInsertRowid);
+        extra.seed ?? 0, extra.status ?? 'completed', extra.step ?? last, extra.totalSteps === undefined ? last : extra.totalSteps, extra.tokensSeen ?? 0, now, iso(first), iso(final), JSON.stringify(origin), extra.parentRunId).lastInsertRowid);
     const insert = db.prepare('INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (run_id, key, step) DO UPDATE SET value = excluded.value, time = excluded.time');
     for (const s of run.series) {
       for (let i = 0; i < s.steps.length; i += 1) insert.run(id, s.key, s.steps[i], s.values[i], s.times[i] ?? 0);

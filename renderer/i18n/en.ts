@@ -1,6 +1,7 @@
 // English UI strings; zh-CN.ts has the same keys (its type is checked against this file).
 import comparisonEn from '../../common/comparison/messages-en';
 import reportsEn from './reports-en';
+import scaleEn from './scale-en';
 import projectorEn from './projector-en';
 import embeddingsEn from './embeddings-en';
 import finetuneEn from './finetune-en';
@@ -454,6 +455,7 @@ const en = {
   },
   comparison: comparisonEn,
   reports: reportsEn,
+  scale: scaleEn,
   projector: projectorEn,
   embeddings: embeddingsEn,
   finetune: finetuneEn,

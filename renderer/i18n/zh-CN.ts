@@ -2,6 +2,7 @@
 import type { Messages } from './en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import reportsZhCN from './reports-zh-CN';
+import scaleZhCN from './scale-zh-CN';
 import projectorZhCN from './projector-zh-CN';
 import embeddingsZhCN from './embeddings-zh-CN';
 import finetuneZhCN from './finetune-zh-CN';
@@ -453,6 +454,7 @@ const zhCN: Messages = {
   },
   comparison: comparisonZhCN,
   reports: reportsZhCN,
+  scale: scaleZhCN,
   projector: projectorZhCN,
   embeddings: embeddingsZhCN,
   finetune: finetuneZhCN,

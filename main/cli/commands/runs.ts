@@ -6,6 +6,7 @@ import { numberOption, stringOption } from '../command';
 import { formatBytes } from '../../../common/format';
 import { fields, int, snippet, table } from '../format';
 import { importExternalCommand } from './runs-import';
+import { importTorchCommand } from './runs-import-torch';
 
 /** A run by id, else by name (the newest run of that name), through the same list channel the UI uses. */
 export async function resolveRun(ctx: CommandContext, ref: string): Promise<RunT> {
@@ -138,5 +139,5 @@ const deleteCommand: CliCommand = {
 export const runsCommands: CommandGroup = {
   name: 'runs',
   summary: 'see and organise the training runs tracked in this lab',
-  commands: [listCommand, showCommand, tagCommand, noteCommand, deleteCommand, importExternalCommand],
+  commands: [listCommand, showCommand, tagCommand, noteCommand, deleteCommand, importExternalCommand, importTorchCommand],
 };

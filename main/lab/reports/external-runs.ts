@@ -26,6 +26,8 @@ export interface StoreExternalOptions {
   totalSteps?: number | null;
   datasetId?: number | null;
   tokenizerId?: number | null;
+  seed?: number;
+  tokensSeen?: number;
 }
 
 /** Stores runs read from files, each in its own transaction; returns the new run ids in order. */
@@ -38,6 +40,7 @@ export function storeExternalRuns(ctx: LabContext, data: ExternalRunData[], extr
     origin: extra.origin ?? {},
     name: i === 0 ? extra.name : undefined,
     status: extra.status, step: extra.step, totalSteps: extra.totalSteps, datasetId: extra.datasetId, tokenizerId: extra.tokenizerId,
+    seed: extra.seed, tokensSeen: extra.tokensSeen,
   }));
 }
 

@@ -59,6 +59,8 @@ describe('seq2seq verdicts', () => {
     expect(v['length.none']).toMatchObject({ tone: 'unmeasured', key: 'unmeasured' });
     expect(v['alignment.best']).toMatchObject({ tone: 'unmeasured', key: 'fewAlignments' });
     expect(verdictText(v['length.none'], english)).toBe('Not measured yet: RNN, no attention has no finished, measured run.');
+    // an experiment without a Transformer arm gets no Transformer verdict, not an "unmeasured" one
+    expect(byId(seq2seqVerdicts([arm('dot', [[90, 90, 90, 90]])])).transformer).toBeUndefined();
   });
 
   it('seedStat gives the sample standard deviation', () => {
