@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import vue from '@vitejs/plugin-vue';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
+import { cjkFontSlices } from './renderer/build/cjkFontPlugin';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -101,7 +102,7 @@ export default defineConfig({
   renderer: {
     root: resolve(root, 'renderer'),
     base: './',
-    plugins: [vue()],
+    plugins: [vue(), cjkFontSlices()],
     build: {
       outDir: resolve(root, 'out/renderer'),
       emptyOutDir: true,

@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import vue from '@vitejs/plugin-vue';
+import { cjkFontSlices } from './build/cjkFontPlugin';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -15,7 +16,7 @@ const api = process.env.ATTENTION_LAB_API;
 export default defineConfig({
   root,
   base: './',
-  plugins: [vue()],
+  plugins: [vue(), cjkFontSlices()],
   build: {
     outDir: fileURLToPath(new URL('../out/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -5,6 +5,7 @@ import scaleEn from './scale-en';
 import projectorEn from './projector-en';
 import embeddingsEn from './embeddings-en';
 import finetuneEn from './finetune-en';
+import nextEn from './next-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -459,6 +460,7 @@ const en = {
   projector: projectorEn,
   embeddings: embeddingsEn,
   finetune: finetuneEn,
+  next: nextEn,
 };
 
 export type Messages = typeof en;

@@ -6,6 +6,7 @@ import scaleZhCN from './scale-zh-CN';
 import projectorZhCN from './projector-zh-CN';
 import embeddingsZhCN from './embeddings-zh-CN';
 import finetuneZhCN from './finetune-zh-CN';
+import nextZhCN from './next-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -458,6 +459,7 @@ const zhCN: Messages = {
   projector: projectorZhCN,
   embeddings: embeddingsZhCN,
   finetune: finetuneZhCN,
+  next: nextZhCN,
 };
 
 export default zhCN;
