@@ -246,6 +246,12 @@ export class RunService {
   }
 
   /** The newest checkpoint of a run (resumable ones only when asked), or null when it has none. */
+  /** Every checkpoint of a run, oldest step first (one per step: the newest artifact saved at that step). */
+  checkpoints(runId: number): ArtifactT[] {
+    const rows = this.db.prepare("SELECT * FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' AND step IS NOT NULL ORDER BY step ASC, id DESC").all(runId) as ArtifactRow[];
+    return rows.map(toArtifact).filter((a, i, all) => i === 0 || all[i - 1].step !== a.step);
+  }
+
   latestCheckpoint(runId: number, resumable = false): ArtifactT | null {
     const rows = this.db.prepare("SELECT * FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' ORDER BY step DESC, id DESC").all(runId) as ArtifactRow[];
     const found = rows.map(toArtifact).find((a) => !resumable || a.meta.resumable === true);

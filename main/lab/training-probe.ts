@@ -19,6 +19,8 @@ export interface SampleOptions {
   topK?: number;
   topP?: number;
   seed?: number;
+  /** the checkpoint's step (default: the newest) */
+  step?: number;
 }
 
 export interface SampleResult {
@@ -46,14 +48,25 @@ interface Loaded {
   step: number;
 }
 
-/** The newest checkpoint of a run of the expected family, loaded with its own tokenizer. */
-function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command: string): Loaded {
+/** The newest checkpoint of a run of the expected family (or the one saved at `step`), loaded with its own tokenizer. */
+function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command: string, atStep?: number): Loaded {
   const runs = new RunService(ctx);
   const run = runs.run(runId);
   if (run.family !== family) {
     const other = run.family === 'bert' ? 'fill' : 'sample';
     throw new LabError('invalid_input',
       `Run ${runId} ("${run.name}") is a ${run.family.toUpperCase()} run, but \`${command}\` needs a ${family.toUpperCase()} run; use \`attention-lab ${other} ${runId}\` instead.`, { field: 'run' });
+  }
+  if (atStep !== undefined) {
+    const saved = runs.checkpoints(runId);
+    const at = saved.find((a) => a.step === atStep);
+    if (at === undefined) {
+      const steps = saved.map((a) => a.step).filter((s) => s !== null);
+      throw new LabError('not_found', steps.length === 0
+        ? `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); leave out --step once it has saved one.`
+        : `Run ${runId} ("${run.name}") has no checkpoint at step ${atStep}; it has ${steps.join(', ')}. Pick one of those with --step, or leave --step out for the newest.`, { field: 'step' });
+    }
+    return loadForInference(getKernels(), path.join(ctx.home, at.path));
   }
   const ckpt = runs.latestCheckpoint(runId);
   if (ckpt === null) {
@@ -65,7 +78,7 @@ function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command
 
 /** Continues `prompt` with a GPT run (defaults: 200 tokens, temperature 0.8, no top-k/top-p cut, seed 0). */
 export function sampleFromRun(ctx: LabContext, runId: number, opts: SampleOptions): SampleResult {
-  const { model, tokenizer, step } = loadRun(ctx, runId, 'gpt', 'sample');
+  const { model, tokenizer, step } = loadRun(ctx, runId, 'gpt', 'sample', opts.step);
   const ids = tokenizer.encode(opts.prompt).ids;
   if (ids.length === 0) throw new LabError('invalid_input', 'The prompt is empty; give some text to continue, e.g. --prompt "ROMEO:".', { field: 'prompt' });
   const settings = { maxTokens: opts.maxTokens ?? 200, temperature: opts.temperature ?? 0.8, topK: opts.topK ?? 0, topP: opts.topP ?? 1, seed: opts.seed ?? 0 };
@@ -80,12 +93,12 @@ export function sampleFromRun(ctx: LabContext, runId: number, opts: SampleOption
 }
 
 /** The top-k fillers of every [MASK] in `text` with a BERT run; the text is read after a [CLS], as in training. */
-export function fillWithRun(ctx: LabContext, runId: number, text: string, topK = 5): FillResult {
+export function fillWithRun(ctx: LabContext, runId: number, text: string, topK = 5, atStep?: number): FillResult {
   if (!text.includes('[MASK]')) {
     throw new LabError('invalid_input', `The text ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}…` : text)} has no [MASK]; write [MASK] where a token should be predicted.`, { field: 'text' });
   }
   if (!Number.isInteger(topK) || topK < 1) throw new LabError('invalid_input', `--top-k is ${topK}, but it must be a whole number of at least 1.`, { field: 'topK' });
-  const { model, tokenizer, step } = loadRun(ctx, runId, 'bert', 'fill');
+  const { model, tokenizer, step } = loadRun(ctx, runId, 'bert', 'fill', atStep);
   const maskId = tokenizer.specialId('[MASK]');
   let prefix: number[] = [];
   try {

@@ -128,6 +128,16 @@ describe('train → sample (GPT)', () => {
     expect(human.stdout.startsWith('The cat')).toBe(true);
   });
 
+  it('samples from an earlier checkpoint with --step, and names the saved steps when there is none at that step', async () => {
+    const detail = json<RunDetailT>(await cli('runs', 'show', String(gpt.runId), '--json'));
+    const steps = detail.artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.step as number).sort((x, y) => x - y);
+    const at = json<{ step: number }>(await cli('sample', String(gpt.runId), '--prompt', 'The cat', '--max-tokens', '5', '--step', String(steps[0]), '--json'));
+    expect(at.step).toBe(steps[0]);
+    const none = await cli('sample', String(gpt.runId), '--prompt', 'The cat', '--step', '7');
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain(`has no checkpoint at step 7; it has ${[...new Set(steps)].join(', ')}.`);
+  });
+
   it('refuses to fill masks with a GPT run, and to sample from an unknown run', async () => {
     const fill = await cli('fill', String(gpt.runId), '--text', 'The [MASK] sees');
     expect(fill.code).toBe(1);
@@ -155,6 +165,8 @@ describe('train → fill (BERT)', () => {
     expect(probs).toHaveLength(3);
     expect([...probs].sort((x, y) => y - x)).toEqual(probs);
     expect(fill.filled).toBe(`The cat ${fill.masks[0].candidates[0].token}ees the ball.`);
+    const atStep = json<{ step: number }>(await cli('fill', String(out.runId), '--text', 'The cat [MASK]ees the ball.', '--step', '60', '--json'));
+    expect(atStep.step).toBe(60);
 
     const noMask = await cli('fill', String(out.runId), '--text', 'The cat sees the ball.');
     expect(noMask.code).toBe(1);
