@@ -209,7 +209,7 @@ export const analysisChannels = {
     output: AttentionView,
   },
   'analysis.exportOnnx': {
-    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional() }).strict(),
+    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional(), force: z.boolean().optional() }).strict(),
     output: z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
   },
   /** one matrix of a view analysed with `retain` (the page fetches what it draws, ~1 MB at 512 tokens) */

@@ -141,7 +141,8 @@ export const datasetChannels = {
   'datasets.rename': { input: z.object({ id: Id, name: Name }).strict(), output: Dataset },
   'datasets.delete': { input: byId, output: ok },
   'datasets.export': {
-    input: z.object({ id: Id, path: z.string().min(1).optional() }).strict(),
+    // path: relative ones land in the lab's exports/ folder; an existing file is replaced only with force
+    input: z.object({ id: Id, path: z.string().min(1).optional(), force: z.boolean().optional() }).strict(),
     output: z.object({ path: z.string(), documents: z.number() }),
   },
 } as const;

@@ -63,7 +63,8 @@ export const tokenizerChannels = {
     output: Tokenizer,
   },
   'tokenizers.export': {
-    input: z.object({ id: Id, path: z.string().min(1).optional() }).strict(),
+    // path: relative ones land in the lab's exports/ folder; an existing file is replaced only with force
+    input: z.object({ id: Id, path: z.string().min(1).optional(), force: z.boolean().optional() }).strict(),
     output: z.object({ path: z.string() }),
   },
   'tokenizers.delete': { input: byId, output: ok },

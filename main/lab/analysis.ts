@@ -3,7 +3,7 @@
 // imported ONNX models (inspect, run) and ONNX export of a run. The store lookups happen here; loading, inference and
 // the retained views live in the analysis worker process, so a long analysis never stalls the app or the server.
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../common/api';
 import { AnalysisWorker, type SpawnAnalysisWorker } from '../jobs/analysis-client';
 import type { AttentionReply, CheckpointRef } from '../jobs/analysis-protocol';
@@ -11,6 +11,7 @@ import { decodeOnnx, describeOnnx } from '../onnx/inspect';
 import { rounded } from './attention-math';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
+import { exportTarget } from './export-target';
 import { RunService } from './runs';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from './attention-math';
@@ -136,9 +137,7 @@ export class AnalysisService {
 
   async exportOnnx(input: ChannelArgs<'analysis.exportOnnx'>): Promise<ChannelOutput<'analysis.exportOnnx'>> {
     const checkpoint = this.checkpoint(input.runId, input.step);
-    const out = input.path === undefined
-      ? join(this.ctx.home, 'exports', `run-${checkpoint.runId}-step-${checkpoint.step}.onnx`)
-      : isAbsolute(input.path) ? input.path : join(this.ctx.home, 'exports', input.path);
+    const out = exportTarget(this.ctx.home, input.path, { stem: `run-${checkpoint.runId}-step-${checkpoint.step}`, ext: '.onnx' }, input.force === true);
     const info = await this.worker.request({ type: 'exportOnnx', checkpoint, out }, `exporting run ${checkpoint.runId} ("${checkpoint.runName}") to ONNX`);
     this.runs.addArtifact(checkpoint.runId, {
       kind: 'onnx', path: relative(this.ctx.home, out), sha256: info.sha256, bytes: info.bytes, step: checkpoint.step,

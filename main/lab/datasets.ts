@@ -8,6 +8,7 @@ import type { LabContext } from './context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './datasets-import';
 import { DatasetQueries, isContinuousText, likePattern, toDataset, toDocument, type DatasetRow, type DocumentDbRow } from './datasets-rows';
 import { LabError } from '../../common/errors';
+import { exportTarget } from './export-target';
 
 const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 /** Rows fetched per page while exporting: bounded memory for any dataset size. */
@@ -167,11 +168,7 @@ export class DatasetService {
 
   async export(input: ChannelArgs<'datasets.export'>): Promise<ChannelOutput<'datasets.export'>> {
     const row = this.readyRow(input.id);
-    const target = input.path === undefined ? path.join(this.ctx.home, 'exports', `${safeFileName(row.name)}.jsonl`) : path.resolve(input.path);
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
-      throw new LabError('invalid_input', `${target} is a folder: give the path of a .jsonl file to write.`, { field: 'path' });
-    }
-    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const target = exportTarget(this.ctx.home, input.path, { stem: safeFileName(row.name), ext: '.jsonl' }, input.force === true);
     // Written beside the target and renamed at the end, so a failed export never leaves half a file under its name.
     const partial = `${target}.partial-${process.pid}`;
     const out = await fs.promises.open(partial, 'w');

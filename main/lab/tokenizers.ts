@@ -7,6 +7,7 @@ import { loadTokenizer, trainTokenizer, type TextTokenizer } from '../data/token
 import { checkVocabSize, MAX_VOCAB_SIZE, SPECIAL_TOKENS, type TokenizerKind } from '../../common/tokenizers';
 import type { LabContext } from './context';
 import { LabError } from '../../common/errors';
+import { exportTarget, writeFileAtomically } from './export-target';
 import { DatasetService } from './datasets';
 import { DEFAULT_SPLIT, defaultSplitNote } from './default-split';
 
@@ -268,13 +269,10 @@ export class TokenizerService {
   async export(input: ChannelArgs<'tokenizers.export'>): Promise<ChannelOutput<'tokenizers.export'>> {
     const row = this.ctx.db.prepare('SELECT name, tokenizer_json FROM tokenizers WHERE id = ?').get(input.id) as { name: string; tokenizer_json: string } | undefined;
     if (!row) throw this.notFound(input.id);
-    const fileName = `${fileSafe(row.name)}.tokenizer.json`;
-    let target = input.path === undefined ? path.join(this.ctx.home, 'exports', fileName) : path.resolve(input.path);
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) target = path.join(target, fileName);
+    const target = exportTarget(this.ctx.home, input.path, { stem: fileSafe(row.name), ext: '.tokenizer.json' }, input.force === true);
     try {
-      fs.mkdirSync(path.dirname(target), { recursive: true });
       // pretty-printed like Hugging Face's own save(), so the file diffs and reads well
-      fs.writeFileSync(target, JSON.stringify(JSON.parse(row.tokenizer_json), null, 2) + '\n');
+      writeFileAtomically(target, JSON.stringify(JSON.parse(row.tokenizer_json), null, 2) + '\n');
     } catch (e) {
       throw new LabError('bad_file', `The tokenizer could not be written to "${target}": ${(e as Error).message} (choose a folder you can write to).`, { field: 'path', cause: e });
     }

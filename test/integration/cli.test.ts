@@ -149,6 +149,16 @@ describe('datasets and tokenizers through the real executable', () => {
     expect(texts.sort()).toEqual([...POEMS].sort());
   });
 
+  it('never overwrites an export silently: a second default export gets a free name, an existing --out needs --force', async () => {
+    const again = json<{ path: string }>(await cli('datasets', 'export', 'poems', '--json'));
+    expect(again.path).toBe(join(home, 'exports', 'poems (2).jsonl'));
+    const refused = await cli('datasets', 'export', 'poems', '--out', again.path);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`${again.path} already exists; add --force to replace it`);
+    const forced = json<{ path: string }>(await cli('datasets', 'export', 'poems', '--out', again.path, '--force', '--json'));
+    expect(forced.path).toBe(again.path);
+  });
+
   it('asks for --yes before deleting', async () => {
     const refused = await cli('datasets', 'delete', 'poems');
     expect(refused.code).toBe(1);

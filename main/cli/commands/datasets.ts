@@ -1,4 +1,5 @@
 // `attention-lab datasets …`: import, inspect, split, rename, delete and export datasets through the lab API.
+import { resolve as resolvePath } from 'node:path';
 import type { ChannelInput, DatasetT, SourceInspectionT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
@@ -228,14 +229,16 @@ const deleteCommand: CliCommand = {
 const exportCommand: CliCommand = {
   name: 'export',
   summary: 'write a dataset back out as JSON Lines ({"text", "label", "split"} per line)',
-  usage: 'NAME|ID [--out FILE]',
-  details: ['--out  where to write (default: the lab\'s exports folder)'],
+  usage: 'NAME|ID [--out FILE] [--force]',
+  details: ['--out  where to write (default: the lab\'s exports folder, under a free name); --force replaces an existing FILE'],
   positionals: ['NAME|ID'],
-  options: { out: { type: 'string' } },
+  options: { out: { type: 'string' }, force: { type: 'boolean' } },
   async run(ctx, values, [ref]) {
     const dataset = await resolveDataset(ctx, ref);
-    const out = stringOption(values, 'out');
-    const result = await ctx.call('datasets.export', out === undefined ? { id: dataset.id } : { id: dataset.id, path: out });
+    const given = stringOption(values, 'out');
+    // relative to where the command runs (the service puts relative paths in the lab's exports folder)
+    const out = given === undefined ? undefined : resolvePath(given);
+    const result = await ctx.call('datasets.export', { id: dataset.id, ...(out === undefined ? {} : { path: out }), force: values.force === true });
     ctx.result(result, () => `Exported ${int(result.documents)} documents of "${dataset.name}" to ${result.path}.`);
   },
 };

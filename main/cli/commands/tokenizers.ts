@@ -1,4 +1,5 @@
 // `attention-lab tokenizers …`: train char/BPE/WordPiece tokenizers on a dataset, inspect, encode with, import and export them.
+import { resolve as resolvePath } from 'node:path';
 import type { ChannelInput, TokenizerT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { CliCommand, CommandGroup } from '../command';
@@ -113,14 +114,16 @@ const encodeCommand: CliCommand = {
 const exportCommand: CliCommand = {
   name: 'export',
   summary: "save a tokenizer as a Hugging Face tokenizer.json",
-  usage: 'NAME|ID [--out FILE]',
-  details: ["--out  where to write (default: the lab's exports folder)"],
+  usage: 'NAME|ID [--out FILE] [--force]',
+  details: ["--out  where to write (default: the lab's exports folder, under a free name); --force replaces an existing FILE"],
   positionals: ['NAME|ID'],
-  options: { out: { type: 'string' } },
+  options: { out: { type: 'string' }, force: { type: 'boolean' } },
   async run(ctx, values, [ref]) {
     const tokenizer = await resolveTokenizer(ctx, ref);
-    const out = stringOption(values, 'out');
-    const result = await ctx.call('tokenizers.export', out === undefined ? { id: tokenizer.id } : { id: tokenizer.id, path: out });
+    const given = stringOption(values, 'out');
+    // relative to where the command runs (the service puts relative paths in the lab's exports folder)
+    const out = given === undefined ? undefined : resolvePath(given);
+    const result = await ctx.call('tokenizers.export', { id: tokenizer.id, ...(out === undefined ? {} : { path: out }), force: values.force === true });
     ctx.result(result, () => `Exported "${tokenizer.name}" to ${result.path}.`);
   },
 };
