@@ -287,10 +287,14 @@ describe('browse, split, rename, delete, export', () => {
     const back = (await svc.import(req(out.path, 'round trip', { allowDuplicate: true }))).dataset;
     expect((await allDocs(back.id)).map((d) => [d.text, d.label])).toEqual(original.map((d) => [d.text, d.label]));
 
+    // a folder that does not exist is refused (the export never guesses where a typo meant to write), then written
     const chosen = path.join(tmp, 'elsewhere', 'mine.jsonl');
+    const missing = await refusal(() => svc.export({ id: ds.id, path: chosen }));
+    expect([missing.code, missing.message]).toEqual(['invalid_input', expect.stringContaining(`The folder ${path.join(tmp, 'elsewhere')} does not exist`)]);
+    fs.mkdirSync(path.join(tmp, 'elsewhere'));
     expect(await svc.export({ id: ds.id, path: chosen })).toEqual({ path: chosen, documents: 60 });
-    const err = await refusal(() => svc.export({ id: ds.id, path: tmp }));
-    expect([err.code, err.message]).toEqual(['invalid_input', `${tmp} is a folder: give the path of a .jsonl file to write.`]);
+    // a folder as the target: the dataset's own file name inside it
+    expect(await svc.export({ id: ds.id, path: tmp })).toEqual({ path: path.join(tmp, 'labelled.jsonl'), documents: 60 });
   });
 });
 

@@ -70,7 +70,7 @@ describe('i18n messages', () => {
     const i18n = createI18n({ legacy: false, locale: 'en', messages: { en, 'zh-CN': zhCN }, missingWarn: false, fallbackWarn: false });
     const params: Record<string, string | number> = { from: 11, to: 50, total: 1234, n: 3, name: 'news', lines: '2, 5', path: '/tmp/x.jsonl',
       id: 7, sum: 95, seed: 4242, stratified: 'yes', parts: 'Test', train: 8, validation: 19, test: 21, tokens: 4, chars: 12, files: 10,
-      labels: 2, detected: 'utf-8',
+      labels: 2, detected: 'utf-8', dir: '/tmp/ddp-export', nodes: 2,
       // the attention explorer's messages
       producer: 'onnxruntime', opset: 17, inputs: 'input_ids', outputs: 6, attention: 2, label: 'gpt-tiny', family: 'GPT', T: 18,
       L: 2, NH: 2, C: 64, layer: 1, head: 0, position: 8, token: 'dog', step: 120, kind: 'learned', d: '1e-7',
