@@ -81,7 +81,7 @@ export default defineConfig({
         input: {
           index: resolve(root, 'main/app/index.ts'),
           worker: resolve(root, 'main/jobs/worker.ts'),
-          'analysis-worker': resolve(root, 'main/jobs/analysis-worker.ts'),
+          'analysis-worker': resolve(root, 'main/jobs/analysis/worker.ts'),
         },
         external: NATIVE,
       },

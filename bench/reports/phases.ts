@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createLab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs';
+import { RunService } from '../../main/lab/runs/service';
 import { gatherReportInput } from '../../main/lab/reports/gather';
 import { buildReportDocument } from '../../main/reports/build';
 import { defaultReportOptions } from '../../main/reports/build-input';

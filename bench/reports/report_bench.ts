@@ -11,7 +11,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { createLab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs';
+import { RunService } from '../../main/lab/runs/service';
 import { gatherReportInput } from '../../main/lab/reports/gather';
 import { buildReportDocument } from '../../main/reports/build';
 import type { ReportOptions } from '../../main/reports/build-input';

@@ -23,7 +23,7 @@ import { IGNORE_INDEX, type Batch } from '../../main/ml/model';
 import { Rng } from '../../main/ml/rng';
 import { Trainer } from '../../main/ml/train';
 import { createLab } from '../../main/lab/index';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from '../../main/lab/training-data';
+import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from '../../main/lab/runs/training-data';
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /**
- * electron-vite bundles main/jobs/analysis-worker.ts as out/main/analysis-worker.js beside this entry (index.js).
+ * electron-vite bundles main/jobs/analysis/worker.ts as out/main/analysis-worker.js beside this entry (index.js).
  * Electron's binary runs it as plain Node (ELECTRON_RUN_AS_NODE), so inference stays off the main process (whose
  * event loop serves IPC and the window) and a crashing kernel takes down only the worker.
  */

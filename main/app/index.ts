@@ -1,6 +1,7 @@
 // The Electron main process: one secure window over the lab services; closing the window quits the app.
 import { app, BrowserWindow, dialog, session } from 'electron';
-import { createLab, toApiError, type Lab } from '../lab/index';
+import { toApiError } from '../lab/boundary';
+import { createLab, type Lab } from '../lab/index';
 import { guardCloseWhileJobsRun } from './close-guard';
 import { spawnElectronAnalysisWorker } from './analysis-worker';
 import { routeLabIpc } from './ipc';

@@ -2,7 +2,7 @@
 import { BrowserWindow, ipcMain } from 'electron';
 import type { CallReply } from '../../common/api';
 import type { Lab } from '../lab/index';
-import { toApiError } from '../lab/index';
+import { toApiError } from '../lab/boundary';
 import { isOwnPage, type RendererLocation } from './renderer-location';
 
 

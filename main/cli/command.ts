@@ -1,7 +1,7 @@
 // The CLI's command shapes: a leaf command with its parseArgs options, a group of them, and the context each one runs with.
 import type { ParseArgsConfig } from 'node:util';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
-import type { LabMode } from '../lab/app-info';
+import type { LabMode } from '../lab/app/info';
 import type { Lab } from '../lab/index';
 
 export type OptionSpecs = NonNullable<ParseArgsConfig['options']>;

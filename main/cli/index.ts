@@ -1,8 +1,9 @@
 // The attention-lab CLI: finds the command in the table, parses its flags (node:util parseArgs), runs it through lab.call.
 import { parseArgs } from 'node:util';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
-import type { LabMode } from '../lab/app-info';
-import { createLab, toApiError, type Lab } from '../lab/index';
+import type { LabMode } from '../lab/app/info';
+import { toApiError } from '../lab/boundary';
+import { createLab, type Lab } from '../lab/index';
 import type { CliCommand, CommandContext, OptionSpecs, OptionValues, TopLevelCommand } from './command';
 import { isGroup, UsageError } from './command';
 import { datasetsCommands } from './commands/datasets';

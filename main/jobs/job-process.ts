@@ -1,11 +1,10 @@
-// Jobs in their own child process: the spawn (kept in this one function, so Electron can swap in a utilityProcess
-// later), a training-job handle that sends commands, relays reports and settles when the process is gone, and a
-// one-shot comparison measurement.
+// Jobs in their own child process: the spawn (kept in this one function, so Electron can swap in its own), a
+// training-job handle that sends commands, relays reports and settles when the process is gone, and one-shot tasks.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { MeasureOptions, PairInput, PairMeasurement } from '../lab/compare-measure';
 import { LabError } from '../../common/errors';
-import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './protocol';
+import { TASK_LABELS, type TaskInput, type TaskKind, type TaskOutput } from './tasks';
+import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './train/protocol';
 import { isWorkerReport, type WorkerCommand, type WorkerReport } from './worker-protocol';
 import { tsxWorkerOptions } from './tsx-loader';
 
@@ -74,25 +73,29 @@ export class JobProcess {
   }
 }
 
-/** Measures a GPT/BERT pair in a worker process, so a long measurement never blocks the app and a crash stays there. */
-export function measureInWorker(input: PairInput, options: Partial<MeasureOptions>, spawn: () => ChildProcess = spawnWorkerProcess,
-  signal?: AbortSignal): Promise<PairMeasurement> {
-  if (signal?.aborted === true) return Promise.reject(new LabError('unavailable', 'The lab closed before the measurement started.'));
+/**
+ * Runs a one-shot task (tasks.ts) in its own worker process and resolves with its answer, so a long computation never
+ * blocks the lab and a crash stays there; `signal` (the lab closing) ends the process.
+ */
+export function runTask<K extends TaskKind>(kind: K, input: TaskInput<K>, spawn: () => ChildProcess = spawnWorkerProcess,
+  signal?: AbortSignal): Promise<TaskOutput<K>> {
+  const label = TASK_LABELS[kind];
+  if (signal?.aborted === true) return Promise.reject(new LabError('unavailable', `The lab closed before ${label.process.replace(/^The /, 'the ')} started.`));
   const child = spawn();
   signal?.addEventListener('abort', () => child.kill('SIGKILL'), { once: true });
-  let outcome: { measurement: PairMeasurement } | { error: string; labError: boolean } | null = null;
+  let outcome: { output: unknown } | { error: string; labError: boolean } | null = null;
   child.on('message', (raw: unknown) => {
     if (!isWorkerReport(raw)) return;
-    if (raw.type === 'measured') outcome = { measurement: raw.measurement };
+    if (raw.type === 'done') outcome = { output: raw.output };
     else if (raw.type === 'error') outcome = { error: raw.message, labError: raw.labError };
   });
-  child.send({ type: 'measure', input, options } satisfies WorkerCommand);
+  child.send({ type: 'task', kind, input } satisfies WorkerCommand);
   return new Promise((resolve, reject) => {
     child.once('close', (code, signal) => {
       const o = outcome as typeof outcome;
-      if (o !== null && 'measurement' in o) resolve(o.measurement);
+      if (o !== null && 'output' in o) resolve(o.output as TaskOutput<K>);
       else if (o !== null) reject(o.labError ? new LabError('invalid_input', o.error) : new Error(o.error));
-      else reject(new LabError('internal', `The measuring process ${signal !== null ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`} before it reported; measure the experiment again.`));
+      else reject(new LabError('internal', `${label.process} ${signal !== null ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`} before it reported; ${label.retry}.`));
     });
   });
 }

@@ -1,14 +1,14 @@
-// The messages between the scheduler (parent) and a training worker process (child): commands down, job messages,
-// heartbeats and the final result up. Sent over Node's IPC channel with 'advanced' (structured clone) serialization,
-// so the typed arrays of a TrainJobSpec cross as they are.
-import type { MeasureOptions, PairInput, PairMeasurement } from '../lab/compare-measure';
-import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './protocol';
+// The messages between the lab (parent) and a job worker process (child): commands down; job messages, heartbeats and
+// the final result (or a task's one answer) up. Sent over Node's IPC channel with 'advanced' (structured clone)
+// serialization, so the typed arrays of a TrainJobSpec cross as they are.
+import type { TaskKind } from './tasks';
+import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './train/protocol';
 
 /** Parent → worker. 'stop' and 'pause' both finish the current step and save a resumable checkpoint. */
 export type WorkerCommand =
   | { type: 'start'; spec: TrainJobSpec }
-  /** measure a trained GPT/BERT pair on held-out text (a comparison), then exit */
-  | { type: 'measure'; input: PairInput; options: Partial<MeasureOptions> }
+  /** run a one-shot task (tasks.ts) and exit */
+  | { type: 'task'; kind: TaskKind; input: unknown }
   | { type: 'stop' }
   | { type: 'pause' };
 
@@ -17,7 +17,7 @@ export type WorkerReport =
   | { type: 'job'; message: TrainJobMessage }
   | { type: 'heartbeat'; rss: number; time: number }
   | { type: 'result'; result: TrainJobResult; peakRss: number }
-  | { type: 'measured'; measurement: PairMeasurement }
+  | { type: 'done'; output: unknown }
   | { type: 'error'; message: string; labError: boolean };
 
 /** How often a worker says it is alive (and how much memory it holds). */
@@ -25,5 +25,5 @@ export const WORKER_HEARTBEAT_MS = 5000;
 
 export function isWorkerReport(value: unknown): value is WorkerReport {
   const type = (value as { type?: unknown } | null)?.type;
-  return type === 'job' || type === 'heartbeat' || type === 'result' || type === 'measured' || type === 'error';
+  return type === 'job' || type === 'heartbeat' || type === 'result' || type === 'done' || type === 'error';
 }

@@ -1,9 +1,9 @@
-// The worker's entry point, run in its own child process: waits for a 'start' command (a training job, whose messages
-// it relays) or a 'measure' command (a comparison), reports the outcome, and exits. A crash here (a kernel segfault,
-// SIGKILL) ends only this process.
-import { computePair } from '../lab/compare-measure';
+// The job worker's entry point, run in its own child process: waits for a 'start' command (a training job, whose
+// messages it relays) or a 'task' command (a one-shot job of tasks.ts, e.g. measuring a comparison), reports the
+// outcome, and exits. A crash here (a kernel segfault, SIGKILL) ends only this process.
 import { isLabError } from '../../common/errors';
-import { runTrainJob } from './train-job';
+import { TASKS, type TaskKind } from './tasks';
+import { runTrainJob } from './train/train-job';
 import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
 
 const send = (report: WorkerReport): void => {
@@ -42,9 +42,11 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<
   }
 }
 
-function measure(command: Extract<WorkerCommand, { type: 'measure' }>): void {
+async function task(command: Extract<WorkerCommand, { type: 'task' }>): Promise<void> {
   try {
-    send({ type: 'measured', measurement: computePair(command.input, command.options) });
+    const body = TASKS[command.kind] as ((input: unknown) => unknown) | undefined;
+    if (body === undefined) throw new Error(`This worker has no task called ${JSON.stringify(command.kind satisfies TaskKind)}.`);
+    send({ type: 'done', output: await body(command.input) });
   } catch (e) {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e), labError: isLabError(e) });
   } finally {
@@ -57,10 +59,10 @@ process.on('message', (raw: unknown) => {
   if (command.type === 'start' && !started) {
     started = true;
     void run(command);
-  } else if (command.type === 'measure' && !started) {
+  } else if (command.type === 'task' && !started) {
     started = true;
     // not inside the message handler: disconnecting there pulls the IPC channel from under Node's own read loop
-    setImmediate(() => measure(command));
+    setImmediate(() => void task(command));
   } else if (command.type === 'stop' || command.type === 'pause') {
     stopRequested = true;
   }

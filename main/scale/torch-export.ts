@@ -10,7 +10,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TrainingSettings } from '../jobs/protocol';
+import type { TrainingSettings } from '../jobs/train/protocol';
 import type { SpecialIds } from '../ml/batches';
 import { createModel, saveCheckpoint } from '../ml/checkpoint';
 import type { ModelConfig } from '../../common/model-config';

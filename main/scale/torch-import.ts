@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import type { TrainingSettings } from '../jobs/protocol';
+import type { TrainingSettings } from '../jobs/train/protocol';
 import { readSafetensors } from '../ml/checkpoint';
 import { validateConfig, type ModelConfig } from '../../common/model-config';
 import { parameterSpecs } from '../ml/params';

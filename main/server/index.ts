@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Lab } from '../lab/index';
 import { LabError } from '../../common/errors';
-import { toApiError } from '../lab/index';
+import { toApiError } from '../lab/boundary';
 import { hostAllowed, originAllowed, requestToken, tokenMatches } from './guard';
 import { sendError } from './reply';
 import { EventStreams, handleCall, handleDownload, handleUpload } from './routes';

@@ -7,7 +7,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { CallReply } from '../../common/api';
 import type { Lab } from '../lab/index';
-import { toApiError } from '../lab/index';
+import { toApiError } from '../lab/boundary';
 import { COMMON_HEADERS } from './headers';
 import { sendError, sendJson } from './reply';
 

@@ -1,5 +1,5 @@
 // Attention maths the explorer draws: one head's matrix, colour scaling, and decoding the packed arrays the analysis
-// channels return (flat, row-major). The mean over heads and rollout are made in main (main/lab/attention-math.ts).
+// channels return (flat, row-major). The mean over heads and rollout are made in main (main/ml/attention-math.ts).
 
 /** The (T,T) matrix of one layer and head. */
 export function headMatrix(attention: ArrayLike<number>, NH: number, T: number, layer: number, head: number): Float32Array {

@@ -13,8 +13,8 @@ import { loadTokenizer } from '../../main/data/tokenizers/index';
 import { presetConfig } from '../../common/model-config';
 import { createModel, saveCheckpoint } from '../../main/ml/checkpoint';
 import { createLab } from '../../main/lab/index';
-import type { LabContext } from '../../main/lab/context';
-import { RunService, runFolder } from '../../main/lab/runs';
+import type { LabContext } from '../../main/lab/app/context';
+import { RunService, runFolder } from '../../main/lab/runs/service';
 
 export const WIDE = { nLayer: 12, nHead: 12, dModel: 96, dFF: 384, contextLength: 512 } as const;
 /** q·k/√8 of init-scale weights is ~0.01 (near-uniform rows); ×12 on q and on k makes it a few units */

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import { createLab, type Lab } from '../../main/lab/index';
-import { trainRun } from '../../main/lab/training';
-import { attentionRollout } from '../../main/lab/attention-math';
+import { trainRun } from '../../main/lab/runs/training';
+import { attentionRollout } from '../../main/ml/attention-math';
 import { addWideGptRun } from '../e2e/attention-long-fixture';
 
 let home: string;

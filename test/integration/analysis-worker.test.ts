@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
-import { spawnAnalysisProcess } from '../../main/jobs/analysis-client';
+import { spawnAnalysisProcess } from '../../main/jobs/analysis/client';
 import { createLab, type Lab } from '../../main/lab/index';
-import { trainRun } from '../../main/lab/training';
+import { trainRun } from '../../main/lab/runs/training';
 import { addWideGptRun } from '../e2e/attention-long-fixture';
 
 let home: string;

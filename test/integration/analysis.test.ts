@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttentionViewT, ChannelInput, ChannelName, ChannelOutput } from '../../common/api';
 import { createLab, type Lab } from '../../main/lab/index';
-import { trainRun } from '../../main/lab/training';
+import { trainRun } from '../../main/lab/runs/training';
 import { storyText } from '../unit/compare/story';
 
 let home: string;

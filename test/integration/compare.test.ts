@@ -7,11 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonRowT, ExperimentT } from '../../common/api';
-import { loadHeldOut } from '../../main/lab/compare-heldout';
-import { measurePair } from '../../main/lab/compare-measure';
-import { loadRunModel } from '../../main/lab/compare-models';
+import { loadHeldOut, measurePair } from '../../main/lab/experiments/measure-input';
+import { loadRunModel } from '../../main/lab/runs/checkpoints';
 import { createLab, type Lab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs';
+import { RunService } from '../../main/lab/runs/service';
 import { storyText } from '../unit/compare/story';
 
 const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.mjs');

@@ -5,10 +5,10 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../common/api';
-import type { LabContext } from '../../main/lab/context';
-import { DatasetService } from '../../main/lab/datasets';
+import type { LabContext } from '../../main/lab/app/context';
+import { DatasetService } from '../../main/lab/datasets/service';
 import { LabError } from '../../common/errors';
-import { ensureHome, labDatabasePath } from '../../main/lab/home';
+import { ensureHome, labDatabasePath } from '../../main/lab/app/home';
 import { openStore } from '../../main/store/db';
 import { LATEST_SCHEMA_VERSION } from '../../main/store/migrations';
 

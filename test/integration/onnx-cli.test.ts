@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../main/cli/index';
 import { createLab } from '../../main/lab/index';
-import { RunService, runFolder } from '../../main/lab/runs';
+import { RunService, runFolder } from '../../main/lab/runs/service';
 import { saveCheckpoint } from '../../main/ml/checkpoint';
 import { livelyModel, sampleTokenizer, smallConfig } from '../unit/onnx/fixtures';
 

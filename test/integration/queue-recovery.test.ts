@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunT } from '../../common/api';
 import { createLab, type Lab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs';
-import { prepareTraining } from '../../main/lab/training';
+import { RunService } from '../../main/lab/runs/service';
+import { prepareTraining } from '../../main/lab/runs/training';
 import { openStore } from '../../main/store/db';
 import { storyText } from '../unit/compare/story';
 

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExperimentT, ReportT, RunT } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import { createLab, type Lab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs';
+import { RunService } from '../../main/lab/runs/service';
 import { readEventRuns } from '../../main/reports/tfevents/reader';
 import { storyText } from '../unit/compare/story';
 
@@ -99,7 +99,7 @@ describe('exports of an experiment', () => {
 
 describe('drawing the points the compare page draws', () => {
   it('decimates a series in memory exactly as the store\'s query does', async () => {
-    const { querySeries } = await import('../../main/lab/runs');
+    const { querySeries } = await import('../../main/lab/runs/service');
     const { decimateLikeStore } = await import('../../main/reports/decimate');
     const { MetricPointQueries } = await import('../../main/store/reports');
     const points = new MetricPointQueries(lab.ctx.db);

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabContext } from '../../main/lab/context';
+import type { LabContext } from '../../main/lab/app/context';
 import { LabError } from '../../common/errors';
-import { RunService, runFolder } from '../../main/lab/runs';
+import { RunService, runFolder } from '../../main/lab/runs/service';
 import { openStore } from '../../main/store/db';
 
 let home: string;

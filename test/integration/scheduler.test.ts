@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunT } from '../../common/api';
-import type { JobScheduler } from '../../main/jobs/scheduler';
+import type { JobScheduler } from '../../main/lab/runs/scheduler';
 import { createLab, type Lab } from '../../main/lab/index';
 import { storyText } from '../unit/compare/story';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { TokenizerT } from '../../common/api';
 import { createLab } from '../../main/lab/index';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../../main/lab/training-data';
+import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../../main/lab/runs/training-data';
 import { storyText } from '../unit/compare/story';
 
 const home = mkdtempSync(join(tmpdir(), 'lab-tok-race-'));

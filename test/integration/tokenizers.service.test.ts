@@ -6,9 +6,9 @@ import type Database from 'better-sqlite3';
 import { Tokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../common/api';
-import type { LabContext } from '../../main/lab/context';
+import type { LabContext } from '../../main/lab/app/context';
 import { LabError } from '../../common/errors';
-import { TokenizerService } from '../../main/lab/tokenizers';
+import { TokenizerService } from '../../main/lab/tokenizers/service';
 import { openStore } from '../../main/store/db';
 import { FIXTURE_LINES, trainingDocs } from '../unit/tokenizers/corpus';
 

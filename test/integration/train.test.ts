@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MetricSeriesT, RunDetailT } from '../../common/api';
 import { runCli } from '../../main/cli/index';
-import type { TrainOutcome } from '../../main/lab/training';
+import type { TrainOutcome } from '../../main/lab/runs/training';
 import { markInterruptedRuns, openStore } from '../../main/store/db';
 
 const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.mjs');

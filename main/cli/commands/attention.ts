@@ -1,7 +1,7 @@
 // `attention-lab attention RUN --text TEXT`: every layer's and head's attention on a text, through the native kernels.
 import { getKernels } from '../../../native-kernels/index';
 import { inferText, loadForInference } from '../../ml/inference';
-import { sig6 } from '../../lab/analysis';
+import { sig6 } from '../../lab/analysis/service';
 import { LabError } from '../../../common/errors';
 import { resolveCheckpoint } from '../../onnx/checkpoint-ref';
 import { formatHead, headMatrices, predictions } from '../../onnx/views';

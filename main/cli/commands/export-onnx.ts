@@ -4,7 +4,7 @@ import { relative, resolve } from 'node:path';
 import { getKernels } from '../../../native-kernels/index';
 import { loadForInference } from '../../ml/inference';
 import { LabError } from '../../../common/errors';
-import { RunService } from '../../lab/runs';
+import { RunService } from '../../lab/runs/service';
 import { resolveCheckpoint } from '../../onnx/checkpoint-ref';
 import { exportOnnx } from '../../onnx/export';
 import { checkParity, PARITY_TOLERANCE, type ParityReport } from '../../onnx/parity';

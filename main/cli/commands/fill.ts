@@ -1,5 +1,5 @@
 // `attention-lab fill RUN --text "… [MASK] …"`: a BERT run's top-k fillers for every [MASK] in a text.
-import { fillWithRun } from '../../lab/training-probe';
+import { fillWithRun } from '../../lab/runs/probes';
 import type { CliCommand } from '../command';
 import { numberOption, requiredOption } from '../command';
 import { percent, table } from '../format';

@@ -1,5 +1,5 @@
 // `attention-lab sample RUN --prompt TEXT`: continue a text with a trained GPT run.
-import { sampleFromRun } from '../../lab/training-probe';
+import { sampleFromRun } from '../../lab/runs/probes';
 import type { CliCommand } from '../command';
 import { numberOption, requiredOption } from '../command';
 import { resolveRun } from './runs';

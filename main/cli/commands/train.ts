@@ -2,7 +2,7 @@
 import { constants as osConstants } from 'node:os';
 import type { TokenizerKind } from '../../../common/tokenizers';
 import { LabError } from '../../../common/errors';
-import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/training';
+import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/runs/training';
 import type { ModelFamily, PresetName } from '../../../common/model-config';
 import type { CliCommand } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';

@@ -14,7 +14,7 @@ import { textSentences } from '../../data/words';
 import type { EmbeddingConfig } from '../../ml/embeddings/config';
 import { CHUNK_WORDS } from '../../ml/embeddings/predictive';
 import { dropTrainingState, trainEmbeddings, type TrainPhase } from '../../ml/embeddings/train';
-import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../protocol';
+import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../train/protocol';
 
 export interface EmbeddingsJobSpec {
   runId: number;

@@ -11,7 +11,7 @@ import { CHECKPOINT_FORMAT, readSafetensors, writeSafetensors, type NamedTensor 
 import { SequenceClassifier } from '../../ml/finetune/classifier';
 import { argmaxRows, classificationMetrics } from '../../ml/finetune/metrics';
 import { FinetuneTrainer, type FinetuneState } from '../../ml/finetune/train';
-import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../protocol';
+import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../train/protocol';
 import type { ClassificationReport, FinetuneJobSpec } from './protocol';
 
 const now = (): number => Date.now() / 1000;

@@ -1,4 +1,4 @@
-// The 'embeddings.*' channels of the API contract, each mapped to EmbeddingsService (the zod boundary in lab/index.ts
+// The 'embeddings.*' channels of the API contract, each mapped to EmbeddingsService (the zod boundary in lab/boundary.ts
 // has validated the input already).
 import type { Handlers } from '../../../common/api';
 import type { EmbeddingsService } from './service';
@@ -19,3 +19,4 @@ export function embeddingHandlers(s: EmbeddingsService): Pick<Handlers, Embeddin
     'embeddings.import': (input) => s.import(input),
   };
 }
+

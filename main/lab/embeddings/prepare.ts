@@ -8,10 +8,10 @@ import { embeddingConfig, type EmbeddingConfig } from '../../ml/embeddings/confi
 import { buildVocabulary, countWords } from '../../ml/embeddings/vocab';
 import { jobSentences, type EmbeddingsJobSpec } from '../../jobs/embeddings/embeddings-job';
 import type { KernelPreference } from '../../../native-kernels/index';
-import type { LabContext } from '../context';
-import { isContinuousText } from '../datasets-rows';
-import { RunService, runFolder } from '../runs';
-import { dataServices, resolveDatasetRef } from '../training-data';
+import type { LabContext } from '../app/context';
+import { isContinuousText } from '../../store/datasets';
+import { RunService, runFolder } from '../runs/service';
+import { dataServices, resolveDatasetRef } from '../runs/training-data';
 
 export type EmbeddingTrainInput = ChannelArgs<'embeddings.train'>;
 

@@ -5,8 +5,8 @@ import type Database from 'better-sqlite3';
 import type { DatasetT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import { Rng } from '../../ml/rng';
-import type { DatasetService } from '../datasets';
-import { resolveDatasetRef } from '../training-data';
+import type { DatasetService } from '../datasets/service';
+import { resolveDatasetRef } from '../runs/training-data';
 
 /** The split a labelled dataset gets when it has none: stratified, with a test part for the final figures. */
 export const CLASSIFICATION_SPLIT = { train: 0.8, validation: 0.1, test: 0.1, seed: 42 } as const;

@@ -11,9 +11,9 @@ import type { TextTokenizer } from '../../data/tokenizers/index';
 import { HEADS_OF, type HeadKind } from '../../ml/finetune/classifier';
 import { encodeExamples, type EncodedExample } from '../../ml/finetune/examples';
 import type { FinetuneJobSpec, FinetuneSettings } from '../../jobs/finetune/protocol';
-import type { LabContext } from '../context';
-import { RunService, runFolder } from '../runs';
-import { dataServices } from '../training-data';
+import type { LabContext } from '../app/context';
+import { RunService, runFolder } from '../runs/service';
+import { dataServices } from '../runs/training-data';
 import { labelledDataset, readLabelledSplits, type LabelledSplit } from './labelled-data';
 
 /** Learning rates when none is given: the whole model at a fine-tuning rate, a linear probe's head at a larger one. */

@@ -4,10 +4,10 @@
 // run's checkpoints for the slider, and keeps bookmarks of a view in SQLite.
 import type { ChannelArgs, ChannelOutput, Channels } from '../../../common/api';
 import { isLabError, LabError } from '../../../common/errors';
-import type { AnalysisWorker } from '../../jobs/analysis-client';
+import type { AnalysisWorker } from '../../jobs/analysis/client';
 import type { FrameMessage, ProjectorOp, ProjectorResults } from '../../jobs/projector/protocol';
 import { BookmarkQueries, type BookmarkRow } from '../../store/projector-bookmarks';
-import type { LabContext } from '../context';
+import type { LabContext } from '../app/context';
 import { ProjectorSources } from './sources';
 
 type Out<K extends keyof Channels> = ChannelOutput<K>;

@@ -9,9 +9,9 @@ import type { LoadSpec, ModelCheckpoint } from '../../jobs/projector/protocol';
 import { sampleSentences, splitSentences } from '../../ml/embeddings/model-vectors';
 import { vectorCheckpoints } from '../../ml/embeddings/train';
 import { ProjectorSourceQueries, WORD_VECTOR_FAMILIES, type SourceRunRow } from '../../store/projector-sources';
-import { heldOutTexts } from '../compare-heldout';
-import type { LabContext } from '../context';
-import { runFolder } from '../runs';
+import { heldOutTexts } from '../experiments/measure-input';
+import type { LabContext } from '../app/context';
+import { runFolder } from '../runs/service';
 
 export type SourceInput = ChannelArgs<'projector.open'>['source'];
 

@@ -6,8 +6,8 @@ import { LabError } from '../../../common/errors';
 import { readExternalRuns } from '../../reports/import';
 import type { ExternalRunData } from '../../reports/import/types';
 import { insertExternalRun } from '../../store/reports';
-import type { LabContext } from '../context';
-import { RunService } from '../runs';
+import type { LabContext } from '../app/context';
+import { RunService } from '../runs/service';
 
 export interface StoreExternalOptions {
   /** default 'external'; 'gpt' / 'bert' when the model is known */

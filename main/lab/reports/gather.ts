@@ -5,8 +5,8 @@ import type { DatasetT, ExperimentT, RunSampleT, RunT, TokenizerT } from '../../
 import type { PinnedFigure, ReportInput, ReportOptions, ReportRun } from '../../reports/build-input';
 import { compareMaxPoints } from '../../reports/build-curves';
 import { MetricPointQueries, ReportQueries, type FigureRow } from '../../store/reports';
-import type { LabContext } from '../context';
-import { RunService } from '../runs';
+import type { LabContext } from '../app/context';
+import { RunService } from '../runs/service';
 import { decimateLikeStore, type Columns } from '../../reports/decimate';
 
 export interface GatherServices {

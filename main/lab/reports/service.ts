@@ -10,8 +10,8 @@ import { defaultReportOptions, type ReportOptions } from '../../reports/build-in
 import type { ExportRun } from '../../reports/data-export';
 import { renderHtml } from '../../reports/html';
 import { MetricPointQueries, ReportQueries, type ReportRow } from '../../store/reports';
-import type { LabContext } from '../context';
-import { RunService } from '../runs';
+import type { LabContext } from '../app/context';
+import { RunService } from '../runs/service';
 import { EXTENSIONS, exportReport, chromiumPrinter, type PdfPrinter } from './export';
 import { importExternal } from './external-runs';
 import { gatherReportInput, toFigure, uniqueLabels, type GatherServices } from './gather';

@@ -8,14 +8,14 @@ import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import { parameterCount, validateConfig, type ModelConfig } from '../../../common/model-config';
-import type { TrainingSettings } from '../../jobs/protocol';
+import type { TrainingSettings } from '../../jobs/train/protocol';
 import { getKernels } from '../../../native-kernels/index';
 import { slugify, writeTorchProject, type ExportData, type ExportRun, type TorchExportBundle } from '../../scale/torch-export';
 import { scanTorchExport, type EngineInfo, type TorchRunFound } from '../../scale/torch-import';
-import type { LabContext } from '../context';
+import type { LabContext } from '../app/context';
 import { storeExternalRuns } from '../reports/external-runs';
-import { RunService, runFolder } from '../runs';
-import { dataServices, specialIdsFor, tokenizeSplit } from '../training-data';
+import { RunService, runFolder } from '../runs/service';
+import { dataServices, specialIdsFor, tokenizeSplit } from '../runs/training-data';
 
 type ExportInput = ChannelArgs<'scale.exportTorch'>;
 type ExportOutput = ChannelOutput<'scale.exportTorch'>;

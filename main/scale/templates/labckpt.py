@@ -1,4 +1,4 @@
-# labckpt.py - checkpoint folders exactly as Attention Lab writes them (main/ml/checkpoint.ts, main/jobs/train-job.ts),
+# labckpt.py - checkpoint folders exactly as Attention Lab writes them (main/ml/checkpoint.ts, main/jobs/train/train-job.ts),
 # so the lab reads them back as its own:
 #   step-N/model.safetensors      the weights, the lab's tensor names and order; metadata: format, config (JSON), step
 #   step-N/optimizer.safetensors  "m" and "v" flat over the parameter layout; metadata: format, step, t, rng (JSON)

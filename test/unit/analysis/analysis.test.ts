@@ -1,7 +1,7 @@
 // The pure maths of the analysis service against hand-computed values: hiding tokens with renormalised rows,
 // one head's scaled dot-product steps, the causal check and 6-digit rounding.
 import { describe, expect, it } from 'vitest';
-import { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../../main/lab/attention-math';
+import { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../../main/ml/attention-math';
 
 describe('hideTokens', () => {
   it('drops the hidden rows and columns and renormalises each kept row', () => {

@@ -1,7 +1,7 @@
 // The mean over heads and attention rollout (moved from the renderer into main) against hand-computed 2 × 2 values,
 // and the causal shortcut against the full product.
 import { describe, expect, it } from 'vitest';
-import { attentionRollout, meanOverHeads } from '../../../main/lab/attention-math';
+import { attentionRollout, meanOverHeads } from '../../../main/ml/attention-math';
 
 const close = (xs: ArrayLike<number>): unknown[] => Array.from(xs, (v) => expect.closeTo(v, 6));
 

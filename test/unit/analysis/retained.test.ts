@@ -1,7 +1,7 @@
 // Retained attention views: max-pooled thumbnails on hand-worked maps, the byte budget that drops the oldest view,
 // the sentences for a dropped key or a head out of range, and the head view's lines from (NH,T) rows.
 import { describe, expect, it } from 'vitest';
-import { poolMaps, RetainedViews, type RetainedView } from '../../../main/lab/analysis-retained';
+import { poolMaps, RetainedViews, type RetainedView } from '../../../main/jobs/analysis/retained';
 import { headViewLines, headViewRowLines } from '../../../renderer/charts/headView';
 
 /** A retained view around `attention` (L=1, NH=2, T=2): only what matrix() and thumbnails() read is filled in. */

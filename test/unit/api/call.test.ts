@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createLab, toApiError, type Lab } from '../../../main/lab/index';
+import { toApiError } from '../../../main/lab/boundary';
+import { createLab, type Lab } from '../../../main/lab/index';
 import { LabError } from '../../../common/errors';
-import { defaultLanguage } from '../../../main/lab/settings';
+import { defaultLanguage } from '../../../main/lab/app/settings';
 
 let home: string;
 let lab: Lab;

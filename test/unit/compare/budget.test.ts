@@ -1,7 +1,7 @@
 // An experiment's budget in steps: given steps as they are, tokens rounded up to whole steps, minutes at this
 // machine's measured speed of the slower model (so both runs fit and still see the same tokens).
 import { describe, expect, it } from 'vitest';
-import { budgetSteps, secondsPerStep } from '../../../main/lab/compare-budget';
+import { budgetSteps, secondsPerStep } from '../../../main/lab/experiments/budget';
 import { presetConfig } from '../../../common/model-config';
 
 const configs = [presetConfig('tiny', 'gpt', 40), presetConfig('tiny', 'bert', 40)];

@@ -1,12 +1,12 @@
 // The comparison's pure parts: mean ± sample std per row, verdicts that follow the numbers (and the seed spread),
 // and the word spans whole-word blanks are drawn from, for char-like and byte-level-BPE-like token offsets.
 import { describe, expect, it } from 'vitest';
-import { cell, comparisonTable, verdict } from '../../../main/lab/compare-table';
+import { cell, comparisonTable, verdict } from '../../../main/lab/experiments/table';
 import { english } from '../../../common/comparison/english';
 import { rowUnit } from '../../../common/comparison/format';
 import { noteText, verdictText } from '../../../common/comparison/wording';
-import { wordSpans } from '../../../main/lab/compare-heldout';
-import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
+import { wordSpans } from '../../../main/jobs/measure/heldout';
+import type { PairMeasurement, SideFigures } from '../../../main/jobs/measure/measure';
 import { presetConfig } from '../../../common/model-config';
 
 describe('cell', () => {

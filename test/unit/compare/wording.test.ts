@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n } from 'vue-i18n';
 import { Comparison, type ComparisonT } from '../../../common/api';
-import { comparisonTable } from '../../../main/lab/compare-table';
-import type { PairMeasurement, SideFigures } from '../../../main/lab/compare-measure';
+import { comparisonTable } from '../../../main/lab/experiments/table';
+import type { PairMeasurement, SideFigures } from '../../../main/jobs/measure/measure';
 import { english, englishRows } from '../../../common/comparison/english';
 import { presetConfig } from '../../../common/model-config';
 import { cellText, rowLabel, verdictText, type Translate } from '../../../common/comparison/wording';

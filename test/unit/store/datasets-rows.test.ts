@@ -1,8 +1,8 @@
 // Helpers of the dataset service: literal LIKE patterns, code-point lengths, and export file names.
 import { describe, expect, it } from 'vitest';
-import { safeFileName } from '../../../main/lab/datasets';
+import { safeFileName } from '../../../main/lab/datasets/service';
 import { codePointLength } from '../../../main/data/text';
-import { likePattern } from '../../../main/lab/datasets-rows';
+import { likePattern } from '../../../main/store/datasets';
 
 describe('dataset row helpers', () => {
   it('escapes LIKE wildcards and the escape character', () => {

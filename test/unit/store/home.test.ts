@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ensureHome, labDatabasePath, resolveHome } from '../../../main/lab/home';
+import { ensureHome, labDatabasePath, resolveHome } from '../../../main/lab/app/home';
 
 describe('resolveHome', () => {
   it('prefers --home, then ATTENTION_LAB_HOME, resolving relative paths', () => {

@@ -1,0 +1,181 @@
+// The model-side primitives of a BERT-vs-GPT comparison: load a checkpoint folder, score a blank from the
+// left context (GPT) or from both sides (BERT), greedy continuation for both (BERT by iterative mask-predict).
+import { getKernels } from '../../../native-kernels/index';
+import { nonTextSpecialIds, type TextTokenizer } from '../../data/tokenizers/index';
+import { loadForInference } from '../../ml/inference';
+import type { TransformerModel } from '../../ml/model';
+import { LabError } from '../../../common/errors';
+
+export interface LoadedRun {
+  runId: number;
+  family: 'gpt' | 'bert';
+  model: TransformerModel;
+  tokenizer: TextTokenizer;
+  /** the step of the checkpoint */
+  step: number;
+  /** BERT: [MASK] and the optional [CLS] the model was trained to read first */
+  maskId: number;
+  clsId: number | null;
+}
+
+function optionalSpecial(tokenizer: TextTokenizer, token: '[CLS]' | '[MASK]'): number | null {
+  try {
+    return tokenizer.specialId(token);
+  } catch {
+    return null;
+  }
+}
+
+/** Where a run's newest checkpoint lies (plain data, so a worker process can load it). */
+export interface RunCheckpoint {
+  runId: number;
+  family: 'gpt' | 'bert';
+  /** absolute folder with model.safetensors and tokenizer.json */
+  dir: string;
+}
+
+/** Loads a checkpoint folder: its weights and its own tokenizer.json. */
+export function loadCheckpointModel({ runId, family, dir }: RunCheckpoint): LoadedRun {
+  const { model, tokenizer, step } = loadForInference(getKernels(), dir);
+  const maskId = optionalSpecial(tokenizer, '[MASK]');
+  if (family === 'bert' && maskId === null) {
+    throw new LabError('invalid_input', `The tokenizer of BERT run ${runId} has no [MASK] token, so it cannot fill blanks.`, { field: 'runIds' });
+  }
+  return { runId, family, model, tokenizer, step, maskId: maskId ?? -1, clsId: optionalSpecial(tokenizer, '[CLS]') };
+}
+
+/** What one model says about one blank: the rank of the true token (0 = its top guess) and the true token's NLL. */
+export interface BlankScore {
+  rank: number;
+  nll: number;
+  /** the top guess */
+  best: number;
+}
+
+/** Rank, negative log-likelihood and argmax of `truth` in one row of logits. */
+export function scoreRow(row: Float32Array, truth: number): BlankScore {
+  let max = -Infinity;
+  let best = 0;
+  for (let v = 0; v < row.length; v++) if (row[v] > max) { max = row[v]; best = v; }
+  let sum = 0;
+  let rank = 0;
+  const t = row[truth];
+  for (let v = 0; v < row.length; v++) {
+    sum += Math.exp(row[v] - max);
+    if (row[v] > t) rank++;
+  }
+  return { rank, nll: Math.log(sum) + max - t, best };
+}
+
+/** Logits (T,V) of one sequence, copied out of the model's reusable buffer. */
+function forwardLogits(m: LoadedRun, tokens: Int32Array): Float32Array {
+  m.model.forward({ B: 1, T: tokens.length, tokens, targets: null }, { train: false });
+  return m.model.logits().subarray(0, tokens.length * m.model.config.vocabSize);
+}
+
+function row(logits: Float32Array, V: number, t: number): Float32Array {
+  return logits.subarray(t * V, (t + 1) * V);
+}
+
+/**
+ * GPT's guess for ids[at .. at+span) reading only what comes before: the first blank is scored from the left context;
+ * later tokens of a multi-token word are decoded greedily from its own earlier guesses (never from the truth).
+ * Returns the score of the first token and whether the greedy word matched entirely.
+ */
+export function gptBlank(m: LoadedRun, ids: Int32Array, at: number, span = 1): { first: BlankScore; word: boolean } {
+  const T = m.model.config.contextLength;
+  const V = m.model.config.vocabSize;
+  const left = Array.from(ids.subarray(Math.max(0, at - T), at));
+  let first: BlankScore | null = null;
+  let word = true;
+  for (let i = 0; i < span; i++) {
+    const context = Int32Array.from(left.slice(-T));
+    const logits = forwardLogits(m, context);
+    const s = scoreRow(row(logits, V, context.length - 1), ids[at + i]);
+    first ??= s;
+    if (s.best !== ids[at + i]) word = false;
+    left.push(s.best);
+  }
+  return { first: first as BlankScore, word };
+}
+
+/**
+ * BERT's guess for ids[at .. at+span) with all of them masked, reading a window of both sides around them
+ * ([CLS] + window, as in training). Returns the score of the first token and whether every masked token's top
+ * guess was right.
+ */
+export function bertBlank(m: LoadedRun, ids: Int32Array, at: number, span = 1): { first: BlankScore; word: boolean } {
+  const T = m.model.config.contextLength;
+  const V = m.model.config.vocabSize;
+  const W = m.clsId !== null ? T - 1 : T;
+  const start = Math.max(0, Math.min(at - Math.floor((W - span) / 2), ids.length - W));
+  const piece = Int32Array.from(ids.subarray(start, start + W));
+  for (let i = 0; i < span; i++) piece[at - start + i] = m.maskId;
+  const input = m.clsId !== null ? Int32Array.from([m.clsId, ...piece]) : piece;
+  const offset = m.clsId !== null ? 1 : 0;
+  const logits = forwardLogits(m, input);
+  let first: BlankScore | null = null;
+  let word = true;
+  for (let i = 0; i < span; i++) {
+    const s = scoreRow(row(logits, V, at - start + i + offset), ids[at + i]);
+    first ??= s;
+    if (s.best !== ids[at + i]) word = false;
+  }
+  return { first: first as BlankScore, word };
+}
+
+/** BERT asked for the next token: the left context, then one [MASK] at the end (no right context at all). */
+export function bertNext(m: LoadedRun, ids: Int32Array, at: number): BlankScore {
+  const T = m.model.config.contextLength;
+  const room = (m.clsId !== null ? T - 1 : T) - 1;
+  const left = Array.from(ids.subarray(Math.max(0, at - room), at));
+  const input = Int32Array.from([...(m.clsId !== null ? [m.clsId] : []), ...left, m.maskId]);
+  const logits = forwardLogits(m, input);
+  return scoreRow(row(logits, m.model.config.vocabSize, input.length - 1), ids[at]);
+}
+
+/** GPT's next-token scores of every position of a window ids[0..n): row t predicts ids[t+1]. */
+export function gptWindowScores(m: LoadedRun, window: Int32Array): BlankScore[] {
+  const input = window.subarray(0, window.length - 1);
+  const logits = forwardLogits(m, Int32Array.from(input));
+  const V = m.model.config.vocabSize;
+  return Array.from(input, (_, t) => scoreRow(row(logits, V, t), window[t + 1]));
+}
+
+/** BERT's pseudo-log-likelihood scores of a window: each position masked in turn, read with both sides. */
+export function bertPseudoScores(m: LoadedRun, window: Int32Array): BlankScore[] {
+  return Array.from(window, (_, i) => bertBlank(m, window, i).first);
+}
+
+/**
+ * Greedy continuation of `prompt` by `count` tokens. GPT: its next-token argmax. BERT: iterative mask-predict —
+ * the context, then `lookahead` [MASK]s; the leftmost is filled with its argmax, and the window moves on.
+ */
+export function continueGreedy(m: LoadedRun, prompt: Int32Array, count: number, lookahead = 4): Int32Array {
+  const T = m.model.config.contextLength;
+  const V = m.model.config.vocabSize;
+  const banned = nonTextSpecialIds(m.tokenizer);
+  /** argmax of one row among the tokens that have text (an untrained model may rank [PAD] or [MASK] first) */
+  const bestText = (r: Float32Array): number => {
+    let best = -1;
+    for (let v = 0; v < r.length; v++) if (!banned.includes(v) && (best < 0 || r[v] > r[best])) best = v;
+    return best;
+  };
+  const tokens = Array.from(prompt);
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    let next: number;
+    if (m.family === 'gpt') {
+      const context = Int32Array.from(tokens.slice(-T));
+      next = bestText(row(forwardLogits(m, context), V, context.length - 1));
+    } else {
+      const masks = Math.min(lookahead, count - i);
+      const room = Math.max(1, (m.clsId !== null ? T - 1 : T) - masks);
+      const input = Int32Array.from([...(m.clsId !== null ? [m.clsId] : []), ...tokens.slice(-room), ...new Array<number>(masks).fill(m.maskId)]);
+      next = bestText(row(forwardLogits(m, input), V, input.length - masks));
+    }
+    tokens.push(next);
+    out.push(next);
+  }
+  return Int32Array.from(out);
+}

@@ -1,0 +1,148 @@
+// The attention explorer's service: a run's checkpoints, attention of every layer and head on a text (sent whole, or
+// retained under a key so the page fetches one matrix at a time), one head's scaled dot-product step by step, and
+// imported ONNX models (inspect, run) and ONNX export of a run. The store lookups happen here; loading, inference and
+// the retained views live in the analysis worker process, so a long analysis never stalls the app or the server.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { ChannelArgs, ChannelOutput } from '../../../common/api';
+import { AnalysisWorker, type SpawnAnalysisWorker } from '../../jobs/analysis/client';
+import type { AttentionReply, CheckpointRef } from '../../jobs/analysis/protocol';
+import { decodeOnnx, describeOnnx } from '../../onnx/inspect';
+import { rounded } from '../../ml/attention-math';
+import type { LabContext } from '../app/context';
+import { LabError } from '../../../common/errors';
+import { RunService } from '../runs/service';
+import { exportTarget } from '../app/export-target';
+
+export { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../ml/attention-math';
+
+type View = ChannelOutput<'analysis.attention'>;
+
+function base64Of(a: Float32Array | Uint8Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
+}
+
+/** The API's view from the worker's: attention as numbers, as base64 float32 (packed) or not at all (retained). */
+function edgeView(reply: AttentionReply, packed: boolean): View {
+  const { view, attention, positional } = reply;
+  return {
+    ...view,
+    attention: attention === null || packed ? [] : rounded(attention),
+    ...(attention !== null && packed ? { attentionPacked: base64Of(attention) } : {}),
+    positional: view.positional === null ? null : { ...view.positional, values: positional === null ? [] : rounded(positional) },
+  };
+}
+
+export interface AnalysisServiceOptions {
+  /** how the analysis worker process is started (Electron forks its bundled entry); default: Node with tsx */
+  spawn?: SpawnAnalysisWorker;
+}
+
+export class AnalysisService {
+  private readonly runs: RunService;
+  /** the analysis worker process; the projector service sends its requests through it too */
+  readonly worker: AnalysisWorker;
+
+  constructor(private readonly ctx: LabContext, options: AnalysisServiceOptions = {}) {
+    this.runs = new RunService(ctx);
+    this.worker = new AnalysisWorker(options.spawn);
+  }
+
+  /** Stops the analysis worker (the lab is closing). */
+  close(): void {
+    this.worker.close();
+  }
+
+  async checkpoints(input: ChannelArgs<'analysis.checkpoints'>): Promise<ChannelOutput<'analysis.checkpoints'>> {
+    const run = this.runs.run(input.runId);
+    return { runId: run.id, name: run.name, family: run.family, checkpoints: this.checkpointList(run.id) };
+  }
+
+  /** One entry per step (a step may have both a plain and a resumable record), oldest first. */
+  private checkpointList(runId: number): { step: number; path: string }[] {
+    const rows = this.ctx.db.prepare("SELECT step, path FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' AND step IS NOT NULL ORDER BY step ASC, id DESC").all(runId) as { step: number; path: string }[];
+    const byStep = new Map<number, string>();
+    for (const r of rows) if (!byStep.has(r.step)) byStep.set(r.step, r.path);
+    return [...byStep].map(([step, path]) => ({ step, path }));
+  }
+
+  /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime. */
+  private checkpoint(runId: number, step: number | undefined): CheckpointRef {
+    const run = this.runs.run(runId);
+    if (run.family !== 'gpt' && run.family !== 'bert') {
+      throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family} run; the attention explorer looks inside GPT and BERT runs only.`, { field: 'runId' });
+    }
+    const list = this.checkpointList(runId);
+    if (list.length === 0) {
+      throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); open it once it has saved one.`, { field: 'runId' });
+    }
+    const chosen = step === undefined ? list[list.length - 1] : list.find((c) => c.step === step);
+    if (chosen === undefined) {
+      throw new LabError('not_found', `Run "${run.name}" has no checkpoint at step ${step}; its checkpoints are at steps ${list.map((c) => c.step).join(', ')}.`, { field: 'step' });
+    }
+    const dir = join(this.ctx.home, chosen.path);
+    if (!existsSync(join(dir, 'model.safetensors'))) {
+      throw new LabError('not_found', `The step-${chosen.step} checkpoint of run "${run.name}" is missing its files (${dir}); they were deleted or moved. Choose another step.`, { field: 'step' });
+    }
+    return { runId, runName: run.name, step: chosen.step, dir, stamp: statSync(join(dir, 'model.safetensors')).mtimeMs };
+  }
+
+  async attention(input: ChannelArgs<'analysis.attention'>): Promise<View> {
+    const checkpoint = this.checkpoint(input.runId, input.step);
+    const reply = await this.worker.request({ type: 'attention', checkpoint, input }, `analysing run ${checkpoint.runId} ("${checkpoint.runName}")`);
+    return edgeView(reply, input.packed);
+  }
+
+  async headSteps(input: ChannelArgs<'analysis.headSteps'>): Promise<ChannelOutput<'analysis.headSteps'>> {
+    const checkpoint = this.checkpoint(input.runId, input.step);
+    return this.worker.request({ type: 'headSteps', checkpoint, input }, `stepping through a head of run ${checkpoint.runId} ("${checkpoint.runName}")`);
+  }
+
+  async matrix(input: ChannelArgs<'analysis.matrix'>): Promise<ChannelOutput<'analysis.matrix'>> {
+    const { values, ...cut } = await this.worker.request({ type: 'matrix', input }, `cutting a ${input.kind} matrix from the view "${input.key}"`);
+    return { ...cut, packed: base64Of(values) };
+  }
+
+  async thumbnails(input: ChannelArgs<'analysis.thumbnails'>): Promise<ChannelOutput<'analysis.thumbnails'>> {
+    const { bytes, ...pooled } = await this.worker.request({ type: 'thumbnails', input }, `pooling the thumbnails of the view "${input.key}"`);
+    return { ...pooled, packed: base64Of(bytes) };
+  }
+
+  private onnxPath(path: string): string {
+    const full = resolve(path);
+    if (!existsSync(full) || !statSync(full).isFile()) {
+      throw new LabError('not_found', `There is no ONNX file at "${full}"; check the path (it must name an .onnx file, not a folder).`, { field: 'path' });
+    }
+    return full;
+  }
+
+  async onnxInspect(input: ChannelArgs<'analysis.onnxInspect'>): Promise<ChannelOutput<'analysis.onnxInspect'>> {
+    const path = this.onnxPath(input.path);
+    const d = describeOnnx(decodeOnnx(readFileSync(path), basename(path)));
+    const metadata = Object.fromEntries(Object.entries(d.metadata).map(([k, v]) => [k, v.length > 200 ? `(${v.length} characters)` : v]));
+    const family = d.metadata.family === 'gpt' || d.metadata.family === 'bert' ? d.metadata.family : null;
+    return {
+      path, irVersion: d.irVersion, opset: d.opset, producer: d.producer, family, inputs: d.inputs, outputs: d.outputs, metadata,
+      nodeCount: d.nodeCount, operators: d.operators, attentionOutputs: d.attention,
+      hasTokenizer: d.metadata.tokenizer !== undefined || existsSync(join(dirname(path), 'tokenizer.json')),
+    };
+  }
+
+  /** Imported models run in the worker too: their retained views must live where analysis.matrix cuts them. */
+  async onnxRun(input: ChannelArgs<'analysis.onnxRun'>): Promise<View> {
+    const path = this.onnxPath(input.path);
+    const reply = await this.worker.request({ type: 'onnxRun', path, stamp: statSync(path).mtimeMs, input }, `running the ONNX model ${basename(path)}`);
+    return edgeView(reply, input.packed);
+  }
+
+  async exportOnnx(input: ChannelArgs<'analysis.exportOnnx'>): Promise<ChannelOutput<'analysis.exportOnnx'>> {
+    const checkpoint = this.checkpoint(input.runId, input.step);
+    const out = exportTarget(this.ctx.home, input.path, { stem: `run-${checkpoint.runId}-step-${checkpoint.step}`, ext: '.onnx' }, input.force === true);
+    const info = await this.worker.request({ type: 'exportOnnx', checkpoint, out }, `exporting run ${checkpoint.runId} ("${checkpoint.runName}") to ONNX`);
+    this.runs.addArtifact(checkpoint.runId, {
+      kind: 'onnx', path: relative(this.ctx.home, out), sha256: info.sha256, bytes: info.bytes, step: checkpoint.step,
+      meta: { opset: info.opset, inputs: info.inputs, outputs: info.outputs, absolutePath: out },
+    });
+    return { ...info, step: checkpoint.step };
+  }
+}

@@ -1,0 +1,56 @@
+// SettingsService: the user's language and theme, kept in the `settings` key/value table of the lab's store.
+import type { Statement } from 'better-sqlite3';
+import type { ChannelArgs, SettingsT } from '../../../common/api';
+import { Language, Theme } from '../../../common/api';
+import type { LabContext } from './context';
+
+type SettingKey = keyof SettingsT;
+
+/**
+ * The language a first start shows: Chinese when the system locale is zh*, else English.
+ * Looks at the POSIX locale variables in their precedence order (LC_ALL > LC_MESSAGES > LANG),
+ * then at the locale the JS runtime reports (Windows and macOS set no LANG for GUI apps).
+ */
+export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): SettingsT['language'] {
+  const fromEnv = [env.LC_ALL, env.LC_MESSAGES, env.LANG, env.LANGUAGE].find((v) => v !== undefined && v !== '' && v !== 'C' && v !== 'POSIX');
+  const locale = fromEnv ?? Intl.DateTimeFormat().resolvedOptions().locale;
+  return /^zh/i.test(locale) ? 'zh-CN' : 'en';
+}
+
+export class SettingsService {
+  private readonly defaults: SettingsT;
+  private readonly readAll: Statement<[], { key: string; value: string }>;
+  private readonly upsert: Statement<[string, string]>;
+  private readonly writeMany: (entries: [SettingKey, string][]) => void;
+
+  constructor(ctx: LabContext, env: NodeJS.ProcessEnv = process.env) {
+    this.defaults = { language: defaultLanguage(env), theme: 'system' };
+    this.readAll = ctx.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
+    this.upsert = ctx.db.prepare<[string, string]>(
+      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    );
+    this.writeMany = ctx.db.transaction((entries: [SettingKey, string][]) => {
+      for (const [key, value] of entries) this.upsert.run(key, value);
+    });
+  }
+
+  /** Stored values that no longer parse (an older version, a hand edit) fall back to the default instead of failing. */
+  async get(): Promise<SettingsT> {
+    const stored = new Map(this.readAll.all().map((r) => [r.key, r.value]));
+    const language = Language.safeParse(stored.get('language'));
+    const theme = Theme.safeParse(stored.get('theme'));
+    return {
+      language: language.success ? language.data : this.defaults.language,
+      theme: theme.success ? theme.data : this.defaults.theme,
+    };
+  }
+
+  /** Writes only the given keys, all in one transaction, and returns the settings now in force. */
+  async set(input: ChannelArgs<'settings.set'>): Promise<SettingsT> {
+    const entries: [SettingKey, string][] = [];
+    if (input.language !== undefined) entries.push(['language', input.language]);
+    if (input.theme !== undefined) entries.push(['theme', input.theme]);
+    if (entries.length > 0) this.writeMany(entries);
+    return this.get();
+  }
+}

@@ -1,0 +1,87 @@
+// What a comparison measures on, read from the store as plain data for the measuring worker: the held-out texts
+// (test split when it has text, else validation), both runs' newest checkpoints and the cost figures they recorded.
+import { LabError } from '../../../common/errors';
+import { parameterCount, type ModelConfig } from '../../../common/model-config';
+import type { TextTokenizer } from '../../data/tokenizers/index';
+import { tokenizeHeldOut, type HeldOut, type HeldOutTexts } from '../../jobs/measure/heldout';
+import { computePair, type CostFigures, type MeasureOptions, type PairInput, type PairMeasurement } from '../../jobs/measure/measure';
+import { isContinuousText } from '../../store/datasets';
+import type { LabContext } from '../app/context';
+import { runCheckpoint } from '../runs/checkpoints';
+import { RunService } from '../runs/service';
+
+/** Enough held-out text for hundreds of blanks; more only slows the tokenizer down. */
+const MAX_CHARS = 400_000;
+
+function splitTexts(ctx: LabContext, datasetId: number, split: 'train' | 'test' | 'validation'): string[] {
+  const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
+  if (!row) throw new LabError('not_found', `The dataset with id ${datasetId} was deleted, so the comparison has no held-out text to measure on.`, { field: 'dataset' });
+  const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx').all(datasetId, split) as Array<{ idx: number; text: string }>;
+  // a whole-mode text file was cut into consecutive segments: neighbours are joined back, as training reads them
+  const joined = isContinuousText(row);
+  const texts: string[] = [];
+  let chars = 0;
+  for (let i = 0; i < docs.length && chars < MAX_CHARS; i++) {
+    const d = docs[i];
+    if (joined && i > 0 && docs[i - 1].idx === d.idx - 1 && texts.length > 0) texts[texts.length - 1] += d.text;
+    else texts.push(d.text);
+    chars += d.text.length;
+  }
+  return texts.filter((t) => t.trim() !== '');
+}
+
+/** The test split's texts when it has any, else the validation split's; refuses a dataset with neither. */
+export function heldOutTexts(ctx: LabContext, datasetId: number): HeldOutTexts {
+  let split: 'test' | 'validation' = 'test';
+  let texts = splitTexts(ctx, datasetId, 'test');
+  if (texts.length === 0) {
+    split = 'validation';
+    texts = splitTexts(ctx, datasetId, 'validation');
+  }
+  if (texts.length === 0) {
+    throw new LabError('invalid_input', 'The dataset has no test or validation text to measure on; split it again with a validation or test share above 0.', { field: 'dataset' });
+  }
+  return { split, texts };
+}
+
+/** The start of the train split (as much as the held-out texts), from which the unigram baseline counts tokens. */
+export function trainTexts(ctx: LabContext, datasetId: number): string[] {
+  return splitTexts(ctx, datasetId, 'train');
+}
+
+export function loadHeldOut(ctx: LabContext, datasetId: number, tokenizer: TextTokenizer): HeldOut {
+  return tokenizeHeldOut(heldOutTexts(ctx, datasetId), tokenizer);
+}
+
+function costFigures(ctx: LabContext, runId: number): CostFigures {
+  const runs = new RunService(ctx);
+  const run = runs.run(runId);
+  const model = (run.config as { model?: ModelConfig }).model;
+  const times = ctx.db.prepare("SELECT min(time) AS first, max(time) AS last FROM metrics WHERE run_id = ? AND key = 'train/loss'").get(runId) as { first: number | null; last: number | null };
+  return {
+    parameters: model !== undefined ? parameterCount(model) : Number.NaN,
+    tokensPerSecond: runs.meanValue(runId, 'train/tokens_per_s') ?? Number.NaN,
+    // from the first to the last logged step: time spent training, without queueing or pauses before the start
+    wallSeconds: times.first !== null && times.last !== null ? times.last - times.first : Number.NaN,
+    peakMemoryMiB: run.metrics['system/peak_rss_mb']?.max ?? run.metrics['system/rss_mb']?.max ?? Number.NaN,
+    tokensSeen: run.tokensSeen,
+    backend: run.backend ?? 'unknown',
+  };
+}
+
+/** Gathers a pair's checkpoints, held-out texts and recorded cost figures from the store. */
+export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number): PairInput {
+  const gpt = runCheckpoint(ctx, gptRunId);
+  const bert = runCheckpoint(ctx, bertRunId);
+  if (gpt.family !== 'gpt' || bert.family !== 'bert') {
+    throw new LabError('invalid_input', `Runs ${gptRunId} and ${bertRunId} must be a GPT and a BERT run, but they are ${gpt.family} and ${bert.family}.`, { field: 'runIds' });
+  }
+  return { seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), train: trainTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) } };
+}
+
+/** Measures a pair in this process (tests; the lab runs computePair in a worker). */
+export function measurePair(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number,
+  options: Partial<MeasureOptions> = {}): PairMeasurement {
+  return computePair(pairInput(ctx, datasetId, seed, gptRunId, bertRunId), options);
+}
+

@@ -1,0 +1,231 @@
+// ExperimentService: the 'experiments.*' channels — a BERT-vs-GPT comparison creates matched runs per seed (same
+// tokenizer, size, context, batch, tokens seen and seed), queues them, and is measured on held-out text once they
+// have all completed (automatically, or on request). The table is kept as a comparison.json artifact of the lab.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Comparison, type ChannelArgs, type ChannelOutput, type ComparisonT, type ExperimentBudgetT, type ExperimentT, type RunStatusT, type RunT } from '../../../common/api';
+import type { JobScheduler } from '../runs/scheduler';
+import { PRESETS, presetConfig, type ModelConfig, type PresetName } from '../../../common/model-config';
+import { budgetSteps } from './budget';
+import { runTask } from '../../jobs/job-process';
+import type { MeasureOptions, PairMeasurement } from '../../jobs/measure/measure';
+import { pairInput } from './measure-input';
+import { comparisonTable, type LearningRates } from './table';
+import type { LabContext } from '../app/context';
+import { LabError } from '../../../common/errors';
+import { RunService } from '../runs/service';
+import { trainingSettings } from '../runs/training';
+import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../runs/training-data';
+
+/** The first seed of an experiment; seed i of K is BASE_SEED + i, for both models of the pair. */
+const BASE_SEED = 1337;
+
+interface ExperimentRow {
+  id: number;
+  name: string;
+  dataset_id: number | null;
+  dataset_name: string | null;
+  tokenizer_id: number | null;
+  tokenizer_name: string | null;
+  budget_json: string;
+  created_at: string;
+}
+
+/** What budget_json holds: the budget as asked and what it became. */
+interface StoredBudget {
+  budget: ExperimentBudgetT;
+  preset: PresetName;
+  steps: number;
+  tokensPerRun: number;
+  seeds: number[];
+  /** absent in experiments made before issue 14 (none swept) */
+  lrSweep?: boolean;
+}
+
+const SELECT = `SELECT e.*, d.name AS dataset_name, t.name AS tokenizer_name FROM experiments e
+  LEFT JOIN datasets d ON d.id = e.dataset_id LEFT JOIN tokenizers t ON t.id = e.tokenizer_id`;
+
+/** One status for the whole experiment: live while any run is, completed when all are, else the worst ending. */
+export function experimentStatus(runs: RunT[]): RunStatusT {
+  const order: RunStatusT[] = ['running', 'queued', 'paused', 'crashed', 'failed', 'stopped'];
+  for (const s of order) if (runs.some((r) => r.status === s)) return s;
+  return runs.length > 0 ? 'completed' : 'queued';
+}
+
+export class ExperimentService {
+  private readonly runs: RunService;
+  /** measurements in progress per experiment, with the number of blanks asked for */
+  private readonly measuring = new Map<number, { positions: number; job: Promise<ExperimentT> }>();
+  /** aborted when the lab closes: measuring processes are ended with it */
+  private readonly closing = new AbortController();
+
+  constructor(private readonly ctx: LabContext, private readonly scheduler: JobScheduler, private readonly measureOptions: Partial<MeasureOptions> = {}) {
+    this.runs = new RunService(ctx);
+    scheduler.onSettled((runId) => this.maybeMeasure(runId));
+  }
+
+  async create(input: ChannelArgs<'experiments.create'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'experiments.create'>> {
+    this.scheduler.assertDatasetUsable(input.dataset);
+    const { datasets, tokenizers } = dataServices(this.ctx);
+    const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, input.dataset), log);
+    // one tokenizer for both models, so their accuracies and perplexities count the same units
+    const tokenizer = await resolveRunTokenizer(tokenizers, dataset, { name: input.tokenizer, kind: input.tokenizerKind }, log);
+    const preset = input.preset;
+    const batchSize = trainingSettings({ steps: 1 }, preset).batchSize;
+    const tokensPerStep = batchSize * PRESETS[preset].contextLength;
+    const configs = (['gpt', 'bert'] as const).map((f) => presetConfig(preset, f, tokenizer.vocabSize, BASE_SEED));
+    const steps = budgetSteps(input.budget, tokensPerStep, configs, batchSize);
+    if ('minutes' in input.budget) log(`A budget of ${input.budget.minutes} min is ${steps} steps per run at the measured speed of this machine.`);
+    const seeds = Array.from({ length: input.seeds }, (_, i) => BASE_SEED + i);
+    const stored: StoredBudget = { budget: input.budget, preset, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
+    const now = new Date().toISOString();
+    const id = Number(this.ctx.db.prepare(`INSERT INTO experiments (name, description, dataset_id, tokenizer_id, budget_json, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${preset}, ${steps} steps)`),
+      `BERT vs GPT on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`, dataset.id, tokenizer.id, JSON.stringify(stored), now, now).lastInsertRowid);
+    for (const seed of seeds) {
+      for (const family of ['gpt', 'bert'] as const) {
+        await this.scheduler.start({
+          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, steps, seed, experimentId: id, lrSweep: input.lrSweep,
+          name: `${dataset.name}-${family}-${preset}-seed${seed}`,
+        }, log);
+      }
+    }
+    this.ctx.emit('experiments.changed', { id });
+    return this.experiment(id);
+  }
+
+  async list(): Promise<ChannelOutput<'experiments.list'>> {
+    const ids = this.ctx.db.prepare('SELECT id FROM experiments WHERE archived = 0 ORDER BY id').pluck().all() as number[];
+    return ids.map((id) => this.experiment(id));
+  }
+
+  async get(input: ChannelArgs<'experiments.get'>): Promise<ChannelOutput<'experiments.get'>> {
+    return this.experiment(input.id);
+  }
+
+  /** Measures every pair on held-out text (once all runs have finished) and stores the table; a measurement in progress is shared. */
+  async measure(input: ChannelArgs<'experiments.measure'>): Promise<ChannelOutput<'experiments.measure'>> {
+    const inFlight = this.measuring.get(input.id);
+    if (inFlight) {
+      if (inFlight.positions === input.positions) return inFlight.job;
+      await inFlight.job.catch(() => undefined);
+    }
+    const e = this.experiment(input.id);
+    const live = e.runs.filter((r) => ['queued', 'running', 'paused'].includes(r.status));
+    if (live.length > 0) {
+      throw new LabError('conflict', `Experiment ${e.id} ("${e.name}") still has ${live.length} run(s) ${live.map((r) => `${r.id} ${r.status}`).join(', ')}; measure it once they finish.`, { field: 'id' });
+    }
+    const job: Promise<ExperimentT> = this.measureNow(e, input.positions).finally(() => {
+      if (this.measuring.get(input.id)?.job === job) this.measuring.delete(input.id);
+    });
+    this.measuring.set(input.id, { positions: input.positions, job });
+    return job;
+  }
+
+  // ---------- internals ----------
+
+  /** Each pair is measured in its own worker process, one after the other (the pairs share the CPU with training). */
+  private async measureNow(e: ExperimentT, positions: number): Promise<ExperimentT> {
+    if (e.datasetId === null) throw new LabError('not_found', `The dataset of experiment ${e.id} ("${e.name}") was deleted, so there is no held-out text to measure on.`, { field: 'id' });
+    const options = { ...this.measureOptions, positions, words: Math.min(this.measureOptions.words ?? 200, positions) };
+    const measured: PairMeasurement[] = [];
+    for (const p of e.pairs) {
+      const pair = pairInput(this.ctx, e.datasetId, p.seed, p.gptRunId, p.bertRunId);
+      measured.push(await runTask('measure', { pair, options }, this.scheduler.spawnWorker, this.closing.signal));
+    }
+    if (this.closing.signal.aborted) throw new LabError('unavailable', 'The lab closed while the experiment was measured; measure it again.');
+    const config = (runId: number): ModelConfig => (this.runs.run(runId).config as { model: ModelConfig }).model;
+    const table = comparisonTable(measured, config(e.pairs[0].gptRunId), config(e.pairs[0].bertRunId),
+      { gpt: this.learningRate(e.pairs[0].gptRunId), bert: this.learningRate(e.pairs[0].bertRunId) });
+    this.saveComparison(e.id, table);
+    this.ctx.emit('experiments.changed', { id: e.id });
+    return this.experiment(e.id);
+  }
+
+  /** The rate a run trained at and, when a sweep chose it, the sweep (first seed's runs speak for the table). */
+  private learningRate(runId: number): LearningRates['gpt'] {
+    const c = this.runs.run(runId).config as { training?: { lr?: number }; lrSweep?: { steps: number; atEdge: boolean; trials: Array<{ lr: number; valLoss: number | null }> } };
+    const sweep = c.lrSweep === undefined ? null : { steps: c.lrSweep.steps, atEdge: c.lrSweep.atEdge, trials: c.lrSweep.trials.map((t) => ({ lr: t.lr, valLoss: t.valLoss })) };
+    return { lr: c.training?.lr ?? Number.NaN, sweep };
+  }
+
+  /** After a run settles: an experiment whose runs have all completed and that has no table yet is measured. */
+  private maybeMeasure(runId: number): void {
+    let experimentId: number | null;
+    try {
+      experimentId = this.runs.run(runId).experimentId;
+    } catch {
+      return; // the run was deleted
+    }
+    if (experimentId === null || this.measuring.has(experimentId) || this.closing.signal.aborted) return;
+    const e = this.experiment(experimentId);
+    if (e.comparison !== null || e.status !== 'completed' || e.pairs.length === 0) return;
+    this.measure({ id: experimentId, positions: this.measureOptions.positions ?? 500 }).catch((err: unknown) => {
+      if (!this.closing.signal.aborted) console.error(`Experiment ${experimentId} could not be measured: ${err instanceof Error ? err.message : String(err)}`);
+    });
+  }
+
+  /** Ends any measuring process (the lab is closing). */
+  close(): void {
+    this.closing.abort();
+  }
+
+  private experiment(id: number): ExperimentT {
+    const row = this.ctx.db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
+    if (!row) throw new LabError('not_found', `There is no experiment with id ${id}; \`experiments.list\` shows the experiments there are.`, { field: 'id' });
+    const b = JSON.parse(row.budget_json) as StoredBudget;
+    const runs = (this.ctx.db.prepare('SELECT id FROM runs WHERE experiment_id = ? ORDER BY id').pluck().all(id) as number[]).map((r) => this.runs.run(r));
+    const pairs = b.seeds.flatMap((seed) => {
+      const gpt = runs.find((r) => r.seed === seed && r.family === 'gpt');
+      const bert = runs.find((r) => r.seed === seed && r.family === 'bert');
+      if (!gpt || !bert) return [];
+      const params = (r: RunT): number => Number((r.config as { parameters?: number }).parameters ?? 0);
+      return [{ seed, gptRunId: gpt.id, bertRunId: bert.id, gptParameters: params(gpt), bertParameters: params(bert) }];
+    });
+    return {
+      id: row.id, name: row.name, datasetId: row.dataset_id, datasetName: row.dataset_name, tokenizerId: row.tokenizer_id, tokenizerName: row.tokenizer_name,
+      preset: b.preset, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true, pairs, runs,
+      comparison: this.loadComparison(id), createdAt: row.created_at,
+    };
+  }
+
+  private comparisonPath(id: number): string {
+    return path.join('experiments', String(id), 'comparison.json');
+  }
+
+  /** Writes the table file (atomically) and records it as an artifact of the lab, in one transaction with the update. */
+  private saveComparison(id: number, table: ComparisonT): void {
+    const rel = this.comparisonPath(id);
+    const file = path.join(this.ctx.home, rel);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const text = `${JSON.stringify(table, null, 2)}\n`;
+    fs.writeFileSync(`${file}.tmp`, text);
+    fs.renameSync(`${file}.tmp`, file);
+    this.ctx.db.transaction(() => {
+      this.ctx.db.prepare("DELETE FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").run(rel);
+      this.ctx.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, step, meta_json, created_at) VALUES (NULL, 'comparison', ?, '', ?, NULL, ?, ?)")
+        .run(rel, Buffer.byteLength(text), JSON.stringify({ experimentId: id }), table.measuredAt);
+      this.ctx.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(table.measuredAt, id);
+    })();
+  }
+
+  private loadComparison(id: number): ComparisonT | null {
+    const rel = this.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").pluck().get(this.comparisonPath(id)) as string | undefined;
+    if (rel === undefined) return null;
+    let stored: unknown;
+    try {
+      stored = JSON.parse(fs.readFileSync(path.join(this.ctx.home, rel), 'utf8'));
+    } catch {
+      return null; // the file was removed by hand: the experiment can simply be measured again
+    }
+    // a table written by an older version (English sentences instead of keys and numbers) is measured again too
+    const parsed = Comparison.safeParse(stored);
+    return parsed.success ? parsed.data : null;
+  }
+
+  private uniqueName(base: string): string {
+    const taken = new Set((this.ctx.db.prepare('SELECT lower(name) FROM experiments').pluck().all() as string[]));
+    if (!taken.has(base.toLowerCase())) return base;
+    for (let n = 2; ; n++) if (!taken.has(`${base} #${n}`.toLowerCase())) return `${base} #${n}`;
+  }
+}

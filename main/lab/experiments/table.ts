@@ -1,0 +1,159 @@
+// The comparison table: the descriptive rows of BERT vs GPT (objective, what is predicted, direction, architecture)
+// and one row per measured figure with both models' per-seed values, mean ± std, and a verdict computed from them.
+// Everything a reader sees is data (row ids, message keys, numbers): the UI words it in its language, the CLI in English.
+import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../../common/api';
+import type { ModelConfig } from '../../../common/model-config';
+import type { BaselineFigures, PairMeasurement, SideFigures } from '../../jobs/measure/measure';
+
+type NumericKey = { [K in keyof SideFigures]: SideFigures[K] extends number ? K : never }[keyof SideFigures];
+type NoteT = NonNullable<ComparisonT['notes']>[number];
+
+/** A model clears the unigram bar with at least this many points of accuracy above it. */
+const BASELINE_MARGIN = 0.02;
+
+type VerdictT = ComparisonRowT['verdict'];
+type Winner = 'gpt' | 'bert' | 'tie' | null;
+
+interface MeasuredRow {
+  /** also the row's label key: the UI and the CLI word it from their messages */
+  id: string;
+  group: 'fill' | 'continue' | 'cost';
+  key: NumericKey;
+  betterWhen: 'higher' | 'lower';
+  /** fractions are compared in points, other units by their relative gap and ratio */
+  fraction: boolean;
+  /** the two figures are not quite the same quantity */
+  pseudoPerplexity?: boolean;
+  /** a speed figure: only comparable when both runs trained on the same kernels */
+  speed?: boolean;
+  /** the unigram baseline's figure of this row (quality rows) */
+  baseline?: keyof Omit<BaselineFigures, 'token'>;
+}
+
+const MEASURED: MeasuredRow[] = [
+  { id: 'fill.token.top1', group: 'fill', key: 'tokenTop1', betterWhen: 'higher', fraction: true, baseline: 'tokenTop1' },
+  { id: 'fill.token.top5', group: 'fill', key: 'tokenTop5', betterWhen: 'higher', fraction: true, baseline: 'tokenTop5' },
+  { id: 'fill.word.top1', group: 'fill', key: 'wordTop1', betterWhen: 'higher', fraction: true, baseline: 'wordTop1' },
+  { id: 'continue.next', group: 'continue', key: 'nextToken', betterWhen: 'higher', fraction: true, baseline: 'nextToken' },
+  // BERT's pseudo-perplexity sees both sides of every token, GPT's perplexity only the left: never a winner
+  { id: 'continue.perplexity', group: 'continue', key: 'perplexity', betterWhen: 'lower', fraction: false, pseudoPerplexity: true, baseline: 'perplexity' },
+  { id: 'cost.parameters', group: 'cost', key: 'parameters', betterWhen: 'lower', fraction: false },
+  { id: 'cost.tokens_per_s', group: 'cost', key: 'tokensPerSecond', betterWhen: 'higher', fraction: false, speed: true },
+  { id: 'cost.wall', group: 'cost', key: 'wallSeconds', betterWhen: 'lower', fraction: false, speed: true },
+  { id: 'cost.memory', group: 'cost', key: 'peakMemoryMiB', betterWhen: 'lower', fraction: false },
+];
+
+/** Mean and sample standard deviation (null for one value) of the finite values. */
+export function cell(values: number[]): ComparisonCellT {
+  const v = values.filter((x) => Number.isFinite(x));
+  if (v.length === 0) return { values: [], mean: null, std: null };
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : null;
+  return { values: v, mean: m, std };
+}
+
+/** Who did better and by how much; with several seeds a gap inside the seed spread is called no clear difference. */
+export function verdict(gpt: ComparisonCellT, bert: ComparisonCellT, betterWhen: 'higher' | 'lower', fraction: boolean, seeds: number): { winner: Winner; verdict: VerdictT } {
+  if (gpt.mean === null || bert.mean === null) return { winner: null, verdict: { kind: 'unmeasured' } };
+  const gap = Math.abs(gpt.mean - bert.mean);
+  const spread = Math.max(gpt.std ?? 0, bert.std ?? 0);
+  const scale = Math.max(Math.abs(gpt.mean), Math.abs(bert.mean));
+  if (gap === 0 || gap <= 1e-3 * scale || (seeds > 1 && gap <= spread)) {
+    return { winner: 'tie', verdict: { kind: 'tie', withinSpread: seeds > 1 && gap > 1e-3 * scale } };
+  }
+  const gptBetter = betterWhen === 'higher' ? gpt.mean > bert.mean : gpt.mean < bert.mean;
+  const [w, l] = gptBetter ? [gpt.mean, bert.mean] : [bert.mean, gpt.mean];
+  const relative = !fraction && l !== 0 ? gap / Math.abs(l) : null;
+  const ratio = !fraction && w !== 0 && l !== 0 ? Math.max(w, l) / Math.min(w, l) : null;
+  const winner = gptBetter ? 'gpt' : 'bert';
+  return { winner, verdict: { kind: 'better', winner, gap, relative, ratio } };
+}
+
+function about(id: string, gpt: ComparisonCellT['phrase'], bert: ComparisonCellT['phrase']): ComparisonRowT {
+  const empty = { values: [], mean: null, std: null };
+  return { id, group: 'about', gpt: { ...empty, phrase: gpt }, bert: { ...empty, phrase: bert }, betterWhen: null, winner: null, verdict: { kind: 'design' }, caveat: null };
+}
+
+/** The descriptive phrase of a row, the same key for both sides with .gpt / .bert appended. */
+function phrase(key: string, params: Record<string, string | number> = {}): ComparisonCellT['phrase'] {
+  return { key, params };
+}
+
+function architecture(c: ModelConfig): Record<string, string | number> {
+  return { layers: c.nLayer, heads: c.nHead, dModel: c.dModel, context: c.contextLength, norm: c.norm };
+}
+
+/** How each model's learning rate was set, for the table's notes (a sweep's trials, or null when it was fixed). */
+export interface LearningRates {
+  gpt: { lr: number; sweep: SweepNoteT };
+  bert: { lr: number; sweep: SweepNoteT };
+}
+type SweepNoteT = Extract<NoteT, { kind: 'learningRate' }>['sweep'];
+
+/** Which sides of a higher-is-better row did not clear the baseline by the margin (none for other rows). */
+export function belowBaseline(row: { betterWhen: 'higher' | 'lower' | null; fraction: boolean }, gpt: ComparisonCellT, bert: ComparisonCellT, baseline: ComparisonCellT): Array<'gpt' | 'bert'> {
+  if (row.betterWhen !== 'higher' || !row.fraction || baseline.mean === null) return [];
+  const bar = baseline.mean + BASELINE_MARGIN;
+  return (['gpt', 'bert'] as const).filter((side) => {
+    const m = (side === 'gpt' ? gpt : bert).mean;
+    return m !== null && m < bar;
+  });
+}
+
+/** The table's notes: one seed means no spread (provisional verdicts); a model that failed the unigram bar on its own
+ *  task's headline row (BERT: filling single-token blanks; GPT: the next token) is named; each model's rate. */
+export function comparisonNotes(seeds: number, rows: ComparisonRowT[], rates: LearningRates | null): NoteT[] {
+  const notes: NoteT[] = [];
+  if (seeds === 1) notes.push({ kind: 'oneSeed' });
+  for (const side of ['gpt', 'bert'] as const) {
+    const failed = rows.filter((r) => r.belowBaseline?.includes(side)).map((r) => r.id);
+    const headline = side === 'gpt' ? 'continue.next' : 'fill.token.top1';
+    if (failed.includes(headline)) notes.push({ kind: 'belowBaseline', side, rows: failed });
+  }
+  if (rates !== null) for (const side of ['gpt', 'bert'] as const) notes.push({ kind: 'learningRate', side, ...rates[side] });
+  return notes;
+}
+
+/** The whole table of an experiment from its measured pairs. */
+export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig, bertConfig: ModelConfig, rates: LearningRates | null = null): ComparisonT {
+  if (pairs.length === 0) throw new Error('comparisonTable needs at least one measured pair.');
+  const seeds = pairs.length;
+  const rows: ComparisonRowT[] = [
+    about('about.objective', phrase('about.objective.gpt'), phrase('about.objective.bert')),
+    about('about.predicts', phrase('about.predicts.gpt'), phrase('about.predicts.bert')),
+    about('about.direction', phrase('about.direction.gpt'), phrase('about.direction.bert')),
+    about('about.architecture', phrase('about.architecture.gpt', architecture(gptConfig)), phrase('about.architecture.bert', architecture(bertConfig))),
+  ];
+  const wins: Record<'gpt' | 'bert', string[]> = { gpt: [], bert: [] };
+  const backends = (side: 'gpt' | 'bert'): string => [...new Set(pairs.map((p) => p[side].backend))].join('/');
+  for (const r of MEASURED) {
+    const g = cell(pairs.map((p) => p.gpt[r.key]));
+    const b = cell(pairs.map((p) => p.bert[r.key]));
+    const v = r.pseudoPerplexity ? { winner: null, verdict: { kind: 'incomparable' as const } } : verdict(g, b, r.betterWhen, r.fraction, seeds);
+    if ((v.winner === 'gpt' || v.winner === 'bert') && r.group !== 'cost') wins[v.winner].push(r.id);
+    const caveat: ComparisonRowT['caveat'] = r.speed && backends('gpt') !== backends('bert')
+      ? { kind: 'backends', gpt: backends('gpt'), bert: backends('bert') }
+      : r.pseudoPerplexity ? { kind: 'pseudoPerplexity' } : null;
+    const key = r.baseline;
+    const base = key === undefined ? null : cell(pairs.map((p) => p.baseline[key]));
+    rows.push({
+      id: r.id, group: r.group, gpt: g, bert: b, betterWhen: r.betterWhen, winner: v.winner, verdict: v.verdict, caveat,
+      ...(base === null ? {} : { baseline: base, belowBaseline: belowBaseline(r, g, b, base) }),
+    });
+  }
+  const winnerOf = (id: string): Winner => rows.find((r) => r.id === id)?.winner ?? null;
+  rows.push({
+    id: 'summary.strengths', group: 'summary',
+    gpt: { values: [wins.gpt.length], mean: wins.gpt.length, std: null, wins: wins.gpt },
+    bert: { values: [wins.bert.length], mean: wins.bert.length, std: null, wins: wins.bert },
+    betterWhen: 'higher', winner: wins.gpt.length === wins.bert.length ? 'tie' : wins.gpt.length > wins.bert.length ? 'gpt' : 'bert',
+    verdict: { kind: 'summary', fill: winnerOf('fill.token.top1'), next: winnerOf('continue.next'), gptWins: wins.gpt.length, bertWins: wins.bert.length },
+    caveat: null,
+  });
+  return {
+    measuredAt: new Date().toISOString(), split: pairs[0].split, seeds: pairs.map((p) => p.seed),
+    positions: pairs[0].positions, words: pairs[0].words, rows,
+    baselineToken: pairs[0].baseline.token, notes: comparisonNotes(seeds, rows, rates),
+    continuations: pairs.flatMap((p) => p.continuations.map((c) => ({ seed: p.seed, ...c }))),
+  };
+}

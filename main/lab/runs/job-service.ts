@@ -1,0 +1,64 @@
+// JobService: the 'runs.start|stop|pause|resume|delete' and 'jobs.*' channels over the lab's one JobScheduler,
+// with the job concurrency kept as a setting in the store.
+import type { ChannelArgs, ChannelOutput } from '../../../common/api';
+import { JobScheduler, type SchedulerOptions } from './scheduler';
+import type { LabContext } from '../app/context';
+import { RunService } from './service';
+
+const CONCURRENCY_KEY = 'jobs.concurrency';
+
+export class JobService {
+  readonly scheduler: JobScheduler;
+  private readonly runs: RunService;
+
+  constructor(private readonly ctx: LabContext, opts: SchedulerOptions = {}) {
+    this.runs = new RunService(ctx);
+    const stored = ctx.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(CONCURRENCY_KEY) as string | undefined;
+    const concurrency = stored !== undefined && /^\d+$/.test(stored) && Number(stored) >= 1 ? Number(stored) : undefined;
+    this.scheduler = new JobScheduler(ctx, { ...opts, concurrency: opts.concurrency ?? concurrency });
+  }
+
+  async start(input: ChannelArgs<'runs.start'>): Promise<ChannelOutput<'runs.start'>> {
+    const runId = await this.scheduler.start(input);
+    return this.runs.run(runId);
+  }
+
+  async stop(input: ChannelArgs<'runs.stop'>): Promise<ChannelOutput<'runs.stop'>> {
+    this.scheduler.stop(input.id);
+    return this.runs.run(input.id);
+  }
+
+  async pause(input: ChannelArgs<'runs.pause'>): Promise<ChannelOutput<'runs.pause'>> {
+    this.scheduler.pause(input.id);
+    return this.runs.run(input.id);
+  }
+
+  async resume(input: ChannelArgs<'runs.resume'>): Promise<ChannelOutput<'runs.resume'>> {
+    this.scheduler.resume(input.id);
+    return this.runs.run(input.id);
+  }
+
+  /** A live run is stopped (with its checkpoint) before it is deleted. */
+  async delete(input: ChannelArgs<'runs.delete'>): Promise<ChannelOutput<'runs.delete'>> {
+    await this.scheduler.delete(input.id);
+    return { ok: true };
+  }
+
+  async status(): Promise<ChannelOutput<'jobs.status'>> {
+    const { running, queued } = this.scheduler.snapshot();
+    const crashed = await this.runs.list({ status: 'crashed', includeArchived: false });
+    const resumable = crashed.filter((r) => this.runs.latestCheckpoint(r.id, true) !== null);
+    return { concurrency: this.scheduler.concurrency, running, queued, resumable };
+  }
+
+  async setConcurrency(input: ChannelArgs<'jobs.setConcurrency'>): Promise<ChannelOutput<'jobs.setConcurrency'>> {
+    this.scheduler.setConcurrency(input.concurrency);
+    this.ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
+      .run(CONCURRENCY_KEY, String(input.concurrency));
+    return this.status();
+  }
+
+  close(): void {
+    this.scheduler.close();
+  }
+}

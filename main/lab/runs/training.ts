@@ -1,0 +1,235 @@
+// trainRun: connects a training job to the lab — resolves dataset and tokenizer, records the run, streams the job's
+// metrics, samples and checkpoints into the store, and settles the run's status (completed, stopped, failed).
+import path from 'node:path';
+import type { TokenizerKind } from '../../../common/tokenizers';
+import { runTrainJob } from '../../jobs/train/train-job';
+import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../../jobs/train/protocol';
+import { assertFitsInMemory } from '../../ml/config';
+import { parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../../../common/model-config';
+import type { KernelPreference } from '../../../native-kernels/index';
+import type { LabContext } from '../app/context';
+import { LabError } from '../../../common/errors';
+import { recipeFor, sweepPlan, warmupSteps as recipeWarmup } from '../../ml/recipe';
+import { RunService, runFolder } from './service';
+import { RunRecorder, type TrainProgress } from './recorder';
+import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from './training-data';
+
+export interface TrainSpec {
+  /** dataset name or id (not needed with resume) */
+  dataset?: string;
+  family?: ModelFamily;
+  /** tokenizer name or id; else tokenizerKind picks or trains `<dataset>-<kind>` (default char) */
+  tokenizer?: string;
+  tokenizerKind?: TokenizerKind;
+  preset?: PresetName;
+  steps?: number;
+  batchSize?: number;
+  lr?: number;
+  evalEvery?: number;
+  checkpointEvery?: number;
+  seed?: number;
+  threads?: number;
+  name?: string;
+  /** continue this stopped, paused, crashed (or re-queued) run from its last checkpoint; the other settings come from the run */
+  resume?: number;
+  /** sweep the learning rate before training and train at the best (a fair comparison); ignored when lr is given */
+  lrSweep?: boolean;
+  /** the experiment a new run belongs to (a BERT-vs-GPT comparison) */
+  experimentId?: number;
+  /**
+   * record a new run as 'queued' (a scheduler starts it later) instead of 'running'; with resume, the scheduler is
+   * starting the run from its queue, so a queued run that never trained starts at step 0
+   */
+  queued?: boolean;
+  kernels?: KernelPreference;
+}
+
+export type { TrainProgress } from './recorder';
+
+export interface TrainHooks {
+  log?(line: string): void;
+  progress?(p: TrainProgress): void;
+  /** polled between steps; true finishes the current step, saves a resumable checkpoint and stops */
+  shouldStop?(): boolean;
+}
+
+export interface TrainOutcome {
+  runId: number;
+  name: string;
+  status: 'completed' | 'stopped' | 'failed';
+  error: string | null;
+  family: ModelFamily;
+  backend: string;
+  threads: number;
+  parameters: number;
+  steps: number;
+  totalSteps: number;
+  firstTrainLoss: number | null;
+  lastTrainLoss: number | null;
+  firstValLoss: number | null;
+  bestValLoss: number | null;
+  lastValLoss: number | null;
+  valAccuracy: number | null;
+  /** training throughput of this session: tokens / seconds spent in optimizer steps */
+  tokensPerSecond: number;
+  wallSeconds: number;
+  /** folder of the newest checkpoint, absolute */
+  checkpoint: string | null;
+}
+
+const DEFAULT_STEPS = 1000;
+
+/** The full settings of a new run from what the person gave and the recipe of its preset and family (ml/recipe.ts);
+ *  range checks happen in the Trainer and here. With spec.lrSweep the job first sweeps rates around the recipe's. */
+export function trainingSettings(spec: TrainSpec, preset: PresetName, family: ModelFamily = 'gpt'): TrainingSettings {
+  const d = recipeFor(preset, family);
+  const steps = spec.steps ?? DEFAULT_STEPS;
+  if (!Number.isInteger(steps) || steps < 1) throw new LabError('invalid_input', `--steps is ${steps}, but it must be a whole number of at least 1.`, { field: 'steps' });
+  const lr = spec.lr ?? d.lr;
+  const evalEvery = spec.evalEvery ?? Math.max(1, Math.round(steps / 10));
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new LabError('invalid_input', `--eval-every is ${evalEvery}, but it must be a whole number of steps, at least 1.`, { field: 'evalEvery' });
+  const checkpointEvery = spec.checkpointEvery ?? Math.max(100, Math.round(steps / 4));
+  // a rate the person chose is kept: the sweep only replaces the recipe's
+  const lrSweep = spec.lrSweep === true && spec.lr === undefined ? sweepPlan(preset, family, steps) : null;
+  return {
+    steps, batchSize: spec.batchSize ?? d.batchSize, lr, minLr: lr / 10, warmupSteps: recipeWarmup(steps),
+    weightDecay: 0.1, gradClip: 1, evalEvery, evalBatches: 4, checkpointEvery, seed: spec.seed ?? 1337,
+    maskProbability: d.maskProbability, lrSweep,
+  };
+}
+
+/** A recorded run and the plain-data job that trains it (what a scheduler queues and hands to a worker). */
+export interface PreparedRun {
+  runId: number;
+  job: TrainJobSpec;
+}
+
+/** Runs a job and resolves to its result: runTrainJob in this process, or a worker that relays the same messages. */
+export type TrainJobRunner = (job: TrainJobSpec, port: TrainJobPort) => Promise<TrainJobResult>;
+
+/**
+ * Resolves the data, records the run (status 'running') and builds its job; with spec.resume, reopens a stopped or
+ * crashed run at its last resumable checkpoint instead. Refusals (unknown dataset, too little memory…) record nothing.
+ */
+export async function prepareTraining(ctx: LabContext, spec: TrainSpec, log: (line: string) => void = () => {}): Promise<PreparedRun> {
+  const runs = new RunService(ctx);
+  return spec.resume !== undefined ? prepareResume(ctx, runs, spec, log) : prepareNew(ctx, runs, spec, log);
+}
+
+/** Trains one run to its end, a stop request, or a failure, recording everything; the CLI runs it in the foreground. */
+export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHooks = {}, runner: TrainJobRunner = runTrainJob): Promise<TrainOutcome> {
+  const started = performance.now();
+  const log = hooks.log ?? ((): void => {});
+  const runs = new RunService(ctx);
+  const { runId, job } = await prepareTraining(ctx, spec, log);
+  const recorder = new RunRecorder(ctx, runs, runId, job, { log, progress: hooks.progress });
+  let result: TrainJobResult;
+  try {
+    result = await runner(job, { post: recorder.onMessage, shouldStop: () => hooks.shouldStop?.() === true });
+  } catch (e) {
+    recorder.fail(e);
+    throw e;
+  }
+  recorder.finish(result);
+
+  const run = runs.run(runId);
+  const val = run.metrics['val/loss'];
+  return {
+    runId, name: run.name, status: result.status, error: result.reason, family: job.model.family,
+    backend: recorder.backend, threads: recorder.threads, parameters: recorder.parameters || parameterCount(job.model),
+    steps: result.step, totalSteps: job.training.steps,
+    firstTrainLoss: runs.firstValue(runId, 'train/loss')?.value ?? null,
+    lastTrainLoss: run.metrics['train/loss']?.last ?? null,
+    firstValLoss: runs.firstValue(runId, 'val/loss')?.value ?? null,
+    bestValLoss: val?.best ?? null, lastValLoss: val?.last ?? null, valAccuracy: run.metrics['val/accuracy']?.last ?? null,
+    tokensPerSecond: recorder.tokensPerSecond,
+    wallSeconds: (performance.now() - started) / 1000,
+    checkpoint: recorder.checkpoint ?? resumeCheckpoint(ctx, runs, runId),
+  };
+}
+
+function resumeCheckpoint(ctx: LabContext, runs: RunService, runId: number): string | null {
+  const a = runs.latestCheckpoint(runId);
+  return a === null ? null : path.join(ctx.home, a.path);
+}
+
+async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+  if (spec.dataset === undefined) throw new LabError('invalid_input', 'Say which dataset to train on (--dataset NAME).', { field: 'dataset' });
+  const family = spec.family;
+  if (family !== 'gpt' && family !== 'bert') {
+    throw new LabError('invalid_input', `The model family is ${JSON.stringify(family)}, but it must be "gpt" or "bert" (--model gpt|bert).`, { field: 'model' });
+  }
+  const preset = spec.preset ?? 'tiny';
+  if (!['tiny', 'small', 'base'].includes(preset)) {
+    throw new LabError('invalid_input', `Preset ${JSON.stringify(preset)} does not exist; choose tiny, small or base.`, { field: 'preset' });
+  }
+  const training = trainingSettings(spec, preset, family);
+  const { datasets, tokenizers } = dataServices(ctx);
+  const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, spec.dataset), log);
+  const tokenizerInfo = await resolveRunTokenizer(tokenizers, dataset, { name: spec.tokenizer, kind: spec.tokenizerKind }, log);
+  const tokenizer = tokenizers.load(tokenizerInfo.id);
+  const model = presetConfig(preset, family, tokenizer.vocabSize, training.seed);
+  const memory = assertFitsInMemory(model, training.batchSize);
+  const job = buildJob(ctx, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
+  const runId = runs.create({
+    name: spec.name ?? `${dataset.name}-${family}-${preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
+    seed: training.seed, totalSteps: training.steps, status: spec.queued === true ? 'queued' : 'running', experimentId: spec.experimentId ?? null,
+    config: {
+      preset, model, training, parameters: memory.parameters, memoryBytes: memory.totalBytes,
+      dataset: { id: dataset.id, name: dataset.name }, tokenizer: { id: tokenizerInfo.id, name: tokenizerInfo.name, kind: tokenizerInfo.kind },
+      tokens: { train: job.data.train.reduce((n, d) => n + d.length, 0), validation: job.data.val.reduce((n, d) => n + d.length, 0) },
+    },
+  });
+  return { runId, job: { ...job, runId, runDir: runFolder(ctx.home, runId) } };
+}
+
+async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+  const runId = spec.resume as number;
+  const run = runs.run(runId);
+  if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) {
+    throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });
+  }
+  const ckpt = runs.latestCheckpoint(runId, true);
+  // a run still queued that never trained (the app that queued it died first) starts at step 0 with its recorded
+  // settings, when a scheduler takes it from its queue (a person's --resume of it would train it beside that queue)
+  const fresh = ckpt === null && spec.queued === true && run.status === 'queued' && run.step === 0;
+  if (ckpt === null && !fresh) {
+    throw new LabError('not_found', `Run ${runId} ("${run.name}") has no resumable checkpoint, so it cannot continue; start a new run instead.`, { field: 'resume' });
+  }
+  if (run.datasetId === null || run.tokenizerId === null) {
+    throw new LabError('not_found', `The dataset or tokenizer of run ${runId} ("${run.name}") was deleted, so its data cannot be rebuilt to resume it.`, { field: 'resume' });
+  }
+  const recorded = run.config as { model?: ModelConfig & Record<string, unknown>; training?: TrainingSettings };
+  if (recorded.model === undefined || recorded.training === undefined) {
+    throw new LabError('bad_file', `Run ${runId} has no recorded model or training settings, so it cannot be resumed.`, { field: 'resume' });
+  }
+  const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
+    .filter((k) => spec[k] !== undefined);
+  if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
+  const model = validateConfig(recorded.model);
+  log(`${ckpt === null ? 'Starting' : 'Resuming'} run ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${recorded.training.steps}.`);
+  const job = buildJob(ctx, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
+  runs.discardAfter(runId, ckpt?.step ?? 0);
+  runs.setStatus(runId, 'running');
+  return { runId, job: { ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) } };
+}
+
+/** The job spec: tokenized splits (with the counts said through `log`) and everything else as plain data. */
+function buildJob(ctx: LabContext, runId: number, model: ModelConfig, training: TrainingSettings, datasetId: number, tokenizerId: number,
+  spec: TrainSpec, log: (line: string) => void): TrainJobSpec {
+  const { tokenizers } = dataServices(ctx);
+  const tokenizer = tokenizers.load(tokenizerId);
+  if (tokenizer.vocabSize !== model.vocabSize) {
+    throw new LabError('conflict', `The tokenizer now has ${tokenizer.vocabSize} tokens but the model was built for ${model.vocabSize}; use the tokenizer the run was trained with.`, { field: 'tokenizer' });
+  }
+  const train = tokenizeSplit(ctx, datasetId, 'train', tokenizer);
+  const val = tokenizeSplit(ctx, datasetId, 'validation', tokenizer);
+  const count = (docs: Int32Array[]): number => docs.reduce((n, d) => n + d.length, 0);
+  if (count(train) === 0) throw new LabError('invalid_input', 'The train split of this dataset has no tokens; import more text or split it again with a train share above 0.', { field: 'dataset' });
+  log(`Tokenized: ${count(train).toLocaleString('en-US')} train and ${count(val).toLocaleString('en-US')} validation tokens.`);
+  return {
+    runId, model, training, data: { train, val }, specials: specialIdsFor(model.family, tokenizer),
+    tokenizerJson: JSON.stringify(tokenizer.toJSON()), runDir: runFolder(ctx.home, runId), resumeFrom: null,
+    threads: spec.threads ?? null, kernels: spec.kernels ?? 'native',
+  };
+}
