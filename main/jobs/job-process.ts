@@ -4,7 +4,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { LabError } from '../../common/errors';
 import { TASK_LABELS, type TaskInput, type TaskKind, type TaskOutput } from './tasks';
-import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './train/protocol';
+import type { TrainJobMessage, TrainJobResult } from './train/protocol';
+import type { TrainingJob } from './training-jobs';
 import { isWorkerReport, type WorkerCommand, type WorkerReport } from './worker-protocol';
 import { tsxWorkerOptions } from './tsx-loader';
 
@@ -35,7 +36,7 @@ export class JobProcess {
   readonly ended: Promise<JobEnd>;
   private readonly child: ChildProcess;
 
-  constructor(spec: TrainJobSpec, handlers: JobHandlers, spawn: () => ChildProcess = spawnWorkerProcess) {
+  constructor(job: TrainingJob, handlers: JobHandlers, spawn: () => ChildProcess = spawnWorkerProcess) {
     this.child = spawn();
     let final: JobEnd | null = null;
     this.child.on('message', (raw: unknown) => {
@@ -51,7 +52,7 @@ export class JobProcess {
       this.child.once('close', (code, signal) => resolve(final ?? { kind: 'crash', code, signal }));
       this.child.once('error', () => resolve(final ?? { kind: 'crash', code: null, signal: null }));
     });
-    this.send({ type: 'start', spec });
+    this.send({ type: 'start', job });
   }
 
   get pid(): number | undefined {

@@ -1,12 +1,14 @@
 // The messages between the lab (parent) and a job worker process (child): commands down; job messages, heartbeats and
 // the final result (or a task's one answer) up. Sent over Node's IPC channel with 'advanced' (structured clone)
-// serialization, so the typed arrays of a TrainJobSpec cross as they are.
+// serialization, so the typed arrays of a job's spec cross as they are.
 import type { TaskKind } from './tasks';
-import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from './train/protocol';
+import type { TrainJobMessage, TrainJobResult } from './train/protocol';
+import type { TrainingJob } from './training-jobs';
 
 /** Parent → worker. 'stop' and 'pause' both finish the current step and save a resumable checkpoint. */
 export type WorkerCommand =
-  | { type: 'start'; spec: TrainJobSpec }
+  /** run a training job (training-jobs.ts), relaying its messages, until it ends or is told to stop */
+  | { type: 'start'; job: TrainingJob }
   /** run a one-shot task (tasks.ts) and exit */
   | { type: 'task'; kind: TaskKind; input: unknown }
   | { type: 'stop' }

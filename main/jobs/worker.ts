@@ -3,7 +3,7 @@
 // outcome, and exits. A crash here (a kernel segfault, SIGKILL) ends only this process.
 import { isLabError } from '../../common/errors';
 import { TASKS, type TaskKind } from './tasks';
-import { runTrainJob } from './train/train-job';
+import { runTrainingJob } from './training-jobs';
 import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
 
 const send = (report: WorkerReport): void => {
@@ -24,7 +24,7 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<
   beat();
   const timer = setInterval(beat, WORKER_HEARTBEAT_MS);
   try {
-    const result = await runTrainJob(command.spec, {
+    const result = await runTrainingJob(command.job, {
       post: (message) => {
         // memory is sampled with each step too, so a short run still reports its peak
         if (message.type === 'step') peakRss = Math.max(peakRss, process.memoryUsage.rss());

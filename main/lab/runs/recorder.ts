@@ -2,7 +2,8 @@
 // probe samples, checkpoints as artifacts — and keeps the figures a progress line and the final outcome need.
 // It is the main-process half of a job; the job (in-process or in a worker) only sends messages.
 import path from 'node:path';
-import type { TrainJobMessage, TrainJobResult, TrainJobSpec } from '../../jobs/train/protocol';
+import type { TrainJobMessage, TrainJobResult } from '../../jobs/train/protocol';
+import type { TrainingJob } from '../../jobs/training-jobs';
 import type { MetricWriter } from './metric-writer';
 import type { RunStatusT } from '../../../common/api';
 import type { LabContext } from '../app/context';
@@ -40,10 +41,10 @@ export class RunRecorder {
   private readonly batchTokens: number;
   private lastStep = 0;
 
-  constructor(private readonly ctx: LabContext, private readonly runs: RunService, readonly runId: number, private readonly job: TrainJobSpec,
+  constructor(private readonly ctx: LabContext, private readonly runs: RunService, readonly runId: number, private readonly job: TrainingJob,
     private readonly hooks: { log?(line: string): void; progress?(p: TrainProgress): void } = {}) {
     this.writer = runs.metricWriter(runId);
-    this.batchTokens = job.training.batchSize * job.model.contextLength;
+    this.batchTokens = job.tokensPerStep;
   }
 
   /** Mean tokens per second over this session's optimizer steps (evaluation and I/O excluded). */
@@ -140,7 +141,7 @@ export class RunRecorder {
     }
     const elapsed = (performance.now() - this.firstStepAt) / 1000;
     const done = m.step - this.firstStep;
-    const total = this.job.training.steps;
+    const total = this.job.totalSteps;
     this.hooks.progress?.({
       runId: this.runId, step: m.step, totalSteps: total, loss: m.loss, valLoss: this.lastVal, tokensPerSecond: this.tokensPerSecond,
       etaSeconds: done > 1 ? (elapsed / (done - 1)) * (total - m.step) : null,

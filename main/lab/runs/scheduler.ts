@@ -13,7 +13,8 @@ import { RunRecorder } from './recorder';
 import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, stampQueue, type RecoveryOptions } from '../../store/recovery';
 import { JobProcess, spawnWorkerProcess, type JobEnd } from '../../jobs/job-process';
 import { JobEvents } from './job-events';
-import type { TrainJobMessage, TrainJobSpec } from '../../jobs/train/protocol';
+import type { TrainJobMessage } from '../../jobs/train/protocol';
+import type { TrainingJob } from '../../jobs/training-jobs';
 
 /** One job at a time on a 2-core machine (two would only thrash each other's kernel threads). */
 export function defaultConcurrency(cores = availableParallelism()): number {
@@ -39,7 +40,7 @@ export const QUEUE_HEARTBEAT_MS = Math.floor(DEFAULT_STALE_AFTER_MS / 4);
 /** A queued job: a new run carries its prepared spec; a resumed one is prepared from its checkpoint when it starts. */
 interface Queued {
   runId: number;
-  job: TrainJobSpec | null;
+  job: TrainingJob | null;
 }
 
 interface Active {
@@ -259,7 +260,7 @@ export class JobScheduler {
   }
 
   private async launch(entry: Queued, active: Active): Promise<void> {
-    let job: TrainJobSpec;
+    let job: TrainingJob;
     try {
       if (entry.job === null) {
         job = (await prepareTraining(this.ctx, { resume: entry.runId, queued: true })).job;
@@ -276,7 +277,7 @@ export class JobScheduler {
     active.recorder = recorder;
     this.changed(entry.runId);
     let lastStep = 0;
-    const tokensPerStep = job.training.batchSize * job.model.contextLength;
+    const tokensPerStep = job.tokensPerStep;
     const proc = new JobProcess(job, {
       message: (m: TrainJobMessage) => {
         if (this.closed) return;

@@ -2,7 +2,7 @@
 // metrics, samples and checkpoints into the store, and settles the run's status (completed, stopped, failed).
 import path from 'node:path';
 import type { TokenizerKind } from '../../../common/tokenizers';
-import { runTrainJob } from '../../jobs/train/train-job';
+import { lmJob, runTrainingJob, type TrainingJob } from '../../jobs/training-jobs';
 import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../../jobs/train/protocol';
 import { assertFitsInMemory } from '../../ml/config';
 import { parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../../../common/model-config';
@@ -101,11 +101,11 @@ export function trainingSettings(spec: TrainSpec, preset: PresetName, family: Mo
 /** A recorded run and the plain-data job that trains it (what a scheduler queues and hands to a worker). */
 export interface PreparedRun {
   runId: number;
-  job: TrainJobSpec;
+  job: TrainingJob;
 }
 
 /** Runs a job and resolves to its result: runTrainJob in this process, or a worker that relays the same messages. */
-export type TrainJobRunner = (job: TrainJobSpec, port: TrainJobPort) => Promise<TrainJobResult>;
+export type TrainJobRunner = (job: TrainingJob, port: TrainJobPort) => Promise<TrainJobResult>;
 
 /**
  * Resolves the data, records the run (status 'running') and builds its job; with spec.resume, reopens a stopped or
@@ -117,7 +117,7 @@ export async function prepareTraining(ctx: LabContext, spec: TrainSpec, log: (li
 }
 
 /** Trains one run to its end, a stop request, or a failure, recording everything; the CLI runs it in the foreground. */
-export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHooks = {}, runner: TrainJobRunner = runTrainJob): Promise<TrainOutcome> {
+export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHooks = {}, runner: TrainJobRunner = runTrainingJob): Promise<TrainOutcome> {
   const started = performance.now();
   const log = hooks.log ?? ((): void => {});
   const runs = new RunService(ctx);
@@ -135,9 +135,9 @@ export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHoo
   const run = runs.run(runId);
   const val = run.metrics['val/loss'];
   return {
-    runId, name: run.name, status: result.status, error: result.reason, family: job.model.family,
-    backend: recorder.backend, threads: recorder.threads, parameters: recorder.parameters || parameterCount(job.model),
-    steps: result.step, totalSteps: job.training.steps,
+    runId, name: run.name, status: result.status, error: result.reason, family: job.spec.model.family,
+    backend: recorder.backend, threads: recorder.threads, parameters: recorder.parameters || parameterCount(job.spec.model),
+    steps: result.step, totalSteps: job.totalSteps,
     firstTrainLoss: runs.firstValue(runId, 'train/loss')?.value ?? null,
     lastTrainLoss: run.metrics['train/loss']?.last ?? null,
     firstValLoss: runs.firstValue(runId, 'val/loss')?.value ?? null,
@@ -180,7 +180,7 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
       tokens: { train: job.data.train.reduce((n, d) => n + d.length, 0), validation: job.data.val.reduce((n, d) => n + d.length, 0) },
     },
   });
-  return { runId, job: { ...job, runId, runDir: runFolder(ctx.home, runId) } };
+  return { runId, job: lmJob({ ...job, runId, runDir: runFolder(ctx.home, runId) }) };
 }
 
 async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
@@ -211,7 +211,7 @@ async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec,
   const job = buildJob(ctx, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');
-  return { runId, job: { ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) } };
+  return { runId, job: lmJob({ ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) }) };
 }
 
 /** The job spec: tokenized splits (with the counts said through `log`) and everything else as plain data. */
