@@ -17,9 +17,15 @@ function walk(dir: string): string[] {
 
 /** Every module specifier of a file: static imports and re-exports (type-only ones too), dynamic import('…'). */
 export function specifiers(text: string): string[] {
-  const out: string[] = [];
-  const patterns = [/\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]/g, /\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g, /^\s*import\s+['"]([^'"]+)['"]/gm];
-  for (const p of patterns) for (const m of text.matchAll(p)) out.push(m[1]);
+  return imports(text).map((i) => i.spec);
+}
+
+/** The imports of a file, each with whether it is type-only (`import type …`, `export type … from`): gone at run time. */
+export function imports(text: string): Array<{ spec: string; typeOnly: boolean }> {
+  const out: Array<{ spec: string; typeOnly: boolean }> = [];
+  for (const m of text.matchAll(/\b(import|export)\s([^'"`;]*?)\bfrom\s*['"]([^'"]+)['"]/g)) out.push({ spec: m[3], typeOnly: /^type\s/.test(m[2]) });
+  for (const m of text.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push({ spec: m[1], typeOnly: false });
+  for (const m of text.matchAll(/^\s*import\s+['"]([^'"]+)['"]/gm)) out.push({ spec: m[1], typeOnly: false });
   return out;
 }
 
@@ -43,16 +49,16 @@ interface Edge {
 }
 
 /** Repo-relative edges between source files (relative imports only), and the bare specifiers per file. */
-function readGraph(folders: string[]): { edges: Edge[]; bare: Array<{ from: string; spec: string }>; unresolved: Edge[] } {
+function readGraph(folders: string[]): { edges: Edge[]; bare: Array<{ from: string; spec: string; typeOnly: boolean }>; unresolved: Edge[] } {
   const edges: Edge[] = [];
-  const bare: Array<{ from: string; spec: string }> = [];
+  const bare: Array<{ from: string; spec: string; typeOnly: boolean }> = [];
   const unresolved: Edge[] = [];
   for (const folder of folders) {
     for (const file of walk(join(ROOT, folder))) {
       const from = relative(ROOT, file);
-      for (const spec of specifiers(readFileSync(file, 'utf8'))) {
+      for (const { spec, typeOnly } of imports(readFileSync(file, 'utf8'))) {
         if (!spec.startsWith('.')) {
-          bare.push({ from, spec });
+          bare.push({ from, spec, typeOnly });
           continue;
         }
         const target = resolveRelative(file, spec);
@@ -152,9 +158,12 @@ describe('import rules', () => {
     expect(show(graph.edges.filter((e) => under(e.to, 'main/lab') && !doors.some((d) => under(e.from, d))))).toEqual([]);
   });
 
-  it('common/ imports only common/ and zod: no node:, no electron, no DOM, nothing of main/ or renderer/', () => {
+  it('common/ imports only common/, zod and types: no node:, no electron, no DOM, nothing of main/ or renderer/', () => {
     expect(show(graph.edges.filter((e) => under(e.from, 'common') && !under(e.to, 'common')))).toEqual([]);
-    expect(graph.bare.filter((b) => under(b.from, 'common') && b.spec !== 'zod').map((b) => `${b.from}: ${b.spec}`)).toEqual([]);
+    // a type-only import (echarts' option types) is gone at run time; node: and electron are refused even as types
+    const platform = (spec: string): boolean => spec.startsWith('node:') || spec === 'electron' || spec.startsWith('electron/');
+    const refused = graph.bare.filter((b) => under(b.from, 'common') && b.spec !== 'zod' && (!b.typeOnly || platform(b.spec)));
+    expect(refused.map((b) => `${b.from}: ${b.spec}`)).toEqual([]);
   });
 
   it('preload/ is the bridge only: it imports electron and the contract in common/api, nothing else', () => {
@@ -175,6 +184,7 @@ describe('the rule reader itself', () => {
       "const e = await import('./e');", "import './f.css';", "import {\n  g,\n  h,\n} from './gh';",
     ].join('\n');
     expect(specifiers(text).sort()).toEqual(['../b', './a', './c', './d', './e', './f.css', './gh']);
+    expect(imports(text).filter((i) => i.typeOnly).map((i) => i.spec)).toEqual(['../b']);
   });
 
   it('finds a cycle of three folders and leaves a chain alone', () => {
