@@ -23,7 +23,7 @@ import { IGNORE_INDEX, type Batch } from '../../main/ml/model';
 import { Rng } from '../../main/ml/rng';
 import { Trainer } from '../../main/ml/train';
 import { createLab } from '../../main/lab/index';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from '../../main/lab/runs/training-data';
+import { ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from '../../main/lab/runs/training-data';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +51,7 @@ const evalEvery = Number(values['eval-every']);
 
 const lab = createLab({ mode: 'cli' });
 try {
-  const { datasets, tokenizers } = dataServices(lab.ctx);
+  const { datasets, tokenizers } = lab.training;
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, values.dataset as string), () => {});
   const info = await resolveRunTokenizer(tokenizers, dataset, { kind: 'char' }, () => {});
   const tokenizer = tokenizers.load(info.id);

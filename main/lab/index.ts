@@ -6,7 +6,7 @@ import { LabError } from '../../common/errors';
 import { openStore } from '../store/db';
 import { analysisHandlers } from './analysis/handlers';
 import { AnalysisService, type AnalysisServiceOptions } from './analysis/service';
-import type { LabContext } from './app/context';
+import { labContext, type LabContext } from './app/context';
 import { appHandlers } from './app/handlers';
 import { ensureHome, labDatabasePath, resolveHome } from './app/home';
 import { AppInfoService, type LabMode } from './app/info';
@@ -20,6 +20,7 @@ import { localRunControls, runHandlers } from './runs/handlers';
 import { JobService } from './runs/job-service';
 import type { SchedulerOptions } from './runs/scheduler';
 import { RunService } from './runs/service';
+import type { TrainingDeps } from './runs/training';
 import { tokenizerHandlers } from './tokenizers/handlers';
 import { TokenizerService } from './tokenizers/service';
 import { reportHandlers } from './reports/handlers';
@@ -39,6 +40,8 @@ export type LabListener = (event: EventName, payload: unknown) => void;
 export interface Lab {
   ctx: LabContext;
   handlers: Handlers;
+  /** the services that set up and record runs (tests train in-process with them: trainRun(lab.training, …)) */
+  training: TrainingDeps;
   /** the training-job scheduler (front ends wait on it, e.g. `attention-lab compare`) */
   jobs: JobService;
   experiments: ExperimentService;
@@ -77,35 +80,32 @@ export function createLab(opts: CreateLabOptions): Lab {
   const db = openStore(databasePath, { nativeBinding: opts.nativeBinding });
 
   const listeners = new Set<LabListener>();
-  const ctx: LabContext = {
-    db,
-    home,
-    emit<K extends EventName>(event: K, payload: EventPayload<K>): void {
-      // A malformed payload is a programming error in a service: say so loudly, but never break the task that emitted it.
-      const checked = events[event].safeParse(payload);
-      if (!checked.success) {
-        console.error(`Event "${event}" was emitted with a payload that does not match the API contract (common/api): ${describeIssues(checked.error.issues, payload)}`);
-        return;
+  const ctx: LabContext = labContext(db, home, function emit<K extends EventName>(event: K, payload: EventPayload<K>): void {
+    // A malformed payload is a programming error in a service: say so loudly, but never break the task that emitted it.
+    const checked = events[event].safeParse(payload);
+    if (!checked.success) {
+      console.error(`Event "${event}" was emitted with a payload that does not match the API contract (common/api): ${describeIssues(checked.error.issues, payload)}`);
+      return;
+    }
+    for (const listener of listeners) {
+      try {
+        listener(event, checked.data);
+      } catch (e) {
+        console.error(`A listener for "${event}" failed:`, e);
       }
-      for (const listener of listeners) {
-        try {
-          listener(event, checked.data);
-        } catch (e) {
-          console.error(`A listener for "${event}" failed:`, e);
-        }
-      }
-    },
-  };
+    }
+  });
 
   const settings = new SettingsService(ctx, env);
   const appInfo = new AppInfoService(ctx, opts.mode, databasePath);
   const datasets = new DatasetService(ctx);
   const tokenizers = new TokenizerService(ctx);
   const runs = new RunService(ctx);
+  const training: TrainingDeps = { ctx, runs, datasets, tokenizers };
   // the app and `serve` live long, so they take over a queue a crashed app left; one-shot CLI commands never do
-  const jobs = new JobService(ctx, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
-  const experiments = new ExperimentService(ctx, jobs.scheduler);
-  const analysis = new AnalysisService(ctx, opts.analysis);
+  const jobs = new JobService(training, { adoptAbandonedQueue: opts.mode !== 'cli', ...opts.jobs });
+  const experiments = new ExperimentService(training, jobs.scheduler);
+  const analysis = new AnalysisService(ctx, runs, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
   const embeddings = new EmbeddingsService(ctx);
   const finetune = new FinetuneService(ctx);
@@ -139,6 +139,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   return {
     ctx,
     handlers,
+    training,
     jobs,
     experiments,
     embeddings,

@@ -1,4 +1,4 @@
-// The store's query-side downsampling (lab/runs querySeries: first, last, lowest, highest and every non-finite point
+// The store's query-side downsampling (store/runs.ts RunQueries.series: first, last, lowest, highest and every non-finite point
 // of maxPoints/4 equal step ranges) done in memory on a series already read whole, so a report that needs every
 // point anyway reads each series once and still draws exactly the points the compare page draws.
 
@@ -8,7 +8,7 @@ export interface Columns {
   times: number[];
 }
 
-/** Same rows, same order as querySeries(db, run, key, maxPoints) on the same points (steps ascending). */
+/** Same rows, same order as RunQueries.series(run, key, maxPoints) on the same points (steps ascending). */
 export function decimateLikeStore(s: Columns, maxPoints: number): Columns & { total: number } {
   const n = s.steps.length;
   if (n <= maxPoints || n === 0) return { ...s, total: n };

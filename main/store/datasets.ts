@@ -58,8 +58,18 @@ export class DatasetQueries {
   readonly setSplit: Database.Statement<[string, number]>;
   readonly upsertSplit: Database.Statement<[number, number, number, number, number, number, string, string]>;
   readonly exportPage: Database.Statement<[number, number, number], DocumentDbRow>;
+  /** format and options of a dataset (is it one continuous text?) */
+  readonly shape: Database.Statement<[number], { format: string; options_json: string }>;
+  /** the documents of one split in order: training, tokenizer training and held-out measuring read them */
+  readonly splitTexts: Database.Statement<[number, string], { idx: number; text: string; chars: number }>;
+  readonly countInSplit: Database.Statement<[number, string], number>;
+  readonly countSplit: Database.Statement<[number], number>;
+  /** a dataset by exact id or by name ignoring case, a ready one first (runs name datasets either way) */
+  readonly statusByRef: Database.Statement<[string, number], { name: string; status: string }>;
+  private readonly db: Database.Database;
 
   constructor(db: Database.Database) {
+    this.db = db;
     this.listReady = db.prepare(`${SELECT_DATASET} WHERE d.status = 'ready' ORDER BY d.id DESC`);
     this.byId = db.prepare(`${SELECT_DATASET} WHERE d.id = ?`);
     this.byName = db.prepare('SELECT id, name, status FROM datasets WHERE name = ?');
@@ -81,6 +91,31 @@ export class DatasetQueries {
         test = excluded.test, stratified = excluded.stratified, counts_json = excluded.counts_json, created_at = excluded.created_at`);
     // keyset paging (idx > last) keeps each page an index seek however deep the export is
     this.exportPage = db.prepare('SELECT id, idx, text, label, split FROM documents WHERE dataset_id = ? AND idx > ? ORDER BY idx LIMIT ?');
+    this.shape = db.prepare('SELECT format, options_json FROM datasets WHERE id = ?');
+    this.splitTexts = db.prepare('SELECT idx, text, chars FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
+    this.countInSplit = db.prepare<[number, string], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split = ?').pluck();
+    this.countSplit = db.prepare<[number], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split IS NOT NULL').pluck();
+    this.statusByRef = db.prepare(`SELECT name, status FROM datasets WHERE name = ? COLLATE NOCASE OR id = ? ORDER BY status = 'ready' DESC LIMIT 1`);
+  }
+
+  /** One page of a dataset's documents, optionally of one split and matching a literal search, with the total. */
+  documents(f: { id: number; split?: string; search?: string; limit: number; offset: number }): { total: number; rows: DocumentDbRow[] } {
+    // The WHERE clause is assembled from fixed fragments; every value is a bound parameter.
+    const where = ['dataset_id = ?'];
+    const params: (string | number)[] = [f.id];
+    if (f.split !== undefined) {
+      where.push('split = ?');
+      params.push(f.split);
+    }
+    if (f.search !== undefined && f.search !== '') {
+      where.push(`text LIKE ? ESCAPE '\\'`);
+      params.push(likePattern(f.search));
+    }
+    const filter = where.join(' AND ');
+    const total = this.db.prepare(`SELECT count(*) FROM documents WHERE ${filter}`).pluck().get(...params) as number;
+    const rows = this.db.prepare(`SELECT id, idx, text, label, split FROM documents WHERE ${filter} ORDER BY idx LIMIT ? OFFSET ?`)
+      .all(...params, f.limit, f.offset) as DocumentDbRow[];
+    return { total, rows };
   }
 }
 

@@ -13,18 +13,17 @@ import { loadTokenizer } from '../../main/data/tokenizers/index';
 import { presetConfig } from '../../common/model-config';
 import { createModel, saveCheckpoint } from '../../main/ml/checkpoint';
 import { createLab } from '../../main/lab/index';
-import type { LabContext } from '../../main/lab/app/context';
-import { RunService, runFolder } from '../../main/lab/runs/service';
+import type { TrainingDeps } from '../../main/lab/runs/training';
+import { runFolder } from '../../main/lab/runs/service';
 
 export const WIDE = { nLayer: 12, nHead: 12, dModel: 96, dFF: 384, contextLength: 512 } as const;
 /** q·k/√8 of init-scale weights is ~0.01 (near-uniform rows); ×12 on q and on k makes it a few units */
 const SHARPEN = 12;
 
 /** Adds the run; returns its id. `sourceRunId` lends its dataset and its latest checkpoint's tokenizer. */
-export function addWideGptRun(ctx: LabContext, sourceRunId: number, name: string): number {
-  const runs = new RunService(ctx);
+export function addWideGptRun({ ctx, runs }: TrainingDeps, sourceRunId: number, name: string): number {
   const source = runs.run(sourceRunId);
-  const from = runs.latestCheckpoint(sourceRunId);
+  const from = ctx.store.runs.latestCheckpoint(sourceRunId);
   if (from === null) throw new Error(`Run ${sourceRunId} ("${source.name}") has no checkpoint to take the tokenizer from; train it first.`);
   const tokenizerJson = readFileSync(join(ctx.home, from.path, 'tokenizer.json'), 'utf8');
   const config = presetConfig('tiny', 'gpt', loadTokenizer(tokenizerJson).vocabSize, 11, WIDE);
@@ -55,7 +54,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   try {
     const source = (lab.ctx.db.prepare('SELECT id FROM runs WHERE name = ?').get(sourceName) as { id: number } | undefined)?.id;
     if (source === undefined) throw new Error(`There is no run called ${JSON.stringify(sourceName)} in ${home}.`);
-    process.stdout.write(`${addWideGptRun(lab.ctx, source, name)}\n`);
+    process.stdout.write(`${addWideGptRun(lab.training, source, name)}\n`);
   } finally {
     lab.close();
   }

@@ -34,8 +34,8 @@ beforeAll(async () => {
   writeFileSync(join(home, 'story.txt'), 'the cat sees a dog, a dog sees the cat.\n\n'.repeat(40));
   lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
-  const tiny = (await trainRun(lab.ctx, { dataset: 'story', family: 'gpt', preset: 'tiny', steps: 1, batchSize: 1, name: 'tiny' })).runId;
-  wideId = addWideGptRun(lab.ctx, tiny, 'wide-512');
+  const tiny = (await trainRun(lab.training, { dataset: 'story', family: 'gpt', preset: 'tiny', steps: 1, batchSize: 1, name: 'tiny' })).runId;
+  wideId = addWideGptRun(lab.training, tiny, 'wide-512');
   const packed = await call('analysis.attention', { runId: wideId, text: TEXT, packed: true });
   full = floats(packed.attentionPacked as string);
 }, 180_000);

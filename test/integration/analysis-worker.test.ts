@@ -90,8 +90,8 @@ beforeAll(async () => {
   };
   lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 }, analysis: { spawn } });
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
-  const tiny = (await trainRun(lab.ctx, { dataset: 'story', family: 'gpt', preset: 'tiny', steps: 1, batchSize: 1, name: 'tiny' })).runId;
-  wideId = addWideGptRun(lab.ctx, tiny, 'wide-512');
+  const tiny = (await trainRun(lab.training, { dataset: 'story', family: 'gpt', preset: 'tiny', steps: 1, batchSize: 1, name: 'tiny' })).runId;
+  wideId = addWideGptRun(lab.training, tiny, 'wide-512');
 }, 180_000);
 
 afterAll(() => {

@@ -49,8 +49,8 @@ beforeAll(async () => {
   lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
   const spec = { dataset: 'story', preset: 'tiny' as const, steps: 6, checkpointEvery: 3, batchSize: 4, evalEvery: 6, seed: 3 };
-  gptId = (await trainRun(lab.ctx, { ...spec, family: 'gpt', name: 'gpt-tiny' })).runId;
-  bertId = (await trainRun(lab.ctx, { ...spec, family: 'bert', name: 'bert-tiny' })).runId;
+  gptId = (await trainRun(lab.training, { ...spec, family: 'gpt', name: 'gpt-tiny' })).runId;
+  bertId = (await trainRun(lab.training, { ...spec, family: 'bert', name: 'bert-tiny' })).runId;
 }, 180_000);
 
 afterAll(() => {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { EventName, EventPayload } from '../../common/api';
-import type { LabContext } from '../../main/lab/app/context';
+import { labContext, type LabContext } from '../../main/lab/app/context';
 import { DatasetService } from '../../main/lab/datasets/service';
 import { LabError } from '../../common/errors';
 import { ensureHome, labDatabasePath } from '../../main/lab/app/home';
@@ -22,11 +22,9 @@ let svc: DatasetService;
 
 function open(): void {
   db = openStore(labDatabasePath(home));
-  const ctx: LabContext = {
-    db,
-    home,
-    emit<K extends EventName>(event: K, payload: EventPayload<K>) { emitted.push({ event, payload, at: Date.now() }); },
-  };
+  const ctx: LabContext = labContext(db, home, <K extends EventName>(event: K, payload: EventPayload<K>) => {
+    emitted.push({ event, payload, at: Date.now() });
+  });
   svc = new DatasetService(ctx);
 }
 

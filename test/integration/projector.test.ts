@@ -76,7 +76,7 @@ beforeAll(async () => {
     if (event.startsWith('projector.')) events.push({ event, payload });
   });
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
-  gptId = (await trainRun(lab.ctx, { dataset: 'story', preset: 'tiny', steps: 6, checkpointEvery: 3, batchSize: 4, evalEvery: 6, seed: 3, family: 'gpt', name: 'gpt-tiny' })).runId;
+  gptId = (await trainRun(lab.training, { dataset: 'story', preset: 'tiny', steps: 6, checkpointEvery: 3, batchSize: 4, evalEvery: 6, seed: 3, family: 'gpt', name: 'gpt-tiny' })).runId;
   // a word-vector run as issue 15a's job leaves it: a runs row of family word2vec, vectors under runs/<id>/vectors/
   const info = lab.ctx.db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at)
     VALUES ('w2v-story', 'word2vec', '{}', 1, 'completed', ?)`).run(new Date().toISOString());

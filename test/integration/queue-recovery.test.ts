@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunT } from '../../common/api';
 import { createLab, type Lab } from '../../main/lab/index';
-import { RunService } from '../../main/lab/runs/service';
 import { prepareTraining } from '../../main/lab/runs/training';
 import { openStore } from '../../main/store/db';
 import { storyText } from '../unit/compare/story';
@@ -67,13 +66,13 @@ describe('the queue a crashed app left', () => {
     expect(stoppedAt.step).toBeLessThan(300);
 
     // what the crashed app's scheduler had written: one run training, then a new run, the resume and a new run queued
-    const runs = new RunService(lab.ctx);
-    const training = (await prepareTraining(lab.ctx, { ...TINY, steps: 6, name: 'training at the crash' })).runId;
-    const first = (await prepareTraining(lab.ctx, { ...TINY, family: 'bert', steps: 6, name: 'queued first', queued: true })).runId;
+    const runs = lab.training.runs;
+    const training = (await prepareTraining(lab.training, { ...TINY, steps: 6, name: 'training at the crash' })).runId;
+    const first = (await prepareTraining(lab.training, { ...TINY, family: 'bert', steps: 6, name: 'queued first', queued: true })).runId;
     await new Promise((r) => setTimeout(r, 5));
     runs.setStatus(resumed.id, 'queued', { error: null });
     await new Promise((r) => setTimeout(r, 5));
-    const third = (await prepareTraining(lab.ctx, { ...TINY, steps: 6, name: 'queued third', queued: true })).runId;
+    const third = (await prepareTraining(lab.training, { ...TINY, steps: 6, name: 'queued third', queued: true })).runId;
     lab.close();
     // the crash was ten minutes ago: every timestamp moves back by as much, so their order is kept
     const db = openStore(join(home, 'lab.sqlite'), { recover: false });

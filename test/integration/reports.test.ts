@@ -99,7 +99,6 @@ describe('exports of an experiment', () => {
 
 describe('drawing the points the compare page draws', () => {
   it('decimates a series in memory exactly as the store\'s query does', async () => {
-    const { querySeries } = await import('../../main/lab/runs/service');
     const { decimateLikeStore } = await import('../../main/reports/decimate');
     const { MetricPointQueries } = await import('../../main/store/reports');
     const points = new MetricPointQueries(lab.ctx.db);
@@ -109,7 +108,7 @@ describe('drawing the points the compare page draws', () => {
         const columns = points.columns(run.id, key);
         expect(columns, `${run.id} ${key} read whole`).toEqual({ steps: all.map((p) => p.step), values: all.map((p) => p.value), times: all.map((p) => p.time) });
         for (const maxPoints of [8, 12, 5000]) {
-          const fromStore = querySeries(lab.ctx.db, run.id, key, maxPoints);
+          const fromStore = lab.ctx.store.runs.series(run.id, key, maxPoints);
           const inMemory = decimateLikeStore(columns, maxPoints);
           expect({ steps: inMemory.steps, values: inMemory.values, times: inMemory.times, total: inMemory.total }, `${run.id} ${key} ${maxPoints}`)
             .toEqual({ steps: fromStore.steps, values: fromStore.values, times: fromStore.times, total: fromStore.total });

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabContext } from '../../main/lab/app/context';
+import { labContext, type LabContext } from '../../main/lab/app/context';
 import { LabError } from '../../common/errors';
 import { RunService, runFolder } from '../../main/lab/runs/service';
 import { openStore } from '../../main/store/db';
@@ -13,11 +13,12 @@ import { openStore } from '../../main/store/db';
 let home: string;
 let db: Database.Database;
 let runs: RunService;
+let ctx: LabContext;
 
 beforeAll(() => {
   home = mkdtempSync(path.join(tmpdir(), 'lab-runs-'));
   db = openStore(path.join(home, 'lab.sqlite'));
-  const ctx: LabContext = { db, home, emit: () => {} };
+  ctx = labContext(db, home);
   runs = new RunService(ctx);
 });
 
@@ -181,8 +182,8 @@ describe('run rows', () => {
     runs.addArtifact(id, { kind: 'checkpoint', path: `runs/${id}/step-30`, sha256: 'c'.repeat(64), bytes: 130, step: 30, meta: { resumable: false } });
     runs.addSample(id, { step: 10, kind: 'continuation', prompt: 'To be', output: ', or not' });
     runs.addSample(id, { step: 20, kind: 'continuation', prompt: 'To be', output: ', or not to be', settings: { temperature: 0.8 } });
-    expect(runs.latestCheckpoint(id)?.step).toBe(30);
-    expect(runs.latestCheckpoint(id, true)?.step).toBe(20);
+    expect(ctx.store.runs.latestCheckpoint(id)?.step).toBe(30);
+    expect(ctx.store.runs.latestCheckpoint(id, true)?.step).toBe(20);
     const detail = await runs.get({ id, samples: 1 });
     expect(detail.artifacts.map((a) => a.step)).toEqual([10, 20, 30]);
     expect(detail.samples).toHaveLength(1);

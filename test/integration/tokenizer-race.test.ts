@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { TokenizerT } from '../../common/api';
 import { createLab } from '../../main/lab/index';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../../main/lab/runs/training-data';
+import { ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../../main/lab/runs/training-data';
 import { storyText } from '../unit/compare/story';
 
 const home = mkdtempSync(join(tmpdir(), 'lab-tok-race-'));
@@ -19,10 +19,10 @@ afterAll(() => {
 it('gets or creates the automatic tokenizer once when two runs ask for it at the same time', async () => {
   writeFileSync(join(home, 'story.txt'), storyText(20));
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
-  const { datasets } = dataServices(lab.ctx);
+  const { datasets } = lab.training;
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, 'story'), () => {});
   // each run resolves through its own services, as two scheduler starts (or two CLI processes) do
-  const ask = (): Promise<TokenizerT> => resolveRunTokenizer(dataServices(lab.ctx).tokenizers, dataset, { kind: 'char' }, () => {});
+  const ask = (): Promise<TokenizerT> => resolveRunTokenizer(lab.training.tokenizers, dataset, { kind: 'char' }, () => {});
   const [a, b] = await Promise.all([ask(), ask()]);
   expect(a.id).toBe(b.id);
   expect(a.name).toBe('story-char');

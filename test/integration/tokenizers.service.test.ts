@@ -6,7 +6,7 @@ import type Database from 'better-sqlite3';
 import { Tokenizer } from 'tokenizers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EventName } from '../../common/api';
-import type { LabContext } from '../../main/lab/app/context';
+import { labContext, type LabContext } from '../../main/lab/app/context';
 import { LabError } from '../../common/errors';
 import { TokenizerService } from '../../main/lab/tokenizers/service';
 import { openStore } from '../../main/store/db';
@@ -40,7 +40,7 @@ const validation = FIXTURE_LINES;
 beforeAll(() => {
   home = mkdtempSync(path.join(tmpdir(), 'lab-tok-'));
   db = openStore(path.join(home, 'lab.sqlite'));
-  const ctx: LabContext = { db, home, emit: (event, payload) => emitted.push({ event, payload: payload as Record<string, unknown> }) };
+  const ctx: LabContext = labContext(db, home, (event, payload) => { emitted.push({ event, payload: payload as Record<string, unknown> }); });
   service = new TokenizerService(ctx);
   const train = trainingDocs().slice(0, 800).map((text) => ({ text, split: 'train' as const }));
   splitId = addDataset('shakespeare', [...train, ...validation.map((text) => ({ text, split: 'validation' as const }))]);

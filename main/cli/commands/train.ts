@@ -105,7 +105,7 @@ export const trainCommand: CliCommand = {
     const tty = process.stderr.isTTY === true;
     let lastLine = 0;
     let inPlace = false;
-    const outcome = await trainRun(ctx.lab().ctx, spec, {
+    const outcome = await trainRun(ctx.lab().training, spec, {
       log: (line) => {
         if (inPlace) process.stderr.write('\n');
         inPlace = false;

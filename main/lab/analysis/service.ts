@@ -11,7 +11,7 @@ import { decodeOnnx, describeOnnx } from '../../onnx/inspect';
 import { rounded } from '../../ml/attention-math';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
-import { RunService } from '../runs/service';
+import type { RunService } from '../runs/service';
 import { exportTarget } from '../app/export-target';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../ml/attention-math';
@@ -39,12 +39,10 @@ export interface AnalysisServiceOptions {
 }
 
 export class AnalysisService {
-  private readonly runs: RunService;
   /** the analysis worker process; the projector service sends its requests through it too */
   readonly worker: AnalysisWorker;
 
-  constructor(private readonly ctx: LabContext, options: AnalysisServiceOptions = {}) {
-    this.runs = new RunService(ctx);
+  constructor(private readonly ctx: LabContext, private readonly runs: RunService, options: AnalysisServiceOptions = {}) {
     this.worker = new AnalysisWorker(options.spawn);
   }
 
@@ -60,10 +58,10 @@ export class AnalysisService {
 
   /** One entry per step (a step may have both a plain and a resumable record), oldest first. */
   private checkpointList(runId: number): { step: number; path: string }[] {
-    const rows = this.ctx.db.prepare("SELECT step, path FROM artifacts WHERE run_id = ? AND kind = 'checkpoint' AND step IS NOT NULL ORDER BY step ASC, id DESC").all(runId) as { step: number; path: string }[];
+    // newest record first per step, so the first path seen for a step is its newest
     const byStep = new Map<number, string>();
-    for (const r of rows) if (!byStep.has(r.step)) byStep.set(r.step, r.path);
-    return [...byStep].map(([step, path]) => ({ step, path }));
+    for (const a of this.ctx.store.runs.checkpoints(runId)) if (a.step !== null && !byStep.has(a.step)) byStep.set(a.step, a.path);
+    return [...byStep].map(([step, path]) => ({ step, path })).sort((a, b) => a.step - b.step);
   }
 
   /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime. */

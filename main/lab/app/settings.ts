@@ -1,7 +1,7 @@
 // SettingsService: the user's language and theme, kept in the `settings` key/value table of the lab's store.
-import type { Statement } from 'better-sqlite3';
 import type { ChannelArgs, SettingsT } from '../../../common/api';
 import { Language, Theme } from '../../../common/api';
+import type { SettingsQueries } from '../../store/settings';
 import type { LabContext } from './context';
 
 type SettingKey = keyof SettingsT;
@@ -19,24 +19,16 @@ export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): SettingsT
 
 export class SettingsService {
   private readonly defaults: SettingsT;
-  private readonly readAll: Statement<[], { key: string; value: string }>;
-  private readonly upsert: Statement<[string, string]>;
-  private readonly writeMany: (entries: [SettingKey, string][]) => void;
+  private readonly q: SettingsQueries;
 
   constructor(ctx: LabContext, env: NodeJS.ProcessEnv = process.env) {
     this.defaults = { language: defaultLanguage(env), theme: 'system' };
-    this.readAll = ctx.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings');
-    this.upsert = ctx.db.prepare<[string, string]>(
-      'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
-    );
-    this.writeMany = ctx.db.transaction((entries: [SettingKey, string][]) => {
-      for (const [key, value] of entries) this.upsert.run(key, value);
-    });
+    this.q = ctx.store.settings;
   }
 
   /** Stored values that no longer parse (an older version, a hand edit) fall back to the default instead of failing. */
   async get(): Promise<SettingsT> {
-    const stored = new Map(this.readAll.all().map((r) => [r.key, r.value]));
+    const stored = this.q.all();
     const language = Language.safeParse(stored.get('language'));
     const theme = Theme.safeParse(stored.get('theme'));
     return {
@@ -50,7 +42,7 @@ export class SettingsService {
     const entries: [SettingKey, string][] = [];
     if (input.language !== undefined) entries.push(['language', input.language]);
     if (input.theme !== undefined) entries.push(['theme', input.theme]);
-    if (entries.length > 0) this.writeMany(entries);
+    if (entries.length > 0) this.q.setMany(entries);
     return this.get();
   }
 }

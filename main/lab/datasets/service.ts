@@ -6,7 +6,7 @@ import type { ChannelArgs, ChannelOutput, SplitInfoT } from '../../../common/api
 import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSource } from '../../data/import';
 import type { LabContext } from '../app/context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './import';
-import { DatasetQueries, isContinuousText, likePattern, toDataset, toDocument, type DatasetRow, type DocumentDbRow } from '../../store/datasets';
+import { isContinuousText, toDataset, toDocument, type DatasetQueries, type DatasetRow } from '../../store/datasets';
 import { LabError } from '../../../common/errors';
 import { exportTarget } from '../app/export-target';
 
@@ -18,7 +18,7 @@ export class DatasetService {
   private readonly q: DatasetQueries;
 
   constructor(private readonly ctx: LabContext) {
-    this.q = new DatasetQueries(ctx.db);
+    this.q = ctx.store.datasets;
   }
 
   async list(): Promise<ChannelOutput<'datasets.list'>> {
@@ -105,22 +105,7 @@ export class DatasetService {
 
   async documents(input: ChannelArgs<'datasets.documents'>): Promise<ChannelOutput<'datasets.documents'>> {
     this.readyRow(input.id);
-    // The WHERE clause is assembled from fixed fragments; every value is a bound parameter.
-    const where = ['dataset_id = ?'];
-    const params: (string | number)[] = [input.id];
-    if (input.split !== undefined) {
-      where.push('split = ?');
-      params.push(input.split);
-    }
-    if (input.search !== undefined && input.search !== '') {
-      where.push(`text LIKE ? ESCAPE '\\'`);
-      params.push(likePattern(input.search));
-    }
-    const filter = where.join(' AND ');
-    const { total } = this.ctx.db.prepare(`SELECT count(*) AS total FROM documents WHERE ${filter}`).get(...params) as { total: number };
-    const rows = this.ctx.db
-      .prepare(`SELECT id, idx, text, label, split FROM documents WHERE ${filter} ORDER BY idx LIMIT ? OFFSET ?`)
-      .all(...params, input.limit, input.offset) as DocumentDbRow[];
+    const { total, rows } = this.q.documents(input);
     return { total, items: rows.map(toDocument) };
   }
 

@@ -8,15 +8,14 @@ import { computePair, type CostFigures, type MeasureOptions, type PairInput, typ
 import { isContinuousText } from '../../store/datasets';
 import type { LabContext } from '../app/context';
 import { runCheckpoint } from '../runs/checkpoints';
-import { RunService } from '../runs/service';
 
 /** Enough held-out text for hundreds of blanks; more only slows the tokenizer down. */
 const MAX_CHARS = 400_000;
 
 function splitTexts(ctx: LabContext, datasetId: number, split: 'train' | 'test' | 'validation'): string[] {
-  const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
+  const row = ctx.store.datasets.shape.get(datasetId);
   if (!row) throw new LabError('not_found', `The dataset with id ${datasetId} was deleted, so the comparison has no held-out text to measure on.`, { field: 'dataset' });
-  const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx').all(datasetId, split) as Array<{ idx: number; text: string }>;
+  const docs = ctx.store.datasets.splitTexts.all(datasetId, split);
   // a whole-mode text file was cut into consecutive segments: neighbours are joined back, as training reads them
   const joined = isContinuousText(row);
   const texts: string[] = [];
@@ -54,10 +53,10 @@ export function loadHeldOut(ctx: LabContext, datasetId: number, tokenizer: TextT
 }
 
 function costFigures(ctx: LabContext, runId: number): CostFigures {
-  const runs = new RunService(ctx);
+  const runs = ctx.store.runs;
   const run = runs.run(runId);
   const model = (run.config as { model?: ModelConfig }).model;
-  const times = ctx.db.prepare("SELECT min(time) AS first, max(time) AS last FROM metrics WHERE run_id = ? AND key = 'train/loss'").get(runId) as { first: number | null; last: number | null };
+  const times = ctx.store.runs.timeSpan(runId, 'train/loss');
   return {
     parameters: model !== undefined ? parameterCount(model) : Number.NaN,
     tokensPerSecond: runs.meanValue(runId, 'train/tokens_per_s') ?? Number.NaN,

@@ -13,23 +13,12 @@ import { pairInput } from './measure-input';
 import { comparisonTable, type LearningRates } from './table';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
-import { RunService } from '../runs/service';
-import { trainingSettings } from '../runs/training';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../runs/training-data';
+import type { RunQueries } from '../../store/runs';
+import { trainingSettings, type TrainingDeps } from '../runs/training';
+import { ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../runs/training-data';
 
 /** The first seed of an experiment; seed i of K is BASE_SEED + i, for both models of the pair. */
 const BASE_SEED = 1337;
-
-interface ExperimentRow {
-  id: number;
-  name: string;
-  dataset_id: number | null;
-  dataset_name: string | null;
-  tokenizer_id: number | null;
-  tokenizer_name: string | null;
-  budget_json: string;
-  created_at: string;
-}
 
 /** What budget_json holds: the budget as asked and what it became. */
 interface StoredBudget {
@@ -42,9 +31,6 @@ interface StoredBudget {
   lrSweep?: boolean;
 }
 
-const SELECT = `SELECT e.*, d.name AS dataset_name, t.name AS tokenizer_name FROM experiments e
-  LEFT JOIN datasets d ON d.id = e.dataset_id LEFT JOIN tokenizers t ON t.id = e.tokenizer_id`;
-
 /** One status for the whole experiment: live while any run is, completed when all are, else the worst ending. */
 export function experimentStatus(runs: RunT[]): RunStatusT {
   const order: RunStatusT[] = ['running', 'queued', 'paused', 'crashed', 'failed', 'stopped'];
@@ -53,20 +39,23 @@ export function experimentStatus(runs: RunT[]): RunStatusT {
 }
 
 export class ExperimentService {
-  private readonly runs: RunService;
+  private readonly runs: RunQueries;
   /** measurements in progress per experiment, with the number of blanks asked for */
   private readonly measuring = new Map<number, { positions: number; job: Promise<ExperimentT> }>();
   /** aborted when the lab closes: measuring processes are ended with it */
   private readonly closing = new AbortController();
 
-  constructor(private readonly ctx: LabContext, private readonly scheduler: JobScheduler, private readonly measureOptions: Partial<MeasureOptions> = {}) {
-    this.runs = new RunService(ctx);
+  private readonly ctx: LabContext;
+
+  constructor(private readonly deps: TrainingDeps, private readonly scheduler: JobScheduler, private readonly measureOptions: Partial<MeasureOptions> = {}) {
+    this.ctx = deps.ctx;
+    this.runs = deps.ctx.store.runs;
     scheduler.onSettled((runId) => this.maybeMeasure(runId));
   }
 
   async create(input: ChannelArgs<'experiments.create'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'experiments.create'>> {
     this.scheduler.assertDatasetUsable(input.dataset);
-    const { datasets, tokenizers } = dataServices(this.ctx);
+    const { datasets, tokenizers } = this.deps;
     const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, input.dataset), log);
     // one tokenizer for both models, so their accuracies and perplexities count the same units
     const tokenizer = await resolveRunTokenizer(tokenizers, dataset, { name: input.tokenizer, kind: input.tokenizerKind }, log);
@@ -78,10 +67,11 @@ export class ExperimentService {
     if ('minutes' in input.budget) log(`A budget of ${input.budget.minutes} min is ${steps} steps per run at the measured speed of this machine.`);
     const seeds = Array.from({ length: input.seeds }, (_, i) => BASE_SEED + i);
     const stored: StoredBudget = { budget: input.budget, preset, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
-    const now = new Date().toISOString();
-    const id = Number(this.ctx.db.prepare(`INSERT INTO experiments (name, description, dataset_id, tokenizer_id, budget_json, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?)`).run(this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${preset}, ${steps} steps)`),
-      `BERT vs GPT on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`, dataset.id, tokenizer.id, JSON.stringify(stored), now, now).lastInsertRowid);
+    const id = this.ctx.store.experiments.insert({
+      name: this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${preset}, ${steps} steps)`),
+      description: `BERT vs GPT on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`,
+      datasetId: dataset.id, tokenizerId: tokenizer.id, budgetJson: JSON.stringify(stored),
+    });
     for (const seed of seeds) {
       for (const family of ['gpt', 'bert'] as const) {
         await this.scheduler.start({
@@ -95,8 +85,7 @@ export class ExperimentService {
   }
 
   async list(): Promise<ChannelOutput<'experiments.list'>> {
-    const ids = this.ctx.db.prepare('SELECT id FROM experiments WHERE archived = 0 ORDER BY id').pluck().all() as number[];
-    return ids.map((id) => this.experiment(id));
+    return this.ctx.store.experiments.listIds().map((id) => this.experiment(id));
   }
 
   async get(input: ChannelArgs<'experiments.get'>): Promise<ChannelOutput<'experiments.get'>> {
@@ -171,10 +160,10 @@ export class ExperimentService {
   }
 
   private experiment(id: number): ExperimentT {
-    const row = this.ctx.db.prepare(`${SELECT} WHERE e.id = ?`).get(id) as ExperimentRow | undefined;
+    const row = this.ctx.store.experiments.byId.get(id);
     if (!row) throw new LabError('not_found', `There is no experiment with id ${id}; \`experiments.list\` shows the experiments there are.`, { field: 'id' });
     const b = JSON.parse(row.budget_json) as StoredBudget;
-    const runs = (this.ctx.db.prepare('SELECT id FROM runs WHERE experiment_id = ? ORDER BY id').pluck().all(id) as number[]).map((r) => this.runs.run(r));
+    const runs = this.ctx.store.runs.idsOfExperiment(id).map((r) => this.runs.run(r));
     const pairs = b.seeds.flatMap((seed) => {
       const gpt = runs.find((r) => r.seed === seed && r.family === 'gpt');
       const bert = runs.find((r) => r.seed === seed && r.family === 'bert');
@@ -201,16 +190,11 @@ export class ExperimentService {
     const text = `${JSON.stringify(table, null, 2)}\n`;
     fs.writeFileSync(`${file}.tmp`, text);
     fs.renameSync(`${file}.tmp`, file);
-    this.ctx.db.transaction(() => {
-      this.ctx.db.prepare("DELETE FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").run(rel);
-      this.ctx.db.prepare("INSERT INTO artifacts (run_id, kind, path, sha256, bytes, step, meta_json, created_at) VALUES (NULL, 'comparison', ?, '', ?, NULL, ?, ?)")
-        .run(rel, Buffer.byteLength(text), JSON.stringify({ experimentId: id }), table.measuredAt);
-      this.ctx.db.prepare('UPDATE experiments SET updated_at = ? WHERE id = ?').run(table.measuredAt, id);
-    })();
+    this.ctx.store.experiments.recordComparison(id, rel, Buffer.byteLength(text), table.measuredAt);
   }
 
   private loadComparison(id: number): ComparisonT | null {
-    const rel = this.ctx.db.prepare("SELECT path FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").pluck().get(this.comparisonPath(id)) as string | undefined;
+    const rel = this.ctx.store.experiments.comparisonPath(this.comparisonPath(id));
     if (rel === undefined) return null;
     let stored: unknown;
     try {
@@ -224,7 +208,7 @@ export class ExperimentService {
   }
 
   private uniqueName(base: string): string {
-    const taken = new Set((this.ctx.db.prepare('SELECT lower(name) FROM experiments').pluck().all() as string[]));
+    const taken = this.ctx.store.experiments.lowerNames();
     if (!taken.has(base.toLowerCase())) return base;
     for (let n = 2; ; n++) if (!taken.has(`${base} #${n}`.toLowerCase())) return `${base} #${n}`;
   }

@@ -3,11 +3,10 @@ import path from 'node:path';
 import { LabError } from '../../../common/errors';
 import { loadCheckpointModel, type LoadedRun, type RunCheckpoint } from '../../jobs/measure/models';
 import type { LabContext } from '../app/context';
-import { RunService } from './service';
 
 /** The newest checkpoint of a GPT or BERT run; refuses a run that has none yet. */
 export function runCheckpoint(ctx: LabContext, runId: number): RunCheckpoint {
-  const runs = new RunService(ctx);
+  const runs = ctx.store.runs;
   const run = runs.run(runId);
   if (run.family !== 'gpt' && run.family !== 'bert') {
     throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family} run; only GPT and BERT runs can be probed here.`, { field: 'runIds' });

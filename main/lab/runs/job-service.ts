@@ -2,20 +2,21 @@
 // with the job concurrency kept as a setting in the store.
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { JobScheduler, type SchedulerOptions } from './scheduler';
-import type { LabContext } from '../app/context';
-import { RunService } from './service';
+import type { RunQueries } from '../../store/runs';
+import type { TrainingDeps } from './training';
 
 const CONCURRENCY_KEY = 'jobs.concurrency';
 
 export class JobService {
   readonly scheduler: JobScheduler;
-  private readonly runs: RunService;
+  /** run reads (the channels answer with the run as it is now) */
+  private readonly runs: RunQueries;
 
-  constructor(private readonly ctx: LabContext, opts: SchedulerOptions = {}) {
-    this.runs = new RunService(ctx);
-    const stored = ctx.db.prepare('SELECT value FROM settings WHERE key = ?').pluck().get(CONCURRENCY_KEY) as string | undefined;
+  constructor(private readonly deps: TrainingDeps, opts: SchedulerOptions = {}) {
+    this.runs = deps.ctx.store.runs;
+    const stored = deps.ctx.store.settings.get(CONCURRENCY_KEY);
     const concurrency = stored !== undefined && /^\d+$/.test(stored) && Number(stored) >= 1 ? Number(stored) : undefined;
-    this.scheduler = new JobScheduler(ctx, { ...opts, concurrency: opts.concurrency ?? concurrency });
+    this.scheduler = new JobScheduler(deps, { ...opts, concurrency: opts.concurrency ?? concurrency });
   }
 
   async start(input: ChannelArgs<'runs.start'>): Promise<ChannelOutput<'runs.start'>> {
@@ -53,8 +54,7 @@ export class JobService {
 
   async setConcurrency(input: ChannelArgs<'jobs.setConcurrency'>): Promise<ChannelOutput<'jobs.setConcurrency'>> {
     this.scheduler.setConcurrency(input.concurrency);
-    this.ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value')
-      .run(CONCURRENCY_KEY, String(input.concurrency));
+    this.deps.ctx.store.settings.set(CONCURRENCY_KEY, String(input.concurrency));
     return this.status();
   }
 

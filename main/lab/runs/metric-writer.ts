@@ -1,13 +1,7 @@
 // MetricWriter: metric points streamed from a training job are buffered and written in one transaction at most ~1 s behind.
-import type Database from 'better-sqlite3';
+import type { MetricPoint, RunQueries } from '../../store/runs';
 
-/** One scalar of a run, as stored: time in seconds since the Unix epoch (fractional). */
-export interface MetricPoint {
-  key: string;
-  step: number;
-  value: number;
-  time: number;
-}
+export type { MetricPoint } from '../../store/runs';
 
 /** Longest the writer keeps a point in memory before it is written. */
 export const METRIC_FLUSH_MS = 1000;
@@ -22,18 +16,9 @@ export class MetricWriter {
   private oldestAt = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
-  private readonly insert: Database.Statement;
-  private readonly writeAll: (points: MetricPoint[]) => void;
-
-  constructor(private readonly db: Database.Database, readonly runId: number, private readonly flushMs = METRIC_FLUSH_MS,
+  constructor(private readonly runs: RunQueries, readonly runId: number, private readonly flushMs = METRIC_FLUSH_MS,
     /** called after each successful flush with the number of points written (heartbeats hang off it) */
-    private readonly onFlush: (written: number) => void = () => {}) {
-    this.insert = db.prepare(`INSERT INTO metrics (run_id, key, step, value, time) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (run_id, key, step) DO UPDATE SET value = excluded.value, time = excluded.time`);
-    this.writeAll = db.transaction((points: MetricPoint[]) => {
-      for (const p of points) this.insert.run(this.runId, p.key, p.step, Number.isFinite(p.value) ? p.value : null, p.time);
-    });
-  }
+    private readonly onFlush: (written: number) => void = () => {}) {}
 
   /** Queues one point; time defaults to now. Writes the batch when it has waited flushMs. */
   add(key: string, step: number, value: number, time = Date.now() / 1000): void {
@@ -61,7 +46,7 @@ export class MetricWriter {
     if (this.buffer.length === 0) return;
     const points = this.buffer;
     this.buffer = [];
-    this.writeAll(points);
+    this.runs.insertMetrics(this.runId, points);
     this.onFlush(points.length);
   }
 

@@ -10,7 +10,6 @@ import type { TransformerModel } from '../../ml/model';
 import { fillMask, generate } from '../../ml/sample';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
-import { RunService } from './service';
 
 export interface SampleOptions {
   prompt: string;
@@ -50,7 +49,7 @@ interface Loaded {
 
 /** The newest checkpoint of a run of the expected family (or the one saved at `step`), loaded with its own tokenizer. */
 function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command: string, atStep?: number): Loaded {
-  const runs = new RunService(ctx);
+  const runs = ctx.store.runs;
   const run = runs.run(runId);
   if (run.family !== family) {
     const other = run.family === 'bert' ? 'fill' : 'sample';
@@ -58,7 +57,7 @@ function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command
       `Run ${runId} ("${run.name}") is a ${run.family.toUpperCase()} run, but \`${command}\` needs a ${family.toUpperCase()} run; use \`attention-lab ${other} ${runId}\` instead.`, { field: 'run' });
   }
   if (atStep !== undefined) {
-    const saved = runs.checkpoints(runId);
+    const saved = runs.checkpointSteps(runId);
     const at = saved.find((a) => a.step === atStep);
     if (at === undefined) {
       const steps = saved.map((a) => a.step).filter((s) => s !== null);

@@ -7,8 +7,8 @@ import { availableParallelism } from 'node:os';
 import type { EventPayload, RunStatusT } from '../../../common/api';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
-import { RunService } from './service';
-import { prepareTraining, type TrainSpec } from './training';
+import type { RunService } from './service';
+import { prepareTraining, type TrainingDeps, type TrainSpec } from './training';
 import { RunRecorder } from './recorder';
 import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, stampQueue, type RecoveryOptions } from '../../store/recovery';
 import { JobProcess, spawnWorkerProcess, type JobEnd } from '../../jobs/job-process';
@@ -63,10 +63,13 @@ export class JobScheduler {
   private closed = false;
   private readonly queueBeat: NodeJS.Timeout;
 
-  constructor(private readonly ctx: LabContext, private readonly opts: SchedulerOptions = {}) {
-    this.runs = new RunService(ctx);
+  private readonly ctx: LabContext;
+
+  constructor(private readonly deps: TrainingDeps, private readonly opts: SchedulerOptions = {}) {
+    this.ctx = deps.ctx;
+    this.runs = deps.runs;
     this.limit = opts.concurrency ?? defaultConcurrency();
-    this.events = new JobEvents(ctx, opts.eventIntervalMs ?? 100);
+    this.events = new JobEvents(deps.ctx, opts.eventIntervalMs ?? 100);
     this.queueBeat = setInterval(() => this.beatQueue(), QUEUE_HEARTBEAT_MS);
     this.queueBeat.unref();
     // after the constructor: the lab's services register their onSettled listeners before any adopted run can settle
@@ -110,7 +113,7 @@ export class JobScheduler {
     if (spec.resume !== undefined) return this.resume(spec.resume);
     if (spec.dataset !== undefined) this.assertDatasetUsable(spec.dataset);
     const threads = spec.threads ?? Math.max(1, Math.floor(availableParallelism() / this.limit));
-    const { runId, job } = await prepareTraining(this.ctx, { ...spec, threads, queued: true }, log);
+    const { runId, job } = await prepareTraining(this.deps, { ...spec, threads, queued: true }, log);
     this.queue.push({ runId, job });
     this.changed(runId);
     this.pump();
@@ -127,7 +130,7 @@ export class JobScheduler {
     if (!['stopped', 'paused', 'crashed'].includes(run.status)) {
       throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped, paused or crashed run can be resumed.`, { field: 'id' });
     }
-    if (this.runs.latestCheckpoint(runId, true) === null) {
+    if (this.ctx.store.runs.latestCheckpoint(runId, true) === null) {
       throw new LabError('not_found', `Run ${runId} ("${run.name}") has no resumable checkpoint, so it cannot continue; start a new run instead.`, { field: 'id' });
     }
     this.runs.setStatus(runId, 'queued', { error: null });
@@ -263,7 +266,7 @@ export class JobScheduler {
     let job: TrainingJob;
     try {
       if (entry.job === null) {
-        job = (await prepareTraining(this.ctx, { resume: entry.runId, queued: true })).job;
+        job = (await prepareTraining(this.deps, { resume: entry.runId, queued: true })).job;
       } else {
         job = entry.job;
         this.assertDatasetStillThere(entry.runId);
@@ -352,16 +355,14 @@ export class JobScheduler {
 
   /** Refuses a dataset (name or id) that is being deleted or still importing, with the reason. */
   assertDatasetUsable(ref: string): void {
-    const row = this.ctx.db.prepare(`SELECT name, status FROM datasets WHERE name = ? COLLATE NOCASE OR id = ? ORDER BY status = 'ready' DESC LIMIT 1`)
-      .get(ref, /^\d+$/.test(ref) ? Number(ref) : -1) as { name: string; status: string } | undefined;
+    const row = this.ctx.store.datasets.statusByRef.get(ref, /^\d+$/.test(ref) ? Number(ref) : -1);
     if (row !== undefined && row.status !== 'ready') {
       throw new LabError('conflict', `Dataset "${row.name}" is ${row.status === 'deleting' ? 'being deleted' : 'still importing'}, so no run can start on it; choose another dataset${row.status === 'importing' ? ' or wait for the import to finish' : ''}.`, { field: 'dataset' });
     }
   }
 
   private assertDatasetStillThere(runId: number): void {
-    const row = this.ctx.db.prepare(`SELECT d.name, d.status FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id WHERE r.id = ?`)
-      .get(runId) as { name: string | null; status: string | null } | undefined;
+    const row = this.ctx.store.runs.datasetOf(runId);
     if (row === undefined || row.status === null) {
       throw new LabError('not_found', `The dataset of run ${runId} was deleted while the run waited in the queue; start a new run on another dataset.`, { field: 'dataset' });
     }

@@ -83,10 +83,9 @@ export async function resolveRunTokenizer(tokenizers: TokenizerService, dataset:
  * the file does not have. Other datasets give one id array per document.
  */
 export function tokenizeSplit(ctx: LabContext, datasetId: number, split: 'train' | 'validation' | 'test', tokenizer: TextTokenizer): Int32Array[] {
-  const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
+  const row = ctx.store.datasets.shape.get(datasetId);
   if (!row) throw new LabError('not_found', `There is no dataset with id ${datasetId}; it may have been deleted.`, { field: 'dataset' });
-  const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx')
-    .iterate(datasetId, split) as IterableIterator<{ idx: number; text: string }>;
+  const docs = ctx.store.datasets.splitTexts.iterate(datasetId, split);
   const texts: string[] = [];
   if (isContinuousText(row)) {
     let pieces: string[] = [];
@@ -123,9 +122,4 @@ export function specialIdsFor(family: ModelFamily, tokenizer: TextTokenizer): Sp
   if (family === 'gpt') return { eos: optionalId(tokenizer, '[EOS]') };
   const others = (['[SEP]', '[BOS]', '[EOS]', '[UNK]'] as const).map((t) => optionalId(tokenizer, t)).filter((id): id is number => id !== undefined);
   return { mask: tokenizer.specialId('[MASK]'), cls: optionalId(tokenizer, '[CLS]'), pad: optionalId(tokenizer, '[PAD]'), others };
-}
-
-/** Services the run set-up needs, made once per run. */
-export function dataServices(ctx: LabContext): { datasets: DatasetService; tokenizers: TokenizerService } {
-  return { datasets: new DatasetService(ctx), tokenizers: new TokenizerService(ctx) };
 }

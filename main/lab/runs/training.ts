@@ -10,9 +10,11 @@ import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import { recipeFor, sweepPlan, warmupSteps as recipeWarmup } from '../../ml/recipe';
-import { RunService, runFolder } from './service';
+import { runFolder, type RunService } from './service';
 import { RunRecorder, type TrainProgress } from './recorder';
-import { dataServices, ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from './training-data';
+import { ensureSplit, resolveDatasetRef, resolveRunTokenizer, specialIdsFor, tokenizeSplit } from './training-data';
+import type { DatasetService } from '../datasets/service';
+import type { TokenizerService } from '../tokenizers/service';
 
 export interface TrainSpec {
   /** dataset name or id (not needed with resume) */
@@ -98,6 +100,14 @@ export function trainingSettings(spec: TrainSpec, preset: PresetName, family: Mo
   };
 }
 
+/** What setting up a run uses: the lab's context and the services it records the run and reads its data with. */
+export interface TrainingDeps {
+  ctx: LabContext;
+  runs: RunService;
+  datasets: DatasetService;
+  tokenizers: TokenizerService;
+}
+
 /** A recorded run and the plain-data job that trains it (what a scheduler queues and hands to a worker). */
 export interface PreparedRun {
   runId: number;
@@ -111,17 +121,17 @@ export type TrainJobRunner = (job: TrainingJob, port: TrainJobPort) => Promise<T
  * Resolves the data, records the run (status 'running') and builds its job; with spec.resume, reopens a stopped or
  * crashed run at its last resumable checkpoint instead. Refusals (unknown dataset, too little memory…) record nothing.
  */
-export async function prepareTraining(ctx: LabContext, spec: TrainSpec, log: (line: string) => void = () => {}): Promise<PreparedRun> {
-  const runs = new RunService(ctx);
-  return spec.resume !== undefined ? prepareResume(ctx, runs, spec, log) : prepareNew(ctx, runs, spec, log);
+export async function prepareTraining(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void = () => {}): Promise<PreparedRun> {
+  return spec.resume !== undefined ? prepareResume(deps, spec, log) : prepareNew(deps, spec, log);
 }
 
 /** Trains one run to its end, a stop request, or a failure, recording everything; the CLI runs it in the foreground. */
-export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHooks = {}, runner: TrainJobRunner = runTrainingJob): Promise<TrainOutcome> {
+export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: TrainHooks = {}, runner: TrainJobRunner = runTrainingJob): Promise<TrainOutcome> {
   const started = performance.now();
   const log = hooks.log ?? ((): void => {});
-  const runs = new RunService(ctx);
-  const { runId, job } = await prepareTraining(ctx, spec, log);
+  const { ctx, runs } = deps;
+  const q = ctx.store.runs;
+  const { runId, job } = await prepareTraining(deps, spec, log);
   const recorder = new RunRecorder(ctx, runs, runId, job, { log, progress: hooks.progress });
   let result: TrainJobResult;
   try {
@@ -132,28 +142,29 @@ export async function trainRun(ctx: LabContext, spec: TrainSpec, hooks: TrainHoo
   }
   recorder.finish(result);
 
-  const run = runs.run(runId);
+  const run = q.run(runId);
   const val = run.metrics['val/loss'];
   return {
     runId, name: run.name, status: result.status, error: result.reason, family: job.spec.model.family,
     backend: recorder.backend, threads: recorder.threads, parameters: recorder.parameters || parameterCount(job.spec.model),
     steps: result.step, totalSteps: job.totalSteps,
-    firstTrainLoss: runs.firstValue(runId, 'train/loss')?.value ?? null,
+    firstTrainLoss: q.firstValue(runId, 'train/loss')?.value ?? null,
     lastTrainLoss: run.metrics['train/loss']?.last ?? null,
-    firstValLoss: runs.firstValue(runId, 'val/loss')?.value ?? null,
+    firstValLoss: q.firstValue(runId, 'val/loss')?.value ?? null,
     bestValLoss: val?.best ?? null, lastValLoss: val?.last ?? null, valAccuracy: run.metrics['val/accuracy']?.last ?? null,
     tokensPerSecond: recorder.tokensPerSecond,
     wallSeconds: (performance.now() - started) / 1000,
-    checkpoint: recorder.checkpoint ?? resumeCheckpoint(ctx, runs, runId),
+    checkpoint: recorder.checkpoint ?? resumeCheckpoint(ctx, runId),
   };
 }
 
-function resumeCheckpoint(ctx: LabContext, runs: RunService, runId: number): string | null {
-  const a = runs.latestCheckpoint(runId);
+function resumeCheckpoint(ctx: LabContext, runId: number): string | null {
+  const a = ctx.store.runs.latestCheckpoint(runId);
   return a === null ? null : path.join(ctx.home, a.path);
 }
 
-async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+  const { ctx, runs, datasets, tokenizers } = deps;
   if (spec.dataset === undefined) throw new LabError('invalid_input', 'Say which dataset to train on (--dataset NAME).', { field: 'dataset' });
   const family = spec.family;
   if (family !== 'gpt' && family !== 'bert') {
@@ -164,13 +175,12 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
     throw new LabError('invalid_input', `Preset ${JSON.stringify(preset)} does not exist; choose tiny, small or base.`, { field: 'preset' });
   }
   const training = trainingSettings(spec, preset, family);
-  const { datasets, tokenizers } = dataServices(ctx);
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, spec.dataset), log);
   const tokenizerInfo = await resolveRunTokenizer(tokenizers, dataset, { name: spec.tokenizer, kind: spec.tokenizerKind }, log);
   const tokenizer = tokenizers.load(tokenizerInfo.id);
   const model = presetConfig(preset, family, tokenizer.vocabSize, training.seed);
   const memory = assertFitsInMemory(model, training.batchSize);
-  const job = buildJob(ctx, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
+  const job = buildJob(deps, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
   const runId = runs.create({
     name: spec.name ?? `${dataset.name}-${family}-${preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
     seed: training.seed, totalSteps: training.steps, status: spec.queued === true ? 'queued' : 'running', experimentId: spec.experimentId ?? null,
@@ -183,13 +193,14 @@ async function prepareNew(ctx: LabContext, runs: RunService, spec: TrainSpec, lo
   return { runId, job: lmJob({ ...job, runId, runDir: runFolder(ctx.home, runId) }) };
 }
 
-async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
+  const { ctx, runs } = deps;
   const runId = spec.resume as number;
-  const run = runs.run(runId);
+  const run = ctx.store.runs.run(runId);
   if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) {
     throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });
   }
-  const ckpt = runs.latestCheckpoint(runId, true);
+  const ckpt = ctx.store.runs.latestCheckpoint(runId, true);
   // a run still queued that never trained (the app that queued it died first) starts at step 0 with its recorded
   // settings, when a scheduler takes it from its queue (a person's --resume of it would train it beside that queue)
   const fresh = ckpt === null && spec.queued === true && run.status === 'queued' && run.step === 0;
@@ -208,16 +219,15 @@ async function prepareResume(ctx: LabContext, runs: RunService, spec: TrainSpec,
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
   const model = validateConfig(recorded.model);
   log(`${ckpt === null ? 'Starting' : 'Resuming'} run ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${recorded.training.steps}.`);
-  const job = buildJob(ctx, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
+  const job = buildJob(deps, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');
   return { runId, job: lmJob({ ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) }) };
 }
 
 /** The job spec: tokenized splits (with the counts said through `log`) and everything else as plain data. */
-function buildJob(ctx: LabContext, runId: number, model: ModelConfig, training: TrainingSettings, datasetId: number, tokenizerId: number,
-  spec: TrainSpec, log: (line: string) => void): TrainJobSpec {
-  const { tokenizers } = dataServices(ctx);
+function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: ModelConfig, training: TrainingSettings, datasetId: number,
+  tokenizerId: number, spec: TrainSpec, log: (line: string) => void): TrainJobSpec {
   const tokenizer = tokenizers.load(tokenizerId);
   if (tokenizer.vocabSize !== model.vocabSize) {
     throw new LabError('conflict', `The tokenizer now has ${tokenizer.vocabSize} tokens but the model was built for ${model.vocabSize}; use the tokenizer the run was trained with.`, { field: 'tokenizer' });

@@ -2,9 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ChannelArgs, ChannelOutput, TokenizerT } from '../../../common/api';
+import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { loadTokenizer, trainTokenizer, type TextTokenizer } from '../../data/tokenizers/index';
-import { checkVocabSize, MAX_VOCAB_SIZE, SPECIAL_TOKENS, type TokenizerKind } from '../../../common/tokenizers';
+import { checkVocabSize, MAX_VOCAB_SIZE, SPECIAL_TOKENS } from '../../../common/tokenizers';
+import { toTokenizer, type NewTokenizerRow, type TokenizerQueries, type TokenizerRow } from '../../store/tokenizers';
+import type { DatasetQueries } from '../../store/datasets';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import { DatasetService } from '../datasets/service';
@@ -18,36 +20,6 @@ export const MAX_TRAINING_CHARS = 50_000_000;
 /** The most a tokenizer.json file may weigh to be imported (a 65k-token BPE is about 3 MB). */
 const MAX_IMPORT_BYTES = 64 * 1024 * 1024;
 const PROGRESS_INTERVAL_MS = 200;
-
-interface TokenizerRow {
-  id: number;
-  name: string;
-  kind: string;
-  dataset_id: number | null;
-  vocab_size: number;
-  lowercase: number;
-  special_tokens_json: string;
-  unk_rate: number | null;
-  tokens_per_char: number | null;
-  created_at: string;
-}
-
-const SUMMARY_COLUMNS = 'id, name, kind, dataset_id, vocab_size, lowercase, special_tokens_json, unk_rate, tokens_per_char, created_at';
-
-function toApi(row: TokenizerRow): TokenizerT {
-  return {
-    id: row.id,
-    name: row.name,
-    kind: row.kind as TokenizerKind,
-    datasetId: row.dataset_id,
-    vocabSize: row.vocab_size,
-    lowercase: row.lowercase === 1,
-    specialTokens: JSON.parse(row.special_tokens_json) as string[],
-    createdAt: row.created_at,
-    unkRate: row.unk_rate,
-    tokensPerChar: row.tokens_per_char,
-  };
-}
 
 /** Special tokens of a tokenizer in id order: ours for trained ones, the file's special added tokens for imports. */
 function specialTokensOf(json: object): string[] {
@@ -75,18 +47,21 @@ export class TokenizerService {
   /** loaded tokenizers by id, with their frequencies and vocabulary listing once asked for */
   private readonly cache = new Map<number, { tokenizer: TextTokenizer; frequencies?: number[]; vocab?: VocabEntryT[] }>();
 
-  constructor(private readonly ctx: LabContext) {}
+  private readonly q: TokenizerQueries;
+  private readonly documents: DatasetQueries;
+
+  constructor(private readonly ctx: LabContext) {
+    this.q = ctx.store.tokenizers;
+    this.documents = ctx.store.datasets;
+  }
 
   async list(input: ChannelArgs<'tokenizers.list'>): Promise<ChannelOutput<'tokenizers.list'>> {
-    const rows =
-      input.datasetId === undefined
-        ? this.ctx.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tokenizers ORDER BY id`).all()
-        : this.ctx.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tokenizers WHERE dataset_id = ? ORDER BY id`).all(input.datasetId);
-    return (rows as TokenizerRow[]).map(toApi);
+    const rows = input.datasetId === undefined ? this.q.all.all() : this.q.ofDataset.all(input.datasetId);
+    return rows.map(toTokenizer);
   }
 
   async get(input: ChannelArgs<'tokenizers.get'>): Promise<ChannelOutput<'tokenizers.get'>> {
-    return toApi(this.row(input.id));
+    return toTokenizer(this.row(input.id));
   }
 
   /**
@@ -95,25 +70,21 @@ export class TokenizerService {
    * instead of refusing the name: the check and the insert are one transaction, so two runs started at once share one.
    */
   async train(input: ChannelArgs<'tokenizers.train'>, opts: { reuse?: boolean } = {}): Promise<ChannelOutput<'tokenizers.train'>> {
-    const { db } = this.ctx;
     checkVocabSize(input.kind, input.vocabSize);
     // a dataset without a split gets the default one, as a training run does, and the reply says so
     const splitNote = await this.splitIfNeeded(input.datasetId);
     const dataset = this.trainableDataset(input.datasetId);
-    const reusable = (): number | undefined => (opts.reuse === true
-      ? db.prepare('SELECT id FROM tokenizers WHERE name = ? AND kind = ? AND dataset_id = ?').pluck().get(input.name, input.kind, dataset.id) as number | undefined
-      : undefined);
+    const reusable = (): number | undefined => (opts.reuse === true ? this.q.idOf.get(input.name, input.kind, dataset.id) : undefined);
     const early = reusable();
-    if (early !== undefined) return toApi(this.row(early));
+    if (early !== undefined) return toTokenizer(this.row(early));
     this.assertNameFree(input.name);
 
     const taskId = input.taskId ?? `tokenizer-${randomUUID()}`;
     const progress = throttled((phase, done, total, message) =>
       this.ctx.emit('task.progress', { taskId, kind: 'tokenizers.train', phase, done, total, ...(message === undefined ? {} : { message }) }),
     );
-    const trainTexts = db.prepare("SELECT text FROM documents WHERE dataset_id = ? AND split = 'train' ORDER BY idx").pluck();
     const cap = { reached: false };
-    const trained = trainTokenizer(input.kind, () => capped(trainTexts.iterate(dataset.id) as IterableIterator<string>, cap), {
+    const trained = trainTokenizer(input.kind, () => capped(this.documents.splitTexts.iterate(dataset.id, 'train'), cap), {
       vocabSize: input.vocabSize,
       lowercase: input.lowercase,
       onProgress: (phase, done, total) => progress(phase, done, total),
@@ -130,7 +101,7 @@ export class TokenizerService {
 
     const json = JSON.stringify(tokenizer.toJSON());
     // IMMEDIATE: the write lock is taken before the look-up, so another process cannot insert between the two
-    const stored = db.transaction((): { id: number; reused: boolean } => {
+    const stored = this.ctx.db.transaction((): { id: number; reused: boolean } => {
       const other = reusable();
       if (other !== undefined) return { id: other, reused: true };
       return {
@@ -144,35 +115,32 @@ export class TokenizerService {
     const id = stored.id;
     if (stored.reused) {
       progress('done', 1, 1, true);
-      return toApi(this.row(id));
+      return toTokenizer(this.row(id));
     }
     this.cache.set(id, { tokenizer, frequencies });
     progress('done', 1, 1, true, note);
     this.ctx.emit('tokenizers.changed', { id });
-    return { ...toApi(this.row(id)), ...(note === undefined ? {} : { note }) };
+    return { ...toTokenizer(this.row(id)), ...(note === undefined ? {} : { note }) };
   }
 
-  /** The dataset, when it is ready and has training documents; otherwise a sentence saying what to do first. */
   /** Splits a ready dataset that has no split with the default ratios; returns the sentence that says so, or undefined. */
   private async splitIfNeeded(datasetId: number): Promise<string | undefined> {
-    const row = this.ctx.db.prepare("SELECT name, status, (SELECT COUNT(*) FROM documents WHERE dataset_id = d.id AND split IS NOT NULL) AS split FROM datasets d WHERE id = ?")
-      .get(datasetId) as { name: string; status: string; split: number } | undefined;
-    if (row === undefined || row.status !== 'ready' || row.split > 0) return undefined;
+    const row = this.documents.byId.get(datasetId);
+    if (row === undefined || row.status !== 'ready' || (this.documents.countSplit.get(datasetId) ?? 0) > 0) return undefined;
     const s = DEFAULT_SPLIT;
     const done = await new DatasetService(this.ctx).split({ id: datasetId, train: s.train, validation: s.validation, test: s.test, seed: s.seed, stratify: true });
     return defaultSplitNote(row.name, done.counts);
   }
 
+  /** The dataset, when it is ready and has training documents; otherwise a sentence saying what to do first. */
   private trainableDataset(datasetId: number): { id: number; name: string } {
-    const { db } = this.ctx;
-    const dataset = db.prepare('SELECT id, name, status FROM datasets WHERE id = ?').get(datasetId) as { id: number; name: string; status: string } | undefined;
+    const dataset = this.documents.byId.get(datasetId);
     if (!dataset) throw new LabError('not_found', `There is no dataset with id ${datasetId}: pick one from the Datasets page.`, { field: 'datasetId' });
     if (dataset.status !== 'ready') {
       throw new LabError('conflict', `Dataset "${dataset.name}" is still ${dataset.status}: wait until it is ready, then train the tokenizer.`, { field: 'datasetId' });
     }
-    const count = (sql: string): number => (db.prepare(sql).pluck().get(dataset.id) as number);
-    if (count("SELECT COUNT(*) FROM documents WHERE dataset_id = ? AND split = 'train'") === 0) {
-      const splitDone = count('SELECT COUNT(*) FROM documents WHERE dataset_id = ? AND split IS NOT NULL') > 0;
+    if (this.documents.countInSplit.get(dataset.id, 'train') === 0) {
+      const splitDone = (this.documents.countSplit.get(dataset.id) ?? 0) > 0;
       throw new LabError(
         'invalid_input',
         splitDone
@@ -181,14 +149,12 @@ export class TokenizerService {
         { field: 'datasetId' },
       );
     }
-    return dataset;
+    return { id: dataset.id, name: dataset.name };
   }
 
   /** [UNK] share and tokens per character on the validation split; null when the dataset has none. */
   private scoreValidation(datasetId: number, tokenizer: TextTokenizer): { unkRate: number; tokensPerChar: number } | null {
-    const rows = this.ctx.db
-      .prepare("SELECT text, chars FROM documents WHERE dataset_id = ? AND split = 'validation' ORDER BY idx")
-      .iterate(datasetId) as IterableIterator<{ text: string; chars: number }>;
+    const rows = this.documents.splitTexts.iterate(datasetId, 'validation');
     const unk = tokenizer.specialId('[UNK]');
     let docs = 0;
     let chars = 0;
@@ -263,11 +229,11 @@ export class TokenizerService {
     });
     this.cache.set(id, { tokenizer, frequencies: [] });
     this.ctx.emit('tokenizers.changed', { id });
-    return toApi(this.row(id));
+    return toTokenizer(this.row(id));
   }
 
   async export(input: ChannelArgs<'tokenizers.export'>): Promise<ChannelOutput<'tokenizers.export'>> {
-    const row = this.ctx.db.prepare('SELECT name, tokenizer_json FROM tokenizers WHERE id = ?').get(input.id) as { name: string; tokenizer_json: string } | undefined;
+    const row = this.q.nameAndJson.get(input.id);
     if (!row) throw this.notFound(input.id);
     const target = exportTarget(this.ctx.home, input.path, { stem: fileSafe(row.name), ext: '.tokenizer.json' }, input.force === true);
     try {
@@ -280,7 +246,7 @@ export class TokenizerService {
   }
 
   async delete(input: ChannelArgs<'tokenizers.delete'>): Promise<ChannelOutput<'tokenizers.delete'>> {
-    const result = this.ctx.db.prepare('DELETE FROM tokenizers WHERE id = ?').run(input.id);
+    const result = this.q.remove.run(input.id);
     if (result.changes === 0) throw this.notFound(input.id);
     // ids can be reused by SQLite after the highest row is deleted, so the cache must forget this one
     this.cache.delete(input.id);
@@ -292,7 +258,7 @@ export class TokenizerService {
   load(id: number): TextTokenizer {
     const hit = this.cache.get(id);
     if (hit) return hit.tokenizer;
-    const row = this.ctx.db.prepare('SELECT tokenizer_json FROM tokenizers WHERE id = ?').get(id) as { tokenizer_json: string } | undefined;
+    const row = this.q.json.get(id);
     if (!row) throw this.notFound(id);
     const tokenizer = loadTokenizer(row.tokenizer_json);
     this.cache.set(id, { tokenizer });
@@ -302,7 +268,7 @@ export class TokenizerService {
   private frequencies(id: number): number[] {
     const entry = this.cache.get(id);
     if (entry?.frequencies) return entry.frequencies;
-    const row = this.ctx.db.prepare('SELECT frequencies_json FROM tokenizers WHERE id = ?').get(id) as { frequencies_json: string } | undefined;
+    const row = this.q.frequencies.get(id);
     if (!row) throw this.notFound(id);
     const frequencies = JSON.parse(row.frequencies_json) as number[];
     if (entry) entry.frequencies = frequencies;
@@ -310,7 +276,7 @@ export class TokenizerService {
   }
 
   private row(id: number): TokenizerRow {
-    const row = this.ctx.db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM tokenizers WHERE id = ?`).get(id) as TokenizerRow | undefined;
+    const row = this.q.byId.get(id);
     if (!row) throw this.notFound(id);
     return row;
   }
@@ -320,24 +286,15 @@ export class TokenizerService {
   }
 
   private assertNameFree(name: string): void {
-    const taken = this.ctx.db.prepare('SELECT name FROM tokenizers WHERE name = ?').pluck().get(name) as string | undefined;
+    const taken = this.q.nameTaken.get(name)?.name;
     if (taken !== undefined) {
       throw new LabError('conflict', `A tokenizer named "${taken}" already exists: choose another name or delete that one first.`, { field: 'name' });
     }
   }
 
-  private insert(t: {
-    name: string; kind: TokenizerKind; datasetId: number | null; vocabSize: number; lowercase: boolean; specialTokens: string[];
-    json: string; frequencies: number[]; unkRate: number | null; tokensPerChar: number | null;
-  }): number {
+  private insert(t: NewTokenizerRow): number {
     try {
-      const result = this.ctx.db
-        .prepare(
-          `INSERT INTO tokenizers (name, kind, dataset_id, vocab_size, lowercase, special_tokens_json, tokenizer_json, frequencies_json, unk_rate, tokens_per_char, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(t.name, t.kind, t.datasetId, t.vocabSize, t.lowercase ? 1 : 0, JSON.stringify(t.specialTokens), t.json, JSON.stringify(t.frequencies), t.unkRate, t.tokensPerChar, new Date().toISOString());
-      return Number(result.lastInsertRowid);
+      return this.q.insert(t);
     } catch (e) {
       // another caller took the name while this one was training
       if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') this.assertNameFree(t.name);
@@ -347,9 +304,9 @@ export class TokenizerService {
 }
 
 /** Stops a document stream once MAX_TRAINING_CHARS characters have been handed out, closing the statement. */
-function* capped(rows: IterableIterator<string>, cap: { reached: boolean }): Generator<string> {
+function* capped(rows: IterableIterator<{ text: string }>, cap: { reached: boolean }): Generator<string> {
   let chars = 0;
-  for (const text of rows) {
+  for (const { text } of rows) {
     yield text;
     chars += text.length;
     if (chars >= MAX_TRAINING_CHARS) {
