@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import { trainTokenizer } from '../../main/data/tokenizers/index';
-import type { TrainingSettings } from '../../main/jobs/protocol';
+import type { TrainingSettings } from '../../main/jobs/train/protocol';
 import { createModel } from '../../main/ml/checkpoint';
 import { Trainer } from '../../main/ml/train';
 import { presetConfig, type ModelFamily, type PresetName } from '../../common/model-config';

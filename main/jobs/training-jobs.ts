@@ -5,11 +5,18 @@
 // prepares its TrainingJob (lab/runs/training.ts does it for 'lm') and the scheduler queues it.
 import type { TrainJobPort, TrainJobResult, TrainJobSpec } from './train/protocol';
 import { runTrainJob } from './train/train-job';
+import { runEmbeddingsJob, type EmbeddingsJobSpec } from './embeddings/embeddings-job';
+import { runFinetuneJob } from './finetune/finetune-job';
+import type { FinetuneJobSpec } from './finetune/protocol';
 
 /** Each kind's own spec: plain data only (it crosses to the worker by structured clone). */
 export interface TrainingJobSpecs {
   /** GPT and BERT language models (jobs/train/) */
   lm: TrainJobSpec;
+  /** static word embeddings: word2vec, fastText, GloVe (jobs/embeddings/) */
+  embeddings: EmbeddingsJobSpec;
+  /** a sequence classifier fine-tuned from a pre-trained run (jobs/finetune/) */
+  finetune: FinetuneJobSpec;
 }
 
 export type TrainingJobKind = keyof TrainingJobSpecs;
@@ -31,6 +38,8 @@ export type TrainingJob = {
 /** The body of every kind. */
 export const TRAINING_JOBS: { [K in TrainingJobKind]: (spec: TrainingJobSpecs[K], port: TrainJobPort) => Promise<TrainJobResult> } = {
   lm: runTrainJob,
+  embeddings: runEmbeddingsJob,
+  finetune: runFinetuneJob,
 };
 
 /** Runs a job's body in this process (the worker calls it; tests and the in-process trainer too). */
@@ -39,7 +48,21 @@ export function runTrainingJob(job: TrainingJob, port: TrainJobPort): Promise<Tr
   return body(job.spec, port);
 }
 
+/** The job of one kind. */
+export type TrainingJobOf<K extends TrainingJobKind> = Extract<TrainingJob, { kind: K }>;
+
 /** A GPT/BERT spec as a training job. */
-export function lmJob(spec: TrainJobSpec): TrainingJob {
+export function lmJob(spec: TrainJobSpec): TrainingJobOf<'lm'> {
   return { kind: 'lm', spec, runId: spec.runId, totalSteps: spec.training.steps, tokensPerStep: spec.training.batchSize * spec.model.contextLength };
+}
+
+/** A static-embedding spec as a training job: a step is one corpus word (epochs × words in all). */
+export function embeddingsJob(spec: EmbeddingsJobSpec): TrainingJobOf<'embeddings'> {
+  return { kind: 'embeddings', spec, runId: spec.runId, totalSteps: spec.totalSteps, tokensPerStep: 1 };
+}
+
+/** A fine-tune as a training job: its optimizer steps and the tokens one step reads, as the lab counted them. */
+export function finetuneJob(spec: FinetuneJobSpec, totalSteps: number, tokensPerStep: number): TrainingJobOf<'finetune'> {
+  // a whole number: tokens seen are stored as an integer (a step's mean example length is not)
+  return { kind: 'finetune', spec, runId: spec.runId, totalSteps, tokensPerStep: Math.max(1, Math.round(tokensPerStep)) };
 }

@@ -107,8 +107,8 @@ export function createLab(opts: CreateLabOptions): Lab {
   const experiments = new ExperimentService(training, jobs.scheduler);
   const analysis = new AnalysisService(ctx, runs, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
-  const embeddings = new EmbeddingsService(ctx);
-  const finetune = new FinetuneService(ctx);
+  const embeddings = new EmbeddingsService(training);
+  const finetune = new FinetuneService(training);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -130,7 +130,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...projectorHandlers(projector),
     ...embeddingHandlers(embeddings),
     ...finetuneHandlers(finetune),
-    ...scaleHandlers(new ScaleService(ctx)),
+    ...scaleHandlers(new ScaleService(training)),
     // static-embedding runs and fine-tunes trained in this process (until they go through the scheduler) stop and resume there
     ...localRunControls([embeddings, finetune], runs, jobs),
   };

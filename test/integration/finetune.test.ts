@@ -9,13 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunDetailT, RunT } from '../../common/api';
 import type { FinetuneReportT, FinetuneRowT } from '../../common/api/finetune';
 import { createLab, type Lab } from '../../main/lab/index';
-import { trainRun } from '../../main/lab/training';
+import { trainRun } from '../../main/lab/runs/training';
 import { FinetuneService } from '../../main/lab/finetune/service';
 import { prepareFinetuneResume } from '../../main/lab/finetune/prepare';
 import { finetuneCompare } from '../../main/lab/finetune/compare';
 import { runFinetuneJob } from '../../main/jobs/finetune/finetune-job';
-import { RunRecorder } from '../../main/lab/training-recorder';
-import { RunService } from '../../main/lab/runs';
+import { RunRecorder } from '../../main/lab/runs/recorder';
+import { finetuneJob } from '../../main/jobs/training-jobs';
 
 let home: string;
 let lab: Lab;
@@ -36,13 +36,13 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lab-finetune-'));
   lab = createLab({ home, mode: 'cli' });
-  service = new FinetuneService(lab.ctx);
+  service = new FinetuneService(lab.training);
   await lab.call('datasets.importSample', { sampleId: 'names' });
   const names = (await lab.call('datasets.list', {})) as Array<{ id: number }>;
   // a stratified split with a test part, made before pre-training (which would otherwise make its default one, without test)
   await lab.call('datasets.split', { id: names[0].id, train: 0.8, validation: 0.1, test: 0.1, seed: 42, stratify: true });
   for (const family of ['gpt', 'bert'] as const) {
-    const out = await trainRun(lab.ctx, { dataset: 'First names', family, preset: 'tiny', steps: 40, batchSize: 8, threads: 1, evalEvery: 20, lrSweep: false, name: `names-${family}` });
+    const out = await trainRun(lab.training, { dataset: 'First names', family, preset: 'tiny', steps: 40, batchSize: 8, threads: 1, evalEvery: 20, lrSweep: false, name: `names-${family}` });
     expect(out.status).toBe('completed');
     parents[family] = out.runId;
   }
@@ -99,11 +99,11 @@ describe('fine-tuning through the service', () => {
       shouldStop: () => epochs >= 1,
     });
     expect(out.status).toBe('stopped');
-    const runs = new RunService(lab.ctx);
+    const runs = lab.ctx.store.runs;
     expect(runs.latestCheckpoint(out.runId, true)?.step).toBe(6);
-    const prepared = await prepareFinetuneResume(lab.ctx, out.runId, { queued: false, threads: 1 }, () => {});
+    const prepared = await prepareFinetuneResume(lab.training, out.runId, { queued: false, threads: 1 }, () => {});
     expect(prepared.job.resumeFrom).not.toBeNull();
-    const recorder = new RunRecorder(lab.ctx, runs, out.runId, { training: { batchSize: 1, steps: prepared.totalSteps }, model: { contextLength: 8 } } as never);
+    const recorder = new RunRecorder(lab.ctx, lab.training.runs, out.runId, finetuneJob(prepared.job, prepared.totalSteps, 8));
     const result = await runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => false });
     recorder.finish(result);
     expect(result).toMatchObject({ status: 'completed', step: 18 });
@@ -115,7 +115,7 @@ describe('fine-tuning through the service', () => {
   it('a fine-tune started through the API trains in the background; runs.stop and runs.resume reach it', async () => {
     const started = (await lab.call('finetune.start', { from: parents.bert, dataset: 'First names', labelsPerClass: 48, epochs: 30, patience: 0, threads: 1, seed: 5 })) as RunT;
     expect(started).toMatchObject({ family: 'classifier', status: 'running', parentRunId: parents.bert });
-    const runs = new RunService(lab.ctx);
+    const runs = lab.ctx.store.runs;
     await until('a first epoch checkpoint', () => (runs.latestCheckpoint(started.id, true) !== null ? true : undefined));
     await lab.call('runs.stop', { id: started.id });
     await until('the stop', () => (runs.run(started.id).status === 'stopped' ? true : undefined));

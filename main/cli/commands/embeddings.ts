@@ -4,9 +4,9 @@
 import { constants as osConstants } from 'node:os';
 import { channels, type ChannelArgs } from '../../../common/api';
 import { LabError } from '../../../common/errors';
-import { describeIssues } from '../../lab/index';
+import { describeIssues } from '../../lab/boundary';
 import type { EmbeddingsTrainOutcome } from '../../lab/embeddings/service';
-import type { TrainProgress } from '../../lab/training-recorder';
+import type { TrainProgress } from '../../lab/runs/recorder';
 import type { CliCommand, CommandContext, CommandGroup, OptionValues } from '../command';
 import { givenInput, numberOption, stringOption, UsageError } from '../command';
 import { fields, int, table } from '../format';

@@ -4,7 +4,7 @@
 import { constants as osConstants } from 'node:os';
 import { BaselineRequest, FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
-import { describeIssues } from '../../lab/index';
+import { describeIssues } from '../../lab/boundary';
 import { FinetuneService } from '../../lab/finetune/service';
 import { finetuneCompare } from '../../lab/finetune/compare';
 import type { CliCommand, OptionValues } from '../command';
@@ -81,7 +81,7 @@ export const finetuneCommand: CliCommand = {
       ctx.note('Stopping; the newest epoch checkpoint is the place to resume from…');
     });
     let lastLine = 0;
-    const outcome = await new FinetuneService(ctx.lab().ctx).run(input, {
+    const outcome = await new FinetuneService(ctx.lab().training).run(input, {
       log: (line) => ctx.note(line),
       shouldStop: () => stopSignal !== null,
       progress: (p) => {
@@ -119,7 +119,7 @@ export const finetuneBaselineCommand: CliCommand = {
       dataset: stringOption(values, 'dataset'), analyzer: stringOption(values, 'analyzer'), labelsPerClass: num(values, 'labels'),
       C: num(values, 'C'), classWeights: stringOption(values, 'class-weights'), seed: num(values, 'seed'), name: stringOption(values, 'name'),
     });
-    const report = await new FinetuneService(ctx.lab().ctx).baseline(input, (line) => ctx.note(line));
+    const report = await new FinetuneService(ctx.lab().training).baseline(input, (line) => ctx.note(line));
     ctx.result(report, () => [`Baseline run ${report.runId}: TF-IDF + logistic regression.`, reportText(report)].join('\n'));
   },
 };
@@ -166,7 +166,7 @@ export const finetuneCompareCommand: CliCommand = {
     if (analyzer !== 'word' && analyzer !== 'char_wb') throw new UsageError(`--analyzer must be word or char_wb, got ${JSON.stringify(analyzer)}.`);
     const gpt = await resolveRun(ctx, gptRef);
     const bert = await resolveRun(ctx, bertRef);
-    const cells = await finetuneCompare(new FinetuneService(ctx.lab().ctx), {
+    const cells = await finetuneCompare(new FinetuneService(ctx.lab().training), {
       gpt: gpt.id, bert: bert.id, dataset, labels, seeds: num(values, 'seeds') ?? 3, epochs: num(values, 'epochs') ?? 4,
       analyzer, threads: num(values, 'threads'),
     }, (line) => ctx.note(line));

@@ -10,8 +10,9 @@ import { jobSentences, type EmbeddingsJobSpec } from '../../jobs/embeddings/embe
 import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
 import { isContinuousText } from '../../store/datasets';
-import { RunService, runFolder } from '../runs/service';
-import { dataServices, resolveDatasetRef } from '../runs/training-data';
+import { runFolder } from '../runs/service';
+import type { TrainingDeps } from '../runs/training';
+import { resolveDatasetRef } from '../runs/training-data';
 
 export type EmbeddingTrainInput = ChannelArgs<'embeddings.train'>;
 
@@ -38,9 +39,9 @@ export interface PreparedEmbeddingsRun {
  * are joined again so a line cut at a segment edge stays one sentence.
  */
 export function datasetTexts(ctx: LabContext, datasetId: number): string[] {
-  const row = ctx.db.prepare('SELECT format, options_json FROM datasets WHERE id = ?').get(datasetId) as { format: string; options_json: string } | undefined;
+  const row = ctx.store.datasets.shape.get(datasetId);
   if (!row) throw new LabError('not_found', `There is no dataset with id ${datasetId}; it may have been deleted.`, { field: 'dataset' });
-  const docs = ctx.db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx').iterate(datasetId) as IterableIterator<{ idx: number; text: string }>;
+  const docs = ctx.store.datasets.allTexts.iterate(datasetId);
   if (!isContinuousText(row)) return Array.from(docs, (d) => d.text);
   const texts: string[] = [];
   const pieces: string[] = [];
@@ -75,17 +76,15 @@ function variant(config: EmbeddingConfig): string {
 }
 
 /** Checks everything, then records the run ('queued' for a scheduler, 'running' for the foreground) and builds its job. */
-export async function prepareEmbeddingsRun(ctx: LabContext, input: EmbeddingTrainInput, opts: { queued: boolean; kernels?: KernelPreference },
+export async function prepareEmbeddingsRun({ ctx, runs, datasets }: TrainingDeps, input: EmbeddingTrainInput, opts: { queued: boolean; kernels?: KernelPreference },
   log: (line: string) => void = () => {}): Promise<PreparedEmbeddingsRun> {
   const config = requestConfig(input);
-  const { datasets } = dataServices(ctx);
   const dataset = await resolveDatasetRef(datasets, input.dataset);
   const corpusName = `dataset "${dataset.name}"`;
   const texts = datasetTexts(ctx, dataset.id);
   const { vocabulary, corpusWords } = countVocabulary(texts, config, corpusName);
   log(`${corpusName}: ${corpusWords.toLocaleString('en-US')} words of a ${vocabulary.toLocaleString('en-US')}-word vocabulary (min-count ${config.minCount}).`);
   const totalSteps = config.epochs * corpusWords;
-  const runs = new RunService(ctx);
   const name = input.name ?? `${dataset.name}-${variant(config)}`;
   const recorded: EmbeddingRunConfig = { kind: 'static-embeddings', method: config.method, embedding: config, dataset: { id: dataset.id, name: dataset.name }, vocabulary, corpusWords };
   const runId = runs.create({
@@ -99,8 +98,7 @@ export async function prepareEmbeddingsRun(ctx: LabContext, input: EmbeddingTrai
 }
 
 /** The job that continues a stopped, paused or crashed run from its training state (the settings are the run's own). */
-export function prepareEmbeddingsResume(ctx: LabContext, runId: number, opts: { kernels?: KernelPreference } = {}): PreparedEmbeddingsRun {
-  const runs = new RunService(ctx);
+export function prepareEmbeddingsResume({ ctx, runs }: TrainingDeps, runId: number, opts: { kernels?: KernelPreference } = {}): PreparedEmbeddingsRun {
   const run = runs.run(runId);
   const recorded = run.config as unknown as Partial<EmbeddingRunConfig>;
   if (recorded.kind !== 'static-embeddings' || recorded.embedding === undefined) {
@@ -109,7 +107,7 @@ export function prepareEmbeddingsResume(ctx: LabContext, runId: number, opts: { 
   if (run.datasetId === null) {
     throw new LabError('not_found', `The dataset of run ${runId} ("${run.name}") was deleted, so its corpus cannot be rebuilt to resume it.`, { field: 'resume' });
   }
-  const ckpt = runs.latestCheckpoint(runId, true);
+  const ckpt = ctx.store.runs.latestCheckpoint(runId, true);
   const texts = datasetTexts(ctx, run.datasetId);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   const totalSteps = run.totalSteps ?? recorded.embedding.epochs * (recorded.corpusWords ?? 0);

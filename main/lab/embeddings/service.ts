@@ -8,6 +8,7 @@ import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { VectorSet, VectorSource } from '../../../common/embeddings/vector-set';
 import { runEmbeddingsJob, type EmbeddingsJobSpec } from '../../jobs/embeddings/embeddings-job';
+import { embeddingsJob } from '../../jobs/training-jobs';
 import type { TrainJobPort, TrainJobResult } from '../../jobs/train/protocol';
 import { defaultConfig, EMBEDDING_METHODS } from '../../ml/embeddings/config';
 import { exportProjector, exportW2vBin, exportW2vText, importVectors } from '../../ml/embeddings/formats';
@@ -17,7 +18,8 @@ import { loadWordVectors, saveWordVectors, WordVectors } from '../../ml/embeddin
 import { vectorCheckpoints } from '../../ml/embeddings/train';
 import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
-import { RunService, runFolder } from '../runs/service';
+import { runFolder, type RunService } from '../runs/service';
+import type { TrainingDeps } from '../runs/training';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
 import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
 
@@ -67,8 +69,11 @@ export class EmbeddingsService {
   private readonly local = new Map<number, { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> }>();
   private launcher: EmbeddingsLauncher | null = null;
 
-  constructor(private readonly ctx: LabContext, private readonly opts: { kernels?: KernelPreference } = {}) {
-    this.runs = new RunService(ctx);
+  private readonly ctx: LabContext;
+
+  constructor(private readonly deps: TrainingDeps, private readonly opts: { kernels?: KernelPreference } = {}) {
+    this.ctx = deps.ctx;
+    this.runs = deps.runs;
   }
 
   /** Wires the scheduler that runs queued jobs in a worker. */
@@ -83,7 +88,7 @@ export class EmbeddingsService {
 
   /** Records the run and queues it; a bad dataset or setting is refused before anything is recorded. */
   async train(input: ChannelArgs<'embeddings.train'>): Promise<ChannelOutput<'embeddings.train'>> {
-    const prepared = await prepareEmbeddingsRun(this.ctx, input, { queued: true, kernels: this.opts.kernels });
+    const prepared = await prepareEmbeddingsRun(this.deps, input, { queued: true, kernels: this.opts.kernels });
     if (this.launcher !== null) {
       this.launcher(prepared.job);
     } else {
@@ -101,7 +106,7 @@ export class EmbeddingsService {
     const log = hooks.log ?? ((): void => {});
     const prepared = 'resume' in target
       ? this.reopen(target.resume)
-      : await prepareEmbeddingsRun(this.ctx, target, { queued: false, kernels: this.opts.kernels }, log);
+      : await prepareEmbeddingsRun(this.deps, target, { queued: false, kernels: this.opts.kernels }, log);
     const { runId, job } = prepared;
     const recorder = this.recorder(job, { log, progress: hooks.progress });
     let result: TrainJobResult;
@@ -118,7 +123,7 @@ export class EmbeddingsService {
       runId, name: run.name, method: run.family, status: result.status, error: result.status === 'completed' ? null : result.reason,
       backend: recorder.backend, threads: recorder.threads, vocabulary: prepared.vocabulary, corpusWords: prepared.corpusWords,
       steps: result.step, totalSteps: job.totalSteps,
-      firstLoss: this.runs.firstValue(runId, 'train/loss')?.value ?? null, lastLoss: run.metrics['train/loss']?.last ?? null,
+      firstLoss: this.ctx.store.runs.firstValue(runId, 'train/loss')?.value ?? null, lastLoss: run.metrics['train/loss']?.last ?? null,
       wordsPerSecond: recorder.tokensPerSecond, wallSeconds: (performance.now() - started) / 1000,
       vectors: checkpoints.length > 0 ? path.join(job.runDir, 'vectors', checkpoints[checkpoints.length - 1]) : null,
     };
@@ -130,14 +135,14 @@ export class EmbeddingsService {
     if (!['stopped', 'paused', 'crashed'].includes(run.status)) {
       throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped, paused or crashed run can be resumed.`, { field: 'resume' });
     }
-    const prepared = prepareEmbeddingsResume(this.ctx, runId, { kernels: this.opts.kernels });
+    const prepared = prepareEmbeddingsResume(this.deps, runId, { kernels: this.opts.kernels });
     this.runs.setStatus(runId, 'running', { error: null });
     return prepared;
   }
 
   /** The job of a queued resume, for the scheduler when it takes the run from its queue. */
   resumeJob(runId: number): EmbeddingsJobSpec {
-    return prepareEmbeddingsResume(this.ctx, runId, { kernels: this.opts.kernels }).job;
+    return prepareEmbeddingsResume(this.deps, runId, { kernels: this.opts.kernels }).job;
   }
 
   /** Asks a run this service trains in-process to stop (or pause) after its current call, with a resumable
@@ -253,9 +258,7 @@ export class EmbeddingsService {
   // ---------- internals ----------
 
   private recorder(job: EmbeddingsJobSpec, hooks: ConstructorParameters<typeof RunRecorder>[4]): RunRecorder {
-    // the recorder reads a GPT/BERT job's batch to count tokens per step; an embedding step is one corpus word
-    const asLm = { training: { batchSize: 1, steps: job.totalSteps }, model: { contextLength: 1 } } as unknown as ConstructorParameters<typeof RunRecorder>[3];
-    return new RunRecorder(this.ctx, this.runs, job.runId, asLm, hooks);
+    return new RunRecorder(this.ctx, this.runs, job.runId, embeddingsJob(job), hooks);
   }
 
   /** Runs a queued job in this process in the background (until a scheduler is wired by setLauncher). */

@@ -12,8 +12,8 @@ import { HEADS_OF, type HeadKind } from '../../ml/finetune/classifier';
 import { encodeExamples, type EncodedExample } from '../../ml/finetune/examples';
 import type { FinetuneJobSpec, FinetuneSettings } from '../../jobs/finetune/protocol';
 import type { LabContext } from '../app/context';
-import { RunService, runFolder } from '../runs/service';
-import { dataServices } from '../runs/training-data';
+import { runFolder } from '../runs/service';
+import type { TrainingDeps } from '../runs/training';
 import { labelledDataset, readLabelledSplits, type LabelledSplit } from './labelled-data';
 
 /** Learning rates when none is given: the whole model at a fine-tuning rate, a linear probe's head at a larger one. */
@@ -52,15 +52,13 @@ export interface PrepareOptions {
 }
 
 /** Records a new fine-tune run and builds its job; refusals record nothing. */
-export async function prepareFinetune(ctx: LabContext, input: FinetuneStartRequestT, opts: PrepareOptions, log: (line: string) => void): Promise<PreparedFinetune> {
-  const runs = new RunService(ctx);
-  const { datasets, tokenizers } = dataServices(ctx);
+export async function prepareFinetune({ ctx, runs, datasets, tokenizers }: TrainingDeps, input: FinetuneStartRequestT, opts: PrepareOptions, log: (line: string) => void): Promise<PreparedFinetune> {
   const parent = runs.run(input.from);
   if (parent.family !== 'gpt' && parent.family !== 'bert') {
     throw new LabError('invalid_input', `Run ${parent.id} ("${parent.name}") is a ${parent.family} run; fine-tune a pre-trained GPT or BERT run.`, { field: 'from' });
   }
   const family = parent.family;
-  const ckpt = runs.latestCheckpoint(parent.id);
+  const ckpt = ctx.store.runs.latestCheckpoint(parent.id);
   if (ckpt === null) {
     throw new LabError('not_found', `Run ${parent.id} ("${parent.name}") has no checkpoint yet, so there are no weights to fine-tune; let it train past its first checkpoint.`, { field: 'from' });
   }
@@ -101,9 +99,7 @@ export async function prepareFinetune(ctx: LabContext, input: FinetuneStartReque
 }
 
 /** Rebuilds a stopped, paused or crashed fine-tune's job from its recorded config, at its newest epoch checkpoint. */
-export async function prepareFinetuneResume(ctx: LabContext, runId: number, opts: PrepareOptions, log: (line: string) => void): Promise<PreparedFinetune> {
-  const runs = new RunService(ctx);
-  const { datasets, tokenizers } = dataServices(ctx);
+export async function prepareFinetuneResume({ ctx, runs, datasets, tokenizers }: TrainingDeps, runId: number, opts: PrepareOptions, log: (line: string) => void): Promise<PreparedFinetune> {
   const run = runs.run(runId);
   const config = run.config as unknown as FinetuneConfig;
   if (config.task !== 'classification') throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is not a fine-tune.`, { field: 'resume' });
@@ -120,7 +116,7 @@ export async function prepareFinetuneResume(ctx: LabContext, runId: number, opts
     throw new LabError('conflict', `The classes of dataset "${dataset.name}" changed since run ${runId} started (${config.classes.join(', ')} → ${data.classes.join(', ')}); start a new fine-tune.`, { field: 'resume' });
   }
   const encoded = encodeAll(config.bodyFamily, tokenizer, config.model, data, () => {});
-  const ckpt = runs.latestCheckpoint(runId, true);
+  const ckpt = ctx.store.runs.latestCheckpoint(runId, true);
   log(`${ckpt === null ? 'Starting' : 'Resuming'} fine-tune ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${run.totalSteps ?? '?'}.`);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import type { FinetuneReportT, FinetuneRowT, FinetuneStartRequestT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
-import type { TrainJobPort, TrainJobResult, TrainJobSpec } from '../../jobs/train/protocol';
+import type { TrainJobPort, TrainJobResult } from '../../jobs/train/protocol';
 import { runFinetuneJob } from '../../jobs/finetune/finetune-job';
 import type { ClassificationReport, FinetuneJobSpec } from '../../jobs/finetune/protocol';
 import { fitLogisticRegression, predictProba } from '../../ml/finetune/logreg';
@@ -14,9 +14,10 @@ import { argmaxRows, classificationMetrics } from '../../ml/finetune/metrics';
 import { TfidfVectorizer } from '../../ml/finetune/tfidf';
 import { classWeightsOf } from '../../ml/finetune/train';
 import type { LabContext } from '../app/context';
-import { RunService, runFolder } from '../runs/service';
+import { runFolder, type RunService } from '../runs/service';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
-import { dataServices } from '../runs/training-data';
+import type { TrainingDeps } from '../runs/training';
+import { finetuneJob, type TrainingJob } from '../../jobs/training-jobs';
 import { labelledDataset, readLabelledSplits } from './labelled-data';
 import { prepareFinetune, prepareFinetuneResume, type FinetuneConfig, type PreparedFinetune } from './prepare';
 
@@ -36,9 +37,9 @@ export interface FinetuneOutcome {
   report: FinetuneReportT | null;
 }
 
-/** The recorder's view of a fine-tune: its steps and the tokens one step reads (it was written for LM jobs). */
-function recorderJob(p: PreparedFinetune): TrainJobSpec {
-  return { training: { batchSize: 1, steps: p.totalSteps }, model: { contextLength: Math.max(1, Math.round(p.tokensPerStep)) } } as unknown as TrainJobSpec;
+/** A prepared fine-tune as a job of the training-job registry (what the recorder counts steps and tokens by). */
+function recorderJob(p: PreparedFinetune): TrainingJob {
+  return finetuneJob(p.job, p.totalSteps, p.tokensPerStep);
 }
 
 export class FinetuneService {
@@ -47,14 +48,17 @@ export class FinetuneService {
   /** fine-tunes training in this process (until the job registry queues them for a worker), by run id */
   private readonly local = new Map<number, { stop: 'stop' | 'pause' | null }>();
 
-  constructor(private readonly ctx: LabContext) {
-    this.runs = new RunService(ctx);
+  private readonly ctx: LabContext;
+
+  constructor(private readonly deps: TrainingDeps) {
+    this.ctx = deps.ctx;
+    this.runs = deps.runs;
   }
 
   /** Prepares, trains and records one fine-tune in this process (the CLI's foreground run), to its end or a stop. */
   async run(input: FinetuneStartRequestT, hooks: FinetuneHooks = {}, runner: FinetuneRunner = runFinetuneJob): Promise<FinetuneOutcome> {
     const log = hooks.log ?? ((): void => {});
-    const prepared = await prepareFinetune(this.ctx, input, { queued: false, threads: input.threads ?? null }, log);
+    const prepared = await prepareFinetune(this.deps, input, { queued: false, threads: input.threads ?? null }, log);
     const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared), { log, progress: hooks.progress });
     let result: TrainJobResult;
     try {
@@ -73,7 +77,7 @@ export class FinetuneService {
    * store). Until the job registry of the layout lands it runs in this process; then it is queued for a worker.
    */
   async start(input: FinetuneStartRequestT): Promise<RunT> {
-    const prepared = await prepareFinetune(this.ctx, input, { queued: false, threads: input.threads ?? 1 }, () => {});
+    const prepared = await prepareFinetune(this.deps, input, { queued: false, threads: input.threads ?? 1 }, () => {});
     this.runLocally(prepared);
     return this.runs.run(prepared.runId);
   }
@@ -91,7 +95,7 @@ export class FinetuneService {
   async resumeLocal(runId: number): Promise<boolean> {
     if (this.runs.run(runId).family !== 'classifier') return false;
     if (this.local.has(runId)) throw new LabError('conflict', `Fine-tune ${runId} is already training; it needs no resume.`, { field: 'id' });
-    this.runLocally(await prepareFinetuneResume(this.ctx, runId, { queued: false, threads: 1 }, () => {}));
+    this.runLocally(await prepareFinetuneResume(this.deps, runId, { queued: false, threads: 1 }, () => {}));
     return true;
   }
 
@@ -125,7 +129,7 @@ export class FinetuneService {
 
   /** TF-IDF + logistic regression on the dataset's splits (the same label budget and seed a fine-tune draws). */
   async baseline(input: ChannelArgs<'finetune.baseline'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'finetune.baseline'>> {
-    const { datasets } = dataServices(this.ctx);
+    const { datasets } = this.deps;
     const dataset = await labelledDataset(datasets, input.dataset, log);
     const data = readLabelledSplits(this.ctx.db, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
     const evaluated = data.test.texts.length > 0 ? data.test : data.validation;
@@ -211,7 +215,7 @@ export class FinetuneService {
   /** The report file of a finished run: the final checkpoint's classification.json, or the baseline's artifact. */
   private reportOf(run: RunT): FinetuneReportT | null {
     if (run.status !== 'completed') return null;
-    const ckpt = this.runs.latestCheckpoint(run.id);
+    const ckpt = this.ctx.store.runs.latestCheckpoint(run.id);
     const candidates = [ckpt === null ? null : path.join(this.ctx.home, ckpt.path, 'classification.json'), path.join(runFolder(this.ctx.home, run.id), 'baseline', 'classification.json')];
     const file = candidates.find((f): f is string => f !== null && existsSync(f));
     if (file === undefined) return null;

@@ -2,7 +2,7 @@
 // metrics, samples and checkpoints into the store, and settles the run's status (completed, stopped, failed).
 import path from 'node:path';
 import type { TokenizerKind } from '../../../common/tokenizers';
-import { lmJob, runTrainingJob, type TrainingJob } from '../../jobs/training-jobs';
+import { lmJob, runTrainingJob, type TrainingJob, type TrainingJobOf } from '../../jobs/training-jobs';
 import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../../jobs/train/protocol';
 import { assertFitsInMemory } from '../../ml/config';
 import { parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../../../common/model-config';
@@ -111,7 +111,7 @@ export interface TrainingDeps {
 /** A recorded run and the plain-data job that trains it (what a scheduler queues and hands to a worker). */
 export interface PreparedRun {
   runId: number;
-  job: TrainingJob;
+  job: TrainingJobOf<'lm'>;
 }
 
 /** Runs a job and resolves to its result: runTrainJob in this process, or a worker that relays the same messages. */

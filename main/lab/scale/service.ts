@@ -14,8 +14,9 @@ import { slugify, writeTorchProject, type ExportData, type ExportRun, type Torch
 import { scanTorchExport, type EngineInfo, type TorchRunFound } from '../../scale/torch-import';
 import type { LabContext } from '../app/context';
 import { storeExternalRuns } from '../reports/external-runs';
-import { RunService, runFolder } from '../runs/service';
-import { dataServices, specialIdsFor, tokenizeSplit } from '../runs/training-data';
+import { runFolder, type RunService } from '../runs/service';
+import type { TrainingDeps } from '../runs/training';
+import { specialIdsFor, tokenizeSplit } from '../runs/training-data';
 
 type ExportInput = ChannelArgs<'scale.exportTorch'>;
 type ExportOutput = ChannelOutput<'scale.exportTorch'>;
@@ -35,9 +36,11 @@ function sh(word: string): string {
 
 export class ScaleService {
   private readonly runs: RunService;
+  private readonly ctx: LabContext;
 
-  constructor(private readonly ctx: LabContext) {
-    this.runs = new RunService(ctx);
+  constructor(private readonly deps: TrainingDeps) {
+    this.ctx = deps.ctx;
+    this.runs = deps.runs;
   }
 
   async exportTorch(input: ExportInput): Promise<ExportOutput> {
@@ -83,7 +86,7 @@ export class ScaleService {
     }
     const sweepPending = recorded.training.lrSweep !== undefined && recorded.training.lrSweep !== null;
     const training: TrainingSettings = { ...recorded.training, lrSweep: null };
-    const { tokenizers } = dataServices(this.ctx);
+    const { tokenizers } = this.deps;
     const tokenizer = tokenizers.load(run.tokenizerId);
     if (tokenizer.vocabSize !== model.vocabSize) {
       throw new LabError('conflict', `The tokenizer of run ${run.id} now has ${tokenizer.vocabSize} tokens but the model was built for ${model.vocabSize}; the run's data cannot be rebuilt.`, { field: 'run' });
@@ -104,7 +107,7 @@ export class ScaleService {
       if ([...data.values()].some((o) => o.slug === d?.slug)) d.slug = `${d.slug}-${data.size + 1}`;
       data.set(key, d);
     }
-    const ckpt = withCheckpoint ? this.runs.latestCheckpoint(run.id, true) : null;
+    const ckpt = withCheckpoint ? this.ctx.store.runs.latestCheckpoint(run.id, true) : null;
     return {
       slug: `${run.id}-${slugify(run.name)}`, name: run.name, labRunId: run.id, experimentId: run.experimentId, model, training,
       specials: specialIdsFor(model.family, tokenizer),
