@@ -36,6 +36,13 @@ export const router = createRouter({
       component: () => import('./pages/ExperimentPage.vue'),
       props: (route) => ({ id: Number(route.params.id) }),
     },
+    { path: '/seq2seq', name: 'seq2seq', component: () => import('./pages/Seq2seqPage.vue') },
+    {
+      path: '/seq2seq/:id(\\d+)',
+      name: 'seq2seq-experiment',
+      component: () => import('./pages/Seq2seqExperimentPage.vue'),
+      props: (route) => ({ id: Number(route.params.id) }),
+    },
     { path: '/attention', name: 'attention', component: () => import('./pages/AttentionPage.vue') },
     { path: '/projector', name: 'projector', component: () => import('./pages/ProjectorPage.vue') },
     { path: '/finetune', name: 'finetune', component: () => import('./pages/FinetunePage.vue') },

@@ -9,6 +9,7 @@ import { Dataset, datasetChannels, datasetEvents, DatasetStats, DocumentRow, Imp
 import { Comparison, ComparisonCell, ComparisonRow, Experiment, ExperimentBudget, experimentChannels, experimentEvents } from './experiments';
 import { Artifact, JobsStatus, MetricSeries, MetricSummary, Run, runChannels, RunDetail, runEvents, RunSample, RunStatus } from './runs';
 import { Tokenizer, tokenizerChannels, tokenizerEvents } from './tokenizers';
+import { seq2seqChannels, seq2seqEvents } from './seq2seq';
 import { Report, reportChannels, reportEvents, ReportOptions, ReportSummary } from './reports';
 import { scaleChannels, TorchExportResult, TorchImportResult } from './scale';
 import { ProjectorBookmark, projectorChannels, projectorEvents, ProjectorSet, ProjectorSourceRun, ProjectionDone, SpaceComparison } from './projector';
@@ -41,6 +42,7 @@ export const channels = {
   ...projectorChannels,
   ...embeddingChannels,
   ...finetuneChannels,
+  ...seq2seqChannels,
 } as const;
 
 // ---------- events (main -> renderer) ----------
@@ -52,6 +54,7 @@ export const events = {
   ...experimentEvents,
   ...reportEvents,
   ...projectorEvents,
+  ...seq2seqEvents,
 } as const;
 
 // ---------- derived types ----------

@@ -59,3 +59,146 @@ export type Seq2seqArmT = z.infer<typeof Seq2seqArm>;
 export type Seq2seqVerdictT = z.infer<typeof Seq2seqVerdict>;
 export type Seq2seqMetricT = z.infer<typeof Seq2seqMetric>;
 export type SeedStatT = z.infer<typeof SeedStat>;
+
+// ---------- the experiment's channels ----------
+
+/** The sizes every RNN arm shares (they differ only in their attention), and the Transformer arm's own widths. */
+export const Seq2seqSizes = z.object({
+  cell: z.enum(['gru', 'lstm']).default('gru'),
+  embed: z.number().int().min(1).max(1024).default(64),
+  hidden: z.number().int().min(1).max(1024).default(64),
+  layers: z.number().int().min(1).max(4).default(1),
+  bidirectional: z.boolean().default(false),
+  attentionSize: z.number().int().min(1).max(1024).default(64),
+  dropout: z.number().min(0).max(0.9).default(0),
+  transformer: z.object({
+    dModel: z.number().int().min(8).max(1024).default(64),
+    nHead: z.number().int().min(1).max(16).default(4),
+    nLayer: z.number().int().min(1).max(6).default(2),
+    dFF: z.number().int().min(8).max(4096).default(128),
+  }).strict().default({ dModel: 64, nHead: 4, nLayer: 2, dFF: 128 }),
+}).strict();
+
+/** A generated task (main/data/pairs/tasks.ts checks the lengths against the task's own limits). */
+export const Seq2seqTaskSetup = z.object({
+  task: Seq2seqTaskName,
+  pairs: z.number().int().min(20).max(200_000).default(4000),
+  minLength: z.number().int().min(1).max(100).default(3),
+  maxLength: z.number().int().min(1).max(100).default(20),
+  symbols: z.number().int().min(2).max(52).default(10),
+  language: z.enum(['en', 'zh', 'all']).default('all'),
+  /** seed of the pairs and the split (the same for every arm) */
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+}).strict();
+
+export const Seq2seqBudget = z.object({
+  steps: z.number().int().min(1).max(1_000_000).default(600),
+  batchSize: z.number().int().min(1).max(1024).default(32),
+  lr: z.number().positive().max(1).default(1e-2),
+  warmupSteps: z.number().int().min(0).max(100_000).default(20),
+  /** share of decoder inputs that are the gold previous token (1 = always; below 1 the model's own guess the rest) */
+  teacherForcing: z.number().min(0).max(1).default(1),
+  evalEvery: z.number().int().min(0).max(1_000_000).default(50),
+}).strict();
+
+export const Seq2seqCreateRequest = z.object({
+  name: z.string().trim().min(1).max(120).optional(),
+  task: Seq2seqTaskSetup,
+  variants: z.array(Seq2seqVariantName).min(1, 'Pick at least one variant to train.').default(['none', 'dot', 'general', 'concat', 'transformer']),
+  seeds: z.number().int().min(1).max(5).default(1),
+  sizes: Seq2seqSizes.default(Seq2seqSizes.parse({})),
+  budget: Seq2seqBudget.default(Seq2seqBudget.parse({})),
+  /** 1 = greedy, more = beam search of that width */
+  beam: z.number().int().min(1).max(16).default(1),
+  buckets: z.number().int().min(2).max(12).default(5),
+  /** weight snapshots per arm for the alignment slider */
+  snapshots: z.number().int().min(1).max(20).default(5),
+  /** sources or targets above the model's limits: cut them (and say how many) or refuse the experiment */
+  lengthPolicy: z.enum(['truncate', 'refuse']).default('refuse'),
+  maxSrcLen: z.number().int().min(1).max(512).default(128),
+  maxTgtLen: z.number().int().min(2).max(512).default(128),
+}).strict();
+
+/** One pair of the held-out set, offered to the alignment view. */
+export const Seq2seqExample = z.object({ source: z.string(), target: z.string() });
+
+export const Seq2seqExperiment = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  status: z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'crashed']),
+  setup: Seq2seqCreateRequest,
+  /** what the pairs became: vocabulary sizes, the longest sequences, pairs cut or dropped by the length policy */
+  data: z.object({
+    train: z.number().int(), validation: z.number().int(), test: z.number().int(),
+    sourceVocab: z.number().int(), targetVocab: z.number().int(), maxSrcLen: z.number().int(), maxTgtLen: z.number().int(),
+    truncated: z.number().int(), empty: z.number().int(),
+  }),
+  arms: z.array(Seq2seqArm),
+  verdicts: z.array(Seq2seqVerdict),
+  /** the metric the verdicts are computed on */
+  metric: Seq2seqMetric,
+  examples: z.array(Seq2seqExample),
+  createdAt: z.string(),
+});
+
+export const Seq2seqExperimentSummary = z.object({
+  id: z.number().int(), name: z.string(), status: Seq2seqExperiment.shape.status, task: Seq2seqTaskName,
+  variants: z.array(Seq2seqVariantName), seeds: z.number().int(), steps: z.number().int(), createdAt: z.string(),
+});
+
+/** The target x source attention of one run at each of its snapshots (the checkpoint slider). */
+export const Seq2seqAlignmentRequest = z.object({
+  runId: z.number().int().positive(),
+  source: z.string().min(1, 'Type a source to align.').max(2000),
+  /** teacher-forced on this target instead of the model's own output */
+  reference: z.string().max(2000).nullable().default(null),
+}).strict();
+
+export const Seq2seqAlignmentFrame = z.object({
+  step: z.number().int(),
+  sourceTokens: z.array(z.string()),
+  targetTokens: z.array(z.string()),
+  text: z.string(),
+  mode: z.enum(['output', 'reference']),
+  /** (layers, heads, T, S) row-major */
+  weights: z.array(z.number()),
+  layers: z.number().int(),
+  heads: z.number().int(),
+});
+
+export const Seq2seqAlignment = z.object({ runId: z.number().int(), variant: Seq2seqVariantName, frames: z.array(Seq2seqAlignmentFrame) });
+
+export const Seq2seqDecoderStep = z.object({
+  token: z.string(), scores: z.array(z.number()), weights: z.array(z.number()), context: z.array(z.number()),
+  top: z.array(z.object({ token: z.string(), p: z.number() })),
+});
+
+export const Seq2seqDecoderSteps = z.object({
+  runId: z.number().int(), step: z.number().int(), sourceTokens: z.array(z.string()), steps: z.array(Seq2seqDecoderStep),
+});
+
+const byExperiment = z.object({ id: z.number().int().positive() }).strict();
+
+export const seq2seqChannels = {
+  'seq2seq.create': { input: Seq2seqCreateRequest, output: Seq2seqExperiment },
+  'seq2seq.list': { input: z.object({}).strict(), output: z.array(Seq2seqExperimentSummary) },
+  'seq2seq.get': { input: byExperiment, output: Seq2seqExperiment },
+  'seq2seq.stop': { input: byExperiment, output: Seq2seqExperiment },
+  'seq2seq.alignment': { input: Seq2seqAlignmentRequest, output: Seq2seqAlignment },
+  'seq2seq.decoderSteps': {
+    input: z.object({ runId: z.number().int().positive(), source: z.string().min(1).max(2000), step: z.number().int().min(0).nullable().default(null) }).strict(),
+    output: Seq2seqDecoderSteps,
+  },
+} as const;
+
+export type Seq2seqCreateRequestT = z.output<typeof Seq2seqCreateRequest>;
+export type Seq2seqExperimentT = z.output<typeof Seq2seqExperiment>;
+export type Seq2seqExperimentSummaryT = z.output<typeof Seq2seqExperimentSummary>;
+export type Seq2seqAlignmentT = z.output<typeof Seq2seqAlignment>;
+export type Seq2seqAlignmentFrameT = z.output<typeof Seq2seqAlignmentFrame>;
+export type Seq2seqDecoderStepsT = z.output<typeof Seq2seqDecoderSteps>;
+
+export const seq2seqEvents = {
+  /** an experiment was created, or one of its arms settled (finished, stopped, failed) */
+  'seq2seq.changed': z.object({ id: z.number().int().positive() }),
+} as const;

@@ -22,6 +22,7 @@ import { attentionCommand } from './commands/attention';
 import { onnxCommands } from './commands/onnx';
 import { reportCommand } from './commands/report';
 import { embeddingsCommands } from './commands/embeddings';
+import { seq2seqCompareCommand } from './commands/seq2seq-compare';
 import { reportProgress } from './progress';
 import { finetuneBaselineCommand, finetuneCommand, finetuneCompareCommand, finetuneListCommand } from './commands/finetune';
 
@@ -31,6 +32,7 @@ export const COMMANDS: TopLevelCommand[] = [
   tokenizersCommands,
   trainCommand,
   compareCommand,
+  seq2seqCompareCommand,
   sampleCommand,
   fillCommand,
   runsCommands,

@@ -3,10 +3,15 @@
 // spawns the worker, so a long or crashing computation never touches the lab's own process.
 // Adding a kind: its body in jobs/<kind>/, one entry in TaskKinds and one in TASKS; nothing else changes.
 import { computePair, type MeasureOptions, type PairInput, type PairMeasurement } from './measure/measure';
+import { alignmentFrames, decoderSteps, type AlignmentFrame, type AlignmentTaskInput, type DecoderStepsTaskInput } from './seq2seq/inspect-task';
 
 export interface TaskKinds {
   /** measure a trained GPT/BERT pair on held-out text (a comparison) */
   measure: { input: { pair: PairInput; options: Partial<MeasureOptions> }; output: PairMeasurement };
+  /** a seq2seq run's target x source attention at each of its weight snapshots (the alignment view) */
+  seq2seqAlignment: { input: AlignmentTaskInput; output: AlignmentFrame[] };
+  /** a seq2seq RNN decoder step by step at one snapshot */
+  seq2seqDecoderSteps: { input: DecoderStepsTaskInput; output: ReturnType<typeof decoderSteps> };
 }
 
 export type TaskKind = keyof TaskKinds;
@@ -16,9 +21,13 @@ export type TaskOutput<K extends TaskKind> = TaskKinds[K]['output'];
 /** The body of every kind; it may throw a LabError, whose sentence reaches the caller. */
 export const TASKS: { [K in TaskKind]: (input: TaskInput<K>) => TaskOutput<K> | Promise<TaskOutput<K>> } = {
   measure: ({ pair, options }) => computePair(pair, options),
+  seq2seqAlignment: (input) => alignmentFrames(input),
+  seq2seqDecoderSteps: (input) => decoderSteps(input),
 };
 
 /** What a kind's process is called in the sentence when it dies before answering ("the measuring process …"). */
 export const TASK_LABELS: { [K in TaskKind]: { process: string; retry: string } } = {
   measure: { process: 'The measuring process', retry: 'measure the experiment again' },
+  seq2seqAlignment: { process: 'The alignment process', retry: 'show the alignment again' },
+  seq2seqDecoderSteps: { process: 'The decoder-steps process', retry: 'show the steps again' },
 };

@@ -8,6 +8,8 @@ import { runTrainJob } from './train/train-job';
 import { runEmbeddingsJob, type EmbeddingsJobSpec } from './embeddings/embeddings-job';
 import { runFinetuneJob } from './finetune/finetune-job';
 import type { FinetuneJobSpec } from './finetune/protocol';
+import type { Seq2seqJobSpec } from './seq2seq/protocol';
+import { runSeq2seqJob } from './seq2seq/job';
 
 /** Each kind's own spec: plain data only (it crosses to the worker by structured clone). */
 export interface TrainingJobSpecs {
@@ -17,6 +19,8 @@ export interface TrainingJobSpecs {
   embeddings: EmbeddingsJobSpec;
   /** a sequence classifier fine-tuned from a pre-trained run (jobs/finetune/) */
   finetune: FinetuneJobSpec;
+  /** one arm (variant and seed) of a seq2seq "with vs without attention" experiment (jobs/seq2seq/) */
+  seq2seq: Seq2seqJobSpec;
 }
 
 export type TrainingJobKind = keyof TrainingJobSpecs;
@@ -40,6 +44,7 @@ export const TRAINING_JOBS: { [K in TrainingJobKind]: (spec: TrainingJobSpecs[K]
   lm: runTrainJob,
   embeddings: runEmbeddingsJob,
   finetune: runFinetuneJob,
+  seq2seq: runSeq2seqJob,
 };
 
 /** Runs a job's body in this process (the worker calls it; tests and the in-process trainer too). */

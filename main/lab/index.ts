@@ -26,6 +26,8 @@ import { TokenizerService } from './tokenizers/service';
 import { reportHandlers } from './reports/handlers';
 import { projectorHandlers } from './projector/handlers';
 import { ProjectorService } from './projector/service';
+import { seq2seqHandlers } from './seq2seq/handlers';
+import { Seq2seqService } from './seq2seq/service';
 import type { ReportService } from './reports/service';
 import type { PdfPrinter } from './reports/export';
 import { EmbeddingsService } from './embeddings/service';
@@ -109,6 +111,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const projector = new ProjectorService(ctx, analysis.worker);
   const embeddings = new EmbeddingsService(training);
   const finetune = new FinetuneService(training);
+  const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -133,6 +136,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...scaleHandlers(new ScaleService(training)),
     // static-embedding runs and fine-tunes trained in this process (until they go through the scheduler) stop and resume there
     ...localRunControls([embeddings, finetune], runs, jobs),
+    ...seq2seqHandlers(seq2seq),
   };
 
   let closed = false;
@@ -159,6 +163,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
       for (const service of [jobs, experiments, analysis, embeddings, finetune, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, seq2seq, analysis, embeddings, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

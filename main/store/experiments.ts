@@ -33,8 +33,9 @@ export class ExperimentQueries {
   readonly recordComparison: (id: number, path: string, bytes: number, measuredAt: string) => void;
 
   constructor(db: Database.Database) {
-    this.byId = db.prepare(`${SELECT} WHERE e.id = ?`);
-    this.listIdsStmt = db.prepare<[], number>('SELECT id FROM experiments WHERE archived = 0 ORDER BY id').pluck();
+    // BERT-vs-GPT comparisons only: the seq2seq experiments (kind 'seq2seq') have their own rows in store/seq2seq.ts
+    this.byId = db.prepare(`${SELECT} WHERE e.id = ? AND e.kind = 'bert-vs-gpt'`);
+    this.listIdsStmt = db.prepare<[], number>("SELECT id FROM experiments WHERE archived = 0 AND kind = 'bert-vs-gpt' ORDER BY id").pluck();
     this.namesStmt = db.prepare<[], string>('SELECT lower(name) FROM experiments').pluck();
     this.insertStmt = db.prepare(`INSERT INTO experiments (name, description, dataset_id, tokenizer_id, budget_json, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);

@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { DatasetQueries } from './datasets';
 import { ExperimentQueries } from './experiments';
 import { RunQueries } from './runs';
+import { Seq2seqQueries } from './seq2seq';
 import { SettingsQueries } from './settings';
 import { TokenizerQueries } from './tokenizers';
 
@@ -12,6 +13,7 @@ export class Store {
   readonly runs: RunQueries;
   readonly experiments: ExperimentQueries;
   readonly settings: SettingsQueries;
+  readonly seq2seq: Seq2seqQueries;
 
   constructor(readonly db: Database.Database) {
     this.datasets = new DatasetQueries(db);
@@ -19,5 +21,6 @@ export class Store {
     this.runs = new RunQueries(db);
     this.experiments = new ExperimentQueries(db);
     this.settings = new SettingsQueries(db);
+    this.seq2seq = new Seq2seqQueries(db);
   }
 }

@@ -13,6 +13,7 @@ const names: Record<EventName, true> = {
   'projector.frame': true,
   'projector.done': true,
   'projector.failed': true,
+  'seq2seq.changed': true,
 };
 
 export const eventNames = Object.keys(names) as EventName[];

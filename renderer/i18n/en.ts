@@ -6,6 +6,8 @@ import projectorEn from './projector-en';
 import embeddingsEn from './embeddings-en';
 import finetuneEn from './finetune-en';
 import nextEn from './next-en';
+import seq2seqEn from '../../common/seq2seq/messages-en';
+import seq2seqPageEn from './seq2seq-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -461,6 +463,7 @@ const en = {
   embeddings: embeddingsEn,
   finetune: finetuneEn,
   next: nextEn,
+  seq2seq: { ...seq2seqEn, ...seq2seqPageEn },
 };
 
 export type Messages = typeof en;

@@ -7,6 +7,8 @@ import projectorZhCN from './projector-zh-CN';
 import embeddingsZhCN from './embeddings-zh-CN';
 import finetuneZhCN from './finetune-zh-CN';
 import nextZhCN from './next-zh-CN';
+import seq2seqZhCN from '../../common/seq2seq/messages-zh-CN';
+import seq2seqPageZhCN from './seq2seq-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -460,6 +462,7 @@ const zhCN: Messages = {
   embeddings: embeddingsZhCN,
   finetune: finetuneZhCN,
   next: nextZhCN,
+  seq2seq: { ...seq2seqZhCN, ...seq2seqPageZhCN },
 };
 
 export default zhCN;

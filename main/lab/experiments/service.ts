@@ -142,7 +142,9 @@ export class ExperimentService {
   private maybeMeasure(runId: number): void {
     let experimentId: number | null;
     try {
-      experimentId = this.runs.run(runId).experimentId;
+      const run = this.runs.run(runId);
+      // only GPT and BERT runs belong to a BERT-vs-GPT comparison (a seq2seq arm's experiment is measured by its job)
+      experimentId = run.family === 'gpt' || run.family === 'bert' ? run.experimentId : null;
     } catch {
       return; // the run was deleted
     }

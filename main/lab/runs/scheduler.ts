@@ -120,6 +120,14 @@ export class JobScheduler {
     return runId;
   }
 
+  /** Queues the prepared job of a run its service already recorded as queued (kinds other than 'lm', e.g. a seq2seq arm). */
+  enqueue(job: TrainingJob): void {
+    this.assertOpen();
+    this.queue.push({ runId: job.runId, job });
+    this.changed(job.runId);
+    this.pump();
+  }
+
   /** Queues a stopped, paused or crashed run to continue from its last resumable checkpoint. */
   resume(runId: number): number {
     this.assertOpen();
@@ -269,7 +277,8 @@ export class JobScheduler {
         job = (await prepareTraining(this.deps, { resume: entry.runId, queued: true })).job;
       } else {
         job = entry.job;
-        this.assertDatasetStillThere(entry.runId);
+        // a language model reads its dataset; other kinds carry their data in the job
+        if (job.kind === 'lm') this.assertDatasetStillThere(entry.runId);
         this.runs.setStatus(entry.runId, 'running');
       }
     } catch (e) {

@@ -132,6 +132,7 @@ export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: Train
   const { ctx, runs } = deps;
   const q = ctx.store.runs;
   const { runId, job } = await prepareTraining(deps, spec, log);
+  if (job.kind !== 'lm') throw new Error(`Run ${runId} was prepared as a ${job.kind} job, but trainRun trains language models only.`);
   const recorder = new RunRecorder(ctx, runs, runId, job, { log, progress: hooks.progress });
   let result: TrainJobResult;
   try {

@@ -1,0 +1,134 @@
+// `attention-lab seq2seq-compare`: the "with vs without attention" experiment on a generated task — one run per
+// variant and seed, trained in worker processes through the scheduler (progress on stderr), measured on held-out pairs
+// by source length; prints exact match and BLEU per variant and length bucket with the verdicts, or all of it (--json).
+import { constants as osConstants } from 'node:os';
+import type { EventPayload } from '../../../common/api';
+import { SEQ2SEQ_VARIANTS } from '../../../common/seq2seq-config';
+import { Seq2seqTaskName, type Seq2seqCreateRequest, type Seq2seqExperimentT } from '../../../common/api/seq2seq';
+import { armStat } from '../../../common/seq2seq/verdicts';
+import { english, formatMetric, verdictText } from '../../../common/seq2seq/wording';
+import { LabError } from '../../../common/errors';
+import type { z } from 'zod';
+import type { CliCommand, OptionValues } from '../command';
+import { numberOption, stringOption, UsageError } from '../command';
+import { int, table } from '../format';
+
+const LINE_INTERVAL_MS = 2000;
+
+function whole(values: OptionValues, name: string, lo: number, hi: number): number | undefined {
+  const n = numberOption(values, name);
+  if (n !== undefined && (!Number.isInteger(n) || n < lo || n > hi)) throw new UsageError(`The option --${name} expects a whole number from ${lo} to ${hi}, got ${n}.`);
+  return n;
+}
+
+function positive(values: OptionValues, name: string): number | undefined {
+  const n = numberOption(values, name);
+  if (n !== undefined && !(n > 0)) throw new UsageError(`The option --${name} expects a positive number, got ${n}.`);
+  return n;
+}
+
+/** The request from the flags; the service fills the defaults and checks lengths against the task. */
+export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest> {
+  const task = stringOption(values, 'task') ?? 'reverse';
+  if (!Seq2seqTaskName.options.includes(task as never)) throw new UsageError(`--task must be one of ${Seq2seqTaskName.options.join(', ')}, got ${JSON.stringify(task)}.`);
+  const variants = stringOption(values, 'variants')?.split(',').map((v) => v.trim()).filter((v) => v.length > 0);
+  for (const v of variants ?? []) {
+    if (!(SEQ2SEQ_VARIANTS as readonly string[]).includes(v)) throw new UsageError(`--variants lists ${JSON.stringify(v)}, but each must be one of ${SEQ2SEQ_VARIANTS.join(', ')}.`);
+  }
+  const cell = stringOption(values, 'cell');
+  if (cell !== undefined && cell !== 'gru' && cell !== 'lstm') throw new UsageError(`--cell must be gru or lstm, got ${JSON.stringify(cell)}.`);
+  const maxLength = whole(values, 'max-len', 1, 100);
+  const minLength = whole(values, 'min-len', 1, 100);
+  const hidden = whole(values, 'hidden', 1, 1024);
+  return {
+    name: stringOption(values, 'name'),
+    task: {
+      task: task as z.infer<typeof Seq2seqTaskName>, pairs: whole(values, 'pairs', 20, 200_000),
+      minLength: minLength ?? (maxLength !== undefined ? Math.min(3, maxLength) : undefined), maxLength, seed: whole(values, 'data-seed', 0, 0xffffffff),
+    },
+    variants: variants as z.input<typeof Seq2seqCreateRequest>['variants'],
+    seeds: whole(values, 'seeds', 1, 5),
+    sizes: { cell: cell as 'gru' | 'lstm' | undefined, hidden, embed: hidden, attentionSize: hidden, bidirectional: values.bidirectional === true ? true : undefined },
+    budget: { steps: whole(values, 'steps', 1, 1_000_000), batchSize: whole(values, 'batch', 1, 1024), lr: positive(values, 'lr'), teacherForcing: numberOption(values, 'teacher-forcing') },
+    beam: whole(values, 'beam', 1, 16), buckets: whole(values, 'buckets', 2, 12),
+    lengthPolicy: values.truncate === true ? 'truncate' : undefined,
+  };
+}
+
+function human(e: Seq2seqExperimentT): string {
+  const lines = [`Experiment ${e.id} "${e.name}": ${e.data.train} training, ${e.data.test} held-out pairs; vocabularies ${e.data.sourceVocab} / ${e.data.targetVocab}.`];
+  const first = e.arms.find((a) => a.seeds.some((s) => s.overall !== null))?.seeds.find((s) => s.overall !== null);
+  const buckets = first?.buckets ?? [];
+  const head = ['variant', 'params', 'tok/s', 'all: EM / BLEU', ...buckets.map((b) => `len ${b.lo}-${b.hi}`)];
+  const cell = (a: (typeof e.arms)[number], bucket: number | null): string => {
+    const em = armStat(a, 'exactMatch', bucket);
+    const bleu = armStat(a, 'bleu', bucket);
+    if (em.mean === null || bleu.mean === null) return '—';
+    return `${formatMetric(em.mean, 'exactMatch')} / ${formatMetric(bleu.mean, 'bleu')}`;
+  };
+  lines.push(table(head, e.arms.map((a) => [
+    english(`variants.${a.variant}`), int(a.seeds[0]?.parameters ?? 0), a.seeds[0]?.tokensPerSecond == null ? '—' : int(a.seeds[0].tokensPerSecond),
+    cell(a, null), ...buckets.map((_, i) => cell(a, i)),
+  ])));
+  lines.push('', ...e.verdicts.map((v) => `* ${verdictText(v, english)}`));
+  return lines.join('\n');
+}
+
+export const seq2seqCompareCommand: CliCommand = {
+  name: 'seq2seq-compare',
+  summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task; quality by source length',
+  usage: '[--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
+  details: [
+    '--task T            the generated task (default reverse); --min-len/--max-len in its unit (symbols, digits, characters)',
+    '--pairs N           pairs generated (default 4000; 80% train, 10% validation, 10% held out)',
+    '--variants LIST     comma-separated (default none,dot,general,concat,transformer)',
+    '--steps N --batch B --lr R --teacher-forcing F   the budget every arm shares (default 600 steps of 32 pairs, 1e-2, 1)',
+    '--cell gru|lstm --hidden H --bidirectional       the RNN arms\' sizes (default GRU, 64 units)',
+    '--seeds K           1 to 5 seeds per variant (mean ± std in the verdicts)',
+    '--beam W            beam search of width W when measuring (default 1: greedy); --buckets N length buckets (default 5)',
+    '--truncate          cut pairs longer than the model allows instead of refusing',
+    'Ctrl-C stops the arms; those stopped are measured as they stand.',
+  ],
+  positionals: [],
+  options: {
+    task: { type: 'string' }, 'min-len': { type: 'string' }, 'max-len': { type: 'string' }, pairs: { type: 'string' }, 'data-seed': { type: 'string' },
+    variants: { type: 'string' }, seeds: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
+    'teacher-forcing': { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' }, bidirectional: { type: 'boolean' },
+    beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
+  },
+  async run(ctx, values) {
+    const input = seq2seqRequest(values);
+    const lab = ctx.lab();
+    const started = Date.now();
+    const lastLine = new Map<number, { at: number; status: string }>();
+    const unsubscribe = lab.on((event, payload) => {
+      if (event !== 'runs.changed') return;
+      const p = payload as EventPayload<'runs.changed'>;
+      const prev = lastLine.get(p.id);
+      if (prev && prev.status === p.status && Date.now() - prev.at < LINE_INTERVAL_MS) return;
+      lastLine.set(p.id, { at: Date.now(), status: p.status });
+      ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
+    });
+    try {
+      const created = await ctx.call('seq2seq.create', input);
+      const runIds = created.arms.flatMap((a) => a.seeds.map((s) => s.runId as number));
+      ctx.note(`Experiment ${created.id}: ${created.arms.map((a) => `${a.variant} (${int(a.seeds[0]?.parameters ?? 0)} params)`).join(', ')}; ${created.setup.budget.steps} steps each.`);
+      let stopSignal: NodeJS.Signals | null = null;
+      void ctx.waitForStop().then((signal) => {
+        stopSignal = signal;
+        ctx.note('Stopping the arms after their current step…');
+        void ctx.call('seq2seq.stop', { id: created.id }).catch(() => undefined);
+      });
+      await lab.jobs.scheduler.idle(runIds);
+      const done = await ctx.call('seq2seq.get', { id: created.id });
+      const failed = done.arms.flatMap((a) => a.seeds.filter((s) => s.status === 'failed' || s.status === 'crashed').map((s) => `${a.variant} seed ${s.seed} (run ${s.runId}) ${s.status}`));
+      if (failed.length > 0 && stopSignal === null) ctx.note(`Not every arm finished: ${failed.join('; ')}; \`attention-lab runs show RUN\` says why.`);
+      ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+      ctx.result(done, () => human(done));
+      if (stopSignal !== null) return 128 + osConstants.signals[stopSignal as NodeJS.Signals];
+      if (done.arms.every((a) => a.seeds.every((s) => s.overall === null))) throw new LabError('conflict', `No arm of experiment ${created.id} was measured: ${failed.join('; ')}.`);
+    } finally {
+      unsubscribe();
+    }
+  },
+};
