@@ -148,7 +148,8 @@ export const Seq2seqExperimentSummary = z.object({
 
 /** The target x source attention of one run at each of its snapshots (the checkpoint slider). */
 export const Seq2seqAlignmentRequest = z.object({
-  runId: z.number().int().positive(),
+  /** the runs to show side by side (one worker computes them all) */
+  runIds: z.array(z.number().int().positive()).min(1, 'Give at least one run.').max(12),
   source: z.string().min(1, 'Type a source to align.').max(2000),
   /** teacher-forced on this target instead of the model's own output */
   reference: z.string().max(2000).nullable().default(null),
@@ -184,7 +185,7 @@ export const seq2seqChannels = {
   'seq2seq.list': { input: z.object({}).strict(), output: z.array(Seq2seqExperimentSummary) },
   'seq2seq.get': { input: byExperiment, output: Seq2seqExperiment },
   'seq2seq.stop': { input: byExperiment, output: Seq2seqExperiment },
-  'seq2seq.alignment': { input: Seq2seqAlignmentRequest, output: Seq2seqAlignment },
+  'seq2seq.alignment': { input: Seq2seqAlignmentRequest, output: z.array(Seq2seqAlignment) },
   'seq2seq.decoderSteps': {
     input: z.object({ runId: z.number().int().positive(), source: z.string().min(1).max(2000), step: z.number().int().min(0).nullable().default(null) }).strict(),
     output: Seq2seqDecoderSteps,

@@ -9,7 +9,7 @@ export interface TaskKinds {
   /** measure a trained GPT/BERT pair on held-out text (a comparison) */
   measure: { input: { pair: PairInput; options: Partial<MeasureOptions> }; output: PairMeasurement };
   /** a seq2seq run's target x source attention at each of its weight snapshots (the alignment view) */
-  seq2seqAlignment: { input: AlignmentTaskInput; output: AlignmentFrame[] };
+  seq2seqAlignment: { input: AlignmentTaskInput; output: { runId: number; frames: AlignmentFrame[] }[] };
   /** a seq2seq RNN decoder step by step at one snapshot */
   seq2seqDecoderSteps: { input: DecoderStepsTaskInput; output: ReturnType<typeof decoderSteps> };
 }

@@ -97,7 +97,7 @@ describe('seq2seq experiment through the service', () => {
   it('shows each snapshot\'s alignment matrix and the decoder step by step', async () => {
     const e = await get();
     const source = e.examples[e.examples.length - 1].source;
-    const a = (await lab.call('seq2seq.alignment', { runId: runOf(e, 'dot'), source })) as Seq2seqAlignmentT;
+    const [a, tr] = (await lab.call('seq2seq.alignment', { runIds: [runOf(e, 'dot'), runOf(e, 'transformer')], source })) as Seq2seqAlignmentT[];
     expect(a.variant).toBe('dot');
     expect(a.frames.map((f) => f.step)).toEqual([40, 80]);
     for (const f of a.frames) {
@@ -105,9 +105,9 @@ describe('seq2seq experiment through the service', () => {
       expect(S).toBe(source.split(' ').length);
       for (let t = 0; t < f.targetTokens.length; t++) expect(f.weights.slice(t * S, (t + 1) * S).reduce((x, y) => x + y, 0)).toBeCloseTo(1, 4);
     }
-    const tr = (await lab.call('seq2seq.alignment', { runId: runOf(e, 'transformer'), source })) as Seq2seqAlignmentT;
+    expect(tr.variant).toBe('transformer');
     expect(tr.frames[0].heads).toBe(2);
-    await expect(lab.call('seq2seq.alignment', { runId: runOf(e, 'none'), source })).rejects.toThrow(/no attention/);
+    await expect(lab.call('seq2seq.alignment', { runIds: [runOf(e, 'none')], source })).rejects.toThrow(/no attention/);
     const steps = (await lab.call('seq2seq.decoderSteps', { runId: runOf(e, 'dot'), source, step: 40 })) as Seq2seqDecoderStepsT;
     expect(steps.step).toBe(40);
     expect(steps.steps[0].weights.length).toBe(source.split(' ').length);

@@ -6,8 +6,8 @@ import { loadSeq2seqCheckpoint } from '../../ml/seq2seq/checkpoint';
 import { alignmentMatrix, decoderStepView, type AlignmentMatrix, type DecoderStepView } from '../../ml/seq2seq/inspect';
 
 export interface AlignmentTaskInput {
-  /** the run's snapshots, oldest first */
-  checkpoints: { step: number; dir: string }[];
+  /** per run, its snapshots oldest first */
+  runs: { runId: number; checkpoints: { step: number; dir: string }[] }[];
   source: string;
   /** teacher-forced on this target instead of the model's own output */
   reference: string | null;
@@ -15,12 +15,15 @@ export interface AlignmentTaskInput {
 
 export type AlignmentFrame = AlignmentMatrix & { step: number };
 
-export function alignmentFrames(input: AlignmentTaskInput): AlignmentFrame[] {
+export function alignmentFrames(input: AlignmentTaskInput): { runId: number; frames: AlignmentFrame[] }[] {
   const k = getKernels('native');
-  return input.checkpoints.map(({ step, dir }) => {
-    const { model, vocabs } = loadSeq2seqCheckpoint(k, dir);
-    return { step, ...alignmentMatrix(model, vocabs, input.source, { reference: input.reference }) };
-  });
+  return input.runs.map(({ runId, checkpoints }) => ({
+    runId,
+    frames: checkpoints.map(({ step, dir }) => {
+      const { model, vocabs } = loadSeq2seqCheckpoint(k, dir);
+      return { step, ...alignmentMatrix(model, vocabs, input.source, { reference: input.reference }) };
+    }),
+  }));
 }
 
 export interface DecoderStepsTaskInput {

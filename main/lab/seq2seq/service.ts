@@ -136,10 +136,15 @@ export class Seq2seqService {
   }
 
   async alignment(input: ChannelArgs<'seq2seq.alignment'>): Promise<ChannelOutput<'seq2seq.alignment'>> {
-    const run = this.seq2seqRun(input.runId);
-    const checkpoints = this.snapshots(run);
-    const frames = await runTask('seq2seqAlignment', { checkpoints, source: input.source, reference: input.reference }, this.scheduler.spawnWorker, this.closing.signal);
-    return { runId: run.id, variant: (run.config as { variant: Seq2seqVariant }).variant, frames };
+    const runs = input.runIds.map((id) => this.seq2seqRun(id));
+    for (const run of runs) {
+      if ((run.config as { variant?: string }).variant === 'none') {
+        throw new LabError('invalid_input', `Run ${run.id} ("${run.name}") has no attention (its decoder sees the source only through the encoder's last state), so there is no alignment matrix to show; pick one of the attention variants.`, { field: 'runIds' });
+      }
+    }
+    const out = await runTask('seq2seqAlignment', { runs: runs.map((r) => ({ runId: r.id, checkpoints: this.snapshots(r) })), source: input.source, reference: input.reference },
+      this.scheduler.spawnWorker, this.closing.signal);
+    return out.map((o, i) => ({ runId: o.runId, variant: (runs[i].config as { variant: Seq2seqVariant }).variant, frames: o.frames }));
   }
 
   async decoderSteps(input: ChannelArgs<'seq2seq.decoderSteps'>): Promise<ChannelOutput<'seq2seq.decoderSteps'>> {
