@@ -98,7 +98,8 @@ export const MetricSeries = z.object({
 export const RunStartRequest = z.object({
   /** dataset name or id */
   dataset: z.string().min(1, 'Say which dataset to train on.'),
-  family: z.enum(['gpt', 'bert']),
+  /** gru and lstm: the RNN language models (common/rnn-config.ts) */
+  family: z.enum(['gpt', 'bert', 'gru', 'lstm']),
   tokenizer: z.string().min(1).optional(),
   tokenizerKind: TokenizerKind.optional(),
   preset: z.enum(['tiny', 'small', 'base']).default('tiny'),

@@ -8,6 +8,8 @@ import { runTrainJob } from './train/train-job';
 import { runEmbeddingsJob, type EmbeddingsJobSpec } from './embeddings/embeddings-job';
 import { runFinetuneJob } from './finetune/finetune-job';
 import type { FinetuneJobSpec } from './finetune/protocol';
+import type { RnnJobSpec } from './rnn/protocol';
+import { runRnnJob } from './rnn/rnn-job';
 import type { Seq2seqJobSpec } from './seq2seq/protocol';
 import { runSeq2seqJob } from './seq2seq/job';
 
@@ -19,6 +21,8 @@ export interface TrainingJobSpecs {
   embeddings: EmbeddingsJobSpec;
   /** a sequence classifier fine-tuned from a pre-trained run (jobs/finetune/) */
   finetune: FinetuneJobSpec;
+  /** GRU and LSTM language models (jobs/rnn/): the same data, settings and messages as 'lm' */
+  'rnn-lm': RnnJobSpec;
   /** one arm (variant and seed) of a seq2seq "with vs without attention" experiment (jobs/seq2seq/) */
   seq2seq: Seq2seqJobSpec;
 }
@@ -44,6 +48,7 @@ export const TRAINING_JOBS: { [K in TrainingJobKind]: (spec: TrainingJobSpecs[K]
   lm: runTrainJob,
   embeddings: runEmbeddingsJob,
   finetune: runFinetuneJob,
+  'rnn-lm': runRnnJob,
   seq2seq: runSeq2seqJob,
 };
 
@@ -70,4 +75,9 @@ export function embeddingsJob(spec: EmbeddingsJobSpec): TrainingJobOf<'embedding
 export function finetuneJob(spec: FinetuneJobSpec, totalSteps: number, tokensPerStep: number): TrainingJobOf<'finetune'> {
   // a whole number: tokens seen are stored as an integer (a step's mean example length is not)
   return { kind: 'finetune', spec, runId: spec.runId, totalSteps, tokensPerStep: Math.max(1, Math.round(tokensPerStep)) };
+}
+
+/** A GRU/LSTM language model's spec as a training job. */
+export function rnnJob(spec: RnnJobSpec): TrainingJob {
+  return { kind: 'rnn-lm', spec, runId: spec.runId, totalSteps: spec.training.steps, tokensPerStep: spec.training.batchSize * spec.model.contextLength };
 }

@@ -273,6 +273,8 @@ const en = {
     tokenizerKind: 'Kind of automatic tokenizer',
     gpt: 'GPT (decoder, next token)',
     bert: 'BERT (encoder, masked tokens)',
+    gru: 'GRU (recurrent, next token)',
+    lstm: 'LSTM (recurrent, next token)',
     preset: 'Size preset',
     steps: 'Steps',
     seed: 'Seed',

@@ -272,6 +272,8 @@ const zhCN: Messages = {
     tokenizerKind: '自动分词器的类型',
     gpt: 'GPT（解码器，预测下一个词元）',
     bert: 'BERT（编码器，预测被遮盖的词元）',
+    gru: 'GRU（循环网络，预测下一个词元）',
+    lstm: 'LSTM（循环网络，预测下一个词元）',
     preset: '规模预设',
     steps: '步数',
     seed: '随机种子',

@@ -3,7 +3,7 @@ import { constants as osConstants } from 'node:os';
 import type { TokenizerKind } from '../../../common/tokenizers';
 import { LabError } from '../../../common/errors';
 import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/runs/training';
-import type { ModelFamily, PresetName } from '../../../common/model-config';
+import type { PresetName } from '../../../common/model-config';
 import type { CliCommand } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int } from '../format';
@@ -58,7 +58,7 @@ function positiveInt(values: Record<string, string | boolean | undefined>, name:
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'train a GPT or BERT on a dataset in the foreground (Ctrl-C stops it with a resumable checkpoint, exit 130)',
-  usage: '--dataset NAME --model gpt|bert [--tokenizer NAME|--tokenizer-kind char|bpe|wordpiece] [--preset tiny|small|base] [--steps N] [--batch-size B] [--lr X] [--eval-every N] [--checkpoint-every N] [--seed S] [--threads K] [--name N] | --resume RUN',
+  usage: '--dataset NAME --model gpt|bert|gru|lstm [--tokenizer NAME|--tokenizer-kind char|bpe|wordpiece] [--preset tiny|small|base] [--steps N] [--batch-size B] [--lr X] [--eval-every N] [--checkpoint-every N] [--seed S] [--threads K] [--name N] | --resume RUN',
   details: [
     '--tokenizer         a trained tokenizer (name or id); else --tokenizer-kind reuses or trains DATASET-KIND (default char)',
     '--preset            tiny (default), small or base; the parameter count is printed',
@@ -81,14 +81,14 @@ export const trainCommand: CliCommand = {
     if (kind !== undefined && stringOption(values, 'tokenizer') !== undefined) throw new UsageError('Give either --tokenizer or --tokenizer-kind, not both.');
     if (resumeRef === undefined) {
       if (stringOption(values, 'dataset') === undefined) throw new UsageError('The option --dataset is required: give the dataset to train on (name or id).');
-      if (stringOption(values, 'model') === undefined) throw new UsageError('The option --model is required: gpt or bert.');
+      if (stringOption(values, 'model') === undefined) throw new UsageError('The option --model is required: gpt, bert, gru or lstm.');
     }
     const lr = numberOption(values, 'lr');
     if (lr !== undefined && !(lr > 0)) throw new UsageError(`The option --lr expects a positive learning rate such as 3e-4, got ${lr}.`);
     const seed = numberOption(values, 'seed');
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new UsageError(`The option --seed expects a whole number of 0 or more, got ${seed}.`);
     const spec: TrainSpec = {
-      dataset: stringOption(values, 'dataset'), family: stringOption(values, 'model') as ModelFamily | undefined,
+      dataset: stringOption(values, 'dataset'), family: stringOption(values, 'model') as TrainSpec['family'],
       tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as TokenizerKind | undefined,
       preset: stringOption(values, 'preset') as PresetName | undefined, steps: positiveInt(values, 'steps'),
       batchSize: positiveInt(values, 'batch-size'), lr, evalEvery: positiveInt(values, 'eval-every'),

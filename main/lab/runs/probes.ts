@@ -1,8 +1,12 @@
 // Probing a trained run from its newest checkpoint: GPT continues a prompt, BERT fills the [MASK]s of a text.
 // The checkpoint folder is self-contained (weights, config, tokenizer.json), so a probe needs nothing else.
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { isRnnFamily } from '../../../common/rnn-config';
 import { getKernels } from '../../../native-kernels/index';
-import { nonTextSpecialIds, type TextTokenizer } from '../../data/tokenizers/index';
+import { loadTokenizer, nonTextSpecialIds, type TextTokenizer } from '../../data/tokenizers/index';
+import { loadRnnCheckpoint } from '../../ml/rnn/checkpoint';
+import { continueRnn } from '../../ml/rnn/sample';
 import type { BertModel } from '../../ml/bert';
 import { loadForInference } from '../../ml/inference';
 import type { GptModel } from '../../ml/gpt';
@@ -77,6 +81,7 @@ function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command
 
 /** Continues `prompt` with a GPT run (defaults: 200 tokens, temperature 0.8, no top-k/top-p cut, seed 0). */
 export function sampleFromRun(ctx: LabContext, runId: number, opts: SampleOptions): SampleResult {
+  if (isRnnFamily(ctx.store.runs.run(runId).family)) return sampleFromRnnRun(ctx, runId, opts);
   const { model, tokenizer, step } = loadRun(ctx, runId, 'gpt', 'sample', opts.step);
   const ids = tokenizer.encode(opts.prompt).ids;
   if (ids.length === 0) throw new LabError('invalid_input', 'The prompt is empty; give some text to continue, e.g. --prompt "ROMEO:".', { field: 'prompt' });
@@ -114,4 +119,21 @@ export function fillWithRun(ctx: LabContext, runId: number, text: string, topK =
     runId, step, text, filled: tokenizer.decode(filled),
     masks: predictions.map((p, index) => ({ index, candidates: p.candidates.map((c) => ({ token: tokenizer.decode([c.id]), probability: c.probability })) })),
   };
+}
+
+/** Continues `prompt` with a GRU/LSTM run: the prompt read once, then one step per token from the carried state. */
+function sampleFromRnnRun(ctx: LabContext, runId: number, opts: SampleOptions): SampleResult {
+  const run = ctx.store.runs.run(runId);
+  const ckpt = ctx.store.runs.latestCheckpoint(runId);
+  if (ckpt === null) {
+    throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); sample it once it has saved one or finished.`, { field: 'run' });
+  }
+  const dir = path.join(ctx.home, ckpt.path);
+  const { model, step } = loadRnnCheckpoint(getKernels(), dir);
+  const tokenizer = loadTokenizer(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+  const ids = Int32Array.from(tokenizer.encode(opts.prompt).ids);
+  if (ids.length === 0) throw new LabError('invalid_input', 'The prompt is empty; give some text to continue, e.g. --prompt "ROMEO:".', { field: 'prompt' });
+  const settings = { maxTokens: opts.maxTokens ?? 200, temperature: opts.temperature ?? 0.8, topK: opts.topK ?? 0, topP: opts.topP ?? 1, seed: opts.seed ?? 0 };
+  const out = continueRnn(model, ids, { ...settings, banIds: nonTextSpecialIds(tokenizer) });
+  return { runId, step, prompt: opts.prompt, continuation: tokenizer.decode(out), tokens: out.length, settings };
 }

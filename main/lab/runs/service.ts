@@ -28,7 +28,7 @@ export interface NewRun {
    *  fine-tuned with a classification head, 'baseline': TF-IDF + logistic regression (issue 18) */
   family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
   /** checked by the API's family enum (common/api/runs.ts) where it is read back */
-  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'seq2seq';
+  family: 'gpt' | 'bert' | 'gru' | 'lstm' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'seq2seq';
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;

@@ -3,6 +3,10 @@
 import path from 'node:path';
 import type { TokenizerKind } from '../../../common/tokenizers';
 import { lmJob, runTrainingJob, type TrainingJob, type TrainingJobOf } from '../../jobs/training-jobs';
+import { lmJob, rnnJob, runTrainingJob, type TrainingJob } from '../../jobs/training-jobs';
+import type { RnnJobSpec } from '../../jobs/rnn/protocol';
+import { isRnnFamily, rnnParameterCount, rnnPresetConfig, validateRnnConfig, type RnnConfig, type RnnFamily } from '../../../common/rnn-config';
+import { rnnMemoryEstimate } from '../../ml/rnn/lm';
 import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../../jobs/train/protocol';
 import { assertFitsInMemory } from '../../ml/config';
 import { parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../../../common/model-config';
@@ -19,7 +23,8 @@ import type { TokenizerService } from '../tokenizers/service';
 export interface TrainSpec {
   /** dataset name or id (not needed with resume) */
   dataset?: string;
-  family?: ModelFamily;
+  /** gpt, bert, or an RNN language model (gru, lstm) */
+  family?: ModelFamily | RnnFamily;
   /** tokenizer name or id; else tokenizerKind picks or trains `<dataset>-<kind>` (default char) */
   tokenizer?: string;
   tokenizerKind?: TokenizerKind;
@@ -60,7 +65,7 @@ export interface TrainOutcome {
   name: string;
   status: 'completed' | 'stopped' | 'failed';
   error: string | null;
-  family: ModelFamily;
+  family: ModelFamily | RnnFamily;
   backend: string;
   threads: number;
   parameters: number;
@@ -132,7 +137,7 @@ export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: Train
   const { ctx, runs } = deps;
   const q = ctx.store.runs;
   const { runId, job } = await prepareTraining(deps, spec, log);
-  if (job.kind !== 'lm') throw new Error(`Run ${runId} was prepared as a ${job.kind} job, but trainRun trains language models only.`);
+  if (job.kind !== 'lm' && job.kind !== 'rnn-lm') throw new Error(`Run ${runId} was prepared as a ${job.kind} job, but trainRun trains language models only.`);
   const recorder = new RunRecorder(ctx, runs, runId, job, { log, progress: hooks.progress });
   let result: TrainJobResult;
   try {
@@ -147,7 +152,8 @@ export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: Train
   const val = run.metrics['val/loss'];
   return {
     runId, name: run.name, status: result.status, error: result.reason, family: job.spec.model.family,
-    backend: recorder.backend, threads: recorder.threads, parameters: recorder.parameters || parameterCount(job.spec.model),
+    backend: recorder.backend, threads: recorder.threads,
+    parameters: recorder.parameters || (job.kind === 'rnn-lm' ? rnnParameterCount(job.spec.model) : parameterCount(job.spec.model)),
     steps: result.step, totalSteps: job.totalSteps,
     firstTrainLoss: q.firstValue(runId, 'train/loss')?.value ?? null,
     lastTrainLoss: run.metrics['train/loss']?.last ?? null,
@@ -168,19 +174,21 @@ async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: strin
   const { ctx, runs, datasets, tokenizers } = deps;
   if (spec.dataset === undefined) throw new LabError('invalid_input', 'Say which dataset to train on (--dataset NAME).', { field: 'dataset' });
   const family = spec.family;
-  if (family !== 'gpt' && family !== 'bert') {
-    throw new LabError('invalid_input', `The model family is ${JSON.stringify(family)}, but it must be "gpt" or "bert" (--model gpt|bert).`, { field: 'model' });
+  if (family !== 'gpt' && family !== 'bert' && !isRnnFamily(family)) {
+    throw new LabError('invalid_input', `The model family is ${JSON.stringify(family)}, but it must be "gpt", "bert", "gru" or "lstm" (--model gpt|bert|gru|lstm).`, { field: 'model' });
   }
+  const rnn = isRnnFamily(family);
   const preset = spec.preset ?? 'tiny';
   if (!['tiny', 'small', 'base'].includes(preset)) {
     throw new LabError('invalid_input', `Preset ${JSON.stringify(preset)} does not exist; choose tiny, small or base.`, { field: 'preset' });
   }
-  const training = trainingSettings(spec, preset, family);
+  // an RNN language model trains next-token like GPT and takes GPT's recipe; its job has no learning-rate sweep
+  const training = rnn ? { ...trainingSettings({ ...spec, lrSweep: false }, preset, 'gpt') } : trainingSettings(spec, preset, family);
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, spec.dataset), log);
   const tokenizerInfo = await resolveRunTokenizer(tokenizers, dataset, { name: spec.tokenizer, kind: spec.tokenizerKind }, log);
   const tokenizer = tokenizers.load(tokenizerInfo.id);
-  const model = presetConfig(preset, family, tokenizer.vocabSize, training.seed);
-  const memory = assertFitsInMemory(model, training.batchSize);
+  const model = rnn ? rnnPresetConfig(preset, family, tokenizer.vocabSize, training.seed) : presetConfig(preset, family, tokenizer.vocabSize, training.seed);
+  const memory = rnn ? rnnMemoryEstimate(model as RnnConfig, training.batchSize) : assertFitsInMemory(model as ModelConfig, training.batchSize);
   const job = buildJob(deps, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
   const runId = runs.create({
     name: spec.name ?? `${dataset.name}-${family}-${preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
@@ -191,7 +199,7 @@ async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: strin
       tokens: { train: job.data.train.reduce((n, d) => n + d.length, 0), validation: job.data.val.reduce((n, d) => n + d.length, 0) },
     },
   });
-  return { runId, job: lmJob({ ...job, runId, runDir: runFolder(ctx.home, runId) }) };
+  return { runId, job: jobOf({ ...job, runId, runDir: runFolder(ctx.home, runId) }) };
 }
 
 async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
@@ -218,17 +226,17 @@ async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: st
   const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
     .filter((k) => spec[k] !== undefined);
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
-  const model = validateConfig(recorded.model);
+  const model = isRnnFamily(recorded.model.family) ? validateRnnConfig(recorded.model) : validateConfig(recorded.model);
   log(`${ckpt === null ? 'Starting' : 'Resuming'} run ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${recorded.training.steps}.`);
   const job = buildJob(deps, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');
-  return { runId, job: lmJob({ ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) }) };
+  return { runId, job: jobOf({ ...job, resumeFrom: ckpt === null ? null : path.join(ctx.home, ckpt.path) }) };
 }
 
 /** The job spec: tokenized splits (with the counts said through `log`) and everything else as plain data. */
-function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: ModelConfig, training: TrainingSettings, datasetId: number,
-  tokenizerId: number, spec: TrainSpec, log: (line: string) => void): TrainJobSpec {
+function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: ModelConfig | RnnConfig, training: TrainingSettings, datasetId: number,
+  tokenizerId: number, spec: TrainSpec, log: (line: string) => void): TrainJobSpec | RnnJobSpec {
   const tokenizer = tokenizers.load(tokenizerId);
   if (tokenizer.vocabSize !== model.vocabSize) {
     throw new LabError('conflict', `The tokenizer now has ${tokenizer.vocabSize} tokens but the model was built for ${model.vocabSize}; use the tokenizer the run was trained with.`, { field: 'tokenizer' });
@@ -239,8 +247,13 @@ function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: Model
   if (count(train) === 0) throw new LabError('invalid_input', 'The train split of this dataset has no tokens; import more text or split it again with a train share above 0.', { field: 'dataset' });
   log(`Tokenized: ${count(train).toLocaleString('en-US')} train and ${count(val).toLocaleString('en-US')} validation tokens.`);
   return {
-    runId, model, training, data: { train, val }, specials: specialIdsFor(model.family, tokenizer),
+    runId, model, training, data: { train, val }, specials: specialIdsFor(isRnnFamily(model.family) ? 'gpt' : model.family, tokenizer),
     tokenizerJson: JSON.stringify(tokenizer.toJSON()), runDir: runFolder(ctx.home, runId), resumeFrom: null,
     threads: spec.threads ?? null, kernels: spec.kernels ?? 'native',
   };
+}
+
+/** A GPT/BERT spec is an 'lm' job, a GRU/LSTM one an 'rnn-lm' job. */
+function jobOf(spec: TrainJobSpec | RnnJobSpec): TrainingJob {
+  return isRnnFamily(spec.model.family) ? rnnJob(spec as RnnJobSpec) : lmJob(spec as TrainJobSpec);
 }
