@@ -33,13 +33,13 @@ afterAll(() => rmSync(home, { recursive: true, force: true }));
 describe('RNN language models', () => {
   let gru: TrainOutcome;
   it('`train --model gru` trains on native kernels and records the run like GPT\'s', async () => {
-    const r = await cli('train', '--dataset', 'story', '--model', 'gru', '--preset', 'tiny', '--steps', '60', '--eval-every', '20', '--json');
+    const r = await cli('train', '--dataset', 'story', '--model', 'gru', '--preset', 'tiny', '--steps', '40', '--eval-every', '20', '--json');
     expect(r.code, r.stderr).toBe(0);
     gru = JSON.parse(r.stdout) as TrainOutcome;
     expect(gru.family).toBe('gru');
     expect(gru.status).toBe('completed');
     expect(gru.backend).toMatch(/native/);
-    expect(gru.steps).toBe(60);
+    expect(gru.steps).toBe(40);
     // 2 x 128 GRU over a char vocabulary: embedding + 2 layers (3 gates) + decoder
     expect(gru.parameters).toBeGreaterThan(150_000);
     expect(gru.lastTrainLoss as number).toBeLessThan((gru.firstTrainLoss as number) - 0.5);
@@ -49,19 +49,19 @@ describe('RNN language models', () => {
       const run = (await lab.call('runs.get', { id: gru.runId })) as RunDetailT;
       expect(run.family).toBe('gru');
       expect((run.config as { model: { family: string; nLayer: number } }).model).toMatchObject({ family: 'gru', nLayer: 2 });
-      expect(run.samples.filter((s) => s.kind === 'continuation').length).toBeGreaterThanOrEqual(3);
-      expect(run.artifacts.some((a) => a.kind === 'checkpoint' && a.step === 60 && a.meta.resumable === true)).toBe(true);
+      expect(run.samples.filter((s) => s.kind === 'continuation').length).toBeGreaterThanOrEqual(2);
+      expect(run.artifacts.some((a) => a.kind === 'checkpoint' && a.step === 40 && a.meta.resumable === true)).toBe(true);
       expect((await lab.call('runs.list', {}) as RunT[]).map((x) => x.family)).toContain('gru');
     } finally {
       lab.close();
     }
-  }, 240_000);
+  }, 480_000);
 
   it('`sample` continues a prompt from the GRU checkpoint, the same with the same seed', async () => {
     const a = await cli('sample', String(gru.runId), '--prompt', 'The cat', '--max-tokens', '30', '--seed', '3', '--json');
     expect(a.code, a.stderr).toBe(0);
     const out = JSON.parse(a.stdout) as { continuation: string; tokens: number; step: number };
-    expect(out.step).toBe(60);
+    expect(out.step).toBe(40);
     expect(out.tokens).toBe(30);
     const b = JSON.parse((await cli('sample', String(gru.runId), '--prompt', 'The cat', '--max-tokens', '30', '--seed', '3', '--json')).stdout) as { continuation: string };
     expect(b.continuation).toBe(out.continuation);
@@ -91,5 +91,5 @@ describe('RNN language models', () => {
     } finally {
       lab.close();
     }
-  }, 300_000);
+  }, 480_000);
 });

@@ -77,7 +77,7 @@ describe('seq2seq experiment through the service', () => {
     expect(run.step).toBe(80);
     expect(run.metrics['train/loss'].count).toBe(80);
     expect(run.metrics['val/loss'].count).toBeGreaterThanOrEqual(2);
-    expect(run.metrics['train/loss'].last).toBeLessThan(run.metrics['train/loss'].max);
+    expect(run.metrics['train/loss'].last as number).toBeLessThan(run.metrics['train/loss'].max as number);
     expect(run.artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.step ?? -1).sort((a, b) => a - b)).toEqual([40, 80]);
   });
 

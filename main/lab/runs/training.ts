@@ -226,7 +226,7 @@ async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: st
   const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
     .filter((k) => spec[k] !== undefined);
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
-  const model = isRnnFamily(recorded.model.family) ? validateRnnConfig(recorded.model) : validateConfig(recorded.model);
+  const model = isRnnFamily(recorded.model.family) ? validateRnnConfig(recorded.model as unknown as RnnConfig & Record<string, unknown>) : validateConfig(recorded.model);
   log(`${ckpt === null ? 'Starting' : 'Resuming'} run ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${recorded.training.steps}.`);
   const job = buildJob(deps, runId, model, recorded.training, run.datasetId, run.tokenizerId, spec, log);
   runs.discardAfter(runId, ckpt?.step ?? 0);
@@ -250,7 +250,7 @@ function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: Model
     runId, model, training, data: { train, val }, specials: specialIdsFor(isRnnFamily(model.family) ? 'gpt' : model.family, tokenizer),
     tokenizerJson: JSON.stringify(tokenizer.toJSON()), runDir: runFolder(ctx.home, runId), resumeFrom: null,
     threads: spec.threads ?? null, kernels: spec.kernels ?? 'native',
-  };
+  } as TrainJobSpec | RnnJobSpec;
 }
 
 /** A GPT/BERT spec is an 'lm' job, a GRU/LSTM one an 'rnn-lm' job. */
