@@ -91,6 +91,11 @@ describe('i18n messages', () => {
       tool: 'word2vec.c / gensim', vocabulary: '1,096', words: '23,697', word: 'romeward',
       // the fine-tuning page (issue 18)
       split: 'test', f1: '0.698', p: '0.91' };
+      // the seq2seq pages and verdicts (issue 17)
+      variant: 'RNN + dot', first: '90.0%', last: '12.0%', firstLo: 3, firstHi: 6, lastLo: 17, lastHi: 20, lo: 17, hi: 20, with: '80.0%',
+      without: '5.0%', runnerUp: 'RNN + general', runnerValue: '70.0%', transformer: '95.0%', rnn: '80.0%', fastest: 'RNN',
+      fastestSpeed: 9000, slowest: 'Transformer', slowestSpeed: 3000, fastestParams: 14030, slowestParams: 52000, source: 'c a d b',
+      target: 'b d a c', maxSrc: 20, w: '0.412', text: 'b d a c' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
