@@ -6,10 +6,8 @@ export const RunStatus = z.enum(['queued', 'running', 'paused', 'completed', 'st
 /** 'external': a run imported from another tool whose model family the lab does not know */
 /** 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import': static word embeddings (common/api/embeddings.ts);
  *  'classifier': a GPT/BERT body fine-tuned for classification (issue 18); 'baseline': TF-IDF + logistic regression */
-export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import', 'classifier', 'baseline']);
-/** 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import': static word embeddings (common/api/embeddings.ts) */
 /** 'gru' | 'lstm': RNN language models (common/rnn-config.ts); 'seq2seq': an arm of a seq2seq experiment (common/api/seq2seq.ts) */
-export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'gru', 'lstm', 'seq2seq', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import']);
+export const ModelFamilyName = z.enum(['gpt', 'bert', 'rnn', 'gru', 'lstm', 'seq2seq', 'external', 'word2vec', 'fasttext', 'glove', 'embeddings-import', 'classifier', 'baseline']);
 
 /** Latest / lowest / highest value of one metric of a run; best is min or max depending on the metric (accuracy: max). */
 export const MetricSummary = z.object({

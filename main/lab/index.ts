@@ -162,8 +162,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, analysis, embeddings, finetune, datasets, tokenizers] as Closable[]) service.close?.();
-      for (const service of [jobs, experiments, seq2seq, analysis, embeddings, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, seq2seq, analysis, embeddings, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

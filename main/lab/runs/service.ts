@@ -26,9 +26,8 @@ export interface NewRun {
   name: string;
   /** checked by the API's family enum (common/api/runs.ts) where it is read back; 'classifier': a GPT/BERT body
    *  fine-tuned with a classification head, 'baseline': TF-IDF + logistic regression (issue 18) */
-  family: 'gpt' | 'bert' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
+  family: 'gpt' | 'bert' | 'gru' | 'lstm' | 'seq2seq' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
   /** checked by the API's family enum (common/api/runs.ts) where it is read back */
-  family: 'gpt' | 'bert' | 'gru' | 'lstm' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'seq2seq';
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;
