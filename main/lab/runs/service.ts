@@ -27,7 +27,6 @@ export interface NewRun {
   /** checked by the API's family enum (common/api/runs.ts) where it is read back; 'classifier': a GPT/BERT body
    *  fine-tuned with a classification head, 'baseline': TF-IDF + logistic regression (issue 18) */
   family: 'gpt' | 'bert' | 'gru' | 'lstm' | 'seq2seq' | 'word2vec' | 'fasttext' | 'glove' | 'embeddings-import' | 'classifier' | 'baseline';
-  /** checked by the API's family enum (common/api/runs.ts) where it is read back */
   datasetId: number | null;
   tokenizerId: number | null;
   experimentId?: number | null;
