@@ -90,7 +90,7 @@ describe('i18n messages', () => {
       // training word embeddings (issue 15a)
       tool: 'word2vec.c / gensim', vocabulary: '1,096', words: '23,697', word: 'romeward',
       // the fine-tuning page (issue 18)
-      split: 'test', f1: '0.698', p: '0.91' };
+      split: 'test', f1: '0.698', p: '0.91',
       // the seq2seq pages and verdicts (issue 17)
       variant: 'RNN + dot', first: '90.0%', last: '12.0%', firstLo: 3, firstHi: 6, lastLo: 17, lastHi: 20, lo: 17, hi: 20, with: '80.0%',
       without: '5.0%', runnerUp: 'RNN + general', runnerValue: '70.0%', transformer: '95.0%', rnn: '80.0%', fastest: 'RNN',
