@@ -78,6 +78,6 @@ export function finetuneJob(spec: FinetuneJobSpec, totalSteps: number, tokensPer
 }
 
 /** A GRU/LSTM language model's spec as a training job. */
-export function rnnJob(spec: RnnJobSpec): TrainingJob {
+export function rnnJob(spec: RnnJobSpec): TrainingJobOf<'rnn-lm'> {
   return { kind: 'rnn-lm', spec, runId: spec.runId, totalSteps: spec.training.steps, tokensPerStep: spec.training.batchSize * spec.model.contextLength };
 }

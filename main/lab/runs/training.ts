@@ -2,8 +2,7 @@
 // metrics, samples and checkpoints into the store, and settles the run's status (completed, stopped, failed).
 import path from 'node:path';
 import type { TokenizerKind } from '../../../common/tokenizers';
-import { lmJob, runTrainingJob, type TrainingJob, type TrainingJobOf } from '../../jobs/training-jobs';
-import { lmJob, rnnJob, runTrainingJob, type TrainingJob } from '../../jobs/training-jobs';
+import { lmJob, rnnJob, runTrainingJob, type TrainingJob, type TrainingJobOf } from '../../jobs/training-jobs';
 import type { RnnJobSpec } from '../../jobs/rnn/protocol';
 import { isRnnFamily, rnnParameterCount, rnnPresetConfig, validateRnnConfig, type RnnConfig, type RnnFamily } from '../../../common/rnn-config';
 import { rnnMemoryEstimate } from '../../ml/rnn/lm';
@@ -116,7 +115,8 @@ export interface TrainingDeps {
 /** A recorded run and the plain-data job that trains it (what a scheduler queues and hands to a worker). */
 export interface PreparedRun {
   runId: number;
-  job: TrainingJobOf<'lm'>;
+  /** a GPT/BERT ('lm') or GRU/LSTM ('rnn-lm') language model */
+  job: TrainingJobOf<'lm'> | TrainingJobOf<'rnn-lm'>;
 }
 
 /** Runs a job and resolves to its result: runTrainJob in this process, or a worker that relays the same messages. */
@@ -137,7 +137,6 @@ export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: Train
   const { ctx, runs } = deps;
   const q = ctx.store.runs;
   const { runId, job } = await prepareTraining(deps, spec, log);
-  if (job.kind !== 'lm' && job.kind !== 'rnn-lm') throw new Error(`Run ${runId} was prepared as a ${job.kind} job, but trainRun trains language models only.`);
   const recorder = new RunRecorder(ctx, runs, runId, job, { log, progress: hooks.progress });
   let result: TrainJobResult;
   try {
@@ -254,6 +253,6 @@ function buildJob({ ctx, tokenizers }: TrainingDeps, runId: number, model: Model
 }
 
 /** A GPT/BERT spec is an 'lm' job, a GRU/LSTM one an 'rnn-lm' job. */
-function jobOf(spec: TrainJobSpec | RnnJobSpec): TrainingJob {
+function jobOf(spec: TrainJobSpec | RnnJobSpec): TrainingJobOf<'lm'> | TrainingJobOf<'rnn-lm'> {
   return isRnnFamily(spec.model.family) ? rnnJob(spec as RnnJobSpec) : lmJob(spec as TrainJobSpec);
 }
