@@ -12,7 +12,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TrainingSettings } from '../jobs/train/protocol';
 import type { SpecialIds } from '../ml/batches';
-import { createModel, saveCheckpoint } from '../ml/checkpoint';
+import { createModel, readSafetensors, saveCheckpoint } from '../ml/checkpoint';
+import { parameterSpecs } from '../ml/params';
 import type { ModelConfig } from '../../common/model-config';
 import type { Kernels } from '../../native-kernels/kernels';
 import { LabError } from '../../common/errors';
@@ -122,6 +123,31 @@ function folderBytes(dir: string): number {
   return n;
 }
 
+/**
+ * The lab checkpoint an export carries must fit the run's recorded config (train.py would stop on it on every rank);
+ * a missing tensor or a shape that differs is named, before anything is written.
+ */
+function checkRunCheckpoint(r: ExportRun): void {
+  if (r.checkpoint === null) return;
+  const where = `The checkpoint of run "${r.name}" (step ${r.checkpoint.step}, ${r.checkpoint.dir})`;
+  const instead = 'Export the run without it (--no-checkpoint: training starts from the initial weights) or export another run.';
+  let weights: ReturnType<typeof readSafetensors>;
+  try {
+    weights = readSafetensors(join(r.checkpoint.dir, 'model.safetensors'));
+  } catch (e) {
+    throw new LabError('bad_file', `${where} cannot be read: ${(e as Error).message} ${instead}`, { field: 'checkpoint' });
+  }
+  for (const spec of parameterSpecs(r.model).specs) {
+    const t = weights.tensors.get(spec.name);
+    if (t === undefined) {
+      throw new LabError('bad_file', `${where} has no tensor "${spec.name}", which the run's ${r.model.family.toUpperCase()} config needs. ${instead}`, { field: 'checkpoint' });
+    }
+    if (t.shape.join(',') !== spec.shape.join(',')) {
+      throw new LabError('bad_file', `${where} holds tensor "${spec.name}" with shape [${t.shape.join(', ')}], but the run's config expects [${spec.shape.join(', ')}]. ${instead}`, { field: 'checkpoint' });
+    }
+  }
+}
+
 /** Writes the project; the kernels are used only to draw each run's initial weights exactly as the lab draws them. */
 export function writeTorchProject(k: Kernels, dir: string, bundle: TorchExportBundle, opts: ExportOptions = {}): TorchExportResult {
   if (bundle.runs.length === 0) throw new LabError('invalid_input', `${bundle.title} has no runs to export.`, { field: 'run' });
@@ -131,6 +157,7 @@ export function writeTorchProject(k: Kernels, dir: string, bundle: TorchExportBu
     slugs.add(r.slug);
     if (!bundle.data.some((d) => d.slug === r.data)) throw new LabError('internal', `Run "${r.name}" names data "${r.data}", which the bundle lacks.`);
   }
+  for (const r of bundle.runs) checkRunCheckpoint(r);
   prepareDir(dir, opts.force === true);
   const notes: string[] = [];
   const templates = templateDir();

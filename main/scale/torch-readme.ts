@@ -2,6 +2,23 @@
 // Slurm job, CPU ranks, how to bring the results back), each run's launch scripts, and the experiment-wide scripts.
 import type { TorchExportBundle } from './torch-export';
 
+/**
+ * Shell lines that set PY to the Python to run: $PYTHON when given, else the first of python3 and /usr/bin/python3
+ * that can import torch (a pyenv or venv python3 often cannot, while the system one has python3-torch), else a
+ * sentence saying what to do.
+ */
+const FIND_PYTHON = `PY=\${PYTHON:-}
+if [ -z "$PY" ]; then
+  for candidate in python3 /usr/bin/python3; do
+    if "$candidate" -c 'import torch' >/dev/null 2>&1; then PY=$candidate; break; fi
+  done
+  if [ -z "$PY" ]; then
+    echo "No Python with PyTorch found (tried python3 and /usr/bin/python3): install PyTorch (Debian: python3-torch) or set PYTHON=/path/to/python3." >&2
+    exit 1
+  fi
+fi
+`;
+
 /** Per-run launch scripts: torchrun on every GPU of one node, and N CPU ranks without torchrun. */
 export function runLaunchScripts(slug: string): { torchrun: string; cpu: string } {
   const head = (what: string): string => `#!/usr/bin/env bash
@@ -15,7 +32,7 @@ cd "$(dirname "$0")/../.."
 [ "$NPROC" -gt 0 ] || NPROC=1
 exec torchrun --standalone --nnodes 1 --nproc_per_node "$NPROC" train.py --run runs/${slug} "$@"
 `,
-    cpu: `${head(`Run "${slug}" on RANKS (default 2) CPU ranks of this machine (gloo), with the torchrun variables set by launch_cpu.py.`)}exec "\${PYTHON:-python3}" launch_cpu.py --ranks "\${RANKS:-2}" --run runs/${slug} "$@"
+    cpu: `${head(`Run "${slug}" on RANKS (default 2) CPU ranks of this machine (gloo), with the torchrun variables set by launch_cpu.py.`)}${FIND_PYTHON}exec "$PY" launch_cpu.py --ranks "\${RANKS:-2}" --run runs/${slug} "$@"
 `,
   };
 }
@@ -28,8 +45,8 @@ export function cpuAllScript(slugs: string[]): string {
 # Extra options go to train.py.
 set -euo pipefail
 cd "$(dirname "$0")"
-for run in ${slugs.join(' ')}; do
-  "\${PYTHON:-python3}" launch_cpu.py --ranks "\${RANKS:-2}" --run "runs/$run" "$@"
+${FIND_PYTHON}for run in ${slugs.join(' ')}; do
+  "$PY" launch_cpu.py --ranks "\${RANKS:-2}" --run "runs/$run" "$@"
 done
 `;
 }
@@ -113,7 +130,10 @@ Start the same command on every node (NODE_RANK is not needed with the c10d rend
 ## CPU ranks on this machine (no torchrun needed)
 
     ./run_cpu.sh                     # every run on 2 CPU ranks (RANKS=4 ./run_cpu.sh for 4)
+    bash runs/${first}/launch_cpu.sh     # one run
     python3 launch_cpu.py --ranks 2 --run runs/${first}
+
+The scripts run \`$PYTHON\` when it is set, else the first of \`python3\` and \`/usr/bin/python3\` that can import torch.
 
 \`launch_cpu.py\` sets the variables torchrun would set (RANK, WORLD_SIZE, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)
 and starts the ranks itself: Debian 12's PyTorch 1.13 on Python 3.11 ships a torchrun whose elastic agent fails

@@ -1,9 +1,10 @@
 // The issue's "done when", through the lab's own front door: the CLI trains a tiny GPT run, `export-torch` writes its
 // PyTorch project, the export's own two-rank CPU launch script (launch_cpu.sh: the torchrun variables set per rank,
 // gloo) trains it, `runs import-torch` brings it back, and the imported run's curve equals the local run's step for
-// step; its checkpoints are registered and load in the lab's native inference with the local run's logits.
+// step; its checkpoints are registered and load in the lab's native inference with the local run's logits and with
+// PyTorch's own logits on the same folder (1e-4); the TensorBoard event file holds the same curve; bad input is named.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,8 @@ import { runCli } from '../../../main/cli/index';
 import { createLab, type Lab } from '../../../main/lab/index';
 import { inferText, loadForInference } from '../../../main/ml/inference';
 import { getKernels } from '../../../native-kernels/index';
-import { PYTHON, storyParagraphs } from './fixtures';
+import { readEventFile } from '../../../main/reports/tfevents/reader';
+import { PYTHON, python, storyParagraphs } from './fixtures';
 
 const LOSS_TOLERANCE = 1e-4;
 /** logits of the imported final checkpoint against the local run's (final weights agree within 1e-4, torch-ddp.test.ts) */
@@ -128,6 +130,34 @@ describe('export-torch → 2 gloo ranks → runs import-torch', () => {
     expect(worst).toBeLessThan(LOGIT_TOLERANCE);
   });
 
+  it('PyTorch\'s logits on the imported checkpoint (as the lab home holds it) equal the lab\'s native inference within 1e-4', async () => {
+    const run = (await lab.call('runs.get', { id: imported.runs[0].runId })) as RunDetailT;
+    const dir = join(home, (run.artifacts.find((a) => a.kind === 'checkpoint' && a.step === 20) as { path: string }).path);
+    const { model, tokenizer } = loadForInference(getKernels(), dir);
+    const ours = inferText(model, tokenizer, 'The old man helps the queen.');
+    const r = await python(out, ['infer.py', dir, '--ids', ours.tokens.map((t) => t.id).join(','), '--out', join(base, 'imported-logits.json')]);
+    expect(r.code, r.stderr).toBe(0);
+    const theirs = JSON.parse(readFileSync(join(base, 'imported-logits.json'), 'utf8')) as { logits: number[]; shape: number[] };
+    expect(theirs.shape).toEqual([ours.T, ours.V]);
+    let worst = 0;
+    theirs.logits.forEach((v, i) => { worst = Math.max(worst, Math.abs(v - ours.logits[i])); });
+    expect(worst).toBeLessThan(1e-4);
+  });
+
+  it('train.py\'s TensorBoard event file holds the same curve (read by the lab\'s own tfevents reader)', async () => {
+    const tb = join(out, 'runs', exported.runs[0].slug, 'output', 'tensorboard');
+    const files = readdirSync(tb).filter((f) => f.startsWith('events.out.tfevents.'));
+    expect(files).toHaveLength(1);
+    const read = readEventFile(join(tb, files[0]));
+    expect(read.problems).toEqual([]);
+    const loss = read.scalars.find((x) => x.key === 'train/loss');
+    const ours = await series(local.id, 'train/loss');
+    expect(loss?.steps).toEqual(ours.steps);
+    // event files hold float32 values
+    ours.values.forEach((v, i) => expect(Math.abs((v as number) - (loss as { values: number[] }).values[i]), `step ${ours.steps[i]}`).toBeLessThan(LOSS_TOLERANCE));
+    expect(read.scalars.map((x) => x.key)).toEqual(expect.arrayContaining(['train/lr', 'train/grad_norm', 'val/loss', 'val/accuracy']));
+  });
+
   it('bad input: a non-empty folder without --force, a second import of the same run, a truncated checkpoint', async () => {
     const again = await cli('export-torch', String(local.id), '--out', out);
     expect(again.code).not.toBe(0);
@@ -146,5 +176,17 @@ describe('export-torch → 2 gloo ranks → runs import-torch', () => {
     const partial = json<TorchImportResultT>(await cli('runs', 'import-torch', out, '--json'));
     expect(partial.runs).toEqual([expect.objectContaining({ status: 'stopped', checkpoints: 1 })]);
     expect(partial.problems.join(' ')).toMatch(/step-20.*not imported/);
+  });
+
+  it('bad input: an output without metrics.jsonl brings its checkpoints and says the metrics are missing', async () => {
+    const copy = join(base, 'export-no-metrics');
+    cpSync(out, copy, { recursive: true });
+    const slug = exported.runs[0].slug;
+    rmSync(join(copy, 'runs', slug, 'output', 'metrics.jsonl'));
+    const r = json<TorchImportResultT>(await cli('runs', 'import-torch', copy, '--json'));
+    expect(r.runs).toEqual([expect.objectContaining({ checkpoints: 1, points: 0, sourceRunId: local.id })]);
+    expect(r.problems).toContain(`runs/${slug}: runs/${slug}/output/metrics.jsonl is missing, so this run brings no metrics (was it trained?).`);
+    const run = (await lab.call('runs.get', { id: r.runs[0].runId })) as RunDetailT;
+    expect(run.artifacts.filter((a) => a.kind === 'checkpoint').map((a) => a.step)).toEqual([10]);
   });
 });

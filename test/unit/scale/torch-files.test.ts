@@ -1,13 +1,14 @@
 // The export's folder rules and the import scan's handling of bad input, without running PyTorch: an existing folder
 // refused unless --force (which keeps files it does not own), a run without a checkpoint said to start from scratch,
+// a lab checkpoint that does not fit the run's config refused by tensor name,
 // and an output with cut metric lines, a truncated checkpoint and one whose tensors do not fit the config: the valid
 // parts come back, each invalid one is named.
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsKernels } from '../../../native-kernels/index';
-import { readSafetensors, writeSafetensors } from '../../../main/ml/checkpoint';
+import { readSafetensors, writeSafetensors, type NamedTensor } from '../../../main/ml/checkpoint';
 import { TEMPLATE_FILES, writeTorchProject } from '../../../main/scale/torch-export';
 import { scanTorchExport } from '../../../main/scale/torch-import';
 import { makeCase } from '../../integration/scale/fixtures';
@@ -67,6 +68,27 @@ describe('export folder', () => {
     expect(r.notes).toEqual([]);
     expect(readdirSync(join(dir, 'runs', '1-story-gpt', 'checkpoint')).sort()).toEqual(['config.json', 'model.safetensors']);
   });
+
+  it('refuses a lab checkpoint whose tensors do not fit the run\'s config, naming the tensor, before writing anything', () => {
+    const init = join(base, 'fresh', 'runs', '1-story-gpt', 'init');
+    const refused = (edit: (t: NamedTensor) => NamedTensor | null, name: string): string => {
+      const ckpt = join(base, `bad-ckpt-${name}`);
+      cpSync(init, ckpt, { recursive: true });
+      const file = readSafetensors(join(ckpt, 'model.safetensors'));
+      writeSafetensors(join(ckpt, 'model.safetensors'), [...file.tensors.values()].map(edit).filter((t) => t !== null), file.metadata);
+      const dir = join(base, `export-${name}`);
+      const e = thrown(() => writeTorchProject(jsKernels, dir, { ...c.bundle, runs: [{ ...c.bundle.runs[0], checkpoint: { dir: ckpt, step: 7 } }] }));
+      expect(isLabError(e) && e.code).toBe('bad_file');
+      expect(existsSync(dir)).toBe(false);
+      return e.message.replace(ckpt, 'CKPT');
+    };
+    expect(refused((t) => (t.name === 'ln_f.weight' ? { ...t, name: 'ln_final.weight' } : t), 'renamed')).toBe(
+      'The checkpoint of run "story-gpt" (step 7, CKPT) has no tensor "ln_f.weight", which the run\'s GPT config needs. '
+      + 'Export the run without it (--no-checkpoint: training starts from the initial weights) or export another run.');
+    expect(refused((t) => (t.name === 'wpe' ? { ...t, shape: [16, 64], data: t.data.subarray(0, 16 * 64) } : t), 'shape')).toBe(
+      'The checkpoint of run "story-gpt" (step 7, CKPT) holds tensor "wpe" with shape [16, 64], but the run\'s config expects [32, 64]. '
+      + 'Export the run without it (--no-checkpoint: training starts from the initial weights) or export another run.');
+  });
 });
 
 describe('import scan', () => {
@@ -95,6 +117,10 @@ describe('import scan', () => {
     const file = readSafetensors(st3);
     const tensors = [...file.tensors.values()].map((t) => (t.name === 'wpe' ? { ...t, shape: [16, 64], data: t.data.subarray(0, 16 * 64) } : t));
     writeSafetensors(st3, tensors, file.metadata);
+    // step 4: a tensor under another name (another program's naming)
+    cpSync(init, join(out, 'checkpoints', 'step-4'), { recursive: true });
+    const st4 = join(out, 'checkpoints', 'step-4', 'model.safetensors');
+    writeSafetensors(st4, [...file.tensors.values()].map((t) => (t.name === 'ln_f.bias' ? { ...t, name: 'final_norm.bias' } : t)), file.metadata);
   });
 
   it('brings back the valid metrics and checkpoints and names every invalid one', async () => {
@@ -110,10 +136,11 @@ describe('import scan', () => {
       { key: 'train/lr', steps: [1, 2], values: [1e-3, 2e-3], times: [101, 102] },
     ]);
     expect(run.checkpoints.map((k) => [k.step, k.resumable])).toEqual([[1, false]]);
-    expect(run.problems).toHaveLength(3);
+    expect(run.problems).toHaveLength(4);
     expect(run.problems[0]).toMatch(/^In runs\/1-story-gpt\/output\/metrics\.jsonl, line 4 is not valid JSON \(.*\), so it was skipped \(a crash can cut the last line\)\.$/);
     expect(run.problems[1]).toMatch(/^Checkpoint runs\/1-story-gpt\/output\/checkpoints\/step-2 was not imported: Tensor ".*" in model\.safetensors ends at byte \d+ but the file holds only \d+ data bytes; the file is truncated\.$/);
     expect(run.problems[2]).toBe('Checkpoint runs/1-story-gpt/output/checkpoints/step-3 was not imported: tensor "wpe" has shape [16, 64], but the run\'s config expects [32, 64].');
+    expect(run.problems[3]).toBe('Checkpoint runs/1-story-gpt/output/checkpoints/step-4 was not imported: its model.safetensors has no tensor "ln_f.bias", which the run\'s GPT config needs.');
   });
 
   it('skips a run that was never trained, saying so, and refuses a folder that is no export', async () => {
