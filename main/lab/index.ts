@@ -109,7 +109,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const experiments = new ExperimentService(training, jobs.scheduler);
   const analysis = new AnalysisService(ctx, runs, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
-  const embeddings = new EmbeddingsService(training);
+  const embeddings = new EmbeddingsService(training, jobs.scheduler);
   const finetune = new FinetuneService(training);
   const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
@@ -134,8 +134,8 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...embeddingHandlers(embeddings),
     ...finetuneHandlers(finetune),
     ...scaleHandlers(new ScaleService(training)),
-    // static-embedding runs and fine-tunes trained in this process (until they go through the scheduler) stop and resume there
-    ...localRunControls([embeddings, finetune], runs, jobs),
+    // fine-tunes trained in this process (until they go through the scheduler) stop and resume there
+    ...localRunControls([finetune], runs, jobs),
     ...seq2seqHandlers(seq2seq),
   };
 
@@ -162,7 +162,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, seq2seq, analysis, embeddings, finetune, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, seq2seq, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

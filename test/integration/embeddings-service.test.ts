@@ -1,5 +1,5 @@
 // Static embeddings through the lab (issue 15): a real lab home with its SQLite file, a dataset imported from text,
-// training in the foreground and queued, stop and resume, neighbours and analogies with the sentences for unknown
+// training in the foreground and queued (in the scheduler's job worker), stop, pause, resume and a killed worker, neighbours and analogies with the sentences for unknown
 // words, a too-small corpus refused with its word count, export → import round trip, bad vectors files; and the real
 // CLI executable (`attention-lab embeddings …`) on the same corpus.
 import { spawn } from 'node:child_process';
@@ -36,6 +36,21 @@ afterAll(() => {
   lab?.close();
   rmSync(home, { recursive: true, force: true });
 });
+
+async function getRun(id: number): Promise<ChannelOutput<'runs.get'>> {
+  return await lab.call('runs.get', { id }) as ChannelOutput<'runs.get'>;
+}
+
+/** Polls a run until `ok` (a worker starts in a second or two; a loaded machine takes longer). */
+async function until(id: number, ok: (r: ChannelOutput<'runs.get'>) => boolean): Promise<ChannelOutput<'runs.get'>> {
+  const deadline = Date.now() + 150_000;
+  while (Date.now() < deadline) {
+    const r = await getRun(id);
+    if (ok(r)) return r;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`run ${id} never got there: ${JSON.stringify(await getRun(id))}`);
+}
 
 async function runCount(): Promise<number> {
   return (await lab.call('runs.list', { includeArchived: true }) as unknown[]).length;
@@ -104,40 +119,62 @@ describe('embeddings service', () => {
   it('trains a queued GloVe run (embeddings.train) to completion with its objective', async () => {
     const started = await lab.call('embeddings.train', { dataset: 'plays', method: 'glove', settings: { dim: 16, epochs: 3, minCount: 3, threads: 1 } }) as ChannelOutput<'embeddings.train'>;
     expect(started.totalSteps).toBe(3 * started.corpusWords);
-    for (let i = 0; i < 600; i++) {
-      const r = await lab.call('runs.get', { id: started.runId }) as ChannelOutput<'runs.get'>;
-      if (['completed', 'failed', 'crashed'].includes(r.status)) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const run = await lab.call('runs.get', { id: started.runId }) as ChannelOutput<'runs.get'>;
+    const run = await until(started.runId, (r) => ['completed', 'failed', 'crashed'].includes(r.status));
     expect(run.status, run.error ?? '').toBe('completed');
     expect(run.family).toBe('glove');
     expect(run.step).toBe(started.totalSteps);
     expect(run.metrics['train/loss'].count).toBeGreaterThan(0);
     expect(await lab.call('embeddings.checkpoints', { runId: started.runId })).toEqual(['epoch-001', 'epoch-002', 'final']);
-  });
+  }, 300_000); // job workers start tsx: slow on a loaded machine
 
-  it('stops a queued run through runs.stop with a resumable checkpoint, and runs.resume takes it to the end', async () => {
-    const get = async (id: number): Promise<ChannelOutput<'runs.get'>> => await lab.call('runs.get', { id }) as ChannelOutput<'runs.get'>;
-    const until = async (id: number, ok: (r: ChannelOutput<'runs.get'>) => boolean): Promise<ChannelOutput<'runs.get'>> => {
-      for (let i = 0; i < 1200; i++) {
-        const r = await get(id);
-        if (ok(r)) return r;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      throw new Error(`run ${id} never got there: ${JSON.stringify(await get(id))}`);
-    };
+  it('trains a queued run in a job worker: runs.stop with a resumable checkpoint, runs.resume takes it to the end', async () => {
     const started = await lab.call('embeddings.train', { dataset: 'plays', method: 'word2vec', settings: { dim: 16, epochs: 40, minCount: 3, threads: 1 } }) as ChannelOutput<'embeddings.train'>;
+    const metrics: number[] = [];
+    const off = lab.on((event, payload) => {
+      if (event === 'runs.metrics' && (payload as { runId: number }).runId === started.runId) metrics.push(started.runId);
+    });
     await until(started.runId, (r) => r.status === 'running' && r.step > 0);
+    // the scheduler's worker process trains it, not the lab's own
+    const pid = lab.jobs.scheduler.pidOf(started.runId);
+    expect(pid).toBeTypeOf('number');
+    expect(pid).not.toBe(process.pid);
     await lab.call('runs.stop', { id: started.runId });
     const stopped = await until(started.runId, (r) => r.status !== 'running');
     expect(stopped.status).toBe('stopped');
     expect(stopped.step).toBeLessThan(started.totalSteps);
+    expect(lab.jobs.scheduler.pidOf(started.runId)).toBeUndefined();
+    await lab.call('runs.resume', { id: started.runId });
+    const done = await until(started.runId, (r) => ['completed', 'failed', 'crashed'].includes(r.status));
+    off();
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.step).toBe(started.totalSteps);
+    // live metrics came through the scheduler's job events
+    expect(metrics.length).toBeGreaterThan(0);
+  }, 300_000); // job workers start tsx: slow on a loaded machine
+
+  it('pauses a worker run, resumes it in a new worker, and recovers a killed worker from its last checkpoint', async () => {
+    const started = await lab.call('embeddings.train', { dataset: 'plays', method: 'fasttext', settings: { dim: 16, epochs: 40, minCount: 3, threads: 1, sg: false } }) as ChannelOutput<'embeddings.train'>;
+    await until(started.runId, (r) => r.status === 'running' && r.step > 0);
+    const first = lab.jobs.scheduler.pidOf(started.runId) as number;
+    await lab.call('runs.pause', { id: started.runId });
+    const paused = await until(started.runId, (r) => r.status !== 'running');
+    expect(paused.status).toBe('paused');
+    await lab.call('runs.resume', { id: started.runId });
+    const again = await until(started.runId, (r) => r.status === 'running' && r.step > paused.step && lab.jobs.scheduler.pidOf(r.id) !== undefined);
+    const second = lab.jobs.scheduler.pidOf(started.runId) as number;
+    expect(second).not.toBe(first);
+    expect(again.step).toBeGreaterThan(paused.step);
+    // a kernel crash or a killed worker takes only that process down: the run is marked crashed, the lab goes on
+    process.kill(second, 'SIGKILL');
+    const crashed = await until(started.runId, (r) => r.status !== 'running');
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.error).toMatch(/killed by SIGKILL/);
     await lab.call('runs.resume', { id: started.runId });
     const done = await until(started.runId, (r) => ['completed', 'failed', 'crashed'].includes(r.status));
     expect(done.status, done.error ?? '').toBe('completed');
     expect(done.step).toBe(started.totalSteps);
-  });
+    expect(await lab.call('embeddings.checkpoints', { runId: started.runId })).toContain('final');
+  }, 300_000); // job workers start tsx: slow on a loaded machine
 
   it('exports word2vec text/binary and projector TSV, and imports them back as runs with the same neighbours', async () => {
     const want = (await lab.call('embeddings.neighbors', { runId: w2v, word: 'rome', k: 5 }) as ChannelOutput<'embeddings.neighbors'>).neighbors.map((x) => x.label);

@@ -1,5 +1,5 @@
-// EmbeddingsService: the 'embeddings.*' channels — training a static-embedding run (queued as a job, or in the
-// foreground for the CLI), the method defaults, a run's checkpoints and vectors, neighbours and analogies with the
+// EmbeddingsService: the 'embeddings.*' channels — training a static-embedding run (queued on the lab's scheduler,
+// which trains it in a job worker like a GPT/BERT run, or in the foreground for the CLI), the method defaults, a run's checkpoints and vectors, neighbours and analogies with the
 // sentences a person can act on (unknown word: its nearest spellings), export to other tools' formats and import
 // from them (an imported file becomes a run like any other, family 'embeddings-import').
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { LabError } from '../../../common/errors';
 import type { VectorSet, VectorSource } from '../../../common/embeddings/vector-set';
 import { runEmbeddingsJob, type EmbeddingsJobSpec } from '../../jobs/embeddings/embeddings-job';
 import { embeddingsJob } from '../../jobs/training-jobs';
-import type { TrainJobPort, TrainJobResult } from '../../jobs/train/protocol';
+import type { TrainJobResult } from '../../jobs/train/protocol';
 import { defaultConfig, EMBEDDING_METHODS } from '../../ml/embeddings/config';
 import { exportProjector, exportW2vBin, exportW2vText, importVectors } from '../../ml/embeddings/formats';
 import { analogyOf, neighborsOf } from '../../ml/embeddings/query';
@@ -21,17 +21,17 @@ import type { LabContext } from '../app/context';
 import { runFolder, type RunService } from '../runs/service';
 import type { TrainingDeps } from '../runs/training';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
+import type { JobScheduler } from '../runs/scheduler';
 import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
 
 export const EMBEDDING_FAMILIES = ['word2vec', 'fasttext', 'glove', 'embeddings-import'] as const;
 type EmbeddingFamily = (typeof EMBEDDING_FAMILIES)[number];
+/** The families a job trains (an imported run has no job). */
+const TRAINED_FAMILIES = ['word2vec', 'fasttext', 'glove'] as const;
 
 export function isEmbeddingFamily(family: string): family is EmbeddingFamily {
   return (EMBEDDING_FAMILIES as readonly string[]).includes(family);
 }
-
-/** Queues a prepared job (the lab's scheduler); resolves once it is queued, not when it ends. */
-export type EmbeddingsLauncher = (job: EmbeddingsJobSpec) => void;
 
 export interface EmbeddingsTrainHooks {
   log?(line: string): void;
@@ -65,20 +65,15 @@ const CACHE_SIZE = 4;
 export class EmbeddingsService {
   private readonly runs: RunService;
   private readonly cache = new Map<string, { mtime: number; wv: WordVectors }>();
-  /** jobs this service runs in its own process while no scheduler is wired (see setLauncher) */
-  private readonly local = new Map<number, { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> }>();
-  private launcher: EmbeddingsLauncher | null = null;
 
   private readonly ctx: LabContext;
 
-  constructor(private readonly deps: TrainingDeps, private readonly opts: { kernels?: KernelPreference } = {}) {
+  /** `scheduler` trains queued runs in its job workers (stop, pause, resume and crash recovery are its own). */
+  constructor(private readonly deps: TrainingDeps, private readonly scheduler: JobScheduler, private readonly opts: { kernels?: KernelPreference } = {}) {
     this.ctx = deps.ctx;
     this.runs = deps.runs;
-  }
-
-  /** Wires the scheduler that runs queued jobs in a worker. */
-  setLauncher(launcher: EmbeddingsLauncher): void {
-    this.launcher = launcher;
+    // runs.resume of a stopped, paused or crashed embedding run (and a queue a dead app left) is rebuilt from its record
+    scheduler.registerResume(TRAINED_FAMILIES, (runId) => embeddingsJob(this.resumeJob(runId)));
   }
 
   async defaults(): Promise<ChannelOutput<'embeddings.defaults'>> {
@@ -86,14 +81,10 @@ export class EmbeddingsService {
     return { word2vec, fasttext, glove };
   }
 
-  /** Records the run and queues it; a bad dataset or setting is refused before anything is recorded. */
+  /** Records the run and queues it on the scheduler; a bad dataset or setting is refused before anything is recorded. */
   async train(input: ChannelArgs<'embeddings.train'>): Promise<ChannelOutput<'embeddings.train'>> {
     const prepared = await prepareEmbeddingsRun(this.deps, input, { queued: true, kernels: this.opts.kernels });
-    if (this.launcher !== null) {
-      this.launcher(prepared.job);
-    } else {
-      this.runLocally(prepared.job);
-    }
+    this.scheduler.enqueue(embeddingsJob(prepared.job));
     return {
       runId: prepared.runId, name: prepared.name, method: input.method, vocabulary: prepared.vocabulary,
       corpusWords: prepared.corpusWords, totalSteps: prepared.job.totalSteps,
@@ -143,27 +134,6 @@ export class EmbeddingsService {
   /** The job of a queued resume, for the scheduler when it takes the run from its queue. */
   resumeJob(runId: number): EmbeddingsJobSpec {
     return prepareEmbeddingsResume(this.deps, runId, { kernels: this.opts.kernels }).job;
-  }
-
-  /** Asks a run this service trains in-process to stop (or pause) after its current call, with a resumable
-   *  checkpoint; false when it is not one of them. */
-  stopLocal(runId: number, kind: 'stop' | 'pause' = 'stop'): boolean {
-    const l = this.local.get(runId);
-    if (l === undefined) return false;
-    l.stop = true;
-    l.kind = kind;
-    return true;
-  }
-
-  /** Continues a stopped, paused or crashed embedding run in this process (while no scheduler is wired); false when
-   *  the run is not a static-embedding run. */
-  resumeLocal(runId: number): boolean {
-    if (this.launcher !== null || !isEmbeddingFamily(this.runs.run(runId).family)) return false;
-    if (this.local.has(runId)) {
-      throw new LabError('conflict', `Run ${runId} is already training; it needs no resume.`, { field: 'id' });
-    }
-    this.runLocally(this.reopen(runId).job);
-    return true;
   }
 
   async list(): Promise<ChannelOutput<'embeddings.runs'>> {
@@ -251,38 +221,10 @@ export class EmbeddingsService {
     return { runId, name, words: wv.size, dim: wv.dim };
   }
 
-  close(): void {
-    for (const l of this.local.values()) l.stop = true;
-  }
-
   // ---------- internals ----------
 
   private recorder(job: EmbeddingsJobSpec, hooks: ConstructorParameters<typeof RunRecorder>[4]): RunRecorder {
     return new RunRecorder(this.ctx, this.runs, job.runId, embeddingsJob(job), hooks);
-  }
-
-  /** Runs a queued job in this process in the background (until a scheduler is wired by setLauncher). */
-  private runLocally(job: EmbeddingsJobSpec): void {
-    const entry: { stop: boolean; kind: 'stop' | 'pause'; done: Promise<void> } = { stop: false, kind: 'stop', done: Promise.resolve() };
-    this.local.set(job.runId, entry);
-    const recorder = this.recorder(job, {});
-    const port: TrainJobPort = { post: recorder.onMessage, shouldStop: () => entry.stop };
-    const changed = (): void => {
-      const r = this.runs.run(job.runId);
-      this.ctx.emit('runs.changed', { id: r.id, status: r.status, step: r.step, totalSteps: r.totalSteps, error: r.error, experimentId: r.experimentId });
-    };
-    entry.done = (async () => {
-      await new Promise((resolve) => setImmediate(resolve));
-      if (this.runs.run(job.runId).status !== 'running') this.runs.setStatus(job.runId, 'running');
-      changed();
-      try {
-        const result = await runEmbeddingsJob(job, port);
-        recorder.finish(result, result.status === 'stopped' && entry.kind === 'pause' ? 'paused' : result.status);
-      } catch (e) {
-        recorder.fail(e);
-      }
-      changed();
-    })().catch((e: unknown) => console.error(`Embedding run ${job.runId} could not be settled:`, e)).finally(() => this.local.delete(job.runId));
   }
 
   private embeddingRun(runId: number): RunT {

@@ -226,6 +226,37 @@ export class JobScheduler {
     this.wake();
   }
 
+  // ---------- other kinds: jobs a capability prepares itself (static embeddings; fine-tunes, RNNs may join) ----------
+
+  /** Run families whose queued resumes their own capability prepares (GPT/BERT: prepareTraining). */
+  private readonly resumers = new Map<string, (runId: number) => TrainingJob | Promise<TrainingJob>>();
+
+  /** Queues a job a capability prepared (its run already recorded as 'queued'), to run in a worker like any other. */
+  enqueue(job: TrainingJob): number {
+    this.assertOpen();
+    this.queue.push({ runId: job.runId, job });
+    this.changed(job.runId);
+    this.pump();
+    return job.runId;
+  }
+
+  /**
+   * How runs of these families are prepared when they leave the queue as resumes (runs.resume, a crashed run, a queue
+   * a dead app left): `prepare(runId)` returns the job from the run's record (it continues from the last resumable
+   * checkpoint, or starts at step 0 if there is none); the scheduler then marks the run 'running'.
+   */
+  registerResume(families: readonly string[], prepare: (runId: number) => TrainingJob | Promise<TrainingJob>): void {
+    for (const f of families) this.resumers.set(f, prepare);
+  }
+
+  private async prepareQueuedResume(runId: number): Promise<TrainingJob> {
+    const own = this.resumers.get(this.runs.run(runId).family);
+    if (own === undefined) return (await prepareTraining(this.deps, { resume: runId, queued: true })).job;
+    const job = await own(runId);
+    this.runs.setStatus(runId, 'running', { error: null });
+    return job;
+  }
+
   // ---------- internals ----------
 
   private interrupt(runId: number, kind: 'stop' | 'pause'): void {
@@ -274,7 +305,7 @@ export class JobScheduler {
     let job: TrainingJob;
     try {
       if (entry.job === null) {
-        job = (await prepareTraining(this.deps, { resume: entry.runId, queued: true })).job;
+        job = await this.prepareQueuedResume(entry.runId);
       } else {
         job = entry.job;
         // a language model reads its dataset; other kinds carry their data in the job
