@@ -226,19 +226,10 @@ export class JobScheduler {
     this.wake();
   }
 
-  // ---------- other kinds: jobs a capability prepares itself (static embeddings; fine-tunes, RNNs may join) ----------
+  // ---------- other kinds: resumes a capability prepares itself (static embeddings; fine-tunes may join) ----------
 
   /** Run families whose queued resumes their own capability prepares (GPT/BERT: prepareTraining). */
   private readonly resumers = new Map<string, (runId: number) => TrainingJob | Promise<TrainingJob>>();
-
-  /** Queues a job a capability prepared (its run already recorded as 'queued'), to run in a worker like any other. */
-  enqueue(job: TrainingJob): number {
-    this.assertOpen();
-    this.queue.push({ runId: job.runId, job });
-    this.changed(job.runId);
-    this.pump();
-    return job.runId;
-  }
 
   /**
    * How runs of these families are prepared when they leave the queue as resumes (runs.resume, a crashed run, a queue
