@@ -7,7 +7,9 @@
 // and our warmed-up Trainer take turns: each round both sides train --steps steps, PyTorch first in odd rounds and
 // ours first in even ones, so a slow minute on this shared VM hits both sides. Prints tokens/s per round and side with
 // their ratio, then the medians, the median / min / max of the per-round ratios, the load average at start and end,
-// and the ratios over the full-speed rounds only (PyTorch within 10% of its 90th-percentile round).
+// and the ratios over the full-speed rounds only (PyTorch within 10% of its 90th-percentile round). Each side also
+// reports its process CPU time over the round (every thread), so tokens per CPU-second and their ratio are printed too:
+// on a machine shared with other work that figure moves less than wall-clock throughput.
 // Shape: char vocabulary 65, embedding 256, 2 layers of 256 units, T 128, batch 32, no dropout, AdamW (lr 2e-3,
 // betas 0.9/0.95, decay 0.1 on matrices), global-norm clip 1.0 — the same in torch_rnn.py.
 import { spawn } from 'node:child_process';
@@ -56,8 +58,14 @@ function charTokens(): Int32Array {
   return Int32Array.from(text.slice(0, 500_000), (c) => lookup.get(c) ?? 0);
 }
 
+/** One side's round: wall-clock tokens/s and tokens per CPU-second of its whole process. */
+interface Round {
+  tps: number;
+  cpuTps: number;
+}
+
 interface Side {
-  runSteps(n: number): Promise<number>;
+  runSteps(n: number): Promise<Round>;
   close(): void;
 }
 
@@ -78,7 +86,8 @@ async function torchSide(cell: RnnFamily): Promise<Side & { version: string }> {
     version: String(ready.torch),
     async runSteps(n) {
       child.stdin.write(`run ${n}\n`);
-      return (await nextAnswer()).tokens_per_s as number;
+      const answer = await nextAnswer();
+      return { tps: answer.tokens_per_s as number, cpuTps: (n * B * T) / (answer.cpu_seconds as number) };
     },
     close() {
       child.stdin.end();
@@ -96,13 +105,15 @@ async function ourSide(cell: RnnFamily, tokens: Int32Array): Promise<Side & { ba
     steps: warmup + rounds * steps, batchSize: B, lr: 2e-3, beta2: 0.95, weightDecay: 0.1, gradClip: 1,
     shouldStop: (): boolean => trainer.step >= stopAt,
   });
-  const slice = async (n: number): Promise<number> => {
+  const slice = async (n: number): Promise<Round> => {
     stopAt = trainer.step + n;
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const result = await trainer.run();
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     if (result.status === 'diverged') throw new Error(`Our ${cell} run diverged: ${result.reason ?? ''}`);
-    return (n * B * T) / seconds;
+    return { tps: (n * B * T) / seconds, cpuTps: (n * B * T) / ((used.user + used.system) / 1e6) };
   };
   await slice(warmup);
   return { backend: k.backend, runSteps: slice, close: () => undefined };
@@ -124,13 +135,16 @@ async function compare(cell: RnnFamily, tokens: Int32Array): Promise<void> {
   const oursTps: number[] = [];
   const torchTps: number[] = [];
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
+  const oursCpu: number[] = [];
+  const torchCpu: number[] = [];
   console.log(`\n${cell}: ours on ${mine.backend}, PyTorch ${torch.version}`);
-  console.log('round | first | ours tok/s | torch tok/s | ratio');
+  console.log('round | first | ours tok/s | torch tok/s | ratio | ours tok/CPU-s | torch tok/CPU-s | CPU ratio');
   try {
     for (let r = 1; r <= rounds; r++) {
       const torchFirst = r % 2 === 1;
-      let a: number;
-      let t: number;
+      let a: Round;
+      let t: Round;
       if (torchFirst) {
         t = await torch.runSteps(steps);
         a = await mine.runSteps(steps);
@@ -138,10 +152,14 @@ async function compare(cell: RnnFamily, tokens: Int32Array): Promise<void> {
         a = await mine.runSteps(steps);
         t = await torch.runSteps(steps);
       }
-      oursTps.push(a);
-      torchTps.push(t);
-      ratios.push(a / t);
-      console.log(`${String(r).padStart(5)} | ${(torchFirst ? 'torch' : 'ours').padEnd(5)} | ${cellText(a, 10)} | ${cellText(t, 11)} | ${(a / t).toFixed(2)}×`);
+      oursTps.push(a.tps);
+      torchTps.push(t.tps);
+      ratios.push(a.tps / t.tps);
+      oursCpu.push(a.cpuTps);
+      torchCpu.push(t.cpuTps);
+      cpuRatios.push(a.cpuTps / t.cpuTps);
+      console.log(`${String(r).padStart(5)} | ${(torchFirst ? 'torch' : 'ours').padEnd(5)} | ${cellText(a.tps, 10)} | ${cellText(t.tps, 11)} | ${(a.tps / t.tps).toFixed(2)}× | `
+        + `${cellText(a.cpuTps, 14)} | ${cellText(t.cpuTps, 15)} | ${(a.cpuTps / t.cpuTps).toFixed(2)}×`);
     }
   } finally {
     torch.close();
@@ -149,6 +167,8 @@ async function compare(cell: RnnFamily, tokens: Int32Array): Promise<void> {
   console.log(`${cell} summary: median ours ${median(oursTps).toFixed(0)} tok/s, median torch ${median(torchTps).toFixed(0)} tok/s, `
     + `ratio median ${median(ratios).toFixed(2)}× (min ${Math.min(...ratios).toFixed(2)}×, max ${Math.max(...ratios).toFixed(2)}×); `
     + `load average ${loadStart} at start, ${load()} at end`);
+  console.log(`${cell} CPU time: median ours ${median(oursCpu).toFixed(0)} tok/CPU-s, median torch ${median(torchCpu).toFixed(0)} tok/CPU-s, `
+    + `ratio median ${median(cpuRatios).toFixed(2)}× (min ${Math.min(...cpuRatios).toFixed(2)}×, max ${Math.max(...cpuRatios).toFixed(2)}×)`);
   const fast = [...torchTps].sort((a, b) => a - b)[Math.floor(0.9 * (torchTps.length - 1))];
   const quiet = ratios.filter((_, i) => torchTps[i] >= 0.9 * fast);
   console.log(`${cell} full-speed rounds (PyTorch within 10% of its 90th-percentile round, ${cellText(fast, 0)} tok/s): ${quiet.length} of ${rounds}, `

@@ -7,7 +7,8 @@
 // 24 per side. A warmed-up PyTorch server (OMP_WAIT_POLICY=PASSIVE, same thread count) and our warmed-up trainer take
 // turns, PyTorch first in odd rounds and ours first in even ones, so a slow minute of this shared VM hits both sides.
 // Prints target tokens/s per round and side with their ratio, then the median tokens/s of each side, the median / min
-// / max of the per-round ratios and the load average before and after.
+// / max of the per-round ratios and the load average before and after; the same for tokens per CPU-second of each
+// side's process (every thread), which moves less than wall-clock throughput on a machine shared with other work.
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -41,8 +42,14 @@ for (const a of attentions) if (!['general', 'concat', 'dot'].includes(a)) throw
 const root = join(import.meta.dirname, '../..');
 const B = 64, S = 40, E = 256, H = 256, warmup = 3;
 
+/** One side's round: wall-clock tokens/s and tokens per CPU-second of its whole process. */
+interface Round {
+  tps: number;
+  cpuTps: number;
+}
+
 interface Side {
-  run(n: number): Promise<number>;
+  run(n: number): Promise<Round>;
   close(): void;
 }
 
@@ -62,7 +69,8 @@ async function torchSide(attention: string): Promise<Side> {
   return {
     async run(n) {
       child.stdin.write(`run ${n}\n`);
-      return Number((await answer()).tokens_per_s);
+      const a = await answer();
+      return { tps: Number(a.tokens_per_s), cpuTps: (n * B * (S + 1)) / Number(a.cpu_seconds) };
     },
     close: () => child.stdin.end(),
   };
@@ -83,8 +91,10 @@ function ourSide(attention: string): Side {
   return {
     async run(n) {
       const t0 = performance.now();
+      const cpu = process.cpuUsage();
       for (let i = 0; i < n; i++) trainer.trainStep();
-      return (n * B * (S + 1)) / ((performance.now() - t0) / 1000);
+      const used = process.cpuUsage(cpu);
+      return { tps: (n * B * (S + 1)) / ((performance.now() - t0) / 1000), cpuTps: (n * B * (S + 1)) / ((used.user + used.system) / 1e6) };
     },
     close: () => undefined,
   };
@@ -99,9 +109,9 @@ for (const attention of attentions) {
   const loadBefore = loadavg()[0];
   const torch = await torchSide(attention);
   const ours = ourSide(attention);
-  const rows: { torch: number; ours: number }[] = [];
+  const rows: { torch: Round; ours: Round }[] = [];
   for (let r = 1; r <= rounds; r++) {
-    let t: number, o: number;
+    let t: Round, o: Round;
     if (r % 2 === 1) {
       t = await torch.run(steps);
       o = await ours.run(steps);
@@ -110,9 +120,12 @@ for (const attention of attentions) {
       t = await torch.run(steps);
     }
     rows.push({ torch: t, ours: o });
-    console.log(`${attention} round ${r}: PyTorch ${t.toFixed(0)} tok/s, ours ${o.toFixed(0)} tok/s, ratio ${(o / t).toFixed(2)}`);
+    console.log(`${attention} round ${r}: PyTorch ${t.tps.toFixed(0)} tok/s, ours ${o.tps.toFixed(0)} tok/s, ratio ${(o.tps / t.tps).toFixed(2)}; `
+      + `PyTorch ${t.cpuTps.toFixed(0)} tok/CPU-s, ours ${o.cpuTps.toFixed(0)} tok/CPU-s, CPU ratio ${(o.cpuTps / t.cpuTps).toFixed(2)}`);
   }
   torch.close();
-  const ratios = rows.map((x) => x.ours / x.torch);
-  console.log(`${attention}: GRU seq2seq 1x256, B ${B}, S ${S}, T ${S + 1}, ${threads} threads: PyTorch median ${median(rows.map((x) => x.torch)).toFixed(0)} tok/s, ours ${median(rows.map((x) => x.ours)).toFixed(0)} tok/s; ratio median ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+  const ratios = rows.map((x) => x.ours.tps / x.torch.tps);
+  const cpuRatios = rows.map((x) => x.ours.cpuTps / x.torch.cpuTps);
+  console.log(`${attention}: GRU seq2seq 1x256, B ${B}, S ${S}, T ${S + 1}, ${threads} threads: PyTorch median ${median(rows.map((x) => x.torch.tps)).toFixed(0)} tok/s, ours ${median(rows.map((x) => x.ours.tps)).toFixed(0)} tok/s; ratio median ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+  console.log(`${attention} CPU time: PyTorch median ${median(rows.map((x) => x.torch.cpuTps)).toFixed(0)} tok/CPU-s, ours ${median(rows.map((x) => x.ours.cpuTps)).toFixed(0)} tok/CPU-s; ratio median ${median(cpuRatios).toFixed(2)} (min ${Math.min(...cpuRatios).toFixed(2)}, max ${Math.max(...cpuRatios).toFixed(2)})`);
 }

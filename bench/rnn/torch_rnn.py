@@ -3,7 +3,8 @@
 # Run with Debian's PyTorch at its best setting:
 #   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/rnn/torch_rnn.py --cell gru --threads 2 --steps 20
 # or, for interleaved rounds (bench/rnn/rnn_bench.ts), as a server that warms up once and then answers each stdin
-# line `run N` with one JSON line {"steps","seconds","tokens_per_s","last_loss"} until EOF:
+# line `run N` with one JSON line {"steps","seconds","cpu_seconds","tokens_per_s","last_loss"} until EOF
+# (cpu_seconds: the process's CPU time over those steps, every thread):
 #   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/rnn/torch_rnn.py --cell lstm --serve
 # Shape (the issue's): char vocabulary 65, nn.Embedding(65, 256) -> nn.GRU / nn.LSTM (256, 256, 2 layers) ->
 # nn.Linear(256, 65), T 128, batch 32 random windows, zero initial state, no dropout, cross-entropy,
@@ -71,12 +72,13 @@ def main():
         return loss.item()
 
     def run(n):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         loss = float('nan')
         for _ in range(n):
             loss = step()
         seconds = time.perf_counter() - started
-        return {'steps': n, 'seconds': seconds, 'tokens_per_s': n * B * T / seconds, 'last_loss': loss}
+        return {'steps': n, 'seconds': seconds, 'cpu_seconds': time.process_time() - cpu, 'tokens_per_s': n * B * T / seconds,
+                'last_loss': loss}
 
     run(args.warmup)
     if not args.serve:

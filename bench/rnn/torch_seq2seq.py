@@ -5,7 +5,7 @@
 #   (general: s^T W h; concat: v . tanh(W_s s + b + W_h h); dot: s . h); out = tanh(W_c [c; s] + b);
 #   logits = W_o out + b; cross-entropy; clip_grad_norm_(1.0); AdamW(lr 1e-3, weight decay 0).
 # Data: the reverse task, sources of exactly S symbols out of 20 (no padding), so no packing is needed.
-# Runs as a server answering stdin lines `run N` with one JSON line {"steps","seconds","tokens_per_s","last_loss"}
+# Runs as a server answering stdin lines `run N` with one JSON line {"steps","seconds","cpu_seconds","tokens_per_s","last_loss"}
 # (tokens = target tokens, [EOS] included) until EOF, after --warmup steps:
 #   OMP_WAIT_POLICY=PASSIVE /usr/bin/python3 bench/rnn/torch_seq2seq.py --attention general --serve
 import argparse
@@ -67,7 +67,7 @@ def build(args):
 
     def train(n):
         losses = []
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for _ in range(n):
             src, tin, tout = batch()
             loss = model(src, tin, tout)
@@ -76,7 +76,7 @@ def build(args):
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
             losses.append(loss.item())
-        return time.perf_counter() - start, losses
+        return time.perf_counter() - start, time.process_time() - cpu, losses
 
     return train, B * T
 
@@ -101,9 +101,9 @@ def main():
             print(json.dumps({'error': f'Command {line.strip()!r} is not understood (expected "run N", N >= 1).'}), flush=True)
             continue
         steps = int(words[1])
-        seconds, losses = train(steps)
-        print(json.dumps({'steps': steps, 'seconds': seconds, 'tokens_per_s': steps * tokens_per_step / seconds,
-                          'last_loss': losses[-1]}), flush=True)
+        seconds, cpu_seconds, losses = train(steps)
+        print(json.dumps({'steps': steps, 'seconds': seconds, 'cpu_seconds': cpu_seconds,
+                          'tokens_per_s': steps * tokens_per_step / seconds, 'last_loss': losses[-1]}), flush=True)
 
 
 if __name__ == '__main__':
