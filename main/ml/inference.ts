@@ -7,13 +7,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kernels } from '../../native-kernels/kernels';
-import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
+import { loadTokenizer, tokenText, type TextTokenizer } from '../data/tokenizers/index';
 import { LabError } from '../../common/errors';
 import { loadModel } from './checkpoint';
 import type { TransformerModel } from './model';
 
 export interface InferToken {
   id: number;
+  /** the text the token stands for (byte-level pieces decoded: " the", not "Ġthe"); specials as their name */
   token: string;
   /** [start, end) in UTF-16 code units of the text it came from; -1 for special tokens the model adds */
   start: number;
@@ -70,7 +71,7 @@ interface Piece {
 function encodePiece(tokenizer: TextTokenizer, text: string, segment: number): Piece {
   const enc = tokenizer.encode(text);
   const tokens = Array.from(enc.ids, (id, i) => ({
-    id, token: enc.tokens[i], start: enc.offsets[i][0], end: enc.offsets[i][1], segment, special: false,
+    id, token: tokenText(tokenizer, id), start: enc.offsets[i][0], end: enc.offsets[i][1], segment, special: false,
   }));
   return { ids: Array.from(enc.ids), tokens };
 }

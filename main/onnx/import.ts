@@ -2,7 +2,7 @@
 // by name, run it in onnxruntime with the attention Softmax outputs exposed, and read top-k where it has an LM head.
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { loadTokenizer, type TextTokenizer } from '../data/tokenizers/index';
+import { loadTokenizer, tokenText, type TextTokenizer } from '../data/tokenizers/index';
 import { topKRows } from '../ml/inference';
 import { LabError } from '../../common/errors';
 import { ONNX_FORMAT } from './export';
@@ -188,7 +188,7 @@ function feedTensor(d: TensorDescription, values: number[]): OnnxTensor {
 export async function runImported(m: ImportedModel, text: string, opts: { topK?: number; window?: 'truncate' | 'error'; start?: number } = {}): Promise<ImportedResult> {
   if (text.trim() === '') throw new LabError('invalid_input', 'The text is empty; type at least one word to run the model on.', { field: 'text' });
   const enc = m.tokenizer.encode(text);
-  let body: ImportedToken[] = Array.from(enc.ids, (id, i) => ({ id, token: enc.tokens[i], start: enc.offsets[i][0], end: enc.offsets[i][1] }));
+  let body: ImportedToken[] = Array.from(enc.ids, (id, i) => ({ id, token: tokenText(m.tokenizer, id), start: enc.offsets[i][0], end: enc.offsets[i][1] }));
   const { before, after } = wrapSpecials(m);
   const full = before.length + body.length + after.length;
   const limit = m.contextLength;

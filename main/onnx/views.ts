@@ -1,6 +1,7 @@
 // Turning attention (L,NH,T,T) and top-k (T,k) typed arrays into the per-layer, per-head JSON and text the CLI prints.
-import type { TextTokenizer } from '../data/tokenizers/index';
+import { tokenText, type TextTokenizer } from '../data/tokenizers/index';
 import { LabError } from '../../common/errors';
+import { shortToken } from '../../common/token-text';
 
 export interface HeadMatrix {
   layer: number;
@@ -47,15 +48,14 @@ export function predictions(topK: { k: number; ids: Int32Array; probs: Float32Ar
     position: t,
     candidates: Array.from({ length: topK.k }, (_, j) => {
       const id = topK.ids[t * topK.k + j];
-      return { id, token: tokenizer.idToToken(id) ?? `#${id}`, probability: topK.probs[t * topK.k + j] };
+      return { id, token: tokenText(tokenizer, id), probability: topK.probs[t * topK.k + j] };
     }),
   }));
 }
 
-/** A token as a short printable label (spaces and newlines made visible, long ones cut). */
+/** A token as a short printable label (the lab's notation: · space, ⏎ newline; long ones cut). */
 export function tokenLabel(token: string): string {
-  const shown = token.replace(/\n/g, '\\n').replace(/ /g, '·').replace(/Ġ/g, '·');
-  return shown.length > 8 ? `${shown.slice(0, 7)}…` : shown;
+  return shortToken(token, 8);
 }
 
 /** One head as a text grid: a row per query token, weights to two decimals ("." for exactly 0, as GPT's mask gives). */

@@ -1,6 +1,8 @@
 // Pixels and SVG of an attention heatmap: a (rows,cols) matrix as RGBA cells (one pixel per cell, scaled up on a
 // <canvas> without smoothing), the causal mask greyed, and the same picture as a standalone SVG for export.
 
+import { shortToken } from '../../common/token-text';
+
 export type Rgb = [number, number, number];
 
 export interface HeatmapColors {
@@ -99,16 +101,37 @@ function escapeXml(s: string): string {
 
 const hex = (rgb: Rgb): string => `#${rgb.map((v) => v.toString(16).padStart(2, '0')).join('')}`;
 
+/** A weight as people read it: 3 significant digits (0.0123, 0.457, 1), 0 as "0", no exponent above 1e-6. */
+export function formatWeight(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return '0';
+  return Math.abs(v) >= 1e-6 ? String(Number(v.toPrecision(3))) : v.toExponential(2);
+}
+
+/** The colour scale beside a heatmap: its stops as CSS colours (low → high) and the values at its ends and middle. */
+export function heatmapScale(max: number, colors: HeatmapColors, diverging = false): { stops: string[]; ticks: string[] } {
+  const at = diverging ? [-max, -max / 2, 0, max / 2, max] : [0, max / 4, max / 2, (3 * max) / 4, max];
+  return {
+    stops: at.map((v) => hex(cellColor(v, max, colors, diverging))),
+    ticks: [at[0], at[2], at[4]].map(formatWeight),
+  };
+}
+
 /**
  * A standalone SVG of the heatmap: one <rect> per cell with its value in a <title> (hover in any SVG viewer), row
- * labels on the left and column labels rotated on top. `labelSpace` pixels are reserved for the labels.
+ * labels on the left and column labels rotated on top, the colour scale (with `scaleLabel`) under the cells.
+ * `labelSpace` pixels are reserved for the labels.
  */
-export function heatmapSvg(input: HeatmapInput, rowLabels: string[], colLabels: string[], colors: HeatmapColors, opts: { cell?: number; title?: string; labelSpace?: number } = {}): string {
+export function heatmapSvg(input: HeatmapInput, rowLabels: string[], colLabels: string[], colors: HeatmapColors, opts: { cell?: number; title?: string; labelSpace?: number; scaleLabel?: string } = {}): string {
   const cell = opts.cell ?? 14;
   const pad = opts.labelSpace ?? 70;
   const top = pad + (opts.title ? 20 : 0);
-  const width = pad + input.cols * cell + 10;
-  const height = top + input.rows * cell + 10;
+  const barWidth = Math.max(120, Math.min(240, input.cols * cell));
+  // wide enough for the cells, and for the scale bar with its label beside it
+  const width = Math.max(pad + input.cols * cell + 10, pad + barWidth + (opts.scaleLabel ? 8 + 7 * opts.scaleLabel.length : 10));
+  // the colour scale under the cells: a gradient bar with its ends and middle labelled
+  const legendTop = top + input.rows * cell + 12;
+  const height = legendTop + 34;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="${Math.min(11, cell)}">`,
     `<rect width="${width}" height="${height}" fill="${colors.background}"/>`,
@@ -126,16 +149,23 @@ export function heatmapSvg(input: HeatmapInput, rowLabels: string[], colLabels: 
       const masked = isMaskedCell(input.causal, r, c);
       const v = input.values[r * input.cols + c];
       const fill = masked ? hex(colors.masked) : hex(cellColor(v, input.max, colors, input.diverging));
-      const label = masked ? 'masked' : String(v);
+      const label = masked ? 'masked' : formatWeight(v);
       parts.push(`<rect x="${pad + c * cell}" y="${top + r * cell}" width="${cell}" height="${cell}" fill="${fill}"><title>${escapeXml(`${rowLabels[r] ?? r} → ${colLabels[c] ?? c}: ${label}`)}</title></rect>`);
     }
   }
+  const scale = heatmapScale(input.max, colors, input.diverging === true);
+  parts.push(`<defs><linearGradient id="scale" x1="0" x2="1" y1="0" y2="0">${scale.stops.map((c, i) => `<stop offset="${i / (scale.stops.length - 1)}" stop-color="${c}"/>`).join('')}</linearGradient></defs>`);
+  parts.push(`<rect x="${pad}" y="${legendTop}" width="${barWidth}" height="10" fill="url(#scale)" stroke="${colors.text}" stroke-width="0.5"/>`);
+  scale.ticks.forEach((tick, i) => {
+    const anchor = ['start', 'middle', 'end'][i];
+    parts.push(`<text x="${pad + (barWidth * i) / 2}" y="${legendTop + 22}" text-anchor="${anchor}" fill="${colors.text}">${escapeXml(tick)}</text>`);
+  });
+  if (opts.scaleLabel) parts.push(`<text x="${pad + barWidth + 8}" y="${legendTop + 9}" fill="${colors.text}">${escapeXml(opts.scaleLabel)}</text>`);
   parts.push('</svg>');
   return parts.join('');
 }
 
-/** A token as a short axis label: spaces and newlines made visible, long tokens cut. */
+/** A token as a short axis label: spaces and newlines made visible (common/token-text), long tokens cut. */
 export function tokenLabel(token: string): string {
-  const shown = token.replace(/\n/g, '⏎').replace(/ /g, '·').replace(/Ġ/g, '·');
-  return shown.length > 10 ? `${shown.slice(0, 9)}…` : shown;
+  return shortToken(token, 10);
 }

@@ -22,19 +22,8 @@ export function binLabels(edges: number[]): string[] {
   return labels;
 }
 
-/** Makes whitespace inside a token visible: space → ␣, newline → ⏎, tab → ⇥, CR and other controls → their escape. */
-export function visibleToken(token: string): string {
-  let out = '';
-  for (const ch of token) {
-    if (ch === ' ') out += '␣';
-    else if (ch === '\n') out += '⏎';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '⇥';
-    else if (ch.charCodeAt(0) < 0x20) out += `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return out;
-}
+/** Whitespace inside a token made visible (· space, ⏎ newline, ⇥ tab): one notation for every page and the CLI. */
+export { visibleToken } from '../../common/token-text';
 
 /** A stable colour index for a token chip: neighbours alternate, and the same id always gets the same hue. */
 export function chipHue(id: number, position: number): number {

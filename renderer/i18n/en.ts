@@ -8,6 +8,7 @@ import finetuneEn from './finetune-en';
 import nextEn from './next-en';
 import seq2seqEn from '../../common/seq2seq/messages-en';
 import seq2seqPageEn from './seq2seq-en';
+import readableEn from './readable-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -466,6 +467,7 @@ const en = {
   finetune: finetuneEn,
   next: nextEn,
   seq2seq: { ...seq2seqEn, ...seq2seqPageEn },
+  readable: readableEn,
 };
 
 export type Messages = typeof en;

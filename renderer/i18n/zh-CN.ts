@@ -9,6 +9,7 @@ import finetuneZhCN from './finetune-zh-CN';
 import nextZhCN from './next-zh-CN';
 import seq2seqZhCN from '../../common/seq2seq/messages-zh-CN';
 import seq2seqPageZhCN from './seq2seq-zh-CN';
+import readableZhCN from './readable-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -465,6 +466,7 @@ const zhCN: Messages = {
   finetune: finetuneZhCN,
   next: nextZhCN,
   seq2seq: { ...seq2seqZhCN, ...seq2seqPageZhCN },
+  readable: readableZhCN,
 };
 
 export default zhCN;

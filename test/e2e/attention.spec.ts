@@ -69,6 +69,12 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   await map.hover({ position: { x: box.width - 6, y: box.height - 6 } });
   await expect(page.getByTestId('heatmap-tooltip')).toContainText(/→ .*: 0\.\d+/);
   await expect(page.getByTestId('predictions')).toBeVisible();
+  // one notation for whitespace (issue 14): the four spaces are · chips, not blank ones, and the page says so;
+  // the colour scale sits under the map, from 0 to 1
+  await expect(page.getByTestId('attention-tokens').locator('span', { hasText: /^·$/ })).toHaveCount(4);
+  await expect(page.getByTestId('heatmap').getByTestId('token-legend')).toContainText('· for a space');
+  await expect(page.getByTestId('heatmap-scale')).toContainText('Attention weight');
+  await expect(page.getByTestId('heatmap-scale').locator('.ticks span')).toHaveText(['0', '0.5', '1']);
   await shot(page, 'heatmap');
 
   // Switch layer and head; the title follows.

@@ -133,7 +133,9 @@ describe('projector sources and sets', () => {
     const texts = ['the cat sees a dog', 'a dog sees the cat'];
     const set = await call('projector.open', { source: { kind: 'contextual', runId: gptId, layer: 2, texts } });
     expect(set.N).toBe(texts[0].length + texts[1].length);
-    expect(set.columns.sentence.filter((s) => s === 1)).toHaveLength(texts[1].length);
+    // the sentence column names each sentence (the projector's colour legend shows it), not a 0/1 ramp
+    expect(set.columns.sentence.filter((s) => s === '2: a dog sees the cat')).toHaveLength(texts[1].length);
+    expect(new Set(set.columns.sentence)).toEqual(new Set(['1: the cat sees a dog', '2: a dog sees the cat']));
     expect(set.layer).toBe(2);
     const held = await call('projector.open', { source: { kind: 'contextual', runId: gptId, layer: 1, heldOut: 4, seed: 7 } });
     expect(new Set(held.columns.sentence).size).toBe(4);

@@ -5,6 +5,7 @@ import type { ChannelInput, EventPayload, ExperimentT } from '../../../common/ap
 import { baselineText, cellText, noteText } from '../../../common/comparison/wording';
 import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
+import { visibleToken } from '../../../common/token-text';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int, snippet, table } from '../format';
@@ -50,7 +51,7 @@ function human(e: ExperimentT): string {
     r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60) + flag(r, 'gpt'), snippet(cellText(r, 'bert', english, 'en-US'), 60) + flag(r, 'bert'),
     baselineText(r, 'en-US'), r.text]));
   const notes = (c.notes ?? []).map((n) => `* ${noteText(n, english)}`);
-  const baseline = c.baselineToken === undefined ? [] : [`unigram: ${english('baseline.hint', { token: JSON.stringify(c.baselineToken) })} (!) marks a model that is not above it.`];
+  const baseline = c.baselineToken === undefined ? [] : [`unigram: ${english('baseline.hint', { token: visibleToken(c.baselineToken) })} (!) marks a model that is not above it.`];
   // quoted, so a continuation of only spaces or newlines is seen as what it is
   const quoted = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 99)}…` : s);
   const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`].join('\n'));

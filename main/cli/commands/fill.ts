@@ -4,6 +4,7 @@ import type { CliCommand } from '../command';
 import { numberOption, requiredOption } from '../command';
 import { percent, table } from '../format';
 import { resolveRun } from './runs';
+import { TOKEN_LEGEND, visibleText, visibleToken } from '../../../common/token-text';
 
 export const fillCommand: CliCommand = {
   name: 'fill',
@@ -16,7 +17,7 @@ export const fillCommand: CliCommand = {
     const run = await resolveRun(ctx, ref);
     const text = requiredOption(values, 'text', 'a text with [MASK] where a token should be predicted');
     const result = fillWithRun(ctx.lab().ctx, run.id, text, numberOption(values, 'top-k') ?? 5, numberOption(values, 'step'));
-    ctx.result(result, () => [result.filled, '', table(['mask', 'rank', 'token', 'probability'], result.masks.flatMap((m) =>
-      m.candidates.map((c, rank) => [String(m.index + 1), String(rank + 1), JSON.stringify(c.token), percent(c.probability, 1)])))].join('\n'));
+    ctx.result(result, () => [visibleText(result.filled), '', table(['mask', 'rank', 'token', 'probability'], result.masks.flatMap((m) =>
+      m.candidates.map((c, rank) => [String(m.index + 1), String(rank + 1), visibleToken(c.token), percent(c.probability, 1)]))), TOKEN_LEGEND].join('\n'));
   },
 };

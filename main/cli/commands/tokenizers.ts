@@ -2,6 +2,8 @@
 import { resolve as resolvePath } from 'node:path';
 import type { ChannelInput, TokenizerT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
+import { byteLevelToText } from '../../../common/byte-level';
+import { TOKEN_LEGEND, visibleToken } from '../../../common/token-text';
 import type { CliCommand, CommandGroup } from '../command';
 import { givenInput, numberOption, requiredOption, stringOption, UsageError } from '../command';
 import { fields, int, percent, table } from '../format';
@@ -82,7 +84,7 @@ const showCommand: CliCommand = {
         ['created', tokenizer.createdAt],
       ])];
       if (vocab.items.length > 0) {
-        lines.push('', table(['id', 'token', 'frequency'], vocab.items.map((v) => [String(v.id), JSON.stringify(v.token), int(v.frequency)])));
+        lines.push('', table(['id', 'token', 'frequency'], vocab.items.map((v) => [String(v.id), visibleToken(v.text ?? v.token), int(v.frequency)])), TOKEN_LEGEND);
         if (vocab.total > vocab.items.length) lines.push(`(${int(vocab.items.length)} of ${int(vocab.total)} tokens shown; use --vocab N for more.)`);
       }
       return lines.join('\n');
@@ -104,8 +106,9 @@ const encodeCommand: CliCommand = {
       const unknown = result.tokens.filter((t) => t.unknown).length;
       return [
         `${int(result.tokens.length)} tokens${unknown > 0 ? ` (${unknown} unknown)` : ''}:`,
-        result.tokens.map((t) => (t.unknown ? `[${t.token}]` : t.token)).join(' | '),
+        result.tokens.map((t) => (t.unknown ? `[${visibleToken(text.slice(t.start, t.end))}]` : visibleToken(tokenizer.kind === 'bpe' ? byteLevelToText(t.token) : t.token))).join(' | '),
         `ids: ${result.tokens.map((t) => t.id).join(' ')}`,
+        TOKEN_LEGEND,
       ].join('\n');
     });
   },

@@ -15,6 +15,7 @@ import type { TextTokenizer } from './types';
 
 export type { Encoded, TextTokenizer, TrainOptions, TrainResult } from './types';
 export { trainTokenizer } from './train';
+export { tokenText } from './token-text';
 
 /** Builds a tokenizer from tokenizer.json text or its parsed object; LabError('bad_file') names what is unsupported. */
 export function loadTokenizer(json: string | object): TextTokenizer {

@@ -4,7 +4,7 @@
 import { basename } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { getKernels } from '../../../native-kernels/index';
-import type { TextTokenizer } from '../../data/tokenizers/index';
+import { tokenText, type TextTokenizer } from '../../data/tokenizers/index';
 import type { AttentionReply, BareView, CheckpointRef, MatrixCut, PooledThumbnails } from './protocol';
 import { inferText, loadForInference, type LoadedCheckpoint } from '../../ml/inference';
 import { sinusoidalTable } from '../../ml/params';
@@ -34,7 +34,7 @@ function predictionRows(topK: TopK | null, rows: readonly number[], tokenizer: T
   if (topK === null) return [];
   return rows.map((t) => Array.from({ length: topK.k }, (_, j) => {
     const id = topK.ids[t * topK.k + j];
-    return { id, token: tokenizer.idToToken(id) ?? `#${id}`, probability: sig6(topK.probs[t * topK.k + j]) };
+    return { id, token: tokenText(tokenizer, id), probability: sig6(topK.probs[t * topK.k + j]) };
   }));
 }
 

@@ -4,6 +4,7 @@
 import type { TextTokenizer } from '../../data/tokenizers/index';
 import type { VectorSet, VectorSource } from '../../../common/embeddings/vector-set';
 import { LabError } from '../../../common/errors';
+import { visibleToken } from '../../../common/token-text';
 import { inferText } from '../inference';
 import type { TransformerModel } from '../model';
 import { sinusoidalTable } from '../params';
@@ -18,11 +19,17 @@ export interface RunRef {
   checkpoint: string;
 }
 
-/** Text a token stands for, with a visible mark for a leading space ("▁the") so "the" and " the" tell apart. */
+/** Text a token stands for in the lab's notation (common/token-text: "·the", "⏎"), so "the" and " the" tell apart. */
 function tokenLabel(tokenizer: TextTokenizer, id: number): string {
   const text = tokenizer.decode([id]);
   if (text === '') return tokenizer.idToToken(id) ?? `#${id}`;
-  return text.replace(/^ /, '▁').replace(/\n/g, '⏎');
+  return visibleToken(text);
+}
+
+/** A sentence as the projector's legend names it: its number and its opening words ("2: To be, or not to be…"). */
+function sentenceName(index: number, text: string): string {
+  const words = [...text.replace(/\s+/g, ' ').trim()];
+  return `${index + 1}: ${words.length > 40 ? `${words.slice(0, 39).join('')}…` : words.join('')}`;
 }
 
 /** Every token of the tokenizer as a row of the model's input embedding (wte, tied with the output head). */
@@ -78,7 +85,8 @@ function textsHash(texts: readonly string[]): string {
 }
 
 /** The hidden state at `layer` (0 = the embeddings as layer 0 reads them, l = the output of block l, up to nLayer)
- *  of every token of each text; special tokens ([CLS], [SEP]) are left out. Columns: sentence (index of the text),
+ *  of every token of each text; special tokens ([CLS], [SEP]) are left out. Columns: sentence (its number and opening
+ *  words, so the colour legend names the sentences rather than a 0…n ramp),
  *  position (token index in it), token (the tokenizer's token), text (the text), layer. Texts longer than the
  *  context keep their first context-sized window. */
 export function contextualSet(model: TransformerModel, tokenizer: TextTokenizer, ref: RunRef, texts: readonly string[],
@@ -96,7 +104,7 @@ export function contextualSet(model: TransformerModel, tokenizer: TextTokenizer,
   const C = model.config.dModel;
   const rows: Float32Array[] = [];
   const labels: string[] = [];
-  const sentence: number[] = [];
+  const sentence: string[] = [];
   const position: number[] = [];
   const token: string[] = [];
   const textCol: string[] = [];
@@ -107,7 +115,7 @@ export function contextualSet(model: TransformerModel, tokenizer: TextTokenizer,
       rows.push(r.hidden.subarray((layer * r.T + i) * C, (layer * r.T + i + 1) * C));
       const piece = text.slice(t.start, t.end);
       labels.push(piece.trim() === '' ? tokenLabel(tokenizer, t.id) : piece.trim());
-      sentence.push(s);
+      sentence.push(sentenceName(s, text));
       position.push(i);
       token.push(t.token);
       textCol.push(text);

@@ -2,7 +2,7 @@
 // greyed), hover lookup, SVG export and the head view's lines. (Mean and rollout: test/unit/analysis/attention-math.)
 import { describe, expect, it } from 'vitest';
 import { headMatrix, maxAbs, unpackFloat32 } from '../../../renderer/charts/attentionMath';
-import { cellAt, cellColor, heatmapColors, heatmapPixels, heatmapSvg, tokenLabel } from '../../../renderer/charts/attentionHeatmap';
+import { cellAt, cellColor, formatWeight, heatmapColors, heatmapPixels, heatmapScale, heatmapSvg, tokenLabel } from '../../../renderer/charts/attentionHeatmap';
 import { headViewLayout, headViewLines, headViewSvg } from '../../../renderer/charts/headView';
 
 // L = 2, NH = 2, T = 2: layer 0 heads [[1,0],[0.5,0.5]] and [[0,1],[0.5,0.5]]; layer 1 heads [[1,0],[1,0]] twice
@@ -38,14 +38,30 @@ describe('attentionHeatmap', () => {
     expect(cellAt(45, 9, 10, 3, 4)).toBeNull();
   });
 
-  it('exports an SVG with one titled rect per cell and the token labels', () => {
-    const svg = heatmapSvg({ values: [1, 0, 0.25, 0.75], rows: 2, cols: 2, causal: true, max: 1 }, ['a', 'b'], ['a', 'b'], colors, { title: 'L0 H0' });
+  it('exports an SVG with one titled rect per cell, the token labels and the colour scale', () => {
+    const svg = heatmapSvg({ values: [1, 0, 0.25, 0.75], rows: 2, cols: 2, causal: true, max: 1 }, ['a', 'b'], ['a', 'b'], colors, { title: 'L0 H0', scaleLabel: 'Attention weight' });
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
-    expect(svg.match(/<rect x=/g)).toHaveLength(4);
+    expect(svg.match(/<rect x="[^"]*" y="[^"]*" width="[^"]*" height="[^"]*" fill="#[0-9a-f]{6}"><title>/g)).toHaveLength(4);
+    // the scale: a gradient bar from weight 0 (the low colour) to 1 (the high colour), labelled 0, 0.5, 1
+    expect(svg).toContain('fill="url(#scale)"');
+    expect(svg).toContain(`<stop offset="0" stop-color="#ffffff"/>`);
+    expect(svg).toContain(`<stop offset="1" stop-color="#1f4ac7"/>`);
+    expect(svg.match(/>(0|0\.5|1)<\/text>/g)).toEqual(['>0</text>', '>0.5</text>', '>1</text>']);
+    expect(svg).toContain('>Attention weight</text>');
     expect(svg).toContain('<title>a → b: masked</title>');
     expect(svg).toContain('<title>b → b: 0.75</title>');
     expect(svg).toContain('L0 H0');
     expect(tokenLabel(' the\n')).toBe('·the⏎');
+  });
+
+  it('rounds weights to 3 significant digits and describes the colour scale', () => {
+    expect([formatWeight(0), formatWeight(0.123456), formatWeight(1), formatWeight(0.000123456), formatWeight(2e-9)]).toEqual(['0', '0.123', '1', '0.000123', '2.00e-9']);
+    const hex = (v: number): string => `#${cellColor(v, 1, colors).map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+    expect(heatmapScale(1, colors)).toEqual({ stops: [0, 0.25, 0.5, 0.75, 1].map(hex), ticks: ['0', '0.5', '1'] });
+    expect(heatmapScale(1, colors).stops[0]).toBe('#ffffff');
+    expect(heatmapScale(0.4, colors, true).ticks).toEqual(['-0.4', '0', '0.4']);
+    expect(tokenLabel('\n\n')).toBe('⏎⏎');
+    expect(tokenLabel(' abcdefghijkl')).toBe('·abcdefgh…');
   });
 });
 

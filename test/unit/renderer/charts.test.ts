@@ -65,7 +65,7 @@ describe('topCharactersOption', () => {
       { x: 'Character', y: 'Count' },
     );
     // horizontal bars are drawn bottom-up, so the list is reversed
-    expect(yAxis(option).data).toEqual(['⏎', 'e', '␣']);
+    expect(yAxis(option).data).toEqual(['⏎', 'e', '·']);
     expect(series(option).data).toEqual([40000, 94611, 169892]);
   });
 
@@ -104,6 +104,6 @@ describe('tokenFrequencyOption', () => {
     );
     expect(yAxis(option).type).toBe('value');
     expect(yAxis(option).min).toBe(0);
-    expect(xAxis(option).data).toEqual(['␣the', 'and']);
+    expect(xAxis(option).data).toEqual(['·the', 'and']);
   });
 });

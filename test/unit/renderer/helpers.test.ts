@@ -31,7 +31,7 @@ describe('formatting', () => {
   });
 
   it('makes whitespace and control characters visible', () => {
-    expect(visibleToken(' a\tb\n')).toBe('␣a⇥b⏎');
+    expect(visibleToken(' a\tb\n')).toBe('·a⇥b⏎');
     expect(visibleToken('\u0001')).toBe('\\x01');
     expect(visibleToken('\r\n')).toBe('\\r⏎');
     expect(visibleToken('注意力')).toBe('注意力');

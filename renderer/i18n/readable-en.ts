@@ -1,0 +1,9 @@
+// English strings that keep pages readable for a newcomer (issue 14): how tokens are written, the heatmap's colour
+// scale, and what an empty chart is waiting for.
+export default {
+  tokenLegend: 'Tokens are written with · for a space, ⏎ for a newline, ⇥ for a tab and ∅ for an empty piece.',
+  heatmapScale: 'Attention weight',
+  heatmapScaleDiverging: 'Value (red negative, blue positive)',
+  noEvalYet: '{name} appears after the first evaluation (step {step}).',
+  noEvalYetSweep: '{name} appears after the learning-rate sweep and the first evaluation (step {step}).',
+};

@@ -1,0 +1,8 @@
+// 让页面对新手易读的中文字符串（issue 14）：词元的写法、热力图的颜色刻度、空图表在等待什么。
+export default {
+  tokenLegend: '词元的写法：· 表示空格，⏎ 表示换行，⇥ 表示制表符，∅ 表示空片段。',
+  heatmapScale: '注意力权重',
+  heatmapScaleDiverging: '数值（红为负，蓝为正）',
+  noEvalYet: '{name} 会在第一次评估（第 {step} 步）之后出现。',
+  noEvalYetSweep: '{name} 会在学习率扫描和第一次评估（第 {step} 步）之后出现。',
+};
