@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { channelNames, channels } from '../../common/api';
 import type { ApiErrorShape, ChannelName } from '../../common/api';
 import { isLabError, LabError } from '../../common/errors';
+import { fsErrorToLabError } from './app/fs-errors';
 
 /** The channel's input, validated (defaults filled in); LabError('invalid_input') names the first bad field. */
 export function parseInput(channel: string, rawInput: unknown): { name: ChannelName; input: unknown } {
@@ -138,6 +139,9 @@ const STORE_PROBLEMS: Record<string, string> = {
 /** Turns any thrown value into the { message, code, field } that crosses IPC, HTTP and the CLI. */
 export function toApiError(e: unknown): ApiErrorShape {
   if (isLabError(e)) return e.field === undefined ? { message: e.message, code: e.code } : { message: e.message, code: e.code, field: e.field };
+  // a file-system refusal (no such file, a file used as a folder, a NUL in the path…) is the caller's to fix: a 4xx
+  const fsError = fsErrorToLabError(e);
+  if (fsError !== null) return { message: fsError.message, code: fsError.code, field: fsError.field };
   const sqliteCode = (e as { code?: unknown } | null)?.code;
   if (typeof sqliteCode === 'string') {
     const known = Object.keys(STORE_PROBLEMS).find((k) => sqliteCode === k || sqliteCode.startsWith(`${k}_`));

@@ -1,4 +1,5 @@
 // Resolving what a path is before reading it: the format from its extension, and file-system failures as sentences.
+import { statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { LabError } from '../../../common/errors';
@@ -21,6 +22,15 @@ export function displayName(path: string): string {
   return basename(path) || path;
 }
 
+/** true when `path` names an existing regular file (false for folders, missing paths and paths through a file) */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Turns a Node file-system error into a LabError that says what happened and what to do; other errors pass through.
  * `during` names when it happened, for files that vanish mid-import.
@@ -39,7 +49,10 @@ export function fsError(err: unknown, path: string, during: 'open' | 'read' = 'o
     case 'EISDIR':
       return new LabError('bad_file', `${name} is a folder, not a file: choose the folder format or a file inside it.`, { field: path, cause: err });
     case 'ENOTDIR':
-      return new LabError('bad_file', `${path} is not a folder: choose a file format (txt, md, csv, tsv, jsonl) for it.`, { field: path, cause: err });
+      // the path is a file read as a folder, or a part before its last "/" is a file (notes.txt/inner.txt)
+      return isFile(path)
+        ? new LabError('bad_file', `${path} is not a folder: choose a file format (txt, md, csv, tsv, jsonl) for it.`, { field: path, cause: err })
+        : new LabError('invalid_input', `${JSON.stringify(path)} goes through a file as if it were a folder: a part of the path before the last "/" is a regular file. Check the path.`, { field: 'path', cause: err });
     case 'EMFILE':
     case 'ENFILE':
       return new LabError('bad_file', `${name} cannot be opened because too many files are open: close other programs and try again.`, { field: path, cause: err });

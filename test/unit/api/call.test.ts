@@ -1,5 +1,5 @@
 // lab.call(): the one validation boundary — wrong types, extra fields, unknown channels, output checks, error mapping.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -164,6 +164,34 @@ describe('toApiError', () => {
     const busy = Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY_SNAPSHOT' });
     expect(toApiError(busy).code).toBe('store');
     expect(toApiError(busy).message).toContain('busy');
+  });
+
+  it('turns file-system refusals into 4xx sentences naming the path (the fuzzer found 500s for these)', async () => {
+    const file = join(home, 'notes.txt');
+    writeFileSync(file, 'hello');
+    const caught = async (channel: string, input: unknown): Promise<unknown> => lab.call(channel, input).then(() => {
+      throw new Error(`${channel} accepted ${JSON.stringify(input)}`);
+    }, (e: unknown) => e);
+    const log = vi.spyOn(console, 'error').mockImplementation(() => {});
+    // a path that goes through a regular file as if it were a folder
+    const under = toApiError(await caught('datasets.inspect', { path: join(file, 'inner.txt') }));
+    expect(under.code).toBe('invalid_input');
+    expect(under.message).toContain(JSON.stringify(join(file, 'inner.txt')));
+    expect(under.message).toContain('regular file');
+    expect((await caught('datasets.import', { path: join(file, 'inner.txt'), name: 'under' })) as LabError).toMatchObject({ code: 'invalid_input', field: 'path' });
+    // a NUL character, and a name longer than any file system allows
+    const nul = toApiError(await caught('datasets.inspect', { path: join(home, 'a\u0000b.txt') }));
+    expect(nul).toMatchObject({ code: 'invalid_input', field: 'path' });
+    expect(nul.message).toContain('NUL');
+    const long = toApiError(await caught('datasets.import', { path: join(home, `${'x'.repeat(300)}.txt`), name: 'long' }));
+    expect(long).toMatchObject({ code: 'invalid_input', field: 'path' });
+    expect(long.message).toContain('too long for this file system');
+    // and the plain missing file
+    expect(toApiError(Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: '/nowhere/x.txt', syscall: 'open' }))).toEqual({
+      code: 'not_found', field: 'path', message: 'There is no file or folder at "/nowhere/x.txt"; check the path and try again.',
+    });
+    expect(log).not.toHaveBeenCalled();
+    log.mockRestore();
   });
 
   it('hides the details of unexpected errors behind a generic sentence', () => {
