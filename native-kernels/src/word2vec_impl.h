@@ -8,6 +8,9 @@
 // drawn twice as a negative (there both updates see the row before either, instead of the second seeing the first).
 // The sigmoid is exact (no 1000-entry table clipped at |f| = 6), so no update is skipped.
 //
+// Row tails (D = 100 is 12 x 8 + 4) use one 4-lane step and then single floats, never masked loads/stores: on AMD
+// Zen vmaskmovps stores are microcoded and cost tens of cycles, and a prediction made seven of them.
+//
 // The rows a prediction touches are scattered over tables larger than L2, so the loop asks for them early: negatives
 // come from their own random stream (seed ^ kNegativeStream), drawn kLookahead predictions before they are used and
 // prefetched as they are drawn; the next context row and the next centre's output row are prefetched one step ahead.
@@ -114,27 +117,34 @@ inline float dot(const float* a, const float* b, int64_t D) {
     s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
   }
   for (; i + 8 <= D; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  if (i < D) {
-    const __m256i mk = tail_mask8(D - i);
-    s1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mk), _mm256_maskload_ps(b + i, mk), s1);
+  if (i + 4 <= D) {
+    // the 4-lane tail joins the low half of s1 (zero-extended, so the high half is unchanged)
+    s1 = _mm256_add_ps(s1, _mm256_zextps128_ps256(_mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i))));
+    i += 4;
   }
-  return hsum8(_mm256_add_ps(s0, s1));
+  float s = hsum8(_mm256_add_ps(s0, s1));
+  for (; i < D; i++) s += a[i] * b[i];
+  return s;
 }
 
 // g[k] = (label[k] - sigmoid(f[k])) * alpha for k < n; returns the summed loss -log sigmoid(+-f[k]).
 // With e = exp(-f): -log sigmoid(f) = log(1 + e) and -log sigmoid(-f) = log(1 + e) + f.
+// f, label and g hold a whole number of 8-lane blocks (the Trainer pads them): lanes past n are read and written but
+// kept out of the loss.
 inline double gradients(const float* f, const float* label, float* g, int n, float alpha) {
   double loss = 0;
   const __m256 one = _mm256_set1_ps(1.0f), a = _mm256_set1_ps(alpha);
   for (int k = 0; k < n; k += 8) {
     const __m256i mk = tail_mask8(std::min(8, n - k));
-    const __m256 fv = _mm256_maskload_ps(f + k, mk), lv = _mm256_maskload_ps(label + k, mk);
+    // a padded lane may hold anything finite or not: zero it so exp and log stay quiet
+    const __m256 fv = _mm256_and_ps(_mm256_loadu_ps(f + k), _mm256_castsi256_ps(mk));
+    const __m256 lv = _mm256_loadu_ps(label + k);
     const __m256 e = exp8_fast(_mm256_sub_ps(_mm256_setzero_ps(), fv));
     const __m256 ope = _mm256_add_ps(one, e);
     const __m256 sig = _mm256_div_ps(one, ope);
-    _mm256_maskstore_ps(g + k, mk, _mm256_mul_ps(_mm256_sub_ps(lv, sig), a));
+    _mm256_storeu_ps(g + k, _mm256_mul_ps(_mm256_sub_ps(lv, sig), a));
     // loss = log(1+e) + (1 - label) f, masked lanes dropped
-    const __m256 l = _mm256_fmadd_ps(_mm256_sub_ps(one, lv), fv, log8_ge1(ope));
+    const __m256 l = _mm256_fmadd_ps(_mm256_sub_ps(one, _mm256_and_ps(lv, _mm256_castsi256_ps(mk))), fv, log8_ge1(ope));
     loss += hsum8(_mm256_and_ps(l, _mm256_castsi256_ps(mk)));
   }
   return loss;
@@ -158,17 +168,39 @@ inline void update(const float* h, float* neu1e, float* const* rows, const float
   };
   const __m256i all = _mm256_set1_epi32(-1);
   for (; i + 8 <= D; i += 8) step(i, all, false);
-  if (i < D) step(i, tail_mask8(D - i), true);
+  if (i + 4 <= D) {
+    const __m128 x = _mm_loadu_ps(h + i);
+    __m128 e = _mm_loadu_ps(neu1e + i);
+    for (int k = 0; k < n; k++) {
+      const __m128 gk = _mm_set1_ps(g[k]);
+      float* r = rows[k] + i;
+      const __m128 rv = _mm_loadu_ps(r);
+      e = _mm_fmadd_ps(gk, rv, e);
+      _mm_storeu_ps(r, _mm_fmadd_ps(gk, x, rv));
+    }
+    _mm_storeu_ps(neu1e + i, e);
+    i += 4;
+  }
+  for (; i < D; i++) {
+    float e = neu1e[i];
+    for (int k = 0; k < n; k++) {
+      const float rv = rows[k][i];
+      e += g[k] * rv;
+      rows[k][i] = rv + g[k] * h[i];
+    }
+    neu1e[i] = e;
+  }
 }
 
 // y += x
 inline void add_to(float* y, const float* x, int64_t D) {
   int64_t i = 0;
   for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_add_ps(_mm256_loadu_ps(y + i), _mm256_loadu_ps(x + i)));
-  if (i < D) {
-    const __m256i mk = tail_mask8(D - i);
-    _mm256_maskstore_ps(y + i, mk, _mm256_add_ps(_mm256_maskload_ps(y + i, mk), _mm256_maskload_ps(x + i, mk)));
+  if (i + 4 <= D) {
+    _mm_storeu_ps(y + i, _mm_add_ps(_mm_loadu_ps(y + i), _mm_loadu_ps(x + i)));
+    i += 4;
   }
+  for (; i < D; i++) y[i] += x[i];
 }
 
 // y += a x
@@ -176,20 +208,22 @@ inline void axpy(float* y, float a, const float* x, int64_t D) {
   const __m256 av = _mm256_set1_ps(a);
   int64_t i = 0;
   for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_fmadd_ps(av, _mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i)));
-  if (i < D) {
-    const __m256i mk = tail_mask8(D - i);
-    _mm256_maskstore_ps(y + i, mk, _mm256_fmadd_ps(av, _mm256_maskload_ps(x + i, mk), _mm256_maskload_ps(y + i, mk)));
+  if (i + 4 <= D) {
+    _mm_storeu_ps(y + i, _mm_fmadd_ps(_mm_set1_ps(a), _mm_loadu_ps(x + i), _mm_loadu_ps(y + i)));
+    i += 4;
   }
+  for (; i < D; i++) y[i] += a * x[i];
 }
 
 inline void scale(float* y, float s, int64_t D) {
   const __m256 sv = _mm256_set1_ps(s);
   int64_t i = 0;
   for (; i + 8 <= D; i += 8) _mm256_storeu_ps(y + i, _mm256_mul_ps(_mm256_loadu_ps(y + i), sv));
-  if (i < D) {
-    const __m256i mk = tail_mask8(D - i);
-    _mm256_maskstore_ps(y + i, mk, _mm256_mul_ps(_mm256_maskload_ps(y + i, mk), sv));
+  if (i + 4 <= D) {
+    _mm_storeu_ps(y + i, _mm_mul_ps(_mm_loadu_ps(y + i), _mm_set1_ps(s)));
+    i += 4;
   }
+  for (; i < D; i++) y[i] *= s;
 }
 
 #else
@@ -263,9 +297,11 @@ class Trainer {
     if (o.hs) {
       for (int64_t w = 0; w < o.V; w++) most = std::max(most, static_cast<size_t>(b.code_starts[w + 1] - b.code_starts[w]));
     }
-    f_.resize(most);
-    g_.resize(most);
-    label_.resize(most);
+    // whole 8-lane blocks: gradients() loads and stores them unmasked
+    const size_t padded = (most + 7) / 8 * 8;
+    f_.resize(padded);
+    g_.resize(padded);
+    label_.resize(padded);
     rows_.resize(most);
     if (o.negative > 0) {
       ahead_.resize(static_cast<size_t>(o.negative) * (kLookahead + 1));
