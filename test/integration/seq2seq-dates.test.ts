@@ -20,7 +20,7 @@ describe('date normalisation with attention', () => {
       const sizes = { cell: 'gru' as const, embed: 64, hidden: 64, layers: 1, bidirectional: false, attentionSize: 64, dropout: 0,
         transformer: { dModel: 64, nHead: 4, nLayer: 2, dFF: 128 } };
       const config = variantConfig('dot', sizes, data, 1);
-      const result = await runArm(k, config, data, { steps: 600, batchSize: 32, lr: 1e-2, warmupSteps: 20, teacherForcing: 1, evalEvery: 0 },
+      const result = await runArm(k, config, data, { steps: 600, batchSize: 32, lr: 1e-2, transformerLr: 1e-3, warmupSteps: 20, teacherForcing: 1, evalEvery: 0 },
         { beam: 1, buckets: 4 }, 0);
       expect(result.status).toBe('finished');
       expect(result.overall.pairs).toBe(400);

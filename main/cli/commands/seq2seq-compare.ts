@@ -49,7 +49,7 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
     variants: variants as z.input<typeof Seq2seqCreateRequest>['variants'],
     seeds: whole(values, 'seeds', 1, 5),
     sizes: { cell: cell as 'gru' | 'lstm' | undefined, hidden, embed: hidden, attentionSize: hidden, bidirectional: values.bidirectional === true ? true : undefined },
-    budget: { steps: whole(values, 'steps', 1, 1_000_000), batchSize: whole(values, 'batch', 1, 1024), lr: positive(values, 'lr'), teacherForcing: numberOption(values, 'teacher-forcing') },
+    budget: { steps: whole(values, 'steps', 1, 1_000_000), batchSize: whole(values, 'batch', 1, 1024), lr: positive(values, 'lr'), transformerLr: positive(values, 'transformer-lr'), teacherForcing: numberOption(values, 'teacher-forcing') },
     beam: whole(values, 'beam', 1, 16), buckets: whole(values, 'buckets', 2, 12),
     lengthPolicy: values.truncate === true ? 'truncate' : undefined,
   };
@@ -83,6 +83,7 @@ export const seq2seqCompareCommand: CliCommand = {
     '--pairs N           pairs generated (default 4000; 80% train, 10% validation, 10% held out)',
     '--variants LIST     comma-separated (default none,dot,general,concat,transformer)',
     '--steps N --batch B --lr R --teacher-forcing F   the budget every arm shares (default 600 steps of 32 pairs, 1e-2, 1)',
+    '--transformer-lr R  the Transformer arm\'s peak learning rate (default 1e-3; --lr is the RNN arms\')',
     '--cell gru|lstm --hidden H --bidirectional       the RNN arms\' sizes (default GRU, 64 units)',
     '--seeds K           1 to 5 seeds per variant (mean ± std in the verdicts)',
     '--beam W            beam search of width W when measuring (default 1: greedy); --buckets N length buckets (default 5)',
@@ -93,7 +94,7 @@ export const seq2seqCompareCommand: CliCommand = {
   options: {
     task: { type: 'string' }, 'min-len': { type: 'string' }, 'max-len': { type: 'string' }, pairs: { type: 'string' }, 'data-seed': { type: 'string' },
     variants: { type: 'string' }, seeds: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
-    'teacher-forcing': { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' }, bidirectional: { type: 'boolean' },
+    'teacher-forcing': { type: 'string' }, 'transformer-lr': { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' }, bidirectional: { type: 'boolean' },
     beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
   },
   async run(ctx, values) {

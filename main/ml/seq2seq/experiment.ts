@@ -86,6 +86,8 @@ export interface ArmBudget {
   steps: number;
   batchSize: number;
   lr: number;
+  /** the Transformer arm's peak learning rate (lr is the RNN arms') */
+  transformerLr: number;
   warmupSteps: number;
   teacherForcing: number;
   evalEvery: number;
@@ -136,7 +138,7 @@ export async function runArm(k: Kernels, config: Seq2seqConfig, data: PreparedPa
   const model = createSeq2seqModel(k, config);
   const at = new Set(snapshotSteps(budget.steps, snapshots));
   const trainer = new Seq2seqTrainer(model, { train: data.train, val: data.validation }, {
-    steps: budget.steps, batchSize: budget.batchSize, lr: budget.lr, warmupSteps: budget.warmupSteps, teacherForcing: budget.teacherForcing,
+    steps: budget.steps, batchSize: budget.batchSize, lr: config.arch === 'transformer' ? budget.transformerLr : budget.lr, warmupSteps: budget.warmupSteps, teacherForcing: budget.teacherForcing,
     evalEvery: budget.evalEvery, seed: config.seed, shouldStop: cb.shouldStop, onEval: cb.onEval,
     onStep: (m) => {
       cb.onStep?.(m);
