@@ -4,6 +4,8 @@
 // Adding a kind: its body in jobs/<kind>/, one entry in TaskKinds and one in TASKS; nothing else changes.
 import { computePair, type MeasureOptions, type PairInput, type PairMeasurement } from './measure/measure';
 import { alignmentFrames, decoderSteps, type AlignmentFrame, type AlignmentTaskInput, type DecoderStepsTaskInput } from './seq2seq/inspect-task';
+import { runTorchExport, type TorchExportTaskInput } from './scale/export-task';
+import type { TorchExportResult } from '../scale/torch-export';
 
 export interface TaskKinds {
   /** measure a trained GPT/BERT pair on held-out text (a comparison) */
@@ -12,6 +14,8 @@ export interface TaskKinds {
   seq2seqAlignment: { input: AlignmentTaskInput; output: { runId: number; frames: AlignmentFrame[] }[] };
   /** a seq2seq RNN decoder step by step at one snapshot */
   seq2seqDecoderSteps: { input: DecoderStepsTaskInput; output: ReturnType<typeof decoderSteps> };
+  /** a run or experiment written as a PyTorch DDP project: its data tokenized, shards, weights and scripts */
+  torchExport: { input: TorchExportTaskInput; output: TorchExportResult };
 }
 
 export type TaskKind = keyof TaskKinds;
@@ -23,6 +27,7 @@ export const TASKS: { [K in TaskKind]: (input: TaskInput<K>) => TaskOutput<K> | 
   measure: ({ pair, options }) => computePair(pair, options),
   seq2seqAlignment: (input) => alignmentFrames(input),
   seq2seqDecoderSteps: (input) => decoderSteps(input),
+  torchExport: (input) => runTorchExport(input),
 };
 
 /** What a kind's process is called in the sentence when it dies before answering ("the measuring process …"). */
@@ -30,4 +35,5 @@ export const TASK_LABELS: { [K in TaskKind]: { process: string; retry: string } 
   measure: { process: 'The measuring process', retry: 'measure the experiment again' },
   seq2seqAlignment: { process: 'The alignment process', retry: 'show the alignment again' },
   seq2seqDecoderSteps: { process: 'The decoder-steps process', retry: 'show the steps again' },
+  torchExport: { process: 'The PyTorch export process', retry: 'export again (with --force to replace what it left in the folder)' },
 };

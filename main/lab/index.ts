@@ -112,6 +112,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const embeddings = new EmbeddingsService(training, jobs.scheduler);
   const finetune = new FinetuneService(training);
   const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
+  const scale = new ScaleService(training, jobs.scheduler);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -133,7 +134,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...projectorHandlers(projector),
     ...embeddingHandlers(embeddings),
     ...finetuneHandlers(finetune),
-    ...scaleHandlers(new ScaleService(training)),
+    ...scaleHandlers(scale),
     // fine-tunes trained in this process (until they go through the scheduler) stop and resume there
     ...localRunControls([finetune], runs, jobs),
     ...seq2seqHandlers(seq2seq),
@@ -162,7 +163,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, seq2seq, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [jobs, experiments, seq2seq, scale, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

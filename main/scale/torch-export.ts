@@ -92,20 +92,22 @@ export function slugify(text: string, fallback = 'run'): string {
   return s === '' ? fallback : s;
 }
 
-/** Refuses an existing, non-empty folder unless force; with force, removes only what an export owns there. */
-function prepareDir(dir: string, force: boolean): void {
-  if (existsSync(dir)) {
-    if (!statSync(dir).isDirectory()) {
-      throw new LabError('conflict', `${dir} exists and is a file, not a folder; choose another --out.`, { field: 'out' });
-    }
-    const entries = readdirSync(dir);
-    if (entries.length > 0) {
-      if (!force) {
-        throw new LabError('conflict', `The folder ${dir} already exists and is not empty (${entries.length} entries); choose another --out, or pass --force to replace the export files in it (other files stay).`, { field: 'out' });
-      }
-      for (const name of OWNED) rmSync(join(dir, name), { recursive: true, force: true });
-    }
+/** Refuses a file, or an existing non-empty folder unless force; true when there is something to replace. */
+export function checkExportFolder(dir: string, force: boolean): boolean {
+  if (!existsSync(dir)) return false;
+  if (!statSync(dir).isDirectory()) {
+    throw new LabError('conflict', `${dir} exists and is a file, not a folder; choose another --out.`, { field: 'out' });
   }
+  const entries = readdirSync(dir);
+  if (entries.length > 0 && !force) {
+    throw new LabError('conflict', `The folder ${dir} already exists and is not empty (${entries.length} entries); choose another --out, or pass --force to replace the export files in it (other files stay).`, { field: 'out' });
+  }
+  return entries.length > 0;
+}
+
+/** checkExportFolder, then with force removes only what an export owns there. */
+function prepareDir(dir: string, force: boolean): void {
+  if (checkExportFolder(dir, force)) for (const name of OWNED) rmSync(join(dir, name), { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
 }
 
@@ -127,7 +129,7 @@ function folderBytes(dir: string): number {
  * The lab checkpoint an export carries must fit the run's recorded config (train.py would stop on it on every rank);
  * a missing tensor or a shape that differs is named, before anything is written.
  */
-function checkRunCheckpoint(r: ExportRun): void {
+export function checkRunCheckpoint(r: ExportRun): void {
   if (r.checkpoint === null) return;
   const where = `The checkpoint of run "${r.name}" (step ${r.checkpoint.step}, ${r.checkpoint.dir})`;
   const instead = 'Export the run without it (--no-checkpoint: training starts from the initial weights) or export another run.';

@@ -77,12 +77,17 @@ export async function resolveRunTokenizer(tokenizers: TokenizerService, dataset:
   return trained;
 }
 
-/**
- * Token ids of one split, in document order. Documents of a continuous text (a txt/md file imported whole) are
- * consecutive segments: runs of neighbouring segments are joined before tokenizing, so no boundary appears that
- * the file does not have. Other datasets give one id array per document.
- */
+/** Token ids of one split, in document order: splitTexts, each text encoded. */
 export function tokenizeSplit(ctx: LabContext, datasetId: number, split: 'train' | 'validation' | 'test', tokenizer: TextTokenizer): Int32Array[] {
+  return splitTexts(ctx, datasetId, split).map((t) => tokenizer.encode(t).ids);
+}
+
+/**
+ * The texts of one split as training tokenizes them, in document order. Documents of a continuous text (a txt/md file
+ * imported whole) are consecutive segments: runs of neighbouring segments are joined, so no boundary appears that the
+ * file does not have. Other datasets give one text per document.
+ */
+export function splitTexts(ctx: LabContext, datasetId: number, split: 'train' | 'validation' | 'test'): string[] {
   const row = ctx.store.datasets.shape.get(datasetId);
   if (!row) throw new LabError('not_found', `There is no dataset with id ${datasetId}; it may have been deleted.`, { field: 'dataset' });
   const docs = ctx.store.datasets.splitTexts.iterate(datasetId, split);
@@ -102,7 +107,7 @@ export function tokenizeSplit(ctx: LabContext, datasetId: number, split: 'train'
   } else {
     for (const d of docs) texts.push(d.text);
   }
-  return texts.map((t) => tokenizer.encode(t).ids);
+  return texts;
 }
 
 /** The id of a special token, or undefined when an imported tokenizer lacks it. */

@@ -1,22 +1,26 @@
 // ScaleService: the 'scale.*' channels. Export gathers a run (or every run of an experiment) from the store — its
-// model and training settings, its dataset tokenized as it trained, its tokenizer, its newest checkpoint — and hands
-// the bundle to main/scale's project writer. Import scans what the exported project trained and records each run as
-// an external run: metrics into SQLite (lab/reports' storeExternalRuns), checkpoints copied into the lab home and
-// registered as artifacts, so the compare page, attention explorer, probes and ONNX export work on it.
+// model and training settings, its dataset's split texts as it trained on them, its tokenizer, its newest checkpoint —
+// checks the folder and the checkpoint, and hands the bundle to a one-shot worker task (jobs/scale/export-task: it
+// tokenizes and writes the project with main/scale's writer), so a large corpus never blocks the lab. Import scans
+// what the exported project trained and records each run as an external run: metrics into SQLite (lab/reports'
+// storeExternalRuns), checkpoints copied into the lab home and registered as artifacts, so the compare page, attention
+// explorer, probes and ONNX export work on it.
 import { cpSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import { parameterCount, validateConfig, type ModelConfig } from '../../../common/model-config';
 import type { TrainingSettings } from '../../jobs/train/protocol';
-import { getKernels } from '../../../native-kernels/index';
-import { slugify, writeTorchProject, type ExportData, type ExportRun, type TorchExportBundle } from '../../scale/torch-export';
+import { runTask } from '../../jobs/job-process';
+import type { ExportTextData, TorchExportTaskInput } from '../../jobs/scale/export-task';
+import { checkExportFolder, checkRunCheckpoint, slugify, type ExportRun } from '../../scale/torch-export';
 import { scanTorchExport, type EngineInfo, type TorchRunFound } from '../../scale/torch-import';
 import type { LabContext } from '../app/context';
 import { storeExternalRuns } from '../reports/external-runs';
 import { runFolder, type RunService } from '../runs/service';
+import type { JobScheduler } from '../runs/scheduler';
 import type { TrainingDeps } from '../runs/training';
-import { specialIdsFor, tokenizeSplit } from '../runs/training-data';
+import { specialIdsFor, splitTexts } from '../runs/training-data';
 
 type ExportInput = ChannelArgs<'scale.exportTorch'>;
 type ExportOutput = ChannelOutput<'scale.exportTorch'>;
@@ -24,7 +28,7 @@ type ImportOutput = ChannelOutput<'scale.importTorch'>;
 type Engine = ImportOutput['runs'][number]['engine'];
 /** an exported run, and whether its learning-rate sweep is still to come (the export trains without one) */
 type GatheredRun = ExportRun & { sweepPending: boolean };
-type Gathered = { bundle: Omit<TorchExportBundle, 'runs'> & { runs: GatheredRun[] }; label: string };
+type Gathered = { bundle: Omit<TorchExportTaskInput['bundle'], 'runs'> & { runs: GatheredRun[] }; label: string };
 
 /** BERT's training masking rate for a run recorded before training.maskProbability existed */
 const DEFAULT_MASK_PROBABILITY = 0.15;
@@ -37,17 +41,26 @@ function sh(word: string): string {
 export class ScaleService {
   private readonly runs: RunService;
   private readonly ctx: LabContext;
+  /** ends an export's worker when the lab closes */
+  private readonly closing = new AbortController();
 
-  constructor(private readonly deps: TrainingDeps) {
+  constructor(private readonly deps: TrainingDeps, private readonly scheduler: JobScheduler) {
     this.ctx = deps.ctx;
     this.runs = deps.runs;
+  }
+
+  close(): void {
+    this.closing.abort();
   }
 
   async exportTorch(input: ExportInput): Promise<ExportOutput> {
     const { bundle, label } = input.run !== undefined ? this.runBundle(input.run, input.checkpoint) : await this.experimentBundle(input.experiment as number, input.checkpoint);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
     const dir = path.resolve(input.out ?? path.join(this.ctx.home, 'exports', `torch-${slugify(label)}-${stamp}`));
-    const written = writeTorchProject(getKernels(), dir, bundle, { force: input.force });
+    // refused here, before a worker starts, with their own error codes: a busy folder, a checkpoint that does not fit
+    checkExportFolder(dir, input.force);
+    for (const r of bundle.runs) checkRunCheckpoint(r);
+    const written = await runTask('torchExport', { dir, force: input.force, bundle }, this.scheduler.spawnWorker, this.closing.signal);
     const first = bundle.runs[0].slug;
     const run = (what: string): string => (bundle.runs.length === 1 ? `runs/${first}/${what}` : what);
     return {
@@ -67,7 +80,7 @@ export class ScaleService {
   }
 
   /** One run's model, settings and data; refuses runs the export cannot reproduce, naming what is missing. */
-  private exportRun(run: RunT, withCheckpoint: boolean, data: Map<string, ExportData>): GatheredRun {
+  private exportRun(run: RunT, withCheckpoint: boolean, data: Map<string, ExportTextData>): GatheredRun {
     if (run.family !== 'gpt' && run.family !== 'bert') {
       throw new LabError('invalid_input', `Run ${run.id} ("${run.name}") is a${run.family === 'rnn' ? 'n RNN' : ` ${run.family}`} run; only GPT and BERT runs can be exported to PyTorch.`, { field: 'run' });
     }
@@ -94,14 +107,14 @@ export class ScaleService {
     const key = `${run.datasetId}-${run.tokenizerId}`;
     let d = data.get(key);
     if (d === undefined) {
-      const train = tokenizeSplit(this.ctx, run.datasetId, 'train', tokenizer);
-      if (train.every((doc) => doc.length === 0)) {
+      const train = splitTexts(this.ctx, run.datasetId, 'train');
+      if (train.every((text) => text.trim() === '')) {
         throw new LabError('invalid_input', `The train split of dataset "${run.datasetName}" has no tokens, so run ${run.id} has nothing to train on.`, { field: 'run' });
       }
       d = {
         slug: slugify(`${run.datasetName ?? `dataset-${run.datasetId}`}-${run.tokenizerName ?? run.tokenizerId}`, 'data'),
         datasetName: run.datasetName ?? '', tokenizerName: run.tokenizerName ?? '', vocabSize: tokenizer.vocabSize,
-        tokenizerJson: JSON.stringify(tokenizer.toJSON()), train, validation: tokenizeSplit(this.ctx, run.datasetId, 'validation', tokenizer),
+        tokenizerJson: JSON.stringify(tokenizer.toJSON()), train, validation: splitTexts(this.ctx, run.datasetId, 'validation'),
       };
       // two datasets whose names fold to one slug keep apart
       if ([...data.values()].some((o) => o.slug === d?.slug)) d.slug = `${d.slug}-${data.size + 1}`;
@@ -119,7 +132,7 @@ export class ScaleService {
 
   private runBundle(runId: number, withCheckpoint: boolean): Gathered {
     const run = this.runs.run(runId);
-    const data = new Map<string, ExportData>();
+    const data = new Map<string, ExportTextData>();
     const r = this.exportRun(run, withCheckpoint, data);
     return { bundle: { kind: 'run', title: run.name, experimentId: run.experimentId, runs: [r], data: [...data.values()] }, label: r.slug };
   }
@@ -131,7 +144,7 @@ export class ScaleService {
     if (trainable.length === 0) {
       throw new LabError('invalid_input', `Experiment ${experimentId} ("${name}") has no GPT or BERT runs of its own to export.`, { field: 'experiment' });
     }
-    const data = new Map<string, ExportData>();
+    const data = new Map<string, ExportTextData>();
     const runs = trainable.map((r) => this.exportRun(r, withCheckpoint, data));
     return { bundle: { kind: 'experiment', title: name, experimentId, runs, data: [...data.values()] }, label: `experiment-${experimentId}-${name}` };
   }
