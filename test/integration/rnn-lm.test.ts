@@ -57,7 +57,7 @@ describe('RNN language models', () => {
     }
   }, 480_000);
 
-  it('`sample` continues a prompt from the GRU checkpoint, the same with the same seed', async () => {
+  it('`sample` continues a prompt from the GRU checkpoint (the newest, or --step), the same with the same seed', async () => {
     const a = await cli('sample', String(gru.runId), '--prompt', 'The cat', '--max-tokens', '30', '--seed', '3', '--json');
     expect(a.code, a.stderr).toBe(0);
     const out = JSON.parse(a.stdout) as { continuation: string; tokens: number; step: number };
@@ -65,6 +65,12 @@ describe('RNN language models', () => {
     expect(out.tokens).toBe(30);
     const b = JSON.parse((await cli('sample', String(gru.runId), '--prompt', 'The cat', '--max-tokens', '30', '--seed', '3', '--json')).stdout) as { continuation: string };
     expect(b.continuation).toBe(out.continuation);
+    // --step picks a saved checkpoint, as for GPT; a step with none is refused with the steps the run has
+    const at = JSON.parse((await cli('sample', String(gru.runId), '--prompt', 'The cat', '--max-tokens', '30', '--seed', '3', '--step', '40', '--json')).stdout) as { continuation: string; step: number };
+    expect(at).toMatchObject({ step: 40, continuation: out.continuation });
+    const missing = await cli('sample', String(gru.runId), '--prompt', 'The cat', '--step', '7');
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/has no checkpoint at step 7; it has .*40/);
   }, 60_000);
 
   it('an LSTM through runs.start and a worker; stopped, then resumed to its end from the checkpoint', async () => {

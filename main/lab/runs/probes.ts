@@ -51,15 +51,10 @@ interface Loaded {
   step: number;
 }
 
-/** The newest checkpoint of a run of the expected family (or the one saved at `step`), loaded with its own tokenizer. */
-function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command: string, atStep?: number): Loaded {
+/** The folder of a run's newest checkpoint, or of the one saved at `atStep` (refused with the steps it has). */
+function checkpointDir(ctx: LabContext, runId: number, atStep?: number): string {
   const runs = ctx.store.runs;
   const run = runs.run(runId);
-  if (run.family !== family) {
-    const other = run.family === 'bert' ? 'fill' : 'sample';
-    throw new LabError('invalid_input',
-      `Run ${runId} ("${run.name}") is a ${run.family.toUpperCase()} run, but \`${command}\` needs a ${family.toUpperCase()} run; use \`attention-lab ${other} ${runId}\` instead.`, { field: 'run' });
-  }
   if (atStep !== undefined) {
     const saved = runs.checkpointSteps(runId);
     const at = saved.find((a) => a.step === atStep);
@@ -69,13 +64,24 @@ function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command
         ? `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); leave out --step once it has saved one.`
         : `Run ${runId} ("${run.name}") has no checkpoint at step ${atStep}; it has ${steps.join(', ')}. Pick one of those with --step, or leave --step out for the newest.`, { field: 'step' });
     }
-    return loadForInference(getKernels(), path.join(ctx.home, at.path));
+    return path.join(ctx.home, at.path);
   }
   const ckpt = runs.latestCheckpoint(runId);
   if (ckpt === null) {
     throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); probe it once it has saved one or finished.`, { field: 'run' });
   }
-  const { model, tokenizer, step } = loadForInference(getKernels(), path.join(ctx.home, ckpt.path));
+  return path.join(ctx.home, ckpt.path);
+}
+
+/** The newest checkpoint of a run of the expected family (or the one saved at `step`), loaded with its own tokenizer. */
+function loadRun(ctx: LabContext, runId: number, family: 'gpt' | 'bert', command: string, atStep?: number): Loaded {
+  const run = ctx.store.runs.run(runId);
+  if (run.family !== family) {
+    const other = run.family === 'bert' ? 'fill' : 'sample';
+    throw new LabError('invalid_input',
+      `Run ${runId} ("${run.name}") is a ${run.family.toUpperCase()} run, but \`${command}\` needs a ${family.toUpperCase()} run; use \`attention-lab ${other} ${runId}\` instead.`, { field: 'run' });
+  }
+  const { model, tokenizer, step } = loadForInference(getKernels(), checkpointDir(ctx, runId, atStep));
   return { model, tokenizer, step };
 }
 
@@ -123,12 +129,7 @@ export function fillWithRun(ctx: LabContext, runId: number, text: string, topK =
 
 /** Continues `prompt` with a GRU/LSTM run: the prompt read once, then one step per token from the carried state. */
 function sampleFromRnnRun(ctx: LabContext, runId: number, opts: SampleOptions): SampleResult {
-  const run = ctx.store.runs.run(runId);
-  const ckpt = ctx.store.runs.latestCheckpoint(runId);
-  if (ckpt === null) {
-    throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); sample it once it has saved one or finished.`, { field: 'run' });
-  }
-  const dir = path.join(ctx.home, ckpt.path);
+  const dir = checkpointDir(ctx, runId, opts.step);
   const { model, step } = loadRnnCheckpoint(getKernels(), dir);
   const tokenizer = loadTokenizer(readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
   const ids = Int32Array.from(tokenizer.encode(opts.prompt).ids);
