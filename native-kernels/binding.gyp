@@ -7,7 +7,7 @@
     "cflags!": ["-fno-exceptions"],
     "cflags_cc!": ["-fno-exceptions", "-std=gnu++17", "-std=gnu++20"],
     "cflags": ["-O3", "-fPIC"],
-    "cflags_cc": ["-O3", "-std=c++17", "-fno-exceptions", "-fno-trapping-math", "-fno-math-errno", "-fPIC"],
+    "cflags_cc": ["-O3", "-std=c++20", "-fno-exceptions", "-fno-trapping-math", "-fno-math-errno", "-fPIC"],
     "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
     "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
     "xcode_settings": {

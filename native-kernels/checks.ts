@@ -133,14 +133,13 @@ export function checkedKernels(raw: Kernels): Kernels {
       optBuf(k, 'keyMask', keyMask, U, B * T, 'B*T');
       raw.attentionForward(out, preatt, att, qkv, keyMask, causal, B, T, C, NH);
     },
-    attentionBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH) {
+    attentionBackward(dqkv, dout, qkv, att, B, T, C, NH) {
       const k = 'attentionBackward';
       dim(k, 'B', B); dim(k, 'T', T); heads(k, C, NH);
       const BNTT = B * NH * T * T;
-      buf(k, 'dqkv', dqkv, F, B * T * 3 * C, 'B*T*3C'); buf(k, 'dpreatt', dpreatt, F, BNTT, 'B*NH*T*T');
-      buf(k, 'datt', datt, F, BNTT, 'B*NH*T*T'); buf(k, 'dout', dout, F, B * T * C, 'B*T*C');
+      buf(k, 'dqkv', dqkv, F, B * T * 3 * C, 'B*T*3C'); buf(k, 'dout', dout, F, B * T * C, 'B*T*C');
       buf(k, 'qkv', qkv, F, B * T * 3 * C, 'B*T*3C'); buf(k, 'att', att, F, BNTT, 'B*NH*T*T');
-      raw.attentionBackward(dqkv, dpreatt, datt, dout, qkv, att, B, T, C, NH);
+      raw.attentionBackward(dqkv, dout, qkv, att, B, T, C, NH);
     },
     attentionRowsForward(out, att, q, kv, rows, M, keyMask, causal, B, T, C, NH) {
       const k = 'attentionRowsForward';

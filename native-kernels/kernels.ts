@@ -67,9 +67,9 @@ export interface Kernels extends AlignmentKernels, RnnKernels {
    *  Masked probabilities are exactly 0. A query row whose keys are all masked gets all-zero probabilities. */
   attentionForward(out: F32, preatt: F32 | null, att: F32, qkv: F32, keyMask: Uint8Array | null, causal: boolean,
     B: number, T: number, C: number, NH: number): void;
-  /** dqkv(B,T,3C) written. dpreatt, datt (B,NH,T,T) are scratch. */
-  attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32, qkv: F32, att: F32,
-    B: number, T: number, C: number, NH: number): void;
+  /** dqkv(B,T,3C) written from dout(B,T,C) and the saved att. Each backend keeps its own per-head scratch (one head's
+   *  (T,T) at most), so callers allocate no (B,NH,T,T) buffers for the score gradients. */
+  attentionBackward(dqkv: F32, dout: F32, qkv: F32, att: F32, B: number, T: number, C: number, NH: number): void;
   /** The same attention for some query rows only, over every key: what a layer needs when only those rows of its
    *  output reach the loss (BERT's last layer, the masked rows). rows[0..M): ascending flat positions b*T+t.
    *  q(M,C): those rows' queries (heads as in qkv); kv(B,T,2C): [k | v] of every position.

@@ -48,13 +48,13 @@ for (const [cin, oc] of [[C, 3 * C], [C, C], [C, F], [F, C]]) {
 }
 for (const causal of [false, true]) {
   const qkv = rand(BT * 3 * C, 2), dout = rand(BT * C), out = new Float32Array(BT * C), dqkv = new Float32Array(BT * 3 * C);
-  const att = new Float32Array(B * NH * T * T), scratch = new Float32Array(B * NH * T * T);
+  const att = new Float32Array(B * NH * T * T);
   const name = causal ? 'causal (GPT)' : 'bidirectional (BERT)';
   cases.push(['attention', `attentionForward ${name}`, (a) => a.attentionForward(out, null, att, qkv, null, causal, B, T, C, NH)]);
   // the probabilities the backward reads: one forward, shared (both builds compute them alike)
   const probs = new Float32Array(B * NH * T * T);
   builds[0][1].attentionForward(new Float32Array(BT * C), null, probs, qkv, null, causal, B, T, C, NH);
-  cases.push(['attention', `attentionBackward ${name}`, (a) => a.attentionBackward(dqkv, scratch, scratch, dout, qkv, probs, B, T, C, NH)]);
+  cases.push(['attention', `attentionBackward ${name}`, (a) => a.attentionBackward(dqkv, dout, qkv, probs, B, T, C, NH)]);
 }
 
 const median = (v: number[]): number => [...v].sort((p, q) => p - q)[v.length >> 1];

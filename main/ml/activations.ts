@@ -15,8 +15,7 @@
 //   fch.gelu, fcproj, res2 and ln_f hold M rows at their start.)
 // Dropout keep-masks (one Uint8Array): encoded, h.{i}.attn, h.{i}.mlp, each (BT,C).
 // Backward scratch (one Float32Array), reused layer after layer: dres.a, dres.b, dsum, dtmp, dtmp2, dln (BT,C),
-//   dqkv (BT,3C), dpreatt, datt (B,NH,T,T) (used by the JS kernels; the native backward keeps one head's in its own
-//   cache-sized scratch), dfch, dfch.gelu (BT,F), dlogits (BT,V), and BERT head dmlm.* (BT,C)
+//   dqkv (BT,3C) (the attention backward keeps its score gradients in its own per-head scratch), dfch, dfch.gelu (BT,F), dlogits (BT,V), and BERT head dmlm.* (BT,C)
 //   (M rows used when only the masked rows run through the head).
 import type { ModelConfig } from '../../common/model-config';
 import { NamedBuffer, TensorTable } from './params';
@@ -69,8 +68,6 @@ export function scratchSpecs(c: ModelConfig, B: number, T: number): TensorTable 
   const C = c.dModel;
   for (const n of ['dres.a', 'dres.b', 'dsum', 'dtmp', 'dtmp2', 'dln']) t.add(n, [B, T, C]);
   t.add('dqkv', [B, T, 3 * C]);
-  t.add('dpreatt', [B, c.nHead, T, T]);
-  t.add('datt', [B, c.nHead, T, T]);
   t.add('dfch', [B, T, c.dFF]);
   t.add('dfch.gelu', [B, T, c.dFF]);
   t.add('dlogits', [B, T, c.vocabSize]);

@@ -378,7 +378,7 @@ function attentionAndBelow(k: Kernels, d: BlockDims, run: BlockRun, l: number, x
   const BT = B * T;
   const { P, G, A, S } = layerViews(buf, l);
   const pre = run.norm === 'pre';
-  k.attentionBackward(S('dqkv'), S('dpreatt'), S('datt'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
+  k.attentionBackward(S('dqkv'), S('dln'), A('qkv'), layerAttention(buf.acts, l, d), B, T, C, NH);
   if (pre) {
     k.matmulBackward(S('dln'), G('attn.c_attn.weight'), G('attn.c_attn.bias'), S('dqkv'), A('ln_1'), P('attn.c_attn.weight'), BT, C, 3 * C);
     k.layernormBackward(dx, G('ln_1.weight'), G('ln_1.bias'), S('dln'), x, P('ln_1.weight'), A('ln_1.mean'), A('ln_1.rstd'), BT, C, dres1);

@@ -50,12 +50,13 @@ export function attentionForward(out: F32, preatt: F32 | null, att: F32, qkv: F3
   }
 }
 
-/** dqkv(B,T,3C) written from dout(B,T,C), using the saved att; dpreatt and datt (B,NH,T,T) are scratch. */
-export function attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32, qkv: F32, att: F32,
-  B: number, T: number, C: number, NH: number): void {
+/** dqkv(B,T,3C) written from dout(B,T,C), using the saved att; one query row's score gradients at a time in scratch. */
+export function attentionBackward(dqkv: F32, dout: F32, qkv: F32, att: F32, B: number, T: number, C: number, NH: number): void {
   const hs = C / NH;
   const C3 = 3 * C;
   const scale = 1 / Math.sqrt(hs);
+  const datt = new Float32Array(T);
+  const dpreatt = new Float32Array(T);
   dqkv.fill(0, 0, B * T * C3);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < NH; h++) {
@@ -70,15 +71,15 @@ export function attentionBackward(dqkv: F32, dpreatt: F32, datt: F32, dout: F32,
             dot += dout[o + d] * qkv[v + d];
             dqkv[v + d] += att[a + j] * dout[o + d];
           }
-          datt[a + j] = dot;
+          datt[j] = dot;
         }
         // softmax backward: dpreatt_ij = att_ij (datt_ij - sum_k att_ik datt_ik); masked att are 0 so they get 0.
         let inner = 0;
-        for (let j = 0; j < T; j++) inner += att[a + j] * datt[a + j];
-        for (let j = 0; j < T; j++) dpreatt[a + j] = att[a + j] * (datt[a + j] - inner);
+        for (let j = 0; j < T; j++) inner += att[a + j] * datt[j];
+        for (let j = 0; j < T; j++) dpreatt[j] = att[a + j] * (datt[j] - inner);
         const q = (b * T + i) * C3 + h * hs;
         for (let j = 0; j < T; j++) {
-          const g = dpreatt[a + j] * scale;
+          const g = dpreatt[j] * scale;
           if (g === 0) continue;
           const k = (b * T + j) * C3 + C + h * hs;
           for (let d = 0; d < hs; d++) {

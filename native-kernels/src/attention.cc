@@ -183,6 +183,41 @@ const float* head_q(const float* qkv, int64_t task, int64_t T, int64_t C, int64_
   return qkv + (task / NH) * T * 3 * C + (task % NH) * (C / NH);
 }
 
+// The four trailing size arguments every entry point takes (B, T, C, NH, from argument `first` on) and what each
+// derives from them: the head size, the score scale and whether the fused AVX2 head kernel runs. checks.ts has
+// already refused sizes that do not fit (C % NH != 0 among them).
+struct Shape {
+  int64_t B = 0, T = 0, C = 0, NH = 1, hs = 1;
+  float scale = 1.0f;
+  bool fused = false;
+};
+Shape read_shape(Args& a, size_t first) {
+  Shape sh;
+  sh.B = a.integer(first);
+  sh.T = a.integer(first + 1);
+  sh.C = a.integer(first + 2);
+  sh.NH = a.integer(first + 3);
+  if (!a.ok() || sh.NH <= 0) return sh;
+  sh.hs = sh.C / sh.NH;
+  sh.scale = 1.0f / std::sqrt(static_cast<float>(sh.hs));
+  sh.fused = use_avx2() && sh.hs % 8 == 0;
+  return sh;
+}
+
+// Runs body(task, has_next, scratch) for every head task (b * NH + h) in pool chunks of head_grain, each chunk with its
+// thread's scratch reserved for T keys (and the T x T score rows when `scores` is set: the backward pass, and a
+// portable forward that keeps no preatt). has_next: the chunk goes on with task + 1, whose inputs the body may prefetch.
+template <typename Body>
+void for_each_head(const Shape& sh, bool scores, Body body) {
+  const int64_t tasks = sh.B * sh.NH;
+  parallel_for(tasks, head_grain(tasks), [&](int64_t t0, int64_t t1) {
+    Scratch& s = t_scratch;
+    s.reserve(sh.T, sh.hs);
+    if (scores) s.reserve_backward(sh.T);
+    for (int64_t task = t0; task < t1; task++) body(task, task + 1 < t1, s);
+  });
+}
+
 // attentionForward(out(B,T,C), preatt(B,NH,T,T)|null, att(B,NH,T,T), qkv(B,T,3C), keyMask(B,T)|null, causal, B, T, C,
 // NH). preatt null: the scores are not kept (the portable path then scores into the per-thread T x T scratch).
 Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
@@ -193,71 +228,62 @@ Napi::Value AttentionForward(const Napi::CallbackInfo& info) {
   const float* qkv = a.f32(3);
   const uint8_t* key_mask = a.u8_or_null(4);
   const bool causal = a.boolean(5);
-  const int64_t B = a.integer(6), T = a.integer(7), C = a.integer(8), NH = a.integer(9);
+  const Shape sh = read_shape(a, 6);
   if (!a.ok()) return a.env().Undefined();
-  const int64_t hs = C / NH, C3 = 3 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const bool fused = use_avx2() && hs % 8 == 0;
-  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
-    Scratch& s = t_scratch;
-    s.reserve(T, hs);
-    if (preatt == nullptr && !fused) s.reserve_backward(T);
-    for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, hd = task % NH;
-      const int64_t tt = (b * NH + hd) * T * T;
-      const float* q = head_q(qkv, task, T, C, NH);
-      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, nullptr, 0, T, s);
-      float* scores = preatt != nullptr ? preatt + tt : fused ? nullptr : s.dp.data();
-      HeadNext next{};
-      if (task + 1 < t1) {
-        const float* nq = head_q(qkv, task + 1, T, C, NH);
-        next = HeadNext{{nq, nq + C, nq + 2 * C, nullptr}, {C3, C3, C3, 0}, {T, T, T, 0}, att + tt + T * T, T};
-      }
-      const HeadForward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, out + b * T * C + hd * hs, C,
-                          scores, att + tt, s.row_end.data(), key_vis, s.panel.data(), s.rows.data(), next};
-      run_head(fused, h);
+  const int64_t T = sh.T, C = sh.C, NH = sh.NH, hs = sh.hs, C3 = 3 * C;
+  for_each_head(sh, preatt == nullptr && !sh.fused, [&](int64_t task, bool has_next, Scratch& s) {
+    const int64_t b = task / NH, hd = task % NH;
+    const int64_t tt = task * T * T;
+    const float* q = head_q(qkv, task, T, C, NH);
+    const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, nullptr, 0, T, s);
+    HeadNext next{};
+    if (has_next) {
+      const float* nq = head_q(qkv, task + 1, T, C, NH);
+      next = HeadNext{.rows = {nq, nq + C, nq + 2 * C, nullptr}, .ld = {C3, C3, C3, 0}, .n = {T, T, T, 0},
+                      .att = att + tt + T * T, .att_rows = T};
     }
+    const HeadForward h{.T = T, .hs = hs, .Tq = T, .scale = sh.scale,
+                        .q = q, .ld_q = C3, .k = q + C, .v = q + 2 * C, .ld_kv = C3,
+                        .out = out + b * T * C + hd * hs, .ld_out = C,
+                        .preatt = preatt != nullptr ? preatt + tt : sh.fused ? nullptr : s.dp.data(), .att = att + tt,
+                        .row_end = s.row_end.data(), .key_vis = key_vis, .panel = s.panel.data(), .rows = s.rows.data(),
+                        .next = next};
+    run_head(sh.fused, h);
   });
   return a.env().Undefined();
 }
 
-// attentionBackward(dqkv(B,T,3C), dpreatt, datt (B,NH,T,T) scratch, dout(B,T,C), qkv(B,T,3C), att(B,NH,T,T), B, T, C, NH)
+// attentionBackward(dqkv(B,T,3C), dout(B,T,C), qkv(B,T,3C), att(B,NH,T,T), B, T, C, NH). The score gradients (datt,
+// dpreatt) stay in the thread's scratch, one head's worth: in L2 across the passes that read them back.
 Napi::Value AttentionBackward(const Napi::CallbackInfo& info) {
   Args a(info, "attentionBackward");
   float* dqkv = a.f32(0);
-  // Arguments 1 and 2 (dpreatt, datt) are the caller's scratch; this kernel keeps its own (Scratch::reserve_backward)
-  // but still type-checks them.
-  a.f32(1);
-  a.f32(2);
-  const float* dout = a.f32(3);
-  const float* qkv = a.f32(4);
-  const float* att = a.f32(5);
-  const int64_t B = a.integer(6), T = a.integer(7), C = a.integer(8), NH = a.integer(9);
+  const float* dout = a.f32(1);
+  const float* qkv = a.f32(2);
+  const float* att = a.f32(3);
+  const Shape sh = read_shape(a, 4);
   if (!a.ok()) return a.env().Undefined();
-  const int64_t hs = C / NH, C3 = 3 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const bool fused = use_avx2() && hs % 8 == 0;
+  const int64_t T = sh.T, C = sh.C, NH = sh.NH, hs = sh.hs, C3 = 3 * C;
   // Each (b, h) task writes only head h's channels of batch b in dqkv (written, not accumulated).
-  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
-    Scratch& s = t_scratch;
-    s.reserve(T, hs);
-    s.reserve_backward(T);
-    for (int64_t task = t0; task < t1; task++) {
-      const int64_t b = task / NH, hd = task % NH;
-      const int64_t tt = (b * NH + hd) * T * T;
-      const float* q = head_q(qkv, task, T, C, NH);
-      float* dq = dqkv + b * T * C3 + hd * hs;
-      HeadNext next{};
-      if (task + 1 < t1) {
-        const float* nq = head_q(qkv, task + 1, T, C, NH);
-        const float* ndout = dout + ((task + 1) / NH) * T * C + ((task + 1) % NH) * hs;
-        next = HeadNext{{nq, nq + C, nq + 2 * C, ndout}, {C3, C3, C3, C}, {T, T, T, T}, att + tt + T * T, T};
-      }
-      const HeadBackward h{T, hs, T, scale, q, C3, q + C, q + 2 * C, C3, dout + b * T * C + hd * hs, C,
-                           dq, dq + C, dq + 2 * C, att + tt, s.datt.data(), s.dp.data(), s.row_end.data(),
-                           s.key_range.data(), s.panel.data(), s.rows.data(), next};
-      run_head(fused, h);
+  for_each_head(sh, true, [&](int64_t task, bool has_next, Scratch& s) {
+    const int64_t b = task / NH, hd = task % NH;
+    const int64_t tt = task * T * T;
+    const float* q = head_q(qkv, task, T, C, NH);
+    float* dq = dqkv + b * T * C3 + hd * hs;
+    HeadNext next{};
+    if (has_next) {
+      const float* nq = head_q(qkv, task + 1, T, C, NH);
+      const float* ndout = dout + ((task + 1) / NH) * T * C + ((task + 1) % NH) * hs;
+      next = HeadNext{.rows = {nq, nq + C, nq + 2 * C, ndout}, .ld = {C3, C3, C3, C}, .n = {T, T, T, T},
+                      .att = att + tt + T * T, .att_rows = T};
     }
+    const HeadBackward h{.T = T, .hs = hs, .Tq = T, .scale = sh.scale,
+                         .q = q, .ld_q = C3, .k = q + C, .v = q + 2 * C, .ld_kv = C3,
+                         .dout = dout + b * T * C + hd * hs, .ld_dout = C,
+                         .dq = dq, .dk = dq + C, .dv = dq + 2 * C,
+                         .att = att + tt, .datt = s.datt.data(), .dp = s.dp.data(), .row_end = s.row_end.data(),
+                         .key_range = s.key_range.data(), .panel = s.panel.data(), .rows = s.rows.data(), .next = next};
+    run_head(sh.fused, h);
   });
   return a.env().Undefined();
 }
@@ -304,32 +330,28 @@ Napi::Value AttentionRowsForward(const Napi::CallbackInfo& info) {
   const int64_t M = a.integer(5);
   const uint8_t* key_mask = a.u8_or_null(6);
   const bool causal = a.boolean(7);
-  const int64_t B = a.integer(8), T = a.integer(9), C = a.integer(10), NH = a.integer(11);
+  const Shape sh = read_shape(a, 8);
   if (!a.ok()) return a.env().Undefined();
-  const int64_t hs = C / NH, C2 = 2 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const bool fused = use_avx2() && hs % 8 == 0;
-  const RowsLayout layout(rows, M, B, T, C, NH);
-  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
-    Scratch& s = t_scratch;
-    s.reserve(T, hs);
-    if (!fused) s.reserve_backward(T);
-    for (int64_t task = t0; task < t1; task++) {
-      const RowsHead r = layout.head(task);
-      if (r.Tq == 0) continue;
-      const int64_t b = task / NH;
-      const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, rows + r.first, b * T, r.Tq, s);
-      HeadNext next{};
-      if (task + 1 < t1) {
-        const RowsHead n = layout.head(task + 1);
-        next = HeadNext{{q + n.q, kv + n.kv, kv + n.kv + C, nullptr}, {C, C2, C2, 0}, {n.Tq, T, T, 0},
-                        att + (task + 1) * T * T, n.Tq};
-      }
-      const HeadForward h{T, hs, r.Tq, scale, q + r.q, C, kv + r.kv, kv + r.kv + C, C2, out + r.q, C,
-                          fused ? nullptr : s.dp.data(), att + task * T * T, s.row_end.data(), key_vis, s.panel.data(),
-                          s.rows.data(), next};
-      run_head(fused, h);
+  const int64_t T = sh.T, C = sh.C, NH = sh.NH, hs = sh.hs, C2 = 2 * C;
+  const RowsLayout layout(rows, M, sh.B, T, C, NH);
+  for_each_head(sh, !sh.fused, [&](int64_t task, bool has_next, Scratch& s) {
+    const RowsHead r = layout.head(task);
+    if (r.Tq == 0) return;
+    const int64_t b = task / NH;
+    const float* key_vis = forward_visibility(key_mask ? key_mask + b * T : nullptr, causal, T, rows + r.first, b * T, r.Tq, s);
+    HeadNext next{};
+    if (has_next) {
+      const RowsHead n = layout.head(task + 1);
+      next = HeadNext{.rows = {q + n.q, kv + n.kv, kv + n.kv + C, nullptr}, .ld = {C, C2, C2, 0}, .n = {n.Tq, T, T, 0},
+                      .att = att + (task + 1) * T * T, .att_rows = n.Tq};
     }
+    const HeadForward h{.T = T, .hs = hs, .Tq = r.Tq, .scale = sh.scale,
+                        .q = q + r.q, .ld_q = C, .k = kv + r.kv, .v = kv + r.kv + C, .ld_kv = C2,
+                        .out = out + r.q, .ld_out = C,
+                        .preatt = sh.fused ? nullptr : s.dp.data(), .att = att + task * T * T,
+                        .row_end = s.row_end.data(), .key_vis = key_vis, .panel = s.panel.data(), .rows = s.rows.data(),
+                        .next = next};
+    run_head(sh.fused, h);
   });
   return a.env().Undefined();
 }
@@ -345,37 +367,33 @@ Napi::Value AttentionRowsBackward(const Napi::CallbackInfo& info) {
   const float* att = a.f32(5);
   const int32_t* rows = a.i32(6);
   const int64_t M = a.integer(7);
-  const int64_t B = a.integer(8), T = a.integer(9), C = a.integer(10), NH = a.integer(11);
+  const Shape sh = read_shape(a, 8);
   if (!a.ok()) return a.env().Undefined();
-  const int64_t hs = C / NH, C2 = 2 * C;
-  const float scale = 1.0f / std::sqrt(static_cast<float>(hs));
-  const bool fused = use_avx2() && hs % 8 == 0;
-  const RowsLayout layout(rows, M, B, T, C, NH);
-  parallel_for(B * NH, head_grain(B * NH), [&](int64_t t0, int64_t t1) {
-    Scratch& s = t_scratch;
-    s.reserve(T, hs);
-    s.reserve_backward(T);
-    for (int64_t task = t0; task < t1; task++) {
-      const RowsHead r = layout.head(task);
-      float* dk = dkv + r.kv;
-      if (r.Tq == 0) {  // no query of this batch element: its keys and values get no gradient
-        for (int64_t t = 0; t < T; t++) {
-          std::fill(dk + t * C2, dk + t * C2 + hs, 0.0f);
-          std::fill(dk + C + t * C2, dk + C + t * C2 + hs, 0.0f);
-        }
-        continue;
+  const int64_t T = sh.T, C = sh.C, NH = sh.NH, hs = sh.hs, C2 = 2 * C;
+  const RowsLayout layout(rows, M, sh.B, T, C, NH);
+  for_each_head(sh, true, [&](int64_t task, bool has_next, Scratch& s) {
+    const RowsHead r = layout.head(task);
+    float* dk = dkv + r.kv;
+    if (r.Tq == 0) {  // no query of this batch element: its keys and values get no gradient
+      for (int64_t t = 0; t < T; t++) {
+        std::fill(dk + t * C2, dk + t * C2 + hs, 0.0f);
+        std::fill(dk + C + t * C2, dk + C + t * C2 + hs, 0.0f);
       }
-      HeadNext next{};
-      if (task + 1 < t1) {
-        const RowsHead n = layout.head(task + 1);
-        next = HeadNext{{q + n.q, kv + n.kv, kv + n.kv + C, dout + n.q}, {C, C2, C2, C}, {n.Tq, T, T, n.Tq},
-                        att + (task + 1) * T * T, n.Tq};
-      }
-      const HeadBackward h{T, hs, r.Tq, scale, q + r.q, C, kv + r.kv, kv + r.kv + C, C2, dout + r.q, C,
-                           dq + r.q, dk, dk + C, att + task * T * T, s.datt.data(), s.dp.data(),
-                           s.row_end.data(), s.key_range.data(), s.panel.data(), s.rows.data(), next};
-      run_head(fused, h);
+      return;
     }
+    HeadNext next{};
+    if (has_next) {
+      const RowsHead n = layout.head(task + 1);
+      next = HeadNext{.rows = {q + n.q, kv + n.kv, kv + n.kv + C, dout + n.q}, .ld = {C, C2, C2, C},
+                      .n = {n.Tq, T, T, n.Tq}, .att = att + (task + 1) * T * T, .att_rows = n.Tq};
+    }
+    const HeadBackward h{.T = T, .hs = hs, .Tq = r.Tq, .scale = sh.scale,
+                         .q = q + r.q, .ld_q = C, .k = kv + r.kv, .v = kv + r.kv + C, .ld_kv = C2,
+                         .dout = dout + r.q, .ld_dout = C,
+                         .dq = dq + r.q, .dk = dk, .dv = dk + C,
+                         .att = att + task * T * T, .datt = s.datt.data(), .dp = s.dp.data(), .row_end = s.row_end.data(),
+                         .key_range = s.key_range.data(), .panel = s.panel.data(), .rows = s.rows.data(), .next = next};
+    run_head(sh.fused, h);
   });
   return a.env().Undefined();
 }

@@ -158,8 +158,7 @@ export function decoderBlockBackward(k: Kernels, params: NamedBuffer, grads: Nam
   const datty = D('atty', N);
   k.matmulBackward(datty, G('attn.c_proj.weight'), G('attn.c_proj.bias'), dr1, A('atty', N), P('attn.c_proj.weight'), BT, C, C);
   const dqkv = D('qkv', BT * 3 * C);
-  const scratch = B * NH * T * T;
-  k.attentionBackward(dqkv, D('dpreatt', scratch), D('datt', scratch), datty, A('qkv', BT * 3 * C), A('att', scratch), B, T, C, NH);
+  k.attentionBackward(dqkv, datty, A('qkv', BT * 3 * C), A('att', B * NH * T * T), B, T, C, NH);
   k.matmulBackward(dn, G('attn.c_attn.weight'), G('attn.c_attn.bias'), dqkv, A('ln_1', N), P('attn.c_attn.weight'), BT, C, 3 * C);
   normBack('ln_1', dx, dn, x, dr1);
 }

@@ -32,7 +32,7 @@ function backward(k: Kernels, dout: Float32Array, qkv: Float32Array, att: Float3
   NH: number): Float32Array {
   const BNTT = B * NH * T * T;
   const dqkv = new Float32Array(B * T * 3 * C).fill(NaN);
-  k.attentionBackward(dqkv, new Float32Array(BNTT).fill(NaN), new Float32Array(BNTT).fill(NaN), dout, qkv, att, B, T, C, NH);
+  k.attentionBackward(dqkv, dout, qkv, att, B, T, C, NH);
   return dqkv;
 }
 

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assertFitsInMemory, memoryEstimate } from '../../../main/ml/config';
 import { parameterCount, PRESETS, presetConfig, validateConfig, type ModelConfig } from '../../../common/model-config';
 import { parameterSpecs } from '../../../main/ml/params';
+import { scratchSpecs } from '../../../main/ml/activations';
 import { LabError } from '../../../common/errors';
 
 const good: ModelConfig = {
@@ -72,6 +73,15 @@ describe('presets and sizes', () => {
     expect(m8.weightBytes).toBe(parameterCount(c) * 16);
     expect(m16.activationBytes).toBeGreaterThan(1.9 * m8.activationBytes);
     expect(m16.totalBytes).toBe(m16.weightBytes + m16.activationBytes);
+  });
+
+  it('keeps no (B, NH, T, T) score gradients in the backward scratch: the attention backward holds one head\'s itself', () => {
+    for (const family of ['gpt', 'bert'] as const) {
+      const c = presetConfig('small', family, 100);
+      const B = 4, T = c.contextLength;
+      const square = scratchSpecs(c, B, T).specs.filter((s) => s.shape.join() === [B, c.nHead, T, T].join());
+      expect(square.map((s) => s.name)).toEqual([]);
+    }
   });
 
   it('refuses up front a run that does not fit in memory, quoting the estimate', () => {
