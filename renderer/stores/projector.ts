@@ -172,7 +172,8 @@ export const useProjectorStore = defineStore('projector', () => {
     try {
       const set = await call('projector.open', { source: src, ...(limit.value === null ? {} : { limit: limit.value }) });
       second.value = null;
-      main.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, limit: limit.value, done: null };
+      main.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null,
+        limit: limit.value, done: null };
       clearView();
       // counts of an imported file are all 0: nothing to colour by
       colorBy.value = set.columns.count?.some((v) => Number(v) > 0) ? 'count' : 'sentence' in set.columns ? 'sentence' : 'kind' in set.columns ? 'kind' : null;
@@ -192,7 +193,8 @@ export const useProjectorStore = defineStore('projector', () => {
       key: side.set.key, params: p, ...(rows ? { rows } : {}), ...(init ? { initPacked: packFloat32(init) } : {}),
     }));
     const N = rows ? rows.length : side.set.N;
-    return known({ ...side, rows, jobId, dims: dims.value, coords: side.coords.length === N * dims.value ? side.coords : new Float32Array(N * dims.value), progress: { iteration: 0, total: 1, kl: null }, frames: 0, params: p, done: null });
+    return known({ ...side, rows, jobId, dims: dims.value, coords: side.coords.length === N * dims.value ? side.coords : new Float32Array(N * dims.value),
+      progress: { iteration: 0, total: 1, kl: null }, frames: 0, params: p, done: null });
   }
 
   async function project(rows: number[] | null = main.value?.rows ?? null): Promise<void> {
@@ -318,7 +320,8 @@ export const useProjectorStore = defineStore('projector', () => {
       const set = await call('projector.open', { source: src, ...(limit.value === null ? {} : { limit: limit.value }) });
       comparison.value = await held(m, () => call('projector.compare', { keyA: m.set.key, keyB: set.key, k: k.value, metric: metric.value }));
       // both sides with the same projection, so the two pictures can be read side by side
-      second.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null, limit: limit.value, done: null };
+      second.value = { set, source: src, coords: new Float32Array(set.N * dims.value), dims: dims.value, rows: null, jobId: null, progress: null, frames: 0, params: null,
+        limit: limit.value, done: null };
       await project();
     } catch (e) {
       fail(e);

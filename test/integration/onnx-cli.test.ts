@@ -107,7 +107,8 @@ describe('attention-lab attention', () => {
     expect(long.stderr).toContain("The text is 60 tokens long; the model's context holds 48, so text tokens 1–48 were used (--start N looks further on).");
     const later = await cli('attention', 'gpt-small', '--text', 'to be '.repeat(10), '--start', '30', '--json');
     expect(later.stderr).toContain("The text is 60 tokens long; the model's context holds 48, so text tokens 13–60 were used.");
-    expect(json<{ windowStart: number; tokens: { start: number }[] }>(later)).toMatchObject({ windowStart: 12, tokens: expect.arrayContaining([{ start: 12, end: 13, id: expect.any(Number), token: expect.any(String), segment: 0, special: false }]) });
+    expect(json<{ windowStart: number; tokens: { start: number }[] }>(later)).toMatchObject({ windowStart: 12, tokens: expect.arrayContaining([{ start: 12, end: 13,
+      id: expect.any(Number), token: expect.any(String), segment: 0, special: false }]) });
   });
 });
 

@@ -127,7 +127,8 @@ function writeEpochCheckpoint(dir: string, model: SequenceClassifier, st: Finetu
     ...flat('best.body', st.bestBody), ...flat('best.head', st.bestHead),
   ], {
     format: CHECKPOINT_FORMAT,
-    state: JSON.stringify({ epoch: st.epoch, step: st.step, history: st.history, best: st.best, bodyT: st.bodyOptimizer?.t ?? null, headT: st.headOptimizer.t, trainSeconds: st.trainSeconds, trained: st.trained }),
+    state: JSON.stringify({ epoch: st.epoch, step: st.step, history: st.history, best: st.best, bodyT: st.bodyOptimizer?.t ?? null, headT: st.headOptimizer.t,
+      trainSeconds: st.trainSeconds, trained: st.trained }),
   });
   writeFileSync(join(dir, 'tokenizer.json'), spec.tokenizerJson);
   writeFileSync(join(dir, 'config.json'), `${JSON.stringify({ ...spec.model, task: 'classification', head: spec.head, freeze: spec.freeze, classes: spec.classes }, null, 2)}\n`);

@@ -156,7 +156,8 @@ export class FinetuneService {
       const seconds = (performance.now() - started) / 1000;
       const misclassified: ClassificationReport['misclassified'] = [];
       for (let i = 0; i < predicted.length && misclassified.length < 200; i++) {
-        if (predicted[i] !== evaluated.labels[i]) misclassified.push({ index: i, text: evaluated.texts[i].slice(0, 2000), truth: evaluated.labels[i], predicted: predicted[i], probabilities: Array.from(probs.subarray(i * K, (i + 1) * K)) });
+        if (predicted[i] !== evaluated.labels[i]) misclassified.push({ index: i, text: evaluated.texts[i].slice(0, 2000), truth: evaluated.labels[i],
+          predicted: predicted[i], probabilities: Array.from(probs.subarray(i * K, (i + 1) * K)) });
       }
       const report: ClassificationReport = {
         classes: data.classes, evaluatedOn, metrics, bestEpoch: 0, stoppedEarly: false, examplesPerSecond: data.train.texts.length / Math.max(seconds, 1e-9), history: [], misclassified,

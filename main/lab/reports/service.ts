@@ -178,7 +178,8 @@ export class ReportService {
       const created = await this.create({ runIds: input.newReport!.runIds, name: input.newReport!.name, lang: input.newReport!.lang });
       reportId = created.id;
     }
-    const figureId = this.queries.addFigure({ reportId, title: input.title, caption: input.caption, runId: input.runId, step: input.step, view: input.view, mime: input.mime, data: input.data, meta: input.meta });
+    const figureId = this.queries.addFigure({ reportId, title: input.title, caption: input.caption, runId: input.runId, step: input.step, view: input.view,
+      mime: input.mime, data: input.data, meta: input.meta });
     this.ctx.emit('reports.changed', { id: reportId });
     return { report: await this.get({ id: reportId }), figureId };
   }

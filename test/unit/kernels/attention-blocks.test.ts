@@ -26,11 +26,9 @@ function sameBits(a: Float32Array, b: Float32Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
-// dqkv starts as NaN so an element the kernel forgot to write fails; the scratch buffers start as NaN so a kernel that
-// read them before writing would spread NaN.
+// dqkv starts as NaN so an element the kernel forgot to write fails.
 function backward(k: Kernels, dout: Float32Array, qkv: Float32Array, att: Float32Array, B: number, T: number, C: number,
   NH: number): Float32Array {
-  const BNTT = B * NH * T * T;
   const dqkv = new Float32Array(B * T * 3 * C).fill(NaN);
   k.attentionBackward(dqkv, dout, qkv, att, B, T, C, NH);
   return dqkv;
