@@ -305,7 +305,7 @@ describe('runs and metrics commands', () => {
     expect(noModel.stderr).toContain('--model is required');
     const badFamily = await cli('train', '--dataset', 'story', '--model', 'rnn', '--steps', '1');
     expect(badFamily.code).toBe(1);
-    expect(badFamily.stderr).toContain('The model family is "rnn", but it must be "gpt" or "bert"');
+    expect(badFamily.stderr).toContain('The model family is "rnn", but it must be "gpt", "bert", "gru" or "lstm"');
     const noDataset = await cli('train', '--dataset', 'nope', '--model', 'gpt');
     expect(noDataset.code).toBe(1);
     expect(noDataset.stderr).toContain('There is no dataset called "nope"; the datasets are "story".');
