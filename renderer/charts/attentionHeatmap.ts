@@ -122,7 +122,8 @@ export function heatmapScale(max: number, colors: HeatmapColors, diverging = fal
  * labels on the left and column labels rotated on top, the colour scale (with `scaleLabel`) under the cells.
  * `labelSpace` pixels are reserved for the labels.
  */
-export function heatmapSvg(input: HeatmapInput, rowLabels: string[], colLabels: string[], colors: HeatmapColors, opts: { cell?: number; title?: string; labelSpace?: number; scaleLabel?: string } = {}): string {
+export function heatmapSvg(input: HeatmapInput, rowLabels: string[], colLabels: string[], colors: HeatmapColors,
+  opts: { cell?: number; title?: string; labelSpace?: number; scaleLabel?: string } = {}): string {
   const cell = opts.cell ?? 14;
   const pad = opts.labelSpace ?? 70;
   const top = pad + (opts.title ? 20 : 0);
