@@ -5,4 +5,5 @@ export default {
   heatmapScaleDiverging: '数值（红为负，蓝为正）',
   noEvalYet: '{name} 会在第一次评估（第 {step} 步）之后出现。',
   noEvalYetSweep: '{name} 会在学习率扫描和第一次评估（第 {step} 步）之后出现。',
+  uncharted: '未绘制（这些运行都没有记录它的任何点）：{list}。',
 };
