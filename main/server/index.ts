@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Lab } from '../lab/index';
 import { LabError } from '../../common/errors';
 import { toApiError } from '../lab/boundary';
+import { sweepUploads } from '../lab/app/uploads';
 import { hostAllowed, originAllowed, requestToken, tokenMatches } from './guard';
 import { sendError } from './reply';
 import { EventStreams, handleCall, handleDownload, handleUpload } from './routes';
@@ -34,6 +35,8 @@ type Route = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<vo
 export async function startServer(opts: StartServerOptions): Promise<RunningServer> {
   const { lab, rendererDir } = opts;
   const token = randomBytes(24).toString('base64url');
+  // copies uploaded a day ago or more and never imported (the import removes its own)
+  sweepUploads(lab.ctx.home);
   const streams = new EventStreams();
   let port = 0;
 

@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import type { CallReply } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { toApiError } from '../lab/boundary';
+import { uploadsDir } from '../lab/app/uploads';
 import { COMMON_HEADERS } from './headers';
 import { sendError, sendJson } from './reply';
 
@@ -147,7 +148,7 @@ export async function handleUpload(lab: Lab, req: IncomingMessage, res: ServerRe
   const declared = declaredLength(req);
   const tooLarge = `The upload is larger than ${megabytes(MAX_UPLOAD_BYTES)}, the most browser mode accepts; import a file this big with the attention-lab CLI instead.`;
   if (declared !== undefined && declared > MAX_UPLOAD_BYTES) return refuseTooLarge(res, tooLarge);
-  const dir = join(lab.ctx.home, 'uploads');
+  const dir = uploadsDir(lab.ctx.home);
   await fs.mkdir(dir, { recursive: true });
   const target = join(dir, `${randomBytes(6).toString('hex')}-${safeUploadName(url.searchParams.get('name'))}`);
   let size = 0;

@@ -1,5 +1,5 @@
 // Browser-mode server: token, Origin and Host guards, calls through lab.call, SSE events, upload/download, static files.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -164,6 +164,25 @@ describe('/api/upload and /api/download', () => {
     expect(body.ok).toBe(true);
     expect(body.result.format).toBe('txt');
     expect(body.result.bytes).toBe(Buffer.byteLength(content));
+    // importing it keeps the text in the store and removes the upload copy (uploads/ used to grow for ever)
+    const imported = (await (await call('datasets.import', { path, name: 'uploaded notes' })).json()) as { ok: boolean };
+    expect(imported.ok).toBe(true);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('sweeps upload copies older than a day (never imported) and keeps the recent ones', async () => {
+    const dir = join(home, 'uploads');
+    mkdirSync(dir, { recursive: true });
+    const old = join(dir, 'aaaaaaaaaaaa-old.txt');
+    const recent = join(dir, 'bbbbbbbbbbbb-recent.txt');
+    writeFileSync(old, 'old');
+    writeFileSync(recent, 'recent');
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(old, twoDaysAgo, twoDaysAgo);
+    const second = await startServer({ lab, port: 0, rendererDir });
+    await second.close();
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 
   it('refuses an upload declared larger than 2 GB before reading it', async () => {

@@ -9,6 +9,7 @@ import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './impor
 import { isContinuousText, toDataset, toDocument, type DatasetQueries, type DatasetRow } from '../../store/datasets';
 import { LabError } from '../../../common/errors';
 import { exportTarget } from '../app/export-target';
+import { removeUpload } from '../app/uploads';
 
 const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 /** Rows fetched per page while exporting: bounded memory for any dataset size. */
@@ -74,6 +75,8 @@ export class DatasetService {
       taskId: input.taskId ?? `import-${randomUUID()}`,
     };
     const { id, summary } = await importIntoStore(this.ctx, this.q, job);
+    // a browser upload's copy has served its purpose (a failed import keeps it, so the dialog can try other choices)
+    removeUpload(this.ctx.home, job.path);
     this.ctx.emit('datasets.changed', { id });
     return { dataset: toDataset(this.readyRow(id)), encoding: summary.encoding, skipped: summary.invalid, skippedCount: summary.invalidCount };
   }
