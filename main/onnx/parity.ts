@@ -13,7 +13,7 @@ export interface ParityReport {
   logits: number;
   attention: number;
   hidden: number;
-  /** logits and attention within PARITY_TOLERANCE */
+  /** logits and attention within the tolerance (PARITY_TOLERANCE unless the caller chose another) */
   ok: boolean;
 }
 
@@ -36,7 +36,8 @@ function maxAbsDiff(a: Float32Array, b: Float32Array, offset = 0): number {
 }
 
 /** Runs `text` both ways and returns the largest absolute difference of each output family. */
-export async function checkParity(model: TransformerModel, tokenizer: TextTokenizer, onnxBytes: Uint8Array, text: string, threads?: number): Promise<ParityReport> {
+export async function checkParity(model: TransformerModel, tokenizer: TextTokenizer, onnxBytes: Uint8Array, text: string, threads?: number,
+  tolerance = PARITY_TOLERANCE): Promise<ParityReport> {
   const native = inferText(model, tokenizer, text);
   const session = await openSession(onnxBytes, { threads }, 'The exported model');
   try {
@@ -49,7 +50,7 @@ export async function checkParity(model: TransformerModel, tokenizer: TextTokeni
       hidden = Math.max(hidden, maxAbsDiff(native.hidden, out[`hidden_states.${l + 1}`].data as Float32Array, (l + 1) * T * C));
     }
     const logits = maxAbsDiff(native.logits, out.logits.data as Float32Array);
-    return { tokens: T, logits, attention, hidden, ok: logits <= PARITY_TOLERANCE && attention <= PARITY_TOLERANCE };
+    return { tokens: T, logits, attention, hidden, ok: logits <= tolerance && attention <= tolerance };
   } finally {
     await session.close();
   }

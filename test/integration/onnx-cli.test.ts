@@ -1,6 +1,6 @@
 // The attention, export-onnx and onnx commands end to end on a temp lab home with real runs, checkpoints and files.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,18 @@ describe('attention-lab export-onnx and onnx', () => {
     expect(ran.attention.map((h) => h.layer)).toEqual([0, 1]);
     expectRowsSumToOne(ran.attention);
     expect(ran.predictions).toHaveLength(ran.tokens.length);
+  });
+
+  it('removes an export that fails its parity check and records no artifact for it', async () => {
+    const file = join(home, 'exports', 'strict.onnx');
+    const before = json<{ artifacts: unknown[] }>(await cli('runs', 'show', 'bert-small', '--json')).artifacts.length;
+    // no two engines agree to 1e-15: the check fails, as a real mismatch would
+    const failed = await cli('export-onnx', 'bert-small', '--out', file, '--check', '--tolerance', '1e-15');
+    expect(failed.code).not.toBe(0);
+    expect(failed.stderr).toContain('does not match the native forward within 1e-15');
+    expect(failed.stderr).toContain(`${file} was removed`);
+    expect(existsSync(file)).toBe(false);
+    expect(json<{ artifacts: unknown[] }>(await cli('runs', 'show', 'bert-small', '--json')).artifacts).toHaveLength(before);
   });
 
   it('exports from a checkpoint folder path too, and refuses a file that is not ONNX', async () => {
