@@ -23,7 +23,7 @@ const seq2seqPageZhCN: typeof seq2seqPageEn = {
     seeds: '随机种子数',
     steps: '每个变体的训练步数',
     batchSize: '批大小',
-    lr: '学习率',
+    lr: '学习率（RNN 变体；Transformer 为 1e-3）',
     teacherForcing: '教师强制比例',
     cell: 'RNN 单元',
     hidden: '隐藏单元数',
