@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { Id, Name } from './shared';
 import { Run } from './runs';
+import { finetuneExperimentChannels } from './finetune-experiment';
 
 export const FinetuneHead = z.enum(['cls', 'mean', 'last']);
 export const ClassWeighting = z.enum(['none', 'balanced']);
@@ -90,6 +91,7 @@ export const FinetuneRow = z.object({
 });
 
 export const finetuneChannels = {
+  ...finetuneExperimentChannels,
   /** Records a fine-tune run (queued; the job scheduler trains it in a worker) and returns it. */
   'finetune.start': { input: FinetuneStartRequest, output: Run },
   /** Fits the TF-IDF + logistic-regression baseline on the same splits now (seconds) and records it as a run. */

@@ -6,6 +6,7 @@ import { computePair, type MeasureOptions, type PairInput, type PairMeasurement 
 import { alignmentFrames, decoderSteps, type AlignmentFrame, type AlignmentTaskInput, type DecoderStepsTaskInput } from './seq2seq/inspect-task';
 import { runTorchExport, type TorchExportTaskInput } from './scale/export-task';
 import type { TorchExportResult } from '../scale/torch-export';
+import { computeTutorialPair, type TutorialOptions, type TutorialPairFigures } from './measure/tutorial';
 
 export interface TaskKinds {
   /** measure a trained GPT/BERT pair on held-out text (a comparison) */
@@ -16,6 +17,8 @@ export interface TaskKinds {
   seq2seqDecoderSteps: { input: DecoderStepsTaskInput; output: ReturnType<typeof decoderSteps> };
   /** a run or experiment written as a PyTorch DDP project: its data tokenized, shards, weights and scripts */
   torchExport: { input: TorchExportTaskInput; output: TorchExportResult };
+  /** the tutorial's extra rows for one pre-trained pair: fill-in with/without the right side, continuations scored */
+  tutorial: { input: { pair: PairInput; options: Partial<TutorialOptions> }; output: TutorialPairFigures };
 }
 
 export type TaskKind = keyof TaskKinds;
@@ -28,6 +31,7 @@ export const TASKS: { [K in TaskKind]: (input: TaskInput<K>) => TaskOutput<K> | 
   seq2seqAlignment: (input) => alignmentFrames(input),
   seq2seqDecoderSteps: (input) => decoderSteps(input),
   torchExport: (input) => runTorchExport(input),
+  tutorial: ({ pair, options }) => computeTutorialPair(pair, options),
 };
 
 /** What a kind's process is called in the sentence when it dies before answering ("the measuring process …"). */
@@ -36,4 +40,5 @@ export const TASK_LABELS: { [K in TaskKind]: { process: string; retry: string } 
   seq2seqAlignment: { process: 'The alignment process', retry: 'show the alignment again' },
   seq2seqDecoderSteps: { process: 'The decoder-steps process', retry: 'show the steps again' },
   torchExport: { process: 'The PyTorch export process', retry: 'export again (with --force to replace what it left in the folder)' },
+  tutorial: { process: 'The fill-in and generation measuring process', retry: 'start the fine-tune experiment again' },
 };

@@ -34,6 +34,7 @@ import { EmbeddingsService } from './embeddings/service';
 import { embeddingHandlers } from './embeddings/handlers';
 import { FinetuneService } from './finetune/service';
 import { finetuneHandlers } from './finetune/handlers';
+import { FinetuneExperimentService } from './finetune/experiment';
 import { scaleHandlers } from './scale/handlers';
 import { ScaleService } from './scale/service';
 
@@ -113,6 +114,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const finetune = new FinetuneService(training);
   const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
   const scale = new ScaleService(training, jobs.scheduler);
+  const finetuneExperiments = new FinetuneExperimentService(training, finetune, experiments, jobs.scheduler);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
@@ -133,7 +135,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...reportHandlers(reports),
     ...projectorHandlers(projector),
     ...embeddingHandlers(embeddings),
-    ...finetuneHandlers(finetune),
+    ...finetuneHandlers(finetune, finetuneExperiments),
     ...scaleHandlers(scale),
     // fine-tunes trained in this process (until they go through the scheduler) stop and resume there
     ...localRunControls([finetune], runs, jobs),
@@ -163,7 +165,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [jobs, experiments, seq2seq, scale, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [finetuneExperiments, jobs, experiments, seq2seq, scale, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

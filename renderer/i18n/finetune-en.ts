@@ -1,4 +1,6 @@
 // English words of the Fine-tuning page (issue 18): the start form, the table of fine-tunes, a run's report.
+import tutorialEn from '../../common/finetune/messages-en';
+
 const finetuneEn = {
   nav: 'Fine-tuning',
   /** the run page's lineage link */
@@ -68,5 +70,35 @@ const finetuneEn = {
     confidence: 'p = {p}',
     openRun: 'Open the run',
   },
+  experiment: {
+    title: 'Pre-train + fine-tune, BERT vs GPT (one click)',
+    intro: 'Pre-trains a BERT and a GPT on the same unlabelled text (same tokenizer, size and tokens seen, per seed), fine-tunes each — and each architecture from scratch, and TF-IDF + logistic regression — at every label budget and seed on the same labels, then measures every row of the tutorial\'s BERT-vs-GPT table. Small presets and a few hundred steps take minutes; the verdicts hold only at the scale trained.',
+    pretrain: 'Pre-train on (unlabelled text)',
+    task: 'Fine-tune on (labelled)',
+    sample: '{name} (sample, imported when needed)',
+    labels: 'Labels per class (comma-separated)',
+    seeds: 'Seeds',
+    preset: 'Model size',
+    steps: 'Pre-training steps per model',
+    start: 'Run the experiment',
+    noPretrain: 'No unlabelled dataset yet: import a text (e.g. Shakespeare) on the Datasets page to pre-train on.',
+    pick: 'Experiment',
+    item: 'Experiment {id}: {pretrain} → {task}',
+    summary: 'Experiment {id}: pre-trained on "{pretrain}" ({preset}, {steps} steps, {seeds} seed(s)), fine-tuned on "{task}".',
+    pretrainLink: 'the pre-training comparison',
+    phases: { pretraining: 'Pre-training…', measuring: 'Measuring fill-in and generation…', finetuning: 'Fine-tuning…' },
+    status: { running: 'Running', completed: 'Completed', failed: 'Failed' },
+    curveTitle: 'Label curve: test macro-F1 vs labels per class (mean ± std over seeds)',
+    axisX: 'labels per class',
+    axisY: 'test macro-F1',
+    model: 'Model',
+    perClass: '{n}/class',
+    models: { 'bert-pretrained': 'BERT pre-trained', 'gpt-pretrained': 'GPT pre-trained', 'bert-scratch': 'BERT from scratch', 'gpt-scratch': 'GPT from scratch', 'tfidf-logreg': 'TF-IDF + LR' },
+    tableTitle: 'The tutorial\'s BERT-vs-GPT table, measured',
+    claim: 'Claim',
+    measured: 'Measured (mean ± std over seeds)',
+    verdict: 'Verdict',
+  },
+  tutorial: tutorialEn,
 };
 export default finetuneEn;

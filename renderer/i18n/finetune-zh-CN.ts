@@ -1,4 +1,6 @@
 // 微调页面的中文文字（issue 18）：启动表单、微调列表、单次运行的报告。
+import tutorialZh from '../../common/finetune/messages-zh-CN';
+
 const finetuneZhCN = {
   nav: '微调',
   parentLink: '微调自运行 {id}',
@@ -67,5 +69,35 @@ const finetuneZhCN = {
     confidence: '概率 {p}',
     openRun: '打开该运行',
   },
+  experiment: {
+    title: '预训练 + 微调：BERT 对比 GPT（一键运行）',
+    intro: '在同一份无标注文本上预训练 BERT 和 GPT（每个种子使用相同的分词器、规模和训练词元数），再在每个标注预算和种子下用相同的标注微调两者——以及从零训练的同结构模型和 TF-IDF + 逻辑回归——然后测量教程中 BERT 对比 GPT 表格的每一行。小型预设和几百步只需几分钟；结论只在所训练的规模下成立。',
+    pretrain: '预训练数据（无标注文本）',
+    task: '微调数据（有标注）',
+    sample: '{name}（示例数据，需要时导入）',
+    labels: '每类标注数（用逗号分隔）',
+    seeds: '种子数',
+    preset: '模型规模',
+    steps: '每个模型的预训练步数',
+    start: '运行实验',
+    noPretrain: '还没有无标注数据集：请先在“数据集”页面导入一段文本（例如莎士比亚）用于预训练。',
+    pick: '实验',
+    item: '实验 {id}：{pretrain} → {task}',
+    summary: '实验 {id}：在“{pretrain}”上预训练（{preset}，{steps} 步，{seeds} 个种子），在“{task}”上微调。',
+    pretrainLink: '预训练的对比',
+    phases: { pretraining: '预训练中…', measuring: '测量填空和生成…', finetuning: '微调中…' },
+    status: { running: '运行中', completed: '已完成', failed: '失败' },
+    curveTitle: '标注曲线：测试集宏平均 F1 随每类标注数的变化（种子间均值 ± 标准差）',
+    axisX: '每类标注数',
+    axisY: '测试集宏平均 F1',
+    model: '模型',
+    perClass: '每类 {n} 个',
+    models: { 'bert-pretrained': 'BERT 预训练', 'gpt-pretrained': 'GPT 预训练', 'bert-scratch': 'BERT 从零训练', 'gpt-scratch': 'GPT 从零训练', 'tfidf-logreg': 'TF-IDF + 逻辑回归' },
+    tableTitle: '教程中的 BERT 对比 GPT 表格（实测）',
+    claim: '论断',
+    measured: '测得（种子间均值 ± 标准差）',
+    verdict: '结论',
+  },
+  tutorial: tutorialZh,
 };
 export default finetuneZhCN;

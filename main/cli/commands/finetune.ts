@@ -7,6 +7,8 @@ import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
 import { FinetuneService } from '../../lab/finetune/service';
 import { finetuneCompare } from '../../lab/finetune/compare';
+import { cellText } from '../../../common/finetune/wording';
+import { runFinetuneExperiment } from './finetune-experiment';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, percent, table } from '../format';
@@ -143,20 +145,34 @@ export const finetuneListCommand: CliCommand = {
 
 export const finetuneCompareCommand: CliCommand = {
   name: 'finetune-compare',
-  summary: 'the label-budget comparison: pre-trained GPT and BERT vs the same models from scratch vs TF-IDF + LR, macro-F1 mean ± std over seeds',
-  usage: '--gpt RUN --bert RUN --dataset NAME --labels 16,64,256 [--seeds N] [--epochs N] [--analyzer word|char_wb] [--threads K] [--json]',
-  details: ['Each model, budget and seed is a recorded run (see `finetune-list`); the budget is drawn with the seed, so every model of a seed sees the same labels.'],
+  summary: 'pre-train BERT and GPT, fine-tune each (and each from scratch, and TF-IDF + LR) at every label budget and seed: the label curve and the tutorial\'s BERT-vs-GPT table, measured',
+  usage: '--pretrain-dataset NAME --task NAME|spam|names --labels 16,64,256 [--seeds N] [--preset tiny|small] [--pretrain-steps N] [--epochs N] [--analyzer word|char_wb] [--lr-sweep] [--sites N] [--prompts N] [--threads K] [--json]'
+    + '\n       finetune-compare --gpt RUN --bert RUN --dataset NAME --labels 16,64,256 [--seeds N] [--epochs N] [--analyzer word|char_wb] [--threads K] [--json]',
+  details: [
+    '--pretrain-dataset  unlabelled text both models pre-train on (one byte-level BPE tokenizer, matched size and tokens seen, per seed)',
+    '--task              the labelled dataset; the samples spam and names are imported when the lab does not have them',
+    '--preset/--pretrain-steps  model size (default small) and pre-training steps per model (default 600)',
+    '--sites/--prompts   blanks per seed for the fill-in rows (default 300), prompts per seed for the generation row (default 8)',
+    '--gpt/--bert        instead: fine-tune these pre-trained runs (the same pair for every seed); numbers only, no table',
+    'Each model, budget and seed is a recorded run (see `finetune-list`); the budget is drawn with the seed, so every model of a seed sees the same labels.',
+  ],
   positionals: [],
   options: {
     gpt: { type: 'string' }, bert: { type: 'string' }, dataset: { type: 'string' }, labels: { type: 'string' }, seeds: { type: 'string' },
-    epochs: { type: 'string' }, analyzer: { type: 'string' }, threads: { type: 'string' },
+    epochs: { type: 'string' }, analyzer: { type: 'string' }, threads: { type: 'string' }, 'pretrain-dataset': { type: 'string' }, task: { type: 'string' },
+    preset: { type: 'string' }, 'pretrain-steps': { type: 'string' }, 'lr-sweep': { type: 'boolean' }, sites: { type: 'string' }, prompts: { type: 'string' },
   },
   async run(ctx, values) {
+    if (stringOption(values, 'pretrain-dataset') !== undefined || stringOption(values, 'task') !== undefined) {
+      if (stringOption(values, 'gpt') !== undefined || stringOption(values, 'bert') !== undefined) throw new UsageError('Give either --pretrain-dataset with --task, or --gpt and --bert with --dataset, not both.');
+      if (stringOption(values, 'pretrain-dataset') === undefined) throw new UsageError('The option --pretrain-dataset is required with --task: give the unlabelled text both models pre-train on.');
+      return runFinetuneExperiment(ctx, values);
+    }
     const gptRef = stringOption(values, 'gpt');
     const bertRef = stringOption(values, 'bert');
     const dataset = stringOption(values, 'dataset');
     const labelsText = stringOption(values, 'labels');
-    if (gptRef === undefined || bertRef === undefined) throw new UsageError('Give the pre-trained runs with --gpt RUN and --bert RUN.');
+    if (gptRef === undefined || bertRef === undefined) throw new UsageError('Give --pretrain-dataset NAME --task NAME (the whole experiment), or the pre-trained runs with --gpt RUN and --bert RUN.');
     if (dataset === undefined) throw new UsageError('The option --dataset is required: give the labelled dataset (name or id).');
     if (labelsText === undefined) throw new UsageError('The option --labels is required: label budgets per class, e.g. 16,64,256.');
     const labels = labelsText.split(',').map((x) => Number(x.trim()));
@@ -164,14 +180,17 @@ export const finetuneCompareCommand: CliCommand = {
     if (bad !== undefined) throw new UsageError(`--labels takes whole numbers of at least 1 separated by commas, got ${JSON.stringify(labelsText)}.`);
     const analyzer = stringOption(values, 'analyzer') ?? 'word';
     if (analyzer !== 'word' && analyzer !== 'char_wb') throw new UsageError(`--analyzer must be word or char_wb, got ${JSON.stringify(analyzer)}.`);
+    const seeds = num(values, 'seeds') ?? 3;
+    if (!Number.isInteger(seeds) || seeds < 1 || seeds > 5) throw new UsageError(`--seeds takes a whole number from 1 to 5, got ${seeds}.`);
     const gpt = await resolveRun(ctx, gptRef);
     const bert = await resolveRun(ctx, bertRef);
-    const cells = await finetuneCompare(new FinetuneService(ctx.lab().training), {
-      gpt: gpt.id, bert: bert.id, dataset, labels, seeds: num(values, 'seeds') ?? 3, epochs: num(values, 'epochs') ?? 4,
-      analyzer, threads: num(values, 'threads'),
+    const points = await finetuneCompare(new FinetuneService(ctx.lab().training), {
+      parents: Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, gpt: gpt.id, bert: bert.id })), dataset, labels,
+      epochs: num(values, 'epochs') ?? 4, analyzer, threads: num(values, 'threads'),
     }, (line) => ctx.note(line));
-    ctx.result({ cells }, () => table(['model', 'labels/class', 'macro-F1 (mean ± std)', 'seeds'], cells.map((c) => [
-      c.model, String(c.labelsPerClass), `${c.macroF1.mean.toFixed(3)} ± ${c.macroF1.std.toFixed(3)}`, String(c.macroF1.n),
+    ctx.result({ curve: points }, () => table(['model', 'labels/class', 'macro-F1 (mean ± std)', 'seeds'], points.map((c) => [
+      c.model, String(c.labelsPerClass), cellText(c.macroF1, 'f1'), String(c.macroF1.values.length),
     ])));
+    return undefined;
   },
 };

@@ -1,0 +1,60 @@
+// English words of the tutorial's measured BERT-vs-GPT table (issue 18): each claim, each measured number, each verdict.
+// The CLI reads them through english() in wording.ts and the UI through vue-i18n (finetune.tutorial), so both agree.
+const tutorialEn = {
+  claims: {
+    understanding: 'Understanding: BERT suits classification; fine-tuned, it classifies better than GPT',
+    fewLabels: 'Pre-training + fine-tuning does well with few labels',
+    bidirectional: 'Bidirectional context: BERT reads both sides of a word, GPT only the left',
+    generation: 'Generation: GPT writes more coherent text than BERT',
+    objective: 'Prediction target and training method: BERT autoencoding (masked words), GPT autoregressive (next word)',
+  },
+  measures: {
+    f1: {
+      'bert-pretrained': 'BERT pre-trained, {labels}/class',
+      'gpt-pretrained': 'GPT pre-trained, {labels}/class',
+      'bert-scratch': 'BERT from scratch, {labels}/class',
+      'gpt-scratch': 'GPT from scratch, {labels}/class',
+      'tfidf-logreg': 'TF-IDF + LR, {labels}/class',
+    },
+    fill: {
+      bertBoth: 'BERT fill-in top-1, both sides',
+      bertLeft: 'BERT fill-in top-1, left side only',
+      gptLeft: 'GPT fill-in top-1 (left side only)',
+    },
+    gen: {
+      distinct2: {
+        gpt: 'GPT continuations, distinct-2',
+        bert: 'BERT mask-predict continuations, distinct-2',
+        reference: 'the real text, distinct-2',
+      },
+      bigramNll: {
+        gpt: 'GPT continuations, held-out bigram NLL',
+        bert: 'BERT continuations, held-out bigram NLL',
+        reference: 'the real text, held-out bigram NLL',
+      },
+    },
+    loss: {
+      gpt: 'GPT next-token cross-entropy',
+      bert: 'BERT masked-token cross-entropy ({mask} masked)',
+    },
+  },
+  units: { f1: 'macro-F1', fraction: '', nats: 'nats' },
+  verdict: {
+    supports: 'Supports the tutorial.',
+    contradicts: 'Contradicts the tutorial.',
+    mixed: 'Mixed.',
+    noClearDifference: 'No clear difference (inside the seed spread).',
+    asBuilt: 'As built.',
+    provisional: '(One seed: provisional, no spread to judge by.)',
+  },
+  detail: {
+    understanding: 'At {labels} labels per class BERT − GPT = {gap} macro-F1; BERT is clearly ahead at {bertWins} of {budgets} budgets.',
+    fewLabels: 'At {labels} labels per class pre-training clearly helped {helped} of the 2 models and clearly hurt {hurt}; clearly above TF-IDF + LR: {beatBaseline}.',
+    bidirectional: 'Reading the right-hand side as well changes BERT\'s top-1 by {gap} on {sites} blanks per seed.',
+    generation: 'Repetition (distinct-2) favours {distinct}; the bigram model of the pre-training text favours {nll}.',
+    objective: 'GPT: cross-entropy of the next token at every position. BERT: cross-entropy of the {mask} of tokens it masks (no next-sentence prediction). Fine-tunes: cross-entropy of a classification head.',
+  },
+  who: { tie: 'neither', unmeasured: 'not measured', none: 'none', bert: 'BERT', gpt: 'GPT', both: 'BERT and GPT' },
+};
+
+export default tutorialEn;

@@ -1,0 +1,59 @@
+// 教程中 BERT 与 GPT 对比表的实测版（issue 18）的中文文案：每条论断、每个测得的数字、每个结论。
+const tutorialZh = {
+  claims: {
+    understanding: '理解：BERT 适合分类等理解任务，微调后分类优于 GPT',
+    fewLabels: '预训练 + 微调：少量标注即可取得好效果',
+    bidirectional: '双向上下文：BERT 同时读取词的左右两侧，GPT 只读左侧',
+    generation: '生成：GPT 生成的文本比 BERT 更连贯',
+    objective: '预测目标与训练方式：BERT 自编码（预测被遮盖的词），GPT 自回归（预测下一个词）',
+  },
+  measures: {
+    f1: {
+      'bert-pretrained': 'BERT 预训练，每类 {labels} 个标注',
+      'gpt-pretrained': 'GPT 预训练，每类 {labels} 个标注',
+      'bert-scratch': 'BERT 从零训练，每类 {labels} 个标注',
+      'gpt-scratch': 'GPT 从零训练，每类 {labels} 个标注',
+      'tfidf-logreg': 'TF-IDF + 逻辑回归，每类 {labels} 个标注',
+    },
+    fill: {
+      bertBoth: 'BERT 填空 top-1，读左右两侧',
+      bertLeft: 'BERT 填空 top-1，只读左侧',
+      gptLeft: 'GPT 填空 top-1（只读左侧）',
+    },
+    gen: {
+      distinct2: {
+        gpt: 'GPT 续写的 distinct-2',
+        bert: 'BERT 掩码预测续写的 distinct-2',
+        reference: '真实文本的 distinct-2',
+      },
+      bigramNll: {
+        gpt: 'GPT 续写在独立二元模型下的 NLL',
+        bert: 'BERT 续写在独立二元模型下的 NLL',
+        reference: '真实文本在独立二元模型下的 NLL',
+      },
+    },
+    loss: {
+      gpt: 'GPT 下一个词的交叉熵',
+      bert: 'BERT 被遮盖词的交叉熵（遮盖 {mask}）',
+    },
+  },
+  units: { f1: '宏平均 F1', fraction: '', nats: '奈特' },
+  verdict: {
+    supports: '支持教程的说法。',
+    contradicts: '与教程的说法相反。',
+    mixed: '结果不一。',
+    noClearDifference: '没有明显差别（在种子间波动范围内）。',
+    asBuilt: '按实现如此。',
+    provisional: '（只有一个种子：结论是暂定的，没有波动可供判断。）',
+  },
+  detail: {
+    understanding: '每类 {labels} 个标注时 BERT − GPT = {gap}（宏平均 F1）；在 {budgets} 个标注预算中，BERT 明显领先的有 {bertWins} 个。',
+    fewLabels: '每类 {labels} 个标注时，预训练明显帮助了 2 个模型中的 {helped} 个，明显拖累了 {hurt} 个；明显高于 TF-IDF + 逻辑回归的：{beatBaseline}。',
+    bidirectional: '同时读取右侧后，BERT 的 top-1 变化 {gap}（每个种子 {sites} 个空）。',
+    generation: '重复度（distinct-2）偏向 {distinct}；预训练文本的二元模型偏向 {nll}。',
+    objective: 'GPT：每个位置上下一个词的交叉熵。BERT：被遮盖的 {mask} 词元的交叉熵（没有下一句预测）。微调：分类头的交叉熵。',
+  },
+  who: { tie: '都不', unmeasured: '未测量', none: '没有', bert: 'BERT', gpt: 'GPT', both: 'BERT 和 GPT' },
+};
+
+export default tutorialZh;

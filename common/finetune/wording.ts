@@ -1,0 +1,56 @@
+// Words for the tutorial's measured table from its data (row ids, message keys, numbers) in whatever language `tr`
+// speaks: the UI passes vue-i18n's t scoped to finetune.tutorial, the CLI english() below. Pure, so both can test it.
+import type { SeedCellT, TutorialMeasureT, TutorialRowT } from '../api/finetune-experiment';
+import tutorialEn from './messages-en';
+
+/** A lookup of a key under the tutorial messages, with {name} placeholders filled from params. */
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** The English messages, looked up by dotted key ("verdict.supports") with {name} placeholders filled. */
+export const english: Translate = (key, params = {}) => {
+  const found = key.split('.').reduce<unknown>((node, k) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[k] : undefined), tutorialEn);
+  if (typeof found !== 'string') throw new Error(`The tutorial table's messages have no text for "${key}".`);
+  return found.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+};
+
+/** A number of a cell: F1 and fractions with 3 decimals, nats with 2. */
+function fixed(x: number, unit: TutorialMeasureT['unit']): string {
+  return x.toFixed(unit === 'nats' ? 2 : 3);
+}
+
+/** "0.812 ± 0.020" over seeds, "0.812" for one seed, "—" when nothing was measured. */
+export function cellText(c: SeedCellT, unit: TutorialMeasureT['unit']): string {
+  if (c.mean === null) return '—';
+  return c.std === null ? fixed(c.mean, unit) : `${fixed(c.mean, unit)} ± ${fixed(c.std, unit)}`;
+}
+
+export function claimText(row: TutorialRowT, tr: Translate): string {
+  return tr(`claims.${row.id}`);
+}
+
+function percent(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+export function measureLabel(m: TutorialMeasureT, tr: Translate): string {
+  const params = { ...m.params, ...(typeof m.params.mask === 'number' ? { mask: percent(m.params.mask) } : {}) };
+  return tr(`measures.${m.key}`, params);
+}
+
+/** The verdict, the provisional note with one seed, and the sentence of figures behind it. */
+export function verdictText(row: TutorialRowT, tr: Translate): string {
+  const v = row.verdict;
+  const p: Record<string, string | number> = { ...v.params };
+  if (typeof p.gap === 'number') p.gap = `${p.gap >= 0 ? '+' : '−'}${Math.abs(p.gap).toFixed(3)}`;
+  if (typeof p.mask === 'number') p.mask = percent(p.mask);
+  for (const k of ['distinct', 'nll', 'beatBaseline']) if (typeof p[k] === 'string') p[k] = tr(`who.${p[k]}`);
+  return [tr(`verdict.${v.kind}`), v.provisional ? tr('verdict.provisional') : '', tr(`detail.${row.id}`, p)].filter((s) => s !== '').join(' ');
+}
+
+/** The rows in English, as `finetune-compare --json` adds them. */
+export function englishRows(rows: TutorialRowT[]): Array<TutorialRowT & { claim: string; measured: string[]; text: string }> {
+  return rows.map((r) => ({
+    ...r, claim: claimText(r, english), text: verdictText(r, english),
+    measured: r.measures.map((m) => `${measureLabel(m, english)}: ${cellText(m.cell, m.unit)}`),
+  }));
+}

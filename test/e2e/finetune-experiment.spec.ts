@@ -1,0 +1,70 @@
+// The one-click "pre-train + fine-tune, BERT vs GPT" experiment in a real browser: a small text to pre-train on is
+// imported with the CLI; on the Fine-tuning page a person picks it and the names sample (imported by the experiment),
+// tiny models, a few steps and two label budgets × two seeds, runs it, and reads the label curve and the tutorial's
+// table, measured, with verdicts — in English and Chinese. Screenshots: finetune-experiment-*.
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { storyText } from '../unit/compare/story';
+import { screenshots, useLabServer } from './lab-server';
+
+const lab = useLabServer();
+const shot = screenshots('finetune-experiment-');
+const BIN = join('main', 'cli', 'bin.mjs');
+
+function cli(home: string, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return r.stdout;
+}
+
+test('run the pre-train + fine-tune experiment and read the label curve and the measured table (English and Chinese)', async ({ page }) => {
+  test.setTimeout(240_000);
+  const story = join(lab.home, 'story.txt');
+  writeFileSync(story, storyText(120));
+  cli(lab.home, 'datasets', 'import', story, '--name', 'story', '--mode', 'paragraphs');
+
+  await page.goto(lab.url);
+  await page.getByTestId('language-select').selectOption('en');
+  await page.getByTestId('nav-finetune').click();
+  const panel = page.getByTestId('finetune-experiment');
+  await expect(panel.getByRole('heading', { name: 'Pre-train + fine-tune, BERT vs GPT (one click)' })).toBeVisible();
+  await page.getByTestId('fx-pretrain').selectOption('story');
+  await page.getByTestId('fx-task').selectOption('names');
+
+  // a label budget larger than a class: refused before any training
+  await page.getByTestId('fx-labels').fill('100000');
+  await page.getByTestId('fx-start').click();
+  await expect(page.getByTestId('fx-error')).toContainText('A label budget of 100000 per class is larger than class');
+
+  await page.getByTestId('fx-labels').fill('4, 8');
+  await page.getByTestId('fx-seeds').fill('2');
+  await page.getByTestId('fx-preset').selectOption('tiny');
+  await page.getByTestId('fx-steps').fill('20');
+  await page.getByTestId('fx-epochs').fill('1');
+  await page.getByTestId('fx-start').click();
+  await expect(page.getByTestId('fx-status')).toContainText('pre-trained on "story" (tiny, 20 steps, 2 seed(s))');
+  await expect(page.getByTestId('fx-status')).toContainText('Completed', { timeout: 200_000 });
+
+  await expect(page.getByTestId('fx-curve').locator('canvas')).toBeVisible();
+  await expect(page.getByTestId('fx-curve-table').locator('tbody tr')).toHaveCount(5);
+  const table = page.getByTestId('fx-table');
+  await expect(table.locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByTestId('fx-row-bidirectional')).toContainText('BERT fill-in top-1, both sides');
+  await expect(page.getByTestId('fx-row-objective')).toContainText('As built.');
+  await expect(page.getByTestId('fx-row-understanding')).toContainText(/Supports the tutorial|Contradicts the tutorial|No clear difference/);
+  await page.getByTestId('fx-curve').scrollIntoViewIfNeeded();
+  await shot(page, 'curve-en');
+  await table.scrollIntoViewIfNeeded();
+  await shot(page, 'table-en');
+
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  await expect(panel.getByRole('heading', { name: '预训练 + 微调：BERT 对比 GPT（一键运行）' })).toBeVisible();
+  await expect(page.getByTestId('fx-row-objective')).toContainText('按实现如此。');
+  await expect(page.getByTestId('fx-status')).toContainText('已完成');
+  await page.getByTestId('fx-curve').scrollIntoViewIfNeeded();
+  await shot(page, 'curve-zh-CN');
+  await table.scrollIntoViewIfNeeded();
+  await shot(page, 'table-zh-CN');
+});

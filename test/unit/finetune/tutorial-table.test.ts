@@ -1,0 +1,92 @@
+// The measured tutorial table: verdicts follow the numbers (a gap inside the seed spread is no clear difference, one
+// seed is provisional), distinct-n and the bigram model against hand-computed values, and the English wording.
+import { describe, expect, it } from 'vitest';
+import type { CurvePointT, CurveModelT } from '../../../common/api/finetune-experiment';
+import { cellText, englishRows } from '../../../common/finetune/wording';
+import tutorialEn from '../../../common/finetune/messages-en';
+import tutorialZh from '../../../common/finetune/messages-zh-CN';
+import { BigramModel, distinctN, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
+import { clearlyBetter, seedCell, tutorialTable } from '../../../main/lab/finetune/tutorial-table';
+
+function curve(values: Partial<Record<CurveModelT, number[]>>, labels = 16): CurvePointT[] {
+  return Object.entries(values).map(([model, v]) => ({ model: model as CurveModelT, labelsPerClass: labels, macroF1: seedCell(v), runIds: [] }));
+}
+
+function pair(seed: number, fill: TutorialPairFigures['fill'], gpt: [number, number], bert: [number, number]): TutorialPairFigures {
+  const gen = ([distinct2, bigramNll]: [number, number]): TutorialPairFigures['generation']['gpt'] => ({ distinct1: distinct2, distinct2, bigramNll });
+  return { seed, split: 'test', sites: 40, fill, generation: { gpt: gen(gpt), bert: gen(bert), reference: gen([0.95, 4]) }, samples: [] };
+}
+
+describe('the measured tutorial table', () => {
+  it('seedCell gives the mean and the sample std, clearlyBetter calls a gap inside the spread a tie', () => {
+    const c = seedCell([0.5, 0.7, 0.6]);
+    expect(c.mean).toBeCloseTo(0.6, 12);
+    expect(c.std).toBeCloseTo(0.1, 12);
+    expect(seedCell([0.4]).std).toBeNull();
+    expect(clearlyBetter(seedCell([0.8, 0.82]), seedCell([0.6, 0.61]))).toBe('a');
+    expect(clearlyBetter(seedCell([0.6, 0.8]), seedCell([0.65, 0.66]))).toBe('tie');
+    expect(clearlyBetter(seedCell([2.0, 2.1]), seedCell([3.0, 3.1]), false)).toBe('a');
+    expect(clearlyBetter(seedCell([]), seedCell([1]))).toBeNull();
+  });
+
+  it('verdicts follow the numbers, and say when they contradict the tutorial', () => {
+    const rows = tutorialTable({
+      curve: [
+        ...curve({ 'bert-pretrained': [0.60, 0.62], 'gpt-pretrained': [0.70, 0.71], 'bert-scratch': [0.50, 0.51], 'gpt-scratch': [0.72, 0.73], 'tfidf-logreg': [0.65, 0.66] }, 8),
+        ...curve({ 'bert-pretrained': [0.80, 0.81], 'gpt-pretrained': [0.70, 0.72], 'bert-scratch': [0.7, 0.7], 'gpt-scratch': [0.7, 0.7], 'tfidf-logreg': [0.7, 0.7] }, 64),
+      ],
+      pairs: [pair(1, { bertBoth: 0.30, bertLeft: 0.10, gptLeft: 0.12 }, [0.2, 5], [0.6, 6]), pair(2, { bertBoth: 0.32, bertLeft: 0.11, gptLeft: 0.13 }, [0.25, 5.1], [0.62, 6.2])],
+      objectives: [{ seed: 1, gptLoss: 3.1, bertLoss: 4.2 }, { seed: 2, gptLoss: 3.2, bertLoss: 4.1 }],
+      maskProbability: 0.15,
+    });
+    const byId = Object.fromEntries(rows.map((r) => [r.id, r]));
+    expect(rows.map((r) => r.id)).toEqual(['understanding', 'fewLabels', 'bidirectional', 'generation', 'objective']);
+    // BERT is clearly ahead at the largest budget (64) only
+    expect(byId.understanding.verdict).toMatchObject({ kind: 'supports', provisional: false, params: { labels: 64, bertWins: 1, budgets: 2 } });
+    // at 8 labels pre-training helped BERT (0.61 vs 0.505) and hurt GPT (0.705 vs 0.725): mixed
+    expect(byId.fewLabels.verdict).toMatchObject({ kind: 'mixed', params: { labels: 8, helped: 1, hurt: 1, beatBaseline: 'gpt' } });
+    expect(byId.bidirectional.verdict.kind).toBe('supports');
+    // BERT's continuations repeat less (distinct-2) but read less like the text (bigram NLL): split votes
+    expect(byId.generation.verdict).toMatchObject({ kind: 'mixed', params: { distinct: 'bert', nll: 'gpt' } });
+    expect(byId.objective.verdict.kind).toBe('asBuilt');
+    expect(byId.objective.measures[0].cell.mean).toBeCloseTo(3.15, 12);
+
+    const english = englishRows(rows);
+    expect(english[0].text).toContain('Supports the tutorial.');
+    expect(english[0].text).toContain('+0.095');
+    expect(english[3].text).toBe('Mixed. Repetition (distinct-2) favours BERT; the bigram model of the pre-training text favours GPT.');
+    expect(english[4].text).toContain('15%');
+    expect(english[1].measured[0]).toBe('BERT pre-trained, 8/class: 0.610 ± 0.014');
+  });
+
+  it('contradicts, and one seed is provisional', () => {
+    const rows = tutorialTable({
+      curve: curve({ 'bert-pretrained': [0.5], 'gpt-pretrained': [0.7], 'bert-scratch': [0.6], 'gpt-scratch': [0.8], 'tfidf-logreg': [0.9] }),
+      pairs: [pair(1, { bertBoth: 0.1, bertLeft: 0.2, gptLeft: 0.2 }, [0.7, 5], [0.2, 7])],
+      objectives: [{ seed: 1, gptLoss: 3, bertLoss: 4 }],
+      maskProbability: 0.15,
+    });
+    expect(rows.map((r) => r.verdict.kind)).toEqual(['contradicts', 'contradicts', 'contradicts', 'supports', 'asBuilt']);
+    expect(rows[0].verdict.provisional).toBe(true);
+    expect(rows[4].verdict.provisional).toBe(false);
+    expect(englishRows(rows)[0].text).toContain('(One seed: provisional');
+    expect(cellText(rows[0].measures[0].cell, 'f1')).toBe('0.500');
+  });
+
+  it('distinct-n and the add-k bigram model agree with hand-computed values', () => {
+    expect(distinctN([1, 2, 1, 2, 1], 1)).toBeCloseTo(2 / 5, 12);
+    expect(distinctN([1, 2, 1, 2, 1], 2)).toBeCloseTo(2 / 4, 12);
+    expect(distinctN([7], 2)).toBeNaN();
+    // V = 3, k = 0.1; counts from [0 1 0 1 2]: (0,1)=2, (1,0)=1, (1,2)=1; firsts: 0→2, 1→2
+    const m = new BigramModel([Int32Array.from([0, 1, 0, 1, 2])], 3, 0.1);
+    const p01 = (2 + 0.1) / (2 + 0.3);
+    const p12 = (1 + 0.1) / (2 + 0.3);
+    expect(m.meanNll(0, [1, 2])).toBeCloseTo(-(Math.log(p01) + Math.log(p12)) / 2, 12);
+    expect(m.meanNll(2, [0])).toBeCloseTo(-Math.log(0.1 / 0.3), 12);
+  });
+
+  it('every message key has words in English and in Chinese', () => {
+    const keys = (o: object, prefix = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'string' ? [`${prefix}${k}`] : keys(v as object, `${prefix}${k}.`)));
+    expect(keys(tutorialZh).sort()).toEqual(keys(tutorialEn).sort());
+  });
+});
