@@ -75,7 +75,7 @@ const finetuneEn = {
     intro: 'Pre-trains a BERT and a GPT on the same unlabelled text (same tokenizer, size and tokens seen, per seed), fine-tunes each — and each architecture from scratch, and TF-IDF + logistic regression — at every label budget and seed on the same labels, then measures every row of the tutorial\'s BERT-vs-GPT table. Small presets and a few hundred steps take minutes; the verdicts hold only at the scale trained.',
     pretrain: 'Pre-train on (unlabelled text)',
     task: 'Fine-tune on (labelled)',
-    sample: '{name} (sample, imported when needed)',
+    sample: '{name} (sample)',
     labels: 'Labels per class (comma-separated)',
     seeds: 'Seeds',
     preset: 'Model size',
