@@ -1,4 +1,5 @@
-// Progress lines on stderr for long CLI work (imports, tokenizer training), fed by the lab's task.progress events.
+// Progress lines on stderr for long CLI work: imports and tokenizer training (task.progress events), and the runs an
+// experiment trains in workers (runs.changed events).
 import type { EventPayload } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { int, percent } from './format';
@@ -26,5 +27,22 @@ export function reportProgress(lab: Lab, write: (line: string) => void): () => v
     if (prev && prev.phase === p.phase && now - prev.at < MIN_INTERVAL_MS && !finished) return;
     last.set(p.taskId, { phase: p.phase, at: now });
     write(progressLine(p));
+  });
+}
+
+/** Per run, at most one line per interval while its status stays the same (a status change always gets one). */
+const RUN_LINE_INTERVAL_MS = 2000;
+
+/** Subscribes to runs.changed and writes 'run 3: running, step 120/800' lines with `write` (throttled per run, and the
+ *  error when there is one); returns the unsubscribe function. For commands that wait on experiments' runs. */
+export function reportRunStatus(lab: Lab, write: (line: string) => void): () => void {
+  const last = new Map<number, { at: number; status: string }>();
+  return lab.on((event, payload) => {
+    if (event !== 'runs.changed') return;
+    const p = payload as EventPayload<'runs.changed'>;
+    const prev = last.get(p.id);
+    if (prev && prev.status === p.status && Date.now() - prev.at < RUN_LINE_INTERVAL_MS) return;
+    last.set(p.id, { at: Date.now(), status: p.status });
+    write(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
   });
 }

@@ -1,21 +1,19 @@
 // `attention-lab compare`: the whole BERT-vs-GPT experiment — matched runs trained in worker processes through the
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
-import type { ChannelInput, EventPayload, ExperimentT } from '../../../common/api';
+import type { ChannelInput, ExperimentT } from '../../../common/api';
 import { baselineText, cellText, noteText } from '../../../common/comparison/wording';
 import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
 import { visibleToken } from '../../../common/token-text';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
+import { reportRunStatus } from '../progress';
 import { fields, int, snippet, table } from '../format';
 
 /** Steps per run when no budget is given: with the tiny recipe and the sweeps, the whole comparison takes about two
  *  minutes on a 2-core laptop and both models end well above the unigram baseline (bench/RESULTS.md, issue 14). */
 export const DEFAULT_COMPARE_STEPS = 2000;
-
-/** A progress line per run at most this often (plus one on every status change). */
-const LINE_INTERVAL_MS = 2000;
 
 function positiveInt(values: OptionValues, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const n = numberOption(values, name);
@@ -93,15 +91,7 @@ export const compareCommand: CliCommand = {
 
     const lab = ctx.lab();
     const started = Date.now();
-    const lastLine = new Map<number, { at: number; status: string }>();
-    const unsubscribe = lab.on((event, payload) => {
-      if (event !== 'runs.changed') return;
-      const p = payload as EventPayload<'runs.changed'>;
-      const prev = lastLine.get(p.id);
-      if (prev && prev.status === p.status && Date.now() - prev.at < LINE_INTERVAL_MS) return;
-      lastLine.set(p.id, { at: Date.now(), status: p.status });
-      ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
-    });
+    const unsubscribe = reportRunStatus(lab, (line) => ctx.note(line));
     try {
       const created = await ctx.call('experiments.create', input);
       ctx.note(`Experiment ${created.id}: ${created.pairs.length} pair(s) of runs, ${int(created.steps)} steps each; parameters ${created.pairs.map((p) => `GPT ${int(p.gptParameters)} / BERT ${int(p.bertParameters)}`)[0]}.`);

@@ -2,7 +2,6 @@
 // variant and seed, trained in worker processes through the scheduler (progress on stderr), measured on held-out pairs
 // by source length; prints exact match and BLEU per variant and length bucket with the verdicts, or all of it (--json).
 import { constants as osConstants } from 'node:os';
-import type { EventPayload } from '../../../common/api';
 import { SEQ2SEQ_VARIANTS } from '../../../common/seq2seq-config';
 import { Seq2seqTaskName, type Seq2seqCreateRequest, type Seq2seqExperimentT } from '../../../common/api/seq2seq';
 import { armStat } from '../../../common/seq2seq/verdicts';
@@ -11,9 +10,8 @@ import { LabError } from '../../../common/errors';
 import type { z } from 'zod';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
+import { reportRunStatus } from '../progress';
 import { int, table } from '../format';
-
-const LINE_INTERVAL_MS = 2000;
 
 function whole(values: OptionValues, name: string, lo: number, hi: number): number | undefined {
   const n = numberOption(values, name);
@@ -101,15 +99,7 @@ export const seq2seqCompareCommand: CliCommand = {
     const input = seq2seqRequest(values);
     const lab = ctx.lab();
     const started = Date.now();
-    const lastLine = new Map<number, { at: number; status: string }>();
-    const unsubscribe = lab.on((event, payload) => {
-      if (event !== 'runs.changed') return;
-      const p = payload as EventPayload<'runs.changed'>;
-      const prev = lastLine.get(p.id);
-      if (prev && prev.status === p.status && Date.now() - prev.at < LINE_INTERVAL_MS) return;
-      lastLine.set(p.id, { at: Date.now(), status: p.status });
-      ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
-    });
+    const unsubscribe = reportRunStatus(lab, (line) => ctx.note(line));
     try {
       const created = await ctx.call('seq2seq.create', input);
       const runIds = created.arms.flatMap((a) => a.seeds.map((s) => s.runId as number));
