@@ -189,7 +189,7 @@ export class RunQueries {
         started_at = CASE WHEN ? THEN coalesce(started_at, ?) ELSE started_at END,
         finished_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE finished_at END,
         heartbeat_at = ?,
-        error = CASE WHEN ? THEN NULL ELSE coalesce(?, error) END,
+        error = CASE WHEN ? THEN NULL WHEN ? THEN ? ELSE error END,
         backend = coalesce(?, backend), threads = coalesce(?, threads)
       WHERE id = ?`);
     this.heartbeatStmt = db.prepare('UPDATE runs SET heartbeat_at = ?, step = ?, tokens_seen = ? WHERE id = ?');
@@ -260,7 +260,9 @@ export class RunQueries {
   updateStatus(id: number, to: RunStatusT, final: boolean, extra: { error?: string | null; backend?: string; threads?: number }): void {
     const now = new Date().toISOString();
     const running = to === 'running' ? 1 : 0;
-    this.statusStmt.run(to, running, now, final ? 1 : 0, now, running, now, running, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
+    // running clears the error; an error given (a sentence, or null to clear it, as a resume does) replaces it
+    const givesError = 'error' in extra && extra.error !== undefined ? 1 : 0;
+    this.statusStmt.run(to, running, now, final ? 1 : 0, now, running, now, running, givesError, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
   }
 
   heartbeat(id: number, step: number, tokensSeen: number): void {

@@ -175,6 +175,15 @@ describe('run rows', () => {
     expect(runs.run(id)).toMatchObject({ status: 'running', error: null, finishedAt: null });
   });
 
+  it('clears the reason when a resume queues the run again (error: null), and keeps it when no error is given', () => {
+    const id = newRun('requeued');
+    runs.setStatus(id, 'stopped', { error: 'Stopped on request after step 5.' });
+    runs.setStatus(id, 'stopped');
+    expect(runs.run(id).error).toBe('Stopped on request after step 5.');
+    runs.setStatus(id, 'queued', { error: null });
+    expect(runs.run(id)).toMatchObject({ status: 'queued', error: null });
+  });
+
   it('records artifacts and samples and returns them with the run; the newest checkpoint is found', async () => {
     const id = newRun('files');
     runs.addArtifact(id, { kind: 'checkpoint', path: `runs/${id}/step-10`, sha256: 'a'.repeat(64), bytes: 100, step: 10, meta: { resumable: false } });
