@@ -60,6 +60,7 @@ const seq2seqPageEn = {
     output: 'Output: {text}',
     noAttention: 'The RNN without attention has no alignment: its decoder sees the source only through the encoder\'s last state.',
     waiting: 'Pick a held-out example (or type a source) and press Show: each arm\'s matrices come from its weight snapshots, the first of which is saved part-way through training.',
+    noSnapshot: 'No weight snapshot yet: this arm is still waiting or early in training. Press Show again once it has saved one.',
     layerHead: 'Layer {layer}, head {head}',
     cell: '{target} ← {source}: {w}',
   },

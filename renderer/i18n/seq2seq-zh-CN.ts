@@ -62,6 +62,7 @@ const seq2seqPageZhCN: typeof seq2seqPageEn = {
     output: '输出：{text}',
     noAttention: '无注意力的 RNN 没有对齐矩阵：它的解码器只能通过编码器的最后一个状态看到输入。',
     waiting: '选择一个留出样本（或输入一个句子）并点击“显示”：每个变体的矩阵来自它的权重快照，第一个快照在训练中途保存。',
+    noSnapshot: '还没有权重快照：这个变体仍在排队或刚开始训练。等它保存快照后再点一次“显示”。',
     layerHead: '第 {layer} 层，第 {head} 个头',
     cell: '{target} ← {source}：{w}',
   },

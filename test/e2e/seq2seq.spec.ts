@@ -47,6 +47,12 @@ test('seq2seq: set up, watch, length plot, verdicts, alignment matrices over tra
   await page.getByTestId('seq2seq-length').scrollIntoViewIfNeeded();
   await shot(page, 'length-plot');
 
+  // the plot and the table appear with the first measured arm; the alignment view below reads every arm's snapshots,
+  // so it waits for all four (on a fast machine the first arm is measured while the last is still queued)
+  for (const v of ['none', 'dot', 'general', 'concat']) {
+    await expect(page.getByTestId(`seq2seq-arm-${v}`).getByTestId('run-status')).toHaveText('Completed', { timeout: 200_000 });
+  }
+
   // the alignment view: the longest example, dot / general / concat side by side, at the first and the last snapshot
   const examples = page.getByTestId('alignment-example').locator('option');
   await page.getByTestId('alignment-example').selectOption({ index: (await examples.count()) - 1 });

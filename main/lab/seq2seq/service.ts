@@ -142,9 +142,13 @@ export class Seq2seqService {
         throw new LabError('invalid_input', `Run ${run.id} ("${run.name}") has no attention (its decoder sees the source only through the encoder's last state), so there is no alignment matrix to show; pick one of the attention variants.`, { field: 'runIds' });
       }
     }
-    const out = await runTask('seq2seqAlignment', { runs: runs.map((r) => ({ runId: r.id, checkpoints: this.snapshots(r) })), source: input.source, reference: input.reference },
+    // an arm still waiting for its first snapshot (queued, or early in training) comes back with no frames, so the
+    // arms that have one can be compared meanwhile; only when none has a snapshot is it refused, with the reason
+    const ready = runs.filter((r) => this.ctx.store.runs.checkpoints(r.id).some((a) => a.step !== null));
+    if (ready.length === 0) this.snapshots(runs[0]);
+    const out = await runTask('seq2seqAlignment', { runs: ready.map((r) => ({ runId: r.id, checkpoints: this.snapshots(r) })), source: input.source, reference: input.reference },
       this.scheduler.spawnWorker, this.closing.signal);
-    return out.map((o, i) => ({ runId: o.runId, variant: (runs[i].config as { variant: Seq2seqVariant }).variant, frames: o.frames }));
+    return runs.map((r) => ({ runId: r.id, variant: (r.config as { variant: Seq2seqVariant }).variant, frames: out.find((o) => o.runId === r.id)?.frames ?? [] }));
   }
 
   async decoderSteps(input: ChannelArgs<'seq2seq.decoderSteps'>): Promise<ChannelOutput<'seq2seq.decoderSteps'>> {
