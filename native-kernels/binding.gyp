@@ -63,7 +63,7 @@
     {
       "target_name": "projection_avx2",
       "type": "static_library",
-      "sources": ["src/distance_avx2.cc", "src/tsne_bh_avx2.cc", "src/umap_avx2.cc"],
+      "sources": ["src/distance_avx2.cc", "src/tsne_bh_avx2.cc", "src/tsne_attract_avx2.cc", "src/umap_avx2.cc"],
       "conditions": [
         ["target_arch=='x64' or target_arch=='ia32'", {
           "cflags_cc": ["-mavx2", "-mfma"],
