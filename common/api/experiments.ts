@@ -1,7 +1,7 @@
 // Experiment shapes of the API contract: budgets, the BERT-vs-GPT comparison table, probes.
 import { z } from 'zod';
 import { byId, empty, Id, Name, TokenizerKind } from './shared';
-import { Run, RunStatus } from './runs';
+import { ModelSizeRequest, ModelSizeShape, Run, RunStatus } from './runs';
 
 export const ExperimentBudget = z.union([
   z.object({ steps: z.number().int().min(1).max(10_000_000) }).strict(),
@@ -112,6 +112,8 @@ export const Experiment = z.object({
   tokenizerId: Id.nullable(),
   tokenizerName: z.string().nullable(),
   preset: z.string(),
+  /** a custom shape the runs train at (with the preset's recipe); null: the preset's own shape */
+  size: ModelSizeShape.nullable(),
   budget: ExperimentBudget,
   /** optimizer steps every run of the experiment trains for (the budget converted) */
   steps: z.number().int(),
@@ -149,6 +151,8 @@ export const experimentChannels = {
       tokenizer: z.string().min(1).optional(),
       tokenizerKind: TokenizerKind.optional(),
       preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+      /** fields that replace the preset's shape for both models (`compare --layers … --context`) */
+      size: ModelSizeRequest.optional(),
       budget: ExperimentBudget,
       seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
       /** sweep each family's learning rate before training and train each at its own best (on by default) */

@@ -91,6 +91,28 @@ export const MetricSeries = z.object({
   times: z.array(z.number()),
 });
 
+/**
+ * A custom GPT/BERT shape (`--layers --heads --d-model --ff --context`): each given field replaces the preset's. Only
+ * the types are checked here; ranges and divisibility are checked by common/model-size.ts, whose sentences name the
+ * field and its flag.
+ */
+export const ModelSizeRequest = z.object({
+  nLayer: z.number(), nHead: z.number(), dModel: z.number(), dFF: z.number(), contextLength: z.number(),
+}).partial().strict();
+export const ModelSizeShape = z.object({
+  nLayer: z.number().int(), nHead: z.number().int(), dModel: z.number().int(), dFF: z.number().int(), contextLength: z.number().int(),
+});
+
+/** What a model of a preset (and custom size) costs: parameters and training memory per family, against free memory. */
+export const ModelEstimate = z.object({
+  shape: ModelSizeShape,
+  batchSize: z.number().int(),
+  vocabSize: z.number().int(),
+  gpt: z.object({ parameters: z.number().int(), memoryBytes: z.number() }),
+  bert: z.object({ parameters: z.number().int(), memoryBytes: z.number() }),
+  /** the machine's free memory now: a run needing more is refused */
+  availableBytes: z.number(),
+});
 
 /** What a new training run is made from: the `attention-lab train` flags, as fields. */
 export const RunStartRequest = z.object({
@@ -101,6 +123,8 @@ export const RunStartRequest = z.object({
   tokenizer: z.string().min(1).optional(),
   tokenizerKind: TokenizerKind.optional(),
   preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+  /** gpt and bert only: fields that replace the preset's shape */
+  size: ModelSizeRequest.optional(),
   steps: z.number().int().min(1).max(10_000_000).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
   lr: z.number().positive().max(10).optional(),
@@ -164,6 +188,16 @@ export const runChannels = {
   'runs.pause': { input: byId, output: Run },
   'runs.resume': { input: byId, output: Run },
   'runs.archive': { input: z.object({ id: Id, archived: z.boolean().default(true) }).strict(), output: Run },
+  /** the wizard's live size estimate; a bad size is refused with the sentence runs.start would give */
+  'runs.estimate': {
+    input: z.object({
+      preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+      size: ModelSizeRequest.optional(),
+      /** the tokenizer's vocabulary; 256 (bytes) while it is not trained yet */
+      vocabSize: z.number().int().min(2).max(1_000_000).default(256),
+    }).strict(),
+    output: ModelEstimate,
+  },
   'jobs.status': { input: empty, output: JobsStatus },
   'jobs.setConcurrency': { input: z.object({ concurrency: z.number().int().min(1).max(64) }).strict(), output: JobsStatus },
 } as const;

@@ -1,5 +1,6 @@
 // The report builder: from what the service gathered (ReportInput) to a ReportDocument in the report's language, one
 // section at a time, in the order and with the sections the user chose. Pure: no store, no files.
+import { recordedCustomSize, sizeFlags } from '../../common/model-size';
 import { cellText, rowLabel, verdictText, type Translate } from '../../common/comparison/wording';
 import comparisonEn from '../../common/comparison/messages-en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
@@ -186,7 +187,8 @@ export function reproduceCommands(input: ReportInput, m: ReportMessages): string
     const b = e.budget;
     const budget = 'steps' in b ? `--steps ${b.steps}` : 'tokens' in b ? `--tokens ${b.tokens}` : `--minutes ${b.minutes}`;
     const tok = e.tokenizerName ? ` --tokenizer ${arg(e.tokenizerName)}` : '';
-    lines.push(`npx attention-lab compare --dataset ${arg(e.datasetName)} --preset ${e.preset} ${budget} --seeds ${Math.max(1, e.pairs.length)}${tok}`);
+    const size = e.size ? ` ${sizeFlags(e.size)}` : '';
+    lines.push(`npx attention-lab compare --dataset ${arg(e.datasetName)} --preset ${e.preset}${size} ${budget} --seeds ${Math.max(1, e.pairs.length)}${tok}`);
     for (const p of e.pairs) covered.add(p.gptRunId).add(p.bertRunId);
   }
   for (const r of input.runs) {
@@ -199,6 +201,8 @@ export function reproduceCommands(input: ReportInput, m: ReportMessages): string
     const parts = [`npx attention-lab train --dataset ${arg(r.datasetName ?? String(r.datasetId ?? '?'))} --model ${r.family}`];
     if (r.tokenizerName) parts.push(`--tokenizer ${arg(r.tokenizerName)}`);
     if (typeof r.config.preset === 'string') parts.push(`--preset ${r.config.preset}`);
+    const custom = recordedCustomSize(r.config);
+    if (custom) parts.push(sizeFlags(custom));
     if (typeof t.steps === 'number') parts.push(`--steps ${t.steps}`);
     if (typeof t.batchSize === 'number') parts.push(`--batch-size ${t.batchSize}`);
     if (typeof t.lr === 'number') parts.push(`--lr ${t.lr}`);

@@ -339,3 +339,35 @@ describe('runs and metrics commands', () => {
     expect(detail.error).toMatch(/fewer than context length \+ 1 = 65; use a shorter context or more text\./);
   });
 });
+
+describe('custom model sizes (--layers --heads --d-model --ff --context)', () => {
+  it('trains a GPT of a shape no preset has, records it, and names the run after it', async () => {
+    const run = await cli('train', '--dataset', 'story', '--model', 'gpt', ...SMALL, '--layers', '1', '--heads', '4', '--d-model', '32', '--ff', '64',
+      '--context', '32', '--steps', '4', '--json');
+    const out = json<TrainOutcome>(run);
+    expect(out.status).toBe('completed');
+    const detail = json<RunDetailT>(await cli('runs', 'show', String(out.runId), '--json'));
+    expect(detail.name).toBe('story-gpt-L1-H4-d32-ff64-T32');
+    expect(detail.config).toMatchObject({ preset: 'tiny', model: { nLayer: 1, nHead: 4, dModel: 32, dFF: 64, contextLength: 32 } });
+  });
+
+  it('refuses impossible shapes before any work, with a sentence naming the field and its flag', async () => {
+    const before = json<unknown[]>(await cli('runs', 'list', '--json')).length;
+    const heads = await cli('compare', '--dataset', 'story', '--d-model', '100', '--heads', '3', '--steps', '10');
+    expect(heads.code).toBe(1);
+    expect(heads.stderr.trim()).toBe('d_model 100 is not divisible by the 3 heads (--heads): each head gets d_model / heads dimensions; '
+      + 'choose 2, 4, 5, 10 heads, or a d_model that 3 divides.');
+    const layers = await cli('train', '--dataset', 'story', '--model', 'bert', '--layers', '0');
+    expect(layers.code).toBe(1);
+    expect(layers.stderr.trim()).toBe('nLayer (--layers) is 0, but it must be a whole number from 1 to 64.');
+    const context = await cli('train', '--dataset', 'story', '--model', 'gpt', '--context', '2.5');
+    expect(context.stderr.trim()).toBe('contextLength (--context) is 2.5, but it must be a whole number from 2 to 8192.');
+    const rnn = await cli('train', '--dataset', 'story', '--model', 'gru', '--layers', '2');
+    expect(rnn.stderr).toContain('Custom sizes (--layers, --heads, --d-model, --ff, --context) are for gpt and bert');
+    // 64 layers of d_model 4096 need hundreds of GiB: refused by the memory estimate, and no experiment is recorded
+    const huge = await cli('compare', '--dataset', 'story', '--layers', '64', '--d-model', '4096', '--heads', '32', '--context', '2048', '--steps', '10');
+    expect(huge.code).toBe(1);
+    expect(huge.stderr).toMatch(/^This model needs about [\d.]+ GiB to train at batch \d+ \(.*\), but only [\d.]+ [GMK]iB is available; choose a smaller/);
+    expect(json<unknown[]>(await cli('runs', 'list', '--json')).length).toBe(before);
+  });
+});

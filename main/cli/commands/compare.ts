@@ -9,6 +9,8 @@ import { visibleToken } from '../../../common/token-text';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { reportRunStatus } from '../progress';
+import { sizeLabel } from '../../../common/model-size';
+import { sizeFlagDetails, sizeFlagOptions, sizeFromFlags } from '../size-flags';
 import { fields, int, snippet, table } from '../format';
 
 /** Steps per run when no budget is given: with the tiny recipe and the sweeps, the whole comparison takes about two
@@ -40,7 +42,7 @@ function human(e: ExperimentT): string {
   const head = fields([
     ['experiment', `${e.id} "${e.name}"`],
     ['dataset', `${e.datasetName ?? '—'}, tokenizer ${e.tokenizerName ?? '—'}`],
-    ['budget', `${int(e.steps)} steps = ${int(e.tokensPerRun)} tokens per run, preset ${e.preset}`],
+    ['budget', `${int(e.steps)} steps = ${int(e.tokensPerRun)} tokens per run, preset ${e.preset}${e.size ? ` with a custom size (${sizeLabel(e.size)})` : ''}`],
     ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`]),
   ]);
   if (c === null) return `${head}\n(not measured)`;
@@ -59,9 +61,10 @@ function human(e: ExperimentT): string {
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'train a matched BERT and GPT (per seed) in worker processes, then measure and compare them on held-out text',
-  usage: '--dataset NAME [--preset tiny|small|base] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
+  usage: '--dataset NAME [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
   details: [
     `--steps/--tokens/--minutes  the budget each run gets (default ${DEFAULT_COMPARE_STEPS} steps); both models see the same tokens`,
+    ...sizeFlagDetails,
     '--no-lr-sweep               train both at their recipe\'s learning rate instead of each at the best of a short sweep',
     '--seeds K                   1 to 5 matched pairs; the table shows mean ± std when there are several',
     '--tokenizer                 one tokenizer shared by both models; else --tokenizer-kind reuses or trains DATASET-KIND',
@@ -72,7 +75,7 @@ export const compareCommand: CliCommand = {
   options: {
     dataset: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, tokens: { type: 'string' }, minutes: { type: 'string' },
     seeds: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' }, positions: { type: 'string' },
-    'no-lr-sweep': { type: 'boolean' },
+    'no-lr-sweep': { type: 'boolean' }, ...sizeFlagOptions,
   },
   async run(ctx, values) {
     const dataset = stringOption(values, 'dataset');
@@ -83,7 +86,7 @@ export const compareCommand: CliCommand = {
     const preset = stringOption(values, 'preset') ?? 'tiny';
     if (!['tiny', 'small', 'base'].includes(preset)) throw new UsageError(`--preset must be tiny, small or base, got ${JSON.stringify(preset)}.`);
     const input: ChannelInput<'experiments.create'> = {
-      dataset, preset: preset as 'tiny' | 'small' | 'base', budget: budgetOf(values), seeds: positiveInt(values, 'seeds', 5) ?? 1,
+      dataset, preset: preset as 'tiny' | 'small' | 'base', size: sizeFromFlags(values), budget: budgetOf(values), seeds: positiveInt(values, 'seeds', 5) ?? 1,
       tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as 'char' | 'bpe' | 'wordpiece' | undefined,
       lrSweep: values['no-lr-sweep'] !== true,
     };

@@ -7,6 +7,7 @@ import type { PresetName } from '../../../common/model-config';
 import type { CliCommand } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { fields, int } from '../format';
+import { sizeFlagDetails, sizeFlagOptions, sizeFromFlags } from '../size-flags';
 import { resolveRun } from './runs';
 
 /** Non-TTY progress: the first step at once, then a line at most this often (logs stay short). */
@@ -58,10 +59,11 @@ function positiveInt(values: Record<string, string | boolean | undefined>, name:
 export const trainCommand: CliCommand = {
   name: 'train',
   summary: 'train a GPT or BERT on a dataset in the foreground (Ctrl-C stops it with a resumable checkpoint, exit 130)',
-  usage: '--dataset NAME --model gpt|bert|gru|lstm [--tokenizer NAME|--tokenizer-kind char|bpe|wordpiece] [--preset tiny|small|base] [--steps N] [--batch-size B] [--lr X] [--eval-every N] [--checkpoint-every N] [--seed S] [--threads K] [--name N] | --resume RUN',
+  usage: '--dataset NAME --model gpt|bert|gru|lstm [--tokenizer NAME|--tokenizer-kind char|bpe|wordpiece] [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N] [--batch-size B] [--lr X] [--eval-every N] [--checkpoint-every N] [--seed S] [--threads K] [--name N] | --resume RUN',
   details: [
     '--tokenizer         a trained tokenizer (name or id); else --tokenizer-kind reuses or trains DATASET-KIND (default char)',
     '--preset            tiny (default), small or base; the parameter count is printed',
+    ...sizeFlagDetails,
     '--steps             optimizer steps (default 1000); --eval-every defaults to a tenth of them',
     '--threads           kernel threads (default: all cores); the backend and thread count are recorded',
     '--resume RUN        continue a stopped or crashed run from its last checkpoint, with its own settings',
@@ -72,7 +74,7 @@ export const trainCommand: CliCommand = {
     dataset: { type: 'string' }, model: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' },
     preset: { type: 'string' }, steps: { type: 'string' }, 'batch-size': { type: 'string' }, lr: { type: 'string' },
     'eval-every': { type: 'string' }, 'checkpoint-every': { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' },
-    name: { type: 'string' }, resume: { type: 'string' },
+    name: { type: 'string' }, resume: { type: 'string' }, ...sizeFlagOptions,
   },
   async run(ctx, values) {
     const resumeRef = stringOption(values, 'resume');
@@ -90,7 +92,7 @@ export const trainCommand: CliCommand = {
     const spec: TrainSpec = {
       dataset: stringOption(values, 'dataset'), family: stringOption(values, 'model') as TrainSpec['family'],
       tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as TokenizerKind | undefined,
-      preset: stringOption(values, 'preset') as PresetName | undefined, steps: positiveInt(values, 'steps'),
+      preset: stringOption(values, 'preset') as PresetName | undefined, size: sizeFromFlags(values), steps: positiveInt(values, 'steps'),
       batchSize: positiveInt(values, 'batch-size'), lr, evalEvery: positiveInt(values, 'eval-every'),
       checkpointEvery: positiveInt(values, 'checkpoint-every'), seed, threads: positiveInt(values, 'threads'), name: stringOption(values, 'name'),
       resume: resumeRef === undefined ? undefined : (await resolveRun(ctx, resumeRef)).id,

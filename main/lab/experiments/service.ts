@@ -14,7 +14,9 @@ import { comparisonTable, type LearningRates } from './table';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import type { RunQueries } from '../../store/runs';
-import { trainingSettings, type TrainingDeps } from '../runs/training';
+import { customShape, trainingSettings, type TrainingDeps } from '../runs/training';
+import { assertFitsInMemory } from '../../ml/config';
+import { sizeLabel, type ModelSize } from '../../../common/model-size';
 import { ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../runs/training-data';
 
 /** The first seed of an experiment; seed i of K is BASE_SEED + i, for both models of the pair. */
@@ -24,6 +26,8 @@ const BASE_SEED = 1337;
 interface StoredBudget {
   budget: ExperimentBudgetT;
   preset: PresetName;
+  /** a custom shape (absent or null: the preset's) */
+  size?: ModelSize | null;
   steps: number;
   tokensPerRun: number;
   seeds: number[];
@@ -60,23 +64,27 @@ export class ExperimentService {
     // one tokenizer for both models, so their accuracies and perplexities count the same units
     const tokenizer = await resolveRunTokenizer(tokenizers, dataset, { name: input.tokenizer, kind: input.tokenizerKind }, log);
     const preset = input.preset;
+    const shape = customShape(preset, input.size);
     const batchSize = trainingSettings({ steps: 1 }, preset).batchSize;
-    const tokensPerStep = batchSize * PRESETS[preset].contextLength;
-    const configs = (['gpt', 'bert'] as const).map((f) => presetConfig(preset, f, tokenizer.vocabSize, BASE_SEED));
+    const tokensPerStep = batchSize * (shape ?? PRESETS[preset]).contextLength;
+    const configs = (['gpt', 'bert'] as const).map((f) => presetConfig(preset, f, tokenizer.vocabSize, BASE_SEED, shape ?? {}));
+    // a size that cannot train here is refused before the experiment is recorded (each run would refuse it anyway)
+    for (const c of configs) assertFitsInMemory(c, trainingSettings({ steps: 1 }, preset, c.family).batchSize);
     const steps = budgetSteps(input.budget, tokensPerStep, configs, batchSize);
     if ('minutes' in input.budget) log(`A budget of ${input.budget.minutes} min is ${steps} steps per run at the measured speed of this machine.`);
     const seeds = Array.from({ length: input.seeds }, (_, i) => BASE_SEED + i);
-    const stored: StoredBudget = { budget: input.budget, preset, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
+    const stored: StoredBudget = { budget: input.budget, preset, size: shape, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
+    const sizeName = shape ? sizeLabel(shape) : preset;
     const id = this.ctx.store.experiments.insert({
-      name: this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${preset}, ${steps} steps)`),
+      name: this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${sizeName}, ${steps} steps)`),
       description: `BERT vs GPT on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`,
       datasetId: dataset.id, tokenizerId: tokenizer.id, budgetJson: JSON.stringify(stored),
     });
     for (const seed of seeds) {
       for (const family of ['gpt', 'bert'] as const) {
         await this.scheduler.start({
-          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, steps, seed, experimentId: id, lrSweep: input.lrSweep,
-          name: `${dataset.name}-${family}-${preset}-seed${seed}`,
+          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, size: shape ?? undefined, steps, seed, experimentId: id,
+          lrSweep: input.lrSweep, name: `${dataset.name}-${family}-${sizeName}-seed${seed}`,
         }, log);
       }
     }
@@ -175,7 +183,7 @@ export class ExperimentService {
     });
     return {
       id: row.id, name: row.name, datasetId: row.dataset_id, datasetName: row.dataset_name, tokenizerId: row.tokenizer_id, tokenizerName: row.tokenizer_name,
-      preset: b.preset, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true, pairs, runs,
+      preset: b.preset, size: b.size ?? null, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true, pairs, runs,
       comparison: this.loadComparison(id), createdAt: row.created_at,
     };
   }

@@ -1,6 +1,7 @@
 // The runs.* and jobs.* channels: records and metrics from the run service, everything that moves a run's job
 // (start, stop, pause, resume, delete) and the queue itself from the job service.
 import type { Handlers, runChannels } from '../../../common/api';
+import { estimateModel } from './estimate';
 import type { JobService } from './job-service';
 import type { RunService } from './service';
 
@@ -17,6 +18,7 @@ export function runHandlers(runs: RunService, jobs: JobService): Pick<Handlers, 
     'runs.pause': (input) => jobs.pause(input),
     'runs.resume': (input) => jobs.resume(input),
     'runs.archive': (input) => runs.archive(input),
+    'runs.estimate': async (input) => estimateModel(input),
     'jobs.status': () => jobs.status(),
     'jobs.setConcurrency': (input) => jobs.setConcurrency(input),
   };

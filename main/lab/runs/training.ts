@@ -8,6 +8,7 @@ import { isRnnFamily, rnnParameterCount, rnnPresetConfig, validateRnnConfig, typ
 import { rnnMemoryEstimate } from '../../ml/rnn/lm';
 import type { TrainJobPort, TrainJobResult, TrainJobSpec, TrainingSettings } from '../../jobs/train/protocol';
 import { assertFitsInMemory } from '../../ml/config';
+import { checkedSize, isPresetShape, sizeLabel, type ModelSize, type SizeField } from '../../../common/model-size';
 import { parameterCount, presetConfig, validateConfig, type ModelConfig, type ModelFamily, type PresetName } from '../../../common/model-config';
 import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
@@ -28,6 +29,8 @@ export interface TrainSpec {
   tokenizer?: string;
   tokenizerKind?: TokenizerKind;
   preset?: PresetName;
+  /** gpt/bert: fields replacing the preset's shape (`--layers --heads --d-model --ff --context`); the recipe stays the preset's */
+  size?: Partial<Record<SizeField, number>>;
   steps?: number;
   batchSize?: number;
   lr?: number;
@@ -169,6 +172,19 @@ function resumeCheckpoint(ctx: LabContext, runId: number): string | null {
   return a === null ? null : path.join(ctx.home, a.path);
 }
 
+/**
+ * The checked custom shape of a new run, or null when the size changes nothing of the preset. Refused before any data
+ * is read: a bad field (its sentence names the flag), or a size for an RNN (its presets have their own shape).
+ */
+export function customShape(preset: PresetName, size: TrainSpec['size'], family: string = 'gpt'): ModelSize | null {
+  if (size === undefined || Object.values(size).every((v) => v === undefined)) return null;
+  if (isRnnFamily(family)) {
+    throw new LabError('invalid_input', `Custom sizes (--layers, --heads, --d-model, --ff, --context) are for gpt and bert; a ${family} model takes its preset's shape.`, { field: 'size' });
+  }
+  const shape = checkedSize(preset, size);
+  return isPresetShape(preset, shape) ? null : shape;
+}
+
 async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
   const { ctx, runs, datasets, tokenizers } = deps;
   if (spec.dataset === undefined) throw new LabError('invalid_input', 'Say which dataset to train on (--dataset NAME).', { field: 'dataset' });
@@ -181,16 +197,17 @@ async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: strin
   if (!['tiny', 'small', 'base'].includes(preset)) {
     throw new LabError('invalid_input', `Preset ${JSON.stringify(preset)} does not exist; choose tiny, small or base.`, { field: 'preset' });
   }
+  const shape = customShape(preset, spec.size, family);
   // an RNN language model trains next-token like GPT and takes GPT's recipe; its job has no learning-rate sweep
   const training = rnn ? { ...trainingSettings({ ...spec, lrSweep: false }, preset, 'gpt') } : trainingSettings(spec, preset, family);
   const dataset = await ensureSplit(datasets, await resolveDatasetRef(datasets, spec.dataset), log);
   const tokenizerInfo = await resolveRunTokenizer(tokenizers, dataset, { name: spec.tokenizer, kind: spec.tokenizerKind }, log);
   const tokenizer = tokenizers.load(tokenizerInfo.id);
-  const model = rnn ? rnnPresetConfig(preset, family, tokenizer.vocabSize, training.seed) : presetConfig(preset, family, tokenizer.vocabSize, training.seed);
+  const model = rnn ? rnnPresetConfig(preset, family, tokenizer.vocabSize, training.seed) : presetConfig(preset, family, tokenizer.vocabSize, training.seed, shape ?? {});
   const memory = rnn ? rnnMemoryEstimate(model as RnnConfig, training.batchSize) : assertFitsInMemory(model as ModelConfig, training.batchSize);
   const job = buildJob(deps, 0, model, training, dataset.id, tokenizerInfo.id, spec, log);
   const runId = runs.create({
-    name: spec.name ?? `${dataset.name}-${family}-${preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
+    name: spec.name ?? `${dataset.name}-${family}-${shape ? sizeLabel(shape) : preset}`, family, datasetId: dataset.id, tokenizerId: tokenizerInfo.id,
     seed: training.seed, totalSteps: training.steps, status: spec.queued === true ? 'queued' : 'running', experimentId: spec.experimentId ?? null,
     config: {
       preset, model, training, parameters: memory.parameters, memoryBytes: memory.totalBytes,
@@ -222,7 +239,7 @@ async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: st
   if (recorded.model === undefined || recorded.training === undefined) {
     throw new LabError('bad_file', `Run ${runId} has no recorded model or training settings, so it cannot be resumed.`, { field: 'resume' });
   }
-  const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
+  const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'size', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
     .filter((k) => spec[k] !== undefined);
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
   const model = isRnnFamily(recorded.model.family) ? validateRnnConfig(recorded.model as unknown as RnnConfig & Record<string, unknown>) : validateConfig(recorded.model);

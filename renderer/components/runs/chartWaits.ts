@@ -14,6 +14,34 @@ export function firstEvaluation(run: Pick<RunT, 'config'> | null | undefined, ke
   return { step, afterSweep: training?.lrSweep !== null && training?.lrSweep !== undefined };
 }
 
+/**
+ * How many points a chart's curves and bands can draw: finite y values (a band's mean). A run whose series exists but
+ * holds only gaps (a validation key created before its first evaluation, NaN from a diverged step) draws nothing, and
+ * a frame of bare axes tells a newcomer nothing, so the chart shows its empty sentence until this is above zero.
+ */
+export function drawablePoints(input: {
+  curves: readonly { y: readonly (number | null)[] }[];
+  bands?: readonly { mean: readonly number[] }[];
+}): number {
+  let n = 0;
+  for (const c of input.curves) for (const v of c.y) if (v !== null && Number.isFinite(v)) n += 1;
+  for (const b of input.bands ?? []) for (const v of b.mean) if (Number.isFinite(v)) n += 1;
+  return n;
+}
+
+/**
+ * The sentence an empty validation chart of several runs shows: the first evaluation of the earliest-evaluating run
+ * (every run of one experiment usually shares `evalEvery`); null when no run's config says.
+ */
+export function firstEvaluationOf(runs: readonly Pick<RunT, 'config'>[], key: string): { step: number; afterSweep: boolean } | null {
+  let best: { step: number; afterSweep: boolean } | null = null;
+  for (const r of runs) {
+    const f = firstEvaluation(r, key);
+    if (f && (best === null || f.step < best.step)) best = f;
+  }
+  return best;
+}
+
 type SeriesOf = (runId: number, key: string) => MetricSeriesT | undefined;
 
 /** The metrics at least one of the runs has a point of; the rest would be empty frames (a memory figure no run logged). */
