@@ -102,6 +102,42 @@ describe('import', () => {
     expect((await allDocs(dataset.id)).map((d) => [d.text, d.label])).toEqual([['Great, really great', 'pos'], ['Awful', 'neg'], ['Fine "enough"', 'pos']]);
   });
 
+  it('refuses a label column that mixes numbers and text, naming the rarer rows, and keeps what the lab had', async () => {
+    const kept = write('keep.csv', 'text,label\nalpha,a\nbeta,b\n');
+    const { dataset: before } = await svc.import(req(kept, 'kept', { labelColumn: 'label' }));
+    const rows = ['text,label', ...Array.from({ length: 30 }, (_, i) => `mail ${i},${i % 2}`)];
+    rows[8] = 'mail seven,spam';
+    rows[21] = '"a quoted, mail",ham';
+    const file = write('mails.csv', `${rows.join('\n')}\n`);
+    const err = await refusal(() => svc.import(req(file, 'mails', { labelColumn: 'label' })));
+    expect(err.code).toBe('bad_file');
+    expect(err.message).toBe('The label column "label" of mails.csv mixes numbers and text: 2 rows hold text (line 9 "spam", line 22 "ham") while 28 hold numbers '
+      + '(e.g. "0" on line 2). Write every label the same way — all class names or all class numbers — and import the file again; nothing was imported.');
+    expect(err.field).toBe(`${file}:9`);
+    // nothing half-imported, nothing already stored lost
+    expect((await svc.list()).map((d) => d.name)).toEqual(['kept']);
+    expect((await allDocs(before.id)).map((d) => d.label)).toEqual(['a', 'b']);
+    // JSON numbers among class names: the numbers are the rarer kind here
+    const jsonl = write('topics.jsonl', '{"text":"one","topic":"math"}\n{"text":"two","topic":3}\n{"text":"three","topic":"art"}\n');
+    expect((await refusal(() => svc.import(req(jsonl, 'topics', { labelField: 'topic' })))).message)
+      .toMatch(/^The label field "topic" of topics\.jsonl mixes numbers and text: 1 row holds numbers \(line 2 "3"\) while 2 hold text \(e\.g\. "math" on line 1\)\./);
+  });
+
+  it('names the labelled rows whose text is empty (skipped), in CSV and JSONL', async () => {
+    const file = write('reviews.csv', 'review,sentiment\nGood,pos\n"  ",neg\nBad,neg\n,pos\n');
+    const out = await svc.import(req(file, 'reviews', { textColumn: 'review', labelColumn: 'sentiment' }));
+    expect(out.dataset.stats.labels).toEqual({ pos: 1, neg: 1 });
+    expect(out.skippedCount).toBe(2);
+    expect(out.skipped.map((s) => s.line)).toEqual([3, 5]);
+    expect(out.skipped[0].message).toBe('Line 3 of reviews.csv has the label "neg" but no text in column "review", so it was left out; '
+      + 'fill in its text (or delete the row) and import the file again to keep it.');
+    // JSONL: an empty text is named, not an invalid line (the file is not refused without skipInvalid)
+    const jsonl = write('q.jsonl', '{"text":"","label":"math"}\n{"text":"sum","label":"math"}\n');
+    const j = await svc.import(req(jsonl, 'q', {}));
+    expect(j.skippedCount).toBe(1);
+    expect(j.skipped[0]).toMatchObject({ line: 1, message: expect.stringMatching(/^Line 1 of q\.jsonl has the label "math" but no text in "text"/) });
+  });
+
   it('imports JSONL with text and label fields', async () => {
     const file = write('q.jsonl', '{"body":"first question","topic":"math"}\n{"body":"second question","topic":"art"}\n');
     const { dataset } = await svc.import(req(file, 'questions', { textField: 'body', labelField: 'topic' }));

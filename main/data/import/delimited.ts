@@ -5,6 +5,8 @@ import { LabError } from '../../../common/errors';
 import { displayName } from './source';
 import type { TextFile } from './stream';
 import type { ImportedDoc } from './types';
+import type { InvalidLog } from './invalid';
+import { LabelColumnCheck } from './labels';
 
 /** column names taken as the text when none is chosen (compared case-insensitively, first match wins) */
 export const DEFAULT_TEXT_COLUMNS = ['text', 'content', 'sentence', 'review'];
@@ -125,26 +127,40 @@ export async function* delimitedRows(file: TextFile, format: 'csv' | 'tsv'): Asy
   }
 }
 
-/** Yields one document per row with non-empty text; an empty label cell means unlabelled. */
+/**
+ * Yields one document per row with non-empty text; an empty label cell means unlabelled. With a label column, a
+ * labelled row without text is named in `log` (skipped), and labels that mix numbers and text are refused after the
+ * last row (see LabelColumnCheck).
+ */
 export async function* readDelimited(
   file: TextFile,
   format: 'csv' | 'tsv',
   opts: { textColumn?: string; labelColumn?: string },
+  log: InvalidLog,
 ): AsyncGenerator<ImportedDoc, void, void> {
   let textIdx = -1;
   let labelIdx = -1;
   let header = true;
-  for await (const { record } of delimitedRows(file, format)) {
+  let textPlace = '';
+  let check: LabelColumnCheck | null = null;
+  for await (const { record, line } of delimitedRows(file, format)) {
     if (header) {
       const columns = record.map((c) => c.trim());
       textIdx = pickTextColumn(columns, file.path, opts.textColumn);
       labelIdx = pickLabelColumn(columns, file.path, opts.labelColumn);
+      textPlace = `column "${columns[textIdx]}"`;
+      if (labelIdx !== -1) check = new LabelColumnCheck(file.path, `label column "${columns[labelIdx]}"`);
       header = false;
       continue;
     }
     const text = record[textIdx] ?? '';
-    if (text.trim() === '') continue;
     const rawLabel = labelIdx === -1 ? '' : (record[labelIdx] ?? '').trim();
+    if (text.trim() === '') {
+      if (check !== null && rawLabel !== '') check.emptyText(log, line, textPlace, rawLabel);
+      continue;
+    }
+    if (check !== null && rawLabel !== '') check.label(rawLabel, line);
     yield { text, label: rawLabel === '' ? null : rawLabel };
   }
+  check?.finish();
 }

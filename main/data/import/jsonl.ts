@@ -1,9 +1,11 @@
-// JSON Lines: one object per line with a text field and an optional label field; bad lines are collected by number.
+// JSON Lines: one object per line with a text field and an optional label field; bad lines are collected by number,
+// labelled lines without text are named, and labels mixing numbers and text are refused (LabelColumnCheck).
 import { LabError } from '../../../common/errors';
 import type { InvalidLog } from './invalid';
 import { displayName } from './source';
+import { LabelColumnCheck } from './labels';
 import { lines, type TextFile } from './stream';
-import type { ImportedDoc } from './types';
+import { MAX_INVALID_KEPT, type ImportedDoc, type InvalidEntry } from './types';
 
 function jsonKind(v: unknown): string {
   if (v === null) return 'null';
@@ -31,8 +33,16 @@ export async function* readJsonl(
 ): AsyncGenerator<ImportedDoc, void, void> {
   const name = displayName(file.path);
   const textField = opts.textField ?? 'text';
-  const firstInvalid = log.count;
-  const firstKept = log.entries.length;
+  // invalid lines refuse the file (unless skipInvalid); labelled lines without text are only named, so they are counted apart
+  let invalid = 0;
+  const listed: InvalidEntry[] = [];
+  const bad = (no: number, message: string): void => {
+    invalid++;
+    if (listed.length < MAX_INVALID_KEPT) listed.push({ file: file.path, line: no, message });
+    log.add(file.path, no, message);
+  };
+  const labelKey = opts.labelField ?? 'label';
+  const check = new LabelColumnCheck(file.path, `label field "${labelKey}"`);
   let valid = 0;
   for await (const { line, no } of lines(file.chunks())) {
     const trimmed = line.trim();
@@ -41,37 +51,38 @@ export async function* readJsonl(
     try {
       obj = JSON.parse(no === 1 && trimmed.startsWith('\uFEFF') ? trimmed.slice(1) : trimmed);
     } catch (err) {
-      log.add(file.path, no, `Line ${no} of ${name} is not valid JSON: ${(err as Error).message} (expected one object per line).`);
+      bad(no, `Line ${no} of ${name} is not valid JSON: ${(err as Error).message} (expected one object per line).`);
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      log.add(file.path, no, `Line ${no} of ${name} is ${jsonKind(obj)}, not an object (expected one object per line, like {"${textField}": "…"}).`);
+      bad(no, `Line ${no} of ${name} is ${jsonKind(obj)}, not an object (expected one object per line, like {"${textField}": "…"}).`);
       continue;
     }
     const rec = obj as Record<string, unknown>;
     if (!(textField in rec)) {
       const keys = Object.keys(rec);
-      log.add(file.path, no, `Line ${no} of ${name} has no "${textField}" field; its fields are: ${keys.length > 0 ? keys.join(', ') : '(none)'}. Choose the text field.`);
+      bad(no, `Line ${no} of ${name} has no "${textField}" field; its fields are: ${keys.length > 0 ? keys.join(', ') : '(none)'}. Choose the text field.`);
       continue;
     }
     const text = rec[textField];
     if (typeof text !== 'string') {
-      log.add(file.path, no, `Line ${no} of ${name} has ${jsonKind(text)} in "${textField}", not a string.`);
+      bad(no, `Line ${no} of ${name} has ${jsonKind(text)} in "${textField}", not a string.`);
       continue;
     }
-    const labelKey = opts.labelField ?? 'label';
     const label = toLabel(rec[labelKey]);
     if (label === undefined) {
-      log.add(file.path, no, `Line ${no} of ${name} has ${jsonKind(rec[labelKey])} in "${labelKey}"; a label must be a string or a number.`);
+      bad(no, `Line ${no} of ${name} has ${jsonKind(rec[labelKey])} in "${labelKey}"; a label must be a string or a number.`);
       continue;
     }
-    if (text.trim() === '') continue;
+    if (text.trim() === '') {
+      if (label !== null) check.emptyText(log, no, `"${textField}"`, label);
+      continue;
+    }
+    if (label !== null) check.label(label.trim(), no);
     valid++;
     yield { text, label };
   }
-  const invalid = log.count - firstInvalid;
   if (invalid > 0 && opts.skipInvalid !== true) {
-    const listed = log.entries.slice(firstKept);
     const numbers = listed.slice(0, 10).map((e) => e.line);
     const more = invalid > numbers.length ? ` and ${invalid - numbers.length} more` : '';
     throw new LabError(
@@ -81,4 +92,5 @@ export async function* readJsonl(
       { field: `${file.path}:${numbers[0] ?? 0}`, details: { invalid: listed, invalidCount: invalid, validCount: valid } },
     );
   }
+  check.finish();
 }

@@ -16,7 +16,7 @@ function docsOf(file: TextFile, format: Exclude<ImportFormat, 'folder'>, opts: I
       return readPlain(file, opts.mode ?? 'paragraphs');
     case 'csv':
     case 'tsv':
-      return readDelimited(file, format, opts);
+      return readDelimited(file, format, opts, log);
     case 'jsonl':
       return readJsonl(file, opts, log);
   }

@@ -131,13 +131,13 @@ describe('csv and tsv', () => {
 });
 
 describe('jsonl', () => {
-  const good = '{"text":"alpha","label":"x"}\n\n{"text":"beta","label":1}\n{"text":"gamma"}\n';
+  const good = '{"text":"alpha","label":0}\n\n{"text":"beta","label":1}\n{"text":"gamma"}\n';
 
   it('reads text and label fields, skipping empty lines; numeric labels become strings', async () => {
     const p = t.write('d.jsonl', good);
     const { docs } = await importAll(p);
     expect(docs).toEqual([
-      { text: 'alpha', label: 'x' },
+      { text: 'alpha', label: '0' },
       { text: 'beta', label: '1' },
       { text: 'gamma', label: null },
     ]);
