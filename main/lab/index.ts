@@ -16,7 +16,7 @@ import { datasetHandlers } from './datasets/handlers';
 import { DatasetService } from './datasets/service';
 import { experimentHandlers } from './experiments/handlers';
 import { ExperimentService } from './experiments/service';
-import { localRunControls, runHandlers } from './runs/handlers';
+import { runHandlers } from './runs/handlers';
 import { JobService } from './runs/job-service';
 import type { SchedulerOptions } from './runs/scheduler';
 import { RunService } from './runs/service';
@@ -50,6 +50,8 @@ export interface Lab {
   experiments: ExperimentService;
   /** static word embeddings (the CLI trains in the foreground through it) */
   embeddings: EmbeddingsService;
+  /** fine-tunes (the CLI trains one in the foreground through it; the page and the experiment queue them) */
+  finetune: FinetuneService;
   /** Validates `rawInput` against the channel's schema, runs its handler, validates the result. Throws LabError. */
   call(channel: string, rawInput: unknown): Promise<unknown>;
   /** Subscribes to every event the services emit; returns the unsubscribe function. */
@@ -111,7 +113,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const analysis = new AnalysisService(ctx, runs, opts.analysis);
   const projector = new ProjectorService(ctx, analysis.worker);
   const embeddings = new EmbeddingsService(training, jobs.scheduler);
-  const finetune = new FinetuneService(training);
+  const finetune = new FinetuneService(training, jobs.scheduler);
   const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
   const scale = new ScaleService(training, jobs.scheduler);
   const finetuneExperiments = new FinetuneExperimentService(training, finetune, experiments, jobs.scheduler);
@@ -137,8 +139,6 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...embeddingHandlers(embeddings),
     ...finetuneHandlers(finetune, finetuneExperiments),
     ...scaleHandlers(scale),
-    // fine-tunes trained in this process (until they go through the scheduler) stop and resume there
-    ...localRunControls([finetune], runs, jobs),
     ...seq2seqHandlers(seq2seq),
   };
 
@@ -150,6 +150,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     jobs,
     experiments,
     embeddings,
+    finetune,
     async call(channel: string, rawInput: unknown): Promise<unknown> {
       if (closed) throw new LabError('unavailable', 'The lab has been closed; start it again to continue.');
       const { name, input } = parseInput(channel, rawInput);
@@ -165,7 +166,7 @@ export function createLab(opts: CreateLabOptions): Lab {
       closed = true;
       listeners.clear();
       // workers first: their runs are marked crashed (resumable) while the store is still open
-      for (const service of [finetuneExperiments, jobs, experiments, seq2seq, scale, analysis, finetune, datasets, tokenizers] as Closable[]) service.close?.();
+      for (const service of [finetuneExperiments, jobs, experiments, seq2seq, scale, analysis, datasets, tokenizers] as Closable[]) service.close?.();
       db.close();
     },
   };

@@ -12,7 +12,6 @@ import type { FinetuneExperimentT } from '../../common/api/finetune-experiment';
 import { englishRows } from '../../common/finetune/wording';
 import { experimentText } from '../../main/cli/commands/finetune-experiment';
 import { FinetuneExperimentService } from '../../main/lab/finetune/experiment';
-import { FinetuneService } from '../../main/lab/finetune/service';
 import { clearlyBetter } from '../../main/lab/finetune/tutorial-table';
 import { createLab, type Lab } from '../../main/lab/index';
 import { storyText } from '../unit/compare/story';
@@ -29,12 +28,12 @@ beforeAll(async () => {
   writeFileSync(join(home, 'story.txt'), storyText(120));
   lab = createLab({ home, mode: 'cli', jobs: { concurrency: 2 } });
   await lab.call('datasets.import', { path: join(home, 'story.txt'), name: 'story', mode: 'paragraphs' });
-  service = new FinetuneExperimentService(lab.training, new FinetuneService(lab.training), lab.experiments, lab.jobs.scheduler);
+  service = new FinetuneExperimentService(lab.training, lab.finetune, lab.experiments, lab.jobs.scheduler);
   result = await service.run({
     pretrainDataset: 'story', task: 'names', labels: [16, 4], seeds: 2, preset: 'tiny', pretrainSteps: 24, epochs: 1,
     analyzer: 'char_wb', lrSweep: false, sites: 40, prompts: 2, threads: 1,
   }, { log: (l) => logs.push(l) });
-}, 170_000);
+}, 600_000); // 16 fine-tunes, each in its own job worker (tsx starts slowly on a loaded machine)
 
 afterAll(() => {
   lab?.close();

@@ -1,7 +1,7 @@
 // Fine-tuning through the service on a real lab home (SQLite file, the real importer and kernels): the names sample,
 // a tiny GPT and BERT pre-trained on it, fine-tuned as runs with their parent recorded; the same architecture from
-// scratch; the TF-IDF + logistic-regression baseline on the same label budget; stop after an epoch and resume; and
-// the refusals a person can act on.
+// scratch; the TF-IDF + logistic-regression baseline on the same label budget; stop after an epoch and resume; a
+// queued fine-tune in the scheduler's job worker (pause, resume, a killed worker); and the refusals a person can act on.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import type { RunDetailT, RunT } from '../../common/api';
 import type { FinetuneReportT, FinetuneRowT } from '../../common/api/finetune';
 import { createLab, type Lab } from '../../main/lab/index';
 import { trainRun } from '../../main/lab/runs/training';
-import { FinetuneService } from '../../main/lab/finetune/service';
+import type { FinetuneService } from '../../main/lab/finetune/service';
 import { prepareFinetuneResume } from '../../main/lab/finetune/prepare';
 import { finetuneCompare } from '../../main/lab/finetune/compare';
 import { runFinetuneJob } from '../../main/jobs/finetune/finetune-job';
@@ -36,7 +36,7 @@ async function until<T>(what: string, probe: () => T | undefined, timeoutMs = 60
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'lab-finetune-'));
   lab = createLab({ home, mode: 'cli' });
-  service = new FinetuneService(lab.training);
+  service = lab.finetune;
   await lab.call('datasets.importSample', { sampleId: 'names' });
   const names = (await lab.call('datasets.list', {})) as Array<{ id: number }>;
   // a stratified split with a test part, made before pre-training (which would otherwise make its default one, without test)
@@ -112,18 +112,49 @@ describe('fine-tuning through the service', () => {
     expect(existsSync(join(home, runs.latestCheckpoint(out.runId)!.path, 'classification.json'))).toBe(true);
   }, 120_000);
 
-  it('a fine-tune started through the API trains in the background; runs.stop and runs.resume reach it', async () => {
+  it('a fine-tune started through the API trains in the scheduler\'s job worker: progress, pause → resume, a killed worker → crashed → resumed', async () => {
     const started = (await lab.call('finetune.start', { from: parents.bert, dataset: 'First names', labelsPerClass: 48, epochs: 30, patience: 0, threads: 1, seed: 5 })) as RunT;
-    expect(started).toMatchObject({ family: 'classifier', status: 'running', parentRunId: parents.bert });
+    expect(started).toMatchObject({ family: 'classifier', parentRunId: parents.bert, totalSteps: 180 });
+    // recorded as queued; an idle scheduler takes it to its worker at once
+    expect(['queued', 'running']).toContain(started.status);
+    const metrics: number[] = [];
+    const off = lab.on((event, payload) => {
+      if (event === 'runs.metrics' && (payload as { runId: number }).runId === started.id) metrics.push(started.id);
+    });
     const runs = lab.ctx.store.runs;
-    await until('a first epoch checkpoint', () => (runs.latestCheckpoint(started.id, true) !== null ? true : undefined));
-    await lab.call('runs.stop', { id: started.id });
-    await until('the stop', () => (runs.run(started.id).status === 'stopped' ? true : undefined));
+    const scheduler = lab.jobs.scheduler;
+    await until('a first epoch checkpoint', () => (runs.latestCheckpoint(started.id, true) !== null ? true : undefined), 150_000);
+    // the scheduler's worker process trains it, not the lab's own
+    const first = scheduler.pidOf(started.id) as number;
+    expect(first).toBeTypeOf('number');
+    expect(first).not.toBe(process.pid);
+    await lab.call('runs.pause', { id: started.id });
+    const paused = await until('the pause', () => (runs.run(started.id).status !== 'running' ? runs.run(started.id) : undefined));
+    expect(paused.status).toBe('paused');
+    expect(scheduler.pidOf(started.id)).toBeUndefined();
     await lab.call('runs.resume', { id: started.id });
-    await until('the resumed run to finish', () => (runs.run(started.id).status === 'completed' ? true : undefined), 90_000);
-    expect(runs.run(started.id).metrics['val/macro_f1'].count).toBe(30);
+    // continued from its epoch checkpoint in a new worker
+    await until('the resumed worker to step on', () => {
+      const r = runs.run(started.id);
+      return r.status === 'running' && r.step > paused.step && scheduler.pidOf(started.id) !== undefined ? true : undefined;
+    }, 150_000);
+    const second = scheduler.pidOf(started.id) as number;
+    expect(second).not.toBe(first);
+    // a killed worker takes only its process down: the run is crashed, resumable, and the lab goes on
+    process.kill(second, 'SIGKILL');
+    const crashed = await until('the crash', () => (runs.run(started.id).status !== 'running' ? runs.run(started.id) : undefined));
+    expect(crashed.status).toBe('crashed');
+    expect(crashed.error).toMatch(/killed by SIGKILL/);
+    await lab.call('runs.resume', { id: started.id });
+    const done = await until('the resumed run to finish', () => (['completed', 'failed', 'crashed'].includes(runs.run(started.id).status) ? runs.run(started.id) : undefined), 150_000);
+    off();
+    expect(done.status, done.error ?? '').toBe('completed');
+    expect(done.step).toBe(180);
+    // one validation point per epoch: the resumes discarded what came after their checkpoint
+    expect(done.metrics['val/macro_f1'].count).toBe(30);
+    expect(metrics.length).toBeGreaterThan(0);
     expect(await lab.call('finetune.report', { runId: started.id })).not.toBeNull();
-  }, 120_000);
+  }, 300_000); // job workers start tsx: slow on a loaded machine
 
   it('compares pre-trained, from-scratch and baseline models over label budgets and seeds, on the same labels', async () => {
     const cells = await finetuneCompare(service, { parents: [1, 2].map((seed) => ({ seed, gpt: parents.gpt, bert: parents.bert })), dataset: 'First names', labels: [8, 24], epochs: 1, analyzer: 'char_wb', threads: 1 });
@@ -138,7 +169,7 @@ describe('fine-tuning through the service', () => {
     const rows = (await lab.call('finetune.list', {})) as FinetuneRowT[];
     const ofCell = rows.filter((r) => cells[0].runIds.includes(r.run.id));
     expect(ofCell.every((r) => r.trainExamples === 16)).toBe(true);
-  }, 180_000);
+  }, 300_000); // 20 fine-tunes, each in a job worker
 
   it('refuses what cannot be fine-tuned, with sentences that say what to do', async () => {
     const bad = async (input: Record<string, unknown>): Promise<string> => {

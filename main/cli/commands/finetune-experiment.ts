@@ -6,7 +6,6 @@ import { cellText, englishRows } from '../../../common/finetune/wording';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
 import { FinetuneExperimentService } from '../../lab/finetune/experiment';
-import { FinetuneService } from '../../lab/finetune/service';
 import type { CommandContext, OptionValues } from '../command';
 import { numberOption, stringOption } from '../command';
 import { fields, table } from '../format';
@@ -76,7 +75,7 @@ export async function runFinetuneExperiment(ctx: CommandContext, values: OptionV
   });
   const started = Date.now();
   try {
-    const service = new FinetuneExperimentService(lab.training, new FinetuneService(lab.training), lab.experiments, lab.jobs.scheduler);
+    const service = new FinetuneExperimentService(lab.training, lab.finetune, lab.experiments, lab.jobs.scheduler);
     const e = await service.run(parsed.data, { log: (line) => ctx.note(line), shouldStop: () => stopping });
     ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     ctx.result({ ...e, rows: englishRows(e.rows) }, () => experimentText(e));

@@ -5,7 +5,6 @@ import { constants as osConstants } from 'node:os';
 import { BaselineRequest, FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
-import { FinetuneService } from '../../lab/finetune/service';
 import { finetuneCompare } from '../../lab/finetune/compare';
 import { cellText } from '../../../common/finetune/wording';
 import { runFinetuneExperiment } from './finetune-experiment';
@@ -83,7 +82,7 @@ export const finetuneCommand: CliCommand = {
       ctx.note('Stopping; the newest epoch checkpoint is the place to resume from…');
     });
     let lastLine = 0;
-    const outcome = await new FinetuneService(ctx.lab().training).run(input, {
+    const outcome = await ctx.lab().finetune.run(input, {
       log: (line) => ctx.note(line),
       shouldStop: () => stopSignal !== null,
       progress: (p) => {
@@ -121,7 +120,7 @@ export const finetuneBaselineCommand: CliCommand = {
       dataset: stringOption(values, 'dataset'), analyzer: stringOption(values, 'analyzer'), labelsPerClass: num(values, 'labels'),
       C: num(values, 'C'), classWeights: stringOption(values, 'class-weights'), seed: num(values, 'seed'), name: stringOption(values, 'name'),
     });
-    const report = await new FinetuneService(ctx.lab().training).baseline(input, (line) => ctx.note(line));
+    const report = await ctx.lab().finetune.baseline(input, (line) => ctx.note(line));
     ctx.result(report, () => [`Baseline run ${report.runId}: TF-IDF + logistic regression.`, reportText(report)].join('\n'));
   },
 };
@@ -184,7 +183,7 @@ export const finetuneCompareCommand: CliCommand = {
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 5) throw new UsageError(`--seeds takes a whole number from 1 to 5, got ${seeds}.`);
     const gpt = await resolveRun(ctx, gptRef);
     const bert = await resolveRun(ctx, bertRef);
-    const points = await finetuneCompare(new FinetuneService(ctx.lab().training), {
+    const points = await finetuneCompare(ctx.lab().finetune, {
       parents: Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, gpt: gpt.id, bert: bert.id })), dataset, labels,
       epochs: num(values, 'epochs') ?? 4, analyzer, threads: num(values, 'threads'),
     }, (line) => ctx.note(line));

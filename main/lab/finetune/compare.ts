@@ -17,7 +17,8 @@ export interface CompareOptions {
   threads?: number;
 }
 
-/** Runs every model at every budget and seed, in the foreground, and summarises macro-F1 per model and budget. */
+/** Runs every model at every budget and seed in the scheduler's job workers (a seed's four fine-tunes queued together), and summarises
+ *  macro-F1 per model and budget. */
 export async function finetuneCompare(service: FinetuneService, o: CompareOptions, log: (line: string) => void = () => {},
   shouldStop: () => boolean = () => false): Promise<CurvePointT[]> {
   if (o.labels.length === 0) throw new LabError('invalid_input', 'Give at least one label budget, e.g. --labels 16,64.', { field: 'labels' });
@@ -32,17 +33,22 @@ export async function finetuneCompare(service: FinetuneService, o: CompareOption
       scores.set(m, e);
     };
     for (const { seed, gpt, bert } of o.parents) {
-      for (const [family, from] of [['gpt', gpt], ['bert', bert]] as const) {
-        for (const scratch of [false, true]) {
-          if (shouldStop()) throw new LabError('conflict', 'The comparison was stopped before every fine-tune had run.');
-          const out = await service.run({
-            from, scratch, dataset: o.dataset, labelsPerClass, epochs: o.epochs, seed, freeze: false, batchSize: 16, warmupRatio: 0.1,
-            patience: 3, classWeights: 'none', minSteps: 0, threads: o.threads,
-          }, { shouldStop });
-          add(`${family}-${scratch ? 'scratch' : 'pretrained'}`, out.report, out.runId);
-          log(`${labelsPerClass} labels/class, seed ${seed}: ${family.toUpperCase()} ${scratch ? 'from scratch' : 'pre-trained'} macro-F1 ${out.report?.macroF1.toFixed(3) ?? '—'}`);
+      if (shouldStop()) throw new LabError('conflict', 'The comparison was stopped before every fine-tune had run.');
+      // the four fine-tunes of a seed are queued together: a scheduler that runs several jobs at once runs them side by side
+      const models = ([['gpt', gpt], ['bert', bert]] as const).flatMap(([family, from]) => [false, true].map((scratch) => ({ family, from, scratch })));
+      const outs = await Promise.all(models.map(({ from, scratch }) => service.runInWorker({
+        from, scratch, dataset: o.dataset, labelsPerClass, epochs: o.epochs, seed, freeze: false, batchSize: 16, warmupRatio: 0.1,
+        patience: 3, classWeights: 'none', minSteps: 0, threads: o.threads,
+      }, { shouldStop })));
+      if (shouldStop()) throw new LabError('conflict', 'The comparison was stopped before every fine-tune had run.');
+      models.forEach(({ family, scratch }, k) => {
+        const out = outs[k];
+        if (out.status !== 'completed') {
+          throw new LabError('conflict', `Fine-tune ${out.runId} ("${out.name}") ended ${out.status}${out.error ? `: ${out.error}` : ''}; the comparison needs every fine-tune to finish.`);
         }
-      }
+        add(`${family}-${scratch ? 'scratch' : 'pretrained'}`, out.report, out.runId);
+        log(`${labelsPerClass} labels/class, seed ${seed}: ${family.toUpperCase()} ${scratch ? 'from scratch' : 'pre-trained'} macro-F1 ${out.report?.macroF1.toFixed(3) ?? '—'}`);
+      });
       const b = await service.baseline({ dataset: o.dataset, analyzer: o.analyzer, labelsPerClass, C: 1, classWeights: 'none', seed });
       add('tfidf-logreg', b, b.runId);
     }

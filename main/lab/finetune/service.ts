@@ -1,7 +1,8 @@
-// FinetuneService: fine-tunes as runs (family 'classifier', parent_run_id = the pre-trained run) — trained in the
-// foreground (CLI, tests) or queued for a worker — the TF-IDF + logistic-regression baseline on the same splits
+// FinetuneService: fine-tunes as runs (family 'classifier', parent_run_id = the pre-trained run) — queued on the
+// lab's scheduler, which trains them in a job worker like any run (or in the foreground for the CLI) — the TF-IDF + logistic-regression baseline on the same splits
 // (family 'baseline', fitted in seconds right here), the table of fine-tunes, and a finished run's report.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import type { FinetuneReportT, FinetuneRowT, FinetuneStartRequestT } from '../../../common/api/finetune';
@@ -17,7 +18,9 @@ import type { LabContext } from '../app/context';
 import { runFolder, type RunService } from '../runs/service';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
 import type { TrainingDeps } from '../runs/training';
-import { finetuneJob, type TrainingJob } from '../../jobs/training-jobs';
+import { finetuneJob, type TrainingJobOf } from '../../jobs/training-jobs';
+import type { JobScheduler } from '../runs/scheduler';
+import type { KernelPreference } from '../../../native-kernels/index';
 import { labelledDataset, readLabelledSplits } from './labelled-data';
 import { prepareFinetune, prepareFinetuneResume, type FinetuneConfig, type PreparedFinetune } from './prepare';
 
@@ -37,29 +40,33 @@ export interface FinetuneOutcome {
   report: FinetuneReportT | null;
 }
 
-/** A prepared fine-tune as a job of the training-job registry (what the recorder counts steps and tokens by). */
-function recorderJob(p: PreparedFinetune): TrainingJob {
+/** A prepared fine-tune as a job of the training-job registry (what the scheduler queues and the recorder counts by). */
+function trainingJob(p: PreparedFinetune): TrainingJobOf<'finetune'> {
   return finetuneJob(p.job, p.totalSteps, p.tokensPerStep);
 }
 
+/** How often a fine-tune waited on in the worker checks whether its caller asked it to stop. */
+const STOP_POLL_MS = 200;
+
 export class FinetuneService {
   private readonly runs: RunService;
-  private closed = false;
-  /** fine-tunes training in this process (until the job registry queues them for a worker), by run id */
-  private readonly local = new Map<number, { stop: 'stop' | 'pause' | null }>();
 
   private readonly ctx: LabContext;
 
-  constructor(private readonly deps: TrainingDeps) {
+  /** `scheduler` trains queued fine-tunes in its job workers (stop, pause, resume and crash recovery are its own). */
+  constructor(private readonly deps: TrainingDeps, private readonly scheduler: JobScheduler, private readonly opts: { kernels?: KernelPreference } = {}) {
     this.ctx = deps.ctx;
     this.runs = deps.runs;
+    // runs.resume of a stopped, paused or crashed fine-tune (and a queue a dead app left) is rebuilt from its record
+    scheduler.registerResume(['classifier'], async (runId) => trainingJob(
+      await prepareFinetuneResume(this.deps, runId, { queued: true, threads: this.defaultThreads(), kernels: this.opts.kernels }, () => {})));
   }
 
   /** Prepares, trains and records one fine-tune in this process (the CLI's foreground run), to its end or a stop. */
   async run(input: FinetuneStartRequestT, hooks: FinetuneHooks = {}, runner: FinetuneRunner = runFinetuneJob): Promise<FinetuneOutcome> {
     const log = hooks.log ?? ((): void => {});
-    const prepared = await prepareFinetune(this.deps, input, { queued: false, threads: input.threads ?? null }, log);
-    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared), { log, progress: hooks.progress });
+    const prepared = await prepareFinetune(this.deps, input, { queued: false, threads: input.threads ?? null, kernels: this.opts.kernels }, log);
+    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, trainingJob(prepared), { log, progress: hooks.progress });
     let result: TrainJobResult;
     try {
       result = await runner(prepared.job, { post: recorder.onMessage, shouldStop: () => hooks.shouldStop?.() === true });
@@ -68,63 +75,48 @@ export class FinetuneService {
       throw e;
     }
     recorder.finish(result);
-    const run = this.runs.run(prepared.runId);
-    return { runId: run.id, name: run.name, status: result.status, error: result.reason, report: this.reportOf(run) };
+    return this.outcome(prepared.runId);
   }
 
-  /**
-   * Records a fine-tune and trains it in the background, returning the run at once (its metrics stream into the
-   * store). Until the job registry of the layout lands it runs in this process; then it is queued for a worker.
-   */
-  async start(input: FinetuneStartRequestT): Promise<RunT> {
-    const prepared = await prepareFinetune(this.deps, input, { queued: false, threads: input.threads ?? 1 }, () => {});
-    this.runLocally(prepared);
+  /** Records a fine-tune as queued and queues it on the scheduler, returning the run at once; a bad dataset or setting
+   *  is refused before anything is recorded. */
+  async start(input: FinetuneStartRequestT, log: (line: string) => void = () => {}): Promise<RunT> {
+    const prepared = await prepareFinetune(this.deps, input, { queued: true, threads: input.threads ?? this.defaultThreads(), kernels: this.opts.kernels }, log);
+    this.scheduler.enqueue(trainingJob(prepared));
     return this.runs.run(prepared.runId);
   }
 
-  /** Asks a fine-tune training in this process to stop (or pause) at its next step; false when it is not one. */
-  stopLocal(runId: number, kind: 'stop' | 'pause' = 'stop'): boolean {
-    const l = this.local.get(runId);
-    if (l === undefined) return false;
-    l.stop = kind;
-    return true;
+  /**
+   * Queues a fine-tune for the job worker and waits for it to settle (the experiment's fine-tunes): `shouldStop` is
+   * polled while it waits and stops the run through the scheduler, as runs.stop would.
+   */
+  async runInWorker(input: FinetuneStartRequestT, hooks: Pick<FinetuneHooks, 'log' | 'shouldStop'> = {}): Promise<FinetuneOutcome> {
+    const run = await this.start(input, hooks.log);
+    let asked = false;
+    const poll = setInterval(() => {
+      if (asked || hooks.shouldStop?.() !== true) return;
+      asked = true;
+      const status = this.runs.run(run.id).status;
+      if (status === 'queued' || status === 'running') this.scheduler.stop(run.id);
+    }, STOP_POLL_MS);
+    try {
+      await this.scheduler.idle([run.id]);
+    } finally {
+      clearInterval(poll);
+    }
+    return this.outcome(run.id);
   }
 
-  /** Continues a stopped, paused or crashed fine-tune in this process from its newest epoch checkpoint; false when
-   *  the run is not a fine-tune (the scheduler's runs resume there). */
-  async resumeLocal(runId: number): Promise<boolean> {
-    if (this.runs.run(runId).family !== 'classifier') return false;
-    if (this.local.has(runId)) throw new LabError('conflict', `Fine-tune ${runId} is already training; it needs no resume.`, { field: 'id' });
-    this.runLocally(await prepareFinetuneResume(this.deps, runId, { queued: false, threads: 1 }, () => {}));
-    return true;
+  /** A settled fine-tune as its caller reads it. */
+  private outcome(runId: number): FinetuneOutcome {
+    const run = this.runs.run(runId);
+    const status: FinetuneOutcome['status'] = run.status === 'completed' ? 'completed' : run.status === 'failed' || run.status === 'crashed' ? 'failed' : 'stopped';
+    return { runId: run.id, name: run.name, status, error: run.error, report: this.reportOf(run) };
   }
 
-  /** Trains a prepared fine-tune in the background here; its metrics stream into the store as it goes. */
-  private runLocally(prepared: PreparedFinetune): void {
-    const entry: { stop: 'stop' | 'pause' | null } = { stop: null };
-    this.local.set(prepared.runId, entry);
-    const recorder = new RunRecorder(this.ctx, this.runs, prepared.runId, recorderJob(prepared));
-    const emit = (): void => {
-      const r = this.runs.run(prepared.runId);
-      this.ctx.emit('runs.changed', { id: r.id, status: r.status, step: r.step, totalSteps: r.totalSteps, error: r.error, experimentId: r.experimentId });
-    };
-    void runFinetuneJob(prepared.job, { post: recorder.onMessage, shouldStop: () => this.closed || entry.stop !== null })
-      .then((result) => {
-        if (this.closed) return;
-        recorder.finish(result, result.status === 'stopped' && entry.stop === 'pause' ? 'paused' : result.status);
-        emit();
-      })
-      .catch((e: unknown) => {
-        if (this.closed) return;
-        recorder.fail(e);
-        emit();
-      })
-      .finally(() => this.local.delete(prepared.runId));
-    emit();
-  }
-
-  close(): void {
-    this.closed = true;
+  /** Kernel threads per job: the machine's cores shared by the jobs the scheduler runs at once (as for GPT/BERT). */
+  private defaultThreads(): number {
+    return Math.max(1, Math.floor(availableParallelism() / this.scheduler.concurrency));
   }
 
   /** TF-IDF + logistic regression on the dataset's splits (the same label budget and seed a fine-tune draws). */

@@ -23,25 +23,3 @@ export function runHandlers(runs: RunService, jobs: JobService): Pick<Handlers, 
     'jobs.setConcurrency': (input) => jobs.setConcurrency(input),
   };
 }
-
-/** A service that trains some runs in the lab's own process (until they go through the scheduler). */
-export interface LocalTrainer {
-  /** true when the run is one of its own and was told to stop or pause */
-  stopLocal(runId: number, kind?: 'stop' | 'pause'): boolean;
-  /** true when the run is one of its own and was resumed */
-  resumeLocal(runId: number): boolean | Promise<boolean>;
-}
-
-/** runs.stop/pause/resume that first ask the in-process trainers (static embeddings, fine-tunes), then the job
- *  service; spread after runHandlers, so these win. */
-export function localRunControls(locals: LocalTrainer[], runs: RunService, jobs: JobService): Pick<Handlers, 'runs.stop' | 'runs.pause' | 'runs.resume'> {
-  const local = async (act: (t: LocalTrainer) => boolean | Promise<boolean>): Promise<boolean> => {
-    for (const t of locals) if (await act(t)) return true;
-    return false;
-  };
-  return {
-    'runs.stop': async (input) => ((await local((t) => t.stopLocal(input.id))) ? runs.run(input.id) : jobs.stop(input)),
-    'runs.pause': async (input) => ((await local((t) => t.stopLocal(input.id, 'pause'))) ? runs.run(input.id) : jobs.pause(input)),
-    'runs.resume': async (input) => ((await local((t) => t.resumeLocal(input.id))) ? runs.run(input.id) : jobs.resume(input)),
-  };
-}
