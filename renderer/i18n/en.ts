@@ -401,6 +401,7 @@ const en = {
     checkpoint: 'Checkpoint',
     newest: 'Newest',
     stepN: 'step {n}',
+    classifierOf: '{family} classifier',
     exportOnnx: 'Export as ONNX',
     exported: 'Written to {path}',
     onnxPath: 'Path of the .onnx file (its tokenizer.json beside it)',

@@ -64,6 +64,7 @@ const finetuneEn = {
     confusion: 'Confusion matrix (rows: true class, columns: predicted)',
     misclassified: 'Misclassified examples',
     shown: '{n} of the first {total} shown',
+    explore: 'Open in the attention explorer on this model',
     noneMisclassified: 'Every example was classified correctly.',
     truth: 'true',
     predicted: 'predicted',

@@ -63,6 +63,7 @@ const finetuneZhCN = {
     confusion: '混淆矩阵（行：真实类别，列：预测类别）',
     misclassified: '分错的样本',
     shown: '显示前 {total} 个中的 {n} 个',
+    explore: '在注意力浏览器中用这个模型打开',
     noneMisclassified: '所有样本都分类正确。',
     truth: '真实',
     predicted: '预测',

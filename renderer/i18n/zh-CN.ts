@@ -400,6 +400,7 @@ const zhCN: Messages = {
     checkpoint: '检查点',
     newest: '最新',
     stepN: '第 {n} 步',
+    classifierOf: '{family} 分类器',
     exportOnnx: '导出为 ONNX',
     exported: '已写入 {path}',
     onnxPath: '.onnx 文件路径（旁边放 tokenizer.json）',

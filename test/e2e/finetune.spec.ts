@@ -72,4 +72,16 @@ test('fine-tune a pre-trained BERT, run the baseline, read the report (English a
   await expect(page.getByTestId('run-parent')).toHaveText(/fine-tuned from run \d+/);
   await expect(page.getByTestId('run-name')).toHaveText('First names-bert-finetune-64');
   await shot(page, 'run-en');
+
+  // a misclassified example opens in the attention explorer on the fine-tuned model, analysed at once
+  await page.goBack();
+  await table.getByText('First names-bert-finetune-64').locator('xpath=ancestor::tr').click();
+  const wrong = page.getByTestId('report-misclassified').locator('li').first();
+  const name = (await wrong.locator('.text').innerText()).trim();
+  await wrong.getByTestId('report-explore').click();
+  await expect(page.getByTestId('attention-page')).toBeVisible();
+  await expect(page.getByTestId('attention-text')).toHaveValue(name);
+  await expect(page.getByTestId('attention-run').locator('option:checked')).toContainText('First names-bert-finetune-64 (BERT classifier');
+  await expect(page.getByTestId('heatmap').locator('canvas')).toBeVisible();
+  await shot(page, 'explore-en');
 });

@@ -67,8 +67,9 @@ export class AnalysisService {
   /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime. */
   private checkpoint(runId: number, step: number | undefined): CheckpointRef {
     const run = this.runs.run(runId);
-    if (run.family !== 'gpt' && run.family !== 'bert') {
-      throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family} run; the attention explorer looks inside GPT and BERT runs only.`, { field: 'runId' });
+    // a fine-tuned classifier's checkpoint holds its GPT/BERT body (plus classifier.* tensors the explorer does not read)
+    if (run.family !== 'gpt' && run.family !== 'bert' && run.family !== 'classifier') {
+      throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family} run; the attention explorer looks inside GPT and BERT runs and the classifiers fine-tuned from them only.`, { field: 'runId' });
     }
     const list = this.checkpointList(runId);
     if (list.length === 0) {
