@@ -138,7 +138,17 @@ export const ProbeFillAnswer = z.object({
   filled: z.string(),
 });
 
-export const ProbeContinueAnswer = z.object({ runId: Id, family: z.enum(['gpt', 'bert']), step: z.number().int(), continuation: z.string() });
+export const ProbeContinueAnswer = z.object({
+  runId: Id,
+  family: z.enum(['gpt', 'bert', 'gru', 'lstm']),
+  step: z.number().int(),
+  continuation: z.string(),
+  /** how many tokens the continuation has */
+  tokens: z.number().int(),
+});
+
+/** The checkpoint a probe reads: the one each run saved at this step (default: each run's newest). */
+const ProbeStep = z.number().int().min(0).optional();
 
 // ---------- channels ----------
 /** The experiments.* channels (BERT vs GPT comparisons) and the probes of their runs. */
@@ -168,11 +178,26 @@ export const experimentChannels = {
     output: Experiment,
   },
   'probe.fill': {
-    input: z.object({ runIds: z.array(Id).min(1).max(10), text: z.string().min(1).max(5000), topK: z.number().int().min(1).max(50).default(5) }).strict(),
+    input: z.object({
+      runIds: z.array(Id).min(1).max(10), text: z.string().min(1).max(5000), topK: z.number().int().min(1).max(50).default(5), step: ProbeStep,
+    }).strict(),
     output: z.array(ProbeFillAnswer),
   },
   'probe.continue': {
-    input: z.object({ runIds: z.array(Id).min(1).max(10), prompt: z.string().min(1).max(5000), maxTokens: z.number().int().min(1).max(500).default(60) }).strict(),
+    // GPT, BERT (mask-predict), GRU and LSTM runs; greedy unless a temperature is given. The ranges of temperature,
+    // top-k and top-p are checked beside the sampler (ml/sample.ts), whose sentences name the bad value.
+    input: z.object({
+      runIds: z.array(Id).min(1).max(10),
+      prompt: z.string().min(1).max(5000),
+      maxTokens: z.number().int().min(1).max(5000).default(60),
+      temperature: z.number().default(0),
+      topK: z.number().default(0),
+      topP: z.number().default(1),
+      seed: z.number().int().default(0),
+      /** stop after the tokenizer's [EOS] (GPT) */
+      stopAtEnd: z.boolean().default(false),
+      step: ProbeStep,
+    }).strict(),
     output: z.array(ProbeContinueAnswer),
   },
 } as const;

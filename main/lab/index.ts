@@ -132,7 +132,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...datasetHandlers(datasets),
     ...tokenizerHandlers(tokenizers),
     ...runHandlers(runs, jobs),
-    ...experimentHandlers(ctx, experiments),
+    ...experimentHandlers(experiments, analysis),
     ...analysisHandlers(analysis),
     ...reportHandlers(reports),
     ...projectorHandlers(projector),

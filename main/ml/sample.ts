@@ -89,6 +89,12 @@ export function fillMask(model: BertModel, tokens: Int32Array, maskId: number, t
   });
 }
 
+/** The k most likely tokens of one position's logits (V) with their softmax probabilities, best first (ties: lower id). */
+export function topCandidates(logits: Float32Array, k: number): Array<{ id: number; probability: number }> {
+  const probs = softmax(logits, 1);
+  return topIndices(probs, Math.min(k, logits.length)).map((id) => ({ id, probability: probs[id] }));
+}
+
 function softmax(logits: Float32Array, temperature: number): Float64Array {
   const p = new Float64Array(logits.length);
   let max = -Infinity;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ComparisonRowT, ExperimentT } from '../../common/api';
 import { loadHeldOut, measurePair } from '../../main/lab/experiments/measure-input';
-import { loadRunModel } from '../../main/lab/runs/checkpoints';
+import { runCheckpoint } from '../../main/lab/runs/checkpoints';
+import { loadTransformerProbe } from '../../main/ml/probes';
 import { createLab, type Lab } from '../../main/lab/index';
 import { RunService } from '../../main/lab/runs/service';
 import { storyText } from '../unit/compare/story';
@@ -79,7 +80,7 @@ describe('BERT-vs-GPT experiment', () => {
     const { gptRunId, bertRunId, seed } = experiment.pairs[0];
     const m = measurePair(lab.ctx, experiment.datasetId as number, seed, gptRunId, bertRunId, { positions: 20, words: 5, gptWindows: 2, bertWindows: 1, prompts: 1, continuationTokens: 4 });
     expect(m.windows).toHaveLength(2);
-    const gpt = loadRunModel(lab.ctx, gptRunId);
+    const gpt = loadTransformerProbe({ runId: gptRunId, family: 'gpt', dir: runCheckpoint(lab.ctx, gptRunId, 'measure').dir });
     const held = loadHeldOut(lab.ctx, experiment.datasetId as number, gpt.tokenizer);
     // the model's own cross-entropy (mean over the window's next-token targets), a path the measurement does not use
     const losses = m.windows.map((w) => {

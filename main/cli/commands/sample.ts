@@ -1,5 +1,5 @@
 // `attention-lab sample RUN --prompt TEXT`: continue a text with a trained GPT run.
-import { sampleFromRun } from '../../lab/runs/probes';
+import { LabError } from '../../../common/errors';
 import type { CliCommand } from '../command';
 import { numberOption, requiredOption } from '../command';
 import { resolveRun } from './runs';
@@ -20,10 +20,18 @@ export const sampleCommand: CliCommand = {
   async run(ctx, values, [ref]) {
     const run = await resolveRun(ctx, ref);
     const prompt = requiredOption(values, 'prompt', 'the text to continue, e.g. --prompt "ROMEO:"');
-    const result = sampleFromRun(ctx.lab().ctx, run.id, {
-      prompt, maxTokens: numberOption(values, 'max-tokens'), temperature: numberOption(values, 'temperature'),
-      topK: numberOption(values, 'top-k'), topP: numberOption(values, 'top-p'), seed: numberOption(values, 'seed'), step: numberOption(values, 'step'),
-    });
+    if (run.family === 'bert') {
+      throw new LabError('invalid_input',
+        `Run ${run.id} ("${run.name}") is a BERT run, but \`sample\` needs a GPT run; use \`attention-lab fill ${run.id}\` instead.`, { field: 'run' });
+    }
+    if (prompt === '') throw new LabError('invalid_input', 'The prompt is empty; give some text to continue, e.g. --prompt "ROMEO:".', { field: 'prompt' });
+    const settings = {
+      maxTokens: numberOption(values, 'max-tokens') ?? 200, temperature: numberOption(values, 'temperature') ?? 0.8,
+      topK: numberOption(values, 'top-k') ?? 0, topP: numberOption(values, 'top-p') ?? 1, seed: numberOption(values, 'seed') ?? 0,
+    };
+    // the analysis worker answers (lab.call → probe.continue): GPT stops at [EOS]; GRU/LSTM continue from their state
+    const [answer] = await ctx.call('probe.continue', { runIds: [run.id], prompt, ...settings, stopAtEnd: run.family === 'gpt', step: numberOption(values, 'step') });
+    const result = { runId: run.id, step: answer.step, prompt, continuation: answer.continuation, tokens: answer.tokens, settings };
     ctx.result(result, () => `${result.prompt}${result.continuation}`);
   },
 };

@@ -5,12 +5,13 @@ import { basename } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { getKernels } from '../../../native-kernels/index';
 import { tokenText, type TextTokenizer } from '../../data/tokenizers/index';
-import type { AttentionReply, BareView, CheckpointRef, MatrixCut, PooledThumbnails } from './protocol';
+import type { AttentionReply, BareView, CheckpointRef, ContinueRequest, MatrixCut, PooledThumbnails } from './protocol';
 import { inferText, loadForInference, type LoadedCheckpoint } from '../../ml/inference';
 import { sinusoidalTable } from '../../ml/params';
 import { exportOnnx, type OnnxExportInfo } from '../../onnx/export';
 import { openImportedFile, runImported, type ImportedModel } from '../../onnx/import';
 import { RetainedViews } from './retained';
+import { continueProbe, fillProbe } from './probes';
 import { dotProductSteps, hideTokens, looksCausal, rounded, sig6 } from '../../ml/attention-math';
 import { LabError } from '../../../common/errors';
 
@@ -150,6 +151,16 @@ export class AnalysisEngine {
       rollouts: new Map(), thumbnails: new Map(),
     });
     return { view, attention: null, positional: reply.positional };
+  }
+
+  /** probe.fill: each run's top-k fillers of the text's [MASK]s (ml/probes.ts). */
+  fill(refs: CheckpointRef[], text: string, topK: number): Promise<ChannelOutput<'probe.fill'>> {
+    return fillProbe(refs, text, topK, (ref) => this.load(ref));
+  }
+
+  /** probe.continue: each run's continuation of the prompt (ml/probes.ts). */
+  continue(refs: CheckpointRef[], request: ContinueRequest): Promise<ChannelOutput<'probe.continue'>> {
+    return continueProbe(refs, request, (ref) => this.load(ref));
   }
 
   async attention(ckpt: CheckpointRef, input: ChannelArgs<'analysis.attention'>): Promise<AttentionReply> {

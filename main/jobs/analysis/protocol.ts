@@ -50,10 +50,14 @@ export interface PooledThumbnails {
 export interface CheckpointRef {
   runId: number;
   runName: string;
+  family: 'gpt' | 'bert' | 'gru' | 'lstm' | 'classifier';
   step: number;
   dir: string;
   stamp: number;
 }
+
+/** What a probe asks of each run: continue a prompt (ml/probes.ts ContinueOptions, as the API validated them). */
+export type ContinueRequest = Omit<ChannelArgs<'probe.continue'>, 'runIds' | 'step'>;
 
 /** Parent → worker: the work, with the inputs as the API validated them. */
 export type AnalysisRequestBody =
@@ -61,6 +65,9 @@ export type AnalysisRequestBody =
   | { type: 'headSteps'; checkpoint: CheckpointRef; input: ChannelArgs<'analysis.headSteps'> }
   | { type: 'onnxRun'; path: string; stamp: number; input: ChannelArgs<'analysis.onnxRun'> }
   | { type: 'exportOnnx'; checkpoint: CheckpointRef; out: string }
+  // the probes (issue 13): each checkpoint answers in turn, through ml/probes.ts
+  | { type: 'fill'; checkpoints: CheckpointRef[]; text: string; topK: number }
+  | { type: 'continue'; checkpoints: CheckpointRef[]; request: ContinueRequest }
   | { type: 'matrix'; input: ChannelArgs<'analysis.matrix'> }
   | { type: 'thumbnails'; input: ChannelArgs<'analysis.thumbnails'> }
   // the embedding projector (issue 15): answered beside the queue, so a stop reaches a running projection
@@ -74,6 +81,8 @@ export interface AnalysisResults {
   headSteps: ChannelOutput<'analysis.headSteps'>;
   onnxRun: AttentionReply;
   exportOnnx: OnnxExportInfo;
+  fill: ChannelOutput<'probe.fill'>;
+  continue: ChannelOutput<'probe.continue'>;
   matrix: MatrixCut;
   thumbnails: PooledThumbnails;
   projector: ProjectorResult;

@@ -15,6 +15,8 @@ async function answer(request: AnalysisRequest): Promise<AnalysisResults[keyof A
     case 'headSteps': return engine.headSteps(request.checkpoint, request.input);
     case 'onnxRun': return engine.onnxRun(request.path, request.stamp, request.input);
     case 'exportOnnx': return engine.exportOnnx(request.checkpoint, request.out);
+    case 'fill': return engine.fill(request.checkpoints, request.text, request.topK);
+    case 'continue': return engine.continue(request.checkpoints, request.request);
     case 'matrix': return engine.matrix(request.input);
     case 'thumbnails': return engine.thumbnails(request.input);
     case 'projector': return (projector ??= new ProjectorHost()).answer(request.op, (frame) => {

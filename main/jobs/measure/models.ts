@@ -1,47 +1,16 @@
 // The model-side primitives of a BERT-vs-GPT comparison: load a checkpoint folder, score a blank from the
 // left context (GPT) or from both sides (BERT), greedy continuation for both (BERT by iterative mask-predict).
-import { getKernels } from '../../../native-kernels/index';
-import { nonTextSpecialIds, type TextTokenizer } from '../../data/tokenizers/index';
-import { loadForInference } from '../../ml/inference';
-import type { TransformerModel } from '../../ml/model';
-import { LabError } from '../../../common/errors';
+import { continueTokens, forwardLogits, loadTransformerProbe, type ProbeCheckpoint, type TransformerProbe } from '../../ml/probes';
 
-export interface LoadedRun {
-  runId: number;
-  family: 'gpt' | 'bert';
-  model: TransformerModel;
-  tokenizer: TextTokenizer;
-  /** the step of the checkpoint */
-  step: number;
-  /** BERT: [MASK] and the optional [CLS] the model was trained to read first */
-  maskId: number;
-  clsId: number | null;
-}
+/** A comparison's loaded model: a GPT or BERT probe model (ml/probes.ts). */
+export type LoadedRun = TransformerProbe;
 
-function optionalSpecial(tokenizer: TextTokenizer, token: '[CLS]' | '[MASK]'): number | null {
-  try {
-    return tokenizer.specialId(token);
-  } catch {
-    return null;
-  }
-}
-
-/** Where a run's newest checkpoint lies (plain data, so a worker process can load it). */
-export interface RunCheckpoint {
-  runId: number;
-  family: 'gpt' | 'bert';
-  /** absolute folder with model.safetensors and tokenizer.json */
-  dir: string;
-}
+/** Where a GPT or BERT run's checkpoint lies (plain data, so a worker process can load it). */
+export type RunCheckpoint = ProbeCheckpoint & { family: 'gpt' | 'bert' };
 
 /** Loads a checkpoint folder: its weights and its own tokenizer.json. */
-export function loadCheckpointModel({ runId, family, dir }: RunCheckpoint): LoadedRun {
-  const { model, tokenizer, step } = loadForInference(getKernels(), dir);
-  const maskId = optionalSpecial(tokenizer, '[MASK]');
-  if (family === 'bert' && maskId === null) {
-    throw new LabError('invalid_input', `The tokenizer of BERT run ${runId} has no [MASK] token, so it cannot fill blanks.`, { field: 'runIds' });
-  }
-  return { runId, family, model, tokenizer, step, maskId: maskId ?? -1, clsId: optionalSpecial(tokenizer, '[CLS]') };
+export function loadCheckpointModel(ckpt: RunCheckpoint): LoadedRun {
+  return loadTransformerProbe(ckpt);
 }
 
 /** What one model says about one blank: the rank of the true token (0 = its top guess) and the true token's NLL. */
@@ -65,12 +34,6 @@ export function scoreRow(row: Float32Array, truth: number): BlankScore {
     if (row[v] > t) rank++;
   }
   return { rank, nll: Math.log(sum) + max - t, best };
-}
-
-/** Logits (T,V) of one sequence, copied out of the model's reusable buffer. */
-function forwardLogits(m: LoadedRun, tokens: Int32Array): Float32Array {
-  m.model.forward({ B: 1, T: tokens.length, tokens, targets: null }, { train: false });
-  return m.model.logits().subarray(0, tokens.length * m.model.config.vocabSize);
 }
 
 function row(logits: Float32Array, V: number, t: number): Float32Array {
@@ -148,34 +111,10 @@ export function bertPseudoScores(m: LoadedRun, window: Int32Array): BlankScore[]
 }
 
 /**
- * Greedy continuation of `prompt` by `count` tokens. GPT: its next-token argmax. BERT: iterative mask-predict —
- * the context, then `lookahead` [MASK]s; the leftmost is filled with its argmax, and the window moves on.
+ * Greedy continuation of `prompt` by `count` tokens (ml/probes.ts continueTokens at temperature 0). GPT: its
+ * next-token argmax. BERT: iterative mask-predict with `lookahead` [MASK]s after the context.
  */
 export function continueGreedy(m: LoadedRun, prompt: Int32Array, count: number, lookahead = 4): Int32Array {
-  const T = m.model.config.contextLength;
-  const V = m.model.config.vocabSize;
-  const banned = nonTextSpecialIds(m.tokenizer);
-  /** argmax of one row among the tokens that have text (an untrained model may rank [PAD] or [MASK] first) */
-  const bestText = (r: Float32Array): number => {
-    let best = -1;
-    for (let v = 0; v < r.length; v++) if (!banned.includes(v) && (best < 0 || r[v] > r[best])) best = v;
-    return best;
-  };
-  const tokens = Array.from(prompt);
-  const out: number[] = [];
-  for (let i = 0; i < count; i++) {
-    let next: number;
-    if (m.family === 'gpt') {
-      const context = Int32Array.from(tokens.slice(-T));
-      next = bestText(row(forwardLogits(m, context), V, context.length - 1));
-    } else {
-      const masks = Math.min(lookahead, count - i);
-      const room = Math.max(1, (m.clsId !== null ? T - 1 : T) - masks);
-      const input = Int32Array.from([...(m.clsId !== null ? [m.clsId] : []), ...tokens.slice(-room), ...new Array<number>(masks).fill(m.maskId)]);
-      next = bestText(row(forwardLogits(m, input), V, input.length - masks));
-    }
-    tokens.push(next);
-    out.push(next);
-  }
-  return Int32Array.from(out);
+  // generate refuses a request for no tokens; a measurement may ask for none
+  return count < 1 ? new Int32Array(0) : continueTokens(m, prompt, { maxTokens: count, temperature: 0, lookahead });
 }

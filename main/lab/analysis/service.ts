@@ -13,6 +13,7 @@ import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import type { RunService } from '../runs/service';
 import { exportTarget } from '../app/export-target';
+import { checkpointList, runCheckpoint } from '../runs/checkpoints';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../ml/attention-math';
 
@@ -53,37 +54,12 @@ export class AnalysisService {
 
   async checkpoints(input: ChannelArgs<'analysis.checkpoints'>): Promise<ChannelOutput<'analysis.checkpoints'>> {
     const run = this.runs.run(input.runId);
-    return { runId: run.id, name: run.name, family: run.family, checkpoints: this.checkpointList(run.id) };
+    return { runId: run.id, name: run.name, family: run.family, checkpoints: checkpointList(this.ctx, run.id) };
   }
 
-  /** One entry per step (a step may have both a plain and a resumable record), oldest first. */
-  private checkpointList(runId: number): { step: number; path: string }[] {
-    // newest record first per step, so the first path seen for a step is its newest
-    const byStep = new Map<number, string>();
-    for (const a of this.ctx.store.runs.checkpoints(runId)) if (a.step !== null && !byStep.has(a.step)) byStep.set(a.step, a.path);
-    return [...byStep].map(([step, path]) => ({ step, path })).sort((a, b) => a.step - b.step);
-  }
-
-  /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime. */
+  /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime (lab/runs/checkpoints.ts). */
   private checkpoint(runId: number, step: number | undefined): CheckpointRef {
-    const run = this.runs.run(runId);
-    // a fine-tuned classifier's checkpoint holds its GPT/BERT body (plus classifier.* tensors the explorer does not read)
-    if (run.family !== 'gpt' && run.family !== 'bert' && run.family !== 'classifier') {
-      throw new LabError('invalid_input', `Run ${runId} ("${run.name}") is a ${run.family} run; the attention explorer looks inside GPT and BERT runs and the classifiers fine-tuned from them only.`, { field: 'runId' });
-    }
-    const list = this.checkpointList(runId);
-    if (list.length === 0) {
-      throw new LabError('not_found', `Run ${runId} ("${run.name}") has no checkpoint yet (it is ${run.status}); open it once it has saved one.`, { field: 'runId' });
-    }
-    const chosen = step === undefined ? list[list.length - 1] : list.find((c) => c.step === step);
-    if (chosen === undefined) {
-      throw new LabError('not_found', `Run "${run.name}" has no checkpoint at step ${step}; its checkpoints are at steps ${list.map((c) => c.step).join(', ')}.`, { field: 'step' });
-    }
-    const dir = join(this.ctx.home, chosen.path);
-    if (!existsSync(join(dir, 'model.safetensors'))) {
-      throw new LabError('not_found', `The step-${chosen.step} checkpoint of run "${run.name}" is missing its files (${dir}); they were deleted or moved. Choose another step.`, { field: 'step' });
-    }
-    return { runId, runName: run.name, step: chosen.step, dir, stamp: statSync(join(dir, 'model.safetensors')).mtimeMs };
+    return runCheckpoint(this.ctx, runId, 'analysis', step);
   }
 
   async attention(input: ChannelArgs<'analysis.attention'>): Promise<View> {
@@ -144,4 +120,26 @@ export class AnalysisService {
     });
     return { ...info, step: checkpoint.step };
   }
+
+  // ---------- probes: each run's checkpoint answers in the worker (ml/probes.ts), never in this process ----------
+
+  async probeFill(input: ChannelArgs<'probe.fill'>): Promise<ChannelOutput<'probe.fill'>> {
+    if (!input.text.includes('[MASK]')) {
+      const shown = JSON.stringify(input.text.length > 60 ? `${input.text.slice(0, 57)}…` : input.text);
+      throw new LabError('invalid_input', `The text ${shown} has no [MASK]; write [MASK] where a token should be predicted.`, { field: 'text' });
+    }
+    const checkpoints = input.runIds.map((id) => runCheckpoint(this.ctx, id, 'fill', input.step));
+    return this.worker.request({ type: 'fill', checkpoints, text: input.text, topK: input.topK }, `filling blanks with ${described(checkpoints)}`);
+  }
+
+  async probeContinue(input: ChannelArgs<'probe.continue'>): Promise<ChannelOutput<'probe.continue'>> {
+    const { runIds, step, ...request } = input;
+    const checkpoints = runIds.map((id) => runCheckpoint(this.ctx, id, 'continue', step));
+    return this.worker.request({ type: 'continue', checkpoints, request }, `continuing a prompt with ${described(checkpoints)}`);
+  }
+}
+
+/** The runs of a request, for the worker's crash sentence: 'run 3 ("gpt-tiny"), run 4 ("bert-tiny")'. */
+function described(checkpoints: CheckpointRef[]): string {
+  return checkpoints.map((c) => `run ${c.runId} ("${c.runName}")`).join(', ');
 }

@@ -70,11 +70,13 @@ function costFigures(ctx: LabContext, runId: number): CostFigures {
 
 /** Gathers a pair's checkpoints, held-out texts and recorded cost figures from the store. */
 export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number): PairInput {
-  const gpt = runCheckpoint(ctx, gptRunId);
-  const bert = runCheckpoint(ctx, bertRunId);
-  if (gpt.family !== 'gpt' || bert.family !== 'bert') {
-    throw new LabError('invalid_input', `Runs ${gptRunId} and ${bertRunId} must be a GPT and a BERT run, but they are ${gpt.family} and ${bert.family}.`, { field: 'runIds' });
+  const g = runCheckpoint(ctx, gptRunId, 'measure');
+  const b = runCheckpoint(ctx, bertRunId, 'measure');
+  if (g.family !== 'gpt' || b.family !== 'bert') {
+    throw new LabError('invalid_input', `Runs ${gptRunId} and ${bertRunId} must be a GPT and a BERT run, but they are ${g.family} and ${b.family}.`, { field: 'runIds' });
   }
+  const gpt = { runId: g.runId, family: 'gpt' as const, dir: g.dir };
+  const bert = { runId: b.runId, family: 'bert' as const, dir: b.dir };
   return { seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), train: trainTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) } };
 }
 
