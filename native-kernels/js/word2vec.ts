@@ -80,21 +80,20 @@ export function word2vecTrain(b: Word2vecBuffers, o: Word2vecOptions): Word2vecS
   const cut = partCuts(b.starts, blocks);
   const stats: Word2vecStats = { loss: 0, predictions: 0, words: 0, effective: 0 };
   const progress = { done: 0 };
-  // Parts run one after another: exactly what the native call does when its pool has one thread.
-  for (let p = 0; p < o.parts; p++) {
-    const mine: number[] = [];
-    for (let k = p; k < blocks; k += o.parts) for (let s = cut[k]; s < cut[k + 1]; s++) mine.push(s);
-    trainPart(b, o, mine, (o.seed + Math.imul(p, 0x9e3779b9)) >>> 0, progress, stats);
-  }
+  // The native workers claim blocks in order from a shared counter; with one pool thread the first worker claims them
+  // all, one after another, which is what this does. Each block has its own random streams (seeded by its index), so
+  // which worker trains a block does not change its draws.
+  const blockSeeds = Array.from({ length: blocks }, (_, k) => (o.seed + Math.imul(k, 0x9e3779b9)) >>> 0);
+  trainBlocks(b, o, cut, blockSeeds, progress, stats);
   return stats;
 }
 
-function trainPart(b: Word2vecBuffers, o: Word2vecOptions, sentences: number[], seed: number,
+function trainBlocks(b: Word2vecBuffers, o: Word2vecOptions, cut: number[], blockSeeds: number[],
   progress: { done: number }, stats: Word2vecStats): void {
   const { D } = o;
-  const rng = new W2vRng(seed);
+  let rng = new W2vRng(blockSeeds[0]);
   // negatives have their own stream (the native code draws them ahead of use and prefetches their rows)
-  const negRng = new W2vRng((seed ^ NEGATIVE_STREAM) >>> 0);
+  let negRng = new W2vRng((blockSeeds[0] ^ NEGATIVE_STREAM) >>> 0);
   const fasttext = b.subRows !== null;
   const neu1e = new Float64Array(D);
   const h = new Float64Array(D);
@@ -154,7 +153,10 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, sentences: number[], 
     for (let i = 0; i < D; i++) h[i] /= divisor;
   };
 
-  for (const s of sentences) {
+  for (let blk = 0; blk < blockSeeds.length; blk++) {
+   rng = new W2vRng(blockSeeds[blk]);
+   negRng = new W2vRng((blockSeeds[blk] ^ NEGATIVE_STREAM) >>> 0);
+   for (let s = cut[blk]; s < cut[blk + 1]; s++) {
     const sen: number[] = [];
     for (let k = b.starts[s]; k < b.starts[s + 1]; k++) {
       const w = b.words[k];
@@ -206,6 +208,7 @@ function trainPart(b: Word2vecBuffers, o: Word2vecOptions, sentences: number[], 
       pending = 0;
       alpha = Math.fround(learningRate(o, o.wordsBefore + progress.done));
     }
+   }
   }
   progress.done += pending;
 }

@@ -84,12 +84,9 @@ Napi::Value Word2vecTrain(const Napi::CallbackInfo& info) {
   const int64_t nblocks = std::max<int64_t>(1, (words + kBlockWords - 1) / kBlockWords);
   const std::vector<int64_t> cut = part_cuts(buf.starts, buf.sentences, nblocks);
   std::vector<W2vStats> stats(static_cast<size_t>(parts));
-  std::atomic<int64_t> progress{0};
+  std::atomic<int64_t> progress{0}, next{0};
   parallel_for(parts, 1, [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; p++) {
-      const uint32_t part_seed = seed + static_cast<uint32_t>(p) * 0x9e3779b9u;
-      train(buf, opt, cut.data(), nblocks, p, parts, part_seed, &progress, &stats[static_cast<size_t>(p)]);
-    }
+    for (int64_t p = p0; p < p1; p++) train(buf, opt, cut.data(), nblocks, &next, seed, &progress, &stats[static_cast<size_t>(p)]);
   });
   W2vStats total;
   for (const W2vStats& s : stats) {

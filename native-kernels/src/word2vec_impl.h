@@ -127,6 +127,53 @@ inline float dot(const float* a, const float* b, int64_t D) {
   return s;
 }
 
+// f[k] = h . rows[k] for k < n. Four rows per pass share each load of h and are reduced together (two hadds and a
+// lane fold instead of four horizontal sums); a remainder of 1-3 rows takes dot().
+inline void dots(float* f, const float* h, float* const* rows, int n, int64_t D) {
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const float* r0 = rows[k];
+    const float* r1 = rows[k + 1];
+    const float* r2 = rows[k + 2];
+    const float* r3 = rows[k + 3];
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= D; i += 8) {
+      const __m256 x = _mm256_loadu_ps(h + i);
+      a0 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r0 + i), a0);
+      a1 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r1 + i), a1);
+      a2 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r2 + i), a2);
+      a3 = _mm256_fmadd_ps(x, _mm256_loadu_ps(r3 + i), a3);
+    }
+    if (i + 4 <= D) {
+      // the 4-lane tail joins the low halves (zero-extended, so the high halves are unchanged)
+      const __m128 x = _mm_loadu_ps(h + i);
+      a0 = _mm256_add_ps(a0, _mm256_zextps128_ps256(_mm_mul_ps(x, _mm_loadu_ps(r0 + i))));
+      a1 = _mm256_add_ps(a1, _mm256_zextps128_ps256(_mm_mul_ps(x, _mm_loadu_ps(r1 + i))));
+      a2 = _mm256_add_ps(a2, _mm256_zextps128_ps256(_mm_mul_ps(x, _mm_loadu_ps(r2 + i))));
+      a3 = _mm256_add_ps(a3, _mm256_zextps128_ps256(_mm_mul_ps(x, _mm_loadu_ps(r3 + i))));
+      i += 4;
+    }
+    // hadd(a0, a1) = [a0 pairs, a1 pairs | ...]; hadd again gives [s0 s1 s2 s3] per 128-bit half; fold the halves
+    const __m256 h01 = _mm256_hadd_ps(a0, a1), h23 = _mm256_hadd_ps(a2, a3);
+    const __m256 q = _mm256_hadd_ps(h01, h23);
+    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
+    if (i < D) {
+      float t[4];
+      _mm_storeu_ps(t, sum);
+      for (; i < D; i++) {
+        t[0] += h[i] * r0[i];
+        t[1] += h[i] * r1[i];
+        t[2] += h[i] * r2[i];
+        t[3] += h[i] * r3[i];
+      }
+      sum = _mm_loadu_ps(t);
+    }
+    _mm_storeu_ps(f + k, sum);
+  }
+  for (; k < n; k++) f[k] = dot(h, rows[k], D);
+}
+
 // g[k] = (label[k] - sigmoid(f[k])) * alpha for k < n; returns the summed loss -log sigmoid(+-f[k]).
 // With e = exp(-f): -log sigmoid(f) = log(1 + e) and -log sigmoid(-f) = log(1 + e) + f.
 // f, label and g hold a whole number of 8-lane blocks (the Trainer pads them): lanes past n are read and written but
@@ -234,6 +281,10 @@ inline float dot(const float* a, const float* b, int64_t D) {
   return s;
 }
 
+inline void dots(float* f, const float* h, float* const* rows, int n, int64_t D) {
+  for (int k = 0; k < n; k++) f[k] = dot(h, rows[k], D);
+}
+
 inline double gradients(const float* f, const float* label, float* g, int n, float alpha) {
   double loss = 0;
   for (int k = 0; k < n; k++) {
@@ -287,8 +338,7 @@ double learning_rate(const W2vOptions& o, int64_t done) {
 // One thread's working memory and the prediction step shared by every mode.
 class Trainer {
  public:
-  Trainer(const W2vBuffers& b, const W2vOptions& o, uint32_t seed)
-      : b_(b), o_(o), rng_(w2v_rng_seed(seed)), neg_rng_(w2v_rng_seed(seed ^ kNegativeStream)) {
+  Trainer(const W2vBuffers& b, const W2vOptions& o) : b_(b), o_(o) {
     const size_t D = static_cast<size_t>(o.D);
     h_.resize(D);
     neu1e_.resize(D);
@@ -303,17 +353,17 @@ class Trainer {
     g_.resize(padded);
     label_.resize(padded);
     rows_.resize(most);
-    if (o.negative > 0) {
-      ahead_.resize(static_cast<size_t>(o.negative) * (kLookahead + 1));
-      for (int p = 0; p < kLookahead; p++) draw_negatives(p);
-    }
+    if (o.negative > 0) ahead_.resize(static_cast<size_t>(o.negative) * (kLookahead + 1));
   }
 
-  void run(const int64_t* cuts, int64_t nblocks, int64_t first, int64_t stride, std::atomic<int64_t>* progress,
-           W2vStats* stats) {
+  void run(const int64_t* cuts, int64_t nblocks, std::atomic<int64_t>* next, uint32_t seed,
+           std::atomic<int64_t>* progress, W2vStats* stats) {
     float alpha = static_cast<float>(learning_rate(o_, o_.words_before + progress->load(std::memory_order_relaxed)));
     int64_t pending = 0;
-    for (int64_t blk = first; blk < nblocks; blk += stride) {
+    for (;;) {
+     const int64_t blk = next->fetch_add(1, std::memory_order_relaxed);
+     if (blk >= nblocks) break;
+     start_block(seed + static_cast<uint32_t>(blk) * 0x9e3779b9u);
      for (int64_t s = cuts[blk]; s < cuts[blk + 1]; s++) {
       const int32_t* w = b_.words + b_.starts[s];
       const int64_t n = b_.starts[s + 1] - b_.starts[s];
@@ -339,6 +389,16 @@ class Trainer {
   }
 
  private:
+  // A block's own random streams, and its first kLookahead predictions' negatives drawn.
+  void start_block(uint32_t seed) {
+    rng_ = w2v_rng_seed(seed);
+    neg_rng_ = w2v_rng_seed(seed ^ kNegativeStream);
+    ring_ = 0;
+    if (o_.negative > 0) {
+      for (int p = 0; p < kLookahead; p++) draw_negatives(p);
+    }
+  }
+
   float* in_row(int32_t r) const { return b_.syn0 + static_cast<int64_t>(r) * o_.D; }
 
   // h predicts `target`: neu1e receives the gradient for h (zeroed here), the output rows are updated.
@@ -356,8 +416,8 @@ class Trainer {
     }
     if (o_.negative > 0) {
       // this prediction's negatives were drawn kLookahead predictions ago; draw those of prediction + kLookahead now
-      const int64_t slot = predictions_ % (kLookahead + 1);
-      draw_negatives((predictions_ + kLookahead) % (kLookahead + 1));
+      const int64_t slot = ring_ % (kLookahead + 1);
+      draw_negatives((ring_ + kLookahead) % (kLookahead + 1));
       const int32_t* negs = ahead_.data() + slot * o_.negative;
       int n = 0;
       rows_[n] = b_.syn1neg + static_cast<int64_t>(target) * D;
@@ -371,6 +431,7 @@ class Trainer {
       apply(h, n, alpha);
     }
     predictions_++;
+    ring_++;
   }
 
   // Fills slot `slot` of the ring with the next `negative` draws of the negatives' stream and prefetches their rows.
@@ -383,7 +444,7 @@ class Trainer {
   }
 
   void apply(const float* h, int n, float alpha) {
-    for (int k = 0; k < n; k++) f_[k] = dot(h, rows_[k], o_.D);
+    dots(f_.data(), h, rows_.data(), n, o_.D);
     loss_ += gradients(f_.data(), label_.data(), g_.data(), n, alpha);
     update(h, neu1e_.data(), rows_.data(), g_.data(), n, o_.D);
   }
@@ -487,14 +548,15 @@ class Trainer {
   Scratch<float*> rows_;
   double loss_ = 0;
   int64_t predictions_ = 0;
+  int64_t ring_ = 0;  // predictions since the block started: the lookahead ring's position
 };
 
 }  // namespace
 
-void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks, int64_t first,
-                    int64_t stride, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats) {
-  Trainer t(b, o, seed);
-  t.run(cuts, nblocks, first, stride, progress, stats);
+void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks,
+                    std::atomic<int64_t>* next, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats) {
+  Trainer t(b, o);
+  t.run(cuts, nblocks, next, seed, progress, stats);
 }
 
 }  // namespace AK_ISA_NS

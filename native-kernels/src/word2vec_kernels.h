@@ -49,20 +49,22 @@ struct W2vStats {
 // as the original tool does (word2vec.c every 10,000 words).
 constexpr int64_t kProgressWords = 10000;
 
-// Sentences are cut into blocks of about kBlockWords words; with P workers, worker p trains blocks p, p + P, p + 2P,
-// ... so the workers stay within a block or two of each other in the text, as gensim's workers take 10,000-word jobs
-// in turn (two halves trained side by side would see the corpus in another order, which measurably changes what is
-// learnt on a small corpus; tested against gensim in test/integration/embeddings-gensim.test.ts).
+// Sentences are cut into blocks of about kBlockWords words, which the workers claim in order from a shared counter
+// (as gensim's workers take 10,000-word jobs from a queue): the workers stay within a block or two of each other in
+// the text (two halves trained side by side would see the corpus in another order, which measurably changes what is
+// learnt on a small corpus; tested against gensim in test/integration/embeddings-gensim.test.ts), and a worker whose
+// core is taken by another process holds up nobody at the end of a call. Block k's random streams are seeded with
+// seed + k * 0x9e3779b9, so its draws do not depend on which worker trains it.
 constexpr int64_t kBlockWords = 10000;
 
-// Trains blocks first, first + stride, ... of the nblocks blocks [cuts[k], cuts[k+1]) (sentence indices).
+// Claims blocks [cuts[k], cuts[k+1]) (sentence indices) from *next until all nblocks are taken.
 namespace portable {
-void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks, int64_t first,
-                    int64_t stride, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats);
+void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks,
+                    std::atomic<int64_t>* next, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats);
 }
 namespace avx2 {
-void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks, int64_t first,
-                    int64_t stride, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats);
+void w2v_train_part(const W2vBuffers& b, const W2vOptions& o, const int64_t* cuts, int64_t nblocks,
+                    std::atomic<int64_t>* next, uint32_t seed, std::atomic<int64_t>* progress, W2vStats* stats);
 }
 
 }  // namespace ak
