@@ -1,6 +1,7 @@
 // The static-embedding kernels (Word2Vec/FastText, GloVe, co-occurrence counting): native AVX2 and portable paths
-// against the JS reference, on small random corpora covering every mode. With one pool thread a native call runs its
-// parts in order, as the reference does, so both draw the same random numbers and differ only by float rounding
+// against the JS reference, on small random corpora covering every mode. With one pool thread a native call's first
+// part claims every block in order, as the reference trains them (each block seeded by its index), so both draw the
+// same random numbers and differ only by float rounding
 // (native sums in float32 with its own order and exp/log approximations; the reference in float64).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getEmbeddingKernels, jsEmbeddingKernels, type EmbeddingKernels, type Word2vecBuffers, type Word2vecOptions } from '../../../native-kernels/embeddings';
@@ -47,7 +48,7 @@ interface Mode {
   cbowMean?: boolean;
   D: number;
   parts: number;
-  /** sentences (up to 12 words each): more than 10,000 words make several blocks for the parts to take in turn */
+  /** sentences (up to 12 words each): more than 10,000 words make several blocks for the parts to claim */
   sentences?: number;
 }
 
