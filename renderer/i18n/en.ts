@@ -9,6 +9,7 @@ import nextEn from './next-en';
 import seq2seqEn from '../../common/seq2seq/messages-en';
 import seq2seqPageEn from './seq2seq-en';
 import readableEn from './readable-en';
+import sizeEn from './size-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -469,6 +470,7 @@ const en = {
   next: nextEn,
   seq2seq: { ...seq2seqEn, ...seq2seqPageEn },
   readable: readableEn,
+  modelSize: sizeEn,
 };
 
 export type Messages = typeof en;

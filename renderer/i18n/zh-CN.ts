@@ -10,6 +10,7 @@ import nextZhCN from './next-zh-CN';
 import seq2seqZhCN from '../../common/seq2seq/messages-zh-CN';
 import seq2seqPageZhCN from './seq2seq-zh-CN';
 import readableZhCN from './readable-zh-CN';
+import sizeZhCN from './size-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -468,6 +469,7 @@ const zhCN: Messages = {
   next: nextZhCN,
   seq2seq: { ...seq2seqZhCN, ...seq2seqPageZhCN },
   readable: readableZhCN,
+  modelSize: sizeZhCN,
 };
 
 export default zhCN;
