@@ -2,6 +2,7 @@
 // arm by source-length bucket, the verdicts) and the alignment view (attention matrices, decoder steps).
 import { z } from 'zod';
 import { ALIGNMENT_FUNCTIONS, SEQ2SEQ_VARIANTS } from '../seq2seq-config';
+import { Encoding } from './shared';
 
 export const Seq2seqVariantName = z.enum(SEQ2SEQ_VARIANTS);
 export const AlignmentFunctionName = z.enum(ALIGNMENT_FUNCTIONS);
@@ -91,6 +92,34 @@ export const Seq2seqTaskSetup = z.object({
   seed: z.number().int().min(0).max(0xffffffff).default(1),
 }).strict();
 
+/**
+ * The person's own pairs instead of a generated task: a TSV, CSV or JSONL file read and checked when the experiment is
+ * created (main/data/pairs/file.ts); the pairs are kept in the lab home, shuffled by `seed` and split 80/10/10.
+ */
+export const Seq2seqPairsFile = z.object({
+  path: z.string().trim().min(1, 'Choose a pair file (TSV, CSV or JSONL).'),
+  format: z.enum(['tsv', 'csv', 'jsonl']).optional(),
+  /** column name, 1-based column number (no header row) or JSON key; default source/src/input, target/tgt/output */
+  sourceField: z.string().trim().min(1).optional(),
+  targetField: z.string().trim().min(1).optional(),
+  header: z.boolean().default(true),
+  encoding: Encoding.default('auto'),
+  /** how each side is cut into tokens */
+  sourceTokens: z.enum(['chars', 'words']).default('words'),
+  targetTokens: z.enum(['chars', 'words']).default('words'),
+  /** the longest side a line may have, in characters (longer lines are invalid, not cut) */
+  maxChars: z.number().int().min(1).max(100_000).default(1000),
+  skipInvalid: z.boolean().default(false),
+  /** seed of the shuffle before the split (the same for every arm) */
+  seed: z.number().int().min(0).max(0xffffffff).default(1),
+}).strict();
+
+/** What the lab made of a pair file: kept pairs, repeats dropped, invalid lines skipped. */
+export const Seq2seqPairsFileInfo = z.object({
+  name: z.string(), format: z.string(), encoding: z.string(), sha256: z.string(),
+  pairs: z.number().int(), duplicates: z.number().int(), skipped: z.number().int(),
+});
+
 export const Seq2seqBudget = z.object({
   steps: z.number().int().min(1).max(1_000_000).default(600),
   batchSize: z.number().int().min(1).max(1024).default(32),
@@ -107,7 +136,9 @@ export const Seq2seqBudget = z.object({
 
 export const Seq2seqCreateRequest = z.object({
   name: z.string().trim().min(1).max(120).optional(),
-  task: Seq2seqTaskSetup,
+  /** the generated task (ignored when pairsFile is given) */
+  task: Seq2seqTaskSetup.default(Seq2seqTaskSetup.parse({ task: 'reverse' })),
+  pairsFile: Seq2seqPairsFile.optional(),
   variants: z.array(Seq2seqVariantName).min(1, 'Pick at least one variant to train.').default(['none', 'dot', 'general', 'concat', 'transformer']),
   seeds: z.number().int().min(1).max(5).default(1),
   sizes: Seq2seqSizes.default(Seq2seqSizes.parse({})),
@@ -137,6 +168,8 @@ export const Seq2seqExperiment = z.object({
     sourceVocab: z.number().int(), targetVocab: z.number().int(), maxSrcLen: z.number().int(), maxTgtLen: z.number().int(),
     truncated: z.number().int(), empty: z.number().int(),
   }),
+  /** the imported pair file, null for a generated task */
+  pairsFile: Seq2seqPairsFileInfo.nullable(),
   arms: z.array(Seq2seqArm),
   verdicts: z.array(Seq2seqVerdict),
   /** the metric the verdicts are computed on */
@@ -147,6 +180,8 @@ export const Seq2seqExperiment = z.object({
 
 export const Seq2seqExperimentSummary = z.object({
   id: z.number().int(), name: z.string(), status: Seq2seqExperiment.shape.status, task: Seq2seqTaskName,
+  /** the pair file's name when the pairs are the person's own (task is then unused) */
+  pairsFile: z.string().nullable(),
   variants: z.array(Seq2seqVariantName), seeds: z.number().int(), steps: z.number().int(), createdAt: z.string(),
 });
 
@@ -199,6 +234,8 @@ export const seq2seqChannels = {
 export type Seq2seqCreateRequestT = z.output<typeof Seq2seqCreateRequest>;
 export type Seq2seqExperimentT = z.output<typeof Seq2seqExperiment>;
 export type Seq2seqExperimentSummaryT = z.output<typeof Seq2seqExperimentSummary>;
+export type Seq2seqPairsFileT = z.output<typeof Seq2seqPairsFile>;
+export type Seq2seqPairsFileInfoT = z.output<typeof Seq2seqPairsFileInfo>;
 export type Seq2seqAlignmentT = z.output<typeof Seq2seqAlignment>;
 export type Seq2seqAlignmentFrameT = z.output<typeof Seq2seqAlignmentFrame>;
 export type Seq2seqDecoderStepsT = z.output<typeof Seq2seqDecoderSteps>;

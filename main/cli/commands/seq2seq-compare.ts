@@ -2,6 +2,7 @@
 // variant and seed, trained in worker processes through the scheduler (progress on stderr), measured on held-out pairs
 // by source length; prints exact match and BLEU per variant and length bucket with the verdicts, or all of it (--json).
 import { constants as osConstants } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
 import { SEQ2SEQ_VARIANTS } from '../../../common/seq2seq-config';
 import { Seq2seqTaskName, type Seq2seqCreateRequest, type Seq2seqExperimentT } from '../../../common/api/seq2seq';
 import { armStat } from '../../../common/seq2seq/verdicts';
@@ -25,6 +26,33 @@ function positive(values: OptionValues, name: string): number | undefined {
   return n;
 }
 
+function oneOf<T extends string>(values: OptionValues, name: string, allowed: readonly T[]): T | undefined {
+  const v = stringOption(values, name);
+  if (v !== undefined && !(allowed as readonly string[]).includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(v)}.`);
+  return v as T | undefined;
+}
+
+/** --pairs-file and its reading options; undefined for a generated task. */
+function pairsFileRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest>['pairsFile'] {
+  const file = stringOption(values, 'pairs-file');
+  if (file === undefined) {
+    const stray = ['source-column', 'target-column', 'source-tokens', 'target-tokens', 'max-chars', 'encoding', 'format'].find((f) => values[f] !== undefined);
+    if (stray !== undefined || values['no-header'] === true || values['skip-invalid'] === true) {
+      throw new UsageError(`--${stray ?? (values['no-header'] === true ? 'no-header' : 'skip-invalid')} reads a pair file: give it with --pairs-file PATH.`);
+    }
+    return undefined;
+  }
+  if (values.task !== undefined) throw new UsageError('Give either --task (a generated task) or --pairs-file (your own pairs), not both.');
+  const tokens = ['chars', 'words'] as const;
+  return {
+    path: resolvePath(file), format: oneOf(values, 'format', ['tsv', 'csv', 'jsonl'] as const),
+    sourceField: stringOption(values, 'source-column'), targetField: stringOption(values, 'target-column'), header: values['no-header'] !== true,
+    encoding: oneOf(values, 'encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'] as const),
+    sourceTokens: oneOf(values, 'source-tokens', tokens), targetTokens: oneOf(values, 'target-tokens', tokens),
+    maxChars: whole(values, 'max-chars', 1, 100_000), skipInvalid: values['skip-invalid'] === true, seed: whole(values, 'data-seed', 0, 0xffffffff),
+  };
+}
+
 /** The request from the flags; the service fills the defaults and checks lengths against the task. */
 export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest> {
   const task = stringOption(values, 'task') ?? 'reverse';
@@ -44,6 +72,7 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
       task: task as z.infer<typeof Seq2seqTaskName>, pairs: whole(values, 'pairs', 20, 200_000),
       minLength: minLength ?? (maxLength !== undefined ? Math.min(3, maxLength) : undefined), maxLength, seed: whole(values, 'data-seed', 0, 0xffffffff),
     },
+    pairsFile: pairsFileRequest(values),
     variants: variants as z.input<typeof Seq2seqCreateRequest>['variants'],
     seeds: whole(values, 'seeds', 1, 5),
     sizes: { cell: cell as 'gru' | 'lstm' | undefined, hidden, embed: hidden, attentionSize: hidden, bidirectional: values.bidirectional === true ? true : undefined },
@@ -55,6 +84,8 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
 
 function human(e: Seq2seqExperimentT): string {
   const lines = [`Experiment ${e.id} "${e.name}": ${e.data.train} training, ${e.data.test} held-out pairs; vocabularies ${e.data.sourceVocab} / ${e.data.targetVocab}.`];
+  const f = e.pairsFile;
+  if (f !== null) lines.push(`Pairs from ${f.name} (${f.format}, ${f.encoding}): ${int(f.pairs)} kept, ${int(f.duplicates)} repeated dropped, ${int(f.skipped)} invalid lines skipped.`);
   const first = e.arms.find((a) => a.seeds.some((s) => s.overall !== null))?.seeds.find((s) => s.overall !== null);
   const buckets = first?.buckets ?? [];
   const head = ['variant', 'params', 'tok/s', 'all: EM / BLEU', ...buckets.map((b) => `len ${b.lo}-${b.hi}`)];
@@ -74,11 +105,17 @@ function human(e: Seq2seqExperimentT): string {
 
 export const seq2seqCompareCommand: CliCommand = {
   name: 'seq2seq-compare',
-  summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task; quality by source length',
-  usage: '[--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
+  summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task or your own pairs; quality by source length',
+  usage: '[--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh | --pairs-file PATH] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
   details: [
     '--task T            the generated task (default reverse); --min-len/--max-len in its unit (symbols, digits, characters)',
     '--pairs N           pairs generated (default 4000; 80% train, 10% validation, 10% held out)',
+    '--pairs-file PATH   your own pairs instead of a task: a TSV, CSV (header row naming source/target columns) or JSONL',
+    '                    ({"source": …, "target": …} per line); shuffled by --data-seed, 80/10/10 split',
+    '  --source-column C --target-column C   column names or JSON keys (without a header: column numbers, default 1 and 2)',
+    '  --no-header --format tsv|csv|jsonl --encoding E --skip-invalid   how to read it (default: header row, format from the extension)',
+    '  --source-tokens chars|words --target-tokens chars|words   how each side is cut into tokens (default words)',
+    '  --max-chars N     the longest side a line may have, in characters (default 1000; longer lines are invalid)',
     '--variants LIST     comma-separated (default none,dot,general,concat,transformer)',
     '--steps N --batch B --lr R --teacher-forcing F   the budget every arm shares (default 600 steps of 32 pairs, 1e-2, 1)',
     '--transformer-lr R  the Transformer arm\'s peak learning rate (default 1e-3; --lr is the RNN arms\')',
@@ -94,6 +131,9 @@ export const seq2seqCompareCommand: CliCommand = {
     variants: { type: 'string' }, seeds: { type: 'string' }, steps: { type: 'string' }, batch: { type: 'string' }, lr: { type: 'string' },
     'teacher-forcing': { type: 'string' }, 'transformer-lr': { type: 'string' }, cell: { type: 'string' }, hidden: { type: 'string' }, bidirectional: { type: 'boolean' },
     beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
+    'pairs-file': { type: 'string' }, format: { type: 'string' }, 'source-column': { type: 'string' }, 'target-column': { type: 'string' },
+    'no-header': { type: 'boolean' }, encoding: { type: 'string' }, 'source-tokens': { type: 'string' }, 'target-tokens': { type: 'string' },
+    'max-chars': { type: 'string' }, 'skip-invalid': { type: 'boolean' },
   },
   async run(ctx, values) {
     const input = seq2seqRequest(values);
@@ -103,6 +143,8 @@ export const seq2seqCompareCommand: CliCommand = {
     try {
       const created = await ctx.call('seq2seq.create', input);
       const runIds = created.arms.flatMap((a) => a.seeds.map((s) => s.runId as number));
+      const f = created.pairsFile;
+      if (f !== null && f.skipped + f.duplicates > 0) ctx.note(`${f.name}: ${f.skipped} invalid line(s) skipped, ${f.duplicates} repeated pair(s) dropped.`);
       ctx.note(`Experiment ${created.id}: ${created.arms.map((a) => `${a.variant} (${int(a.seeds[0]?.parameters ?? 0)} params)`).join(', ')}; ${created.setup.budget.steps} steps each.`);
       let stopSignal: NodeJS.Signals | null = null;
       void ctx.waitForStop().then((signal) => {

@@ -12,6 +12,8 @@ import { LabError } from '../../../common/errors';
 import { seq2seqParameterCount, type Seq2seqVariant } from '../../../common/seq2seq-config';
 import { seq2seqVerdicts } from '../../../common/seq2seq/verdicts';
 import { checkTaskOptions, generatePairs, splitPairs, type Pair, type PairSplits } from '../../data/pairs/tasks';
+import { removeUpload } from '../app/uploads';
+import { importPairFile, readStoredPairs, type StoredPairFile } from './pair-file';
 import { runTask } from '../../jobs/job-process';
 import { spreadExamples } from '../../jobs/seq2seq/job';
 import { QUALITY_FILE, type Seq2seqJobSpec, type Seq2seqQualityFile } from '../../jobs/seq2seq/protocol';
@@ -29,14 +31,22 @@ const BASE_SEED = 1;
 interface Stored {
   setup: Seq2seqCreateRequestT;
   data: Seq2seqExperimentT['data'];
+  /** the imported pair file (its pairs kept under the lab home), absent for a generated task */
+  pairsFile?: StoredPairFile;
 }
 
-/** The pairs of a setup, generated and split exactly as its jobs do. */
-function pairsOf(setup: Seq2seqCreateRequestT): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
-  const options = checkTaskOptions(setup.task);
-  const set = generatePairs(options);
-  const splits = splitPairs(set.pairs);
-  const sides = { source: set.info.source, target: set.info.target };
+/** The pairs of a setup, generated (or read from the kept copy of its file) and split exactly as its jobs do. */
+function pairsOf(setup: Seq2seqCreateRequestT, file: { pairs: Pair[] } | null): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
+  let splits: PairSplits;
+  let sides: Seq2seqJobSpec['sides'];
+  if (setup.pairsFile !== undefined && file !== null) {
+    splits = splitPairs(file.pairs);
+    sides = { source: setup.pairsFile.sourceTokens, target: setup.pairsFile.targetTokens };
+  } else {
+    const set = generatePairs(checkTaskOptions(setup.task));
+    splits = splitPairs(set.pairs);
+    sides = { source: set.info.source, target: set.info.target };
+  }
   const data = preparePairs(splits, sides, { maxSrcLen: setup.maxSrcLen, maxTgtLen: setup.maxTgtLen, policy: setup.lengthPolicy });
   return { splits, sides, data };
 }
@@ -64,7 +74,10 @@ export class Seq2seqService {
     const variants = input.variants;
     const twice = variants.find((v, i) => variants.indexOf(v) !== i);
     if (twice !== undefined) throw new LabError('invalid_input', `variants lists "${twice}" twice; give each variant once.`, { field: 'variants' });
-    const { splits, sides, data } = pairsOf(input);
+    const imported = input.pairsFile === undefined ? null : await importPairFile(this.ctx.home, input.pairsFile);
+    if (imported !== null && imported.info.skipped > 0) log(`${imported.info.skipped} invalid line(s) of ${imported.info.name} were left out.`);
+    if (imported !== null && imported.info.duplicates > 0) log(`${imported.info.duplicates} repeated pair(s) of ${imported.info.name} were dropped.`);
+    const { splits, sides, data } = pairsOf(input, imported);
     if (input.beam > data.target.vocabSize) {
       throw new LabError('invalid_input', `The beam width ${input.beam} is larger than the target vocabulary (${data.target.vocabSize} tokens); choose at most ${data.target.vocabSize}.`, { field: 'beam' });
     }
@@ -80,10 +93,15 @@ export class Seq2seqService {
         sourceVocab: data.source.vocabSize, targetVocab: data.target.vocabSize, maxSrcLen: data.maxSrcLen, maxTgtLen: data.maxTgtLen,
         truncated: data.lengths.truncated, empty: data.lengths.empty,
       },
+      ...(imported === null ? {} : { pairsFile: imported.stored }),
     };
     const task = input.task;
-    const name = this.uniqueName(input.name ?? `${task.task} ${task.minLength}-${task.maxLength}: ${variants.join(', ')} (${input.budget.steps} steps)`);
-    const id = this.queries().insert(name, `Seq2seq with vs without attention on generated ${task.task} pairs, ${input.seeds} seed(s).`, JSON.stringify(stored));
+    const what = imported === null ? `${task.task} ${task.minLength}-${task.maxLength}` : imported.info.name;
+    const name = this.uniqueName(input.name ?? `${what}: ${variants.join(', ')} (${input.budget.steps} steps)`);
+    const about = imported === null ? `generated ${task.task} pairs` : `${imported.info.pairs} pairs from ${imported.info.name}`;
+    const id = this.queries().insert(name, `Seq2seq with vs without attention on ${about}, ${input.seeds} seed(s).`, JSON.stringify(stored));
+    // a browser upload's copy has served its purpose: the pairs are kept in the lab home
+    if (input.pairsFile !== undefined) removeUpload(this.ctx.home, input.pairsFile.path);
     const threads = Math.max(1, Math.floor(availableParallelism() / this.scheduler.concurrency));
     for (const seed of seeds) {
       for (const variant of variants) {
@@ -108,9 +126,10 @@ export class Seq2seqService {
 
   async list(): Promise<ChannelOutput<'seq2seq.list'>> {
     return this.queries().list().map((row) => {
-      const { setup } = JSON.parse(row.budget_json) as Stored;
+      const { setup, pairsFile } = JSON.parse(row.budget_json) as Stored;
       return {
-        id: row.id, name: row.name, status: experimentStatus(this.runsOf(row.id)), task: setup.task.task, variants: setup.variants,
+        id: row.id, name: row.name, status: experimentStatus(this.runsOf(row.id)), task: setup.task.task, pairsFile: pairsFile?.info.name ?? null,
+        variants: setup.variants,
         seeds: setup.seeds, steps: setup.budget.steps, createdAt: row.created_at,
       };
     });
@@ -218,8 +237,8 @@ export class Seq2seqService {
       seeds: runs.filter((r) => (r.config as { variant?: string }).variant === variant).map((r) => this.armSeed(r)),
     }));
     return {
-      id, name: row.name, status: experimentStatus(runs), setup, data: stored.data, arms, verdicts: seq2seqVerdicts(arms, 'bleu'), metric: 'bleu',
-      examples: this.examplesOf(id, setup), createdAt: row.created_at,
+      id, name: row.name, status: experimentStatus(runs), setup, data: stored.data, pairsFile: stored.pairsFile?.info ?? null, arms, verdicts: seq2seqVerdicts(arms, 'bleu'), metric: 'bleu',
+      examples: this.examplesOf(id, stored), createdAt: row.created_at,
     };
   }
 
@@ -232,10 +251,12 @@ export class Seq2seqService {
   }
 
   /** Held-out pairs from the shortest source to the longest (the alignment view's picks); generated once per experiment. */
-  private examplesOf(id: number, setup: Seq2seqCreateRequestT): Pair[] {
+  private examplesOf(id: number, stored: Stored): Pair[] {
     let list = this.examples.get(id);
     if (list === undefined) {
-      const { data } = pairsOf(setup);
+      const file = stored.pairsFile === undefined ? null : readStoredPairs(this.ctx.home, stored.pairsFile);
+      if (stored.pairsFile !== undefined && file === null) return []; // the kept copy was removed by hand
+      const { data } = pairsOf(stored.setup, file);
       list = spreadExamples(data.testPairs);
       this.examples.set(id, list);
     }

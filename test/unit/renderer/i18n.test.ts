@@ -74,6 +74,8 @@ describe('i18n messages', () => {
       // the attention explorer's messages
       producer: 'onnxruntime', opset: 17, inputs: 'input_ids', outputs: 6, attention: 2, label: 'gpt-tiny', family: 'GPT', T: 18,
       L: 2, NH: 2, C: 64, layer: 1, head: 0, position: 8, token: 'dog', step: 120, kind: 'learned', d: '1e-7',
+      // the seq2seq pair file's line
+      pairs: 400, duplicates: 6, skipped: 5,
       // the comparison table's messages
       layers: 4, heads: 5, dModel: 96, context: 128, norm: 'pre', gpt: '41.2%', bert: '55.0%', figures: 'GPT 1, BERT 2', winner: 'BERT',
       by: '13.8 points', fill: 'GPT', next: 'neither', gptWins: 6, bertWins: 9, gap: '0.25', percent: 42, loser: 'GPT', ratio: '1.75',
