@@ -1,8 +1,7 @@
-// The RNN language-model job body (families gru and lstm): builds or reloads the model, trains it next-token with the
-// same Trainer, schedule and batches as GPT, and reports steps, evaluations, a continuation sample per evaluation
-// (the prompt read once, then one step per token from the carried state) and resumable checkpoints as messages.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The RNN language-model job body (families gru and lstm): builds or reloads the model, its continuation probe (the
+// prompt read once, then one step per token from the carried state) and its checkpoint folder; trainer-job.ts trains
+// it next-token with the same Trainer, schedule, batches and messages as GPT.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getKernels } from '../../../native-kernels/index';
 import { nonTextSpecialIds, loadTokenizer } from '../../data/tokenizers/index';
@@ -10,11 +9,11 @@ import { loadRnnCheckpoint, saveRnnCheckpoint } from '../../ml/rnn/checkpoint';
 import { RnnLanguageModel } from '../../ml/rnn/lm';
 import { continueRnn } from '../../ml/rnn/sample';
 import { rnnParameterCount } from '../../../common/rnn-config';
-import { Trainer, type EvalMetrics, type TrainerState } from '../../ml/train';
-import type { CheckpointFile, TrainJobMessage, TrainJobPort, TrainJobResult } from '../train/protocol';
+import type { EvalMetrics, TrainerState } from '../../ml/train';
+import type { TrainJobMessage, TrainJobPort, TrainJobResult } from '../train/protocol';
+import { runTrainerJob } from '../train/trainer-job';
 import type { RnnJobSpec } from './protocol';
 
-const now = (): number => Date.now() / 1000;
 const PROMPT_TOKENS = 32;
 const CONTINUATION_TOKENS = 64;
 const SAMPLE_SEED = 1234;
@@ -24,7 +23,6 @@ export async function runRnnJob(spec: RnnJobSpec, port: TrainJobPort): Promise<T
   const k = getKernels(spec.kernels);
   if (spec.threads !== null) k.setThreads(spec.threads);
   const tokenizer = loadTokenizer(spec.tokenizerJson);
-  const t = spec.training;
   let model: RnnLanguageModel;
   let state: TrainerState | null = null;
   if (spec.resumeFrom !== null) {
@@ -35,63 +33,22 @@ export async function runRnnJob(spec: RnnJobSpec, port: TrainJobPort): Promise<T
   } else {
     model = new RnnLanguageModel(k, spec.model);
   }
-  const post = (m: TrainJobMessage): void => port.post(m);
-
   // the continuation probe: the same validation prompt at every evaluation, so the samples show the model improving
   const source = spec.data.val.find((d) => d.length >= PROMPT_TOKENS) ?? spec.data.val.filter((d) => d.length > 0).sort((a, b) => b.length - a.length)[0];
   const prompt = source === undefined ? null : source.slice(0, Math.min(PROMPT_TOKENS, source.length));
   const banIds = nonTextSpecialIds(tokenizer);
-  const postEval = (e: EvalMetrics): void => {
-    post({ type: 'eval', step: e.step, valLoss: e.valLoss, perplexity: e.perplexity, accuracy: e.accuracy, time: now() });
-    if (prompt === null) return;
+  const probe = (e: EvalMetrics): TrainJobMessage | null => {
+    if (prompt === null) return null;
     const out = continueRnn(model, prompt, { maxTokens: CONTINUATION_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: SAMPLE_SEED, banIds });
-    post({
+    return {
       type: 'sample', step: e.step, kind: 'continuation', prompt: tokenizer.decode(prompt), output: tokenizer.decode(out),
       settings: { maxTokens: CONTINUATION_TOKENS, temperature: SAMPLE_TEMPERATURE, seed: SAMPLE_SEED },
-    });
+    };
   };
-  const hasVal = spec.data.val.some((d) => d.length > 0);
-  const evaluatesAt = (step: number): boolean => hasVal && t.evalEvery > 0 && step % t.evalEvery === 0 && step < t.steps;
-  const checkpointDue = (step: number): boolean => t.checkpointEvery > 0 && step % t.checkpointEvery === 0 && step < t.steps;
-
-  const trainer = new Trainer(model, spec.data, {
-    steps: t.steps, batchSize: t.batchSize, lr: t.lr, minLr: t.minLr, warmupSteps: t.warmupSteps, weightDecay: t.weightDecay,
-    gradClip: t.gradClip, evalEvery: t.evalEvery, evalBatches: t.evalBatches, seed: t.seed, specials: spec.specials,
-    onStep: (m) => {
-      post({ type: 'step', step: m.step, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSecond: m.tokensPerSecond, tokens: m.step * t.batchSize * model.config.contextLength, time: now() });
-      if (checkpointDue(m.step) && !evaluatesAt(m.step)) checkpoint('periodic');
-    },
-    onEval: (e) => {
-      postEval(e);
-      if (checkpointDue(e.step)) checkpoint('periodic');
-    },
-    shouldStop: () => port.shouldStop(),
-  });
-  if (state !== null) trainer.load(state);
-
-  function checkpoint(reason: 'periodic' | 'final' | 'stop'): void {
-    const s = trainer.state();
-    const dir = join(spec.runDir, `step-${s.step}`);
+  const save = (dir: string, s: TrainerState): void => {
     saveRnnCheckpoint(dir, model, s);
     writeFileSync(join(dir, 'tokenizer.json'), spec.tokenizerJson);
     writeFileSync(join(dir, 'trainer.json'), `${JSON.stringify({ runId: spec.runId, step: s.step, training: spec.training, specials: spec.specials }, null, 2)}\n`);
-    post({ type: 'checkpoint', step: s.step, dir, files: describeFiles(dir), resumable: true, reason });
-  }
-
-  post({ type: 'started', backend: k.backend, threads: k.getThreads(), parameters: rnnParameterCount(model.config), step: trainer.step });
-  if (state === null) postEval(trainer.evaluate());
-  const result = await trainer.run();
-  const lastLoss = result.step > 0 && !(result.status === 'stopped' && Number.isNaN(result.lastLoss)) ? result.lastLoss : null;
-  if (result.status === 'diverged') return { status: 'failed', step: result.step, reason: result.reason, lastLoss };
-  checkpoint(result.status === 'stopped' ? 'stop' : 'final');
-  return result.status === 'stopped'
-    ? { status: 'stopped', step: result.step, reason: result.reason, lastLoss }
-    : { status: 'completed', step: result.step, reason: null, lastLoss };
-}
-
-function describeFiles(dir: string): CheckpointFile[] {
-  return readdirSync(dir).sort().map((name) => {
-    const file = join(dir, name);
-    return { name, bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
-  });
+  };
+  return runTrainerJob(k, spec, port, { model, state, training: spec.training, parameters: rnnParameterCount(model.config), save, probe });
 }

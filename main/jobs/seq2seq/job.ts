@@ -1,15 +1,15 @@
 // The seq2seq arm job body: prepares the experiment's pairs, trains one variant on the shared budget, snapshots its
 // weights for the alignment slider (checkpoint messages), measures it on the held-out pairs by source length and
 // leaves that in <runDir>/quality.json. No database, no main-process state: it runs in a worker as it is.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getKernels } from '../../../native-kernels/index';
 import { seq2seqParameterCount } from '../../../common/seq2seq-config';
 import type { Pair } from '../../data/pairs/tasks';
 import { saveSeq2seqCheckpoint } from '../../ml/seq2seq/checkpoint';
 import { preparePairs, runArm } from '../../ml/seq2seq/experiment';
-import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../train/protocol';
+import type { TrainJobPort, TrainJobResult } from '../train/protocol';
+import { describeFiles } from '../train/trainer-job';
 import { QUALITY_FILE, type Seq2seqJobSpec, type Seq2seqQualityFile } from './protocol';
 
 const now = (): number => Date.now() / 1000;
@@ -19,13 +19,6 @@ export function spreadExamples(pairs: readonly Pair[], n = 8): Pair[] {
   const sorted = [...pairs].sort((a, b) => a.source.length - b.source.length);
   if (sorted.length <= n) return sorted;
   return Array.from({ length: n }, (_, i) => sorted[Math.round((i * (sorted.length - 1)) / (n - 1))]);
-}
-
-function describeFiles(dir: string): CheckpointFile[] {
-  return readdirSync(dir).sort().map((name) => {
-    const file = join(dir, name);
-    return { name, bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
-  });
 }
 
 export async function runSeq2seqJob(spec: Seq2seqJobSpec, port: TrainJobPort): Promise<TrainJobResult> {

@@ -1,7 +1,7 @@
-// The training job body: builds (or reloads) the model, trains it, and reports steps, evaluations, probe samples and
-// checkpoints as messages. It touches no database and no main-process state, so it can run inside a worker as is.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+// The GPT/BERT training job body: an optional learning-rate sweep, the model built (or reloaded), its probe, and its
+// checkpoint folder; trainer-job.ts trains it and reports steps, evaluations, probe samples and checkpoints as
+// messages. It touches no database and no main-process state, so it can run inside a worker as is.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getKernels } from '../../../native-kernels/index';
 import { loadTokenizer } from '../../data/tokenizers/index';
@@ -9,11 +9,10 @@ import { createModel, loadCheckpoint, saveCheckpoint } from '../../ml/checkpoint
 import { parameterCount } from '../../../common/model-config';
 import type { TransformerModel } from '../../ml/model';
 import { sweepLearningRate } from '../../ml/lr-sweep';
-import { Trainer, type EvalMetrics, type TrainerState } from '../../ml/train';
-import type { CheckpointFile, TrainJobMessage, TrainJobPort, TrainJobResult, TrainJobSpec } from './protocol';
+import type { TrainerState } from '../../ml/train';
+import type { TrainJobPort, TrainJobResult, TrainJobSpec } from './protocol';
 import { makeProbe } from './probes';
-
-const now = (): number => Date.now() / 1000;
+import { runTrainerJob } from './trainer-job';
 
 /** Runs one training job to completion, a stop request, or divergence. Exceptions (bad data, I/O) propagate. */
 export async function runTrainJob(spec: TrainJobSpec, port: TrainJobPort): Promise<TrainJobResult> {
@@ -61,52 +60,11 @@ export async function runTrainJob(spec: TrainJobSpec, port: TrainJobPort): Promi
     // an imported tokenizer without [CLS]/[MASK] can still train GPT; the run just keeps no samples
     port.post({ type: 'log', message: `No evaluation samples will be kept: ${(e as Error).message}` });
   }
-  const post = (m: TrainJobMessage): void => port.post(m);
-  const postEval = (e: EvalMetrics): void => {
-    post({ type: 'eval', step: e.step, valLoss: e.valLoss, perplexity: e.perplexity, accuracy: e.accuracy, time: now() });
-    if (probe !== null) post(probe(e.step));
-  };
-  // A periodic checkpoint is taken after everything its step logs (the evaluation comes after onStep), so a run
-  // resumed from it never lacks that step's evaluation. The rule mirrors when Trainer.run() evaluates.
-  const hasVal = spec.data.val.some((d) => d.length > 0);
-  const evaluatesAt = (step: number): boolean => hasVal && t.evalEvery > 0 && step % t.evalEvery === 0 && step < t.steps;
-  const checkpointDue = (step: number): boolean => t.checkpointEvery > 0 && step % t.checkpointEvery === 0 && step < t.steps;
-
-  const trainer = new Trainer(model, spec.data, {
-    steps: t.steps, batchSize: t.batchSize, lr, minLr: training.minLr, warmupSteps: t.warmupSteps, weightDecay: t.weightDecay,
-    gradClip: t.gradClip, evalEvery: t.evalEvery, evalBatches: t.evalBatches, seed: t.seed, specials: spec.specials,
-    maskProbability: t.maskProbability,
-    onStep: (m) => {
-      post({ type: 'step', step: m.step, loss: m.loss, lr: m.lr, gradNorm: m.gradNorm, tokensPerSecond: m.tokensPerSecond, tokens: m.step * t.batchSize * model.config.contextLength, time: now() });
-      if (checkpointDue(m.step) && !evaluatesAt(m.step)) checkpoint('periodic');
-    },
-    onEval: (e) => {
-      postEval(e);
-      if (checkpointDue(e.step)) checkpoint('periodic');
-    },
-    shouldStop: () => port.shouldStop(),
+  return runTrainerJob(k, spec, port, {
+    model, state, training, parameters: parameterCount(model.config),
+    save: (dir, s) => writeCheckpointFolder(dir, model, s, { ...spec, training }),
+    probe: probe === null ? undefined : (e) => (probe as NonNullable<typeof probe>)(e.step),
   });
-  if (state !== null) trainer.load(state);
-
-  /** Saves the weights and the trainer state after the latest step (hoisted: onStep calls it while training). */
-  function checkpoint(reason: 'periodic' | 'final' | 'stop'): void {
-    const s = trainer.state();
-    const dir = join(spec.runDir, `step-${s.step}`);
-    writeCheckpointFolder(dir, model, s, { ...spec, training });
-    post({ type: 'checkpoint', step: s.step, dir, files: describeFiles(dir), resumable: true, reason });
-  }
-
-  post({ type: 'started', backend: k.backend, threads: k.getThreads(), parameters: parameterCount(model.config), step: trainer.step });
-  // The starting point of the curves: a fresh run is evaluated (and probed) before its first step.
-  if (state === null) postEval(trainer.evaluate());
-
-  const result = await trainer.run();
-  const lastLoss = result.step > 0 && !(result.status === 'stopped' && Number.isNaN(result.lastLoss)) ? result.lastLoss : null;
-  if (result.status === 'diverged') return { status: 'failed', step: result.step, reason: result.reason, lastLoss };
-  checkpoint(result.status === 'stopped' ? 'stop' : 'final');
-  return result.status === 'stopped'
-    ? { status: 'stopped', step: result.step, reason: result.reason, lastLoss }
-    : { status: 'completed', step: result.step, reason: null, lastLoss };
 }
 
 /**
@@ -118,11 +76,4 @@ function writeCheckpointFolder(dir: string, model: TransformerModel, state: Trai
   saveCheckpoint(dir, model, state);
   writeFileSync(join(dir, 'tokenizer.json'), spec.tokenizerJson);
   writeFileSync(join(dir, 'trainer.json'), `${JSON.stringify({ runId: spec.runId, step: state.step, training: spec.training, specials: spec.specials }, null, 2)}\n`);
-}
-
-function describeFiles(dir: string): CheckpointFile[] {
-  return readdirSync(dir).sort().map((name) => {
-    const file = join(dir, name);
-    return { name, bytes: statSync(file).size, sha256: createHash('sha256').update(readFileSync(file)).digest('hex') };
-  });
 }
