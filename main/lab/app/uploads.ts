@@ -48,3 +48,9 @@ export function sweepUploads(home: string, maxAgeMs = DAY_MS, now = Date.now()):
   }
   return removed;
 }
+
+/** The name a person gave a file: an upload copy's "<12 hex>-" prefix removed, otherwise the file's base name. */
+export function uploadedName(home: string, file: string): string {
+  const base = path.basename(file);
+  return path.dirname(path.resolve(file)) === path.resolve(uploadsDir(home)) ? base.replace(/^[0-9a-f]{12}-/, '') : base;
+}

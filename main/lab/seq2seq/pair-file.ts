@@ -6,9 +6,11 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Seq2seqPairsFileInfoT, Seq2seqPairsFileT } from '../../../common/api/seq2seq';
-import { readPairFile } from '../../data/pairs/file';
+import { LabError } from '../../../common/errors';
+import { readPairFile, type PairFile } from '../../data/pairs/file';
 import type { Pair } from '../../data/pairs/tasks';
 import { mulberry32 } from '../../data/splits';
+import { uploadedName } from '../app/uploads';
 
 /** What an experiment's record keeps about its pair file. */
 export interface StoredPairFile {
@@ -28,10 +30,19 @@ function shuffled(pairs: Pair[], seed: number): Pair[] {
 }
 
 export async function importPairFile(home: string, setup: Seq2seqPairsFileT): Promise<{ pairs: Pair[]; info: Seq2seqPairsFileInfoT; stored: StoredPairFile }> {
-  const file = await readPairFile(setup.path, {
-    format: setup.format, sourceField: setup.sourceField, targetField: setup.targetField, header: setup.header,
-    encoding: setup.encoding, maxChars: setup.maxChars, skipInvalid: setup.skipInvalid,
-  });
+  // a browser upload is read from its copy (<home>/uploads/<hex>-name): messages and the record use the person's name
+  const base = path.basename(setup.path);
+  const shown = uploadedName(home, setup.path);
+  let file: PairFile;
+  try {
+    file = await readPairFile(setup.path, {
+      format: setup.format, sourceField: setup.sourceField, targetField: setup.targetField, header: setup.header,
+      encoding: setup.encoding, maxChars: setup.maxChars, skipInvalid: setup.skipInvalid,
+    });
+  } catch (e) {
+    if (e instanceof LabError && shown !== base) e.message = e.message.split(base).join(shown);
+    throw e;
+  }
   const pairs = shuffled(file.pairs, setup.seed);
   const text = JSON.stringify(pairs);
   const copy = path.join('seq2seq-pairs', `${createHash('sha256').update(text).digest('hex')}.json`);
@@ -40,7 +51,7 @@ export async function importPairFile(home: string, setup: Seq2seqPairsFileT): Pr
   fs.writeFileSync(`${abs}.tmp`, text);
   fs.renameSync(`${abs}.tmp`, abs);
   const info: Seq2seqPairsFileInfoT = {
-    name: file.name, format: file.format, encoding: file.encoding, sha256: file.sha256, pairs: pairs.length,
+    name: shown, format: file.format, encoding: file.encoding, sha256: file.sha256, pairs: pairs.length,
     duplicates: file.duplicates, skipped: file.skippedCount,
   };
   return { pairs, info, stored: { info, copy } };
