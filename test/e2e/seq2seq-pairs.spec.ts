@@ -50,7 +50,11 @@ test('seq2seq on a pair file: refused with the line, then uploaded, trained on a
   await expect(page.getByTestId('seq2seq-pairs-file')).toContainText('Pairs from reverse-words.tsv: 400 kept');
 
   // measured on the file's held-out pairs, then the alignment of the longest example
-  await expect(page.getByTestId('seq2seq-results').locator('tbody tr')).toHaveCount(2, { timeout: 200_000 });
+  // (the table shows a row per variant as soon as the first is measured: wait until both arms have finished)
+  for (const v of ['none', 'dot']) {
+    await expect(page.getByTestId(`seq2seq-arm-${v}`).getByTestId('run-status')).toHaveText('Completed', { timeout: 200_000 });
+  }
+  await expect(page.getByTestId('seq2seq-results').locator('tbody tr')).toHaveCount(2);
   const examples = page.getByTestId('alignment-example').locator('option');
   const last = (await examples.count()) - 1;
   const label = (await examples.nth(last).textContent()) ?? '';
