@@ -11,6 +11,6 @@ export default {
   vocabAssumed: 'The counts assume a vocabulary of {n} until the tokenizer is known.',
   tooBig: 'This size needs about {need} to train, but only {free} of memory is free: choose fewer layers, a smaller d_model or a shorter context.',
   fixFirst: 'Fix the custom size first (the sentences under its fields say what is wrong).',
-  shown: 'Custom: {n} layers × {heads} heads, d_model {d}, d_ff {ff}, context {t}',
+  shown: 'Custom: layers {n}, heads {heads}, d_model {d}, d_ff {ff}, context {t}',
   estimating: 'Estimating…',
 };

@@ -49,7 +49,7 @@ test('custom size: field sentences, live estimate, the experiment shows its shap
   await shot(page, '02-estimate');
   await page.getByTestId('wizard-submit').click();
 
-  await expect(page.getByTestId('experiment-size')).toHaveText('Custom: 1 layers × 4 heads, d_model 32, d_ff 64, context 32');
+  await expect(page.getByTestId('experiment-size')).toHaveText('Custom: layers 1, heads 4, d_model 32, d_ff 64, context 32');
   // the learning-rate sweep runs first, so the validation charts wait with a sentence, not bare axes
   await expect(page.getByTestId('experiment-chart-val/loss').getByTestId('metric-chart-empty'))
     .toHaveText(/^val\/loss appears after the (learning-rate sweep and the )?first evaluation \(step 6\)\.$/);
