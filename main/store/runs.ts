@@ -261,7 +261,7 @@ export class RunQueries {
     const now = new Date().toISOString();
     const running = to === 'running' ? 1 : 0;
     // running clears the error; an error given (a sentence, or null to clear it, as a resume does) replaces it
-    const givesError = 'error' in extra && extra.error !== undefined ? 1 : 0;
+    const givesError = extra.error !== undefined ? 1 : 0;
     this.statusStmt.run(to, running, now, final ? 1 : 0, now, running, now, running, givesError, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
   }
 

@@ -163,9 +163,9 @@ export class Seq2seqService {
     }
     // an arm still waiting for its first snapshot (queued, or early in training) comes back with no frames, so the
     // arms that have one can be compared meanwhile; only when none has a snapshot is it refused, with the reason
-    const ready = runs.filter((r) => this.ctx.store.runs.checkpoints(r.id).some((a) => a.step !== null));
-    if (ready.length === 0) this.snapshots(runs[0]);
-    const out = await runTask('seq2seqAlignment', { runs: ready.map((r) => ({ runId: r.id, checkpoints: this.snapshots(r) })), source: input.source, reference: input.reference },
+    const ready = runs.map((r) => ({ runId: r.id, checkpoints: this.snapshotList(r) })).filter((r) => r.checkpoints.length > 0);
+    if (ready.length === 0) this.snapshots(runs[0]); // refuses, saying when the first snapshot comes
+    const out = await runTask('seq2seqAlignment', { runs: ready, source: input.source, reference: input.reference },
       this.scheduler.spawnWorker, this.closing.signal);
     return runs.map((r) => ({ runId: r.id, variant: (r.config as { variant: Seq2seqVariant }).variant, frames: out.find((o) => o.runId === r.id)?.frames ?? [] }));
   }
@@ -216,11 +216,16 @@ export class Seq2seqService {
     return run;
   }
 
-  /** The run's weight snapshots, oldest first, as absolute folders. */
-  private snapshots(run: RunT): { step: number; dir: string }[] {
+  /** The run's weight snapshots, oldest first, as absolute folders (none yet: empty). */
+  private snapshotList(run: RunT): { step: number; dir: string }[] {
     const seen = new Set<number>();
-    const list = this.ctx.store.runs.checkpoints(run.id).filter((a) => a.step !== null && !seen.has(a.step) && seen.add(a.step))
+    return this.ctx.store.runs.checkpoints(run.id).filter((a) => a.step !== null && !seen.has(a.step) && seen.add(a.step))
       .map((a) => ({ step: a.step as number, dir: path.join(this.ctx.home, a.path) })).sort((a, b) => a.step - b.step);
+  }
+
+  /** The run's weight snapshots; a run with none yet is refused with when its first one is due. */
+  private snapshots(run: RunT): { step: number; dir: string }[] {
+    const list = this.snapshotList(run);
     if (list.length === 0) {
       const first = Math.round(run.totalSteps === null ? 0 : run.totalSteps / Math.max(1, (run.config as { snapshots?: number }).snapshots ?? 5));
       throw new LabError('not_found', `Run ${run.id} ("${run.name}") has no weight snapshot yet (it is ${run.status} at step ${run.step}); the alignment view can show it once it has one${first > 0 ? ` (about step ${first})` : ''}.`, { field: 'runId' });
