@@ -2,7 +2,7 @@
 const seq2seqPageEn = {
   nav: 'Seq2seq ± attention',
   title: 'Encoder-decoders with and without attention',
-  intro: 'Train an RNN encoder-decoder that passes the whole source through its last state, the same model with an alignment function over every encoder state, and a Transformer, on the same generated pairs and budget. Then see quality fall (or not) as the sources grow, and where each decoder step looks.',
+  intro: 'Train an RNN encoder-decoder that passes the whole source through its last state, the same model with an alignment function over every encoder state, and a Transformer, on the same pairs (a generated task or your own pair file) and the same budget. Then see quality fall (or not) as the sources grow, and where each decoder step looks.',
   empty: 'No seq2seq experiment yet. Set one up below: the defaults train five variants on reversing sequences of 3 to 20 symbols in a few minutes.',
   list: 'Experiments',
   open: 'Open',
