@@ -124,7 +124,8 @@ function parseCommandArgs(path: string, command: CliCommand, args: string[]): { 
     const message = (e as Error).message.replace(/\. To specify a positional argument.*$/s, '');
     throw new UsageError(`${PROGRAM} ${path}: ${message.endsWith('.') ? message : `${message}.`}`, hint);
   }
-  if (parsed.values.help === true) return parsed;
+  // --help, and the --list of a command that lists what it works on (`report --list`), need no positionals
+  if (parsed.values.help === true || (parsed.values.list === true && 'list' in command.options)) return parsed;
   const expected = command.positionals;
   if (parsed.positionals.length < expected.length) {
     throw new UsageError(`${PROGRAM} ${path} needs ${expected.slice(parsed.positionals.length).join(' and ')}.`, `Usage: ${PROGRAM} ${path} ${command.usage}`);

@@ -88,6 +88,15 @@ describe('usage', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('The option --train expects a number, got "most".');
   });
+
+  it('lists experiments and reports with --list, the commands error messages name (issue 14)', async () => {
+    for (const [args, empty] of [[['compare'], 'No experiments yet'], [['seq2seq-compare'], 'No seq2seq experiments yet'], [['report'], 'No stored reports']] as const) {
+      const listed = await inProcess(...args, '--list');
+      expect(listed.code, listed.stderr).toBe(0);
+      expect(listed.stdout).toContain(empty);
+      expect(JSON.parse((await inProcess('--json', ...args, '--list')).stdout)).toEqual([]);
+    }
+  });
 });
 
 describe('datasets and tokenizers through the real executable', () => {

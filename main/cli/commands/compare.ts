@@ -12,6 +12,7 @@ import { reportRunStatus } from '../progress';
 import { sizeLabel } from '../../../common/model-size';
 import { sizeFlagDetails, sizeFlagOptions, sizeFromFlags } from '../size-flags';
 import { fields, int, snippet, table } from '../format';
+import { listExperiments } from './list-records';
 
 /** Steps per run when no budget is given: with the tiny recipe and the sweeps, the whole comparison takes about two
  *  minutes on a 2-core laptop and both models end well above the unigram baseline (bench/RESULTS.md, issue 14). */
@@ -61,8 +62,9 @@ function human(e: ExperimentT): string {
 export const compareCommand: CliCommand = {
   name: 'compare',
   summary: 'train a matched BERT and GPT (per seed) in worker processes, then measure and compare them on held-out text',
-  usage: '--dataset NAME [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
+  usage: '--list | --dataset NAME [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
   details: [
+    '--list                      the stored experiments with their ids (nothing is trained)',
     `--steps/--tokens/--minutes  the budget each run gets (default ${DEFAULT_COMPARE_STEPS} steps); both models see the same tokens`,
     ...sizeFlagDetails,
     '--no-lr-sweep               train both at their recipe\'s learning rate instead of each at the best of a short sweep',
@@ -75,9 +77,10 @@ export const compareCommand: CliCommand = {
   options: {
     dataset: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, tokens: { type: 'string' }, minutes: { type: 'string' },
     seeds: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' }, positions: { type: 'string' },
-    'no-lr-sweep': { type: 'boolean' }, ...sizeFlagOptions,
+    'no-lr-sweep': { type: 'boolean' }, list: { type: 'boolean' }, ...sizeFlagOptions,
   },
   async run(ctx, values) {
+    if (values.list === true) return listExperiments(ctx);
     const dataset = stringOption(values, 'dataset');
     if (dataset === undefined) throw new UsageError('The option --dataset is required: give the dataset to compare on (name or id).');
     const kind = stringOption(values, 'tokenizer-kind');
@@ -117,7 +120,7 @@ export const compareCommand: CliCommand = {
       const unfinished = trained.runs.filter((r) => r.status !== 'completed');
       const states = unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ');
       if (unfinished.length > 0 && stopSignal !== null) {
-        ctx.note(`Stopped: ${states}; experiment ${created.id} was not measured. Resume its runs (attention-lab train --resume RUN or the app), then measure it in the app.`);
+        ctx.note(`Stopped: ${states}; experiment ${created.id} was not measured. Resume its runs (\`attention-lab train --resume RUN\`), then measure it on the experiment's page in the app (\`attention-lab compare\` measures only the experiments it trains).`);
         ctx.result({ status: 'stopped', experiment: created.id, runs: trained.runs.map((r) => ({ id: r.id, status: r.status, step: r.step })) }, () => `Experiment ${created.id}: stopped.`);
         return 128 + osConstants.signals[stopSignal as NodeJS.Signals];
       }

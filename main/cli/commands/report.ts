@@ -3,6 +3,7 @@
 import type { ChannelInput } from '../../../common/api';
 import { formatBytes } from '../../../common/format';
 import { stringOption, UsageError, type CliCommand } from '../command';
+import { listReports } from './list-records';
 
 const FORMATS = ['html', 'pdf', 'md', 'tex', 'csv', 'json', 'tfevents'] as const;
 type Format = (typeof FORMATS)[number];
@@ -10,7 +11,7 @@ type Format = (typeof FORMATS)[number];
 export const reportCommand: CliCommand = {
   name: 'report',
   summary: 'write a report (html, pdf, md, tex) or every number (csv, json, tfevents) of an experiment or runs',
-  usage: 'EXPERIMENT|RUN... --format html|pdf|md|tex|csv|json|tfevents [--out PATH] [--lang en|zh-CN] [--force] [--runs] [--report]',
+  usage: '--list | EXPERIMENT|RUN... --format html|pdf|md|tex|csv|json|tfevents [--out PATH] [--lang en|zh-CN] [--force] [--runs] [--report]',
   details: [
     'EXPERIMENT        an experiment name or id (`attention-lab compare` made it); several ids, or --runs, mean runs',
     '--format          html: one self-contained file (opens offline, interactive charts, every point attached);',
@@ -21,12 +22,14 @@ export const reportCommand: CliCommand = {
     '--force           replace PATH if it exists',
     '--lang            the report\'s language (default en)',
     '--runs            read the arguments as run ids even when one is also an experiment id',
-    '--report          read the argument as a stored report id (made on the Reports page)',
+    '--report          read the argument as a stored report id (made in the app; `attention-lab report --list` shows them)',
+    '--list            the stored reports with their ids',
   ],
   positionals: ['EXPERIMENT|RUN'],
   variadic: true,
-  options: { format: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, force: { type: 'boolean' }, runs: { type: 'boolean' }, report: { type: 'boolean' } },
+  options: { format: { type: 'string' }, out: { type: 'string' }, lang: { type: 'string' }, force: { type: 'boolean' }, runs: { type: 'boolean' }, report: { type: 'boolean' }, list: { type: 'boolean' } },
   async run(ctx, values, positionals) {
+    if (values.list === true) return listReports(ctx);
     const format = stringOption(values, 'format');
     if (format === undefined || !(FORMATS as readonly string[]).includes(format)) {
       throw new UsageError(format === undefined ? 'The option --format is required.' : `There is no report format ${JSON.stringify(format)}.`, `The formats are ${FORMATS.join(', ')}.`);

@@ -13,6 +13,7 @@ import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
 import { reportRunStatus } from '../progress';
 import { int, table } from '../format';
+import { listSeq2seq } from './list-records';
 
 function whole(values: OptionValues, name: string, lo: number, hi: number): number | undefined {
   const n = numberOption(values, name);
@@ -106,8 +107,9 @@ function human(e: Seq2seqExperimentT): string {
 export const seq2seqCompareCommand: CliCommand = {
   name: 'seq2seq-compare',
   summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task or your own pairs; quality by source length',
-  usage: '[--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh | --pairs-file PATH] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
+  usage: '--list | [--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh | --pairs-file PATH] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
   details: [
+    '--list              the stored seq2seq experiments with their ids (nothing is trained)',
     '--task T            the generated task (default reverse); --min-len/--max-len in its unit (symbols, digits, characters)',
     '--pairs N           pairs generated (default 4000; 80% train, 10% validation, 10% held out)',
     '--pairs-file PATH   your own pairs instead of a task: a TSV, CSV (header row naming source/target columns) or JSONL',
@@ -133,9 +135,10 @@ export const seq2seqCompareCommand: CliCommand = {
     beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
     'pairs-file': { type: 'string' }, format: { type: 'string' }, 'source-column': { type: 'string' }, 'target-column': { type: 'string' },
     'no-header': { type: 'boolean' }, encoding: { type: 'string' }, 'source-tokens': { type: 'string' }, 'target-tokens': { type: 'string' },
-    'max-chars': { type: 'string' }, 'skip-invalid': { type: 'boolean' },
+    'max-chars': { type: 'string' }, 'skip-invalid': { type: 'boolean' }, list: { type: 'boolean' },
   },
   async run(ctx, values) {
+    if (values.list === true) return listSeq2seq(ctx);
     const input = seq2seqRequest(values);
     const lab = ctx.lab();
     const started = Date.now();

@@ -179,7 +179,7 @@ export class FinetuneExperimentService {
     if (!parsed.success) return null;
     const e = parsed.data;
     if (e.status === 'running' && !this.running.has(id)) {
-      return { ...e, status: 'failed', error: 'The lab closed while this experiment ran; start it again (its pre-trained runs can be resumed on the Runs page).' };
+      return { ...e, status: 'failed', error: 'The lab closed while this experiment ran; start it again (its pre-trained runs can be resumed: `attention-lab train --resume RUN`, or Resume on the run\'s page).' };
     }
     return e;
   }

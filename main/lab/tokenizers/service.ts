@@ -135,7 +135,7 @@ export class TokenizerService {
   /** The dataset, when it is ready and has training documents; otherwise a sentence saying what to do first. */
   private trainableDataset(datasetId: number): { id: number; name: string } {
     const dataset = this.documents.byId.get(datasetId);
-    if (!dataset) throw new LabError('not_found', `There is no dataset with id ${datasetId}: pick one from the Datasets page.`, { field: 'datasetId' });
+    if (!dataset) throw new LabError('not_found', `There is no dataset with id ${datasetId}: \`attention-lab datasets list\` (or the Datasets page) shows the datasets there are.`, { field: 'datasetId' });
     if (dataset.status !== 'ready') {
       throw new LabError('conflict', `Dataset "${dataset.name}" is still ${dataset.status}: wait until it is ready, then train the tokenizer.`, { field: 'datasetId' });
     }
@@ -282,7 +282,7 @@ export class TokenizerService {
   }
 
   private notFound(id: number): LabError {
-    return new LabError('not_found', `There is no tokenizer with id ${id}: it may have been deleted (refresh the Tokenizers page).`, { field: 'id' });
+    return new LabError('not_found', `There is no tokenizer with id ${id}: it may have been deleted (\`attention-lab tokenizers list\`, or the Tokenizers page, shows those there are).`, { field: 'id' });
   }
 
   private assertNameFree(name: string): void {
