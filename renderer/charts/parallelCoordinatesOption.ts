@@ -29,7 +29,9 @@ export interface ParallelRow {
  * then the metric last. Numeric settings get value axes; words (family, preset) get category axes in first-seen
  * order. Lines are coloured by the metric through a continuous visual map; runs without the metric are left out.
  */
-export function parallelCoordinatesOption(rows: readonly ParallelRow[], keys: readonly string[], metricName: string, theme: ChartTheme): ParallelChartOption {
+export function parallelCoordinatesOption(
+  rows: readonly ParallelRow[], keys: readonly string[], metricName: string, theme: ChartTheme, nameOf: (key: string) => string = (k) => k,
+): ParallelChartOption {
   const shown = rows.filter((r) => r.metric !== null && Number.isFinite(r.metric));
   const varying = keys.filter((k) => new Set(shown.map((r) => String(r.settings[k] ?? '—'))).size > 1);
   const axisStyle = {
@@ -39,9 +41,9 @@ export function parallelCoordinatesOption(rows: readonly ParallelRow[], keys: re
   };
   const parallelAxis: ParallelAxis[] = varying.map((k, dim): ParallelAxis => {
     const numeric = shown.every((r) => typeof r.settings[k] === 'number');
-    if (numeric) return { dim, name: k, type: 'value', scale: true, ...axisStyle };
+    if (numeric) return { dim, name: nameOf(k), type: 'value', scale: true, ...axisStyle };
     const categories = [...new Set(shown.map((r) => String(r.settings[k] ?? '—')))];
-    return { dim, name: k, type: 'category', data: categories, ...axisStyle };
+    return { dim, name: nameOf(k), type: 'category', data: categories, ...axisStyle };
   });
   parallelAxis.push({ dim: varying.length, name: metricName, type: 'value', scale: true, ...axisStyle });
 

@@ -10,6 +10,7 @@ import seq2seqEn from '../../common/seq2seq/messages-en';
 import seq2seqPageEn from './seq2seq-en';
 import readableEn from './readable-en';
 import sizeEn from './size-en';
+import corporaEn from './corpora-en';
 
 const en = {
   app: { title: 'Attention Lab' },
@@ -471,6 +472,7 @@ const en = {
   seq2seq: { ...seq2seqEn, ...seq2seqPageEn },
   readable: readableEn,
   modelSize: sizeEn,
+  named: corporaEn,
 };
 
 export type Messages = typeof en;

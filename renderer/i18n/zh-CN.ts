@@ -11,6 +11,7 @@ import seq2seqZhCN from '../../common/seq2seq/messages-zh-CN';
 import seq2seqPageZhCN from './seq2seq-zh-CN';
 import readableZhCN from './readable-zh-CN';
 import sizeZhCN from './size-zh-CN';
+import corporaZhCN from './corpora-zh-CN';
 
 const zhCN: Messages = {
   app: { title: 'Attention Lab 注意力实验室' },
@@ -470,6 +471,7 @@ const zhCN: Messages = {
   seq2seq: { ...seq2seqZhCN, ...seq2seqPageZhCN },
   readable: readableZhCN,
   modelSize: sizeZhCN,
+  named: corporaZhCN,
 };
 
 export default zhCN;
