@@ -43,8 +43,11 @@ export const TutorialMeasure = z.object({
 export const TutorialRowId = z.enum(['understanding', 'fewLabels', 'bidirectional', 'generation', 'objective']);
 
 export const TutorialVerdict = z.object({
-  /** supports / contradicts the tutorial's claim, mixed, no clear difference (inside the seed spread), or as built */
-  kind: z.enum(['supports', 'contradicts', 'mixed', 'noClearDifference', 'asBuilt']),
+  /**
+   * supports / contradicts the tutorial's claim, mixed, no clear difference (inside the seed spread), as built, or
+   * under-trained (the model has not beaten the unigram baseline, so the row is not judged)
+   */
+  kind: z.enum(['supports', 'contradicts', 'mixed', 'noClearDifference', 'asBuilt', 'undertrained']),
   /** one seed: no spread to judge a gap by */
   provisional: z.boolean(),
   params: z.record(z.string(), z.union([z.string(), z.number()])),

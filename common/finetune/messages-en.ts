@@ -20,12 +20,19 @@ const tutorialEn = {
       bertBoth: 'BERT fill-in top-1, both sides',
       bertLeft: 'BERT fill-in top-1, left side only',
       gptLeft: 'GPT fill-in top-1 (left side only)',
+      unigram: 'unigram baseline top-1 (always {token})',
+      bertSameGuess: 'BERT both sides and left only guess the same token',
+      bertModalShare: 'BERT (both sides) guesses its favourite token {token}',
     },
     gen: {
       distinct2: {
         gpt: 'GPT continuations, distinct-2',
         bert: 'BERT mask-predict continuations, distinct-2',
         reference: 'the real text, distinct-2',
+      },
+      degenerate: {
+        gpt: 'GPT continuations degenerate (distinct-2 < {threshold})',
+        bert: 'BERT continuations degenerate (distinct-2 < {threshold})',
       },
       bigramNll: {
         gpt: 'GPT continuations, held-out bigram NLL',
@@ -45,6 +52,7 @@ const tutorialEn = {
     mixed: 'Mixed.',
     noClearDifference: 'No clear difference (inside the seed spread).',
     asBuilt: 'As built.',
+    undertrained: 'Not judged: BERT is under-trained.',
     provisional: '(One seed: provisional, no spread to judge by.)',
   },
   detail: {
@@ -52,6 +60,8 @@ const tutorialEn = {
     fewLabels: 'At {labels} labels per class pre-training clearly helped {helped} of the 2 models and clearly hurt {hurt}; clearly above TF-IDF + LR: {beatBaseline}.',
     bidirectional: 'Reading the right-hand side as well changes BERT\'s top-1 by {gap} on {sites} blanks per seed.',
     generation: 'Repetition (distinct-2) favours {distinct}; the bigram model of the pre-training text favours {nll}.',
+    generationDegenerate: 'Continuations with distinct-2 below {threshold} (one token or a short loop over and over) are degenerate: the bigram model does not score them, and a model whose continuations are mostly degenerate loses its vote (degenerate: GPT {degenerateGpt}, BERT {degenerateBert}).',
+    bidirectionalUndertrained: 'BERT\'s top-1 reading both sides ({both}) does not beat always guessing {unigramToken} ({unigram}): it guesses {modalToken} at {modalShare} of the blanks, and its two readings agree at {sameGuess}, so it has learned little more than how often each token occurs. Pre-train it longer (more steps) before reading this row.',
     objective: 'GPT: cross-entropy of the next token at every position. BERT: cross-entropy of the {mask} of tokens it masks (no next-sentence prediction). Fine-tunes: cross-entropy of a classification head.',
   },
   who: { tie: 'neither', unmeasured: 'not measured', none: 'none', bert: 'BERT', gpt: 'GPT', both: 'BERT and GPT' },

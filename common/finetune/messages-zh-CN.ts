@@ -19,12 +19,19 @@ const tutorialZh = {
       bertBoth: 'BERT 填空 top-1，读左右两侧',
       bertLeft: 'BERT 填空 top-1，只读左侧',
       gptLeft: 'GPT 填空 top-1（只读左侧）',
+      unigram: '一元基线 top-1（总是猜 {token}）',
+      bertSameGuess: 'BERT 读两侧与只读左侧猜出同一个词元的比例',
+      bertModalShare: 'BERT（读两侧）猜其最常用词元 {token} 的比例',
     },
     gen: {
       distinct2: {
         gpt: 'GPT 续写的 distinct-2',
         bert: 'BERT 掩码预测续写的 distinct-2',
         reference: '真实文本的 distinct-2',
+      },
+      degenerate: {
+        gpt: 'GPT 退化续写的比例（distinct-2 < {threshold}）',
+        bert: 'BERT 退化续写的比例（distinct-2 < {threshold}）',
       },
       bigramNll: {
         gpt: 'GPT 续写在独立二元模型下的 NLL',
@@ -44,6 +51,7 @@ const tutorialZh = {
     mixed: '结果不一。',
     noClearDifference: '没有明显差别（在种子间波动范围内）。',
     asBuilt: '按实现如此。',
+    undertrained: '不作判断：BERT 训练不足。',
     provisional: '（只有一个种子：结论是暂定的，没有波动可供判断。）',
   },
   detail: {
@@ -51,6 +59,8 @@ const tutorialZh = {
     fewLabels: '每类 {labels} 个标注时，预训练明显帮助了 2 个模型中的 {helped} 个，明显拖累了 {hurt} 个；明显高于 TF-IDF + 逻辑回归的：{beatBaseline}。',
     bidirectional: '同时读取右侧后，BERT 的 top-1 变化 {gap}（每个种子 {sites} 个空）。',
     generation: '重复度（distinct-2）偏向 {distinct}；预训练文本的二元模型偏向 {nll}。',
+    generationDegenerate: 'distinct-2 低于 {threshold} 的续写（同一个词元或一小段循环反复出现）视为退化：二元模型不给它们打分，续写大多退化的模型失去这一票（退化比例：GPT {degenerateGpt}，BERT {degenerateBert}）。',
+    bidirectionalUndertrained: 'BERT 读两侧的 top-1（{both}）没有超过总是猜 {unigramToken} 的一元基线（{unigram}）：它在 {modalShare} 的空里都猜 {modalToken}，两种读法的猜测在 {sameGuess} 的空里相同，说明它学到的几乎只有各词元出现的频率。请先把预训练加长（更多步数）再看这一行。',
     objective: 'GPT：每个位置上下一个词的交叉熵。BERT：被遮盖的 {mask} 词元的交叉熵（没有下一句预测）。微调：分类头的交叉熵。',
   },
   who: { tie: '都不', unmeasured: '未测量', none: '没有', bert: 'BERT', gpt: 'GPT', both: 'BERT 和 GPT' },

@@ -43,8 +43,13 @@ export function verdictText(row: TutorialRowT, tr: Translate): string {
   const p: Record<string, string | number> = { ...v.params };
   if (typeof p.gap === 'number') p.gap = `${p.gap >= 0 ? '+' : '−'}${Math.abs(p.gap).toFixed(3)}`;
   if (typeof p.mask === 'number') p.mask = percent(p.mask);
+  for (const k of ['both', 'unigram']) if (typeof p[k] === 'number') p[k] = (p[k] as number).toFixed(3);
+  for (const k of ['modalShare', 'sameGuess', 'degenerateGpt', 'degenerateBert']) if (typeof p[k] === 'number') p[k] = percent(p[k] as number);
   for (const k of ['distinct', 'nll', 'beatBaseline']) if (typeof p[k] === 'string') p[k] = tr(`who.${p[k]}`);
-  return [tr(`verdict.${v.kind}`), v.provisional ? tr('verdict.provisional') : '', tr(`detail.${row.id}`, p)].filter((s) => s !== '').join(' ');
+  // an under-trained model's row explains why it is not judged; a generation row says how degenerate output was scored
+  const detail = v.kind === 'undertrained' ? tr(`detail.${row.id}Undertrained`, p) : tr(`detail.${row.id}`, p);
+  const degenerate = row.id === 'generation' && 'degenerateGpt' in p ? tr('detail.generationDegenerate', p) : '';
+  return [tr(`verdict.${v.kind}`), v.provisional ? tr('verdict.provisional') : '', detail, degenerate].filter((s) => s !== '').join(' ');
 }
 
 /** The rows in English, as `finetune-compare --json` adds them. */

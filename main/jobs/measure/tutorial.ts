@@ -3,6 +3,7 @@
 // continuations (GPT next-token, BERT iterative mask-predict) scored by repetition (distinct-1/2) and by a token
 // bigram model of the pre-training text's train split — a held-out scorer that is neither of the two Transformers.
 import { LabError } from '../../../common/errors';
+import { unigramModel, unigramScore } from '../../ml/baseline';
 import { sampleTokenSites, sampleWindows, specialIds, tokenizeHeldOut } from './heldout';
 import type { PairInput } from './measure';
 import { bertBlank, bertNext, continueGreedy, gptBlank, loadCheckpointModel } from './models';
@@ -19,13 +20,31 @@ export interface TutorialOptions {
 
 export const DEFAULT_TUTORIAL: TutorialOptions = { sites: 300, prompts: 8, promptTokens: 16, continuationTokens: 32, seed: 20241 };
 
+/**
+ * A continuation whose distinct-2 is below this is degenerate (one token or a two-token loop over and over: 32 newlines
+ * score 1/31). The bigram model rates such a loop well when the pair is common in the text (newline → newline), so
+ * degenerate continuations are left out of the bigram score instead of rewarded by it. Real text scores ~0.95 here.
+ */
+export const DEGENERATE_DISTINCT2 = 0.25;
+
 /** Repetition and plausibility of a set of continuations (means over the continuations). */
 export interface GenerationFigures {
   /** distinct n-grams / n-grams within one continuation (1 = no repeats; a loop drives it toward 0) */
   distinct1: number;
   distinct2: number;
-  /** mean negative log-likelihood per token (nats) under the bigram model of the train split; lower reads more like it */
+  /**
+   * mean negative log-likelihood per token (nats) under the bigram model of the train split, over the continuations
+   * that are not degenerate (NaN when all are); lower reads more like the text
+   */
   bigramNll: number;
+  /** share of the continuations that are degenerate (distinct-2 below DEGENERATE_DISTINCT2); absent in older records */
+  degenerate?: number;
+}
+
+/** Whether one continuation is degenerate (too short to tell: no). */
+export function isDegenerate(ids: ArrayLike<number>): boolean {
+  const d2 = distinctN(ids, 2);
+  return Number.isFinite(d2) && d2 < DEGENERATE_DISTINCT2;
 }
 
 export interface TutorialPairFigures {
@@ -34,6 +53,13 @@ export interface TutorialPairFigures {
   sites: number;
   /** top-1 accuracy on the same blanks: BERT reading both sides, BERT reading only the left, GPT (left only) */
   fill: { bertBoth: number; bertLeft: number; gptLeft: number };
+  /**
+   * What tells an under-trained BERT from a probe that reads the same thing twice: the unigram baseline (always the
+   * train split's most frequent token) on the same blanks, the share of blanks where BERT's both-sides and left-only
+   * top guesses are the same token, and the share where its both-sides guess is its most common guess (1 = it guesses
+   * one token everywhere). Absent in records made before these were measured.
+   */
+  fillCheck?: { unigram: number; unigramToken: string; sameGuess: number; modalShare: number; modalToken: string };
   generation: { gpt: GenerationFigures; bert: GenerationFigures; reference: GenerationFigures };
   samples: Array<{ prompt: string; gpt: string; bert: string; reference: string }>;
 }
@@ -78,12 +104,24 @@ export class BigramModel {
   }
 }
 
-function generationFigures(bigram: BigramModel, items: Array<{ previous: number; ids: Int32Array }>): GenerationFigures {
+export function generationFigures(bigram: BigramModel, items: Array<{ previous: number; ids: Int32Array }>): GenerationFigures {
+  const scored = items.filter((x) => !isDegenerate(x.ids));
   return {
     distinct1: mean(items.map((x) => distinctN(x.ids, 1)).filter(Number.isFinite)),
     distinct2: mean(items.map((x) => distinctN(x.ids, 2)).filter(Number.isFinite)),
-    bigramNll: mean(items.map((x) => bigram.meanNll(x.previous, x.ids)).filter(Number.isFinite)),
+    bigramNll: mean(scored.map((x) => bigram.meanNll(x.previous, x.ids)).filter(Number.isFinite)),
+    degenerate: mean(items.map((x) => (isDegenerate(x.ids) ? 1 : 0))),
   };
+}
+
+/** The most frequent value of `xs` (the smaller on a tie; -1 when empty). */
+function mostCommon(xs: number[]): number {
+  const counts = new Map<number, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  let best = -1;
+  let n = 0;
+  for (const [x, c] of counts) if (c > n || (c === n && x < best)) { best = x; n = c; }
+  return best;
 }
 
 /** Measures one pair: the same blanks read three ways, and continuations of the same prompts by both models. */
@@ -98,15 +136,27 @@ export function computeTutorialPair(input: PairInput, options: Partial<TutorialO
   const sites = sampleTokenSites(h, specialIds(gpt.tokenizer), o.sites, o.seed);
   if (sites.length === 0) throw new LabError('invalid_input', `The ${h.split} split has no token with text before it to blank out; give it more text.`, { field: 'dataset' });
   const hit = (rank: number): number => (rank === 0 ? 1 : 0);
+  const both = sites.map((s) => bertBlank(bert, h.docs[s.doc].ids, s.at).first);
+  const left = sites.map((s) => bertNext(bert, h.docs[s.doc].ids, s.at));
   const fill = {
-    bertBoth: mean(sites.map((s) => hit(bertBlank(bert, h.docs[s.doc].ids, s.at).first.rank))),
-    bertLeft: mean(sites.map((s) => hit(bertNext(bert, h.docs[s.doc].ids, s.at).rank))),
+    bertBoth: mean(both.map((x) => hit(x.rank))),
+    bertLeft: mean(left.map((x) => hit(x.rank))),
     gptLeft: mean(sites.map((s) => hit(gptBlank(gpt, h.docs[s.doc].ids, s.at).first.rank))),
+  };
+  const trainIds = input.train.map((t) => gpt.tokenizer.encode(t).ids);
+  const unigram = unigramModel(trainIds, gpt.tokenizer.vocabSize, specialIds(gpt.tokenizer));
+  const modal = mostCommon(both.map((x) => x.best));
+  const fillCheck = {
+    unigram: unigramScore(unigram, sites.map((s) => h.docs[s.doc].ids[s.at])).top1,
+    unigramToken: gpt.tokenizer.decode([unigram.ranked[0]]),
+    sameGuess: mean(both.map((x, i) => (x.best === left[i].best ? 1 : 0))),
+    modalShare: mean(both.map((x) => (x.best === modal ? 1 : 0))),
+    modalToken: gpt.tokenizer.decode([modal]),
   };
 
   const P = Math.max(1, Math.min(o.promptTokens, gpt.model.config.contextLength - 8));
   const windows = sampleWindows(h, P + o.continuationTokens, o.prompts, o.seed + 1).filter((w) => w.length > P);
-  const bigram = new BigramModel(input.train.map((t) => gpt.tokenizer.encode(t).ids), gpt.tokenizer.vocabSize);
+  const bigram = new BigramModel(trainIds, gpt.tokenizer.vocabSize);
   const made = windows.map((w) => {
     const ids = h.docs[w.doc].ids;
     const prompt = ids.subarray(w.start, w.start + P);
@@ -116,7 +166,7 @@ export function computeTutorialPair(input: PairInput, options: Partial<TutorialO
   const figures = (pick: (m: (typeof made)[number]) => Int32Array): GenerationFigures => generationFigures(bigram, made.map((m) => ({ previous: m.previous, ids: pick(m) })));
   const decode = (ids: Int32Array): string => gpt.tokenizer.decode(ids);
   return {
-    seed: input.seed, split: h.split, sites: sites.length, fill,
+    seed: input.seed, split: h.split, sites: sites.length, fill, fillCheck,
     generation: { gpt: figures((m) => m.gpt), bert: figures((m) => m.bert), reference: figures((m) => m.reference) },
     samples: made.slice(0, 3).map((m) => ({ prompt: decode(m.prompt), gpt: decode(m.gpt), bert: decode(m.bert), reference: decode(m.reference) })),
   };

@@ -2,7 +2,13 @@
 // std) and a verdict computed from them. A gap inside the seed spread is "no clear difference"; one seed gives
 // provisional verdicts. Rows are data (ids, message keys, numbers): the UI words them in its language, the CLI in English.
 import type { CurvePointT, CurveModelT, SeedCellT, TutorialMeasureT, TutorialRowT, TutorialVerdictT } from '../../../common/api/finetune-experiment';
-import type { TutorialPairFigures } from '../../jobs/measure/tutorial';
+import { DEGENERATE_DISTINCT2, type TutorialPairFigures } from '../../jobs/measure/tutorial';
+
+/** BERT's both-sides top-1 must clear the unigram baseline by this much before the row judges bidirectional context
+ *  (the comparison table's bar, lab/experiments/table.ts). */
+const BASELINE_MARGIN = 0.02;
+/** A side whose continuations are degenerate more often than this loses the bigram model's vote. */
+const MOSTLY_DEGENERATE = 0.5;
 
 /** The objectives the pre-training runs were trained with, and the loss each reached (validation, else train). */
 export interface ObjectiveFigures {
@@ -80,18 +86,46 @@ function fewLabelsRow(curve: CurvePointT[], budgets: number[], seeds: number): T
   };
 }
 
-/** Bidirectional context: BERT filling a blank reading both sides against reading only the left (GPT's view). */
+/**
+ * Bidirectional context: BERT filling a blank reading both sides against reading only the left (GPT's view). A BERT
+ * that does not beat always guessing the most frequent token has learned too little for the comparison to mean
+ * anything (both readings then give its one guess): the verdict says "under-trained" instead, with the checks that
+ * show it — the unigram top-1, how often the two readings guess the same token, and how often it guesses its
+ * favourite token.
+ */
 function bidirectionalRow(pairs: TutorialPairFigures[], seeds: number): TutorialRowT {
   const both = seedCell(pairs.map((p) => p.fill.bertBoth));
   const left = seedCell(pairs.map((p) => p.fill.bertLeft));
   const gpt = seedCell(pairs.map((p) => p.fill.gptLeft));
+  const checks = pairs.flatMap((p) => (p.fillCheck === undefined ? [] : [p.fillCheck]));
+  const measures = [measure('fill.bertBoth', both, 'fraction'), measure('fill.bertLeft', left, 'fraction'), measure('fill.gptLeft', gpt, 'fraction')];
+  const params: TutorialVerdictT['params'] = { sites: pairs[0]?.sites ?? 0, gap: (both.mean ?? 0) - (left.mean ?? 0) };
+  let undertrained = false;
+  if (checks.length > 0) {
+    const unigram = seedCell(checks.map((c) => c.unigram));
+    const same = seedCell(checks.map((c) => c.sameGuess));
+    const modal = seedCell(checks.map((c) => c.modalShare));
+    // the token the most seeds' BERTs guess most (shown quoted, so a newline reads "\n")
+    const modalToken = JSON.stringify(mode(checks.map((c) => c.modalToken)));
+    const unigramToken = JSON.stringify(checks[0].unigramToken);
+    measures.push(
+      measure('fill.unigram', unigram, 'fraction', { token: unigramToken }),
+      measure('fill.bertSameGuess', same, 'fraction'),
+      measure('fill.bertModalShare', modal, 'fraction', { token: modalToken }),
+    );
+    undertrained = both.mean !== null && unigram.mean !== null && both.mean < unigram.mean + BASELINE_MARGIN;
+    Object.assign(params, { both: both.mean ?? 0, unigram: unigram.mean ?? 0, unigramToken, sameGuess: same.mean ?? 0, modalShare: modal.mean ?? 0, modalToken });
+  }
   const won = clearlyBetter(both, left);
-  const kind = won === 'a' ? 'supports' : won === 'b' ? 'contradicts' : 'noClearDifference';
-  return {
-    id: 'bidirectional',
-    measures: [measure('fill.bertBoth', both, 'fraction'), measure('fill.bertLeft', left, 'fraction'), measure('fill.gptLeft', gpt, 'fraction')],
-    verdict: verdict(kind, seeds, { sites: pairs[0]?.sites ?? 0, gap: (both.mean ?? 0) - (left.mean ?? 0) }),
-  };
+  const kind = undertrained ? 'undertrained' : won === 'a' ? 'supports' : won === 'b' ? 'contradicts' : 'noClearDifference';
+  return { id: 'bidirectional', measures, verdict: verdict(kind, seeds, params) };
+}
+
+/** The most frequent string (the first seen on a tie). */
+function mode(xs: string[]): string {
+  const counts = new Map<string, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts].reduce((a, b) => (b[1] > a[1] ? b : a))[0];
 }
 
 /** The winner of a GPT-vs-BERT clearlyBetter as a side name. */
@@ -99,26 +133,44 @@ function side(w: 'a' | 'b' | 'tie' | null): string {
   return w === 'a' ? 'gpt' : w === 'b' ? 'bert' : w ?? 'unmeasured';
 }
 
-/** Generation: GPT's continuations against BERT's mask-predict ones, by repetition and by the held-out bigram model. */
+/**
+ * Generation: GPT's continuations against BERT's mask-predict ones, by repetition and by the held-out bigram model.
+ * Degenerate continuations (distinct-2 below DEGENERATE_DISTINCT2: one token or a short loop over and over) are not
+ * scored by the bigram model, and a side whose continuations are mostly degenerate loses the bigram vote — a loop of a
+ * common pair (newline → newline) would otherwise read as the most plausible text.
+ */
 function generationRow(pairs: TutorialPairFigures[], seeds: number): TutorialRowT {
-  const c = (side: 'gpt' | 'bert' | 'reference', key: 'distinct2' | 'distinct1' | 'bigramNll'): SeedCellT => seedCell(pairs.map((p) => p.generation[side][key]));
+  const c = (side: 'gpt' | 'bert' | 'reference', key: 'distinct2' | 'distinct1' | 'bigramNll' | 'degenerate'): SeedCellT =>
+    seedCell(pairs.map((p) => p.generation[side][key] ?? null));
   const distinct = clearlyBetter(c('gpt', 'distinct2'), c('bert', 'distinct2'));
-  const nll = clearlyBetter(c('gpt', 'bigramNll'), c('bert', 'bigramNll'), false);
+  const degenerate = { gpt: c('gpt', 'degenerate'), bert: c('bert', 'degenerate') };
+  const mostly = (side: 'gpt' | 'bert'): boolean => (degenerate[side].mean ?? 0) > MOSTLY_DEGENERATE;
+  const nll = mostly('bert') && !mostly('gpt') ? 'a'
+    : mostly('gpt') && !mostly('bert') ? 'b'
+      : mostly('gpt') && mostly('bert') ? 'tie' : clearlyBetter(c('gpt', 'bigramNll'), c('bert', 'bigramNll'), false);
   const votes = [distinct, nll];
   const forGpt = votes.filter((v) => v === 'a').length;
   const forBert = votes.filter((v) => v === 'b').length;
   const kind = forGpt > 0 && forBert === 0 ? (forGpt === 2 ? 'supports' : 'mixed') : forBert > 0 && forGpt === 0 ? (forBert === 2 ? 'contradicts' : 'mixed') : forGpt > 0 ? 'mixed' : 'noClearDifference';
+  const measured = degenerate.gpt.mean !== null || degenerate.bert.mean !== null;
   return {
     id: 'generation',
     measures: [
       measure('gen.distinct2.gpt', c('gpt', 'distinct2'), 'fraction'),
       measure('gen.distinct2.bert', c('bert', 'distinct2'), 'fraction'),
       measure('gen.distinct2.reference', c('reference', 'distinct2'), 'fraction'),
+      ...(measured ? [
+        measure('gen.degenerate.gpt', degenerate.gpt, 'fraction', { threshold: DEGENERATE_DISTINCT2 }),
+        measure('gen.degenerate.bert', degenerate.bert, 'fraction', { threshold: DEGENERATE_DISTINCT2 }),
+      ] : []),
       measure('gen.bigramNll.gpt', c('gpt', 'bigramNll'), 'nats'),
       measure('gen.bigramNll.bert', c('bert', 'bigramNll'), 'nats'),
       measure('gen.bigramNll.reference', c('reference', 'bigramNll'), 'nats'),
     ],
-    verdict: verdict(kind, seeds, { distinct: side(distinct), nll: side(nll) }),
+    verdict: verdict(kind, seeds, {
+      distinct: side(distinct), nll: side(nll),
+      ...(measured ? { threshold: DEGENERATE_DISTINCT2, degenerateGpt: degenerate.gpt.mean ?? 0, degenerateBert: degenerate.bert.mean ?? 0 } : {}),
+    }),
   };
 }
 

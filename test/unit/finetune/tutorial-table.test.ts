@@ -5,7 +5,7 @@ import type { CurvePointT, CurveModelT } from '../../../common/api/finetune-expe
 import { cellText, englishRows } from '../../../common/finetune/wording';
 import tutorialEn from '../../../common/finetune/messages-en';
 import tutorialZh from '../../../common/finetune/messages-zh-CN';
-import { BigramModel, distinctN, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
+import { BigramModel, distinctN, generationFigures, isDegenerate, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
 import { clearlyBetter, seedCell, tutorialTable } from '../../../main/lab/finetune/tutorial-table';
 
 function curve(values: Partial<Record<CurveModelT, number[]>>, labels = 16): CurvePointT[] {
@@ -83,6 +83,56 @@ describe('the measured tutorial table', () => {
     const p12 = (1 + 0.1) / (2 + 0.3);
     expect(m.meanNll(0, [1, 2])).toBeCloseTo(-(Math.log(p01) + Math.log(p12)) / 2, 12);
     expect(m.meanNll(2, [0])).toBeCloseTo(-Math.log(0.1 / 0.3), 12);
+  });
+
+  it('an under-trained BERT (not above the unigram baseline) is not judged on bidirectional context', () => {
+    // the full-size run of 2026-12-05: both readings 0.109, which is what always guessing the newline scores
+    const check = { unigram: 0.109, unigramToken: '\n', sameGuess: 1, modalShare: 1, modalToken: '\n' };
+    const stuck = [1, 2].map((seed) => ({ ...pair(seed, { bertBoth: 0.109, bertLeft: 0.109, gptLeft: 0.17 }, [0.5, 3], [0.5, 3]), fillCheck: check }));
+    const rows = tutorialTable({ curve: [], pairs: stuck, objectives: [], maskProbability: 0.15 });
+    const bi = rows.find((r) => r.id === 'bidirectional');
+    expect(bi?.verdict.kind).toBe('undertrained');
+    expect(bi?.measures.map((m) => m.key)).toEqual(['fill.bertBoth', 'fill.bertLeft', 'fill.gptLeft', 'fill.unigram', 'fill.bertSameGuess', 'fill.bertModalShare']);
+    const text = englishRows(rows).find((r) => r.id === 'bidirectional')?.text ?? '';
+    expect(text).toBe('Not judged: BERT is under-trained. BERT\'s top-1 reading both sides (0.109) does not beat always guessing "\\n" (0.109): '
+      + 'it guesses "\\n" at 100% of the blanks, and its two readings agree at 100%, so it has learned little more than how often each token occurs. '
+      + 'Pre-train it longer (more steps) before reading this row.');
+    // a BERT well above the bar is judged as before
+    const learned = [1, 2].map((seed) => ({
+      ...pair(seed, { bertBoth: 0.30 + seed / 100, bertLeft: 0.1, gptLeft: 0.17 }, [0.5, 3], [0.5, 3]),
+      fillCheck: { ...check, modalShare: 0.2, sameGuess: 0.3 },
+    }));
+    expect(tutorialTable({ curve: [], pairs: learned, objectives: [], maskProbability: 0.15 }).find((r) => r.id === 'bidirectional')?.verdict.kind).toBe('supports');
+  });
+
+  it('degenerate continuations are not scored by the bigram model and lose its vote', () => {
+    // a text with many newline → newline pairs (id 0): the bigram model likes a run of newlines best
+    const text = Int32Array.from([0, 0, 0, 1, 2, 3, 0, 0, 4, 5, 0, 0, 0, 6, 7, 0, 0, 0, 0, 1, 3]);
+    const bigram = new BigramModel([text], 8, 0.1);
+    const newlines = new Int32Array(32);
+    const varied = Int32Array.from([1, 2, 3, 0, 4, 5, 0, 6, 7, 0, 1, 3]);
+    expect(bigram.meanNll(0, newlines)).toBeLessThan(bigram.meanNll(0, varied));
+    expect(isDegenerate(newlines)).toBe(true);
+    expect(isDegenerate(varied)).toBe(false);
+    const f = generationFigures(bigram, [{ previous: 0, ids: newlines }, { previous: 0, ids: varied }]);
+    expect(f.degenerate).toBe(0.5);
+    // only the varied continuation is scored: the newlines no longer pull the figure down
+    expect(f.bigramNll).toBeCloseTo(bigram.meanNll(0, varied), 12);
+    expect(generationFigures(bigram, [{ previous: 0, ids: newlines }]).bigramNll).toBeNaN();
+
+    // the full-size run's shape: GPT loops a little, BERT writes only newlines (so it has no bigram score)
+    const gen = (distinct2: number, bigramNll: number, degenerate: number): TutorialPairFigures['generation']['gpt'] => ({ distinct1: distinct2, distinct2, bigramNll, degenerate });
+    const pairs = [1, 2].map((seed): TutorialPairFigures => ({
+      seed, split: 'test', sites: 40, fill: { bertBoth: 0.3, bertLeft: 0.1, gptLeft: 0.2 }, samples: [],
+      generation: { gpt: gen(0.47 + seed / 100, 3.2, 0), bert: gen(1 / 31, Number.NaN, 1), reference: gen(0.98, 5.3, 0) },
+    }));
+    const rows = tutorialTable({ curve: [], pairs, objectives: [], maskProbability: 0.15 });
+    const g = rows.find((r) => r.id === 'generation');
+    expect(g?.verdict).toMatchObject({ kind: 'supports', params: { distinct: 'gpt', nll: 'gpt', degenerateBert: 1, degenerateGpt: 0 } });
+    expect(g?.measures.find((m) => m.key === 'gen.bigramNll.bert')?.cell.mean).toBeNull();
+    expect(englishRows(rows).find((r) => r.id === 'generation')?.text).toBe('Supports the tutorial. Repetition (distinct-2) favours GPT; the bigram model of the pre-training text favours GPT. '
+      + 'Continuations with distinct-2 below 0.25 (one token or a short loop over and over) are degenerate: the bigram model does not score them, '
+      + 'and a model whose continuations are mostly degenerate loses its vote (degenerate: GPT 0%, BERT 100%).');
   });
 
   it('every message key has words in English and in Chinese', () => {
