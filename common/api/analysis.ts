@@ -171,6 +171,21 @@ export const ThumbnailsInput = {
   size: z.number().int().min(4).max(256).default(64),
 };
 
+/** An ONNX export's parity check by default: the issue's tolerance for logits and attention, on one line of Hamlet. */
+export const EXPORT_CHECK = { tolerance: 1e-4, text: 'To be, or not to be, that is the question.' } as const;
+
+/**
+ * Which checkpoint an analysis channel opens: a run's (`runId`, at `step`, default its newest), or a folder outside the
+ * lab (`checkpoint`: a folder holding model.safetensors, or a run folder with step-<n> folders; absolute, as the CLI sends).
+ */
+const CheckpointChoice = {
+  runId: Id.optional(),
+  checkpoint: z.string().min(1, 'Give the path of a checkpoint folder.').optional(),
+  step: z.number().int().min(0).optional(),
+};
+const oneSource = (v: { runId?: number; checkpoint?: string }): boolean => (v.runId === undefined) !== (v.checkpoint === undefined);
+const SOURCE_MESSAGE = { message: 'Say which model to open: a runId or a checkpoint folder, not both.', path: ['runId'] };
+
 // ---------- channels ----------
 /** The analysis.* channels: attention of runs and imported ONNX models, ONNX export. */
 export const analysisChannels = {
@@ -185,13 +200,12 @@ export const analysisChannels = {
     }),
   },
   'analysis.attention': {
-    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), pair: z.string().max(100_000).optional(), ...AttentionInput }).strict(),
+    input: z.object({ ...CheckpointChoice, pair: z.string().max(100_000).optional(), ...AttentionInput }).strict().refine(oneSource, SOURCE_MESSAGE),
     output: AttentionView,
   },
   'analysis.headSteps': {
     input: z.object({
-      runId: Id,
-      step: z.number().int().min(0).optional(),
+      ...CheckpointChoice,
       text: AttentionInput.text,
       pair: z.string().max(100_000).optional(),
       window: AttentionInput.window,
@@ -200,7 +214,7 @@ export const analysisChannels = {
       head: z.number().int().min(0),
       /** the query token's position in the model's sequence (specials included) */
       query: z.number().int().min(0),
-    }).strict(),
+    }).strict().refine(oneSource, SOURCE_MESSAGE),
     output: HeadSteps,
   },
   'analysis.onnxInspect': { input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.') }).strict(), output: OnnxInspection },
@@ -209,8 +223,22 @@ export const analysisChannels = {
     output: AttentionView,
   },
   'analysis.exportOnnx': {
-    input: z.object({ runId: Id, step: z.number().int().min(0).optional(), path: z.string().min(1).optional(), force: z.boolean().optional() }).strict(),
-    output: z.object({ path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()) }),
+    input: z.object({
+      ...CheckpointChoice, path: z.string().min(1).optional(), force: z.boolean().optional(),
+      /** run this text through onnxruntime on the written file and through the native forward; a file that differs by more
+       *  than `tolerance` (logits or attention) is removed and the call fails */
+      check: z.boolean().default(false),
+      tolerance: z.number().min(0, 'The tolerance must be a number of at least 0.').default(EXPORT_CHECK.tolerance),
+      checkText: z.string().min(1).max(100_000).default(EXPORT_CHECK.text),
+    }).strict().refine(oneSource, SOURCE_MESSAGE),
+    output: z.object({
+      path: z.string(), bytes: z.number(), sha256: z.string(), opset: z.number().int(), step: z.number().int(), inputs: z.array(z.string()), outputs: z.array(z.string()),
+      family: z.enum(['gpt', 'bert']),
+      /** the checkpoint folder read */
+      checkpoint: z.string(),
+      /** with `check`: the largest |Δ| of each output family over `tokens` tokens */
+      parity: z.object({ tokens: z.number().int(), logits: z.number(), attention: z.number(), hidden: z.number(), ok: z.boolean() }).nullable(),
+    }),
   },
   /** one matrix of a view analysed with `retain` (the page fetches what it draws, ~1 MB at 512 tokens) */
   'analysis.matrix': { input: z.object(MatrixInput).strict(), output: AttentionMatrix },

@@ -1,10 +1,8 @@
 // Pure maths over the flat (L,NH,T,T) row-major attention arrays the analysis worker holds: the mean over heads,
 // attention rollout, hiding tokens, the causal check, one head's scaled dot-product step by step, 6-digit rounding.
+import { sig6 } from '../../common/attention-views';
 
-/** 6 significant digits: enough for any weight a person reads, and a third of the JSON of a full double. */
-export function sig6(v: number): number {
-  return v === 0 || !Number.isFinite(v) ? v : Number(v.toPrecision(6));
-}
+export { sig6 };
 
 /** A typed array as plain numbers rounded to 6 significant digits: what the API sends when it sends numbers. */
 export function rounded(a: ArrayLike<number>): number[] {

@@ -4,5 +4,4 @@ export { loadOrt, openSession, int64Tensor, OnnxSession, type OnnxTensor, type S
 export { decodeOnnx, describeOnnx, exposeAttention, findAttentionSoftmax, type OnnxDescription, type TensorDescription } from './inspect';
 export { inputRole, openImported, openImportedFile, runImported, type ImportedModel, type ImportedResult, type ImportedToken, type InputRole } from './import';
 export { checkParity, feedsFor, PARITY_TOLERANCE, type ParityReport } from './parity';
-export { resolveCheckpoint, type CheckpointRef, type RunLookup } from './checkpoint-ref';
 export { headMatrices, predictions, formatHead, tokenLabel, type HeadMatrix, type PositionPredictions } from './views';

@@ -1,12 +1,10 @@
-// `attention-lab attention RUN --text TEXT`: every layer's and head's attention on a text, through the native kernels.
-import { getKernels } from '../../../native-kernels/index';
-import { inferText, loadForInference } from '../../ml/inference';
-import { sig6 } from '../../lab/analysis/service';
+// `attention-lab attention RUN --text TEXT`: every layer's and head's attention on a text, from the analysis worker
+// (lab.call → analysis.attention, retained, then analysis.matrix for each head printed).
+import { chosenHeads, formatHead, matrixRows, sig6, type HeadMatrix } from '../../../common/attention-views';
 import { LabError } from '../../../common/errors';
-import { resolveCheckpoint } from '../../onnx/checkpoint-ref';
-import { formatHead, headMatrices, predictions } from '../../onnx/views';
+import { checkpointChoice, runCheckpointFolder, withStepFlag } from '../checkpoint-ref';
 import type { CliCommand } from '../command';
-import { numberOption, requiredOption, stringOption } from '../command';
+import { givenInput, numberOption, requiredOption, stringOption } from '../command';
 
 /** The most weights one call prints: JSON of 4M numbers is about 50 MB; all 144 maps of 512 tokens would be ~500 MB. */
 export const MAX_PRINTED_WEIGHTS = 4 * 1024 * 1024;
@@ -46,26 +44,40 @@ export const attentionCommand: CliCommand = {
     if (window !== 'truncate' && window !== 'error') {
       throw new LabError('invalid_input', `--window is ${JSON.stringify(window)}, but it must be "truncate" or "error".`, { field: 'window' });
     }
-    const lookup = { home: () => ctx.lab().ctx.home, call: ctx.call };
-    const checkpoint = await resolveCheckpoint(lookup, ref, numberOption(values, 'step'));
-    const { model, tokenizer, step: savedStep } = loadForInference(getKernels(), checkpoint.dir);
-    const step = checkpoint.step ?? savedStep;
-    const result = inferText(model, tokenizer, text, { pair: stringOption(values, 'pair'), window, start: numberOption(values, 'start'), topK: numberOption(values, 'top-k') });
+    const source = await checkpointChoice(ctx, ref);
+    const { runName, ...choice } = source;
     const layer = numberOption(values, 'layer');
     const head = numberOption(values, 'head');
-    if (result.truncated) {
-      const shown = result.tokens.filter((t) => !t.special).length;
-      ctx.note(`The text is ${result.fullLength} tokens long; the model's context holds ${result.T}, so text tokens ${result.windowStart + 1}–${result.windowStart + shown} were used${result.windowStart === 0 ? ' (--start N looks further on)' : ''}.`);
+    // retained: the view comes without its (L,NH,T,T) attention, so too many maps are refused before any is sent
+    const view = await ctx.call('analysis.attention', givenInput({
+      ...choice, step: numberOption(values, 'step'), text, pair: stringOption(values, 'pair'), window,
+      start: numberOption(values, 'start'), topK: numberOption(values, 'top-k'), retain: true,
+    })).catch((e: unknown) => {
+      throw withStepFlag(e);
+    });
+    const step = view.source.step as number;
+    const { L, NH, T } = view;
+    if (view.truncated) {
+      const shown = view.tokens.filter((t) => !t.special).length;
+      ctx.note(`The text is ${view.fullLength} tokens long; the model's context holds ${T}, so text tokens ${view.windowStart + 1}–${view.windowStart + shown} were used${view.windowStart === 0 ? ' (--start N looks further on)' : ''}.`);
     }
-    refuseTooMany(result.L, result.NH, result.T, layer, head);
-    // 6 significant digits, as the app shows them: a float32 printed as a double takes twice the characters
-    const heads = headMatrices(result.attention, result.attentionShape, layer, head).map((h) => ({ ...h, matrix: h.matrix.map((row) => row.map(sig6)) }));
-    const tokens = result.tokens.map((t) => ({ id: t.id, token: t.token, start: t.start, end: t.end, segment: t.segment, special: t.special }));
+    refuseTooMany(L, NH, T, layer, head);
+    const heads: HeadMatrix[] = [];
+    for (const c of chosenHeads(L, NH, layer, head)) {
+      const cut = await ctx.call('analysis.matrix', { key: view.key as string, kind: 'head', layer: c.layer, head: c.head });
+      const data = Buffer.from(cut.packed, 'base64');
+      // 6 significant digits, as the app shows them: a float32 printed as a double takes twice the characters
+      const matrix = matrixRows(new Float32Array(new Uint8Array(data).buffer), T).map((row) => row.map(sig6));
+      heads.push({ ...c, matrix });
+    }
+    const tokens = view.tokens.map((t) => ({ id: t.id, token: t.token, start: t.start, end: t.end, segment: t.segment, special: t.special }));
+    const checkpoint = source.checkpoint === undefined ? await runCheckpointFolder(ctx, source.runId, step) : view.source.label;
     ctx.result({
-      run: checkpoint.runName, checkpoint: checkpoint.dir, step, family: result.family, layers: result.L, heads: result.NH,
-      truncated: result.truncated, fullLength: result.fullLength, windowStart: result.windowStart, tokens, attention: heads, predictions: predictions(result.topK, tokenizer),
+      run: runName ?? null, checkpoint, step, family: view.family, layers: L, heads: NH,
+      truncated: view.truncated, fullLength: view.fullLength, windowStart: view.windowStart, tokens, attention: heads,
+      predictions: view.predictions.map((candidates, position) => ({ position, candidates })),
     }, () => [
-      `${result.family.toUpperCase()} at step ${step}, ${result.T} tokens: ${tokens.map((t) => t.token).join(' ')}`,
+      `${(view.family ?? '').toUpperCase()} at step ${step}, ${T} tokens: ${tokens.map((t) => t.token).join(' ')}`,
       ...heads.map((h) => formatHead(h, tokens.map((t) => t.token))),
     ].join('\n\n'));
   },

@@ -1,14 +1,16 @@
 // The analysis worker's compute: loads checkpoints and ONNX sessions (kept for reuse), runs inference, hides special
 // tokens, keeps retained views and cuts them. It never touches the store; the service resolves runs to files first.
 // Every answer holds typed arrays that own their buffers exactly (structured clone sends a view's whole buffer).
+import { readFileSync, rmSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { getKernels } from '../../../native-kernels/index';
 import { tokenText, type TextTokenizer } from '../../data/tokenizers/index';
-import type { AttentionReply, BareView, CheckpointRef, ContinueRequest, MatrixCut, PooledThumbnails } from './protocol';
+import type { AttentionReply, BareView, CheckpointRef, CheckpointSource, ContinueRequest, ExportCheck, ExportReply, MatrixCut, PooledThumbnails } from './protocol';
 import { inferText, loadForInference, type LoadedCheckpoint } from '../../ml/inference';
 import { sinusoidalTable } from '../../ml/params';
-import { exportOnnx, type OnnxExportInfo } from '../../onnx/export';
+import { exportOnnx } from '../../onnx/export';
+import { checkParity, type ParityReport } from '../../onnx/parity';
 import { openImportedFile, runImported, type ImportedModel } from '../../onnx/import';
 import { RetainedViews } from './retained';
 import { continueProbe, fillProbe } from './probes';
@@ -130,7 +132,7 @@ export class AnalysisEngine {
   });
   private readonly retained = new RetainedViews();
 
-  private load(ckpt: CheckpointRef): Promise<LoadedCheckpoint> {
+  private load(ckpt: CheckpointSource): Promise<LoadedCheckpoint> {
     return this.models.get(`${ckpt.dir}@${ckpt.stamp}`, () => loadForInference(getKernels(), ckpt.dir));
   }
 
@@ -163,12 +165,12 @@ export class AnalysisEngine {
     return continueProbe(refs, request, (ref) => this.load(ref));
   }
 
-  async attention(ckpt: CheckpointRef, input: ChannelArgs<'analysis.attention'>): Promise<AttentionReply> {
+  async attention(ckpt: CheckpointSource, input: ChannelArgs<'analysis.attention'>): Promise<AttentionReply> {
     const loaded = await this.load(ckpt);
     return this.retainedOr(`${ckpt.dir}@${ckpt.stamp}`, input, async () => this.runAttention(ckpt, loaded, input));
   }
 
-  private runAttention(ckpt: CheckpointRef, loaded: LoadedCheckpoint, input: ChannelArgs<'analysis.attention'>): AttentionReply {
+  private runAttention(ckpt: CheckpointSource, loaded: LoadedCheckpoint, input: ChannelArgs<'analysis.attention'>): AttentionReply {
     const { model, tokenizer } = loaded;
     const r = inferText(model, tokenizer, input.text, { pair: input.pair, window: input.window, start: input.start, topK: input.topK });
     const c = model.config;
@@ -182,14 +184,15 @@ export class AnalysisEngine {
     }
     const table = c.positions === 'learned' ? model.params.view('wpe').slice(0, r.T * c.dModel) : sinusoidalTable(r.T, c.dModel);
     return finishView({
-      source: { kind: 'run', runId: ckpt.runId, label: ckpt.runName, step: ckpt.step },
+      // a folder's step is the one its checkpoint saved
+      source: { kind: 'run', runId: ckpt.runId, label: ckpt.runName, step: ckpt.step ?? loaded.step },
       family: r.family, causal: r.family === 'gpt', tokens, attention: r.attention, L: r.L, NH: r.NH,
       truncated: r.truncated, fullLength: r.fullLength, windowStart: r.windowStart, contextLength: c.contextLength, topK: r.topK,
       positional: { kind: c.positions, T: r.T, C: c.dModel }, positionalValues: owned(table), notes,
     }, tokenizer, input.hideSpecial);
   }
 
-  async headSteps(ckpt: CheckpointRef, input: ChannelArgs<'analysis.headSteps'>): Promise<ChannelOutput<'analysis.headSteps'>> {
+  async headSteps(ckpt: CheckpointSource, input: ChannelArgs<'analysis.headSteps'>): Promise<ChannelOutput<'analysis.headSteps'>> {
     const { model, tokenizer } = await this.load(ckpt);
     const c = model.config;
     const check = (value: number, count: number, what: string, field: string): void => {
@@ -235,9 +238,30 @@ export class AnalysisEngine {
     });
   }
 
-  async exportOnnx(ckpt: CheckpointRef, out: string): Promise<OnnxExportInfo> {
+  /**
+   * Writes the ONNX file; with `check`, runs `check.text` through onnxruntime on it and through the native forward and
+   * removes a file that does not match within the tolerance (or whose check failed): a failed export is never left to be
+   * used later as if it were good.
+   */
+  async exportOnnx(ckpt: CheckpointSource, out: string, check: ExportCheck | null): Promise<ExportReply> {
     const loaded = await this.load(ckpt);
-    return exportOnnx(loaded.model, loaded.tokenizerJson, out);
+    const info = exportOnnx(loaded.model, loaded.tokenizerJson, out);
+    const family = loaded.model.config.family;
+    const step = ckpt.step ?? loaded.step;
+    if (check === null) return { ...info, family, step, parity: null };
+    let parity: ParityReport;
+    try {
+      parity = await checkParity(loaded.model, loaded.tokenizer, readFileSync(out), check.text, undefined, check.tolerance);
+    } catch (e) {
+      rmSync(out, { force: true });
+      throw e;
+    }
+    if (!parity.ok) {
+      rmSync(out, { force: true });
+      throw new LabError('internal', `The exported model does not match the native forward within ${check.tolerance} (max |Δ| logits ${parity.logits.toExponential(2)}, `
+        + `attention ${parity.attention.toExponential(2)} over ${parity.tokens} tokens), so ${out} was removed. Please report this with the run's config.`);
+    }
+    return { ...info, family, step, parity };
   }
 
   matrix(input: ChannelArgs<'analysis.matrix'>): MatrixCut {

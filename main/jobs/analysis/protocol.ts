@@ -4,6 +4,7 @@
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import type { LabErrorCode } from '../../../common/errors';
 import type { OnnxExportInfo } from '../../onnx/export';
+import type { ParityReport } from '../../onnx/parity';
 import type { FrameMessage, ProjectorOp, ProjectorResult } from '../projector/protocol';
 
 type View = ChannelOutput<'analysis.attention'>;
@@ -56,15 +57,34 @@ export interface CheckpointRef {
   stamp: number;
 }
 
+/**
+ * A checkpoint the analysis channels open: a run's (a CheckpointRef), or a folder outside the lab (`attention-lab
+ * attention|export-onnx DIR`), whose run, family and step are unknown (null; the step is then the one it saved).
+ */
+export type CheckpointSource = Omit<CheckpointRef, 'runId' | 'family' | 'step'> & {
+  runId: number | null;
+  family: CheckpointRef['family'] | null;
+  step: number | null;
+};
+
+/** An export's parity check: the text both engines run and the largest |Δ| of logits and attention it accepts. */
+export interface ExportCheck {
+  text: string;
+  tolerance: number;
+}
+
+/** What an export wrote, with the family and step of the checkpoint read and the parity check's report (null: not asked). */
+export type ExportReply = OnnxExportInfo & { family: 'gpt' | 'bert'; step: number; parity: ParityReport | null };
+
 /** What a probe asks of each run: continue a prompt (ml/probes.ts ContinueOptions, as the API validated them). */
 export type ContinueRequest = Omit<ChannelArgs<'probe.continue'>, 'runIds' | 'step'>;
 
 /** Parent → worker: the work, with the inputs as the API validated them. */
 export type AnalysisRequestBody =
-  | { type: 'attention'; checkpoint: CheckpointRef; input: ChannelArgs<'analysis.attention'> }
-  | { type: 'headSteps'; checkpoint: CheckpointRef; input: ChannelArgs<'analysis.headSteps'> }
+  | { type: 'attention'; checkpoint: CheckpointSource; input: ChannelArgs<'analysis.attention'> }
+  | { type: 'headSteps'; checkpoint: CheckpointSource; input: ChannelArgs<'analysis.headSteps'> }
   | { type: 'onnxRun'; path: string; stamp: number; input: ChannelArgs<'analysis.onnxRun'> }
-  | { type: 'exportOnnx'; checkpoint: CheckpointRef; out: string }
+  | { type: 'exportOnnx'; checkpoint: CheckpointSource; out: string; check: ExportCheck | null }
   // the probes (issue 13): each checkpoint answers in turn, through ml/probes.ts
   | { type: 'fill'; checkpoints: CheckpointRef[]; text: string; topK: number }
   | { type: 'continue'; checkpoints: CheckpointRef[]; request: ContinueRequest }
@@ -80,7 +100,7 @@ export interface AnalysisResults {
   attention: AttentionReply;
   headSteps: ChannelOutput<'analysis.headSteps'>;
   onnxRun: AttentionReply;
-  exportOnnx: OnnxExportInfo;
+  exportOnnx: ExportReply;
   fill: ChannelOutput<'probe.fill'>;
   continue: ChannelOutput<'probe.continue'>;
   matrix: MatrixCut;

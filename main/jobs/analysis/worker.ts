@@ -14,7 +14,7 @@ async function answer(request: AnalysisRequest): Promise<AnalysisResults[keyof A
     case 'attention': return engine.attention(request.checkpoint, request.input);
     case 'headSteps': return engine.headSteps(request.checkpoint, request.input);
     case 'onnxRun': return engine.onnxRun(request.path, request.stamp, request.input);
-    case 'exportOnnx': return engine.exportOnnx(request.checkpoint, request.out);
+    case 'exportOnnx': return engine.exportOnnx(request.checkpoint, request.out, request.check);
     case 'fill': return engine.fill(request.checkpoints, request.text, request.topK);
     case 'continue': return engine.continue(request.checkpoints, request.request);
     case 'matrix': return engine.matrix(request.input);

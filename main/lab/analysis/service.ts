@@ -6,14 +6,14 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { AnalysisWorker, type SpawnAnalysisWorker } from '../../jobs/analysis/client';
-import type { AttentionReply, CheckpointRef } from '../../jobs/analysis/protocol';
+import type { AttentionReply, CheckpointRef, CheckpointSource } from '../../jobs/analysis/protocol';
 import { decodeOnnx, describeOnnx } from '../../onnx/inspect';
 import { rounded } from '../../ml/attention-math';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import type { RunService } from '../runs/service';
 import { exportTarget } from '../app/export-target';
-import { checkpointList, runCheckpoint } from '../runs/checkpoints';
+import { checkpointList, folderCheckpoint, runCheckpoint } from '../runs/checkpoints';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../ml/attention-math';
 
@@ -57,20 +57,23 @@ export class AnalysisService {
     return { runId: run.id, name: run.name, family: run.family, checkpoints: checkpointList(this.ctx, run.id) };
   }
 
-  /** The checkpoint folder of a run at a step (default: its latest), with the model file's mtime (lab/runs/checkpoints.ts). */
-  private checkpoint(runId: number, step: number | undefined): CheckpointRef {
-    return runCheckpoint(this.ctx, runId, 'analysis', step);
+  /**
+   * The checkpoint a channel names: a run's at a step (default: its latest), with the model file's mtime
+   * (lab/runs/checkpoints.ts), or a folder outside the lab.
+   */
+  private checkpoint(input: { runId?: number; checkpoint?: string; step?: number }): CheckpointSource {
+    return input.checkpoint !== undefined ? folderCheckpoint(input.checkpoint, input.step) : runCheckpoint(this.ctx, input.runId as number, 'analysis', input.step);
   }
 
   async attention(input: ChannelArgs<'analysis.attention'>): Promise<View> {
-    const checkpoint = this.checkpoint(input.runId, input.step);
-    const reply = await this.worker.request({ type: 'attention', checkpoint, input }, `analysing run ${checkpoint.runId} ("${checkpoint.runName}")`);
+    const checkpoint = this.checkpoint(input);
+    const reply = await this.worker.request({ type: 'attention', checkpoint, input }, `analysing ${named(checkpoint)}`);
     return edgeView(reply, input.packed);
   }
 
   async headSteps(input: ChannelArgs<'analysis.headSteps'>): Promise<ChannelOutput<'analysis.headSteps'>> {
-    const checkpoint = this.checkpoint(input.runId, input.step);
-    return this.worker.request({ type: 'headSteps', checkpoint, input }, `stepping through a head of run ${checkpoint.runId} ("${checkpoint.runName}")`);
+    const checkpoint = this.checkpoint(input);
+    return this.worker.request({ type: 'headSteps', checkpoint, input }, `stepping through a head of ${named(checkpoint)}`);
   }
 
   async matrix(input: ChannelArgs<'analysis.matrix'>): Promise<ChannelOutput<'analysis.matrix'>> {
@@ -111,14 +114,19 @@ export class AnalysisService {
   }
 
   async exportOnnx(input: ChannelArgs<'analysis.exportOnnx'>): Promise<ChannelOutput<'analysis.exportOnnx'>> {
-    const checkpoint = this.checkpoint(input.runId, input.step);
-    const out = exportTarget(this.ctx.home, input.path, { stem: `run-${checkpoint.runId}-step-${checkpoint.step}`, ext: '.onnx' }, input.force === true);
-    const info = await this.worker.request({ type: 'exportOnnx', checkpoint, out }, `exporting run ${checkpoint.runId} ("${checkpoint.runName}") to ONNX`);
-    this.runs.addArtifact(checkpoint.runId, {
-      kind: 'onnx', path: relative(this.ctx.home, out), sha256: info.sha256, bytes: info.bytes, step: checkpoint.step,
-      meta: { opset: info.opset, inputs: info.inputs, outputs: info.outputs, absolutePath: out },
-    });
-    return { ...info, step: checkpoint.step };
+    const checkpoint = this.checkpoint(input);
+    const stem = checkpoint.runId === null ? basename(checkpoint.dir) : `run-${checkpoint.runId}-step-${checkpoint.step}`;
+    const out = exportTarget(this.ctx.home, input.path, { stem, ext: '.onnx' }, input.force === true);
+    const check = input.check ? { text: input.checkText, tolerance: input.tolerance } : null;
+    const info = await this.worker.request({ type: 'exportOnnx', checkpoint, out, check }, `exporting ${named(checkpoint)} to ONNX`);
+    // a folder outside the lab belongs to no run: nothing to record it on
+    if (checkpoint.runId !== null) {
+      this.runs.addArtifact(checkpoint.runId, {
+        kind: 'onnx', path: relative(this.ctx.home, out), sha256: info.sha256, bytes: info.bytes, step: info.step,
+        meta: { opset: info.opset, inputs: info.inputs, outputs: info.outputs, absolutePath: out },
+      });
+    }
+    return { ...info, checkpoint: checkpoint.dir };
   }
 
   // ---------- probes: each run's checkpoint answers in the worker (ml/probes.ts), never in this process ----------
@@ -139,7 +147,12 @@ export class AnalysisService {
   }
 }
 
+/** A checkpoint for the worker's crash sentence: 'run 3 ("gpt-tiny")', or the folder read. */
+function named(c: CheckpointSource): string {
+  return c.runId === null ? `the checkpoint ${c.dir}` : `run ${c.runId} ("${c.runName}")`;
+}
+
 /** The runs of a request, for the worker's crash sentence: 'run 3 ("gpt-tiny"), run 4 ("bert-tiny")'. */
 function described(checkpoints: CheckpointRef[]): string {
-  return checkpoints.map((c) => `run ${c.runId} ("${c.runName}")`).join(', ');
+  return checkpoints.map(named).join(', ');
 }
