@@ -47,7 +47,7 @@ export class DatasetQueries {
   readonly byName: Database.Statement<[string], { id: number; name: string; status: string }>;
   readonly readyBySha: Database.Statement<[string], { id: number; name: string }>;
   readonly readyBySample: Database.Statement<[string], { id: number; name: string }>;
-  readonly insertImporting: Database.Statement<[string, string, string, string, string, string, string, string]>;
+  readonly insertImporting: Database.Statement<[string, string, string, string, string, string, string, string, number, string]>;
   readonly insertDocument: Database.Statement<DocumentInsert>;
   readonly heartbeat: Database.Statement<[string, number]>;
   readonly markReady: Database.Statement<[string, string, string, string, number]>;
@@ -77,8 +77,9 @@ export class DatasetQueries {
     this.byName = db.prepare('SELECT id, name, status FROM datasets WHERE name = ?');
     this.readyBySha = db.prepare(`SELECT id, name FROM datasets WHERE sha256 = ? AND status = 'ready' ORDER BY id LIMIT 1`);
     this.readyBySample = db.prepare(`SELECT id, name FROM datasets WHERE status = 'ready' AND json_extract(options_json, '$.sample') = ? ORDER BY id LIMIT 1`);
-    this.insertImporting = db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at)
-      VALUES (?, ?, ?, ?, ?, ?, '{}', 'importing', ?, ?)`);
+    // the importing process (owner_pid, owner_host) is recorded: recovery removes the row at once if it is gone
+    this.insertImporting = db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at,
+        owner_pid, owner_host) VALUES (?, ?, ?, ?, ?, ?, '{}', 'importing', ?, ?, ?, ?)`);
     this.insertDocument = db.prepare('INSERT INTO documents (dataset_id, idx, text, label, chars) VALUES (?, ?, ?, ?, ?)');
     this.heartbeat = db.prepare('UPDATE datasets SET heartbeat_at = ? WHERE id = ?');
     this.markReady = db.prepare(`UPDATE datasets SET status = 'ready', format = ?, encoding = ?, sha256 = ?, stats_json = ?, heartbeat_at = NULL WHERE id = ?`);

@@ -1,6 +1,7 @@
 // Crash recovery: runs whose worker died become 'crashed'; runs left queued by a dead app are claimed back for the
 // queue, in their order; half-imported or half-deleted datasets are removed.
 import type Database from 'better-sqlite3';
+import { ownerGone } from './owner';
 
 /**
  * Another process (the CLI beside the app, say) may open the same store while a run or an import is
@@ -19,20 +20,46 @@ function cutoff(opts: RecoveryOptions): string {
   return new Date(now.getTime() - (opts.staleAfterMs ?? DEFAULT_STALE_AFTER_MS)).toISOString();
 }
 
+/** Ids of the rows in `status` whose owning process ran on this machine and is gone (see ownerGone). */
+function ownedByDeadProcess(db: Database.Database, table: 'runs' | 'datasets', status: string): number[] {
+  const rows = db.prepare(`SELECT id, owner_pid AS pid, owner_host AS host FROM ${table} WHERE status = ? AND owner_pid IS NOT NULL`)
+    .all(status) as { id: number; pid: number; host: string | null }[];
+  return rows.filter((r) => ownerGone(r.pid, r.host)).map((r) => r.id);
+}
+
 /**
- * Marks every 'running' run whose last sign of life (heartbeat_at, else started_at, else created_at)
- * is older than the stale cutoff as 'crashed', keeping any error already recorded. Returns how many.
+ * Marks as 'crashed' the 'running' runs whose owning process ran on this machine and no longer exists: a kill -9 is
+ * known at once, not after the stale cutoff. Safe in a live process (its own runs are never touched). Returns how many.
+ */
+export function markRunsOfDeadOwners(db: Database.Database, now = new Date()): number {
+  return db.transaction(() => {
+    const dead = db.prepare(`
+      UPDATE runs
+         SET status = 'crashed',
+             finished_at = ?,
+             error = coalesce(error, 'The process running this run (pid ' || owner_pid || ') stopped without finishing it (last heartbeat ' ||
+               coalesce(heartbeat_at, started_at, created_at) || ').')
+       WHERE status = 'running' AND id = ?`);
+    let changes = 0;
+    for (const id of ownedByDeadProcess(db, 'runs', 'running')) changes += dead.run(now.toISOString(), id).changes;
+    return changes;
+  }).immediate();
+}
+
+/**
+ * Marks 'running' runs as 'crashed', keeping any error already recorded: those of a dead owner on this machine (see
+ * markRunsOfDeadOwners), and every other one whose last sign of life (heartbeat_at, else started_at, else created_at)
+ * is older than the stale cutoff. Returns how many.
  */
 export function markInterruptedRuns(db: Database.Database, opts: RecoveryOptions = {}): number {
   const at = (opts.now ?? new Date()).toISOString();
-  const result = db.prepare(`
+  return markRunsOfDeadOwners(db, opts.now) + db.prepare(`
     UPDATE runs
        SET status = 'crashed',
            finished_at = ?,
            error = coalesce(error, 'The app stopped while this run was running (last heartbeat ' || coalesce(heartbeat_at, started_at, created_at) || ').')
      WHERE status = 'running'
-       AND coalesce(heartbeat_at, started_at, created_at) < ?`).run(at, cutoff(opts));
-  return result.changes;
+       AND coalesce(heartbeat_at, started_at, created_at) < ?`).run(at, cutoff(opts)).changes;
 }
 
 /**
@@ -61,14 +88,24 @@ export function stampQueue(db: Database.Database, ids: number[], now = Date.now(
   db.transaction(() => ids.forEach((id, i) => stamp.run(new Date(now + i).toISOString(), id)))();
 }
 
+/** Deletes the 'importing' datasets whose importing process ran on this machine and is gone. Returns how many. */
+export function removeImportsOfDeadOwners(db: Database.Database): number {
+  return db.transaction(() => {
+    const remove = db.prepare("DELETE FROM datasets WHERE status = 'importing' AND id = ?");
+    let changes = 0;
+    for (const id of ownedByDeadProcess(db, 'datasets', 'importing')) changes += remove.run(id).changes;
+    return changes;
+  }).immediate();
+}
+
 /**
- * Deletes datasets left in 'deleting' (the delete was already decided) and those in 'importing' whose
- * import stopped beating; their documents and split go with them (ON DELETE CASCADE). Returns how many.
+ * Deletes datasets left in 'deleting' (the delete was already decided), those in 'importing' whose importing process
+ * is gone (removeImportsOfDeadOwners) and those whose import stopped beating; their documents and split go with them
+ * (ON DELETE CASCADE). Returns how many.
  */
 export function removeUnfinishedDatasets(db: Database.Database, opts: RecoveryOptions = {}): number {
-  const result = db.prepare(`
+  return removeImportsOfDeadOwners(db) + db.prepare(`
     DELETE FROM datasets
      WHERE status = 'deleting'
-        OR (status = 'importing' AND coalesce(heartbeat_at, created_at) < ?)`).run(cutoff(opts));
-  return result.changes;
+        OR (status = 'importing' AND coalesce(heartbeat_at, created_at) < ?)`).run(cutoff(opts)).changes;
 }

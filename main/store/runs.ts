@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { ArtifactT, MetricSeriesT, MetricSummaryT, RunSampleT, RunStatusT, RunT } from '../../common/api';
 import { LabError } from '../../common/errors';
 import { higherIsBetter } from '../../common/metrics';
+import { thisOwner } from './owner';
 
 export interface RunRow {
   id: number;
@@ -182,10 +183,12 @@ export class RunQueries {
     this.byIdStmt = db.prepare(`${RUN_SELECT} WHERE r.id = ?`);
     this.summariesStmt = db.prepare('SELECT * FROM metric_summaries WHERE run_id = ? ORDER BY key');
     this.insertStmt = db.prepare(`INSERT INTO runs (experiment_id, name, family, dataset_id, tokenizer_id, config_json, seed, status,
-        total_steps, created_at, started_at, heartbeat_at, parent_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+        total_steps, created_at, started_at, heartbeat_at, parent_run_id, owner_pid, owner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Becoming running stamps started_at (the first time) and clears an earlier finish and error; a final status
-    // stamps finished_at and keeps `error` (the reason a run failed or stopped).
+    // stamps finished_at and keeps `error` (the reason a run failed or stopped). Becoming running records the process
+    // making the move as the run's owner (recovery checks whether a running run's owner still exists).
     this.statusStmt = db.prepare(`UPDATE runs SET status = ?,
+        owner_pid = CASE WHEN ? THEN ? ELSE owner_pid END, owner_host = CASE WHEN ? THEN ? ELSE owner_host END,
         started_at = CASE WHEN ? THEN coalesce(started_at, ?) ELSE started_at END,
         finished_at = CASE WHEN ? THEN ? WHEN ? THEN NULL ELSE finished_at END,
         heartbeat_at = ?,
@@ -251,9 +254,10 @@ export class RunQueries {
 
   insert(run: NewRunRow): number {
     const now = new Date().toISOString();
+    const owner = thisOwner();
     const running = run.status === 'running';
     return Number(this.insertStmt.run(run.experimentId, run.name, run.family, run.datasetId, run.tokenizerId, JSON.stringify(run.config), run.seed,
-      run.status, run.totalSteps, now, running ? now : null, running ? now : null, run.parentRunId ?? null).lastInsertRowid);
+      run.status, run.totalSteps, now, running ? now : null, running ? now : null, run.parentRunId ?? null, owner.pid, owner.host).lastInsertRowid);
   }
 
   /** Writes a status move (already checked by the service), with its timestamps, error, backend and threads. */
@@ -262,7 +266,9 @@ export class RunQueries {
     const running = to === 'running' ? 1 : 0;
     // running clears the error; an error given (a sentence, or null to clear it, as a resume does) replaces it
     const givesError = extra.error !== undefined ? 1 : 0;
-    this.statusStmt.run(to, running, now, final ? 1 : 0, now, running, now, running, givesError, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
+    const owner = thisOwner();
+    this.statusStmt.run(to, running, owner.pid, running, owner.host,
+      running, now, final ? 1 : 0, now, running, now, running, givesError, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
   }
 
   heartbeat(id: number, step: number, tokensSeen: number): void {

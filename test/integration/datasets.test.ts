@@ -1,4 +1,5 @@
 // DatasetService end to end: real files in a temp folder, a real SQLite lab file, every datasets.* channel.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -175,6 +176,16 @@ describe('import', () => {
     const err = await refusal(() => svc.import(req(write('b.txt', 'two\n'), 'reviews')));
     expect([err.code, err.field, err.message]).toEqual(['conflict', 'name', 'A dataset named "reviews" already exists: choose another name.']);
     expect(dump()).toEqual(before);
+  });
+
+  it('frees at once a name held by an import whose process on this machine was killed (no 60-second limbo)', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number;
+    const now = new Date().toISOString();
+    db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at, owner_pid, owner_host)
+      VALUES ('poems', '/x.txt', 'txt', 'utf-8', 'h', '{}', '{}', 'importing', ?, ?, ?, ?)`).run(now, now, gone, os.hostname());
+    const { dataset } = await svc.import(req(write('poems.txt', 'a poem\n'), 'poems'));
+    expect(dataset.name).toBe('poems');
+    expect((await svc.list()).map((d) => d.name)).toEqual(['poems']);
   });
 
   it('leaves the database exactly as before when an import fails after several committed batches', async () => {

@@ -4,6 +4,8 @@ import type { LabContext } from '../app/context';
 import { codePointLength } from '../../data/text';
 import { DatasetQueries, type DocumentInsert } from '../../store/datasets';
 import { LabError } from '../../../common/errors';
+import { thisOwner } from '../../store/owner';
+import { removeImportsOfDeadOwners } from '../../store/recovery';
 
 /** Documents per transaction: big enough to amortise the commit, small enough to keep memory and lock time short. */
 export const IMPORT_BATCH = 2000;
@@ -51,13 +53,22 @@ export async function importIntoStore(ctx: LabContext, q: DatasetQueries, job: I
   const { db } = ctx;
   const report = progressReporter(ctx, job.taskId);
   const now = new Date().toISOString();
+  const owner = thisOwner();
+  const insert = (): number => Number(q.insertImporting.run(job.name, job.path, job.expected.format, job.expected.encoding, job.expected.sha256,
+    JSON.stringify(job.recorded), now, now, owner.pid, owner.host).lastInsertRowid);
   let id: number;
   try {
-    id = Number(q.insertImporting.run(job.name, job.path, job.expected.format, job.expected.encoding, job.expected.sha256,
-      JSON.stringify(job.recorded), now, now).lastInsertRowid);
+    id = insert();
   } catch (e) {
-    if ((e as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw nameTaken(job.name);
-    throw e;
+    if ((e as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw e;
+    // the name may be held by an import whose process on this machine was killed: that row goes now, and the name is free
+    if (removeImportsOfDeadOwners(db) === 0) throw nameTaken(job.name);
+    try {
+      id = insert();
+    } catch (again) {
+      if ((again as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw nameTaken(job.name);
+      throw again;
+    }
   }
 
   const writeBatch = db.transaction((rows: DocumentInsert[]) => {

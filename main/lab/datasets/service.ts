@@ -6,6 +6,7 @@ import type { ChannelArgs, ChannelOutput, SplitInfoT } from '../../../common/api
 import { assignSplits, contiguousSplits, inspectSource, listSamples, sampleSource } from '../../data/import';
 import type { LabContext } from '../app/context';
 import { duplicateOf, importIntoStore, nameTaken, type ImportJob } from './import';
+import { removeImportsOfDeadOwners } from '../../store/recovery';
 import { isContinuousText, toDataset, toDocument, type DatasetQueries, type DatasetRow } from '../../store/datasets';
 import { LabError } from '../../../common/errors';
 import { exportTarget } from '../app/export-target';
@@ -137,7 +138,7 @@ export class DatasetService {
 
   async rename(input: ChannelArgs<'datasets.rename'>): Promise<ChannelOutput<'datasets.rename'>> {
     this.readyRow(input.id);
-    const holder = this.q.byName.get(input.name);
+    const holder = this.nameHolder(input.name);
     if (holder !== undefined && holder.id !== input.id) throw nameTaken(input.name);
     this.q.rename.run(input.name, input.id);
     this.ctx.emit('datasets.changed', { id: input.id });
@@ -192,14 +193,21 @@ export class DatasetService {
   }
 
   private checkNameFree(name: string): void {
-    if (this.q.byName.get(name) !== undefined) throw nameTaken(name);
+    if (this.nameHolder(name) !== undefined) throw nameTaken(name);
+  }
+
+  /** The dataset holding `name`; an import whose process on this machine was killed holds no name (it is removed now). */
+  private nameHolder(name: string): { id: number; status: string } | undefined {
+    const holder = this.q.byName.get(name);
+    if (holder?.status !== 'importing' || removeImportsOfDeadOwners(this.ctx.db) === 0) return holder;
+    return this.q.byName.get(name);
   }
 
   /** "Brown corpus", else "Brown corpus (2)", "Brown corpus (3)", … */
   private freeName(base: string): string {
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? base : `${base} (${n})`;
-      if (this.q.byName.get(candidate) === undefined) return candidate;
+      if (this.nameHolder(candidate) === undefined) return candidate;
     }
   }
 }

@@ -10,7 +10,7 @@ import { LabError } from '../../../common/errors';
 import type { RunService } from './service';
 import { prepareTraining, type TrainingDeps, type TrainSpec } from './training';
 import { RunRecorder } from './recorder';
-import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, stampQueue, type RecoveryOptions } from '../../store/recovery';
+import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, markRunsOfDeadOwners, stampQueue, type RecoveryOptions } from '../../store/recovery';
 import { JobProcess, spawnWorkerProcess, type JobEnd } from '../../jobs/job-process';
 import { JobEvents } from './job-events';
 import type { TrainJobMessage } from '../../jobs/train/protocol';
@@ -131,6 +131,8 @@ export class JobScheduler {
   /** Queues a stopped, paused or crashed run to continue from its last resumable checkpoint. */
   resume(runId: number): number {
     this.assertOpen();
+    // a run left 'running' by a process on this machine that was killed is crashed now, not after the stale cutoff
+    markRunsOfDeadOwners(this.ctx.db);
     const run = this.runs.run(runId);
     if (this.active.has(runId) || this.queue.some((q) => q.runId === runId)) {
       throw new LabError('conflict', `Run ${runId} ("${run.name}") is already ${run.status}; it needs no resume.`, { field: 'id' });

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunStatusT, RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
-import { DEFAULT_STALE_AFTER_MS } from '../../store/recovery';
+import { DEFAULT_STALE_AFTER_MS, markRunsOfDeadOwners } from '../../store/recovery';
 import type { NewArtifact, NewSample, RunQueries } from '../../store/runs';
 import type { LabContext } from '../app/context';
 import { MetricWriter, METRIC_FLUSH_MS } from './metric-writer';
@@ -135,6 +135,7 @@ export class RunService {
 
   /** Removes the run, its metrics, samples and artifact rows (cascade), then its files; a live run must be stopped first. */
   async delete(input: ChannelArgs<'runs.delete'>): Promise<ChannelOutput<'runs.delete'>> {
+    markRunsOfDeadOwners(this.ctx.db);
     const row = this.q.requireRow(input.id);
     const beat = Date.parse(row.heartbeat_at ?? row.started_at ?? row.created_at);
     if ((row.status === 'running' || row.status === 'paused') && Date.now() - beat < DEFAULT_STALE_AFTER_MS) {

@@ -13,6 +13,7 @@ import { parameterCount, presetConfig, validateConfig, type ModelConfig, type Mo
 import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
+import { markRunsOfDeadOwners } from '../../store/recovery';
 import { recipeFor, sweepPlan, warmupSteps as recipeWarmup } from '../../ml/recipe';
 import { runFolder, type RunService } from './service';
 import { RunRecorder, type TrainProgress } from './recorder';
@@ -221,6 +222,8 @@ async function prepareNew(deps: TrainingDeps, spec: TrainSpec, log: (line: strin
 async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: string) => void): Promise<PreparedRun> {
   const { ctx, runs } = deps;
   const runId = spec.resume as number;
+  // right after a kill -9 of the process that trained it, the run is crashed at once (not after the stale cutoff)
+  markRunsOfDeadOwners(ctx.db);
   const run = ctx.store.runs.run(runId);
   if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) {
     throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });

@@ -5,13 +5,14 @@ import { initial } from './0001-initial';
 import { runsOpenFamily } from './0002-runs-open-family';
 import { reportsAndFigures } from './0003-reports';
 import { projectorBookmarks } from './0004-projector-bookmarks';
+import { workOwners } from './0005-work-owners';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { LAB_APPLICATION_ID } from './0001-initial';
 
 /** Append new migrations here; never edit or reorder a released one. */
-export const migrations: readonly Migration[] = [initial, runsOpenFamily, reportsAndFigures, projectorBookmarks];
+export const migrations: readonly Migration[] = [initial, runsOpenFamily, reportsAndFigures, projectorBookmarks, workOwners];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
 

@@ -1,4 +1,5 @@
 // openStore: pragmas, refusal of files that are not ours (byte-for-byte untouched), and crash recovery at open.
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -163,6 +164,29 @@ describe('recovery at open', () => {
     expect(runs[0].error).toMatch(/^The app stopped while this run was running \(last heartbeat \d{4}-\d\d-\d\dT.+Z\)\.$/);
     expect(reopened.prepare('SELECT name FROM datasets ORDER BY id').all()).toEqual([{ name: 'importing-now' }, { name: 'kept' }]);
     expect(reopened.prepare('SELECT count(*) AS n FROM documents').get()).toEqual({ n: 0 });
+    reopened.close();
+  });
+
+  it('crashes a running run and removes an import at once when their process on this machine is gone (kill -9), not after 60 s', () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number; // exited and reaped: no process has this pid now
+    const host = os.hostname();
+    const db = openStore(file);
+    const addRun = db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at, started_at, heartbeat_at, owner_pid, owner_host)
+      VALUES (?, 'gpt', '{}', 1, 'running', ?, ?, ?, ?, ?)`);
+    addRun.run('killed', iso(5_000), iso(5_000), iso(1_000), gone, host);
+    addRun.run('parent-alive', iso(5_000), iso(5_000), iso(1_000), process.ppid, host);
+    addRun.run('other-machine', iso(5_000), iso(5_000), iso(1_000), gone, `${host}-elsewhere`);
+    const addDataset = db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at,
+      owner_pid, owner_host) VALUES (?, '/x.txt', 'txt', 'utf-8', 'h', '{}', '{}', 'importing', ?, ?, ?, ?)`);
+    addDataset.run('killed-import', iso(5_000), iso(1_000), gone, host);
+    addDataset.run('live-import', iso(5_000), iso(1_000), process.ppid, host);
+    db.close();
+
+    const reopened = openStore(file);
+    const runs = reopened.prepare('SELECT name, status, error FROM runs ORDER BY id').all() as { name: string; status: string; error: string | null }[];
+    expect(runs.map((r) => [r.name, r.status])).toEqual([['killed', 'crashed'], ['parent-alive', 'running'], ['other-machine', 'running']]);
+    expect(runs[0].error).toMatch(new RegExp(`^The process running this run \\(pid ${gone}\\) stopped without finishing it \\(last heartbeat .+Z\\)\\.$`));
+    expect(reopened.prepare('SELECT name FROM datasets ORDER BY id').all()).toEqual([{ name: 'live-import' }]);
     reopened.close();
   });
 
