@@ -7,7 +7,8 @@ import { LabError } from '../../common/errors';
 import { toApiError } from '../lab/boundary';
 import { sweepUploads } from '../lab/app/uploads';
 import { hostAllowed, originAllowed, requestToken, tokenMatches } from './guard';
-import { sendError } from './reply';
+import { OneTimeCodes } from './one-time-codes';
+import { sendError, sendJson } from './reply';
 import { EventStreams, handleCall, handleDownload, handleUpload } from './routes';
 import { serveStatic } from './static';
 
@@ -23,6 +24,12 @@ export interface RunningServer {
   /** the address to open, token included: http://127.0.0.1:PORT/?token=TOKEN */
   url: string;
   token: string;
+  /**
+   * An address for another program to open (`serve --open` starts the browser with it): http://127.0.0.1:PORT/?code=…
+   * carries a one-time code, good for 2 minutes, that the page trades for the token, so the token never appears on a
+   * command line.
+   */
+  oneTimeUrl(): string;
   port: number;
   close(): Promise<void>;
 }
@@ -38,6 +45,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
   // copies uploaded a day ago or more and never imported (the import removes its own)
   sweepUploads(lab.ctx.home);
   const streams = new EventStreams();
+  const codes = new OneTimeCodes();
   let port = 0;
 
   const api: Record<string, { method: string; route: Route }> = {
@@ -57,6 +65,20 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
 
     if (!originAllowed(req, port)) {
       return sendError(res, 403, { message: `Requests from ${JSON.stringify(req.headers.origin)} are refused; only the Attention Lab page served here may use its API.`, code: 'invalid_input' });
+    }
+    if (url.pathname === '/api/session') {
+      // the one route without the token: a page opened with ?code=… trades it for the token, once
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return sendError(res, 405, { message: `/api/session takes POST, not ${req.method ?? 'this method'}.`, code: 'invalid_input' });
+      }
+      if (!codes.redeem(url.searchParams.get('code'))) {
+        return sendError(res, 401, {
+          message: 'This one-time code was already used or has expired (they last 2 minutes); open the address that `attention-lab serve` printed (it includes ?token=…).',
+          code: 'invalid_input',
+        });
+      }
+      return sendJson(res, 200, { token });
     }
     if (!tokenMatches(requestToken(req, url), token)) {
       return sendError(res, 401, { message: 'This request lacks the access token of this lab server; open the address that `attention-lab serve` printed (it includes ?token=…).', code: 'invalid_input' });
@@ -97,6 +119,7 @@ export async function startServer(opts: StartServerOptions): Promise<RunningServ
     url: `http://${HOST}:${port}/?token=${token}`,
     token,
     port,
+    oneTimeUrl: () => `http://${HOST}:${port}/?code=${codes.issue()}`,
     close(): Promise<void> {
       streams.closeAll();
       return new Promise((resolveClose, reject) => {

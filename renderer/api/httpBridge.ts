@@ -6,19 +6,31 @@ import { LabApiError } from './errors';
 const TOKEN_KEY = 'attention-lab.token';
 
 /**
- * The per-launch token arrives once in the page URL (?token=…). Keep it for this tab in sessionStorage
- * and remove it from the address bar so it is not bookmarked or shown in screenshots.
+ * The per-launch token arrives once in the page URL (?token=…), or as a one-time code (?code=…, from `serve --open`,
+ * which keeps the token off the browser's command line) that is traded for it once at /api/session. Keep it for this
+ * tab in sessionStorage and remove it from the address bar so it is not bookmarked or shown in screenshots.
  */
-export function takeToken(): string {
+export async function takeToken(): Promise<string> {
   const url = new URL(window.location.href);
   const fromUrl = url.searchParams.get('token');
-  if (fromUrl) {
-    sessionStorage.setItem(TOKEN_KEY, fromUrl);
-    url.searchParams.delete('token');
-    window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
-    return fromUrl;
+  const code = url.searchParams.get('code');
+  if (!fromUrl && !code) return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  url.searchParams.delete('token');
+  url.searchParams.delete('code');
+  window.history.replaceState(window.history.state, '', url.pathname + url.search + url.hash);
+  let token = fromUrl ?? '';
+  if (!token && code) {
+    try {
+      const res = await fetch(`/api/session?code=${encodeURIComponent(code)}`, { method: 'POST' });
+      const body = (await res.json()) as { token?: unknown };
+      if (res.ok && typeof body.token === 'string') token = body.token;
+    } catch {
+      // an unreachable server or a spent code: the calls then answer 401 with the sentence saying what to open
+    }
   }
-  return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  if (!token) return sessionStorage.getItem(TOKEN_KEY) ?? '';
+  sessionStorage.setItem(TOKEN_KEY, token);
+  return token;
 }
 
 /** An event's JSON data; a malformed message is dropped (undefined) rather than breaking every later event. */
@@ -45,12 +57,19 @@ async function readReply(res: Response, what: string): Promise<CallReply> {
 }
 
 export class HttpBridge implements LabApi {
-  private source: EventSource | null = null;
+  private connecting = false;
   private readonly listeners = new Map<EventName, Set<(payload: unknown) => void>>();
 
-  constructor(private readonly token: string) {}
+  private token = '';
+  /** resolves once the token is known (a one-time code is traded for it first); every request waits for it */
+  private readonly ready: Promise<void>;
+
+  constructor(token: string | Promise<string>) {
+    this.ready = Promise.resolve(token).then((t) => { this.token = t; });
+  }
 
   async invoke<K extends ChannelName>(channel: K, input: unknown): Promise<never> {
+    await this.ready;
     let res: Response;
     try {
       res = await fetch('/api/call', {
@@ -83,6 +102,7 @@ export class HttpBridge implements LabApi {
 
   /** Sends a picked file's raw bytes to the server, which stores it under the lab home and returns its path there. */
   async upload(file: File): Promise<string> {
+    await this.ready;
     const res = await fetch(`/api/upload?name=${encodeURIComponent(file.name)}`, {
       method: 'POST',
       headers: { 'x-lab-token': this.token, 'content-type': 'application/octet-stream' },
@@ -115,9 +135,13 @@ export class HttpBridge implements LabApi {
    * unnamed ones whose data is { event, payload }; both are accepted.
    */
   private connect(): void {
-    if (this.source) return;
+    if (this.connecting) return;
+    this.connecting = true;
+    void this.ready.then(() => this.open());
+  }
+
+  private open(): void {
     const source = new EventSource(`/api/events?token=${encodeURIComponent(this.token)}`);
-    this.source = source;
     for (const name of eventNames) {
       source.addEventListener(name, (msg) => {
         const payload = parseData((msg as MessageEvent<string>).data);

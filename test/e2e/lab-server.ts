@@ -1,7 +1,7 @@
 // E2E helpers shared by the specs: each spec's own `attention-lab serve` on a fresh temp lab home, screenshots, and
 // the page's long main-thread tasks.
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,15 +13,25 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 export interface LabServer {
   url: string;
   home: string;
+  /** with startLabServer({ open: true }): the address `serve --open` handed the browser (a one-time ?code=…) */
+  opened?: () => Promise<string>;
   close(): Promise<void>;
 }
 
 /** Starts the server, waits for its JSON line {url, token, port}, and returns it with a close() that removes the home. */
-export async function startLabServer(): Promise<LabServer> {
+export async function startLabServer(options: { open?: boolean } = {}): Promise<LabServer> {
   const home = mkdtempSync(join(tmpdir(), 'attention-lab-e2e-'));
-  const server = spawn(process.execPath, [join(root, 'main', 'cli', 'bin.mjs'), '--home', home, 'serve', '--port', '0', '--json'], {
+  // --open runs a stand-in xdg-open (first on PATH) that writes the address it was given into the home
+  const opener = join(home, 'opener');
+  if (options.open === true) {
+    mkdirSync(opener);
+    writeFileSync(join(opener, 'xdg-open'), `#!/bin/sh\necho "$@" > ${JSON.stringify(join(opener, 'opened.txt'))}\n`, { mode: 0o755 });
+  }
+  const args = [join(root, 'main', 'cli', 'bin.mjs'), '--home', home, 'serve', '--port', '0', '--json', ...(options.open === true ? ['--open'] : [])];
+  const server = spawn(process.execPath, args, {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: options.open === true ? { ...process.env, PATH: `${opener}:${process.env.PATH ?? ''}` } : process.env,
   });
   let stderr = '';
   // the server's stderr (job logs, worker crashes) kept beside the test results, for a failure's post-mortem
@@ -58,6 +68,13 @@ export async function startLabServer(): Promise<LabServer> {
   return {
     url,
     home,
+    ...(options.open === true ? {
+      async opened(): Promise<string> {
+        const file = join(opener, 'opened.txt');
+        while (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') await new Promise((r) => setTimeout(r, 50));
+        return readFileSync(file, 'utf8').trim();
+      },
+    } : {}),
     async close() {
       server.kill('SIGTERM');
       await new Promise((resolve) => setTimeout(resolve, 500));

@@ -182,8 +182,13 @@ describe('datasets and tokenizers through the real executable', () => {
     expect(result.dataset.stats.characters).toBe(1_115_394);
   });
 
-  it('serves browser mode until interrupted, printing the address as JSON', async () => {
-    const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--json'], { env: { ...process.env, LANG: 'en_US.UTF-8' } });
+  it('serves browser mode until interrupted, printing the address as JSON; --open hands the browser a one-time code, never the token', async () => {
+    // a stand-in for the desktop's xdg-open that records the command line it was given (what `ps` would show)
+    const bin = mkdtempSync(join(tmpdir(), 'lab-open-'));
+    const argvFile = join(bin, 'argv.txt');
+    writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\necho "$@" > ${JSON.stringify(argvFile)}\n`, { mode: 0o755 });
+    const env = { ...process.env, LANG: 'en_US.UTF-8', PATH: `${bin}:${process.env.PATH ?? ''}` };
+    const child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--json', '--open'], { env });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
@@ -198,6 +203,17 @@ describe('datasets and tokenizers through the real executable', () => {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-lab-token': served.token }, body: JSON.stringify({ channel: 'app.info', input: {} }),
     });
     expect(((await res.json()) as { result: { mode: string; home: string } }).result).toMatchObject({ mode: 'browser', home });
+    while (!existsSync(argvFile) || readFileSync(argvFile, 'utf8') === '') await new Promise((r) => setTimeout(r, 20));
+    const opened = readFileSync(argvFile, 'utf8').trim();
+    expect(opened).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${served.port}/\\?code=[A-Za-z0-9_-]{24}$`));
+    expect(opened).not.toContain(served.token);
+    const session = (): Promise<Response> => fetch(`${opened.replace('/?code=', '/api/session?code=')}`, { method: 'POST' });
+    const traded = await session();
+    expect([traded.status, await traded.json()]).toEqual([200, { token: served.token }]);
+    const again = await session();
+    expect(again.status).toBe(401);
+    expect(((await again.json()) as { error: { message: string } }).error.message).toContain('already used or has expired');
+    rmSync(bin, { recursive: true, force: true });
     child.kill('SIGINT');
     expect(await exited, stderr).toBe(0);
     expect(stderr).toContain('Stopped serving Attention Lab.');

@@ -43,7 +43,8 @@ export const serveCommand: CliCommand = {
     const server = await startServer({ lab: ctx.lab('browser'), port, rendererDir });
     ctx.result({ url: server.url, port: server.port, token: server.token }, () =>
       `Attention Lab is serving on ${server.url}\nOpen that address in your browser (it carries this launch's access token). Press Ctrl+C to stop.`);
-    if (values.open === true) openInBrowser(server.url, (line) => ctx.note(line));
+    // a one-time code, not the token: the browser's command line is readable by every local user (ps)
+    if (values.open === true) openInBrowser(server.oneTimeUrl(), (line) => ctx.note(line));
     await ctx.waitForStop();
     await server.close();
     ctx.note('Stopped serving Attention Lab.');
