@@ -64,6 +64,8 @@ export class DatasetQueries {
   readonly splitTexts: Database.Statement<[number, string], { idx: number; text: string; chars: number }>;
   /** every document of a dataset in order, split or not (static embeddings train on all of it) */
   readonly allTexts: Database.Statement<[number], { idx: number; text: string }>;
+  /** the texts and labels of one split in order: what a fine-tune (and its baseline) classifies */
+  readonly splitLabelled: Database.Statement<[number, string], { text: string; label: string | null }>;
   readonly countInSplit: Database.Statement<[number, string], number>;
   readonly countSplit: Database.Statement<[number], number>;
   /** a dataset by exact id or by name ignoring case, a ready one first (runs name datasets either way) */
@@ -97,6 +99,7 @@ export class DatasetQueries {
     this.shape = db.prepare('SELECT format, options_json FROM datasets WHERE id = ?');
     this.splitTexts = db.prepare('SELECT idx, text, chars FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.allTexts = db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx');
+    this.splitLabelled = db.prepare('SELECT text, label FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.countInSplit = db.prepare<[number, string], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split = ?').pluck();
     this.countSplit = db.prepare<[number], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split IS NOT NULL').pluck();
     this.statusByRef = db.prepare(`SELECT name, status FROM datasets WHERE name = ? COLLATE NOCASE OR id = ? ORDER BY status = 'ready' DESC LIMIT 1`);

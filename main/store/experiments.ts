@@ -27,6 +27,7 @@ export class ExperimentQueries {
   readonly byId: Database.Statement<[number], ExperimentRow>;
   private readonly listIdsStmt: Database.Statement<[], number>;
   private readonly namesStmt: Database.Statement<[], string>;
+  private readonly nameStmt: Database.Statement<[number], string>;
   private readonly insertStmt: Database.Statement<unknown[]>;
   private readonly comparisonStmt: Database.Statement<[string], string>;
   /** Records a comparison file as a lab artifact (replacing an older record) and stamps the experiment, in one transaction. */
@@ -37,6 +38,7 @@ export class ExperimentQueries {
     this.byId = db.prepare(`${SELECT} WHERE e.id = ? AND e.kind = 'bert-vs-gpt'`);
     this.listIdsStmt = db.prepare<[], number>("SELECT id FROM experiments WHERE archived = 0 AND kind = 'bert-vs-gpt' ORDER BY id").pluck();
     this.namesStmt = db.prepare<[], string>('SELECT lower(name) FROM experiments').pluck();
+    this.nameStmt = db.prepare<[number], string>('SELECT name FROM experiments WHERE id = ?').pluck();
     this.insertStmt = db.prepare(`INSERT INTO experiments (name, description, dataset_id, tokenizer_id, budget_json, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?)`);
     this.comparisonStmt = db.prepare<[string], string>("SELECT path FROM artifacts WHERE run_id IS NULL AND kind = 'comparison' AND path = ?").pluck();
@@ -58,6 +60,11 @@ export class ExperimentQueries {
   /** Every experiment name, lower-cased (names are unique ignoring case). */
   lowerNames(): Set<string> {
     return new Set(this.namesStmt.all());
+  }
+
+  /** The name of an experiment of any kind (a comparison, a seq2seq, a fine-tune or scale experiment), or undefined. */
+  nameOf(id: number): string | undefined {
+    return this.nameStmt.get(id);
   }
 
   insert(e: NewExperimentRow): number {

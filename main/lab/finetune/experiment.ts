@@ -73,7 +73,7 @@ export class FinetuneExperimentService {
     const task = await this.taskDataset(request.task, log);
     const labels = [...new Set(request.labels)].sort((a, b) => a - b);
     // refuses a budget larger than a class (and one-class or unlabelled data) now, not after the pre-training
-    const data = readLabelledSplits(this.deps.ctx.db, task, { labelsPerClass: labels[labels.length - 1], seed: 1 }, () => {});
+    const data = readLabelledSplits(this.deps.ctx.store.datasets, task, { labelsPerClass: labels[labels.length - 1], seed: 1 }, () => {});
     const pretrain = await resolveDatasetRef(datasets, request.pretrainDataset);
     if (pretrain.id === task.id) {
       throw new LabError('invalid_input', `The pre-training dataset and the task are both "${task.name}"; pre-train on unlabelled text of its own (e.g. shakespeare) so the fine-tune measures what pre-training brings.`, { field: 'pretrainDataset' });

@@ -1,10 +1,10 @@
 // What a fine-tune (or its baseline) reads: a labelled dataset's train / validation / test texts with their classes,
 // split stratified with a fixed seed when the dataset has no split yet, a label budget per class drawn with the run's
 // seed, and the refusals a person can act on (one class only, unlabelled documents, a budget larger than a class).
-import type Database from 'better-sqlite3';
 import type { DatasetT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import { Rng } from '../../ml/rng';
+import type { DatasetQueries } from '../../store/datasets';
 import type { DatasetService } from '../datasets/service';
 import { resolveDatasetRef } from '../runs/training-data';
 
@@ -48,9 +48,8 @@ export async function labelledDataset(datasets: DatasetService, ref: string, log
  * The labelled splits of a dataset, classes from the train split; with labelsPerClass, that many train examples of
  * each class drawn with `seed` (the same draw for every model given the same seed, so they train on the same labels).
  */
-export function readLabelledSplits(db: Database.Database, dataset: DatasetT, opts: { labelsPerClass?: number; seed: number }, log: (line: string) => void): LabelledData {
-  const rows = (split: string): Array<{ text: string; label: string | null }> =>
-    db.prepare('SELECT text, label FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx').all(dataset.id, split) as Array<{ text: string; label: string | null }>;
+export function readLabelledSplits(datasets: DatasetQueries, dataset: DatasetT, opts: { labelsPerClass?: number; seed: number }, log: (line: string) => void): LabelledData {
+  const rows = (split: string): Array<{ text: string; label: string | null }> => datasets.splitLabelled.all(dataset.id, split);
   const raw = { train: rows('train'), validation: rows('validation'), test: rows('test') };
   let unlabelled = 0;
   for (const part of Object.values(raw)) for (const r of part) if (r.label === null || r.label.trim() === '') unlabelled++;

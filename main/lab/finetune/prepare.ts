@@ -73,7 +73,7 @@ export async function prepareFinetune({ ctx, runs, datasets, tokenizers }: Train
   }
   const tokenizer = tokenizers.load(parent.tokenizerId);
   const dataset = await labelledDataset(datasets, input.dataset, log);
-  const data = readLabelledSplits(ctx.db, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
+  const data = readLabelledSplits(ctx.store.datasets, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
   const training: FinetuneSettings = {
     epochs: input.epochs, batchSize: input.batchSize, lr: input.lr ?? (input.freeze ? DEFAULT_LR.probe : DEFAULT_LR.full),
     warmupRatio: input.warmupRatio, weightDecay: 0.01, gradClip: 1, patience: input.patience, classWeights: input.classWeights,
@@ -111,7 +111,7 @@ export async function prepareFinetuneResume({ ctx, runs, datasets, tokenizers }:
   }
   const tokenizer = tokenizers.load(run.tokenizerId);
   const dataset = await datasets.get({ id: run.datasetId });
-  const data = readLabelledSplits(ctx.db, dataset, { labelsPerClass: config.labelsPerClass ?? undefined, seed: config.training.seed }, () => {});
+  const data = readLabelledSplits(ctx.store.datasets, dataset, { labelsPerClass: config.labelsPerClass ?? undefined, seed: config.training.seed }, () => {});
   if (data.classes.join('\u0000') !== config.classes.join('\u0000')) {
     throw new LabError('conflict', `The classes of dataset "${dataset.name}" changed since run ${runId} started (${config.classes.join(', ')} → ${data.classes.join(', ')}); start a new fine-tune.`, { field: 'resume' });
   }

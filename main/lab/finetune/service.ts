@@ -123,7 +123,7 @@ export class FinetuneService {
   async baseline(input: ChannelArgs<'finetune.baseline'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'finetune.baseline'>> {
     const { datasets } = this.deps;
     const dataset = await labelledDataset(datasets, input.dataset, log);
-    const data = readLabelledSplits(this.ctx.db, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
+    const data = readLabelledSplits(this.ctx.store.datasets, dataset, { labelsPerClass: input.labelsPerClass, seed: input.seed }, log);
     const evaluated = data.test.texts.length > 0 ? data.test : data.validation;
     const evaluatedOn = data.test.texts.length > 0 ? 'test' : 'validation';
     const K = data.classes.length;

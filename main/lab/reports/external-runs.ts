@@ -49,8 +49,7 @@ const SHOWN_PROBLEMS = 50;
 export async function importExternal(ctx: LabContext, input: ChannelArgs<'runs.importExternal'>): Promise<ChannelOutput<'runs.importExternal'>> {
   const target = path.resolve(input.path);
   if (input.experimentId !== undefined) {
-    const found = ctx.db.prepare('SELECT id FROM experiments WHERE id = ?').get(input.experimentId);
-    if (!found) throw new LabError('not_found', `There is no experiment with id ${input.experimentId}.`, { field: 'experimentId' });
+    if (ctx.store.experiments.nameOf(input.experimentId) === undefined) throw new LabError('not_found', `There is no experiment with id ${input.experimentId}.`, { field: 'experimentId' });
   }
   const { runs, problems } = await readExternalRuns(target, { format: input.format });
   if (runs.length === 0) {

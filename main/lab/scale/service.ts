@@ -150,9 +150,9 @@ export class ScaleService {
   }
 
   private experimentName(id: number): string {
-    const row = this.ctx.db.prepare('SELECT name FROM experiments WHERE id = ?').get(id) as { name: string } | undefined;
-    if (row === undefined) throw new LabError('not_found', `There is no experiment with id ${id}; \`attention-lab compare --list\` or the Experiments page shows the experiments there are.`, { field: 'experiment' });
-    return row.name;
+    const name = this.ctx.store.experiments.nameOf(id);
+    if (name === undefined) throw new LabError('not_found', `There is no experiment with id ${id}; \`attention-lab compare --list\` or the Experiments page shows the experiments there are.`, { field: 'experiment' });
+    return name;
   }
 
   async importTorch(input: ChannelArgs<'scale.importTorch'>): Promise<ImportOutput> {
@@ -234,7 +234,7 @@ export class ScaleService {
   }
 
   private experimentExists(id: number): boolean {
-    return this.ctx.db.prepare('SELECT 1 FROM experiments WHERE id = ?').get(id) !== undefined;
+    return this.ctx.store.experiments.nameOf(id) !== undefined;
   }
 }
 
