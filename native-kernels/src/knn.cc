@@ -6,6 +6,10 @@
 #include <cmath>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "distance.h"
 #include "knn.h"
 #include "gemm.h"
@@ -15,6 +19,20 @@
 #include "threadpool.h"
 
 namespace ak {
+
+// Whether any of the 16 floats at v is <= t (NaN never is).
+static inline bool any_at_most(const float* v, float t) {
+#if defined(__SSE2__)
+  const __m128 tv = _mm_set1_ps(t);
+  const __m128 a = _mm_or_ps(_mm_cmple_ps(_mm_loadu_ps(v), tv), _mm_cmple_ps(_mm_loadu_ps(v + 4), tv));
+  const __m128 b = _mm_or_ps(_mm_cmple_ps(_mm_loadu_ps(v + 8), tv), _mm_cmple_ps(_mm_loadu_ps(v + 12), tv));
+  return _mm_movemask_ps(_mm_or_ps(a, b)) != 0;
+#else
+  bool any = false;
+  for (int i = 0; i < 16; i++) any |= v[i] <= t;
+  return any;
+#endif
+}
 
 // Query rows per GEMM block and data rows per GEMM block: a 256 x 2048 float tile (2 MiB) stays in L2/L3.
 constexpr int64_t kQueryBlock = 256;
@@ -92,6 +110,11 @@ void knn_exact(int32_t* indices, float* distances, const float* queries, const f
           std::vector<Cand>& list = cands[static_cast<size_t>(r)];
           float t = thresholds[static_cast<size_t>(r)];
           for (int64_t c = 0; c < nb; c++) {
+            // once the threshold has settled few distances pass it: skip 16 at a time when none does
+            if ((c & 15) == 0 && c + 16 <= nb && !any_at_most(row.data() + c, t)) {
+              c += 15;
+              continue;
+            }
             const float d = row[static_cast<size_t>(c)];
             if (d <= t && d < INFINITY) {
               list.push_back({d > 0 ? d : 0.0f, static_cast<int32_t>(n0 + c)});

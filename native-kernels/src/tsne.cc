@@ -154,13 +154,13 @@ struct SparseP {
   const float* vals;
 };
 
-// The attraction of rows [b, e): attr_i = sum_j p_ij K_ij (y_i - y_j), written into grad as
-// 4 (exaggeration attr_i - rep_i / Z). DIM is a constant so the sums stay in registers (with a runtime dimension GCC
-// kept them on the stack, and the store-to-load chain per entry cost more than the arithmetic); two partial sums per
-// coordinate (even and odd entries) halve the dependency chain.
+// The attraction of rows [b, e): attr(N,DIM) row i = sum_j p_ij K_ij (y_i - y_j). DIM is a constant so the sums stay
+// in registers (with a runtime dimension GCC kept them on the stack, and the store-to-load chain per entry cost more
+// than the arithmetic); two partial sums per coordinate (even and odd entries) halve the dependency chain. With
+// want_kl it also returns sum p_ij log(p_ij (1 + |y_i - y_j|^2)) over those rows (entries with p_ij <= 0 skipped).
 template <int DIM>
-void attract_rows(float* grad, const float* Y, const SparseP& P, const float* rep, float exaggeration, float inv_z,
-                  int64_t b, int64_t e) {
+double attract_rows(float* attr, const float* Y, const SparseP& P, bool want_kl, int64_t b, int64_t e) {
+  double kl = 0;
   for (int64_t i = b; i < e; i++) {
     float yi[DIM];
     for (int d = 0; d < DIM; d++) yi[d] = Y[i * DIM + d];
@@ -183,6 +183,10 @@ void attract_rows(float* grad, const float* Y, const SparseP& P, const float* re
         acc0[d] += w0 * d0[d];
         acc1[d] += w1 * d1[d];
       }
+      if (want_kl) {
+        if (P.vals[a] > 0) kl += static_cast<double>(P.vals[a]) * std::log(P.vals[a] * r0);
+        if (P.vals[a + 1] > 0) kl += static_cast<double>(P.vals[a + 1]) * std::log(P.vals[a + 1] * r1);
+      }
     }
     if (a < end) {
       const float* y0 = Y + static_cast<int64_t>(P.cols[a]) * DIM;
@@ -194,64 +198,79 @@ void attract_rows(float* grad, const float* Y, const SparseP& P, const float* re
       }
       const float w0 = P.vals[a] / r0;
       for (int d = 0; d < DIM; d++) acc0[d] += w0 * d0[d];
+      if (want_kl && P.vals[a] > 0) kl += static_cast<double>(P.vals[a]) * std::log(P.vals[a] * r0);
     }
-    for (int d = 0; d < DIM; d++) {
-      grad[i * DIM + d] = 4.0f * (exaggeration * (acc0[d] + acc1[d]) - rep[i * DIM + d] * inv_z);
-    }
-  }
-}
-
-// sum_ij p_ij log(p_ij / K_ij) = sum p_ij log(p_ij (1 + |y_i - y_j|^2)) over rows [b, e), in double.
-double kl_rows(const float* Y, const SparseP& P, int dims, int64_t b, int64_t e) {
-  double kl = 0;
-  for (int64_t i = b; i < e; i++) {
-    for (int32_t a = P.row_ptr[i]; a < P.row_ptr[i + 1]; a++) {
-      if (!(P.vals[a] > 0)) continue;
-      const int64_t j = P.cols[a];
-      double r2 = 1.0;
-      for (int d = 0; d < dims; d++) {
-        const double diff = static_cast<double>(Y[i * dims + d]) - Y[j * dims + d];
-        r2 += diff * diff;
-      }
-      // a float log (half the cost of the double one; a frame asks for the KL) is exact to ~1e-7 of each term
-      kl += static_cast<double>(P.vals[a]) * std::log(static_cast<float>(static_cast<double>(P.vals[a]) * r2));
-    }
+    for (int d = 0; d < DIM; d++) attr[i * DIM + d] = acc0[d] + acc1[d];
   }
   return kl;
 }
 
+// What one gradient keeps between the steps of a call: buffers, and the Barnes-Hut tree's.
+struct GradientScratch {
+  std::vector<float> z, rep, attr;
+  std::vector<double> kl_parts, p_parts;
+  BarnesHut bh;
+};
+
 // grad(N,dims) = dKL/dY with the attractive part scaled by `exaggeration`:
 //   4 [ exaggeration sum_j p_ij K_ij (y_i - y_j) - (1/Z) sum_j K_ij^2 (y_i - y_j) ],  Z = sum_{i != j} K_ij.
 // With want_kl, returns KL(P || Q) = sum p_ij log(p_ij / K_ij) + log Z (P sums to 1); otherwise 0.
+// The Barnes-Hut tree is built (serially) while the pool's other thread computes the attraction: the build is the
+// serial part of a step, and the attraction does not need it. The KL comes out of the attraction's pass (it has the
+// distances), one partial per fixed chunk of rows added in order, so the result does not depend on the thread count.
 double gradient(float* grad, const float* Y, const SparseP& P, int64_t N, int dims, float exaggeration, float theta,
-                bool want_kl, std::vector<float>& z, std::vector<float>& rep) {
-  z.resize(static_cast<size_t>(N));
-  rep.resize(static_cast<size_t>(N * dims));
-  tsne_repulsion(z.data(), rep.data(), Y, N, dims, theta);
+                bool want_kl, GradientScratch& s) {
+  constexpr int64_t chunk = 256;
+  const int64_t chunks = (N + chunk - 1) / chunk;
+  s.z.resize(static_cast<size_t>(N));
+  s.rep.resize(static_cast<size_t>(N * dims));
+  s.attr.resize(static_cast<size_t>(N * dims));
+  s.kl_parts.assign(static_cast<size_t>(chunks), 0.0);
+  s.p_parts.assign(static_cast<size_t>(chunks), 0.0);
+  const bool avx2 = use_avx2();
+  // item 0 builds the tree; item t > 0 is the attraction of rows chunk (t - 1)
+  parallel_for(chunks + 1, 1, [&](int64_t b0, int64_t e0) {
+    for (int64_t t = b0; t < e0; t++) {
+      if (t == 0) {
+        if (theta > 0) s.bh.build(Y, N, dims, theta);
+        continue;
+      }
+      const int64_t b = (t - 1) * chunk, e = std::min(N, b + chunk);
+      double kl;
+      if (avx2) {
+        kl = avx2::tsne_attract(s.attr.data(), Y, P.row_ptr, P.cols, P.vals, dims, want_kl, b, e);
+      } else if (dims == 2) {
+        kl = attract_rows<2>(s.attr.data(), Y, P, want_kl, b, e);
+      } else {
+        kl = attract_rows<3>(s.attr.data(), Y, P, want_kl, b, e);
+      }
+      if (want_kl) {
+        double psum = 0;
+        for (int32_t a = P.row_ptr[b]; a < P.row_ptr[e]; a++) psum += P.vals[a];
+        s.kl_parts[static_cast<size_t>(t - 1)] = kl;
+        s.p_parts[static_cast<size_t>(t - 1)] = psum;
+      }
+    }
+  });
+  if (theta > 0) {
+    s.bh.repulse(s.z.data(), s.rep.data());
+  } else {
+    tsne_repulsion_exact(s.z.data(), s.rep.data(), Y, N, dims);
+  }
   double Z = 0;
-  for (int64_t i = 0; i < N; i++) Z += z[static_cast<size_t>(i)];
+  for (int64_t i = 0; i < N; i++) Z += s.z[static_cast<size_t>(i)];
   Z -= static_cast<double>(N);  // each point's own K_ii = 1
   if (!(Z > 0)) Z = 1e-12;
   const float inv_z = static_cast<float>(1.0 / Z);
-  const int64_t chunk = 256;
-  parallel_for(N, chunk, [&](int64_t b, int64_t e) {
-    if (use_avx2()) {
-      avx2::tsne_attract(grad, Y, P.row_ptr, P.cols, P.vals, rep.data(), dims, exaggeration, inv_z, b, e);
-    } else if (dims == 2) {
-      attract_rows<2>(grad, Y, P, rep.data(), exaggeration, inv_z, b, e);
-    } else {
-      attract_rows<3>(grad, Y, P, rep.data(), exaggeration, inv_z, b, e);
+  parallel_for(N * dims, 4096, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; i++) {
+      grad[i] = 4.0f * (exaggeration * s.attr[static_cast<size_t>(i)] - s.rep[static_cast<size_t>(i)] * inv_z);
     }
   });
   if (!want_kl) return 0;
-  // one KL partial per fixed chunk of rows (a call may get several chunks, e.g. on one thread), added in order
-  std::vector<double> kl_parts(static_cast<size_t>((N + chunk - 1) / chunk), 0.0);
-  parallel_for(N, chunk, [&](int64_t b0, int64_t e0) {
-    for (int64_t b = b0; b < e0; b += chunk) kl_parts[static_cast<size_t>(b / chunk)] = kl_rows(Y, P, dims, b, std::min(e0, b + chunk));
-  });
   double kl = 0, psum = 0;
-  for (double v : kl_parts) kl += v;
-  for (int64_t a = 0; a < P.row_ptr[N]; a++) psum += P.vals[a];
+  for (double v : s.kl_parts) kl += v;
+  for (double v : s.p_parts) psum += v;
   return kl + psum * std::log(Z);
 }
 
@@ -290,9 +309,9 @@ Napi::Value TsneGradient(const Napi::CallbackInfo& info) {
   const int64_t N = a.integer(5), dims = a.integer(6);
   const double exaggeration = a.number(7), theta = a.number(8);
   if (!a.ok()) return a.env().Undefined();
-  std::vector<float> z, rep;
+  GradientScratch scratch;
   const double kl = gradient(grad, Y, SparseP{row_ptr, cols, vals}, N, static_cast<int>(dims),
-                             static_cast<float>(exaggeration), static_cast<float>(theta), true, z, rep);
+                             static_cast<float>(exaggeration), static_cast<float>(theta), true, scratch);
   return Napi::Number::New(a.env(), kl);
 }
 
@@ -311,13 +330,14 @@ Napi::Value TsneSteps(const Napi::CallbackInfo& info) {
   const int64_t N = a.integer(6), dims = a.integer(7), steps = a.integer(8);
   const double exaggeration = a.number(9), momentum = a.number(10), rate = a.number(11), theta = a.number(12);
   if (!a.ok()) return a.env().Undefined();
-  std::vector<float> grad(static_cast<size_t>(N * dims)), z, rep;
+  std::vector<float> grad(static_cast<size_t>(N * dims));
+  GradientScratch scratch;
   const SparseP P{row_ptr, cols, vals};
   const float mom = static_cast<float>(momentum), lr = static_cast<float>(rate);
   double kl = 0;
   for (int64_t s = 0; s < steps; s++) {
     kl = gradient(grad.data(), Y, P, N, static_cast<int>(dims), static_cast<float>(exaggeration),
-                  static_cast<float>(theta), s == steps - 1, z, rep);
+                  static_cast<float>(theta), s == steps - 1, scratch);
     parallel_for(N * dims, 4096, [&](int64_t b, int64_t e) {
       for (int64_t i = b; i < e; i++) {
         const float g = grad[static_cast<size_t>(i)];

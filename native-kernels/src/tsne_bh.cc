@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <vector>
 
 #include "cpu.h"
@@ -296,7 +297,8 @@ struct DualWalk {
       interact_leaf(g, kb, ke);
     } else {
       for (int32_t ch = child[g]; ch < child[g] + nchild[g]; ch++) {
-        if (tasks != nullptr && mass[ch] <= task_mass) {
+        // a leaf is always a task, so the top of the walk (run while the caller does other work) never interacts
+        if (tasks != nullptr && (mass[ch] <= task_mass || child[ch] < 0)) {
           Task task{ch, {}, {}, std::vector<int32_t>(cand.begin() + static_cast<int64_t>(kb), cand.begin() + static_cast<int64_t>(ke))};
           for (int d = 0; d < DIM; d++) task.x[d].assign(x[d].begin(), x[d].begin() + n_far);
           task.m.assign(m.begin(), m.begin() + n_far);
@@ -372,13 +374,25 @@ struct DualWalk {
 constexpr int64_t kTaskShare = 64;
 constexpr int64_t kTaskMin = 256;
 
+// One Barnes-Hut evaluation in two halves: build() makes the tree and walks its top, down to a fixed cut of groups
+// (serial; the caller overlaps it with the attraction), repulse() finishes those groups in parallel. The buffers stay
+// with the object, so a run of steps allocates once.
 template <int DIM>
-void repulsion_bh(float* z, float* rep, const float* Y, int64_t N, float theta) {
+struct Plan {
   Tree<DIM> tree;
-  tree.build(Y, N);
   std::vector<typename DualWalk<DIM>::Task> tasks;
-  {
-    DualWalk<DIM> top(tree, theta * theta, interact_fn(DIM), z, rep);
+  float theta2 = 0;
+
+  void build(const float* Y, int64_t N, float theta) {
+    theta2 = theta * theta;
+    tree.build(Y, N);
+    tasks.clear();
+    if (tree.child[0] < 0) {
+      // the root is a leaf: one group with every point
+      tasks.push_back({0, {}, {}, std::vector<int32_t>{0}});
+      return;
+    }
+    DualWalk<DIM> top(tree, theta2, interact_fn(DIM), nullptr, nullptr);
     top.tasks = &tasks;
     top.task_mass = static_cast<float>(std::max<int64_t>(N / kTaskShare, kTaskMin));
     top.reserve_cand(1);
@@ -386,11 +400,14 @@ void repulsion_bh(float* z, float* rep, const float* Y, int64_t N, float theta) 
     top.n_cand = 1;
     top.descend(0, 0, 1);
   }
-  parallel_for(static_cast<int64_t>(tasks.size()), 1, [&](int64_t b, int64_t e) {
-    DualWalk<DIM> walk(tree, theta * theta, interact_fn(DIM), z, rep);
-    for (int64_t i = b; i < e; i++) walk.run(tasks[static_cast<size_t>(i)]);
-  });
-}
+
+  void repulse(float* z, float* rep) {
+    parallel_for(static_cast<int64_t>(tasks.size()), 1, [&](int64_t b, int64_t e) {
+      DualWalk<DIM> walk(tree, theta2, interact_fn(DIM), z, rep);
+      for (int64_t i = b; i < e; i++) walk.run(tasks[static_cast<size_t>(i)]);
+    });
+  }
+};
 
 // Every pair, one row per task: the reference the tree is tested against, and the choice for theta = 0.
 void repulsion_exact(float* z, float* rep, const float* Y, int64_t N, int dims) {
@@ -415,14 +432,42 @@ void repulsion_exact(float* z, float* rep, const float* Y, int64_t N, int dims) 
 
 }  // namespace
 
+struct BarnesHut::Impl {
+  Plan<2> plan2;
+  Plan<3> plan3;
+  int dims = 2;
+};
+
+BarnesHut::BarnesHut() : impl_(std::make_unique<Impl>()) {}
+BarnesHut::~BarnesHut() = default;
+
+void BarnesHut::build(const float* Y, int64_t N, int dims, float theta) {
+  impl_->dims = dims;
+  if (dims == 2) {
+    impl_->plan2.build(Y, N, theta);
+  } else {
+    impl_->plan3.build(Y, N, theta);
+  }
+}
+
+void BarnesHut::repulse(float* z, float* rep) {
+  if (impl_->dims == 2) {
+    impl_->plan2.repulse(z, rep);
+  } else {
+    impl_->plan3.repulse(z, rep);
+  }
+}
+
+void tsne_repulsion_exact(float* z, float* rep, const float* Y, int64_t N, int dims) { repulsion_exact(z, rep, Y, N, dims); }
+
 void tsne_repulsion(float* z, float* rep, const float* Y, int64_t N, int dims, float theta) {
   if (theta <= 0) {
     repulsion_exact(z, rep, Y, N, dims);
-  } else if (dims == 2) {
-    repulsion_bh<2>(z, rep, Y, N, theta);
-  } else {
-    repulsion_bh<3>(z, rep, Y, N, theta);
+    return;
   }
+  BarnesHut bh;
+  bh.build(Y, N, dims, theta);
+  bh.repulse(z, rep);
 }
 
 }  // namespace ak
