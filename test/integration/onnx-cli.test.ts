@@ -91,6 +91,15 @@ describe('attention-lab attention', () => {
     expect(human.stdout).toContain('layer 0, head 1');
   });
 
+  it('reads a run folder outside the lab by path (the analysis channels\' checkpoint), its step chosen with --step', async () => {
+    const folder = join(home, 'runs', '1');
+    const out = json<AttentionJson & { run: string | null; checkpoint: string }>(await cli('attention', folder, '--step', '5', '--text', 'To', '--head', '0', '--json'));
+    expect(out).toMatchObject({ run: null, checkpoint: join(folder, 'step-5'), step: 5, family: 'gpt' });
+    expectRowsSumToOne(out.attention);
+    const r = await cli('attention', folder, '--step', '7', '--text', 'x');
+    expect([r.code, r.stderr.trim()]).toEqual([1, `The folder ${folder} has no checkpoint at step 7; its checkpoints are at steps 5, 10.`]);
+  });
+
   it('says what is wrong with a run, a step, a checkpoint or the text', async () => {
     const cases: [string[], string][] = [
       [['attention', 'nope', '--text', 'x'], 'There is no run or checkpoint folder called "nope"; the runs are "gpt-small" (1), "bert-small" (2), "broken" (3).'],
