@@ -6,7 +6,7 @@ import type { ChannelArgs, ChannelOutput, Channels } from '../../../common/api';
 import { isLabError, LabError } from '../../../common/errors';
 import type { AnalysisWorker } from '../../jobs/analysis/client';
 import type { FrameMessage, ProjectorOp, ProjectorResults } from '../../jobs/projector/protocol';
-import { BookmarkQueries, type BookmarkRow } from '../../store/projector-bookmarks';
+import type { BookmarkQueries, BookmarkRow } from '../../store/projector-bookmarks';
 import type { LabContext } from '../app/context';
 import { ProjectorSources } from './sources';
 
@@ -31,7 +31,7 @@ export class ProjectorService {
 
   constructor(private readonly ctx: LabContext, private readonly worker: AnalysisWorker) {
     this.sources = new ProjectorSources(ctx);
-    this.bookmarks = new BookmarkQueries(ctx.db);
+    this.bookmarks = ctx.store.bookmarks;
   }
 
   private ask<K extends ProjectorOp['op']>(op: Extract<ProjectorOp, { op: K }>, label: string, onProgress?: (f: FrameMessage) => void): Promise<ProjectorResults[K]> {

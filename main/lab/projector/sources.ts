@@ -8,7 +8,7 @@ import { LabError } from '../../../common/errors';
 import type { LoadSpec, ModelCheckpoint } from '../../jobs/projector/protocol';
 import { sampleSentences, splitSentences } from '../../ml/embeddings/model-vectors';
 import { vectorCheckpoints } from '../../ml/embeddings/train';
-import { ProjectorSourceQueries, WORD_VECTOR_FAMILIES, type SourceRunRow } from '../../store/projector-sources';
+import { WORD_VECTOR_FAMILIES, type ProjectorSourceQueries, type SourceRunRow } from '../../store/projector-sources';
 import { heldOutTexts } from '../experiments/measure-input';
 import type { LabContext } from '../app/context';
 import { runFolder } from '../runs/service';
@@ -31,7 +31,7 @@ export class ProjectorSources {
   private readonly q: ProjectorSourceQueries;
 
   constructor(private readonly ctx: LabContext) {
-    this.q = new ProjectorSourceQueries(ctx.db);
+    this.q = ctx.store.projectorSources;
   }
 
   /** Every run with vectors to show, and what it offers. Runs without a checkpoint yet are left out. */

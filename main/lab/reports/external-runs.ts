@@ -5,7 +5,6 @@ import type { ChannelArgs, ChannelOutput } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import { readExternalRuns } from '../../reports/import';
 import type { ExternalRunData } from '../../reports/import/types';
-import { insertExternalRun } from '../../store/reports';
 import type { LabContext } from '../app/context';
 import { RunService } from '../runs/service';
 
@@ -32,7 +31,7 @@ export interface StoreExternalOptions {
 
 /** Stores runs read from files, each in its own transaction; returns the new run ids in order. */
 export function storeExternalRuns(ctx: LabContext, data: ExternalRunData[], extra: StoreExternalOptions = {}): number[] {
-  return data.map((run, i) => insertExternalRun(ctx.db, run, {
+  return data.map((run, i) => ctx.store.insertExternalRun(run, {
     family: extra.family ?? 'external',
     experimentId: extra.experimentId ?? null,
     parentRunId: extra.parentRunId ?? null,

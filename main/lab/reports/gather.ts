@@ -4,7 +4,7 @@ import os from 'node:os';
 import type { DatasetT, ExperimentT, RunSampleT, RunT, TokenizerT } from '../../../common/api';
 import type { PinnedFigure, ReportInput, ReportOptions, ReportRun } from '../../reports/build-input';
 import { compareMaxPoints } from '../../reports/build-curves';
-import { MetricPointQueries, ReportQueries, type FigureRow } from '../../store/reports';
+import type { FigureRow } from '../../store/reports';
 import type { LabContext } from '../app/context';
 import { RunService } from '../runs/service';
 import { decimateLikeStore, type Columns } from '../../reports/decimate';
@@ -34,7 +34,7 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
   const experiment = subject.experimentId !== null ? await s.experiment(subject.experimentId).catch(() => null) : null;
   // an experiment's report follows its runs as they are now; a run selection keeps its ids (deleted ones are named)
   const ids = experiment ? experiment.runs.map((r) => r.id) : subject.runIds;
-  const queries = new ReportQueries(ctx.db);
+  const queries = ctx.store.reports;
   const existing = queries.existingRunIds(ids);
   const origins = queries.origins([...existing]);
   const runs: ReportRun[] = ids.filter((id) => existing.has(id)).map((id) => {
@@ -67,7 +67,7 @@ export async function gatherReportInput(ctx: LabContext, s: GatherServices, subj
     }
     return d;
   };
-  const points = new MetricPointQueries(ctx.db);
+  const points = ctx.store.metricPoints;
   const labels = uniqueLabels(runs);
   const datasets = new Map<number, DatasetT>();
   const tokenizers = new Map<number, TokenizerT>();

@@ -9,7 +9,7 @@ import { buildReportDocument } from '../../reports/build';
 import { defaultReportOptions, type ReportOptions } from '../../reports/build-input';
 import type { ExportRun } from '../../reports/data-export';
 import { renderHtml } from '../../reports/html';
-import { MetricPointQueries, ReportQueries, type ReportRow } from '../../store/reports';
+import type { ReportQueries, ReportRow } from '../../store/reports';
 import type { LabContext } from '../app/context';
 import { RunService } from '../runs/service';
 import { EXTENSIONS, exportReport, chromiumPrinter, type PdfPrinter } from './export';
@@ -36,7 +36,7 @@ export class ReportService {
   private readonly printer: PdfPrinter;
 
   constructor(private readonly ctx: LabContext, private readonly services: Omit<GatherServices, 'runs'>, opts: ReportServiceOptions = {}) {
-    this.queries = new ReportQueries(ctx.db);
+    this.queries = ctx.store.reports;
     this.runs = new RunService(ctx);
     this.printer = opts.printPdf ?? chromiumPrinter;
   }
@@ -152,7 +152,7 @@ export class ReportService {
     const app = await this.services.app();
     const result = await exportReport({
       format: input.format, out, force: input.force, printer: this.printer, generator: `Attention Lab ${app.version}`,
-      document: () => this.document(report, input.format === 'html'), runs: exportRuns, points: new MetricPointQueries(this.ctx.db),
+      document: () => this.document(report, input.format === 'html'), runs: exportRuns, points: this.ctx.store.metricPoints,
     });
     if (report.id !== null) {
       this.queries.recordExport(report.id, { format: result.format, path: result.path, sha256: result.sha256, bytes: result.bytes });
