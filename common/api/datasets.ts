@@ -63,6 +63,9 @@ export const ImportRequest = z.object({
   labelColumn: z.string().optional(),
   textField: z.string().optional(),
   labelField: z.string().optional(),
+  /** sentence pairs: the CSV/TSV column or JSONL field holding each example's second text */
+  secondTextColumn: z.string().optional(),
+  secondTextField: z.string().optional(),
   /** JSONL: import the valid lines and report the invalid ones instead of refusing the file */
   skipInvalid: z.boolean().default(false),
   /** import even when an identical file was imported before */

@@ -32,7 +32,8 @@ export interface DocumentDbRow {
 }
 
 /** What an import writes per document: [dataset_id, idx, text, label, chars]. */
-export type DocumentInsert = [number, number, string, string | null, number];
+/** dataset id, idx, text, label, chars, second text of a pair (null for an ordinary document) */
+export type DocumentInsert = [number, number, string, string | null, number, string | null];
 
 const SELECT_DATASET = `
   SELECT d.id, d.name, d.source_path, d.format, d.encoding, d.sha256, d.options_json, d.stats_json, d.status, d.created_at,
@@ -65,7 +66,7 @@ export class DatasetQueries {
   /** every document of a dataset in order, split or not (static embeddings train on all of it) */
   readonly allTexts: Database.Statement<[number], { idx: number; text: string }>;
   /** the texts and labels of one split in order: what a fine-tune (and its baseline) classifies */
-  readonly splitLabelled: Database.Statement<[number, string], { text: string; label: string | null }>;
+  readonly splitLabelled: Database.Statement<[number, string], { text: string; label: string | null; text_b: string | null }>;
   readonly countInSplit: Database.Statement<[number, string], number>;
   readonly countSplit: Database.Statement<[number], number>;
   /** a dataset by exact id or by name ignoring case, a ready one first (runs name datasets either way) */
@@ -82,7 +83,7 @@ export class DatasetQueries {
     // the importing process (owner_pid, owner_host) is recorded: recovery removes the row at once if it is gone
     this.insertImporting = db.prepare(`INSERT INTO datasets (name, source_path, format, encoding, sha256, options_json, stats_json, status, created_at, heartbeat_at,
         owner_pid, owner_host) VALUES (?, ?, ?, ?, ?, ?, '{}', 'importing', ?, ?, ?, ?)`);
-    this.insertDocument = db.prepare('INSERT INTO documents (dataset_id, idx, text, label, chars) VALUES (?, ?, ?, ?, ?)');
+    this.insertDocument = db.prepare('INSERT INTO documents (dataset_id, idx, text, label, chars, text_b) VALUES (?, ?, ?, ?, ?, ?)');
     this.heartbeat = db.prepare('UPDATE datasets SET heartbeat_at = ? WHERE id = ?');
     this.markReady = db.prepare(`UPDATE datasets SET status = 'ready', format = ?, encoding = ?, sha256 = ?, stats_json = ?, heartbeat_at = NULL WHERE id = ?`);
     this.remove = db.prepare('DELETE FROM datasets WHERE id = ?');
@@ -99,7 +100,7 @@ export class DatasetQueries {
     this.shape = db.prepare('SELECT format, options_json FROM datasets WHERE id = ?');
     this.splitTexts = db.prepare('SELECT idx, text, chars FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.allTexts = db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx');
-    this.splitLabelled = db.prepare('SELECT text, label FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
+    this.splitLabelled = db.prepare('SELECT text, label, text_b FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.countInSplit = db.prepare<[number, string], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split = ?').pluck();
     this.countSplit = db.prepare<[number], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split IS NOT NULL').pluck();
     this.statusByRef = db.prepare(`SELECT name, status FROM datasets WHERE name = ? COLLATE NOCASE OR id = ? ORDER BY status = 'ready' DESC LIMIT 1`);

@@ -7,6 +7,8 @@ export interface ImportChoices {
   text: string;
   /** the label column or field; '' = no label */
   label: string;
+  /** sentence pairs: the column or field of each example's second text; '' (or absent) = single texts */
+  second?: string;
 }
 
 const TEXT_NAMES = ['text', 'content', 'body', 'sentence', 'review', 'document'];
@@ -27,7 +29,7 @@ export function defaultChoices(inspection: SourceInspectionT): ImportChoices {
   const names = inspection.format === 'jsonl' ? inspection.fields : inspection.columns;
   const text = pick(names, TEXT_NAMES) ?? names?.[0] ?? '';
   const label = pick(names?.filter((n) => n !== text), LABEL_NAMES) ?? '';
-  return { mode: 'whole', text, label };
+  return { mode: 'whole', text, label, second: '' };
 }
 
 /** A dataset name from a file name: "reviews-2024.csv" → "reviews-2024"; folders keep their last segment. */
@@ -61,10 +63,12 @@ export function buildImportRequest(
     case 'tsv':
       if (choices.text) req.textColumn = choices.text;
       if (choices.label) req.labelColumn = choices.label;
+      if (choices.second) req.secondTextColumn = choices.second;
       break;
     case 'jsonl':
       if (choices.text) req.textField = choices.text;
       if (choices.label) req.labelField = choices.label;
+      if (choices.second) req.secondTextField = choices.second;
       break;
     case 'folder':
       break;

@@ -165,6 +165,9 @@ test('bad and repeated input: invalid JSONL lines, a duplicate file; rename, exp
   await expect(page.getByTestId('import-format')).toHaveValue('jsonl');
   await expect(page.getByTestId('import-text-field')).toHaveValue('text');
   await expect(page.getByTestId('import-label-field')).toHaveValue('label');
+  // sentence pairs are a choice, single texts the default
+  await expect(page.getByTestId('import-second-text-field')).toHaveValue('');
+  await shot(page, '02b-import-jsonl-fields');
   await page.getByTestId('import-submit').click();
   await expect(page.getByTestId('import-error')).toContainText('2');
   await expect(page.getByTestId('import-error')).toContainText('4');

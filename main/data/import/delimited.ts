@@ -50,6 +50,19 @@ export function pickLabelColumn(columns: string[], path: string, chosen?: string
   return i;
 }
 
+/** Index of the second text column of a sentence-pair task (-1 when none is chosen); not the text column itself. */
+export function pickSecondTextColumn(columns: string[], path: string, textIdx: number, chosen?: string): number {
+  if (chosen === undefined || chosen === '') return -1;
+  const i = findColumn(columns, chosen);
+  if (i === -1) {
+    throw new LabError('invalid_input', `Column "${chosen}" (the second text of each pair) is not in ${displayName(path)}; its columns are: ${columns.join(', ')}.`, { field: path });
+  }
+  if (i === textIdx) {
+    throw new LabError('invalid_input', `Column "${chosen}" of ${displayName(path)} is already the text column; choose a different column for the second text of each pair.`, { field: path });
+  }
+  return i;
+}
+
 /** Translates csv-parse's errors into sentences with the line; `lastGoodLine` is where the last complete row ended. */
 function csvError(err: CsvError, path: string, lastGoodLine: number, headerLength: number): LabError {
   const name = displayName(path);
@@ -135,11 +148,13 @@ export async function* delimitedRows(file: TextFile, format: 'csv' | 'tsv'): Asy
 export async function* readDelimited(
   file: TextFile,
   format: 'csv' | 'tsv',
-  opts: { textColumn?: string; labelColumn?: string },
+  opts: { textColumn?: string; labelColumn?: string; secondTextColumn?: string },
   log: InvalidLog,
 ): AsyncGenerator<ImportedDoc, void, void> {
   let textIdx = -1;
   let labelIdx = -1;
+  let secondIdx = -1;
+  let columnNames: string[] = [];
   let header = true;
   let textPlace = '';
   let check: LabelColumnCheck | null = null;
@@ -148,6 +163,8 @@ export async function* readDelimited(
       const columns = record.map((c) => c.trim());
       textIdx = pickTextColumn(columns, file.path, opts.textColumn);
       labelIdx = pickLabelColumn(columns, file.path, opts.labelColumn);
+      secondIdx = pickSecondTextColumn(columns, file.path, textIdx, opts.secondTextColumn);
+      columnNames = columns;
       textPlace = `column "${columns[textIdx]}"`;
       if (labelIdx !== -1) check = new LabelColumnCheck(file.path, `label column "${columns[labelIdx]}"`);
       header = false;
@@ -159,8 +176,12 @@ export async function* readDelimited(
       if (check !== null && rawLabel !== '') check.emptyText(log, line, textPlace, rawLabel);
       continue;
     }
+    if (secondIdx !== -1 && (record[secondIdx] ?? '').trim() === '') {
+      log.add(file.path, line, `Line ${line} of ${displayName(file.path)} has no second text in column "${columnNames[secondIdx]}", so the pair was left out; fill it in (or delete the row) and import the file again to keep it.`);
+      continue;
+    }
     if (check !== null && rawLabel !== '') check.label(rawLabel, line);
-    yield { text, label: rawLabel === '' ? null : rawLabel };
+    yield { text, label: rawLabel === '' ? null : rawLabel, ...(secondIdx === -1 ? {} : { textB: record[secondIdx] }) };
   }
   check?.finish();
 }

@@ -28,7 +28,7 @@ function toLabel(v: unknown): string | null | undefined {
  */
 export async function* readJsonl(
   file: TextFile,
-  opts: { textField?: string; labelField?: string; skipInvalid?: boolean },
+  opts: { textField?: string; labelField?: string; secondTextField?: string; skipInvalid?: boolean },
   log: InvalidLog,
 ): AsyncGenerator<ImportedDoc, void, void> {
   const name = displayName(file.path);
@@ -76,6 +76,20 @@ export async function* readJsonl(
     }
     if (text.trim() === '') {
       if (label !== null) check.emptyText(log, no, `"${textField}"`, label);
+      continue;
+    }
+    const second = opts.secondTextField;
+    if (second !== undefined && second !== '') {
+      const textB = rec[second];
+      if (typeof textB !== 'string' || textB.trim() === '') {
+        // a pair without its second text is named and left out, like a labelled line without text
+        const what = typeof textB === 'string' ? 'an empty string' : textB === undefined ? 'nothing' : jsonKind(textB);
+        log.add(file.path, no, `Line ${no} of ${name} has ${what} in "${second}" (the second text of each pair), so the pair was left out; fill it in and import the file again to keep it.`);
+        continue;
+      }
+      if (label !== null) check.label(label.trim(), no);
+      valid++;
+      yield { text, label, textB };
       continue;
     }
     if (label !== null) check.label(label.trim(), no);

@@ -13,9 +13,13 @@ export interface ImportOptions {
   /** csv/tsv: header name of the text column (default: text/content/sentence/review) and of an optional label column */
   textColumn?: string;
   labelColumn?: string;
+  /** csv/tsv: header name of the second text of a sentence-pair task (a row without it is skipped and named) */
+  secondTextColumn?: string;
   /** jsonl: key of the text (default "text") and of an optional label (default "label" when lines have it) */
   textField?: string;
   labelField?: string;
+  /** jsonl: key of the second text of a sentence-pair task */
+  secondTextField?: string;
   /** jsonl: import the valid lines and report the invalid ones instead of refusing the file */
   skipInvalid?: boolean;
   /** for folders and samples: strip Brown-corpus style '/tag' suffixes etc. — optional per-file transform
@@ -32,6 +36,8 @@ export interface ImportOptions {
 export interface ImportedDoc {
   text: string;
   label: string | null;
+  /** the second text of a sentence pair (premise/hypothesis, question/answer), when the import names one */
+  textB?: string | null;
 }
 
 export interface InvalidEntry {

@@ -90,9 +90,9 @@ export async function importIntoStore(ctx: LabContext, q: DatasetQueries, job: I
     });
     let step = await docs.next();
     while (step.done !== true) {
-      const { text, label } = step.value;
+      const { text, label, textB } = step.value;
       stats.add(text, label);
-      batch.push([id, count, text, label, codePointLength(text)]);
+      batch.push([id, count, text, label, codePointLength(text), textB ?? null]);
       count++;
       if (batch.length >= IMPORT_BATCH) {
         writeBatch(batch);

@@ -62,8 +62,10 @@ export class DatasetService {
       mode: input.mode,
       textColumn: input.textColumn,
       labelColumn: input.labelColumn,
+      secondTextColumn: input.secondTextColumn,
       textField: input.textField,
       labelField: input.labelField,
+      secondTextField: input.secondTextField,
       skipInvalid: input.skipInvalid,
     };
     const job: ImportJob = {

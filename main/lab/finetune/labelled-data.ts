@@ -13,6 +13,8 @@ export const CLASSIFICATION_SPLIT = { train: 0.8, validation: 0.1, test: 0.1, se
 
 export interface LabelledSplit {
   texts: string[];
+  /** the second text of each example of a sentence-pair task (index-aligned with texts; null: not a pair) */
+  textsB: Array<string | null>;
   /** class index per text */
   labels: number[];
 }
@@ -49,7 +51,8 @@ export async function labelledDataset(datasets: DatasetService, ref: string, log
  * each class drawn with `seed` (the same draw for every model given the same seed, so they train on the same labels).
  */
 export function readLabelledSplits(datasets: DatasetQueries, dataset: DatasetT, opts: { labelsPerClass?: number; seed: number }, log: (line: string) => void): LabelledData {
-  const rows = (split: string): Array<{ text: string; label: string | null }> => datasets.splitLabelled.all(dataset.id, split);
+  type Row = { text: string; label: string | null; text_b: string | null };
+  const rows = (split: string): Row[] => datasets.splitLabelled.all(dataset.id, split);
   const raw = { train: rows('train'), validation: rows('validation'), test: rows('test') };
   let unlabelled = 0;
   for (const part of Object.values(raw)) for (const r of part) if (r.label === null || r.label.trim() === '') unlabelled++;
@@ -63,8 +66,8 @@ export function readLabelledSplits(datasets: DatasetQueries, dataset: DatasetT, 
   }
   if (unlabelled > 0) log(`${unlabelled} document${unlabelled === 1 ? '' : 's'} of "${dataset.name}" ha${unlabelled === 1 ? 's' : 've'} no label and ${unlabelled === 1 ? 'is' : 'are'} left out.`);
   const index = new Map(classes.map((c, i) => [c, i]));
-  const toSplit = (part: Array<{ text: string; label: string | null }>, name: string): LabelledSplit => {
-    const out: LabelledSplit = { texts: [], labels: [] };
+  const toSplit = (part: Row[], name: string): LabelledSplit => {
+    const out: LabelledSplit = { texts: [], textsB: [], labels: [] };
     let unseen = 0;
     let empty = 0;
     for (const r of part) {
@@ -73,6 +76,7 @@ export function readLabelledSplits(datasets: DatasetQueries, dataset: DatasetT, 
       if (c === undefined) { unseen++; continue; }
       if (r.text.trim() === '') { empty++; continue; }
       out.texts.push(r.text);
+      out.textsB.push(r.text_b);
       out.labels.push(c);
     }
     if (unseen > 0) log(`${unseen} ${name} document${unseen === 1 ? '' : 's'} carry a label the train split never has; left out.`);
@@ -106,5 +110,16 @@ function budget(train: LabelledSplit, classes: string[], n: number, seed: number
     picked.push(...order.slice(0, n));
   }
   picked.sort((a, b) => a - b);
-  return { texts: picked.map((i) => train.texts[i]), labels: picked.map((i) => train.labels[i]) };
+  return { texts: picked.map((i) => train.texts[i]), textsB: picked.map((i) => train.textsB[i]), labels: picked.map((i) => train.labels[i]) };
+}
+
+/** Whether a split holds sentence pairs (any example with a second text). */
+export function isPairSplit(s: LabelledSplit): boolean {
+  return s.textsB.some((t) => t !== null);
+}
+
+/** One text per example for models that read a single text (TF-IDF, the misclassified-examples browser): a pair's two
+ *  texts on two lines. */
+export function joinedTexts(s: LabelledSplit): string[] {
+  return s.texts.map((t, i) => (s.textsB[i] === null ? t : `${t}\n${s.textsB[i]}`));
 }

@@ -14,7 +14,7 @@ import type { FinetuneJobSpec, FinetuneSettings } from '../../jobs/finetune/prot
 import type { LabContext } from '../app/context';
 import { runFolder } from '../runs/service';
 import type { TrainingDeps } from '../runs/training';
-import { labelledDataset, readLabelledSplits, type LabelledSplit } from './labelled-data';
+import { isPairSplit, joinedTexts, labelledDataset, readLabelledSplits, type LabelledSplit } from './labelled-data';
 
 /** Learning rates when none is given: the whole model at a fine-tuning rate, a linear probe's head at a larger one. */
 export const DEFAULT_LR = { full: 5e-4, probe: 5e-3 } as const;
@@ -94,7 +94,7 @@ export async function prepareFinetune({ ctx, runs, datasets, tokenizers }: Train
     family: 'classifier', datasetId: dataset.id, tokenizerId: parent.tokenizerId, seed: input.seed, totalSteps,
     status: opts.queued ? 'queued' : 'running', parentRunId: parent.id, config: config as unknown as Record<string, unknown>,
   });
-  const job = jobOf(ctx, runId, config, encoded, data.test.texts, tokenizer, opts, null);
+  const job = jobOf(ctx, runId, config, encoded, joinedTexts(data.test), tokenizer, opts, null);
   return { runId, job, totalSteps, tokensPerStep: meanTokens(encoded.train) * Math.min(training.batchSize, encoded.train.length) };
 }
 
@@ -120,7 +120,7 @@ export async function prepareFinetuneResume({ ctx, runs, datasets, tokenizers }:
   log(`${ckpt === null ? 'Starting' : 'Resuming'} fine-tune ${runId} ("${run.name}") from step ${ckpt?.step ?? 0} of ${run.totalSteps ?? '?'}.`);
   runs.discardAfter(runId, ckpt?.step ?? 0);
   runs.setStatus(runId, 'running');
-  const job = jobOf(ctx, runId, config, encoded, data.test.texts, tokenizer, opts, ckpt === null ? null : path.join(ctx.home, ckpt.path));
+  const job = jobOf(ctx, runId, config, encoded, joinedTexts(data.test), tokenizer, opts, ckpt === null ? null : path.join(ctx.home, ckpt.path));
   return { runId, job, totalSteps: stepsOf(config), tokensPerStep: meanTokens(encoded.train) * Math.min(config.training.batchSize, encoded.train.length) };
 }
 
@@ -134,7 +134,7 @@ interface Encoded {
 /** The three splits as the body's family reads them, with the tokenizer's [UNK] count said when it is not small. */
 function encodeAll(family: 'gpt' | 'bert', tokenizer: TextTokenizer, model: ModelConfig, data: { train: LabelledSplit; validation: LabelledSplit; test: LabelledSplit },
   log: (line: string) => void): Encoded {
-  const enc = (s: LabelledSplit): ReturnType<typeof encodeExamples> => encodeExamples(family, tokenizer, s.texts, null, s.labels, model.contextLength, model.typeVocabSize);
+  const enc = (s: LabelledSplit): ReturnType<typeof encodeExamples> => encodeExamples(family, tokenizer, s.texts, isPairSplit(s) ? s.textsB : null, s.labels, model.contextLength, model.typeVocabSize);
   const train = enc(data.train);
   const validation = enc(data.validation);
   const test = enc(data.test);

@@ -21,7 +21,7 @@ import type { TrainingDeps } from '../runs/training';
 import { finetuneJob, type TrainingJobOf } from '../../jobs/training-jobs';
 import type { JobScheduler } from '../runs/scheduler';
 import type { KernelPreference } from '../../../native-kernels/index';
-import { labelledDataset, readLabelledSplits } from './labelled-data';
+import { joinedTexts, labelledDataset, readLabelledSplits } from './labelled-data';
 import { prepareFinetune, prepareFinetuneResume, type FinetuneConfig, type PreparedFinetune } from './prepare';
 
 export type FinetuneRunner = (job: FinetuneJobSpec, port: TrainJobPort) => Promise<TrainJobResult>;
@@ -138,17 +138,18 @@ export class FinetuneService {
     });
     try {
       const started = performance.now();
-      const vectorizer = new TfidfVectorizer(input.analyzer === 'word' ? { analyzer: 'word', ngram: [1, 2], minDf: 1 } : { analyzer: 'char_wb', ngram: [2, 4], minDf: 1 }).fit(data.train.texts);
-      const X = vectorizer.transform(data.train.texts);
+      const vectorizer = new TfidfVectorizer(input.analyzer === 'word' ? { analyzer: 'word', ngram: [1, 2], minDf: 1 } : { analyzer: 'char_wb', ngram: [2, 4], minDf: 1 }).fit(joinedTexts(data.train));
+      const X = vectorizer.transform(joinedTexts(data.train));
       const weights = input.classWeights === 'balanced' ? classWeightsOf(data.train.labels, K, 'balanced') : null;
       const model = fitLogisticRegression(X, data.train.labels, K, { C: input.C, classWeights: weights, tol: 1e-5, maxIter: 500 });
-      const probs = predictProba(model, vectorizer.transform(evaluated.texts));
+      const evaluatedTexts = joinedTexts(evaluated);
+      const probs = predictProba(model, vectorizer.transform(evaluatedTexts));
       const predicted = argmaxRows(probs, evaluated.labels.length, K);
       const metrics = classificationMetrics(evaluated.labels, predicted, K, probs);
       const seconds = (performance.now() - started) / 1000;
       const misclassified: ClassificationReport['misclassified'] = [];
       for (let i = 0; i < predicted.length && misclassified.length < 200; i++) {
-        if (predicted[i] !== evaluated.labels[i]) misclassified.push({ index: i, text: evaluated.texts[i].slice(0, 2000), truth: evaluated.labels[i],
+        if (predicted[i] !== evaluated.labels[i]) misclassified.push({ index: i, text: evaluatedTexts[i].slice(0, 2000), truth: evaluated.labels[i],
           predicted: predicted[i], probabilities: Array.from(probs.subarray(i * K, (i + 1) * K)) });
       }
       const report: ClassificationReport = {

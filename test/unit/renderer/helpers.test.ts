@@ -83,8 +83,8 @@ const csv: SourceInspectionT = {
 
 describe('import request', () => {
   it('guesses text and label columns by their usual names', () => {
-    expect(defaultChoices(csv)).toEqual({ mode: 'whole', text: 'Review', label: 'Sentiment' });
-    expect(defaultChoices({ ...csv, columns: ['a', 'b'] })).toEqual({ mode: 'whole', text: 'a', label: '' });
+    expect(defaultChoices(csv)).toEqual({ mode: 'whole', text: 'Review', label: 'Sentiment', second: '' });
+    expect(defaultChoices({ ...csv, columns: ['a', 'b'] })).toEqual({ mode: 'whole', text: 'a', label: '', second: '' });
     expect(defaultChoices({ ...csv, format: 'jsonl', columns: undefined, fields: ['text', 'label'] })).toMatchObject({ text: 'text', label: 'label' });
   });
 
@@ -105,6 +105,10 @@ describe('import request', () => {
     expect(txt.textColumn).toBeUndefined();
     const jsonl = buildImportRequest({ ...csv, format: 'jsonl' }, { mode: 'paragraphs', text: 'body', label: 'tag' }, { ...opts, skipInvalid: true });
     expect(jsonl).toMatchObject({ textField: 'body', labelField: 'tag', skipInvalid: true });
+    // sentence pairs: the second text column / field is sent only when chosen
+    expect(buildImportRequest(csv, { mode: 'whole', text: 'premise', label: 'label', second: 'hypothesis' }, opts)).toMatchObject({ textColumn: 'premise', secondTextColumn: 'hypothesis' });
+    expect(buildImportRequest({ ...csv, format: 'jsonl' }, { mode: 'whole', text: 'q', label: '', second: 'a' }, opts)).toMatchObject({ textField: 'q', secondTextField: 'a' });
+    expect(buildImportRequest(csv, { mode: 'whole', text: 'premise', label: '' }, opts).secondTextColumn).toBeUndefined();
   });
 
   it('names a dataset after its file or folder', () => {
