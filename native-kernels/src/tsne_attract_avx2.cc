@@ -8,18 +8,11 @@
 #include <cmath>
 
 #include "tsne_attract.h"
+#include "vecmath_avx2.h"  // hsum8
 
 namespace ak {
 namespace avx2 {
 namespace {
-
-inline float hsum8(__m256 v) {
-  const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  return _mm_cvtss_f32(s);
-}
 
 // Natural log of 8 positive floats (below FLT_MIN taken as FLT_MIN), to ~2 ulp: x = 2^e m with m in [sqrt(1/2),
 // sqrt(2)), log m = 2 atanh(s) = 2 (s + s^3/3 + ... + s^9/9) with s = (m - 1) / (m + 1), |s| < 0.172 (the next

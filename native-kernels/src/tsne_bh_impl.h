@@ -6,6 +6,8 @@
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
+
+#include "vecmath_avx2.h"  // hsum8
 #endif
 
 #ifndef AK_ISA_NS
@@ -16,14 +18,6 @@ namespace ak {
 namespace AK_ISA_NS {
 
 #if defined(__AVX2__) && defined(__FMA__)
-
-static inline float hsum8(__m256 v) {
-  const __m128 lo = _mm256_castps256_ps128(v), hi = _mm256_extractf128_ps(v, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  return _mm_cvtss_f32(s);
-}
 
 template <int DIM>
 static void interact(float* z, float* rep, const float* const* px, int count, const float* const* lx, const float* lm,
