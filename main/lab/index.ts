@@ -120,6 +120,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need
   let reportService: Promise<ReportService> | null = null;
   const reports = (): Promise<ReportService> => (reportService ??= import('./reports/service').then((m) => new m.ReportService(ctx, {
+    runs,
     experiment: (id) => experiments.get({ id }),
     dataset: (id) => datasets.get({ id }).catch(() => null),
     tokenizer: (id) => tokenizers.get({ id }).catch(() => null),

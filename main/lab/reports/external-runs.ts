@@ -6,7 +6,7 @@ import { LabError } from '../../../common/errors';
 import { readExternalRuns } from '../../reports/import';
 import type { ExternalRunData } from '../../reports/import/types';
 import type { LabContext } from '../app/context';
-import { RunService } from '../runs/service';
+import type { RunService } from '../runs/service';
 
 export interface StoreExternalOptions {
   /** default 'external'; 'gpt' / 'bert' when the model is known */
@@ -45,7 +45,7 @@ export function storeExternalRuns(ctx: LabContext, data: ExternalRunData[], extr
 
 const SHOWN_PROBLEMS = 50;
 
-export async function importExternal(ctx: LabContext, input: ChannelArgs<'runs.importExternal'>): Promise<ChannelOutput<'runs.importExternal'>> {
+export async function importExternal(ctx: LabContext, service: RunService, input: ChannelArgs<'runs.importExternal'>): Promise<ChannelOutput<'runs.importExternal'>> {
   const target = path.resolve(input.path);
   if (input.experimentId !== undefined) {
     if (ctx.store.experiments.nameOf(input.experimentId) === undefined) throw new LabError('not_found', `There is no experiment with id ${input.experimentId}.`, { field: 'experimentId' });
@@ -62,7 +62,6 @@ export async function importExternal(ctx: LabContext, input: ChannelArgs<'runs.i
     family: input.family, experimentId: input.experimentId ?? null, name: input.name,
     origin: { path: target, skipped: problems.length },
   });
-  const service = new RunService(ctx);
   for (const id of ids) ctx.emit('runs.changed', { id, status: 'completed', step: service.run(id).step, totalSteps: service.run(id).totalSteps, error: null, experimentId: input.experimentId ?? null });
   return { runs: ids.map((id) => service.run(id)), problems: problems.slice(0, SHOWN_PROBLEMS), problemCount: problems.length };
 }

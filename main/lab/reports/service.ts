@@ -11,7 +11,7 @@ import type { ExportRun } from '../../reports/data-export';
 import { renderHtml } from '../../reports/html';
 import type { ReportQueries, ReportRow } from '../../store/reports';
 import type { LabContext } from '../app/context';
-import { RunService } from '../runs/service';
+import type { RunService } from '../runs/service';
 import { EXTENSIONS, exportReport, chromiumPrinter, type PdfPrinter } from './export';
 import { importExternal } from './external-runs';
 import { gatherReportInput, toFigure, uniqueLabels, type GatherServices } from './gather';
@@ -35,9 +35,9 @@ export class ReportService {
   private readonly runs: RunService;
   private readonly printer: PdfPrinter;
 
-  constructor(private readonly ctx: LabContext, private readonly services: Omit<GatherServices, 'runs'>, opts: ReportServiceOptions = {}) {
+  constructor(private readonly ctx: LabContext, private readonly services: GatherServices, opts: ReportServiceOptions = {}) {
     this.queries = ctx.store.reports;
-    this.runs = new RunService(ctx);
+    this.runs = services.runs;
     this.printer = opts.printPdf ?? chromiumPrinter;
   }
 
@@ -115,7 +115,7 @@ export class ReportService {
   }
 
   private async document(report: { name: string; experimentId: number | null; runIds: number[]; options: ReportOptions; id: number | null }, attachFull: boolean) {
-    const input = await gatherReportInput(this.ctx, { runs: this.runs, ...this.services }, {
+    const input = await gatherReportInput(this.ctx, this.services, {
       name: report.name, experimentId: report.experimentId, runIds: report.runIds, options: report.options,
       figures: report.id === null ? [] : this.queries.figures(report.id), attachFull,
     });
@@ -194,6 +194,6 @@ export class ReportService {
   }
 
   importExternal(input: ChannelArgs<'runs.importExternal'>): Promise<ChannelOutput<'runs.importExternal'>> {
-    return importExternal(this.ctx, input);
+    return importExternal(this.ctx, this.runs, input);
   }
 }
