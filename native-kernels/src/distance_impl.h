@@ -5,6 +5,8 @@
 
 #if defined(__AVX2__) && defined(__FMA__)
 #include <immintrin.h>
+
+#include "vecmath_avx2.h"  // dot8
 #endif
 
 #ifndef AK_ISA_NS
@@ -43,23 +45,7 @@ float sq_dist(const float* a, const float* b, int64_t D) {
 }
 
 // 1 - a.b: the cosine distance of rows already scaled to unit length (a zero row stays zero: distance 1 to all).
-float cos_dist(const float* a, const float* b, int64_t D) {
-  __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
-  int64_t d = 0;
-  for (; d + 16 <= D; d += 16) {
-    acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), acc0);
-    acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), acc1);
-  }
-  for (; d + 8 <= D; d += 8) acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), acc0);
-  acc0 = _mm256_add_ps(acc0, acc1);
-  const __m128 lo = _mm256_castps256_ps128(acc0), hi = _mm256_extractf128_ps(acc0, 1);
-  __m128 s = _mm_add_ps(lo, hi);
-  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
-  float sum = _mm_cvtss_f32(s);
-  for (; d < D; d++) sum += a[d] * b[d];
-  return 1.0f - sum;
-}
+float cos_dist(const float* a, const float* b, int64_t D) { return 1.0f - dot8(a, b, D); }
 
 #else
 

@@ -24,20 +24,7 @@ inline float weight(float x, const GloveOptions& o) {
 
 #if defined(__AVX2__) && defined(__FMA__)
 
-inline float dot(const float* a, const float* b, int64_t D) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= D; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-  }
-  for (; i + 8 <= D; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  if (i < D) {
-    const __m256i mk = tail_mask8(D - i);
-    s1 = _mm256_fmadd_ps(_mm256_maskload_ps(a + i, mk), _mm256_maskload_ps(b + i, mk), s1);
-  }
-  return hsum8(_mm256_add_ps(s0, s1));
-}
+inline float dot(const float* a, const float* b, int64_t D) { return dot8(a, b, D); }
 
 // The AdaGrad step of both vectors for one record with g = f d.
 inline void step_vectors(float* wi, float* wtj, float* gwi, float* gwtj, float g, const GloveOptions& o) {

@@ -1,5 +1,5 @@
 // AVX2+FMA helpers on 8 float lanes for the *_avx2.cc kernels: exp_fast of vecmath.h per lane, a cheaper exp for the
-// exp-bound kernels, tail masks and fixed-order horizontal sums. Include only where __AVX2__ and __FMA__ are defined (files built with -mavx2 -mfma).
+// exp-bound kernels, tail masks, fixed-order horizontal sums and a dot product. Include only where __AVX2__ and __FMA__ are defined (files built with -mavx2 -mfma).
 #pragma once
 
 #if !defined(__AVX2__) || !defined(__FMA__)
@@ -78,6 +78,26 @@ static inline double hsum4d(__m256d v) {
   __m128d s = _mm_add_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
   s = _mm_add_sd(s, _mm_unpackhi_pd(s, s));
   return _mm_cvtsd_f64(s);
+}
+
+// a . b over D floats: two 8-lane sums over 16-float blocks, then an 8-block, a 4-lane tail in plain SSE and the
+// last 0-3 products one by one (no masked loads: they are microcoded on AMD), added in a fixed order.
+static inline float dot8(const float* a, const float* b, int64_t D) {
+  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 16 <= D; i += 16) {
+    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
+  }
+  for (; i + 8 <= D; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
+  if (i + 4 <= D) {
+    // the 4-lane tail joins the low half of s1 (zero-extended, so the high half is unchanged)
+    s1 = _mm256_add_ps(s1, _mm256_zextps128_ps256(_mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i))));
+    i += 4;
+  }
+  float s = hsum8(_mm256_add_ps(s0, s1));
+  for (; i < D; i++) s += a[i] * b[i];
+  return s;
 }
 
 }  // namespace ak

@@ -38,23 +38,7 @@ inline __m256 log8_ge1(__m256 y) {
   return _mm256_fmadd_ps(k, _mm256_set1_ps(0.693147180559945f), r);
 }
 
-inline float dot(const float* a, const float* b, int64_t D) {
-  __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-  int64_t i = 0;
-  for (; i + 16 <= D; i += 16) {
-    s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-    s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i + 8), _mm256_loadu_ps(b + i + 8), s1);
-  }
-  for (; i + 8 <= D; i += 8) s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + i), _mm256_loadu_ps(b + i), s0);
-  if (i + 4 <= D) {
-    // the 4-lane tail joins the low half of s1 (zero-extended, so the high half is unchanged)
-    s1 = _mm256_add_ps(s1, _mm256_zextps128_ps256(_mm_mul_ps(_mm_loadu_ps(a + i), _mm_loadu_ps(b + i))));
-    i += 4;
-  }
-  float s = hsum8(_mm256_add_ps(s0, s1));
-  for (; i < D; i++) s += a[i] * b[i];
-  return s;
-}
+inline float dot(const float* a, const float* b, int64_t D) { return dot8(a, b, D); }
 
 // f[k] = h . rows[k] for k < n. Four rows per pass share each load of h and are reduced together (two hadds and a
 // lane fold instead of four horizontal sums); a remainder of 1-3 rows takes dot().
