@@ -18,6 +18,8 @@ export const FinetuneExperimentRequest = z.object({
   analyzer: z.enum(['word', 'char_wb']).default('word'),
   /** each model at the best rate of a short sweep (slower) instead of its recipe's rate */
   lrSweep: z.boolean().default(false),
+  /** also the mean-of-Word2Vec-vectors + LR baseline (Word2Vec trained on the task's train split); the CLI turns it on */
+  word2vec: z.boolean().default(false),
   /** blanks per seed for the fill-in rows, prompts per seed for the generation row */
   sites: z.number().int().min(10).max(5000).default(300),
   prompts: z.number().int().min(1).max(64).default(8),
@@ -27,7 +29,7 @@ export const FinetuneExperimentRequest = z.object({
 /** Values per seed with their mean and sample standard deviation (null for fewer than two values). */
 export const SeedCell = z.object({ values: z.array(z.number()), mean: z.number().nullable(), std: z.number().nullable() });
 
-export const CurveModel = z.enum(['bert-pretrained', 'gpt-pretrained', 'bert-scratch', 'gpt-scratch', 'tfidf-logreg']);
+export const CurveModel = z.enum(['bert-pretrained', 'gpt-pretrained', 'bert-scratch', 'gpt-scratch', 'tfidf-logreg', 'w2v-logreg']);
 
 /** One point of the label curve: a model's test macro-F1 at one budget over the seeds. */
 export const CurvePoint = z.object({ model: CurveModel, labelsPerClass: z.number().int(), macroF1: SeedCell, runIds: z.array(Id) });

@@ -36,6 +36,8 @@ export const FinetuneStartRequest = z.object({
 
 export const BaselineRequest = z.object({
   dataset: z.string().min(1, 'Say which labelled dataset the baseline learns.'),
+  /** 'tfidf-logreg': TF-IDF features; 'w2v-logreg': the mean of Word2Vec vectors trained on the task's train split */
+  method: z.enum(['tfidf-logreg', 'w2v-logreg']).default('tfidf-logreg'),
   /** 'word': words and word pairs; 'char_wb': character 2–4-grams inside words (names, short texts) */
   analyzer: z.enum(['word', 'char_wb']).default('word'),
   labelsPerClass: z.number().int().min(1).max(1_000_000).optional(),

@@ -7,7 +7,7 @@ import type { LineChartOption } from './metricCurvesOption';
 import type { ChartTheme } from './theme';
 
 /** Models in the order of the legend, each with its palette colour (kept across charts and the table). */
-export const CURVE_MODELS: CurveModelT[] = ['bert-pretrained', 'gpt-pretrained', 'bert-scratch', 'gpt-scratch', 'tfidf-logreg'];
+export const CURVE_MODELS: CurveModelT[] = ['bert-pretrained', 'gpt-pretrained', 'bert-scratch', 'gpt-scratch', 'tfidf-logreg', 'w2v-logreg'];
 
 export interface LabelCurveInput {
   curve: readonly CurvePointT[];
@@ -23,7 +23,7 @@ function modelSeries(model: CurveModelT, input: LabelCurveInput, budgets: number
   if (at.every((p) => p === null)) return [];
   const color = input.theme.palette[colorIndex % input.theme.palette.length];
   const name = input.names[model];
-  const dashed = model.endsWith('scratch') || model === 'tfidf-logreg';
+  const dashed = model.endsWith('scratch') || model === 'tfidf-logreg' || model === 'w2v-logreg';
   const std = (p: CurvePointT): number => p.macroF1.std ?? 0;
   const mean = (p: CurvePointT): number => p.macroF1.mean as number;
   const stack = `band:${model}`;

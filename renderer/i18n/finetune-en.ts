@@ -94,7 +94,7 @@ const finetuneEn = {
     axisY: 'test macro-F1',
     model: 'Model',
     perClass: '{n}/class',
-    models: { 'bert-pretrained': 'BERT pre-trained', 'gpt-pretrained': 'GPT pre-trained', 'bert-scratch': 'BERT from scratch', 'gpt-scratch': 'GPT from scratch', 'tfidf-logreg': 'TF-IDF + LR' },
+    models: { 'bert-pretrained': 'BERT pre-trained', 'gpt-pretrained': 'GPT pre-trained', 'bert-scratch': 'BERT from scratch', 'gpt-scratch': 'GPT from scratch', 'tfidf-logreg': 'TF-IDF + LR', 'w2v-logreg': 'Mean Word2Vec + LR' },
     tableTitle: 'The tutorial\'s BERT-vs-GPT table, measured',
     claim: 'Claim',
     measured: 'Measured (mean ± std over seeds)',

@@ -93,7 +93,7 @@ const finetuneZhCN = {
     axisY: '测试集宏平均 F1',
     model: '模型',
     perClass: '每类 {n} 个',
-    models: { 'bert-pretrained': 'BERT 预训练', 'gpt-pretrained': 'GPT 预训练', 'bert-scratch': 'BERT 从零训练', 'gpt-scratch': 'GPT 从零训练', 'tfidf-logreg': 'TF-IDF + 逻辑回归' },
+    models: { 'bert-pretrained': 'BERT 预训练', 'gpt-pretrained': 'GPT 预训练', 'bert-scratch': 'BERT 从零训练', 'gpt-scratch': 'GPT 从零训练', 'tfidf-logreg': 'TF-IDF + 逻辑回归', 'w2v-logreg': 'Word2Vec 均值 + 逻辑回归' },
     tableTitle: '教程中的 BERT 对比 GPT 表格（实测）',
     claim: '论断',
     measured: '测得（种子间均值 ± 标准差）',

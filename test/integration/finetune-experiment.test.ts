@@ -31,7 +31,7 @@ beforeAll(async () => {
   service = new FinetuneExperimentService(lab.training, lab.finetune, lab.experiments, lab.jobs.scheduler);
   result = await service.run({
     pretrainDataset: 'story', task: 'names', labels: [16, 4], seeds: 2, preset: 'tiny', pretrainSteps: 24, epochs: 1,
-    analyzer: 'char_wb', lrSweep: false, sites: 40, prompts: 2, threads: 1,
+    analyzer: 'char_wb', lrSweep: false, word2vec: false, sites: 40, prompts: 2, threads: 1,
   }, { log: (l) => logs.push(l) });
 }, 600_000); // 16 fine-tunes, each in its own job worker (tsx starts slowly on a loaded machine)
 
@@ -106,9 +106,9 @@ describe('pre-train + fine-tune, BERT vs GPT', () => {
 
   it('refuses bad input before any training: a budget larger than a class, the task as its own pre-training text', async () => {
     const before = (await lab.call('runs.list', {}) as unknown[]).length;
-    await expect(service.run({ pretrainDataset: 'story', task: 'names', labels: [100000], seeds: 1, preset: 'tiny', pretrainSteps: 5, epochs: 1, analyzer: 'word', lrSweep: false, sites: 10, prompts: 1 }))
+    await expect(service.run({ pretrainDataset: 'story', task: 'names', labels: [100000], seeds: 1, preset: 'tiny', pretrainSteps: 5, epochs: 1, analyzer: 'word', lrSweep: false, word2vec: false, sites: 10, prompts: 1 }))
       .rejects.toThrow(/label budget of 100000 per class is larger than class/);
-    await expect(service.run({ pretrainDataset: 'First names', task: 'First names', labels: [4], seeds: 1, preset: 'tiny', pretrainSteps: 5, epochs: 1, analyzer: 'word', lrSweep: false, sites: 10, prompts: 1 }))
+    await expect(service.run({ pretrainDataset: 'First names', task: 'First names', labels: [4], seeds: 1, preset: 'tiny', pretrainSteps: 5, epochs: 1, analyzer: 'word', lrSweep: false, word2vec: false, sites: 10, prompts: 1 }))
       .rejects.toThrow(/pre-training dataset and the task are both "First names"/);
     expect((await lab.call('runs.list', {}) as unknown[]).length).toBe(before);
     const cli = spawnSync(process.execPath, [BIN, '--home', home, 'finetune-compare', '--pretrain-dataset', 'story', '--task', 'names', '--labels', '16,100000', '--json'], { encoding: 'utf8', timeout: 60_000 });

@@ -12,13 +12,13 @@ import { fields, table } from '../format';
 
 const MODEL_NAMES: Record<CurveModelT, string> = {
   'bert-pretrained': 'BERT pre-trained', 'gpt-pretrained': 'GPT pre-trained', 'bert-scratch': 'BERT from scratch',
-  'gpt-scratch': 'GPT from scratch', 'tfidf-logreg': 'TF-IDF + LR',
+  'gpt-scratch': 'GPT from scratch', 'tfidf-logreg': 'TF-IDF + LR', 'w2v-logreg': 'mean Word2Vec + LR',
 };
 
 /** The experiment as a person reads it: what was trained, the label curve, the measured table, a few continuations. */
 export function experimentText(e: FinetuneExperimentT): string {
   const budgets = [...new Set(e.curve.map((p) => p.labelsPerClass))].sort((a, b) => a - b);
-  const models = Object.keys(MODEL_NAMES) as CurveModelT[];
+  const models = (Object.keys(MODEL_NAMES) as CurveModelT[]).filter((m) => e.curve.some((p) => p.model === m));
   const head = fields([
     ['pre-training', `experiment ${e.experimentId} on "${e.pretrainDataset.name}", preset ${e.request.preset}, ${e.request.pretrainSteps} steps per model, seeds ${e.pairs.map((p) => p.seed).join(', ')}`],
     ['task', `"${e.task.name}" (${e.task.classes.join(' / ')}), ${e.request.epochs} epochs per fine-tune, test split`],
@@ -47,7 +47,7 @@ export async function runFinetuneExperiment(ctx: CommandContext, values: OptionV
     labels: list(values, 'labels'), seeds: numberOption(values, 'seeds'), preset: stringOption(values, 'preset'),
     pretrainSteps: numberOption(values, 'pretrain-steps'), epochs: numberOption(values, 'epochs'), analyzer: stringOption(values, 'analyzer'),
     lrSweep: values['lr-sweep'] === true ? true : undefined, sites: numberOption(values, 'sites'), prompts: numberOption(values, 'prompts'),
-    threads: numberOption(values, 'threads'),
+    threads: numberOption(values, 'threads'), word2vec: values['no-word2vec'] !== true,
   }).filter(([, v]) => v !== undefined));
   const parsed = FinetuneExperimentRequest.safeParse(raw);
   if (!parsed.success) throw new LabError('invalid_input', describeIssues(parsed.error.issues, raw));

@@ -15,6 +15,8 @@ export interface CompareOptions {
   epochs: number;
   analyzer: 'word' | 'char_wb';
   threads?: number;
+  /** also the mean-of-Word2Vec-vectors + LR baseline on the same labels */
+  word2vec?: boolean;
 }
 
 /** Runs every model at every budget and seed in the scheduler's job workers (a seed's four fine-tunes queued together), and summarises
@@ -49,8 +51,12 @@ export async function finetuneCompare(service: FinetuneService, o: CompareOption
         add(`${family}-${scratch ? 'scratch' : 'pretrained'}`, out.report, out.runId);
         log(`${labelsPerClass} labels/class, seed ${seed}: ${family.toUpperCase()} ${scratch ? 'from scratch' : 'pre-trained'} macro-F1 ${out.report?.macroF1.toFixed(3) ?? '—'}`);
       });
-      const b = await service.baseline({ dataset: o.dataset, analyzer: o.analyzer, labelsPerClass, C: 1, classWeights: 'none', seed });
+      const b = await service.baseline({ dataset: o.dataset, method: 'tfidf-logreg', analyzer: o.analyzer, labelsPerClass, C: 1, classWeights: 'none', seed });
       add('tfidf-logreg', b, b.runId);
+      if (o.word2vec === true) {
+        const w = await service.baseline({ dataset: o.dataset, method: 'w2v-logreg', analyzer: o.analyzer, labelsPerClass, C: 1, classWeights: 'none', seed }, log);
+        add('w2v-logreg', w, w.runId);
+      }
     }
     for (const [model, e] of scores) points.push({ model, labelsPerClass, macroF1: seedCell(e.f1), runIds: e.runs });
   }

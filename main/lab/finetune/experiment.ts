@@ -137,7 +137,7 @@ export class FinetuneExperimentService {
       phase('finetuning');
       const curve = await finetuneCompare(this.finetune, {
         parents: record.pairs.map((p) => ({ seed: p.seed, gpt: p.gptRunId, bert: p.bertRunId })), dataset: String(record.task.id),
-        labels: r.labels, epochs: r.epochs, analyzer: r.analyzer, threads: r.threads,
+        labels: r.labels, epochs: r.epochs, analyzer: r.analyzer, threads: r.threads, word2vec: r.word2vec,
       }, log, () => hooks.shouldStop?.() === true || this.closing.signal.aborted);
       record = {
         ...record, status: 'completed', phase: null, curve,

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
+import type { ChannelArgs, ChannelOutput, DatasetT, RunT } from '../../../common/api';
 import type { FinetuneReportT, FinetuneRowT, FinetuneStartRequestT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
 import type { TrainJobPort, TrainJobResult } from '../../jobs/train/protocol';
@@ -12,8 +12,9 @@ import { runFinetuneJob } from '../../jobs/finetune/finetune-job';
 import type { ClassificationReport, FinetuneJobSpec } from '../../jobs/finetune/protocol';
 import { fitLogisticRegression, predictProba } from '../../ml/finetune/logreg';
 import { argmaxRows, classificationMetrics } from '../../ml/finetune/metrics';
-import { TfidfVectorizer } from '../../ml/finetune/tfidf';
+import { TfidfVectorizer, type SparseRows } from '../../ml/finetune/tfidf';
 import { classWeightsOf } from '../../ml/finetune/train';
+import { meanVectorRows, trainTaskWord2Vec, W2V_BASELINE } from '../../jobs/finetune/w2v-features';
 import type { LabContext } from '../app/context';
 import { runFolder, type RunService } from '../runs/service';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
@@ -119,7 +120,11 @@ export class FinetuneService {
     return Math.max(1, Math.floor(availableParallelism() / this.scheduler.concurrency));
   }
 
-  /** TF-IDF + logistic regression on the dataset's splits (the same label budget and seed a fine-tune draws). */
+  /**
+   * A classic baseline on the dataset's splits (the same label budget and seed a fine-tune draws): TF-IDF + logistic
+   * regression, or the mean of Word2Vec vectors + logistic regression (Word2Vec learns from the whole train split's
+   * text, labels unused, as a practitioner would train it on the unlabelled text at hand).
+   */
   async baseline(input: ChannelArgs<'finetune.baseline'>, log: (line: string) => void = () => {}): Promise<ChannelOutput<'finetune.baseline'>> {
     const { datasets } = this.deps;
     const dataset = await labelledDataset(datasets, input.dataset, log);
@@ -128,22 +133,24 @@ export class FinetuneService {
     const evaluatedOn = data.test.texts.length > 0 ? 'test' : 'validation';
     const K = data.classes.length;
     const config = {
-      task: 'classification', kind: 'baseline', method: 'tfidf-logreg', analyzer: input.analyzer, C: input.C, classWeights: input.classWeights,
+      task: 'classification', kind: 'baseline', method: input.method, analyzer: input.method === 'tfidf-logreg' ? input.analyzer : null,
+      ...(input.method === 'w2v-logreg' ? { word2vec: W2V_BASELINE } : {}), C: input.C, classWeights: input.classWeights,
       classes: data.classes, labelsPerClass: input.labelsPerClass ?? null, dataset: { id: dataset.id, name: dataset.name },
       counts: { train: data.train.texts.length, validation: data.validation.texts.length, test: data.test.texts.length },
     };
     const runId = this.runs.create({
-      name: input.name ?? `${dataset.name}-tfidf-logreg${input.labelsPerClass !== undefined ? `-${input.labelsPerClass}` : ''}`,
+      name: input.name ?? `${dataset.name}-${input.method}${input.labelsPerClass !== undefined ? `-${input.labelsPerClass}` : ''}`,
       family: 'baseline', datasetId: dataset.id, tokenizerId: null, seed: input.seed, totalSteps: 1, status: 'running', config,
     });
     try {
       const started = performance.now();
-      const vectorizer = new TfidfVectorizer(input.analyzer === 'word' ? { analyzer: 'word', ngram: [1, 2], minDf: 1 } : { analyzer: 'char_wb', ngram: [2, 4], minDf: 1 }).fit(joinedTexts(data.train));
-      const X = vectorizer.transform(joinedTexts(data.train));
-      const weights = input.classWeights === 'balanced' ? classWeightsOf(data.train.labels, K, 'balanced') : null;
-      const model = fitLogisticRegression(X, data.train.labels, K, { C: input.C, classWeights: weights, tol: 1e-5, maxIter: 500 });
       const evaluatedTexts = joinedTexts(evaluated);
-      const probs = predictProba(model, vectorizer.transform(evaluatedTexts));
+      const features = input.method === 'w2v-logreg'
+        ? await this.word2vecFeatures(dataset, runId, input.seed, joinedTexts(data.train), evaluatedTexts, log)
+        : tfidfFeatures(input.analyzer, joinedTexts(data.train), evaluatedTexts);
+      const weights = input.classWeights === 'balanced' ? classWeightsOf(data.train.labels, K, 'balanced') : null;
+      const model = fitLogisticRegression(features.train, data.train.labels, K, { C: input.C, classWeights: weights, tol: 1e-5, maxIter: 500 });
+      const probs = predictProba(model, features.evaluated);
       const predicted = argmaxRows(probs, evaluated.labels.length, K);
       const metrics = classificationMetrics(evaluated.labels, predicted, K, probs);
       const seconds = (performance.now() - started) / 1000;
@@ -160,7 +167,7 @@ export class FinetuneService {
       const file = path.join(dir, 'classification.json');
       const text = `${JSON.stringify(report)}\n`;
       writeFileSync(file, text);
-      this.runs.addArtifact(runId, { kind: 'classification-report', path: path.relative(this.ctx.home, file), sha256: '', bytes: Buffer.byteLength(text), step: 1, meta: { features: vectorizer.vocabulary.size, iterations: model.iterations, converged: model.converged } });
+      this.runs.addArtifact(runId, { kind: 'classification-report', path: path.relative(this.ctx.home, file), sha256: '', bytes: Buffer.byteLength(text), step: 1, meta: { features: features.count, iterations: model.iterations, converged: model.converged } });
       const writer = this.runs.metricWriter(runId);
       const prefix = evaluatedOn === 'test' ? 'test' : 'final';
       writer.add(`${prefix}/accuracy`, 1, metrics.accuracy);
@@ -169,12 +176,22 @@ export class FinetuneService {
       writer.close();
       this.runs.heartbeat(runId, 1, 0);
       this.runs.setStatus(runId, 'completed');
-      log(`TF-IDF (${vectorizer.vocabulary.size.toLocaleString('en-US')} ${input.analyzer === 'word' ? 'word and word-pair' : 'character n-gram'} features) + logistic regression: macro-F1 ${metrics.macroF1.toFixed(3)} on ${evaluatedOn} (${seconds.toFixed(1)} s).`);
+      log(`${features.describe} + logistic regression: macro-F1 ${metrics.macroF1.toFixed(3)} on ${evaluatedOn} (${seconds.toFixed(1)} s).`);
       return this.toReport(runId, report);
     } catch (e) {
       this.runs.setStatus(runId, 'failed', { error: e instanceof Error ? e.message : String(e) });
       throw e;
     }
+  }
+
+  /** Word2Vec trained on every train text of the dataset (no budget: labels are not needed), in the run's folder. */
+  private async word2vecFeatures(dataset: DatasetT, runId: number, seed: number, train: string[], evaluated: string[], log: (line: string) => void): Promise<BaselineFeatures> {
+    const unlabelled = joinedTexts(readLabelledSplits(this.ctx.store.datasets, dataset, { seed }, () => {}).train);
+    const wv = await trainTaskWord2Vec(unlabelled, seed, path.join(runFolder(this.ctx.home, runId), 'word2vec'), `the train split of "${dataset.name}"`, this.opts.kernels);
+    const a = meanVectorRows(wv, train);
+    const b = meanVectorRows(wv, evaluated);
+    if (a.empty + b.empty > 0) log(`${a.empty + b.empty} text${a.empty + b.empty === 1 ? ' has' : 's have'} no word Word2Vec kept (seen twice in the train split), so ${a.empty + b.empty === 1 ? 'its' : 'their'} features are zeros.`);
+    return { train: a.rows, evaluated: b.rows, count: wv.dim, describe: `Mean of Word2Vec vectors (${wv.dim} dimensions, ${wv.size.toLocaleString('en-US')} words from ${unlabelled.length.toLocaleString('en-US')} train texts)` };
   }
 
   /** Every fine-tune and baseline, newest last, with its lineage and headline figures. */
@@ -225,4 +242,21 @@ export class FinetuneService {
       misclassified: r.misclassified.map((x) => ({ index: x.index, text: x.text, truth: r.classes[x.truth], predicted: r.classes[x.predicted], probabilities: x.probabilities })),
     };
   }
+}
+
+/** A baseline's features of the labelled train texts and of the evaluated texts, for the logistic regression. */
+interface BaselineFeatures {
+  train: SparseRows;
+  evaluated: SparseRows;
+  /** feature count (TF-IDF vocabulary, or vector dimensions) */
+  count: number;
+  describe: string;
+}
+
+function tfidfFeatures(analyzer: 'word' | 'char_wb', train: string[], evaluated: string[]): BaselineFeatures {
+  const vectorizer = new TfidfVectorizer(analyzer === 'word' ? { analyzer: 'word', ngram: [1, 2], minDf: 1 } : { analyzer: 'char_wb', ngram: [2, 4], minDf: 1 }).fit(train);
+  return {
+    train: vectorizer.transform(train), evaluated: vectorizer.transform(evaluated), count: vectorizer.vocabulary.size,
+    describe: `TF-IDF (${vectorizer.vocabulary.size.toLocaleString('en-US')} ${analyzer === 'word' ? 'word and word-pair' : 'character n-gram'} features)`,
+  };
 }
