@@ -51,6 +51,16 @@ export const ComparisonCaveat = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('backends'), gpt: z.string(), bert: z.string() }),
 ]);
 
+/**
+ * The RNN's verdict against GPT on one row, from the same numbers and rules as GPT vs BERT (gap, relative, ratio; a
+ * gap inside the seed spread is a tie). unmeasured: one of the two figures is missing.
+ */
+export const RnnVerdict = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('unmeasured') }),
+  z.object({ kind: z.literal('tie'), withinSpread: z.boolean() }),
+  z.object({ kind: z.literal('better'), winner: z.enum(['gpt', 'rnn']), gap: z.number(), relative: z.number().nullable(), ratio: z.number().nullable() }),
+]);
+
 /** A row of the table; its id is also its stable label key (`comparison.rows.<id>`). */
 export const ComparisonRow = z.object({
   id: z.string(),
@@ -66,6 +76,18 @@ export const ComparisonRow = z.object({
   baseline: ComparisonCell.nullable().optional(),
   /** the models whose figure did not clear the baseline by 2 points (accuracy rows) */
   belowBaseline: z.array(Side).optional(),
+  /** the optional third model (a GRU/LSTM language model) on the same row: its figure (fill rows from the left
+   *  context, as GPT reads it) and its verdict against GPT — the other next-token model, so the same quantities */
+  rnn: ComparisonCell.optional(),
+  rnnVsGpt: RnnVerdict.optional(),
+});
+
+/** Mean next-token loss (nats) at each position of the measured windows: position 0 has no context, position t has t
+ *  tokens before it; one array per model, averaged over the windows and seeds (GPT always, the RNN when there is one). */
+export const LossByPosition = z.object({
+  windows: z.number().int(),
+  gpt: z.array(z.number()),
+  rnn: z.array(z.number()).nullable(),
 });
 
 /** What the table says about itself: one seed (no spread, provisional), a model under the unigram bar, and the
@@ -74,12 +96,14 @@ export const ComparisonNote = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('oneSeed') }),
   z.object({ kind: z.literal('belowBaseline'), side: Side, rows: z.array(z.string()) }),
   z.object({
-    kind: z.literal('learningRate'), side: Side, lr: z.number(),
+    kind: z.literal('learningRate'), side: z.enum(['gpt', 'bert', 'gru', 'lstm']), lr: z.number(),
     sweep: z.object({ steps: z.number().int(), atEdge: z.boolean(), trials: z.array(z.object({ lr: z.number(), valLoss: z.number().nullable() })) }).nullable(),
   }),
 ]);
 
-export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string() });
+export const Continuation = z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string(), rnn: z.string().optional() });
+
+export const RnnFamilyName = z.enum(['gru', 'lstm']);
 
 export const Comparison = z.object({
   measuredAt: z.string(),
@@ -94,6 +118,9 @@ export const Comparison = z.object({
   /** the most frequent token of the train split, which the unigram baseline always predicts */
   baselineToken: z.string().optional(),
   notes: z.array(ComparisonNote).optional(),
+  /** the third model's cell, when the experiment has one (absent in tables measured before issue 17's third row) */
+  rnnFamily: RnnFamilyName.nullable().optional(),
+  lossByPosition: LossByPosition.optional(),
 });
 
 export const ExperimentPair = z.object({
@@ -102,6 +129,9 @@ export const ExperimentPair = z.object({
   bertRunId: Id,
   gptParameters: z.number().int(),
   bertParameters: z.number().int(),
+  /** the seed's GRU/LSTM run when the experiment has a third model */
+  rnnRunId: Id.nullable().optional(),
+  rnnParameters: z.number().int().nullable().optional(),
 });
 
 export const Experiment = z.object({
@@ -123,6 +153,8 @@ export const Experiment = z.object({
   status: RunStatus,
   /** each family's learning rate chosen by a short sweep before training ("fair by construction") */
   lrSweep: z.boolean(),
+  /** the optional third model: a GRU or LSTM language model trained on the same tokens (null: none) */
+  rnn: RnnFamilyName.nullable().optional(),
   pairs: z.array(ExperimentPair),
   runs: z.array(Run),
   comparison: Comparison.nullable(),
@@ -167,6 +199,9 @@ export const experimentChannels = {
       seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
       /** sweep each family's learning rate before training and train each at its own best (on by default) */
       lrSweep: z.boolean().default(true),
+      /** a third model: a GRU or LSTM language model with the same tokenizer, context, batch, steps and seeds
+       *  (its preset's own shape, GPT's recipe, no sweep; `compare --with-rnn gru|lstm`) */
+      rnn: RnnFamilyName.optional(),
       name: Name.optional(),
     }).strict(),
     output: Experiment,

@@ -17,12 +17,20 @@ const comparisonEn = {
     continue: { next: 'next token from the left', perplexity: 'perplexity' },
   },
   about: {
-    objective: { gpt: 'Autoregressive language modelling (next-token prediction)', bert: 'Masked language modelling (autoencoding: hidden tokens predicted from both sides)' },
-    predicts: { gpt: 'Every next token, from the tokens before it', bert: 'Only the masked tokens, from everything around them' },
-    direction: { gpt: 'Left to right (causal attention mask)', bert: 'Bidirectional (every token sees every other)' },
+    objective: {
+      gpt: 'Autoregressive language modelling (next-token prediction)', bert: 'Masked language modelling (autoencoding: hidden tokens predicted from both sides)',
+      rnn: 'Autoregressive language modelling, as GPT (next-token prediction)',
+    },
+    predicts: { gpt: 'Every next token, from the tokens before it', bert: 'Only the masked tokens, from everything around them', rnn: 'Every next token, from the tokens before it' },
+    direction: {
+      gpt: 'Left to right (causal attention mask)', bert: 'Bidirectional (every token sees every other)',
+      rnn: 'Left to right, one token at a time: everything read so far is carried in a hidden state, with no attention',
+    },
     architecture: {
       gpt: 'Decoder-only Transformer: {layers} layers × {heads} heads, d_model {dModel}, context {context}, {norm}-LN; tied LM head',
       bert: 'Encoder-only Transformer: {layers} layers × {heads} heads, d_model {dModel}, context {context}, {norm}-LN; MLM head (dense + GELU + LN), tied decoder',
+      gru: 'GRU language model: {layers} layers × {hidden} units, embedding {embed}, trained through windows of {context} tokens; linear output layer',
+      lstm: 'LSTM language model: {layers} layers × {hidden} units, embedding {embed}, trained through windows of {context} tokens; linear output layer',
     },
   },
   figures: 'GPT {gpt}, BERT {bert}',
@@ -42,7 +50,16 @@ const comparisonEn = {
     ratio: '{by}, {ratio}×',
   },
   strengths: { some: 'Measured better at: {list}', none: 'Better at none of the measured tasks here', separator: '; ' },
-  name: { gpt: 'GPT', bert: 'BERT', neither: 'neither' },
+  name: { gpt: 'GPT', bert: 'BERT', gru: 'GRU', lstm: 'LSTM', neither: 'neither' },
+  /** the third model's verdict against GPT ({rnn} is GRU or LSTM) */
+  rnn: {
+    column: '{rnn} vs GPT',
+    figures: '{rnn} {value}, GPT {gpt}',
+    unmeasured: 'Not measured for both, so no verdict.',
+    tie: 'No clear difference ({figures}).',
+    tieSpread: 'No clear difference ({figures}); within the seed spread.',
+    better: '{winner} better by {by} ({figures}).',
+  },
   baseline: {
     column: 'Unigram baseline',
     hint: 'Always predicts the most frequent token of the train split ({token}), scored on the same blanks and windows.',

@@ -7,14 +7,17 @@ import { formatCell, formatValue, rowUnit } from './format';
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
 type Side = 'gpt' | 'bert';
+/** a cell of the table: one of the two Transformers, or the optional third model (GRU/LSTM) */
+type Column = Side | 'rnn';
 
 export function rowLabel(row: ComparisonRowT, tr: Translate): string {
   return tr(`rows.${row.id}`);
 }
 
 /** A cell: the descriptive phrase, the strengths list, or the figure (mean ± std over seeds). */
-export function cellText(row: ComparisonRowT, side: Side, tr: Translate, locale: string): string {
+export function cellText(row: ComparisonRowT, side: Column, tr: Translate, locale: string): string {
   const c = row[side];
+  if (c === undefined) return '';
   if (c.phrase) return tr(c.phrase.key, c.phrase.params);
   if (c.wins) return c.wins.length > 0 ? tr('strengths.some', { list: c.wins.map((id) => tr(`short.${id}`)).join(tr('strengths.separator')) }) : tr('strengths.none');
   return formatCell(c, row.id, locale);
@@ -22,6 +25,16 @@ export function cellText(row: ComparisonRowT, side: Side, tr: Translate, locale:
 
 function winnerName(w: Side | 'tie' | null, tr: Translate): string {
   return tr(`name.${w === 'gpt' || w === 'bert' ? w : 'neither'}`);
+}
+
+/** How much better: points for fractions, else the gap with its share of the loser's figure, and the ratio. */
+function byText(rowId: string, v: { gap: number; relative: number | null; ratio: number | null }, loser: string, tr: Translate, locale: string): string {
+  const unit = rowUnit(rowId);
+  let by = unit === 'fraction'
+    ? tr('by.points', { n: (v.gap * 100).toFixed(1) })
+    : v.relative !== null ? tr('by.relative', { gap: formatValue(v.gap, unit, locale), percent: (v.relative * 100).toFixed(0), loser }) : formatValue(v.gap, unit, locale);
+  if (v.ratio !== null) by = tr('by.ratio', { by, ratio: v.ratio.toFixed(2) });
+  return by;
 }
 
 /** The verdict sentence, then its caveat; `seeds` is how many pairs the cells average over. */
@@ -44,12 +57,7 @@ export function verdictText(row: ComparisonRowT, seeds: number, tr: Translate, l
       text = tr(v.withinSpread ? 'verdict.tieSpread' : 'verdict.tie', { figures: figures() });
       break;
     case 'better': {
-      const unit = rowUnit(row.id);
-      const loser = winnerName(v.winner === 'gpt' ? 'bert' : 'gpt', tr);
-      let by = unit === 'fraction'
-        ? tr('by.points', { n: (v.gap * 100).toFixed(1) })
-        : v.relative !== null ? tr('by.relative', { gap: formatValue(v.gap, unit, locale), percent: (v.relative * 100).toFixed(0), loser }) : formatValue(v.gap, unit, locale);
-      if (v.ratio !== null) by = tr('by.ratio', { by, ratio: v.ratio.toFixed(2) });
+      const by = byText(row.id, v, winnerName(v.winner === 'gpt' ? 'bert' : 'gpt', tr), tr, locale);
       text = tr('verdict.better', { winner: winnerName(v.winner, tr), by, figures: figures() });
       break;
     }
@@ -62,6 +70,24 @@ export function verdictText(row: ComparisonRowT, seeds: number, tr: Translate, l
   const caveat = c.kind === 'backends' ? tr('caveat.backends', { gpt: c.gpt, bert: c.bert }) : tr('caveat.pseudoPerplexity');
   // Chinese sentences end in 。 and need no space before the next one
   return /[\u3000-\u303f\uff00-\uffef]$/.test(text) ? `${text}${caveat}` : `${text} ${caveat}`;
+}
+
+/** The third model's verdict against GPT on a row ('' where it has none: descriptive rows, the summary). */
+export function rnnVerdictText(row: ComparisonRowT, family: 'gru' | 'lstm', seeds: number, tr: Translate, locale: string): string {
+  const v = row.rnnVsGpt;
+  if (v === undefined) return '';
+  const rnn = tr(`name.${family}`);
+  const figures = tr('rnn.figures', { rnn, value: cellText(row, 'rnn', tr, locale), gpt: cellText(row, 'gpt', tr, locale) });
+  switch (v.kind) {
+    case 'unmeasured':
+      return tr('rnn.unmeasured');
+    case 'tie':
+      return tr(v.withinSpread && seeds > 1 ? 'rnn.tieSpread' : 'rnn.tie', { figures });
+    case 'better': {
+      const by = byText(row.id, v, v.winner === 'gpt' ? rnn : tr('name.gpt'), tr, locale);
+      return tr('rnn.better', { winner: v.winner === 'gpt' ? tr('name.gpt') : rnn, by, figures });
+    }
+  }
 }
 
 type NoteT = NonNullable<ComparisonT['notes']>[number];

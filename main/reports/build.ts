@@ -1,7 +1,7 @@
 // The report builder: from what the service gathered (ReportInput) to a ReportDocument in the report's language, one
 // section at a time, in the order and with the sections the user chose. Pure: no store, no files.
 import { recordedCustomSize, sizeFlags } from '../../common/model-size';
-import { cellText, rowLabel, verdictText, type Translate } from '../../common/comparison/wording';
+import { cellText, rnnVerdictText, rowLabel, verdictText, type Translate } from '../../common/comparison/wording';
 import comparisonEn from '../../common/comparison/messages-en';
 import comparisonZhCN from '../../common/comparison/messages-zh-CN';
 import { formatBytes } from '../../common/format';
@@ -118,10 +118,13 @@ function comparisonBlocks(input: ReportInput, m: ReportMessages, locale: string)
   if (c) {
     const tr = translator(input.options.lang);
     blocks.push({ kind: 'paragraph', text: fill(m.comparison.measuredOn, { split: c.split, positions: c.positions, seeds: c.seeds.join(', ') }) });
+    // an experiment with a GRU/LSTM third model adds its column and its verdict against GPT
+    const rnn = c.rnnFamily ?? null;
     blocks.push({ kind: 'table', table: {
-      columns: [m.comparison.measure, 'GPT', 'BERT', m.comparison.verdict],
+      columns: [m.comparison.measure, 'GPT', 'BERT', ...(rnn ? [rnn.toUpperCase()] : []), m.comparison.verdict, ...(rnn ? [tr('rnn.column', { rnn: rnn.toUpperCase() })] : [])],
       // descriptive rows hold sentences, so the figure columns wrap like text rather than staying on one line
-      rows: c.rows.map((r) => [rowLabel(r, tr), cellText(r, 'gpt', tr, locale), cellText(r, 'bert', tr, locale), verdictText(r, c.seeds.length, tr, locale)]),
+      rows: c.rows.map((r) => [rowLabel(r, tr), cellText(r, 'gpt', tr, locale), cellText(r, 'bert', tr, locale), ...(rnn ? [cellText(r, 'rnn', tr, locale)] : []),
+        verdictText(r, c.seeds.length, tr, locale), ...(rnn ? [rnnVerdictText(r, rnn, c.seeds.length, tr, locale)] : [])]),
     } });
   }
   // every run's summary per key, and the seed spread of each group of runs that differ only by seed
@@ -188,8 +191,12 @@ export function reproduceCommands(input: ReportInput, m: ReportMessages): string
     const budget = 'steps' in b ? `--steps ${b.steps}` : 'tokens' in b ? `--tokens ${b.tokens}` : `--minutes ${b.minutes}`;
     const tok = e.tokenizerName ? ` --tokenizer ${arg(e.tokenizerName)}` : '';
     const size = e.size ? ` ${sizeFlags(e.size)}` : '';
-    lines.push(`npx attention-lab compare --dataset ${arg(e.datasetName)} --preset ${e.preset}${size} ${budget} --seeds ${Math.max(1, e.pairs.length)}${tok}`);
-    for (const p of e.pairs) covered.add(p.gptRunId).add(p.bertRunId);
+    const third = e.rnn ? ` --with-rnn ${e.rnn}` : '';
+    lines.push(`npx attention-lab compare --dataset ${arg(e.datasetName)} --preset ${e.preset}${size} ${budget} --seeds ${Math.max(1, e.pairs.length)}${tok}${third}`);
+    for (const p of e.pairs) {
+      covered.add(p.gptRunId).add(p.bertRunId);
+      if (p.rnnRunId != null) covered.add(p.rnnRunId);
+    }
   }
   for (const r of input.runs) {
     if (covered.has(r.id)) continue;

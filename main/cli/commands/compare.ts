@@ -2,7 +2,7 @@
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
 import type { ChannelInput, ExperimentT } from '../../../common/api';
-import { baselineText, cellText, noteText } from '../../../common/comparison/wording';
+import { baselineText, cellText, noteText, rnnVerdictText } from '../../../common/comparison/wording';
 import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
 import { visibleToken } from '../../../common/token-text';
@@ -44,25 +44,50 @@ function human(e: ExperimentT): string {
     ['experiment', `${e.id} "${e.name}"`],
     ['dataset', `${e.datasetName ?? '—'}, tokenizer ${e.tokenizerName ?? '—'}`],
     ['budget', `${int(e.steps)} steps = ${int(e.tokensPerRun)} tokens per run, preset ${e.preset}${e.size ? ` with a custom size (${sizeLabel(e.size)})` : ''}`],
-    ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`]),
+    ...e.pairs.map((p): [string, string] => [`seed ${p.seed}`, `GPT run ${p.gptRunId} (${int(p.gptParameters)} params), BERT run ${p.bertRunId} (${int(p.bertParameters)} params)`
+      + (p.rnnRunId != null && e.rnn ? `, ${e.rnn.toUpperCase()} run ${p.rnnRunId} (${int(p.rnnParameters ?? 0)} params)` : '')]),
   ]);
   if (c === null) return `${head}\n(not measured)`;
   const flag = (r: (typeof c.rows)[number], side: 'gpt' | 'bert'): string => (r.belowBaseline?.includes(side) ? ' (!)' : '');
-  const rows = table(['', 'GPT', 'BERT', 'unigram', 'verdict'], englishRows(c).map((r) => [
+  const family = c.rnnFamily ?? null;
+  const rows = table(['', 'GPT', 'BERT', ...(family ? [family.toUpperCase()] : []), 'unigram', 'verdict', ...(family ? [`${family.toUpperCase()} vs GPT`] : [])], englishRows(c).map((r) => [
     r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60) + flag(r, 'gpt'), snippet(cellText(r, 'bert', english, 'en-US'), 60) + flag(r, 'bert'),
-    baselineText(r, 'en-US'), r.text]));
+    ...(family ? [snippet(cellText(r, 'rnn', english, 'en-US'), 60)] : []),
+    baselineText(r, 'en-US'), r.text, ...(family ? [rnnVerdictText(r, family, c.seeds.length, english, 'en-US')] : [])]));
+  const byPosition = c.lossByPosition === undefined ? [] : [lossByPositionLine(c.lossByPosition, family)];
   const notes = (c.notes ?? []).map((n) => `* ${noteText(n, english)}`);
   const baseline = c.baselineToken === undefined ? [] : [`unigram: ${english('baseline.hint', { token: visibleToken(c.baselineToken) })} (!) marks a model that is not above it.`];
   // quoted, so a continuation of only spaces or newlines is seen as what it is
   const quoted = (s: string): string => JSON.stringify(s.length > 100 ? `${s.slice(0, 99)}…` : s);
-  const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`].join('\n'));
-  return [head, '', ...notes, `Measured on the ${c.split} split: ${c.positions} blanked tokens and ${c.words} blanked words per seed.`, rows, ...baseline, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
+  const samples = c.continuations.map((x) => [`prompt (seed ${x.seed}): ${quoted(x.prompt)}`, `  GPT : ${quoted(x.gpt)}`, `  BERT: ${quoted(x.bert)}`,
+    ...(x.rnn === undefined || family === null ? [] : [`  ${family.toUpperCase()}: ${quoted(x.rnn)}`])].join('\n'));
+  return [head, '', ...notes, `Measured on the ${c.split} split: ${c.positions} blanked tokens and ${c.words} blanked words per seed.`, rows, ...baseline, ...byPosition, '',
+    'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
+}
+
+/** Next-token loss by position, in eight spans of the window: "positions 0-7: GPT 3.10, GRU 3.05; …". */
+function lossByPositionLine(l: NonNullable<ExperimentT['comparison']>['lossByPosition'] & object, family: 'gru' | 'lstm' | null): string {
+  const n = l.gpt.length;
+  const spans = Math.min(8, n);
+  const parts: string[] = [];
+  const avg = (a: number[], from: number, to: number): string => {
+    const v = a.slice(from, to).filter(Number.isFinite);
+    return v.length === 0 ? '—' : (v.reduce((x, y) => x + y, 0) / v.length).toFixed(2);
+  };
+  for (let i = 0; i < spans; i++) {
+    const from = Math.floor((i * n) / spans);
+    const to = Math.floor(((i + 1) * n) / spans);
+    const rnn = l.rnn !== null && family !== null ? `, ${family.toUpperCase()} ${avg(l.rnn, from, to)}` : '';
+    parts.push(`${from}-${to - 1}: GPT ${avg(l.gpt, from, to)}${rnn}`);
+  }
+  return `Next-token loss (nats) by position in the context, over ${l.windows} windows: ${parts.join('; ')}.`;
 }
 
 export const compareCommand: CliCommand = {
   name: 'compare',
-  summary: 'train a matched BERT and GPT (per seed) in worker processes, then measure and compare them on held-out text',
-  usage: '--list | --dataset NAME [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N | --tokens N | --minutes M] [--seeds K] [--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep]',
+  summary: 'train a matched BERT and GPT (and optionally a GRU/LSTM) per seed in worker processes, then measure and compare them on held-out text',
+  usage: '--list | --dataset NAME [--preset tiny|small|base] [--layers N --heads N --d-model N --ff N --context N] [--steps N | --tokens N | --minutes M] [--seeds K] '
+    + '[--tokenizer NAME | --tokenizer-kind char|bpe|wordpiece] [--positions N] [--no-lr-sweep] [--with-rnn gru|lstm]',
   details: [
     '--list                      the stored experiments with their ids (nothing is trained)',
     `--steps/--tokens/--minutes  the budget each run gets (default ${DEFAULT_COMPARE_STEPS} steps); both models see the same tokens`,
@@ -71,13 +96,14 @@ export const compareCommand: CliCommand = {
     '--seeds K                   1 to 5 matched pairs; the table shows mean ± std when there are several',
     '--tokenizer                 one tokenizer shared by both models; else --tokenizer-kind reuses or trains DATASET-KIND',
     '--positions N               blanked tokens per seed for fill in the blank (default 500)',
+    '--with-rnn gru|lstm         a third model: a GRU or LSTM language model (its preset\'s shape, GPT\'s recipe) on the same tokens and seeds',
     'Ctrl-C stops the runs with resumable checkpoints (resume them with `attention-lab train --resume RUN`).',
   ],
   positionals: [],
   options: {
     dataset: { type: 'string' }, preset: { type: 'string' }, steps: { type: 'string' }, tokens: { type: 'string' }, minutes: { type: 'string' },
     seeds: { type: 'string' }, tokenizer: { type: 'string' }, 'tokenizer-kind': { type: 'string' }, positions: { type: 'string' },
-    'no-lr-sweep': { type: 'boolean' }, list: { type: 'boolean' }, ...sizeFlagOptions,
+    'no-lr-sweep': { type: 'boolean' }, list: { type: 'boolean' }, 'with-rnn': { type: 'string' }, ...sizeFlagOptions,
   },
   async run(ctx, values) {
     if (values.list === true) return listExperiments(ctx);
@@ -93,6 +119,9 @@ export const compareCommand: CliCommand = {
       tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as 'char' | 'bpe' | 'wordpiece' | undefined,
       lrSweep: values['no-lr-sweep'] !== true,
     };
+    const rnn = stringOption(values, 'with-rnn');
+    if (rnn !== undefined && rnn !== 'gru' && rnn !== 'lstm') throw new UsageError(`--with-rnn must be gru or lstm, got ${JSON.stringify(rnn)}.`);
+    if (rnn !== undefined) input.rnn = rnn;
     const positions = positiveInt(values, 'positions', 5000) ?? 500;
 
     const lab = ctx.lab();
@@ -100,7 +129,8 @@ export const compareCommand: CliCommand = {
     const unsubscribe = reportRunStatus(lab, (line) => ctx.note(line));
     try {
       const created = await ctx.call('experiments.create', input);
-      ctx.note(`Experiment ${created.id}: ${created.pairs.length} pair(s) of runs, ${int(created.steps)} steps each; parameters ${created.pairs.map((p) => `GPT ${int(p.gptParameters)} / BERT ${int(p.bertParameters)}`)[0]}.`);
+      const third = (p: (typeof created.pairs)[number]): string => (created.rnn && p.rnnParameters != null ? ` / ${created.rnn.toUpperCase()} ${int(p.rnnParameters)}` : '');
+      ctx.note(`Experiment ${created.id}: ${created.pairs.length} pair(s) of runs, ${int(created.steps)} steps each; parameters ${created.pairs.map((p) => `GPT ${int(p.gptParameters)} / BERT ${int(p.bertParameters)}${third(p)}`)[0]}.`);
       const runIds = created.runs.map((r) => r.id);
       // the signal that asked for the stop: the command then exits 128 + its number (130 for Ctrl-C), as train does
       let stopSignal: NodeJS.Signals | null = null;

@@ -1,8 +1,13 @@
 // Measures one matched GPT/BERT pair on held-out text: fill in the blank (single tokens and whole words, the same
 // sites for both), continue the text (GPT next-token accuracy and perplexity, BERT next-token from the left and
 // pseudo-perplexity) and greedy continuations side by side; the cost figures the runs recorded come with the input.
+// An optional third model (a GRU/LSTM language model) answers the same questions as GPT does (left context only), and
+// the next-token loss by position in the window is kept for GPT and it.
 // It runs in a job worker from plain data (PairInput); lab/experiments/measure-input.ts gathers that from the store.
-import { bertBlank, bertNext, bertPseudoScores, continueGreedy, gptBlank, gptWindowScores, loadCheckpointModel, type BlankScore, type LoadedRun, type RunCheckpoint } from './models';
+import {
+  bertBlank, bertNext, bertPseudoScores, continueGreedy, gptBlank, gptWindowScores, loadCheckpointModel, loadRnnRun, rnnBlank, rnnWindowScores,
+  type BlankScore, type RnnRunCheckpoint, type RunCheckpoint,
+} from './models';
 import { sampleTokenSites, sampleWindows, sampleWordSites, specialIds, tokenizeHeldOut, type HeldOut, type HeldOutTexts } from './heldout';
 import { LabError } from '../../../common/errors';
 import { unigramModel, unigramScore } from '../../ml/baseline';
@@ -63,13 +68,19 @@ export interface PairMeasurement {
   bert: SideFigures;
   /** the GPT windows measured: document of the held-out split, first token, length (tests recompute from them) */
   windows: Array<{ doc: number; start: number; length: number }>;
-  continuations: Array<{ prompt: string; gpt: string; bert: string }>;
+  continuations: Array<{ prompt: string; gpt: string; bert: string; rnn?: string }>;
+  /** the optional GRU/LSTM third model's figures (null: the experiment has none) */
+  rnn: SideFigures | null;
+  /** mean next-token NLL (nats) at each position t of the windows (t tokens of context), GPT's and the RNN's */
+  lossByPosition: { gpt: number[]; rnn: number[] | null };
 }
 
 const mean = (xs: number[]): number => (xs.length === 0 ? Number.NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
 
-function fillFigures(h: HeldOut, m: LoadedRun, tokenSites: ReturnType<typeof sampleTokenSites>, wordSites: ReturnType<typeof sampleWordSites>,
-  blank: typeof gptBlank): { tokenTop1: number; tokenTop5: number; wordTop1: number } {
+type Blank<M> = (m: M, ids: Int32Array, at: number, span?: number) => { first: BlankScore; word: boolean };
+
+function fillFigures<M>(h: HeldOut, m: M, tokenSites: ReturnType<typeof sampleTokenSites>, wordSites: ReturnType<typeof sampleWordSites>,
+  blank: Blank<M>): { tokenTop1: number; tokenTop5: number; wordTop1: number } {
   const scores = tokenSites.map((s) => blank(m, h.docs[s.doc].ids, s.at).first);
   const wordHits = wordSites.map((s) => (blank(m, h.docs[s.doc].ids, s.at, s.span).word ? 1 : 0));
   return {
@@ -90,7 +101,15 @@ export interface PairInput {
   heldOut: HeldOutTexts;
   /** the start of the train split, for the unigram baseline's counts */
   train: string[];
-  cost: { gpt: CostFigures; bert: CostFigures };
+  cost: { gpt: CostFigures; bert: CostFigures; rnn?: CostFigures };
+  /** the seed's GRU/LSTM run, when the experiment has a third model */
+  rnn?: RnnRunCheckpoint;
+}
+
+/** Mean NLL at each position over windows of scores (row t of a window: t tokens of context). */
+export function lossByPosition(windows: BlankScore[][]): number[] {
+  const n = Math.max(0, ...windows.map((w) => w.length));
+  return Array.from({ length: n }, (_, t) => mean(windows.filter((w) => t < w.length).map((w) => w[t].nll)));
 }
 
 /** The measurement itself: loads both checkpoints and scores them on the same held-out sites. */
@@ -99,8 +118,11 @@ export function computePair(input: PairInput, options: Partial<MeasureOptions> =
   const { seed } = input;
   const gpt = loadCheckpointModel(input.gpt);
   const bert = loadCheckpointModel(input.bert);
-  if (gpt.tokenizer.vocabSize !== bert.tokenizer.vocabSize) {
-    throw new LabError('conflict', `Runs ${gpt.runId} and ${bert.runId} use different tokenizers (${gpt.tokenizer.vocabSize} vs ${bert.tokenizer.vocabSize} tokens), so their numbers do not compare.`, { field: 'runIds' });
+  const rnn = input.rnn === undefined ? null : loadRnnRun(input.rnn);
+  for (const other of rnn === null ? [bert] : [bert, rnn]) {
+    if (gpt.tokenizer.vocabSize !== other.tokenizer.vocabSize) {
+      throw new LabError('conflict', `Runs ${gpt.runId} and ${other.runId} use different tokenizers (${gpt.tokenizer.vocabSize} vs ${other.tokenizer.vocabSize} tokens), so their numbers do not compare.`, { field: 'runIds' });
+    }
   }
   const h = tokenizeHeldOut(input.heldOut, gpt.tokenizer);
   const tokenSites = sampleTokenSites(h, specialIds(gpt.tokenizer), o.positions, o.seed);
@@ -109,11 +131,13 @@ export function computePair(input: PairInput, options: Partial<MeasureOptions> =
 
   const T = gpt.model.config.contextLength;
   const windows = sampleWindows(h, T + 1, o.gptWindows, o.seed + 2);
-  const gptScores: BlankScore[] = [];
+  const gptWindows: BlankScore[][] = [];
+  const rnnWindows: BlankScore[][] = [];
   const bertNextScores: BlankScore[] = [];
   for (const w of windows) {
     const ids = h.docs[w.doc].ids;
-    gptScores.push(...gptWindowScores(gpt, ids.subarray(w.start, w.start + w.length)));
+    gptWindows.push(gptWindowScores(gpt, ids.subarray(w.start, w.start + w.length)));
+    if (rnn !== null) rnnWindows.push(rnnWindowScores(rnn, ids.subarray(w.start, w.start + w.length)));
     // BERT answers the same next-token questions, on every fourth position to bound the cost
     for (let t = w.start + 1; t < w.start + w.length; t += 4) bertNextScores.push(bertNext(bert, ids, t));
   }
@@ -129,6 +153,7 @@ export function computePair(input: PairInput, options: Partial<MeasureOptions> =
       prompt: gpt.tokenizer.decode(prompt),
       gpt: gpt.tokenizer.decode(continueGreedy(gpt, prompt, o.continuationTokens)),
       bert: bert.tokenizer.decode(continueGreedy(bert, prompt, o.continuationTokens)),
+      ...(rnn === null ? {} : { rnn: rnn.tokenizer.decode(continueGreedy(rnn, prompt, o.continuationTokens)) }),
     };
   });
 
@@ -148,9 +173,16 @@ export function computePair(input: PairInput, options: Partial<MeasureOptions> =
 
   const accuracy = (s: BlankScore[]): number => mean(s.map((x) => (x.rank === 0 ? 1 : 0)));
   const perplexity = (s: BlankScore[]): number => Math.exp(mean(s.map((x) => x.nll)));
+  const gptScores = gptWindows.flat();
+  const rnnScores = rnnWindows.flat();
+  const rnnCost = input.cost.rnn;
+  if (rnn !== null && rnnCost === undefined) throw new LabError('internal', `The cost figures of run ${rnn.runId} were not gathered with its checkpoint.`);
   return {
     seed, baseline, split: h.split, positions: tokenSites.length, words: wordSites.length, windows, continuations,
     gpt: { ...fillFigures(h, gpt, tokenSites, wordSites, gptBlank), nextToken: accuracy(gptScores), perplexity: perplexity(gptScores), ...input.cost.gpt },
     bert: { ...fillFigures(h, bert, tokenSites, wordSites, bertBlank), nextToken: accuracy(bertNextScores), perplexity: perplexity(pseudo), ...input.cost.bert },
+    rnn: rnn === null || rnnCost === undefined ? null
+      : { ...fillFigures(h, rnn, tokenSites, wordSites, rnnBlank), nextToken: accuracy(rnnScores), perplexity: perplexity(rnnScores), ...rnnCost },
+    lossByPosition: { gpt: lossByPosition(gptWindows), rnn: rnn === null ? null : lossByPosition(rnnWindows) },
   };
 }

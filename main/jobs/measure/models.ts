@@ -1,12 +1,21 @@
 // The model-side primitives of a BERT-vs-GPT comparison: load a checkpoint folder, score a blank from the
-// left context (GPT) or from both sides (BERT), greedy continuation for both (BERT by iterative mask-predict).
-import { continueTokens, forwardLogits, loadTransformerProbe, type ProbeCheckpoint, type TransformerProbe } from '../../ml/probes';
+// left context (GPT, and the optional GRU/LSTM third model) or from both sides (BERT), greedy continuation for all
+// (BERT by iterative mask-predict, the RNN from its carried state).
+import { continueTokens, forwardLogits, loadProbeModel, loadTransformerProbe, type ProbeCheckpoint, type RnnProbe, type TransformerProbe } from '../../ml/probes';
 
 /** A comparison's loaded model: a GPT or BERT probe model (ml/probes.ts). */
 export type LoadedRun = TransformerProbe;
 
 /** Where a GPT or BERT run's checkpoint lies (plain data, so a worker process can load it). */
 export type RunCheckpoint = ProbeCheckpoint & { family: 'gpt' | 'bert' };
+
+/** Where the optional third model's (a GRU/LSTM language model's) checkpoint lies. */
+export type RnnRunCheckpoint = ProbeCheckpoint & { family: 'gru' | 'lstm' };
+
+/** Loads a GRU/LSTM checkpoint folder: its weights and its own tokenizer.json. */
+export function loadRnnRun(ckpt: RnnRunCheckpoint): RnnProbe {
+  return loadProbeModel(ckpt) as RnnProbe;
+}
 
 /** Loads a checkpoint folder: its weights and its own tokenizer.json. */
 export function loadCheckpointModel(ckpt: RunCheckpoint): LoadedRun {
@@ -105,16 +114,49 @@ export function gptWindowScores(m: LoadedRun, window: Int32Array): BlankScore[] 
   return Array.from(input, (_, t) => scoreRow(row(logits, V, t), window[t + 1]));
 }
 
+/**
+ * The RNN's guess for ids[at .. at+span) from the left context only, as GPT's: it reads up to its context length of
+ * tokens before the blank from a zero state (as every training window starts); later tokens of a multi-token word are
+ * stepped greedily from its own guesses with the state carried.
+ */
+export function rnnBlank(m: RnnProbe, ids: Int32Array, at: number, span = 1): { first: BlankScore; word: boolean } {
+  const { contextLength: T, vocabSize: V } = m.model.config;
+  const left = Int32Array.from(ids.subarray(Math.max(0, at - T), at));
+  let state = m.model.run(left, 1, left.length, null);
+  let last = left.length - 1;
+  let first: BlankScore | null = null;
+  let word = true;
+  for (let i = 0; i < span; i++) {
+    const s = scoreRow(row(m.model.logits(), V, last), ids[at + i]);
+    first ??= s;
+    if (s.best !== ids[at + i]) word = false;
+    if (i + 1 < span) {
+      state = m.model.run(Int32Array.of(s.best), 1, 1, state);
+      last = 0;
+    }
+  }
+  return { first: first as BlankScore, word };
+}
+
+/** The RNN's next-token scores of every position of a window ids[0..n), read from a zero state: row t predicts ids[t+1]. */
+export function rnnWindowScores(m: RnnProbe, window: Int32Array): BlankScore[] {
+  const input = Int32Array.from(window.subarray(0, window.length - 1));
+  m.model.run(input, 1, input.length, null);
+  const logits = m.model.logits();
+  const V = m.model.config.vocabSize;
+  return Array.from(input, (_, t) => scoreRow(row(logits, V, t), window[t + 1]));
+}
+
 /** BERT's pseudo-log-likelihood scores of a window: each position masked in turn, read with both sides. */
 export function bertPseudoScores(m: LoadedRun, window: Int32Array): BlankScore[] {
   return Array.from(window, (_, i) => bertBlank(m, window, i).first);
 }
 
 /**
- * Greedy continuation of `prompt` by `count` tokens (ml/probes.ts continueTokens at temperature 0). GPT: its
- * next-token argmax. BERT: iterative mask-predict with `lookahead` [MASK]s after the context.
+ * Greedy continuation of `prompt` by `count` tokens (ml/probes.ts continueTokens at temperature 0). GPT and the RNN:
+ * their next-token argmax. BERT: iterative mask-predict with `lookahead` [MASK]s after the context.
  */
-export function continueGreedy(m: LoadedRun, prompt: Int32Array, count: number, lookahead = 4): Int32Array {
+export function continueGreedy(m: LoadedRun | RnnProbe, prompt: Int32Array, count: number, lookahead = 4): Int32Array {
   // generate refuses a request for no tokens; a measurement may ask for none
   return count < 1 ? new Int32Array(0) : continueTokens(m, prompt, { maxTokens: count, temperature: 0, lookahead });
 }

@@ -1,11 +1,13 @@
 // Turns an experiment's budget (steps, tokens or minutes) into the optimizer steps every run of it trains for,
-// so GPT and BERT see the same number of tokens. Minutes are converted at this machine's measured speed.
+// so GPT, BERT (and the optional GRU/LSTM) see the same number of tokens. Minutes are converted at this machine's measured speed.
 import type { ExperimentBudgetT } from '../../../common/api';
 import { getKernels } from '../../../native-kernels/index';
 import { createModel } from '../../ml/checkpoint';
 import type { ModelConfig } from '../../../common/model-config';
 import { IGNORE_INDEX } from '../../ml/model';
 import { LabError } from '../../../common/errors';
+import { isRnnFamily, type RnnConfig } from '../../../common/rnn-config';
+import { RnnLanguageModel } from '../../ml/rnn/lm';
 
 /** Optimizer steps timed per model to estimate the speed (after one untimed warm-up step). */
 const TIMED_STEPS = 2;
@@ -13,16 +15,16 @@ const TIMED_STEPS = 2;
 const OVERHEAD = 0.8;
 
 /** Seconds one training step (forward + backward, no optimizer) of this model takes here, on random tokens. */
-export function secondsPerStep(config: ModelConfig, batchSize: number): number {
-  const model = createModel(getKernels(), config);
+export function secondsPerStep(config: ModelConfig | RnnConfig, batchSize: number): number {
+  const model = isRnnFamily(config.family) ? new RnnLanguageModel(getKernels(), config as RnnConfig) : createModel(getKernels(), config as ModelConfig);
   const B = batchSize;
   const T = config.contextLength;
   const tokens = new Int32Array(B * T);
   const targets = new Int32Array(B * T);
   for (let i = 0; i < tokens.length; i++) {
     tokens[i] = (i * 7919) % config.vocabSize;
-    // BERT is trained on the masked ~15% only; GPT on every position
-    targets[i] = config.family === 'gpt' || i % 7 === 0 ? (i * 104729) % config.vocabSize : IGNORE_INDEX;
+    // BERT is trained on the masked ~15% only; GPT and the RNNs on every position
+    targets[i] = config.family !== 'bert' || i % 7 === 0 ? (i * 104729) % config.vocabSize : IGNORE_INDEX;
   }
   const step = (): void => {
     model.zeroGrad();
@@ -36,7 +38,7 @@ export function secondsPerStep(config: ModelConfig, batchSize: number): number {
 }
 
 /** Steps per run: as given, tokens / (batch × context) rounded up, or what the slower model trains in the minutes. */
-export function budgetSteps(budget: ExperimentBudgetT, tokensPerStep: number, configs: ModelConfig[], batchSize: number): number {
+export function budgetSteps(budget: ExperimentBudgetT, tokensPerStep: number, configs: Array<ModelConfig | RnnConfig>, batchSize: number): number {
   if ('steps' in budget) return budget.steps;
   if ('tokens' in budget) return Math.max(1, Math.ceil(budget.tokens / tokensPerStep));
   const slowest = Math.max(...configs.map((c) => secondsPerStep(c, batchSize)));

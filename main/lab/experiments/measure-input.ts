@@ -1,7 +1,9 @@
 // What a comparison measures on, read from the store as plain data for the measuring worker: the held-out texts
-// (test split when it has text, else validation), both runs' newest checkpoints and the cost figures they recorded.
+// (test split when it has text, else validation), the runs' newest checkpoints (GPT, BERT and the optional GRU/LSTM)
+// and the cost figures they recorded.
 import { LabError } from '../../../common/errors';
 import { parameterCount, type ModelConfig } from '../../../common/model-config';
+import { isRnnFamily, rnnParameterCount, type RnnConfig } from '../../../common/rnn-config';
 import type { TextTokenizer } from '../../data/tokenizers/index';
 import { tokenizeHeldOut, type HeldOut, type HeldOutTexts } from '../../jobs/measure/heldout';
 import { computePair, type CostFigures, type MeasureOptions, type PairInput, type PairMeasurement } from '../../jobs/measure/measure';
@@ -55,10 +57,10 @@ export function loadHeldOut(ctx: LabContext, datasetId: number, tokenizer: TextT
 function costFigures(ctx: LabContext, runId: number): CostFigures {
   const runs = ctx.store.runs;
   const run = runs.run(runId);
-  const model = (run.config as { model?: ModelConfig }).model;
+  const model = (run.config as { model?: ModelConfig | RnnConfig }).model;
   const times = ctx.store.runs.timeSpan(runId, 'train/loss');
   return {
-    parameters: model !== undefined ? parameterCount(model) : Number.NaN,
+    parameters: model === undefined ? Number.NaN : isRnnFamily(model.family) ? rnnParameterCount(model as RnnConfig) : parameterCount(model as ModelConfig),
     tokensPerSecond: runs.meanValue(runId, 'train/tokens_per_s') ?? Number.NaN,
     // from the first to the last logged step: time spent training, without queueing or pauses before the start
     wallSeconds: times.first !== null && times.last !== null ? times.last - times.first : Number.NaN,
@@ -68,8 +70,8 @@ function costFigures(ctx: LabContext, runId: number): CostFigures {
   };
 }
 
-/** Gathers a pair's checkpoints, held-out texts and recorded cost figures from the store. */
-export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number): PairInput {
+/** Gathers a pair's checkpoints (and the seed's GRU/LSTM run's, if any), held-out texts and recorded cost figures from the store. */
+export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number, rnnRunId: number | null = null): PairInput {
   const g = runCheckpoint(ctx, gptRunId, 'measure');
   const b = runCheckpoint(ctx, bertRunId, 'measure');
   if (g.family !== 'gpt' || b.family !== 'bert') {
@@ -77,12 +79,18 @@ export function pairInput(ctx: LabContext, datasetId: number, seed: number, gptR
   }
   const gpt = { runId: g.runId, family: 'gpt' as const, dir: g.dir };
   const bert = { runId: b.runId, family: 'bert' as const, dir: b.dir };
-  return { seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), train: trainTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) } };
+  const input: PairInput = {
+    seed, gpt, bert, heldOut: heldOutTexts(ctx, datasetId), train: trainTexts(ctx, datasetId), cost: { gpt: costFigures(ctx, gptRunId), bert: costFigures(ctx, bertRunId) },
+  };
+  if (rnnRunId === null) return input;
+  const r = runCheckpoint(ctx, rnnRunId, 'measure');
+  if (!isRnnFamily(r.family)) throw new LabError('invalid_input', `Run ${rnnRunId} must be a GRU or LSTM run, but it is ${r.family}.`, { field: 'runIds' });
+  return { ...input, rnn: { runId: r.runId, family: r.family, dir: r.dir }, cost: { ...input.cost, rnn: costFigures(ctx, rnnRunId) } };
 }
 
 /** Measures a pair in this process (tests; the lab runs computePair in a worker). */
 export function measurePair(ctx: LabContext, datasetId: number, seed: number, gptRunId: number, bertRunId: number,
-  options: Partial<MeasureOptions> = {}): PairMeasurement {
-  return computePair(pairInput(ctx, datasetId, seed, gptRunId, bertRunId), options);
+  options: Partial<MeasureOptions> = {}, rnnRunId: number | null = null): PairMeasurement {
+  return computePair(pairInput(ctx, datasetId, seed, gptRunId, bertRunId, rnnRunId), options);
 }
 

@@ -18,6 +18,7 @@ import { customShape, trainingSettings, type TrainingDeps } from '../runs/traini
 import { assertFitsInMemory } from '../../ml/config';
 import { sizeLabel, type ModelSize } from '../../../common/model-size';
 import { ensureSplit, resolveDatasetRef, resolveRunTokenizer } from '../runs/training-data';
+import { rnnPresetConfig, type RnnConfig, type RnnFamily } from '../../../common/rnn-config';
 
 /** The first seed of an experiment; seed i of K is BASE_SEED + i, for both models of the pair. */
 const BASE_SEED = 1337;
@@ -33,6 +34,8 @@ interface StoredBudget {
   seeds: number[];
   /** absent in experiments made before issue 14 (none swept) */
   lrSweep?: boolean;
+  /** the optional third model (absent: none) */
+  rnn?: RnnFamily | null;
 }
 
 /** One status for the whole experiment: live while any run is, completed when all are, else the worst ending. */
@@ -70,21 +73,25 @@ export class ExperimentService {
     const configs = (['gpt', 'bert'] as const).map((f) => presetConfig(preset, f, tokenizer.vocabSize, BASE_SEED, shape ?? {}));
     // a size that cannot train here is refused before the experiment is recorded (each run would refuse it anyway)
     for (const c of configs) assertFitsInMemory(c, trainingSettings({ steps: 1 }, preset, c.family).batchSize);
-    const steps = budgetSteps(input.budget, tokensPerStep, configs, batchSize);
+    const rnn = input.rnn === undefined ? null : rnnConfig(input.rnn, preset, shape, tokenizer.vocabSize);
+    const steps = budgetSteps(input.budget, tokensPerStep, rnn === null ? configs : [...configs, rnn], batchSize);
     if ('minutes' in input.budget) log(`A budget of ${input.budget.minutes} min is ${steps} steps per run at the measured speed of this machine.`);
     const seeds = Array.from({ length: input.seeds }, (_, i) => BASE_SEED + i);
-    const stored: StoredBudget = { budget: input.budget, preset, size: shape, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep };
+    const stored: StoredBudget = { budget: input.budget, preset, size: shape, steps, tokensPerRun: steps * tokensPerStep, seeds, lrSweep: input.lrSweep, rnn: rnn?.family ?? null };
     const sizeName = shape ? sizeLabel(shape) : preset;
+    const models = rnn === null ? 'BERT vs GPT' : `BERT vs GPT vs ${rnn.family.toUpperCase()}`;
     const id = this.ctx.store.experiments.insert({
-      name: this.uniqueName(input.name ?? `${dataset.name}: BERT vs GPT (${sizeName}, ${steps} steps)`),
-      description: `BERT vs GPT on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`,
+      name: this.uniqueName(input.name ?? `${dataset.name}: ${models} (${sizeName}, ${steps} steps)`),
+      description: `${models} on "${dataset.name}" with tokenizer "${tokenizer.name}", ${input.seeds} seed(s).`,
       datasetId: dataset.id, tokenizerId: tokenizer.id, budgetJson: JSON.stringify(stored),
     });
+    const families = rnn === null ? (['gpt', 'bert'] as const) : (['gpt', 'bert', rnn.family] as const);
     for (const seed of seeds) {
-      for (const family of ['gpt', 'bert'] as const) {
+      for (const family of families) {
         await this.scheduler.start({
-          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, size: shape ?? undefined, steps, seed, experimentId: id,
-          lrSweep: input.lrSweep, name: `${dataset.name}-${family}-${sizeName}-seed${seed}`,
+          // the RNN takes its preset's shape (same context and batch, checked above) and GPT's recipe without a sweep
+          dataset: String(dataset.id), family, tokenizer: String(tokenizer.id), preset, size: family === 'gpt' || family === 'bert' ? shape ?? undefined : undefined,
+          steps, seed, experimentId: id, lrSweep: family === 'gpt' || family === 'bert' ? input.lrSweep : false, name: `${dataset.name}-${family}-${sizeName}-seed${seed}`,
         }, log);
       }
     }
@@ -127,13 +134,16 @@ export class ExperimentService {
     const options = { ...this.measureOptions, positions, words: Math.min(this.measureOptions.words ?? 200, positions) };
     const measured: PairMeasurement[] = [];
     for (const p of e.pairs) {
-      const pair = pairInput(this.ctx, e.datasetId, p.seed, p.gptRunId, p.bertRunId);
+      const pair = pairInput(this.ctx, e.datasetId, p.seed, p.gptRunId, p.bertRunId, p.rnnRunId ?? null);
       measured.push(await runTask('measure', { pair, options }, this.scheduler.spawnWorker, this.closing.signal));
     }
     if (this.closing.signal.aborted) throw new LabError('unavailable', 'The lab closed while the experiment was measured; measure it again.');
     const config = (runId: number): ModelConfig => (this.runs.run(runId).config as { model: ModelConfig }).model;
-    const table = comparisonTable(measured, config(e.pairs[0].gptRunId), config(e.pairs[0].bertRunId),
-      { gpt: this.learningRate(e.pairs[0].gptRunId), bert: this.learningRate(e.pairs[0].bertRunId) });
+    const first = e.pairs[0];
+    const rnnRun = first.rnnRunId ?? null;
+    const rnn = rnnRun === null ? null : { config: (this.runs.run(rnnRun).config as { model: RnnConfig }).model, rate: this.learningRate(rnnRun) };
+    const table = comparisonTable(measured, config(first.gptRunId), config(first.bertRunId),
+      { gpt: this.learningRate(first.gptRunId), bert: this.learningRate(first.bertRunId) }, rnn);
     this.saveComparison(e.id, table);
     this.ctx.emit('experiments.changed', { id: e.id });
     return this.experiment(e.id);
@@ -151,8 +161,8 @@ export class ExperimentService {
     let experimentId: number | null;
     try {
       const run = this.runs.run(runId);
-      // only GPT and BERT runs belong to a BERT-vs-GPT comparison (a seq2seq arm's experiment is measured by its job)
-      experimentId = run.family === 'gpt' || run.family === 'bert' ? run.experimentId : null;
+      // only GPT, BERT and GRU/LSTM LM runs belong to a BERT-vs-GPT comparison (a seq2seq arm's experiment is measured by its job)
+      experimentId = ['gpt', 'bert', 'gru', 'lstm'].includes(run.family) ? run.experimentId : null;
     } catch {
       return; // the run was deleted
     }
@@ -179,12 +189,16 @@ export class ExperimentService {
       const bert = runs.find((r) => r.seed === seed && r.family === 'bert');
       if (!gpt || !bert) return [];
       const params = (r: RunT): number => Number((r.config as { parameters?: number }).parameters ?? 0);
-      return [{ seed, gptRunId: gpt.id, bertRunId: bert.id, gptParameters: params(gpt), bertParameters: params(bert) }];
+      const third = b.rnn ? runs.find((r) => r.seed === seed && r.family === b.rnn) : undefined;
+      return [{
+        seed, gptRunId: gpt.id, bertRunId: bert.id, gptParameters: params(gpt), bertParameters: params(bert),
+        rnnRunId: third?.id ?? null, rnnParameters: third ? params(third) : null,
+      }];
     });
     return {
       id: row.id, name: row.name, datasetId: row.dataset_id, datasetName: row.dataset_name, tokenizerId: row.tokenizer_id, tokenizerName: row.tokenizer_name,
-      preset: b.preset, size: b.size ?? null, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true, pairs, runs,
-      comparison: this.loadComparison(id), createdAt: row.created_at,
+      preset: b.preset, size: b.size ?? null, budget: b.budget, steps: b.steps, tokensPerRun: b.tokensPerRun, status: experimentStatus(runs), lrSweep: b.lrSweep === true,
+      rnn: b.rnn ?? null, pairs, runs, comparison: this.loadComparison(id), createdAt: row.created_at,
     };
   }
 
@@ -222,4 +236,18 @@ export class ExperimentService {
     if (!taken.has(base.toLowerCase())) return base;
     for (let n = 2; ; n++) if (!taken.has(`${base} #${n}`.toLowerCase())) return `${base} #${n}`;
   }
+}
+
+/**
+ * The third model's config, refused before anything is recorded when its tokens per step would differ from the
+ * Transformers' (its batch is GPT's recipe's; its context must be theirs, so every model sees the same tokens).
+ */
+function rnnConfig(family: RnnFamily, preset: PresetName, shape: ModelSize | null, vocabSize: number): RnnConfig {
+  const config = rnnPresetConfig(preset, family, vocabSize, BASE_SEED);
+  const context = shape?.contextLength ?? PRESETS[preset].contextLength;
+  if (config.contextLength !== context) {
+    throw new LabError('invalid_input', `The ${family.toUpperCase()} third model reads ${config.contextLength} tokens at a time (the ${preset} preset), but this comparison's context is ${context}; `
+      + `drop the custom context (--context) or the third model (--with-rnn) so that every model sees the same tokens.`, { field: 'rnn' });
+  }
+  return config;
 }

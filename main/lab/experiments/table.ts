@@ -1,12 +1,15 @@
 // The comparison table: the descriptive rows of BERT vs GPT (objective, what is predicted, direction, architecture)
 // and one row per measured figure with both models' per-seed values, mean ± std, and a verdict computed from them.
 // Everything a reader sees is data (row ids, message keys, numbers): the UI words it in its language, the CLI in English.
+// An optional third model (GRU/LSTM) gets a cell in every row but the summary, and its own verdict against GPT.
 import type { ComparisonCellT, ComparisonRowT, ComparisonT } from '../../../common/api';
 import type { ModelConfig } from '../../../common/model-config';
+import type { RnnConfig } from '../../../common/rnn-config';
 import type { BaselineFigures, PairMeasurement, SideFigures } from '../../jobs/measure/measure';
 
 type NumericKey = { [K in keyof SideFigures]: SideFigures[K] extends number ? K : never }[keyof SideFigures];
 type NoteT = NonNullable<ComparisonT['notes']>[number];
+type RnnVerdictT = NonNullable<ComparisonRowT['rnnVsGpt']>;
 
 /** A model clears the unigram bar with at least this many points of accuracy above it. */
 const BASELINE_MARGIN = 0.02;
@@ -69,9 +72,19 @@ export function verdict(gpt: ComparisonCellT, bert: ComparisonCellT, betterWhen:
   return { winner, verdict: { kind: 'better', winner, gap, relative, ratio } };
 }
 
-function about(id: string, gpt: ComparisonCellT['phrase'], bert: ComparisonCellT['phrase']): ComparisonRowT {
+function about(id: string, gpt: ComparisonCellT['phrase'], bert: ComparisonCellT['phrase'], rnn: ComparisonCellT['phrase'] | null): ComparisonRowT {
   const empty = { values: [], mean: null, std: null };
-  return { id, group: 'about', gpt: { ...empty, phrase: gpt }, bert: { ...empty, phrase: bert }, betterWhen: null, winner: null, verdict: { kind: 'design' }, caveat: null };
+  return {
+    id, group: 'about', gpt: { ...empty, phrase: gpt }, bert: { ...empty, phrase: bert }, betterWhen: null, winner: null, verdict: { kind: 'design' }, caveat: null,
+    ...(rnn === null ? {} : { rnn: { ...empty, phrase: rnn } }),
+  };
+}
+
+/** The RNN against GPT on a measured row, by the rules of `verdict` (GPT in the first place, the RNN in the second). */
+export function rnnVerdict(gpt: ComparisonCellT, rnn: ComparisonCellT, betterWhen: 'higher' | 'lower', fraction: boolean, seeds: number): RnnVerdictT {
+  const v = verdict(gpt, rnn, betterWhen, fraction, seeds).verdict;
+  if (v.kind === 'better') return { ...v, winner: v.winner === 'gpt' ? 'gpt' : 'rnn' };
+  return v.kind === 'tie' ? v : { kind: 'unmeasured' };
 }
 
 /** The descriptive phrase of a row, the same key for both sides with .gpt / .bert appended. */
@@ -81,6 +94,12 @@ function phrase(key: string, params: Record<string, string | number> = {}): Comp
 
 function architecture(c: ModelConfig): Record<string, string | number> {
   return { layers: c.nLayer, heads: c.nHead, dModel: c.dModel, context: c.contextLength, norm: c.norm };
+}
+
+/** The third model of a comparison: its config and the learning rate it trained at. */
+export interface RnnSide {
+  config: RnnConfig;
+  rate: LearningRates['gpt'];
 }
 
 /** How each model's learning rate was set, for the table's notes (a sweep's trials, or null when it was fixed). */
@@ -115,14 +134,19 @@ export function comparisonNotes(seeds: number, rows: ComparisonRowT[], rates: Le
 }
 
 /** The whole table of an experiment from its measured pairs. */
-export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig, bertConfig: ModelConfig, rates: LearningRates | null = null): ComparisonT {
+export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig, bertConfig: ModelConfig, rates: LearningRates | null = null,
+  rnn: RnnSide | null = null): ComparisonT {
   if (pairs.length === 0) throw new Error('comparisonTable needs at least one measured pair.');
   const seeds = pairs.length;
+  const measuredRnn = rnn !== null && pairs.every((p) => p.rnn !== null) ? rnn : null;
+  const third = (key: string, params: Record<string, string | number> = {}): ComparisonCellT['phrase'] | null => (measuredRnn === null ? null : phrase(key, params));
+  const rc = measuredRnn?.config;
   const rows: ComparisonRowT[] = [
-    about('about.objective', phrase('about.objective.gpt'), phrase('about.objective.bert')),
-    about('about.predicts', phrase('about.predicts.gpt'), phrase('about.predicts.bert')),
-    about('about.direction', phrase('about.direction.gpt'), phrase('about.direction.bert')),
-    about('about.architecture', phrase('about.architecture.gpt', architecture(gptConfig)), phrase('about.architecture.bert', architecture(bertConfig))),
+    about('about.objective', phrase('about.objective.gpt'), phrase('about.objective.bert'), third('about.objective.rnn')),
+    about('about.predicts', phrase('about.predicts.gpt'), phrase('about.predicts.bert'), third('about.predicts.rnn')),
+    about('about.direction', phrase('about.direction.gpt'), phrase('about.direction.bert'), third('about.direction.rnn')),
+    about('about.architecture', phrase('about.architecture.gpt', architecture(gptConfig)), phrase('about.architecture.bert', architecture(bertConfig)),
+      rc === undefined ? null : third(`about.architecture.${rc.family}`, { layers: rc.nLayer, hidden: rc.dModel, embed: rc.dEmbed, context: rc.contextLength })),
   ];
   const wins: Record<'gpt' | 'bert', string[]> = { gpt: [], bert: [] };
   const backends = (side: 'gpt' | 'bert'): string => [...new Set(pairs.map((p) => p[side].backend))].join('/');
@@ -136,9 +160,12 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
       : r.pseudoPerplexity ? { kind: 'pseudoPerplexity' } : null;
     const key = r.baseline;
     const base = key === undefined ? null : cell(pairs.map((p) => p.baseline[key]));
+    const n = measuredRnn === null ? null : cell(pairs.map((p) => (p.rnn as SideFigures)[r.key]));
     rows.push({
       id: r.id, group: r.group, gpt: g, bert: b, betterWhen: r.betterWhen, winner: v.winner, verdict: v.verdict, caveat,
       ...(base === null ? {} : { baseline: base, belowBaseline: belowBaseline(r, g, b, base) }),
+      // GPT's perplexity and the RNN's are the same quantity (next token from the left), so this row has a verdict too
+      ...(n === null ? {} : { rnn: n, rnnVsGpt: rnnVerdict(g, n, r.betterWhen, r.fraction, seeds) }),
     });
   }
   const winnerOf = (id: string): Winner => rows.find((r) => r.id === id)?.winner ?? null;
@@ -150,10 +177,24 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
     verdict: { kind: 'summary', fill: winnerOf('fill.token.top1'), next: winnerOf('continue.next'), gptWins: wins.gpt.length, bertWins: wins.bert.length },
     caveat: null,
   });
+  const notes = comparisonNotes(seeds, rows, rates);
+  if (measuredRnn !== null) notes.push({ kind: 'learningRate', side: measuredRnn.config.family, ...measuredRnn.rate });
   return {
     measuredAt: new Date().toISOString(), split: pairs[0].split, seeds: pairs.map((p) => p.seed),
     positions: pairs[0].positions, words: pairs[0].words, rows,
-    baselineToken: pairs[0].baseline.token, notes: comparisonNotes(seeds, rows, rates),
+    baselineToken: pairs[0].baseline.token, notes,
     continuations: pairs.flatMap((p) => p.continuations.map((c) => ({ seed: p.seed, ...c }))),
+    rnnFamily: measuredRnn?.config.family ?? null,
+    lossByPosition: {
+      windows: pairs.reduce((n, p) => n + p.windows.length, 0),
+      gpt: meanByPosition(pairs.map((p) => p.lossByPosition.gpt)),
+      rnn: measuredRnn === null ? null : meanByPosition(pairs.map((p) => p.lossByPosition.rnn ?? [])),
+    },
   };
+}
+
+/** Per position, the mean over seeds of each seed's mean (seeds whose windows were shorter leave the last positions out). */
+function meanByPosition(perSeed: number[][]): number[] {
+  const n = Math.max(0, ...perSeed.map((a) => a.length));
+  return Array.from({ length: n }, (_, t) => cell(perSeed.filter((a) => t < a.length).map((a) => a[t])).mean ?? Number.NaN);
 }

@@ -44,7 +44,8 @@ const WORDING: Record<CheckpointPurpose, Wording> = {
   analysis: EXPLORER,
   fill: { ...PROBE, families: ['gpt', 'bert'], refuse: 'only GPT and BERT runs can fill blanks' },
   continue: { ...PROBE, families: ['gpt', 'bert', 'gru', 'lstm'], refuse: 'only GPT, BERT, GRU and LSTM runs can continue a text' },
-  measure: { ...PROBE, families: ['gpt', 'bert'], refuse: 'only GPT and BERT runs can be probed here' },
+  // a comparison measures its GPT and BERT, and its optional GRU/LSTM third model
+  measure: { ...PROBE, families: ['gpt', 'bert', 'gru', 'lstm'], refuse: 'only GPT, BERT, GRU and LSTM runs are measured in a comparison' },
 };
 
 const MODEL_FILE = 'model.safetensors';

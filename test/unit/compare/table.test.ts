@@ -4,7 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { cell, comparisonTable, verdict } from '../../../main/lab/experiments/table';
 import { english } from '../../../common/comparison/english';
 import { rowUnit } from '../../../common/comparison/format';
-import { noteText, verdictText } from '../../../common/comparison/wording';
+import { noteText, rnnVerdictText, verdictText } from '../../../common/comparison/wording';
+import { rnnPresetConfig } from '../../../common/rnn-config';
+import { lossByPosition } from '../../../main/jobs/measure/measure';
+import { lossByPositionOption } from '../../../common/charts/lossByPosition';
+import { chartTheme } from '../../../common/charts/theme';
 import { wordSpans } from '../../../main/jobs/measure/heldout';
 import type { PairMeasurement, SideFigures } from '../../../main/jobs/measure/measure';
 import { presetConfig } from '../../../common/model-config';
@@ -67,7 +71,7 @@ function side(over: Partial<SideFigures>): SideFigures {
 describe('comparisonTable', () => {
   it('has the descriptive rows and one verdict per measured row that agrees with the numbers', () => {
     const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
-      seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [{ prompt: 'a', gpt: 'b', bert: 'c' }],
+      seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [{ prompt: 'a', gpt: 'b', bert: 'c' }], rnn: null, lossByPosition: { gpt: [], rnn: null },
       baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: 'e' },
       gpt: side({ nextToken: 0.5 + seed / 100, tokenTop1: 0.2 }),
       bert: side({ nextToken: 0.2, tokenTop1: 0.6 + seed / 100, tokensPerSecond: 300, backend: 'js' }),
@@ -107,7 +111,7 @@ describe('comparisonTable', () => {
 
   it('says one seed is provisional, names a model that has not beaten the unigram bar, and each rate with its sweep', () => {
     const pair: PairMeasurement = {
-      seed: 1, split: 'validation', positions: 100, words: 50, windows: [], continuations: [],
+      seed: 1, split: 'validation', positions: 100, words: 50, windows: [], continuations: [], rnn: null, lossByPosition: { gpt: [], rnn: null },
       baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: ' ' },
       // BERT on the plateau: 14% of blanks, under the 15% the most frequent token gets
       gpt: side({ nextToken: 0.45, tokenTop1: 0.3 }), bert: side({ nextToken: 0.1, tokenTop1: 0.14, tokenTop5: 0.51 }),
@@ -131,6 +135,40 @@ describe('comparisonTable', () => {
   });
 });
 
+describe('comparisonTable with a GRU third model', () => {
+  it('gives the GRU a cell in every row but the summary, a verdict against GPT that follows the numbers, and loss by position', () => {
+    const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
+      seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [{ prompt: 'a', gpt: 'b', bert: 'c', rnn: 'd' }],
+      baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: 'e' },
+      gpt: side({ nextToken: 0.5, perplexity: 4 + seed / 100 }), bert: side({}),
+      // the GRU: clearly worse at the next token (40% vs 50%), perplexity within a hair of GPT's, 3x the throughput
+      rnn: side({ nextToken: 0.4 + seed / 1000, perplexity: 4 + seed / 100, tokensPerSecond: 300, parameters: 2000 }),
+      lossByPosition: { gpt: [3, 2, 1 + seed], rnn: [3, 2.5] },
+    }));
+    const rnn = { config: rnnPresetConfig('tiny', 'gru', 50), rate: { lr: 3e-3, sweep: null } };
+    const t = comparisonTable(pairs, presetConfig('tiny', 'gpt', 50), presetConfig('tiny', 'bert', 50), { gpt: { lr: 3e-3, sweep: null }, bert: { lr: 3e-3, sweep: null } }, rnn);
+    expect(t.rnnFamily).toBe('gru');
+    const row = (id: string): (typeof t.rows)[number] => t.rows.find((r) => r.id === id) as (typeof t.rows)[number];
+    expect(row('about.architecture').rnn?.phrase).toEqual({ key: 'about.architecture.gru', params: { layers: 2, hidden: 128, embed: 128, context: 64 } });
+    expect(row('summary.strengths').rnn).toBeUndefined();
+    expect(row('continue.next').rnn?.mean).toBeCloseTo(0.4015, 12);
+    expect(row('continue.next').rnnVsGpt).toMatchObject({ kind: 'better', winner: 'gpt' });
+    expect(rnnVerdictText(row('continue.next'), 'gru', 2, english, 'en-US')).toBe('GPT better by 9.8 points (GRU 40.2% ± 0.1%, GPT 50.0% ± 0.0%).');
+    expect(row('continue.perplexity').rnnVsGpt).toEqual({ kind: 'tie', withinSpread: false });
+    expect(row('cost.tokens_per_s').rnnVsGpt).toMatchObject({ kind: 'better', winner: 'rnn', ratio: 3 });
+    // the GPT-vs-BERT verdicts are the same as without the third model
+    expect(row('continue.next').winner).toBe('gpt');
+    expect(t.notes).toContainEqual({ kind: 'learningRate', side: 'gru', lr: 3e-3, sweep: null });
+    expect(t.lossByPosition).toEqual({ windows: 0, gpt: [3, 2, 2.5], rnn: [3, 2.5] });
+  });
+
+  it('averages loss by position over windows, leaving short windows out of the positions they do not reach', () => {
+    const s = (nll: number): { rank: number; nll: number; best: number } => ({ rank: 0, nll, best: 0 });
+    expect(lossByPosition([[s(4), s(2), s(1)], [s(2), s(1)]])).toEqual([3, 1.5, 1]);
+    expect(lossByPosition([])).toEqual([]);
+  });
+});
+
 describe('wordSpans', () => {
   it('maps words to the tokens that cover exactly their letters', () => {
     const text = 'Hi, bob!';
@@ -143,5 +181,19 @@ describe('wordSpans', () => {
     // byte-level BPE: "the", " cat", " s", "at"; then a token that swallows the end of one word and the next
     expect(wordSpans(text, [[0, 3], [3, 7], [7, 9], [9, 11]])).toEqual([[0, 1], [1, 1], [2, 2]]);
     expect(wordSpans(text, [[0, 5], [5, 11]])).toEqual([]);
+  });
+});
+
+describe('lossByPositionOption', () => {
+  it('draws one line per model in its colour of the other charts, over the window\'s positions, gaps where no window reached', () => {
+    const o = lossByPositionOption({
+      lines: [{ label: 'GPT', colorIndex: 0, values: [3, 2.5, 2] }, { label: 'GRU', colorIndex: 2, values: [3.1, 2.4, Number.NaN] }],
+      names: { x: 'position', y: 'loss' }, theme: chartTheme('light'),
+    });
+    const series = o.series as Array<{ name: string; data: Array<[number, number | null]>; lineStyle: { color: string } }>;
+    expect(series.map((s) => s.name)).toEqual(['GPT', 'GRU']);
+    expect(series[1].data).toEqual([[0, 3.1], [1, 2.4], [2, null]]);
+    expect(series[1].lineStyle.color).toBe(chartTheme('light').palette[2]);
+    expect((o.xAxis as { max: number }).max).toBe(2);
   });
 });

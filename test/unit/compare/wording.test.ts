@@ -21,7 +21,7 @@ function side(over: Partial<SideFigures>): SideFigures {
 /** Two seeds: BERT clearly better at blanks, GPT at the next token and perplexity, kernels differ. */
 function table(): ComparisonT {
   const pairs: PairMeasurement[] = [1, 2].map((seed) => ({
-    seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [],
+    seed, split: 'validation', positions: 100, words: 50, windows: [], continuations: [], rnn: null, lossByPosition: { gpt: [], rnn: null },
     baseline: { tokenTop1: 0.15, tokenTop5: 0.5, wordTop1: 0, nextToken: 0.15, perplexity: 30, token: 'e' },
     gpt: side({ nextToken: 0.5 + seed / 100, tokenTop1: 0.2, perplexity: 4 + seed / 10, parameters: 1000 }),
     bert: side({ nextToken: 0.2, tokenTop1: 0.6 + seed / 100, perplexity: 9, parameters: 1200, tokensPerSecond: 300, backend: 'js' }),

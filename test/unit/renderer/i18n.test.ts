@@ -80,6 +80,8 @@ describe('i18n messages', () => {
       layers: 4, heads: 5, dModel: 96, context: 128, norm: 'pre', gpt: '41.2%', bert: '55.0%', figures: 'GPT 1, BERT 2', winner: 'BERT',
       by: '13.8 points', fill: 'GPT', next: 'neither', gptWins: 6, bertWins: 9, gap: '0.25', percent: 42, loser: 'GPT', ratio: '1.75',
       list: 'perplexity',
+      // the comparison's GRU/LSTM third model (issue 17)
+      hidden: 128, embed: 64,
       // the wizard's custom model size
       field: 'Layers', min: 1, max: 64, nHead: 3, divisors: '2, 4', batch: 16, gptMemory: '3.1 MiB', bertMemory: '3.2 MiB', free: '9 GiB',
       need: '30 GiB', ff: 256, t: 64,

@@ -1,0 +1,50 @@
+// BERT vs GPT with a GRU as the third model, in a real browser: the wizard's third-model choice with its size, the
+// experiment's third run, the table's GRU column with its verdict against GPT, loss by position in the context, and
+// the same page in zh-CN (screenshots compare-rnn-*).
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { storyText } from '../unit/compare/story';
+import { screenshots, useLabServer } from './lab-server';
+
+const lab = useLabServer();
+const shot = screenshots('compare-rnn-');
+
+test.beforeAll(() => {
+  const file = join(lab.home, 'story.txt');
+  writeFileSync(file, storyText(60));
+  const r = spawnSync(process.execPath, [join('main', 'cli', 'bin.mjs'), '--home', lab.home, 'datasets', 'import', file, '--name', 'story', '--mode', 'paragraphs'],
+    { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
+});
+
+test('a GRU third model: wizard, three runs, its table column and verdict, loss by position, zh-CN', async ({ page }) => {
+  test.setTimeout(420_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(lab.url);
+  await page.getByTestId('language-select').selectOption('en');
+  await page.evaluate('window.location.hash = "#/experiments/new?dataset=1"');
+  await expect(page.getByTestId('wizard-page')).toBeVisible();
+  await page.getByTestId('wizard-rnn').selectOption('gru');
+  await expect(page.getByText('3 runs: one GPT, one BERT and one GRU for each of 1 seed(s)')).toBeVisible();
+  await page.getByTestId('wizard-budget-value').fill('12');
+  await page.getByTestId('wizard-lr-sweep').uncheck();
+  await shot(page, '01-wizard');
+  await page.getByTestId('wizard-submit').click();
+
+  await expect(page.getByTestId('experiment-name')).toContainText('BERT vs GPT vs GRU');
+  await expect(page.getByTestId('experiment-run-gru-1337')).toBeVisible();
+  // states, not seconds: every run completes, then the lab measures on its own
+  await expect(page.getByTestId('comparison-rnn-column')).toHaveText('GRU', { timeout: 360_000 });
+  const next = page.getByTestId('comparison-row-continue.next');
+  await expect(next.getByTestId('comparison-rnn-verdict')).toHaveText(/^(GRU better by|GPT better by|No clear difference)/);
+  await expect(page.getByTestId('experiment-loss-by-position').locator('canvas')).toBeVisible();
+  await shot(page, '02-experiment');
+
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  await expect(next.getByTestId('comparison-rnn-verdict')).toHaveText(/(更好|没有明显差别)/);
+  await shot(page, '03-experiment-zh');
+  expect(pageErrors).toEqual([]);
+});
