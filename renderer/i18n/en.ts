@@ -436,7 +436,7 @@ const en = {
     summary: '{label} ({family}): {T} tokens, {L} layers × {NH} heads',
     unknownToken: 'The tokenizer has no token for these characters, so the model reads [UNK].',
     unknownCount: '{n} token(s) are [UNK] (marked in red): the tokenizer has no token for those characters.',
-    tabs: { heatmap: 'Heatmap', head: 'Head view', model: 'Model view', compare: 'BERT vs GPT', training: 'Over training', inside: 'Inside one head' },
+    tabs: { heatmap: 'Heatmap', head: 'Head view', model: 'Model view', compare: 'BERT vs GPT', training: 'Over training', inside: 'Inside one head', positional: 'Positional encodings' },
     noAttention: 'This model exposes no attention to show (see the note above).',
     exportPng: 'PNG',
     exportSvg: 'SVG',

@@ -435,7 +435,7 @@ const zhCN: Messages = {
     summary: '{label}（{family}）：{T} 个词元，{L} 层 × {NH} 个头',
     unknownToken: '分词器没有这些字符的词元，模型读到的是 [UNK]。',
     unknownCount: '{n} 个词元是 [UNK]（红色标出）：分词器没有这些字符的词元。',
-    tabs: { heatmap: '热力图', head: '头视图', model: '模型视图', compare: 'BERT 对比 GPT', training: '训练过程', inside: '单个头内部' },
+    tabs: { heatmap: '热力图', head: '头视图', model: '模型视图', compare: 'BERT 对比 GPT', training: '训练过程', inside: '单个头内部', positional: '位置编码' },
     noAttention: '这个模型没有可显示的注意力（见上方说明）。',
     exportPng: 'PNG',
     exportSvg: 'SVG',

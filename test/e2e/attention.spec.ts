@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { figureLayout } from '../../renderer/charts/heatmapView';
 import { longestTask, screenshots, useLabServer, watchLongTasks } from './lab-server';
 
 // this spec's own server and lab home: no spec depends on what another one stored
@@ -91,6 +92,8 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   const saved = join('test-results', 'screenshots', 'attention-export-heatmap.png');
   await download.saveAs(saved);
   expect(readFileSync(saved).subarray(1, 4).toString()).toBe('PNG');
+  // the whole map as a figure: title, labels, 16-px cells and the colour scale under them (not the bare canvas)
+  expect(pngSize(saved)).toEqual(figureSize(18, 'Attention weight'));
 
   // Head view: lines from the chosen token, one colour per head; a head can be switched off.
   await page.getByTestId('attention-tab-head').click();
@@ -127,11 +130,14 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   await expect(page.getByTestId('training-map')).toContainText('At step 6');
   await shot(page, 'training');
 
-  // Inside one head: the scaled dot-product with the model's numbers, and the positional encodings.
+  // Inside one head: the scaled dot-product with the model's numbers; the positional encodings in their own tab.
   await page.getByTestId('attention-tab-inside').click();
   await expect(page.getByTestId('inside-table').locator('tbody tr')).toHaveCount(18);
-  await expect(page.getByTestId('positional-map')).toBeVisible();
   await shot(page, 'inside');
+  await page.getByTestId('attention-tab-positional').click();
+  await expect(page.getByTestId('positional-map')).toBeVisible();
+  await expect(page.getByTestId('positional-map')).toContainText('18 positions');
+  await shot(page, 'positional');
 
   // Export the run as ONNX, then open that file as an imported model: its attention Softmax outputs are found and shown.
   await page.getByTestId('attention-export-onnx').click();
@@ -180,4 +186,40 @@ test('long input: 256 tokens through 6 layers × 6 heads stay responsive (no mai
   const longest = await longestTask(page);
   // Measured here: tasks of 0.08–0.45 s at a load average of 12 on two cores; 1.5 s leaves room for such load.
   expect(longest).toBeLessThan(1500);
+
+  // 256 tokens fit in 2-px cells: no labels until zoomed; at 8× the cells are 16 px, the map scrolls with its labels
+  await page.getByTestId('attention-tab-heatmap').click();
+  await expect(page.getByTestId('heatmap-zoom-hint')).toBeVisible();
+  await page.getByTestId('heatmap-zoom-8').click();
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-zoom', '8');
+  await expect(page.getByTestId('heatmap-zoom-hint')).toHaveCount(0);
+  const viewport = page.getByTestId('heatmap').locator('.viewport');
+  await viewport.evaluate((el) => { el.scrollTop = 1200; el.scrollLeft = 600; });
+  const map = page.getByTestId('heatmap').locator('canvas');
+  await map.hover({ position: { x: 300, y: 300 } });
+  await expect(page.getByTestId('heatmap-tooltip')).toContainText(/→ .*: \d/);
+  await shot(page, 'long-heatmap-zoomed-en');
+  // the figure holds the whole map, whatever part is on screen: 256 × 16-px cells with labels, title and scale
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png-attention-heatmap').click()]);
+  const saved = join('test-results', 'screenshots', 'attention-export-long-heatmap.png');
+  await download.saveAs(saved);
+  expect(pngSize(saved)).toEqual(figureSize(256, 'Attention weight'));
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  await expect(page.getByTestId('heatmap-scale')).toContainText('注意力权重');
+  await page.mouse.move(0, 0);
+  await shot(page, 'long-heatmap-zoomed-zh-CN');
+  await page.getByTestId('attention-tab-positional').click();
+  await expect(page.getByTestId('positional-map')).toBeVisible();
+  await shot(page, 'long-positional-zh-CN');
 });
+
+/** A PNG's width and height, from its IHDR chunk. */
+function pngSize(file: string): { width: number; height: number } {
+  const bytes = readFileSync(file);
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
+}
+
+function figureSize(tokens: number, scaleLabel: string): { width: number; height: number } {
+  const l = figureLayout(tokens, tokens, scaleLabel.length);
+  return { width: l.width, height: l.height };
+}
