@@ -189,12 +189,17 @@ test('long input: 256 tokens through 6 layers × 6 heads stay responsive (no mai
 
   // 256 tokens fit in 2-px cells: no labels until zoomed; at 8× the cells are 16 px, the map scrolls with its labels
   await page.getByTestId('attention-tab-heatmap').click();
+  await page.getByTestId('attention-mode').selectOption('head');
+  await page.getByTestId('attention-layer').selectOption('0');
+  await page.getByTestId('attention-scale').check();
+  await expect(page.getByTestId('heatmap')).toContainText('Layer 0 · head 0');
   await expect(page.getByTestId('heatmap-zoom-hint')).toBeVisible();
   await page.getByTestId('heatmap-zoom-8').click();
   await expect(page.getByTestId('heatmap')).toHaveAttribute('data-zoom', '8');
   await expect(page.getByTestId('heatmap-zoom-hint')).toHaveCount(0);
   const viewport = page.getByTestId('heatmap').locator('.viewport');
-  await viewport.evaluate((el) => { el.scrollTop = 1200; el.scrollLeft = 600; });
+  // rows and columns 75–107: the diagonal runs through the window
+  await viewport.evaluate((el) => { el.scrollTop = 1200; el.scrollLeft = 1200; });
   const map = page.getByTestId('heatmap').locator('canvas');
   await map.hover({ position: { x: 300, y: 300 } });
   await expect(page.getByTestId('heatmap-tooltip')).toContainText(/→ .*: \d/);
