@@ -1,8 +1,10 @@
 // App shapes of the API contract: what the About box shows, the settings, and task progress.
 import { z } from 'zod';
 import { empty, Language, Theme } from './shared';
+import { RUN_COLUMNS } from '../run-columns';
 
-export const Settings = z.object({ language: Language, theme: Theme });
+/** hiddenRunColumns: the runs table's columns the person hid (common/run-columns.ts; the defaults until first chosen) */
+export const Settings = z.object({ language: Language, theme: Theme, hiddenRunColumns: z.array(z.enum(RUN_COLUMNS)).max(RUN_COLUMNS.length) });
 
 export const AppInfo = z.object({
   version: z.string(),

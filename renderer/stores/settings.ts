@@ -1,9 +1,10 @@
-// Settings store: language and theme, loaded from and saved to the lab (settings.get/set), applied to the page.
+// Settings store: language, theme and the runs table's hidden columns, loaded from and saved to the lab (settings.get/set), applied to the page.
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 import type { SettingsT } from '../../common/api';
 import { call, errorMessage } from '../api';
 import { setLocale } from '../i18n';
+import { DEFAULT_HIDDEN_RUN_COLUMNS, type RunColumn } from '../../common/run-columns';
 
 type ThemeChoice = SettingsT['theme'];
 
@@ -12,6 +13,7 @@ const darkQuery = typeof window !== 'undefined' && window.matchMedia ? window.ma
 export const useSettingsStore = defineStore('settings', () => {
   const language = ref<SettingsT['language']>('en');
   const theme = ref<ThemeChoice>('system');
+  const hiddenRunColumns = ref<RunColumn[]>([...DEFAULT_HIDDEN_RUN_COLUMNS]);
   const systemDark = ref(darkQuery?.matches ?? false);
   const error = ref<string | null>(null);
 
@@ -36,6 +38,7 @@ export const useSettingsStore = defineStore('settings', () => {
       const s = await answer;
       language.value = s.language;
       theme.value = s.theme;
+      hiddenRunColumns.value = s.hiddenRunColumns;
       error.value = null;
     } catch (e) {
       error.value = errorMessage(e);
@@ -51,6 +54,7 @@ export const useSettingsStore = defineStore('settings', () => {
     // Apply at once so the switch feels instant; the lab's answer is the remembered truth.
     if (patch.language) language.value = patch.language;
     if (patch.theme) theme.value = patch.theme;
+    if (patch.hiddenRunColumns) hiddenRunColumns.value = patch.hiddenRunColumns;
     apply();
     await adopt(call('settings.set', patch));
   }
@@ -58,10 +62,12 @@ export const useSettingsStore = defineStore('settings', () => {
   return {
     language,
     theme,
+    hiddenRunColumns,
     resolvedTheme,
     error,
     load,
     setLanguage: (l: SettingsT['language']) => save({ language: l }),
     setTheme: (t: ThemeChoice) => save({ theme: t }),
+    setHiddenRunColumns: (hidden: RunColumn[]) => save({ hiddenRunColumns: hidden }),
   };
 });

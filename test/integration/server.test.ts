@@ -103,7 +103,7 @@ describe('/api/call', () => {
   it('runs a channel through lab.call', async () => {
     const res = await call('settings.set', { theme: 'dark' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ok: true, result: { language: 'en', theme: 'dark' } });
+    expect(await res.json()).toEqual({ ok: true, result: { language: 'en', theme: 'dark', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] } });
   });
 
   it('returns the same validation sentence as IPC, with status 400', async () => {

@@ -1,6 +1,7 @@
-// SettingsService: the user's language and theme, kept in the `settings` key/value table of the lab's store.
+// SettingsService: the user's language, theme and hidden runs-table columns, kept in the `settings` key/value table of the lab's store.
 import type { ChannelArgs, SettingsT } from '../../../common/api';
-import { Language, Theme } from '../../../common/api';
+import { Language, Settings, Theme } from '../../../common/api';
+import { DEFAULT_HIDDEN_RUN_COLUMNS } from '../../../common/run-columns';
 import type { SettingsQueries } from '../../store/settings';
 import type { LabContext } from './context';
 
@@ -17,12 +18,22 @@ export function defaultLanguage(env: NodeJS.ProcessEnv = process.env): SettingsT
   return /^zh/i.test(locale) ? 'zh-CN' : 'en';
 }
 
+/** A stored JSON value, or undefined when it does not parse (then the default applies). */
+function parseJson(raw: string | undefined): unknown {
+  if (raw === undefined) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 export class SettingsService {
   private readonly defaults: SettingsT;
   private readonly q: SettingsQueries;
 
   constructor(ctx: LabContext, env: NodeJS.ProcessEnv = process.env) {
-    this.defaults = { language: defaultLanguage(env), theme: 'system' };
+    this.defaults = { language: defaultLanguage(env), theme: 'system', hiddenRunColumns: [...DEFAULT_HIDDEN_RUN_COLUMNS] };
     this.q = ctx.store.settings;
   }
 
@@ -31,9 +42,11 @@ export class SettingsService {
     const stored = this.q.all();
     const language = Language.safeParse(stored.get('language'));
     const theme = Theme.safeParse(stored.get('theme'));
+    const hidden = Settings.shape.hiddenRunColumns.safeParse(parseJson(stored.get('hiddenRunColumns')));
     return {
       language: language.success ? language.data : this.defaults.language,
       theme: theme.success ? theme.data : this.defaults.theme,
+      hiddenRunColumns: hidden.success ? hidden.data : [...this.defaults.hiddenRunColumns],
     };
   }
 
@@ -42,6 +55,7 @@ export class SettingsService {
     const entries: [SettingKey, string][] = [];
     if (input.language !== undefined) entries.push(['language', input.language]);
     if (input.theme !== undefined) entries.push(['theme', input.theme]);
+    if (input.hiddenRunColumns !== undefined) entries.push(['hiddenRunColumns', JSON.stringify([...new Set(input.hiddenRunColumns)])]);
     if (entries.length > 0) this.q.setMany(entries);
     return this.get();
   }

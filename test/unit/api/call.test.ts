@@ -87,7 +87,7 @@ describe('input validation', () => {
   });
 
   it('treats a missing input as {} for channels without arguments', async () => {
-    await expect(lab.call('settings.get', undefined)).resolves.toEqual({ language: 'en', theme: 'system' });
+    await expect(lab.call('settings.get', undefined)).resolves.toEqual({ language: 'en', theme: 'system', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] });
   });
 });
 
@@ -99,16 +99,30 @@ describe('settings', () => {
   });
 
   it('writes only the given keys and remembers them across a reopen', async () => {
-    await expect(lab.call('settings.set', { theme: 'dark' })).resolves.toEqual({ language: 'en', theme: 'dark' });
+    await expect(lab.call('settings.set', { theme: 'dark' })).resolves.toEqual({ language: 'en', theme: 'dark', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] });
     await lab.call('settings.set', { language: 'zh-CN' });
     lab.close();
     lab = createLab({ home, env: { LANG: 'en_US.UTF-8' }, mode: 'cli' });
-    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'zh-CN', theme: 'dark' });
+    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'zh-CN', theme: 'dark', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] });
   });
 
   it('falls back to the default when a stored value is not valid any more', async () => {
     lab.ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('theme', 'sepia');
-    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'en', theme: 'system' });
+    lab.ctx.db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run('hiddenRunColumns', '["colour"');
+    await expect(lab.call('settings.get', {})).resolves.toEqual({ language: 'en', theme: 'system', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] });
+  });
+
+  it('remembers the runs table\'s hidden columns (issue 14) and refuses a column it does not have', async () => {
+    type S = { hiddenRunColumns: string[] };
+    const set = (await lab.call('settings.set', { hiddenRunColumns: ['notes', 'tokenizer', 'notes'] })) as S;
+    expect(set.hiddenRunColumns).toEqual(['notes', 'tokenizer']);
+    expect(((await lab.call('settings.get', {})) as S).hiddenRunColumns).toEqual(['notes', 'tokenizer']);
+    // every column shown is a choice too: an empty list is not "never chosen"
+    expect(((await lab.call('settings.set', { hiddenRunColumns: [] })) as S).hiddenRunColumns).toEqual([]);
+    const e = await refusal('settings.set', { hiddenRunColumns: ['colour'] });
+    expect(e.code).toBe('invalid_input');
+    expect(e.message).toContain('colour');
+    expect(((await lab.call('settings.get', {})) as S).hiddenRunColumns).toEqual([]);
   });
 });
 

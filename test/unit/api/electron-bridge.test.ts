@@ -76,7 +76,7 @@ describe('preload window.lab', () => {
   });
 
   it('calls through main and returns the result', async () => {
-    await expect(windowLab.invoke('settings.get', {})).resolves.toEqual({ language: 'zh-CN', theme: 'system' });
+    await expect(windowLab.invoke('settings.get', {})).resolves.toEqual({ language: 'zh-CN', theme: 'system', hiddenRunColumns: ['tokenizer', 'figures', 'tokensPerSecond', 'started'] });
   });
 
   it('rejects with the service sentence, code and field', async () => {
