@@ -12,5 +12,7 @@ export default {
   tooBig: 'This size needs about {need} to train, but only {free} of memory is free: choose fewer layers, a smaller d_model or a shorter context.',
   fixFirst: 'Fix the custom size first (the sentences under its fields say what is wrong).',
   shown: 'Custom: layers {n}, heads {heads}, d_model {d}, d_ff {ff}, context {t}',
+  legendOne: 'Custom size',
+  estimateOne: '{family}: {n} parameters; training needs about {memory} at batch {batch}, with {free} of memory free.',
   estimating: 'Estimating…',
 };

@@ -12,5 +12,7 @@ export default {
   tooBig: '这个大小训练约需 {need}，但空闲内存只有 {free}：请减少层数、减小 d_model 或缩短上下文。',
   fixFirst: '请先修正自定义大小（字段下方的说明指出了问题）。',
   shown: '自定义：{n} 层 × {heads} 个头，d_model {d}，d_ff {ff}，上下文 {t}',
+  legendOne: '自定义大小',
+  estimateOne: '{family}：{n} 个参数；在批大小 {batch} 下训练约需 {memory}，当前空闲内存 {free}。',
   estimating: '正在估算…',
 };

@@ -84,7 +84,7 @@ describe('i18n messages', () => {
       hidden: 128, embed: 64,
       // the wizard's custom model size
       field: 'Layers', min: 1, max: 64, nHead: 3, divisors: '2, 4', batch: 16, gptMemory: '3.1 MiB', bertMemory: '3.2 MiB', free: '9 GiB',
-      need: '30 GiB', ff: 256, t: 64,
+      need: '30 GiB', ff: 256, t: 64, memory: '3.1 MiB',
       // the reports pages
       size: '1.2 MB', browser: '/usr/bin/chromium (Chrome/156)', ids: '3, 9',
       // the runs compare page (issue 14)
