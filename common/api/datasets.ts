@@ -87,6 +87,8 @@ export const SourceInspection = z.object({
   labels: z.array(z.string()).optional(),
   files: z.number().optional(),
   preview: z.array(z.string()),
+  /** txt/md: the text's start as one document, as the 'whole' mode imports it (line breaks kept) */
+  previewWhole: z.string().optional(),
   /** a dataset that was imported from identical bytes, if any */
   duplicateOf: z.object({ id: Id, name: z.string() }).nullable(),
 });

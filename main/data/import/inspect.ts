@@ -10,6 +10,7 @@ import type { EncodingChoice, ImportFormat, SourceInspection } from './types';
 
 const PREVIEW_DOCS = 5;
 const PREVIEW_CHARS = 200;
+const PREVIEW_WHOLE_CHARS = 800;
 /** JSONL lines looked at to list the fields */
 const FIELD_SCAN_LINES = 50;
 
@@ -20,6 +21,12 @@ async function previewPlain(file: TextFile): Promise<string[]> {
     if (out.length >= PREVIEW_DOCS) break;
   }
   return out;
+}
+
+/** The text's start as the 'whole' mode reads it: line breaks kept, cut on a code point. */
+async function previewWhole(file: TextFile): Promise<string> {
+  for await (const doc of readPlain(file, 'whole')) return ellipsize(doc.text, PREVIEW_WHOLE_CHARS);
+  return '';
 }
 
 async function previewDelimited(file: TextFile, format: 'csv' | 'tsv'): Promise<{ columns: string[]; preview: string[] }> {
@@ -110,6 +117,6 @@ export async function inspectSource(path: string, opts: { format?: ImportFormat;
   let extra: Partial<SourceInspection> & { preview: string[] };
   if (src.format === 'csv' || src.format === 'tsv') extra = await previewDelimited(file, src.format);
   else if (src.format === 'jsonl') extra = await previewJsonl(file);
-  else extra = { preview: await previewPlain(file) };
+  else extra = { preview: await previewPlain(file), previewWhole: await previewWhole(await openTextFile(path, { encoding })) };
   return { ...base, ...extra, sha256: await hashFile(path) };
 }

@@ -74,8 +74,10 @@ export interface SourceInspection {
   /** folder: labels (first-level sub-folders) and text file count */
   labels?: string[];
   files?: number;
-  /** the first few documents, shortened */
+  /** the first few documents, shortened (txt/md: as paragraphs) */
   preview: string[];
+  /** txt/md: the start of the text as one document ('whole' mode), line breaks kept */
+  previewWhole?: string;
 }
 
 export type ProgressFn = (doneBytes: number, totalBytes: number) => void;

@@ -3,6 +3,7 @@
 // upload) are removed a day later, when a lab server starts.
 import fs from 'node:fs';
 import path from 'node:path';
+import { LabError } from '../../../common/errors';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -53,4 +54,20 @@ export function sweepUploads(home: string, maxAgeMs = DAY_MS, now = Date.now()):
 export function uploadedName(home: string, file: string): string {
   const base = path.basename(file);
   return path.dirname(path.resolve(file)) === path.resolve(uploadsDir(home)) ? base.replace(/^[0-9a-f]{12}-/, '') : base;
+}
+
+/** Whether `file` is an upload copy directly inside <home>/uploads. */
+export function isUpload(home: string, file: string): boolean {
+  return path.dirname(path.resolve(file)) === path.resolve(uploadsDir(home));
+}
+
+/**
+ * An error about an upload copy, told with the name the person chose ("poems.txt") instead of the lab's internal copy
+ * (<home>/uploads/3fa1…-poems.txt), which they never saw; any other error as it is.
+ */
+export function withUploadName(home: string, file: string, e: unknown): unknown {
+  if (!(e instanceof LabError) || !isUpload(home, file)) return e;
+  const name = uploadedName(home, file);
+  const swap = (text: string): string => [path.resolve(file), file, path.basename(file)].reduce((t, p) => t.split(p).join(name), text);
+  return new LabError(e.code, swap(e.message), { field: e.field === undefined ? undefined : swap(e.field), details: e.details, cause: e });
 }

@@ -14,8 +14,10 @@ const PROGRESS_INTERVAL_MS = 100;
 
 export interface ImportJob {
   name: string;
-  /** what readDocuments reads and what the dataset records as its source */
+  /** what readDocuments reads and, unless `source` is given, what the dataset records as its source */
   path: string;
+  /** the source to record when `path` is a copy (a browser upload: the file's own name) */
+  source?: string;
   options: ImportOptions;
   /** the JSON-safe choices to remember with the dataset (options_json) */
   recorded: Record<string, unknown>;
@@ -54,7 +56,7 @@ export async function importIntoStore(ctx: LabContext, q: DatasetQueries, job: I
   const report = progressReporter(ctx, job.taskId);
   const now = new Date().toISOString();
   const owner = thisOwner();
-  const insert = (): number => Number(q.insertImporting.run(job.name, job.path, job.expected.format, job.expected.encoding, job.expected.sha256,
+  const insert = (): number => Number(q.insertImporting.run(job.name, job.source ?? job.path, job.expected.format, job.expected.encoding, job.expected.sha256,
     JSON.stringify(job.recorded), now, now, owner.pid, owner.host).lastInsertRowid);
   let id: number;
   try {

@@ -10,7 +10,7 @@ import { removeImportsOfDeadOwners } from '../../store/recovery';
 import { isContinuousText, toDataset, toDocument, type DatasetQueries, type DatasetRow } from '../../store/datasets';
 import { LabError } from '../../../common/errors';
 import { exportTarget } from '../app/export-target';
-import { removeUpload } from '../app/uploads';
+import { isUpload, removeUpload, uploadedName, withUploadName } from '../app/uploads';
 
 const SPLIT_NAMES = ['train', 'validation', 'test'] as const;
 /** Rows fetched per page while exporting: bounded memory for any dataset size. */
@@ -32,7 +32,10 @@ export class DatasetService {
   }
 
   async inspect(input: ChannelArgs<'datasets.inspect'>): Promise<ChannelOutput<'datasets.inspect'>> {
-    const found = await inspectSource(input.path, { format: input.format, encoding: input.encoding });
+    // a browser upload's sentences name the file as the person chose it, never the lab's copy in <home>/uploads
+    const found = await inspectSource(input.path, { format: input.format, encoding: input.encoding }).catch((e: unknown) => {
+      throw withUploadName(this.ctx.home, input.path, e);
+    });
     const twin = this.q.readyBySha.get(found.sha256);
     return {
       path: found.path,
@@ -44,11 +47,20 @@ export class DatasetService {
       ...(found.labels === undefined ? {} : { labels: found.labels }),
       ...(found.files === undefined ? {} : { files: found.files }),
       preview: found.preview,
+      ...(found.previewWhole === undefined ? {} : { previewWhole: found.previewWhole }),
       duplicateOf: twin === undefined ? null : { id: twin.id, name: twin.name },
     };
   }
 
   async import(input: ChannelArgs<'datasets.import'>): Promise<ChannelOutput<'datasets.import'>> {
+    try {
+      return await this.importFile(input);
+    } catch (e) {
+      throw withUploadName(this.ctx.home, input.path, e);
+    }
+  }
+
+  private async importFile(input: ChannelArgs<'datasets.import'>): Promise<ChannelOutput<'datasets.import'>> {
     this.checkNameFree(input.name);
     // Inspection hashes the bytes first, so a duplicate is refused in a second instead of after a long import.
     const found = await inspectSource(input.path, { format: input.format, encoding: input.encoding });
@@ -71,6 +83,8 @@ export class DatasetService {
     const job: ImportJob = {
       name: input.name,
       path: path.resolve(input.path),
+      // an upload copy is removed after the import: the dataset remembers the file's own name instead
+      ...(isUpload(this.ctx.home, input.path) ? { source: uploadedName(this.ctx.home, input.path) } : {}),
       options: choices,
       recorded: choices,
       expected: { format: found.format, encoding: found.encoding, sha256: found.sha256 },
