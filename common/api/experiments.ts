@@ -74,8 +74,8 @@ export const ComparisonRow = z.object({
   caveat: ComparisonCaveat.nullable(),
   /** the unigram baseline's figure on the same sites (measured rows; absent in tables measured before issue 14) */
   baseline: ComparisonCell.nullable().optional(),
-  /** the models whose figure did not clear the baseline by 2 points (accuracy rows) */
-  belowBaseline: z.array(Side).optional(),
+  /** the models whose figure did not clear the baseline by 2 points (accuracy rows; 'rnn': the third model) */
+  belowBaseline: z.array(z.enum(['gpt', 'bert', 'rnn'])).optional(),
   /** the optional third model (a GRU/LSTM language model) on the same row: its figure (fill rows from the left
    *  context, as GPT reads it) and its verdict against GPT — the other next-token model, so the same quantities */
   rnn: ComparisonCell.optional(),
@@ -94,7 +94,7 @@ export const LossByPosition = z.object({
  *  learning rate each model trained at (with the sweep that chose it). */
 export const ComparisonNote = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('oneSeed') }),
-  z.object({ kind: z.literal('belowBaseline'), side: Side, rows: z.array(z.string()) }),
+  z.object({ kind: z.literal('belowBaseline'), side: z.enum(['gpt', 'bert', 'gru', 'lstm']), rows: z.array(z.string()) }),
   z.object({
     kind: z.literal('learningRate'), side: z.enum(['gpt', 'bert', 'gru', 'lstm']), lr: z.number(),
     sweep: z.object({ steps: z.number().int(), atEdge: z.boolean(), trials: z.array(z.object({ lr: z.number(), valLoss: z.number().nullable() })) }).nullable(),

@@ -52,7 +52,7 @@ function human(e: ExperimentT): string {
   const family = c.rnnFamily ?? null;
   const rows = table(['', 'GPT', 'BERT', ...(family ? [family.toUpperCase()] : []), 'unigram', 'verdict', ...(family ? [`${family.toUpperCase()} vs GPT`] : [])], englishRows(c).map((r) => [
     r.label, snippet(cellText(r, 'gpt', english, 'en-US'), 60) + flag(r, 'gpt'), snippet(cellText(r, 'bert', english, 'en-US'), 60) + flag(r, 'bert'),
-    ...(family ? [snippet(cellText(r, 'rnn', english, 'en-US'), 60)] : []),
+    ...(family ? [snippet(cellText(r, 'rnn', english, 'en-US'), 60) + (r.belowBaseline?.includes('rnn') ? ' (!)' : '')] : []),
     baselineText(r, 'en-US'), r.text, ...(family ? [rnnVerdictText(r, family, c.seeds.length, english, 'en-US')] : [])]));
   const byPosition = c.lossByPosition === undefined ? [] : [lossByPositionLine(c.lossByPosition, family)];
   const notes = (c.notes ?? []).map((n) => `* ${noteText(n, english)}`);

@@ -161,9 +161,10 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
     const key = r.baseline;
     const base = key === undefined ? null : cell(pairs.map((p) => p.baseline[key]));
     const n = measuredRnn === null ? null : cell(pairs.map((p) => (p.rnn as SideFigures)[r.key]));
+    const below = base === null ? [] : [...belowBaseline(r, g, b, base), ...(n !== null && belowBaseline(r, n, n, base).length > 0 ? ['rnn' as const] : [])];
     rows.push({
       id: r.id, group: r.group, gpt: g, bert: b, betterWhen: r.betterWhen, winner: v.winner, verdict: v.verdict, caveat,
-      ...(base === null ? {} : { baseline: base, belowBaseline: belowBaseline(r, g, b, base) }),
+      ...(base === null ? {} : { baseline: base, belowBaseline: below }),
       // GPT's perplexity and the RNN's are the same quantity (next token from the left), so this row has a verdict too
       ...(n === null ? {} : { rnn: n, rnnVsGpt: rnnVerdict(g, n, r.betterWhen, r.fraction, seeds) }),
     });
@@ -178,7 +179,15 @@ export function comparisonTable(pairs: PairMeasurement[], gptConfig: ModelConfig
     caveat: null,
   });
   const notes = comparisonNotes(seeds, rows, rates);
-  if (measuredRnn !== null) notes.push({ kind: 'learningRate', side: measuredRnn.config.family, ...measuredRnn.rate });
+  if (measuredRnn !== null) {
+    // the third model is named under the unigram bar on its headline row (the next token), as GPT is
+    const failed = rows.filter((r) => r.belowBaseline?.includes('rnn')).map((r) => r.id);
+    if (failed.includes('continue.next')) {
+      const at = notes.findIndex((x) => x.kind === 'learningRate');
+      notes.splice(at < 0 ? notes.length : at, 0, { kind: 'belowBaseline', side: measuredRnn.config.family, rows: failed });
+    }
+    notes.push({ kind: 'learningRate', side: measuredRnn.config.family, ...measuredRnn.rate });
+  }
   return {
     measuredAt: new Date().toISOString(), split: pairs[0].split, seeds: pairs.map((p) => p.seed),
     positions: pairs[0].positions, words: pairs[0].words, rows,

@@ -159,6 +159,12 @@ describe('comparisonTable with a GRU third model', () => {
     // the GPT-vs-BERT verdicts are the same as without the third model
     expect(row('continue.next').winner).toBe('gpt');
     expect(t.notes).toContainEqual({ kind: 'learningRate', side: 'gru', lr: 3e-3, sweep: null });
+    // 40% next token clears the 15% unigram bar; a GRU at 16% would not (2-point margin) and would be named
+    expect(row('continue.next').belowBaseline).toEqual([]);
+    const weak = comparisonTable(pairs.map((p) => ({ ...p, rnn: side({ nextToken: 0.16 }) })), presetConfig('tiny', 'gpt', 50), presetConfig('tiny', 'bert', 50), null, rnn);
+    expect(weak.rows.find((r) => r.id === 'continue.next')?.belowBaseline).toEqual(['rnn']);
+    expect(weak.notes).toContainEqual({ kind: 'belowBaseline', side: 'gru', rows: ['continue.next'] });
+    expect(weak.notes?.at(-1)).toEqual({ kind: 'learningRate', side: 'gru', lr: 3e-3, sweep: null });
     expect(t.lossByPosition).toEqual({ windows: 0, gpt: [3, 2, 2.5], rnn: [3, 2.5] });
   });
 
