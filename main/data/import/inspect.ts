@@ -11,15 +11,37 @@ import type { EncodingChoice, ImportFormat, SourceInspection } from './types';
 const PREVIEW_DOCS = 5;
 const PREVIEW_CHARS = 200;
 const PREVIEW_WHOLE_CHARS = 800;
+/** UTF-16 units of a paragraph kept for its preview: PREVIEW_CHARS + 1 code points even if every one is astral */
+const KEEP_UNITS = (PREVIEW_CHARS + 1) * 2;
 /** JSONL lines looked at to list the fields */
 const FIELD_SCAN_LINES = 50;
 
+/**
+ * The first paragraphs as 'paragraphs' mode cuts them (blank-line-separated blocks, trimmed), each kept only up to what
+ * its preview shows: a file without blank lines is one paragraph, and reading it through readPlain would hold the
+ * whole file (a 200 MB text: every line in one array, then one string) just to show 200 characters of it.
+ */
 async function previewPlain(file: TextFile): Promise<string[]> {
   const out: string[] = [];
-  for await (const doc of readPlain(file, 'paragraphs')) {
-    out.push(ellipsize(doc.text, PREVIEW_CHARS));
-    if (out.length >= PREVIEW_DOCS) break;
+  let block = '';
+  let started = false;
+  const flush = () => {
+    const text = block.trim();
+    if (text !== '') out.push(ellipsize(text, PREVIEW_CHARS));
+    block = '';
+    started = false;
+  };
+  for await (const { line } of lines(file.chunks())) {
+    if (line.trim() === '') {
+      if (started) flush();
+      if (out.length >= PREVIEW_DOCS) break;
+      continue;
+    }
+    // one code point past the preview (at most two UTF-16 units each) is enough for ellipsize to know the text was cut
+    if (block.length <= KEEP_UNITS) block += (started ? '\n' : '') + line.slice(0, KEEP_UNITS + 1);
+    started = true;
   }
+  if (started && out.length < PREVIEW_DOCS) flush();
   return out;
 }
 

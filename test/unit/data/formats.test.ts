@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { inspectSource } from '../../../main/data/import/index';
 import { WHOLE_SEGMENT_CHARS } from '../../../main/data/import/plain';
-import { codePointLength } from '../../../main/data/text';
+import { codePointLength, ellipsize } from '../../../main/data/text';
 import { importAll, labError, tempDir, type TempDir } from './helpers';
 
 let t: TempDir;
@@ -42,6 +42,18 @@ describe('txt and md', () => {
     expect(info).toMatchObject({ path: p, format: 'txt', encoding: 'utf-8', bytes: Buffer.byteLength(text) });
     expect(info.preview).toEqual(['First block\nstill first.', 'Second block', 'Third']);
     expect(info.sha256).toBe(createHash('sha256').update(readFileSync(p)).digest('hex'));
+  });
+
+  it('previews paragraphs as the import cuts them, without holding a long one: long lines, astral text, no blank line', async () => {
+    const emoji = '😀'.repeat(300);
+    const long = Array.from({ length: 20_000 }, (_, i) => `line ${i} of one paragraph that never ends`).join('\n');
+    const text = `  ${emoji}\nsecond line\n\n${'x'.repeat(500)}\n\n\nshort\n\n${long}\n\nafter`;
+    const p = t.write('p.txt', text);
+    const { docs } = await importAll(p, { mode: 'paragraphs' });
+    const info = await inspectSource(p);
+    expect(info.preview).toEqual(docs.slice(0, 5).map((d) => ellipsize(d.text, 200)));
+    expect(info.preview?.[0]).toBe(`${'😀'.repeat(199)}…`);
+    expect(info.preview?.[3]).toMatch(/^line 0 of one paragraph that never ends\nline 1 .*…$/s);
   });
 
   it('applies a transform to each document of a single file', async () => {

@@ -2,7 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readDocuments, StatsAccumulator } from '../../../main/data/import/index';
+import { inspectSource, readDocuments, StatsAccumulator } from '../../../main/data/import/index';
 import { tempDir, type TempDir } from './helpers';
 
 const TARGET_BYTES = 50 * 1024 * 1024;
@@ -60,4 +60,30 @@ it('imports ~50 MB in paragraphs mode with RSS growth well below the file size',
   // least 150 MB; streaming in 32 KB pieces measured 6–28 MB of growth here (27.7 MB in a clean-clone CI run on
   // 2026-12-05, over the old bound of half the file), so the file's own size keeps a wide margin on both sides
   expect(growth).toBeLessThan(written);
+});
+
+it('inspects ~50 MB of text without a blank line (one paragraph) with RSS growth well below the file size', async () => {
+  // the preview shows 200 characters of the first paragraphs; reading that paragraph whole held the file twice over
+  const flat = `${t.dir}/flat.txt`;
+  const out = createWriteStream(flat);
+  let bytes = 0;
+  const line = `a line of one long paragraph, 注意力 ${'y'.repeat(60)}\n`;
+  const block = line.repeat(Math.ceil((1 << 20) / line.length));
+  while (bytes < TARGET_BYTES) {
+    bytes += Buffer.byteLength(block);
+    if (!out.write(block)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  globalThis.gc?.();
+  const before = process.memoryUsage().rss;
+  let peak = before;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
+  const info = await inspectSource(flat);
+  clearInterval(timer);
+  peak = Math.max(peak, process.memoryUsage().rss);
+  expect(info.preview).toHaveLength(1);
+  expect(info.preview?.[0]).toMatch(/^a line of one long paragraph.*…$/s);
+  // before the bounded preview this grew by 216 MB (the paragraph as lines, then joined); the file size keeps margin
+  expect(peak - before).toBeLessThan(bytes);
 });
