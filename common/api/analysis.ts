@@ -53,6 +53,15 @@ export const AttentionView = z.object({
   positional: z.object({ kind: z.enum(['sinusoidal', 'learned']), T: z.number().int(), C: z.number().int(), values: z.array(z.number()) }).nullable(),
   /** sentences about what is not shown or was changed (truncation, hidden tokens, no attention outputs) */
   notes: z.array(z.string()),
+  /** an imported ONNX model's run: which graph input got what, the outputs it gave, the one read as logits (null: none
+   *  looked like an LM head, so `predictions` is empty) and the Softmax outputs stacked as the attention (empty when they
+   *  could not be read); absent for a run's checkpoint */
+  onnx: z.object({
+    feeds: z.array(z.object({ name: z.string(), role: z.enum(['input_ids', 'attention_mask', 'token_type_ids', 'position_ids']) })),
+    outputs: z.array(z.object({ name: z.string(), type: z.string(), dims: z.array(z.number().int()) })),
+    logitsOutput: z.string().nullable(),
+    attentionOutputs: z.array(z.string()),
+  }).optional(),
   /** with `retain`: the handle of the (L,NH,T,T) attention the service keeps, for analysis.matrix and
    *  analysis.thumbnails (the attention itself is then not sent: 12 × 12 heads of 512 tokens are 151 MB) */
   key: z.string().optional(),
@@ -129,10 +138,11 @@ export const OnnxInspection = z.object({
   irVersion: z.number().int(),
   opset: z.number().int().nullable(),
   producer: z.string(),
+  graphName: z.string(),
   family: z.enum(['gpt', 'bert']).nullable(),
   inputs: z.array(OnnxTensorInfo),
   outputs: z.array(OnnxTensorInfo),
-  /** metadata keys with short values (long ones such as the tokenizer are summarised) */
+  /** metadata keys with short values (long ones such as the tokenizer are summarised, unless `wholeMetadata` was asked) */
   metadata: z.record(z.string(), z.string()),
   nodeCount: z.number().int(),
   operators: z.record(z.string(), z.number()),
@@ -217,9 +227,22 @@ export const analysisChannels = {
     }).strict().refine(oneSource, SOURCE_MESSAGE),
     output: HeadSteps,
   },
-  'analysis.onnxInspect': { input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.') }).strict(), output: OnnxInspection },
+  'analysis.onnxInspect': {
+    input: z.object({
+      path: z.string().min(1, 'Give the path of an .onnx file.'),
+      /** every metadata value whole (the CLI's --json), not only the short ones: the tokenizer and config are long JSON texts */
+      wholeMetadata: z.boolean().default(false),
+    }).strict(),
+    output: OnnxInspection,
+  },
   'analysis.onnxRun': {
-    input: z.object({ path: z.string().min(1, 'Give the path of an .onnx file.'), ...AttentionInput }).strict(),
+    input: z.object({
+      path: z.string().min(1, 'Give the path of an .onnx file.'), ...AttentionInput,
+      /** a tokenizer.json to use even when the model carries one (default: the model's own, else tokenizer.json beside it) */
+      tokenizer: z.string().min(1, 'Give the path of a tokenizer.json file.').optional(),
+      /** onnxruntime's threads (default: the lab's kernel thread count) */
+      threads: z.number().optional(), // checked where the session opens, whose sentence quotes the value
+    }).strict(),
     output: AttentionView,
   },
   'analysis.exportOnnx': {

@@ -1,23 +1,15 @@
-// `attention-lab onnx inspect|run FILE`: any .onnx Transformer — its inputs and outputs, and a run with attention exposed.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// `attention-lab onnx inspect|run FILE`: any .onnx Transformer — its inputs and outputs, and a run with attention exposed
+// (lab.call → analysis.onnxInspect, and analysis.onnxRun retained, then analysis.matrix for each head printed).
+import { resolve } from 'node:path';
+import { chosenHeads, formatHead, matrixRows, type HeadMatrix } from '../../../common/attention-views';
 import { LabError } from '../../../common/errors';
-import { openImportedFile, runImported } from '../../onnx/import';
-import { decodeOnnx, describeOnnx, type TensorDescription } from '../../onnx/inspect';
-import { formatHead, headMatrices, predictions } from '../../onnx/views';
 import type { CliCommand, CommandGroup } from '../command';
-import { numberOption, requiredOption, stringOption } from '../command';
+import { givenInput, numberOption, requiredOption, stringOption } from '../command';
 import { fields, table } from '../format';
 
-function readModel(file: string): Uint8Array {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new LabError('not_found', `Cannot read the ONNX file "${file}": ${(e as Error).message}.`, { field: 'file', cause: e });
-  }
-}
+type TensorInfo = { name: string; type: string; shape: (number | string)[] | null };
 
-function shapeText(t: TensorDescription): string {
+function shapeText(t: TensorInfo): string {
   return t.shape === null ? '?' : `[${t.shape.join(', ')}]`;
 }
 
@@ -28,7 +20,12 @@ const inspectCommand: CliCommand = {
   positionals: ['FILE'],
   options: {},
   async run(ctx, _values, [file]) {
-    const d = describeOnnx(decodeOnnx(readModel(file), basename(file)));
+    const i = await ctx.call('analysis.onnxInspect', { path: resolve(file), wholeMetadata: true });
+    // the file's own description, as it always printed: every metadata value whole, the attention list as `attention`
+    const d = {
+      irVersion: i.irVersion, opset: i.opset, producer: i.producer, graphName: i.graphName, inputs: i.inputs, outputs: i.outputs,
+      metadata: i.metadata, nodeCount: i.nodeCount, operators: i.operators, attention: i.attentionOutputs,
+    };
     // The tokenizer and config are long JSON texts: shown by size here, whole under --json.
     const meta = Object.entries(d.metadata).map(([k, v]) => `${k}${v.length > 60 ? ` (${v.length} characters)` : ` = ${v}`}`);
     ctx.result(d, () => [
@@ -64,28 +61,37 @@ const runCommand: CliCommand = {
     if (window !== 'truncate' && window !== 'error') {
       throw new LabError('invalid_input', `--window is ${JSON.stringify(window)}, but it must be "truncate" or "error".`, { field: 'window' });
     }
-    const model = await openImportedFile(file, { threads: numberOption(values, 'threads'), tokenizerPath: stringOption(values, 'tokenizer') });
-    try {
-      const r = await runImported(model, text, { topK: numberOption(values, 'top-k'), window });
-      const heads = r.attention === null ? [] : headMatrices(r.attention.data, r.attention.shape, numberOption(values, 'layer'), numberOption(values, 'head'));
-      if (r.truncated) ctx.note(`The text was cut to ${r.tokens.length} tokens to fit the model.`);
-      for (const n of r.notes) ctx.note(n);
-      const preds = r.topK === null ? null : predictions(r.topK, model.tokenizer);
-      ctx.result({
-        file, family: model.family, tokens: r.tokens, truncated: r.truncated, feeds: r.feeds, outputs: r.outputs,
-        logitsOutput: r.logitsOutput, predictions: preds, attentionOutputs: r.attention?.names ?? [], attention: heads, notes: r.notes,
-      }, () => [
-        fields([
-          ['tokens', r.tokens.map((t) => t.token).join(' ')],
-          ['inputs', r.feeds.map((f) => `${f.name} ← ${f.role}`).join(', ')],
-          ['outputs', r.outputs.map((o) => `${o.name} [${o.dims.join(', ')}]`).join(', ')],
-          ['next/filled', preds === null ? '—' : preds.map((p) => p.candidates[0].token).join(' ')],
-        ]),
-        ...heads.map((h) => formatHead(h, r.tokens.map((t) => t.token))),
-      ].join('\n\n'));
-    } finally {
-      await model.session.close();
+    const tokenizer = stringOption(values, 'tokenizer');
+    // retained: the attention stays in the analysis worker and each printed head is cut from it
+    const view = await ctx.call('analysis.onnxRun', givenInput({
+      path: resolve(file), text, window, topK: numberOption(values, 'top-k'), retain: true,
+      tokenizer: tokenizer === undefined ? undefined : resolve(tokenizer), threads: numberOption(values, 'threads'),
+    }));
+    const onnx = view.onnx as NonNullable<typeof view.onnx>;
+    const heads: HeadMatrix[] = [];
+    const chosen = view.key === undefined ? [] : chosenHeads(view.L, view.NH, numberOption(values, 'layer'), numberOption(values, 'head'));
+    for (const c of chosen) {
+      const cut = await ctx.call('analysis.matrix', { key: view.key as string, kind: 'head', layer: c.layer, head: c.head });
+      heads.push({ ...c, matrix: matrixRows(new Float32Array(new Uint8Array(Buffer.from(cut.packed, 'base64')).buffer), view.T) });
     }
+    // the view's first note says which part of a cut text is shown; the command says it in its own words
+    const notes = view.truncated ? view.notes.slice(1) : view.notes;
+    if (view.truncated) ctx.note(`The text was cut to ${view.T} tokens to fit the model.`);
+    for (const n of notes) ctx.note(n);
+    const tokens = view.tokens.map((t) => ({ id: t.id, token: t.token, start: t.start, end: t.end }));
+    const preds = onnx.logitsOutput === null ? null : view.predictions.map((candidates, position) => ({ position, candidates }));
+    ctx.result({
+      file, family: view.family, tokens, truncated: view.truncated, feeds: onnx.feeds, outputs: onnx.outputs,
+      logitsOutput: onnx.logitsOutput, predictions: preds, attentionOutputs: onnx.attentionOutputs, attention: heads, notes,
+    }, () => [
+      fields([
+        ['tokens', tokens.map((t) => t.token).join(' ')],
+        ['inputs', onnx.feeds.map((f) => `${f.name} ← ${f.role}`).join(', ')],
+        ['outputs', onnx.outputs.map((o) => `${o.name} [${o.dims.join(', ')}]`).join(', ')],
+        ['next/filled', preds === null ? '—' : preds.map((p) => p.candidates[0].token).join(' ')],
+      ]),
+      ...heads.map((h) => formatHead(h, tokens.map((t) => t.token))),
+    ].join('\n\n'));
   },
 };
 

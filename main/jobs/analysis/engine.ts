@@ -57,6 +57,8 @@ interface RawView {
   positional: BareView['positional'];
   positionalValues: Float32Array | null;
   notes: string[];
+  /** an imported ONNX model's feeds, outputs, logits and attention outputs */
+  onnx?: BareView['onnx'];
 }
 
 /** The view with special tokens dropped (and rows renormalised) when asked, and the attention it shows. */
@@ -80,6 +82,7 @@ function finishView(raw: RawView, tokenizer: TextTokenizer, hideSpecial: boolean
     specialsHidden: hiding,
     predictions: predictionRows(raw.topK, keep, tokenizer),
     positional: raw.positional, notes,
+    ...(raw.onnx === undefined ? {} : { onnx: raw.onnx }),
   };
   return { view, attention: attention === null ? null : owned(attention), positional: raw.positionalValues };
 }
@@ -218,9 +221,10 @@ export class AnalysisEngine {
   }
 
   async onnxRun(path: string, stamp: number, input: ChannelArgs<'analysis.onnxRun'>): Promise<AttentionReply> {
-    const file = `${path}@${stamp}`;
+    // a chosen tokenizer or thread count opens a session of its own
+    const file = `${path}@${stamp}|${input.tokenizer ?? ''}|${input.threads ?? ''}`;
     return this.retainedOr(file, input, async () => {
-      const m = await this.sessions.get(file, () => openImportedFile(path));
+      const m = await this.sessions.get(file, () => openImportedFile(path, { threads: input.threads, tokenizerPath: input.tokenizer }));
       const r = await runImported(m, input.text, { topK: input.topK, window: input.window, start: input.start });
       const unk = unknownId(m.tokenizer);
       const tokens = r.tokens.map((t) => ({ ...t, segment: 0, special: t.start === -1, unknown: unk !== null && t.id === unk }));
@@ -234,6 +238,7 @@ export class AnalysisEngine {
         family: m.family, causal, tokens, attention: att?.data ?? null, L: att?.shape[0] ?? 0, NH: att?.shape[1] ?? 0,
         truncated: r.truncated, fullLength, windowStart: r.windowStart, contextLength: m.contextLength, topK: r.topK, positional: null,
         positionalValues: null, notes: [...truncationNote(r.truncated, fullLength, T, tokens, r.windowStart), ...r.notes],
+        onnx: { feeds: r.feeds, outputs: r.outputs, logitsOutput: r.logitsOutput, attentionOutputs: att?.names ?? [] },
       }, m.tokenizer, input.hideSpecial);
     });
   }

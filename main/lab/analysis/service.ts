@@ -97,10 +97,11 @@ export class AnalysisService {
   async onnxInspect(input: ChannelArgs<'analysis.onnxInspect'>): Promise<ChannelOutput<'analysis.onnxInspect'>> {
     const path = this.onnxPath(input.path);
     const d = describeOnnx(decodeOnnx(readFileSync(path), basename(path)));
-    const metadata = Object.fromEntries(Object.entries(d.metadata).map(([k, v]) => [k, v.length > 200 ? `(${v.length} characters)` : v]));
+    const metadata = input.wholeMetadata ? d.metadata
+      : Object.fromEntries(Object.entries(d.metadata).map(([k, v]) => [k, v.length > 200 ? `(${v.length} characters)` : v]));
     const family = d.metadata.family === 'gpt' || d.metadata.family === 'bert' ? d.metadata.family : null;
     return {
-      path, irVersion: d.irVersion, opset: d.opset, producer: d.producer, family, inputs: d.inputs, outputs: d.outputs, metadata,
+      path, irVersion: d.irVersion, opset: d.opset, producer: d.producer, graphName: d.graphName, family, inputs: d.inputs, outputs: d.outputs, metadata,
       nodeCount: d.nodeCount, operators: d.operators, attentionOutputs: d.attention,
       hasTokenizer: d.metadata.tokenizer !== undefined || existsSync(join(dirname(path), 'tokenizer.json')),
     };
@@ -109,7 +110,9 @@ export class AnalysisService {
   /** Imported models run in the worker too: their retained views must live where analysis.matrix cuts them. */
   async onnxRun(input: ChannelArgs<'analysis.onnxRun'>): Promise<View> {
     const path = this.onnxPath(input.path);
-    const reply = await this.worker.request({ type: 'onnxRun', path, stamp: statSync(path).mtimeMs, input }, `running the ONNX model ${basename(path)}`);
+    const tokenizer = input.tokenizer === undefined ? undefined : resolve(input.tokenizer);
+    const request = { type: 'onnxRun' as const, path, stamp: statSync(path).mtimeMs, input: { ...input, tokenizer } };
+    const reply = await this.worker.request(request, `running the ONNX model ${basename(path)}`);
     return edgeView(reply, input.packed);
   }
 

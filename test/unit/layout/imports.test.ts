@@ -158,12 +158,11 @@ describe('import rules', () => {
     expect(show(graph.edges.filter((e) => under(e.to, 'main/lab') && !doors.some((d) => under(e.from, d))))).toEqual([]);
   });
 
-  it('the CLI reaches ml/, onnx/ and native-kernels/ only from the commands not yet moved behind lab.call', () => {
-    // fill, sample, attention and export-onnx go through lab.call (probe.* and analysis.* in the analysis worker);
-    // shrink this list as onnx moves too (README "Code map", cli row)
-    const notYet = ['main/cli/commands/onnx.ts'];
+  it('the CLI never reaches ml/, onnx/ or native-kernels/: every engine answers behind lab.call', () => {
+    // fill, sample, attention, export-onnx and onnx inspect|run go through lab.call (probe.* and analysis.*, answered in
+    // the analysis worker); README "Code map", cli row
     const engine = (to: string): boolean => under(to, 'main/ml') || under(to, 'main/onnx') || under(to, 'native-kernels');
-    expect(show(graph.edges.filter((e) => under(e.from, 'main/cli') && engine(e.to) && !notYet.includes(e.from)))).toEqual([]);
+    expect(show(graph.edges.filter((e) => under(e.from, 'main/cli') && engine(e.to)))).toEqual([]);
   });
 
   it('common/ imports only common/, zod and types: no node:, no electron, no DOM, nothing of main/ or renderer/', () => {
