@@ -77,7 +77,12 @@ export const FinetuneExperiment = z.object({
 
 export const finetuneExperimentChannels = {
   /** Starts the whole experiment in the background (pre-training in workers, then fine-tunes) and returns it at once. */
-  'finetune.experiment.start': { input: FinetuneExperimentRequest, output: FinetuneExperiment },
+  'finetune.experiment.start': {
+    /** taskId: the experiment's lines (the task imported, pre-training started, each fine-tune's macro-F1) go out as
+     *  runs.log events with this taskId, for a front end that follows it (the CLI prints them) */
+    input: FinetuneExperimentRequest.extend({ taskId: z.string().max(64).optional() }),
+    output: FinetuneExperiment,
+  },
   /** Every such experiment, newest first (running ones with their phase). */
   'finetune.experiment.list': { input: z.object({}).strict(), output: z.array(FinetuneExperiment) },
 } as const;

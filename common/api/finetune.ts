@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Id, Name } from './shared';
 import { Run } from './runs';
-import { finetuneExperimentChannels } from './finetune-experiment';
+import { CurvePoint, finetuneExperimentChannels } from './finetune-experiment';
 
 export const FinetuneHead = z.enum(['cls', 'mean', 'last']);
 export const ClassWeighting = z.enum(['none', 'balanced']);
@@ -97,7 +97,28 @@ export const finetuneChannels = {
   /** Records a fine-tune run (queued; the job scheduler trains it in a worker) and returns it. */
   'finetune.start': { input: FinetuneStartRequest, output: Run },
   /** Fits the TF-IDF + logistic-regression baseline on the same splits now (seconds) and records it as a run. */
-  'finetune.baseline': { input: BaselineRequest, output: FinetuneReport },
+  'finetune.baseline': {
+    /** taskId: the baseline's lines (a split made, the features and their score) go out as runs.log with this taskId */
+    input: BaselineRequest.extend({ taskId: z.string().max(64).optional() }),
+    output: FinetuneReport,
+  },
+  /**
+   * The label curve of given pre-trained runs: for every budget and seed, each of `parents`' GPT and BERT fine-tuned and
+   * from scratch (in the job workers) and TF-IDF + LR on the same labels (the budget drawn with the seed); answers when
+   * all have run. Its lines go out as runs.log with `taskId`.
+   */
+  'finetune.compare': {
+    input: z.object({
+      parents: z.array(z.object({ seed: z.number().int().min(0), gpt: Id, bert: Id })).min(1, 'Give at least one seed.').max(5),
+      dataset: z.string().min(1, 'Say which labelled dataset (name or id) the runs are fine-tuned on.'),
+      labels: z.array(z.number().int().min(1).max(100_000)).min(1, 'Give at least one label budget, e.g. 16, 64, 256.').max(8),
+      epochs: z.number().int().min(1).max(100).default(4),
+      analyzer: z.enum(['word', 'char_wb']).default('word'),
+      threads: z.number().int().min(1).max(256).optional(),
+      taskId: z.string().max(64).optional(),
+    }).strict(),
+    output: z.object({ curve: z.array(CurvePoint) }),
+  },
   'finetune.list': { input: z.object({}).strict(), output: z.array(FinetuneRow) },
   /** The report of a finished fine-tune or baseline (null while it trains). */
   'finetune.report': { input: z.object({ runId: Id }).strict(), output: FinetuneReport.nullable() },

@@ -219,4 +219,10 @@ export const runEvents = {
     runId: Id,
     points: z.array(z.object({ key: z.string(), step: z.number().int(), value: z.number().nullable(), time: z.number() })),
   }),
+  /**
+   * A line about preparing or running a training job, as `attention-lab train` prints it: the default split made, the
+   * tokenizer trained, the tokens counted, "Resuming run 3 … from step 40 of 80.", the learning-rate sweep's choice.
+   * runId is null while a new run is prepared (it is recorded after); taskId is the runs.start call's, else null.
+   */
+  'runs.log': z.object({ runId: Id.nullable(), taskId: z.string().nullable(), line: z.string() }),
 } as const;

@@ -1,5 +1,6 @@
-// Progress lines on stderr for long CLI work: imports and tokenizer training (task.progress events), and the runs an
-// experiment trains in workers (runs.changed events).
+// Progress lines on stderr for long CLI work: imports and tokenizer training (task.progress events), the runs an
+// experiment trains in workers (runs.changed events), and the lines of one lab.call (runs.log events with its taskId).
+import { randomUUID } from 'node:crypto';
 import type { EventPayload } from '../../common/api';
 import type { Lab } from '../lab/index';
 import { int, percent } from './format';
@@ -44,5 +45,19 @@ export function reportRunStatus(lab: Lab, write: (line: string) => void): () => 
     if (prev && prev.status === p.status && Date.now() - prev.at < RUN_LINE_INTERVAL_MS) return;
     last.set(p.id, { at: Date.now(), status: p.status });
     write(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}${p.error ? ` — ${p.error}` : ''}`);
+  });
+}
+
+/** A taskId for one lab.call whose lines (runs.log) this command prints. */
+export function newTaskId(): string {
+  return `cli-${randomUUID()}`;
+}
+
+/** Subscribes to runs.log and writes the lines tagged `taskId` with `write`; returns the unsubscribe function. */
+export function reportLines(lab: Lab, taskId: string, write: (line: string) => void): () => void {
+  return lab.on((event, payload) => {
+    if (event !== 'runs.log') return;
+    const p = payload as EventPayload<'runs.log'>;
+    if (p.taskId === taskId) write(p.line);
   });
 }

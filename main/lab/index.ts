@@ -138,7 +138,7 @@ export function createLab(opts: CreateLabOptions): Lab {
     ...reportHandlers(reports),
     ...projectorHandlers(projector),
     ...embeddingHandlers(embeddings),
-    ...finetuneHandlers(finetune, finetuneExperiments),
+    ...finetuneHandlers(ctx, finetune, finetuneExperiments),
     ...scaleHandlers(scale),
     ...seq2seqHandlers(seq2seq),
   };

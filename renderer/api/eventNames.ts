@@ -8,6 +8,7 @@ const names: Record<EventName, true> = {
   'tokenizers.changed': true,
   'runs.changed': true,
   'runs.metrics': true,
+  'runs.log': true,
   'experiments.changed': true,
   'reports.changed': true,
   'projector.frame': true,

@@ -1,14 +1,15 @@
 // `attention-lab finetune-compare --pretrain-dataset NAME --task NAME`: the whole "pre-train + fine-tune, BERT vs GPT"
 // experiment in the foreground — pre-training in workers (progress on stderr), the tutorial measurements, every
 // fine-tune — then the label curve (macro-F1 mean ± std per model and budget) and the tutorial's table, measured.
-import { FinetuneExperimentRequest, type CurveModelT, type FinetuneExperimentT } from '../../../common/api/finetune-experiment';
+// It goes through lab.call (finetune.experiment.start) and follows the experiment through lab.on events, as the page does.
+import type { ChannelInput, EventPayload } from '../../../common/api';
+import type { CurveModelT, FinetuneExperimentT } from '../../../common/api/finetune-experiment';
 import { cellText, englishRows } from '../../../common/finetune/wording';
 import { LabError } from '../../../common/errors';
-import { describeIssues } from '../../lab/boundary';
-import { FinetuneExperimentService } from '../../lab/finetune/experiment';
 import type { CommandContext, OptionValues } from '../command';
-import { numberOption, stringOption } from '../command';
+import { givenInput, numberOption, stringOption } from '../command';
 import { fields, table } from '../format';
+import { newTaskId } from '../progress';
 
 const MODEL_NAMES: Record<CurveModelT, string> = {
   'bert-pretrained': 'BERT pre-trained', 'gpt-pretrained': 'GPT pre-trained', 'bert-scratch': 'BERT from scratch',
@@ -40,43 +41,67 @@ function list(values: OptionValues, name: string): number[] | undefined {
   return text === undefined ? undefined : text.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x.trim())));
 }
 
-/** Runs the experiment from the command's flags; the inputs pass the API's zod schema. */
+/** Runs the experiment from the command's flags; the inputs pass the API's zod schema at lab.call. */
 export async function runFinetuneExperiment(ctx: CommandContext, values: OptionValues): Promise<number | undefined> {
-  const raw = Object.fromEntries(Object.entries({
+  const taskId = newTaskId();
+  const input = givenInput<ChannelInput<'finetune.experiment.start'>>({
     pretrainDataset: stringOption(values, 'pretrain-dataset'), task: stringOption(values, 'task') ?? stringOption(values, 'dataset'),
     labels: list(values, 'labels'), seeds: numberOption(values, 'seeds'), preset: stringOption(values, 'preset'),
     pretrainSteps: numberOption(values, 'pretrain-steps'), epochs: numberOption(values, 'epochs'), analyzer: stringOption(values, 'analyzer'),
     lrSweep: values['lr-sweep'] === true ? true : undefined, sites: numberOption(values, 'sites'), prompts: numberOption(values, 'prompts'),
-    threads: numberOption(values, 'threads'), word2vec: values['no-word2vec'] !== true,
-  }).filter(([, v]) => v !== undefined));
-  const parsed = FinetuneExperimentRequest.safeParse(raw);
-  if (!parsed.success) throw new LabError('invalid_input', describeIssues(parsed.error.issues, raw));
-  const lab = ctx.lab();
+    threads: numberOption(values, 'threads'), word2vec: values['no-word2vec'] !== true, taskId,
+  });
   let stopping = false;
-  void ctx.waitForStop().then(() => {
+  const stopped = new Set<number>();
+  const stop = (id: number): void => {
+    if (stopped.has(id)) return;
+    stopped.add(id);
+    ctx.call('runs.stop', { id }).catch(() => undefined); // it finished meanwhile
+  };
+  void ctx.waitForStop().then(async () => {
     stopping = true;
     ctx.note('Stopping after the current step; pre-training runs keep resumable checkpoints…');
-    const { running, queued } = lab.jobs.scheduler.snapshot();
-    for (const id of [...running, ...queued]) {
-      try {
-        lab.jobs.scheduler.stop(id);
-      } catch {
-        // it finished meanwhile
-      }
+    const { running, queued } = await ctx.call('jobs.status', {});
+    for (const id of [...running, ...queued]) stop(id);
+  });
+  // experiments.changed of this experiment wakes the wait below; one that came while the list was read is kept
+  let experimentId: number | null = null;
+  let moved = false;
+  let wake: (() => void) | null = null;
+  const lastLine = new Map<number, number>();
+  const unsubscribe = ctx.lab().on((event, payload) => {
+    if (event === 'runs.log') {
+      const p = payload as EventPayload<'runs.log'>;
+      if (p.taskId === taskId) ctx.note(p.line);
+    } else if (event === 'experiments.changed') {
+      if ((payload as EventPayload<'experiments.changed'>).id !== experimentId) return;
+      moved = true;
+      wake?.();
+    } else if (event === 'runs.changed') {
+      const p = payload as EventPayload<'runs.changed'>;
+      // after Ctrl-C, the fine-tunes the experiment still queues are stopped as they come
+      if (stopping && (p.status === 'queued' || p.status === 'running')) stop(p.id);
+      if (p.status === 'running' && Date.now() - (lastLine.get(p.id) ?? 0) < 3000) return;
+      lastLine.set(p.id, Date.now());
+      ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}`);
     }
   });
-  const lastLine = new Map<number, number>();
-  const unsubscribe = lab.on((event, payload) => {
-    if (event !== 'runs.changed') return;
-    const p = payload as { id: number; status: string; step: number; totalSteps: number | null };
-    if (p.status === 'running' && Date.now() - (lastLine.get(p.id) ?? 0) < 3000) return;
-    lastLine.set(p.id, Date.now());
-    ctx.note(`run ${p.id}: ${p.status}, step ${p.step}/${p.totalSteps ?? '?'}`);
+  const changed = (): Promise<void> => new Promise<void>((resolve) => {
+    if (moved) resolve();
+    else wake = resolve;
+  }).then(() => {
+    moved = false;
+    wake = null;
   });
   const started = Date.now();
   try {
-    const service = new FinetuneExperimentService(lab.training, lab.finetune, lab.experiments, lab.jobs.scheduler);
-    const e = await service.run(parsed.data, { log: (line) => ctx.note(line), shouldStop: () => stopping });
+    let e = await ctx.call('finetune.experiment.start', input);
+    experimentId = e.experimentId;
+    while (e.status === 'running') {
+      await changed();
+      e = (await ctx.call('finetune.experiment.list', {})).find((x) => x.experimentId === experimentId) ?? e;
+    }
+    if (e.status !== 'completed') throw new LabError('conflict', e.error ?? `Experiment ${e.experimentId} ended ${e.status}.`);
     ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
     ctx.result({ ...e, rows: englishRows(e.rows) }, () => experimentText(e));
   } finally {

@@ -2,17 +2,17 @@
 // dataset in the foreground, with a progress line; `finetune-baseline` fits TF-IDF + logistic regression on the same
 // splits; `finetune-list` prints the table of fine-tunes. Inputs pass the same zod boundary as the API's.
 import { constants as osConstants } from 'node:os';
-import { BaselineRequest, FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
+import { FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
-import { finetuneCompare } from '../../lab/finetune/compare';
 import { cellText } from '../../../common/finetune/wording';
 import { runFinetuneExperiment } from './finetune-experiment';
 import type { CliCommand, OptionValues } from '../command';
-import { numberOption, stringOption, UsageError } from '../command';
+import { givenInput, numberOption, stringOption, UsageError } from '../command';
 import { fields, percent, table } from '../format';
 import { progressText } from './train';
 import { resolveRun } from './runs';
+import { newTaskId, reportLines } from '../progress';
 
 function reportText(r: FinetuneReportT | null): string {
   if (r === null) return '';
@@ -116,12 +116,17 @@ export const finetuneBaselineCommand: CliCommand = {
   },
   async run(ctx, values) {
     if (stringOption(values, 'dataset') === undefined) throw new UsageError('The option --dataset is required: give the labelled dataset (name or id).');
-    const input = checked(BaselineRequest, {
-      dataset: stringOption(values, 'dataset'), analyzer: stringOption(values, 'analyzer'), labelsPerClass: num(values, 'labels'),
-      C: num(values, 'C'), classWeights: stringOption(values, 'class-weights'), seed: num(values, 'seed'), name: stringOption(values, 'name'),
-    });
-    const report = await ctx.lab().finetune.baseline(input, (line) => ctx.note(line));
-    ctx.result(report, () => [`Baseline run ${report.runId}: TF-IDF + logistic regression.`, reportText(report)].join('\n'));
+    const taskId = newTaskId();
+    const unsubscribe = reportLines(ctx.lab(), taskId, (line) => ctx.note(line));
+    try {
+      const report = await ctx.call('finetune.baseline', givenInput({
+        dataset: stringOption(values, 'dataset'), analyzer: stringOption(values, 'analyzer'), labelsPerClass: num(values, 'labels'),
+        C: num(values, 'C'), classWeights: stringOption(values, 'class-weights'), seed: num(values, 'seed'), name: stringOption(values, 'name'), taskId,
+      }));
+      ctx.result(report, () => [`Baseline run ${report.runId}: TF-IDF + logistic regression.`, reportText(report)].join('\n'));
+    } finally {
+      unsubscribe();
+    }
   },
 };
 
@@ -184,10 +189,13 @@ export const finetuneCompareCommand: CliCommand = {
     if (!Number.isInteger(seeds) || seeds < 1 || seeds > 5) throw new UsageError(`--seeds takes a whole number from 1 to 5, got ${seeds}.`);
     const gpt = await resolveRun(ctx, gptRef);
     const bert = await resolveRun(ctx, bertRef);
-    const points = await finetuneCompare(ctx.lab().finetune, {
+    // the fine-tunes train in the job workers; the call answers when every one has run, its lines come as runs.log
+    const taskId = newTaskId();
+    const unsubscribe = reportLines(ctx.lab(), taskId, (line) => ctx.note(line));
+    const points = await ctx.call('finetune.compare', givenInput({
       parents: Array.from({ length: seeds }, (_, i) => ({ seed: i + 1, gpt: gpt.id, bert: bert.id })), dataset, labels,
-      epochs: num(values, 'epochs') ?? 4, analyzer, threads: num(values, 'threads'),
-    }, (line) => ctx.note(line));
+      epochs: num(values, 'epochs'), analyzer, threads: num(values, 'threads'), taskId,
+    })).then((r) => r.curve).finally(unsubscribe);
     ctx.result({ curve: points }, () => table(['model', 'labels/class', 'macro-F1 (mean ± std)', 'seeds'], points.map((c) => [
       c.model, String(c.labelsPerClass), cellText(c.macroF1, 'f1'), String(c.macroF1.values.length),
     ])));

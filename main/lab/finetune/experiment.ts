@@ -46,10 +46,13 @@ export class FinetuneExperimentService {
     return this.continue(record, hooks);
   }
 
-  /** Starts it in the background and returns it at once (status running, its phase); `list` shows its progress. */
-  async start(request: FinetuneExperimentRequestT): Promise<FinetuneExperimentT> {
-    const record = await this.begin(request, () => {});
-    const job = this.continue(record, {}).catch(() => this.read(record.experimentId) as FinetuneExperimentT);
+  /**
+   * Starts it in the background and returns it at once (status running, its phase); `list` shows its progress and
+   * experiments.changed says when it moved. `log` gets its lines (the CLI's foreground follows them as runs.log).
+   */
+  async start(request: FinetuneExperimentRequestT, log: (line: string) => void = () => {}): Promise<FinetuneExperimentT> {
+    const record = await this.begin(request, log);
+    const job = this.continue(record, { log }).catch(() => this.read(record.experimentId) as FinetuneExperimentT);
     this.running.set(record.experimentId, job);
     void job.finally(() => this.running.delete(record.experimentId));
     return record;
