@@ -2,10 +2,12 @@
 // PyTorch (bench/rnn/torch_seq2seq.py), in interleaved rounds.
 //
 //   npx tsx bench/rnn/seq2seq_bench.ts [--attention general|concat|dot|all] [--rounds 6] [--steps 5] [--threads 2]
-// Shape: GRU encoder and decoder, 1 layer, embedding and hidden 256, Luong attention (the alignment function given),
-// batch 64, sources of exactly 40 symbols (the reverse task over 20 symbols), targets 41 tokens with [EOS], vocabulary
-// 24 per side. A warmed-up PyTorch server (OMP_WAIT_POLICY=PASSIVE, same thread count) and our warmed-up trainer take
-// turns, PyTorch first in odd rounds and ours first in even ones, so a slow minute of this shared VM hits both sides.
+//     [--embed 256] [--hidden 256] [--batch 64] [--length 40]
+// Shape (defaults, the issue's stated shape): GRU encoder and decoder, 1 layer, embedding and hidden 256, Luong
+// attention (the alignment function given), batch 64, sources of exactly 40 symbols (the reverse task over 20 symbols),
+// targets 41 tokens with [EOS], vocabulary 24 per side. The flags change E, H, B and S on both sides alike.
+// A warmed-up PyTorch server (OMP_WAIT_POLICY=PASSIVE, same thread count) and our warmed-up trainer take turns,
+// PyTorch first in odd rounds and ours first in even ones, so a slow minute of this shared VM hits both sides.
 // Prints target tokens/s per round and side with their ratio, then the median tokens/s of each side, the median / min
 // / max of the per-round ratios and the load average before and after; the same for tokens per CPU-second of each
 // side's process (every thread), which moves less than wall-clock throughput on a machine shared with other work.
@@ -27,6 +29,10 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '6' },
     steps: { type: 'string', default: '5' },
     threads: { type: 'string', default: '2' },
+    embed: { type: 'string', default: '256' },
+    hidden: { type: 'string', default: '256' },
+    batch: { type: 'string', default: '64' },
+    length: { type: 'string', default: '40' },
   },
 });
 const whole = (name: string, text: string): number => {
@@ -40,7 +46,9 @@ const threads = whole('threads', values.threads);
 const attentions = values.attention === 'all' ? ['general', 'concat', 'dot'] : [values.attention];
 for (const a of attentions) if (!['general', 'concat', 'dot'].includes(a)) throw new Error(`--attention ${a} is not benchmarked; use general, concat, dot or all.`);
 const root = join(import.meta.dirname, '../..');
-const B = 64, S = 40, E = 256, H = 256, warmup = 3;
+const B = whole('batch', values.batch), S = whole('length', values.length), E = whole('embed', values.embed);
+const H = whole('hidden', values.hidden), warmup = 3;
+if (S > 100) throw new Error(`--length ${S} is longer than the reverse task's 100 symbols; use at most 100.`);
 
 /** One side's round: wall-clock tokens/s and tokens per CPU-second of its whole process. */
 interface Round {
@@ -126,6 +134,6 @@ for (const attention of attentions) {
   torch.close();
   const ratios = rows.map((x) => x.ours.tps / x.torch.tps);
   const cpuRatios = rows.map((x) => x.ours.cpuTps / x.torch.cpuTps);
-  console.log(`${attention}: GRU seq2seq 1x256, B ${B}, S ${S}, T ${S + 1}, ${threads} threads: PyTorch median ${median(rows.map((x) => x.torch.tps)).toFixed(0)} tok/s, ours ${median(rows.map((x) => x.ours.tps)).toFixed(0)} tok/s; ratio median ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
+  console.log(`${attention}: GRU seq2seq 1x${H}, E ${E}, B ${B}, S ${S}, T ${S + 1}, ${threads} threads: PyTorch median ${median(rows.map((x) => x.torch.tps)).toFixed(0)} tok/s, ours ${median(rows.map((x) => x.ours.tps)).toFixed(0)} tok/s; ratio median ${median(ratios).toFixed(2)} (min ${Math.min(...ratios).toFixed(2)}, max ${Math.max(...ratios).toFixed(2)}); load ${loadBefore.toFixed(2)} -> ${loadavg()[0].toFixed(2)}`);
   console.log(`${attention} CPU time: PyTorch median ${median(rows.map((x) => x.torch.cpuTps)).toFixed(0)} tok/CPU-s, ours ${median(rows.map((x) => x.ours.cpuTps)).toFixed(0)} tok/CPU-s; ratio median ${median(cpuRatios).toFixed(2)} (min ${Math.min(...cpuRatios).toFixed(2)}, max ${Math.max(...cpuRatios).toFixed(2)})`);
 }

@@ -72,7 +72,7 @@ export function rnnMemoryEstimate(c: RnnConfig, batch: number): { parameters: nu
   const lm = lmLayout(c, batch, T);
   const stack = stackLayout(stackSpec(c), T, batch);
   const G = c.family === 'gru' ? 3 : 4;
-  const projection = 2 * c.vocabSize * G * c.dModel + c.vocabSize * c.dEmbed;
+  const projection = 2 * c.vocabSize * G * c.dModel + c.vocabSize * 4 * c.dModel + c.vocabSize * c.dEmbed;
   const maskBytes = stack.maskBytes + (c.dropout > 0 ? batch * T * (c.dEmbed + c.dModel) : 0);
   const floats = lm.acts.total + lm.scratch.total + stack.acts.total + stack.scratch.total + projection;
   const activationBytes = floats * 4 + maskBytes + batch * T * 4;

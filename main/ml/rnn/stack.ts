@@ -44,7 +44,7 @@ export interface RecurrentGradients {
 }
 
 /** The stack's storage for (T,B): activation and backward-scratch tables (names in the header) and dropout-mask bytes.
- *  A token input with a gathered projection also uses 2 * D * V * G * H + V * inputSize floats (token-input.ts). */
+ *  A token input with a gathered projection also uses 2 * D * V * G * H + V * 4 * H + V * inputSize floats (token-input.ts). */
 export function stackLayout(s: RecurrentSpec, T: number, B: number): { acts: TensorTable; scratch: TensorTable; maskBytes: number } {
   const D = directionsOf(s);
   const H = s.hiddenSize;
@@ -78,7 +78,7 @@ export class RecurrentStack {
   private T = 0;
   private B = 0;
   private last: { inp: F32 | TokenInput; fused: boolean; V: number; run: RecurrentRun; dropout: number } | null = null;
-  private readonly projection = { P: new ProjectionScratch(), dTable: new ProjectionScratch() };
+  private readonly projection = { P: new ProjectionScratch(), dP4: new ProjectionScratch(), dTable: new ProjectionScratch() };
 
   constructor(readonly spec: RecurrentSpec, readonly prefix: string) {
     validateRecurrentSpec(spec);
@@ -239,13 +239,13 @@ export class RecurrentStack {
         if (tokens !== null && g.dtable) {
           if (fused) {
             scatterProjection(k, g.dtable, dW('weight_ih'), dW('bias_ih'), this.scratch.view('dcache'), tokens, W('weight_ih'),
-              this.projection.P.get(V * this.G * H), this.projection.dTable.get(V * C), s.cell === 'gru', this.projectionDims(V));
+              this.projection.P.get(V * this.G * H), this.projection.dP4.get(V * 4 * H), this.projection.dTable.get(V * C), s.cell === 'gru', this.projectionDims(V));
           } else {
             k.embeddingBackward(g.dtable, null, null, dinp as F32, tokens.tokens, null, 1, T * B, C);
           }
         } else if (tokens !== null && fused) {
           scatterProjection(k, null, dW('weight_ih'), dW('bias_ih'), this.scratch.view('dcache'), tokens, W('weight_ih'),
-            this.projection.P.get(V * this.G * H), this.projection.dTable.get(V * C), s.cell === 'gru', this.projectionDims(V));
+            this.projection.P.get(V * this.G * H), this.projection.dP4.get(V * 4 * H), this.projection.dTable.get(V * C), s.cell === 'gru', this.projectionDims(V));
         }
         break;
       }

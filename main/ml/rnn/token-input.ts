@@ -68,23 +68,27 @@ export function gatherProjection(k: Kernels, cache: F32, x: TokenInput, wih: F32
 }
 
 /** From the gate gradients in dcache: dP_d[v] = sum of the steps' dgi with token v (GRU: dcache columns r, z and the
- *  last H; LSTM: all 4H); then dW_ih += dP^T table, db_ih += column sums of dP, dtable += dP W_ih. */
+ *  last H; LSTM: all 4H); then dW_ih += dP^T table, db_ih += column sums of dP, dtable += dP W_ih. dP (V,G*H) and
+ *  dP4 (V,4H) are scratch. */
 export function scatterProjection(k: Kernels, dtable: F32 | null, dwih: F32, dbih: F32, dcache: F32, x: TokenInput,
-  wih: F32, dP: F32, dTable: F32, gru: boolean, d: ProjectionDims): void {
+  wih: F32, dP: F32, dP4: F32, dTable: F32, gru: boolean, d: ProjectionDims): void {
   const { T, B, E, H, D, G, V } = d;
   const GH = G * H;
   const XD = 4 * H;
   for (let dir = 0; dir < D; dir++) {
-    const dp = dP.subarray(0, V * GH);
-    dp.fill(0);
-    const base = dir * T * B * XD;
-    // GRU's dgi is [da_r | da_z] then da_n, which dcache keeps in its last H columns (after da_n * r).
-    const first = gru ? 2 * H : GH;
-    for (let r = 0; r < T * B; r++) {
-      const src = base + r * XD;
-      const dst = x.tokens[r] * GH;
-      for (let j = 0; j < first; j++) dp[dst + j] += dcache[src + j];
-      if (gru) for (let j = 0; j < H; j++) dp[dst + 2 * H + j] += dcache[src + 3 * H + j];
+    // Whole dcache rows (4H) summed per token by the embedding's scatter kernel (steps in order, as a loop would);
+    // LSTM's dgi is the whole row, GRU's is [da_r | da_z] then da_n, which dcache keeps in its last H columns (after
+    // da_n * r), so those are picked from the V summed rows.
+    const rows = dP4.subarray(0, V * XD);
+    rows.fill(0);
+    k.embeddingBackward(rows, null, null, dcache.subarray(dir * T * B * XD, (dir + 1) * T * B * XD), x.tokens, null, 1, T * B, XD);
+    let dp = rows;
+    if (gru) {
+      dp = dP.subarray(0, V * GH);
+      for (let v = 0; v < V; v++) {
+        dp.set(rows.subarray(v * XD, v * XD + 2 * H), v * GH);
+        dp.set(rows.subarray(v * XD + 3 * H, (v + 1) * XD), v * GH + 2 * H);
+      }
     }
     const w = wih.subarray(dir * GH * E, (dir + 1) * GH * E);
     k.matmulBackward(dtable === null ? null : dTable, dwih.subarray(dir * GH * E, (dir + 1) * GH * E),

@@ -95,8 +95,6 @@ export class RnnSeq2seq implements Seq2seqModel {
   private readonly attn: LuongAttention | null;
   private readonly ws = new Workspace();
   private batch: PairBatch | null = null;
-  private srcTM: Int32Array = new Int32Array(0);
-  private tgtTM: Int32Array = new Int32Array(0);
   private encoded: Encoded | null = null;
   private count = 0;
   private readonly countOut = new Int32Array(1);
@@ -154,10 +152,10 @@ export class RnnSeq2seq implements Seq2seqModel {
     const H = c.hidden;
     const L = c.layers;
     const srcTM = timeMajorIds(b.src, B, S);
-    if (stack === this.encoder) this.srcTM = srcTM;
-    const emb = ws.get('src.emb', S * B * c.embed);
-    k.embeddingForward(emb, srcTM, this.params.view('src.embed'), null, null, null, 1, S * B, c.embed);
-    const outTM = stack.forward(k, this.params, emb, S, B, { lengths: b.srcLen, train, seed: mixSeed(this.seed, 1) });
+    // Token input: with a small vocabulary the stack gathers the first layer's input projection from V rows
+    // (token-input.ts) instead of an (S*B, E) x (E, G*H) GEMM; otherwise it looks the embeddings up itself.
+    const outTM = stack.forward(k, this.params, { tokens: srcTM, table: this.params.view('src.embed') }, S, B,
+      { lengths: b.srcLen, train, seed: mixSeed(this.seed, 1) });
     const out = ws.get('enc.out', B * S * He);
     transpose(out, outTM, S, B, He);
     if (!c.bidirectional) {
@@ -201,10 +199,9 @@ export class RnnSeq2seq implements Seq2seqModel {
     this.seed = mixSeed(c.seed, opts.step ?? 0);
     const enc = this.encode(this.encoder, this.ws, batch, this.train);
     this.encoded = enc;
-    this.tgtTM = timeMajorIds(batch.tgtIn, B, T);
-    const emb = this.ws.get('tgt.emb', T * B * c.embed);
-    k.embeddingForward(emb, this.tgtTM, this.params.view('tgt.embed'), null, null, null, 1, T * B, c.embed);
-    const decTM = this.decoderStack.forward(k, this.params, emb, T, B, { h0: enc.h0, c0: enc.c0, train: this.train, seed: mixSeed(this.seed, 2) });
+    const tgtTM = timeMajorIds(batch.tgtIn, B, T);
+    const decTM = this.decoderStack.forward(k, this.params, { tokens: tgtTM, table: this.params.view('tgt.embed') }, T, B,
+      { h0: enc.h0, c0: enc.c0, train: this.train, seed: mixSeed(this.seed, 2) });
     const dec = this.ws.get('dec.out', B * T * H);
     transpose(dec, decTM, T, B, H);
     const top = this.attn ? this.attn.forward(dec, enc.out, batch.srcLen, B, T, S) : dec;
@@ -244,9 +241,7 @@ export class RnnSeq2seq implements Seq2seqModel {
     // decoder stack, its gradient at h0 (c0) goes to the encoder's final states (through the bridge)
     const ddecTM = ws.get('grad.dec.tm', T * B * H);
     transpose(ddecTM, ddec, T, B, H, true);
-    const demb = ws.get('grad.tgt.emb', T * B * c.embed);
-    const { dh0, dc0 } = this.decoderStack.backward(k, this.params, this.grads, { dout: ddecTM, dinp: demb });
-    k.embeddingBackward(this.grads.view('tgt.embed'), null, null, demb, this.tgtTM, null, 1, T * B, c.embed);
+    const { dh0, dc0 } = this.decoderStack.backward(k, this.params, this.grads, { dout: ddecTM, dinp: null, dtable: this.grads.view('tgt.embed') });
     const dhN = ws.zeros('grad.enc.hN', L * (c.bidirectional ? 2 : 1) * B * H);
     const dcN = c.cell === 'lstm' ? ws.zeros('grad.enc.cN', dhN.length) : null;
     if (!c.bidirectional) {
@@ -260,9 +255,7 @@ export class RnnSeq2seq implements Seq2seqModel {
       dencTM = ws.get('grad.enc.tm', S * B * He);
       transpose(dencTM, dencOut, S, B, He, true);
     }
-    const dsrc = ws.get('grad.src.emb', S * B * c.embed);
-    this.encoder.backward(k, this.params, this.grads, { dout: dencTM, dhN, dcN, dinp: dsrc });
-    k.embeddingBackward(this.grads.view('src.embed'), null, null, dsrc, this.srcTM, null, 1, S * B, c.embed);
+    this.encoder.backward(k, this.params, this.grads, { dout: dencTM, dhN, dcN, dinp: null, dtable: this.grads.view('src.embed') });
   }
 
   /** Backward of the bidirectional bridge: dh0/dc0 (L,B,H) to dhN/dcN (2L,B,H). */
