@@ -7,10 +7,38 @@ import { LabelColumnCheck } from './labels';
 import { lines, type TextFile } from './stream';
 import { MAX_INVALID_KEPT, type ImportedDoc, type InvalidEntry } from './types';
 
-function jsonKind(v: unknown): string {
+/** What a JSON value is, for sentences: "null", "an array", "an object", "a string", "a number", … */
+export function jsonKind(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
   return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** One non-blank line of a JSONL file: its object, or why it is not one (the caller phrases the sentence). */
+export type JsonlRecord =
+  | { no: number; record: Record<string, unknown> }
+  | { no: number; record: null; notJson: string }
+  | { no: number; record: null; notObject: string };
+
+/**
+ * Every non-blank line of a JSONL file, in order, with its 1-based line number: the object it holds, or the JSON.parse
+ * message (notJson), or what it holds instead of an object (notObject, as jsonKind says it). Lines are trimmed, and a
+ * byte-order mark before the first line is dropped. The dataset import and the seq2seq pair files read through this.
+ */
+export async function* jsonlRecords(file: TextFile): AsyncGenerator<JsonlRecord, void, void> {
+  for await (const { line, no } of lines(file.chunks())) {
+    const trimmed = line.trim();
+    if (trimmed === '') continue;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(no === 1 && trimmed.startsWith('\uFEFF') ? trimmed.slice(1) : trimmed);
+    } catch (err) {
+      yield { no, record: null, notJson: (err as Error).message };
+      continue;
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) yield { no, record: null, notObject: jsonKind(obj) };
+    else yield { no, record: obj as Record<string, unknown> };
+  }
 }
 
 /** A label may be a string, a number or a boolean (0/1 labels are common); null/absent means unlabelled. */
@@ -44,21 +72,15 @@ export async function* readJsonl(
   const labelKey = opts.labelField ?? 'label';
   const check = new LabelColumnCheck(file.path, `label field "${labelKey}"`);
   let valid = 0;
-  for await (const { line, no } of lines(file.chunks())) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(no === 1 && trimmed.startsWith('\uFEFF') ? trimmed.slice(1) : trimmed);
-    } catch (err) {
-      bad(no, `Line ${no} of ${name} is not valid JSON: ${(err as Error).message} (expected one object per line).`);
+  for await (const line of jsonlRecords(file)) {
+    const no = line.no;
+    if (line.record === null) {
+      bad(no, 'notJson' in line
+        ? `Line ${no} of ${name} is not valid JSON: ${line.notJson} (expected one object per line).`
+        : `Line ${no} of ${name} is ${line.notObject}, not an object (expected one object per line, like {"${textField}": "…"}).`);
       continue;
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      bad(no, `Line ${no} of ${name} is ${jsonKind(obj)}, not an object (expected one object per line, like {"${textField}": "…"}).`);
-      continue;
-    }
-    const rec = obj as Record<string, unknown>;
+    const rec = line.record;
     if (!(textField in rec)) {
       const keys = Object.keys(rec);
       bad(no, `Line ${no} of ${name} has no "${textField}" field; its fields are: ${keys.length > 0 ? keys.join(', ') : '(none)'}. Choose the text field.`);

@@ -6,7 +6,8 @@ import { LabError } from '../../../common/errors';
 import { delimitedRows } from '../import/delimited';
 import { InvalidLog } from '../import/invalid';
 import { displayName, resolveSource } from '../import/source';
-import { lines, openTextFile, type TextFile } from '../import/stream';
+import { jsonKind, jsonlRecords } from '../import/jsonl';
+import { openTextFile, type TextFile } from '../import/stream';
 import type { EncodingChoice, InvalidEntry } from '../import/types';
 import type { Pair } from './tasks';
 
@@ -44,12 +45,6 @@ export interface PairFile {
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function jsonKind(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}
 
 /** Index of a side's column in the header, or in a headerless row by 1-based number; throws naming the columns. */
 function columnIndex(columns: string[] | null, width: number, chosen: string | undefined, side: 'source' | 'target', path: string): number {
@@ -110,21 +105,14 @@ async function readDelimitedPairs(file: TextFile, format: 'csv' | 'tsv', opts: P
 async function readJsonlPairs(file: TextFile, opts: PairFileOptions, sink: Sink): Promise<void> {
   const name = displayName(file.path);
   const keys = { source: opts.sourceField, target: opts.targetField };
-  for await (const { line, no } of lines(file.chunks())) {
-    const trimmed = line.trim();
-    if (trimmed === '') continue;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(no === 1 && trimmed.startsWith('\uFEFF') ? trimmed.slice(1) : trimmed);
-    } catch (err) {
-      sink.bad(no, `Line ${no} of ${name} is not valid JSON: ${(err as Error).message} (expected one object per line, like {"source": "…", "target": "…"}).`);
+  for await (const line of jsonlRecords(file)) {
+    const no = line.no;
+    if (line.record === null) {
+      const what = 'notJson' in line ? `not valid JSON: ${line.notJson}` : `${line.notObject}, not an object`;
+      sink.bad(no, `Line ${no} of ${name} is ${what} (expected one object per line, like {"source": "…", "target": "…"}).`);
       continue;
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      sink.bad(no, `Line ${no} of ${name} is ${jsonKind(obj)}, not an object (expected one object per line, like {"source": "…", "target": "…"}).`);
-      continue;
-    }
-    const rec = obj as Record<string, unknown>;
+    const rec = line.record;
     const sides: string[] = [];
     let failed = false;
     for (const side of ['source', 'target'] as const) {
