@@ -107,6 +107,10 @@ export const Seq2seqPairsFile = z.object({
   /** how each side is cut into tokens */
   sourceTokens: z.enum(['chars', 'words']).default('words'),
   targetTokens: z.enum(['chars', 'words']).default('words'),
+  /** a lab tokenizer (name or id) that cuts a side instead of characters or words (sourceTokens/targetTokens unused then);
+   *  refused when it turns more than 5% of that side's pieces into [UNK] */
+  sourceTokenizer: z.string().trim().min(1).max(200).optional(),
+  targetTokenizer: z.string().trim().min(1).max(200).optional(),
   /** the longest side a line may have, in characters (longer lines are invalid, not cut) */
   maxChars: z.number().int().min(1).max(100_000).default(1000),
   skipInvalid: z.boolean().default(false),
@@ -114,10 +118,16 @@ export const Seq2seqPairsFile = z.object({
   seed: z.number().int().min(0).max(0xffffffff).default(1),
 }).strict();
 
-/** What the lab made of a pair file: kept pairs, repeats dropped, invalid lines skipped. */
+/** A side cut by a lab tokenizer: which one, and how many of the side's pieces (all pairs) it could not encode. */
+export const Seq2seqSideTokenizer = z.object({
+  id: z.number().int(), name: z.string(), kind: z.string(), tokens: z.number().int(), unknown: z.number().int(),
+});
+
+/** What the lab made of a pair file: kept pairs, repeats dropped, invalid lines skipped, the lab tokenizers per side. */
 export const Seq2seqPairsFileInfo = z.object({
   name: z.string(), format: z.string(), encoding: z.string(), sha256: z.string(),
   pairs: z.number().int(), duplicates: z.number().int(), skipped: z.number().int(),
+  sourceTokenizer: Seq2seqSideTokenizer.optional(), targetTokenizer: Seq2seqSideTokenizer.optional(),
 });
 
 export const Seq2seqBudget = z.object({

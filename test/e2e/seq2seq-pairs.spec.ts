@@ -1,9 +1,10 @@
 // The seq2seq experiment on the person's own pairs in a real browser: a TSV with an empty target is refused with the
 // lab's sentence (file, line, what to do), a good one is uploaded and trained on (no attention vs dot), the page says
 // where the pairs came from, and the alignment view aligns a held-out pair of that file — in English and Chinese, with
-// screenshots (seq2seq-pairs-*).
+// screenshots (seq2seq-pairs-*). The source side is cut by a WordPiece tokenizer imported on the Tokenizers page.
 import { expect, test } from '@playwright/test';
 import { generatePairs } from '../../main/data/pairs/tasks';
+import { trainTokenizer } from '../../main/data/tokenizers/index';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
@@ -21,6 +22,13 @@ test('seq2seq on a pair file: refused with the line, then uploaded, trained on a
   const pairs = generatePairs({ task: 'reverse', pairs: 400, minLength: 2, maxLength: 8, symbols: 6, seed: 5 }).pairs;
   await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
+  // a WordPiece tokenizer of the six symbols, imported as a person would a tokenizer.json
+  const wp = trainTokenizer('wordpiece', () => pairs.map((p) => p.source), { vocabSize: 100 }).tokenizer;
+  await page.getByTestId('nav-tokenizers').click();
+  await page.getByTestId('tokenizer-import-file').setInputFiles({ name: 'symbols.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wp.toJSON())) });
+  await page.getByTestId('tokenizer-import-name').fill('symbols-wp');
+  await page.getByTestId('tokenizer-import-submit').click();
+  await expect(page.getByTestId('tokenizer-title')).toHaveText('symbols-wp');
   await page.getByTestId('nav-seq2seq').click();
   await page.getByTestId('setup-from-file').check();
 
@@ -44,10 +52,13 @@ test('seq2seq on a pair file: refused with the line, then uploaded, trained on a
   await page.getByTestId('setup-steps').fill('60');
   await page.getByTestId('setup-hidden').fill('32');
   await page.getByTestId('setup-snapshots').fill('2');
+  await page.getByTestId('setup-source-tokens').selectOption('tokenizer:symbols-wp');
   await shot(page, 'setup');
   await page.getByTestId('setup-start').click();
   await expect(page.getByTestId('seq2seq-experiment-page')).toBeVisible();
   await expect(page.getByTestId('seq2seq-pairs-file')).toContainText('Pairs from reverse-words.tsv: 400 kept');
+  const pieces = pairs.reduce((n, p) => n + wp.encode(p.source).ids.length, 0);
+  await expect(page.getByTestId('seq2seq-source-tokenizer')).toHaveText(`Sources cut by the tokenizer "symbols-wp" (WordPiece (BERT style)): 0 of ${pieces.toLocaleString('en')} pieces are [UNK].`);
 
   // measured on the file's held-out pairs, then the alignment of the longest example
   // (the table shows a row per variant as soon as the first is measured: wait until both arms have finished)
@@ -68,6 +79,7 @@ test('seq2seq on a pair file: refused with the line, then uploaded, trained on a
   // the page in Chinese, and the setup form's file choices
   await page.getByTestId('language-select').selectOption('zh-CN');
   await expect(page.getByTestId('seq2seq-pairs-file')).toContainText('样本对来自 reverse-words.tsv：保留 400 对');
+  await expect(page.getByTestId('seq2seq-source-tokenizer')).toContainText('源端由分词器“symbols-wp”');
   await shot(page, 'experiment-zh');
   await page.getByTestId('nav-seq2seq').click();
   await page.getByTestId('setup-from-file').check();

@@ -37,7 +37,8 @@ function oneOf<T extends string>(values: OptionValues, name: string, allowed: re
 function pairsFileRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest>['pairsFile'] {
   const file = stringOption(values, 'pairs-file');
   if (file === undefined) {
-    const stray = ['source-column', 'target-column', 'source-tokens', 'target-tokens', 'max-chars', 'encoding', 'format'].find((f) => values[f] !== undefined);
+    const stray = ['source-column', 'target-column', 'source-tokens', 'target-tokens', 'source-tokenizer', 'target-tokenizer', 'max-chars', 'encoding', 'format']
+      .find((f) => values[f] !== undefined);
     if (stray !== undefined || values['no-header'] === true || values['skip-invalid'] === true) {
       throw new UsageError(`--${stray ?? (values['no-header'] === true ? 'no-header' : 'skip-invalid')} reads a pair file: give it with --pairs-file PATH.`);
     }
@@ -45,11 +46,17 @@ function pairsFileRequest(values: OptionValues): z.input<typeof Seq2seqCreateReq
   }
   if (values.task !== undefined) throw new UsageError('Give either --task (a generated task) or --pairs-file (your own pairs), not both.');
   const tokens = ['chars', 'words'] as const;
+  for (const side of ['source', 'target']) {
+    if (values[`${side}-tokens`] !== undefined && values[`${side}-tokenizer`] !== undefined) {
+      throw new UsageError(`Give either --${side}-tokens (characters or words) or --${side}-tokenizer (a lab tokenizer) for the ${side} side, not both.`);
+    }
+  }
   return {
     path: resolvePath(file), format: oneOf(values, 'format', ['tsv', 'csv', 'jsonl'] as const),
     sourceField: stringOption(values, 'source-column'), targetField: stringOption(values, 'target-column'), header: values['no-header'] !== true,
     encoding: oneOf(values, 'encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'] as const),
     sourceTokens: oneOf(values, 'source-tokens', tokens), targetTokens: oneOf(values, 'target-tokens', tokens),
+    sourceTokenizer: stringOption(values, 'source-tokenizer'), targetTokenizer: stringOption(values, 'target-tokenizer'),
     maxChars: whole(values, 'max-chars', 1, 100_000), skipInvalid: values['skip-invalid'] === true, seed: whole(values, 'data-seed', 0, 0xffffffff),
   };
 }
@@ -83,10 +90,20 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
   };
 }
 
+/** "Source side cut by tokenizer "shk-bpe" (bpe): 0 of 1,234 pieces [UNK]." per side cut by a lab tokenizer. */
+function sideTokenizerLines(f: NonNullable<Seq2seqExperimentT['pairsFile']>): string[] {
+  return (['source', 'target'] as const).flatMap((side) => {
+    const t = f[`${side}Tokenizer`];
+    if (t === undefined) return [];
+    return [`${side === 'source' ? 'Source' : 'Target'} side cut by tokenizer "${t.name}" (${t.kind}): ${int(t.unknown)} of ${int(t.tokens)} pieces [UNK].`];
+  });
+}
+
 function human(e: Seq2seqExperimentT): string {
   const lines = [`Experiment ${e.id} "${e.name}": ${e.data.train} training, ${e.data.test} held-out pairs; vocabularies ${e.data.sourceVocab} / ${e.data.targetVocab}.`];
   const f = e.pairsFile;
   if (f !== null) lines.push(`Pairs from ${f.name} (${f.format}, ${f.encoding}): ${int(f.pairs)} kept, ${int(f.duplicates)} repeated dropped, ${int(f.skipped)} invalid lines skipped.`);
+  if (f !== null) lines.push(...sideTokenizerLines(f));
   const first = e.arms.find((a) => a.seeds.some((s) => s.overall !== null))?.seeds.find((s) => s.overall !== null);
   const buckets = first?.buckets ?? [];
   const head = ['variant', 'params', 'tok/s', 'all: EM / BLEU', ...buckets.map((b) => `len ${b.lo}-${b.hi}`)];
@@ -117,6 +134,8 @@ export const seq2seqCompareCommand: CliCommand = {
     '  --source-column C --target-column C   column names or JSON keys (without a header: column numbers, default 1 and 2)',
     '  --no-header --format tsv|csv|jsonl --encoding E --skip-invalid   how to read it (default: header row, format from the extension)',
     '  --source-tokens chars|words --target-tokens chars|words   how each side is cut into tokens (default words)',
+    '  --source-tokenizer T --target-tokenizer T   cut a side with a lab tokenizer instead (name or id, `tokenizers list`);',
+    '                    refused when over 5% of that side\'s pieces would be [UNK]',
     '  --max-chars N     the longest side a line may have, in characters (default 1000; longer lines are invalid)',
     '--variants LIST     comma-separated (default none,dot,general,concat,transformer)',
     '--steps N --batch B --lr R --teacher-forcing F   the budget every arm shares (default 600 steps of 32 pairs, 1e-2, 1)',
@@ -135,6 +154,7 @@ export const seq2seqCompareCommand: CliCommand = {
     beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
     'pairs-file': { type: 'string' }, format: { type: 'string' }, 'source-column': { type: 'string' }, 'target-column': { type: 'string' },
     'no-header': { type: 'boolean' }, encoding: { type: 'string' }, 'source-tokens': { type: 'string' }, 'target-tokens': { type: 'string' },
+    'source-tokenizer': { type: 'string' }, 'target-tokenizer': { type: 'string' },
     'max-chars': { type: 'string' }, 'skip-invalid': { type: 'boolean' }, list: { type: 'boolean' },
   },
   async run(ctx, values) {
@@ -148,6 +168,7 @@ export const seq2seqCompareCommand: CliCommand = {
       const runIds = created.arms.flatMap((a) => a.seeds.map((s) => s.runId as number));
       const f = created.pairsFile;
       if (f !== null && f.skipped + f.duplicates > 0) ctx.note(`${f.name}: ${f.skipped} invalid line(s) skipped, ${f.duplicates} repeated pair(s) dropped.`);
+      if (f !== null) for (const line of sideTokenizerLines(f)) ctx.note(line);
       ctx.note(`Experiment ${created.id}: ${created.arms.map((a) => `${a.variant} (${int(a.seeds[0]?.parameters ?? 0)} params)`).join(', ')}; ${created.setup.budget.steps} steps each.`);
       let stopSignal: NodeJS.Signals | null = null;
       void ctx.waitForStop().then((signal) => {

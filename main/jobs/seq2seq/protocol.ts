@@ -1,9 +1,10 @@
 // The seq2seq arm job's plain-data spec (one variant and seed of a "with vs without attention" experiment) and the
 // quality file it leaves in its run folder. Structured-clone safe: it crosses to a worker as it is.
 import type { Seq2seqConfig, Seq2seqVariant } from '../../../common/seq2seq-config';
-import type { Pair, PairSplits, Tokenization } from '../../data/pairs/tasks';
+import type { Pair, PairSplits } from '../../data/pairs/tasks';
 import type { LengthPolicy, LengthReport } from '../../ml/seq2seq/batch';
 import type { ArmBudget, ArmEvaluation } from '../../ml/seq2seq/experiment';
+import type { SideTokens } from '../../ml/seq2seq/side-vocab';
 import type { BucketQuality, Quality } from '../../ml/seq2seq/metrics/quality';
 import type { KernelPreference } from '../../../native-kernels/index';
 
@@ -12,9 +13,9 @@ export interface Seq2seqJobSpec {
   variant: Seq2seqVariant;
   /** the model, built by the service from the same prepared pairs (so its vocabulary sizes match the worker's) */
   config: Seq2seqConfig;
-  /** every arm of an experiment gets the same splits, tokenized the same way */
+  /** every arm of an experiment gets the same splits, tokenized the same way (a lab tokenizer travels as its JSON) */
   splits: PairSplits;
-  sides: { source: Tokenization; target: Tokenization };
+  sides: { source: SideTokens; target: SideTokens };
   limits: { maxSrcLen: number; maxTgtLen: number; policy: LengthPolicy };
   budget: ArmBudget;
   evaluation: ArmEvaluation;

@@ -12,12 +12,14 @@ import { LabError } from '../../../common/errors';
 import { seq2seqParameterCount, type Seq2seqVariant } from '../../../common/seq2seq-config';
 import { seq2seqVerdicts } from '../../../common/seq2seq/verdicts';
 import { checkTaskOptions, generatePairs, splitPairs, type Pair, type PairSplits } from '../../data/pairs/tasks';
-import { removeUpload } from '../app/uploads';
+import { removeUpload, uploadedName } from '../app/uploads';
 import { importPairFile, readStoredPairs, type StoredPairFile } from './pair-file';
+import { checkSideTokenizer, keepSideTokenizer, readSideTokenizer, sideTokenizerRefs, type StoredSideTokenizer } from './side-tokenizers';
 import { runTask } from '../../jobs/job-process';
 import { spreadExamples } from '../../jobs/seq2seq/job';
 import { QUALITY_FILE, type Seq2seqJobSpec, type Seq2seqQualityFile } from '../../jobs/seq2seq/protocol';
 import { preparePairs, variantConfig, type ArmSizes, type PreparedPairs } from '../../ml/seq2seq/experiment';
+import type { LabTokenizerSide } from '../../ml/seq2seq/side-vocab';
 import type { Seq2seqQueries } from '../../store/seq2seq';
 import type { LabContext } from '../app/context';
 import { experimentStatus } from '../experiments/service';
@@ -33,15 +35,19 @@ interface Stored {
   data: Seq2seqExperimentT['data'];
   /** the imported pair file (its pairs kept under the lab home), absent for a generated task */
   pairsFile?: StoredPairFile;
+  /** the lab tokenizers that cut a pair file's sides (their tokenizer.json kept under the lab home) */
+  sideTokenizers?: { source?: StoredSideTokenizer; target?: StoredSideTokenizer };
 }
 
+type LabSides = { source?: LabTokenizerSide; target?: LabTokenizerSide };
+
 /** The pairs of a setup, generated (or read from the kept copy of its file) and split exactly as its jobs do. */
-function pairsOf(setup: Seq2seqCreateRequestT, file: { pairs: Pair[] } | null): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
+function pairsOf(setup: Seq2seqCreateRequestT, file: { pairs: Pair[] } | null, lab: LabSides = {}): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
   let splits: PairSplits;
   let sides: Seq2seqJobSpec['sides'];
   if (setup.pairsFile !== undefined && file !== null) {
     splits = splitPairs(file.pairs);
-    sides = { source: setup.pairsFile.sourceTokens, target: setup.pairsFile.targetTokens };
+    sides = { source: lab.source ?? setup.pairsFile.sourceTokens, target: lab.target ?? setup.pairsFile.targetTokens };
   } else {
     const set = generatePairs(checkTaskOptions(setup.task));
     splits = splitPairs(set.pairs);
@@ -74,10 +80,22 @@ export class Seq2seqService {
     const variants = input.variants;
     const twice = variants.find((v, i) => variants.indexOf(v) !== i);
     if (twice !== undefined) throw new LabError('invalid_input', `variants lists "${twice}" twice; give each variant once.`, { field: 'variants' });
+    // a side's tokenizer is found before the file is read, checked against the pairs after
+    const chosen = input.pairsFile === undefined ? {} : sideTokenizerRefs(this.ctx, input.pairsFile, uploadedName(this.ctx.home, input.pairsFile.path));
     const imported = input.pairsFile === undefined ? null : await importPairFile(this.ctx.home, input.pairsFile);
     if (imported !== null && imported.info.skipped > 0) log(`${imported.info.skipped} invalid line(s) of ${imported.info.name} were left out.`);
     if (imported !== null && imported.info.duplicates > 0) log(`${imported.info.duplicates} repeated pair(s) of ${imported.info.name} were dropped.`);
-    const { splits, sides, data } = pairsOf(input, imported);
+    const lab: LabSides = {};
+    const keptTokenizers: NonNullable<Stored['sideTokenizers']> = {};
+    for (const side of ['source', 'target'] as const) {
+      const c = chosen[side];
+      if (c === undefined || imported === null) continue;
+      const counts = checkSideTokenizer(c, imported.pairs, side, imported.info.name, log);
+      imported.info[`${side}Tokenizer`] = { id: c.id, name: c.name, kind: c.kind, ...counts };
+      lab[side] = { tokenizer: { name: c.name, json: c.json } };
+      keptTokenizers[side] = keepSideTokenizer(this.ctx.home, c);
+    }
+    const { splits, sides, data } = pairsOf(input, imported, lab);
     if (input.beam > data.target.vocabSize) {
       throw new LabError('invalid_input', `The beam width ${input.beam} is larger than the target vocabulary (${data.target.vocabSize} tokens); choose at most ${data.target.vocabSize}.`, { field: 'beam' });
     }
@@ -94,6 +112,7 @@ export class Seq2seqService {
         truncated: data.lengths.truncated, empty: data.lengths.empty,
       },
       ...(imported === null ? {} : { pairsFile: imported.stored }),
+      ...(Object.keys(keptTokenizers).length === 0 ? {} : { sideTokenizers: keptTokenizers }),
     };
     const task = input.task;
     const what = imported === null ? `${task.task} ${task.minLength}-${task.maxLength}` : imported.info.name;
@@ -261,7 +280,15 @@ export class Seq2seqService {
     if (list === undefined) {
       const file = stored.pairsFile === undefined ? null : readStoredPairs(this.ctx.home, stored.pairsFile);
       if (stored.pairsFile !== undefined && file === null) return []; // the kept copy was removed by hand
-      const { data } = pairsOf(stored.setup, file);
+      const lab: LabSides = {};
+      for (const side of ['source', 'target'] as const) {
+        const kept = stored.sideTokenizers?.[side];
+        if (kept === undefined) continue;
+        const read = readSideTokenizer(this.ctx.home, kept);
+        if (read === null) return []; // the kept tokenizer was removed by hand
+        lab[side] = read;
+      }
+      const { data } = pairsOf(stored.setup, file, lab);
       list = spreadExamples(data.testPairs);
       this.examples.set(id, list);
     }

@@ -8,17 +8,17 @@ import { validateSeq2seqConfig, type Seq2seqConfig } from '../../../common/seq2s
 import { readSafetensors, writeSafetensors } from '../checkpoint';
 import { createSeq2seqModel } from './experiment';
 import type { Seq2seqModel } from './model';
-import { PairVocab, type VocabJSON } from './vocab';
+import { sideVocabFromJSON, type SideVocab, type SideVocabJSON } from './side-vocab';
 
 export const SEQ2SEQ_CHECKPOINT_FORMAT = 'attention-lab/seq2seq-1';
 
 export interface Seq2seqVocabs {
-  source: PairVocab;
-  target: PairVocab;
+  source: SideVocab;
+  target: SideVocab;
 }
 
 /** Writes dir/model.safetensors and dir/config.json (the folder appears with both files). */
-export function saveSeq2seqCheckpoint(dir: string, model: Seq2seqModel, vocabs: { source: VocabJSON; target: VocabJSON }, step: number): void {
+export function saveSeq2seqCheckpoint(dir: string, model: Seq2seqModel, vocabs: { source: SideVocabJSON; target: SideVocabJSON }, step: number): void {
   mkdirSync(dir, { recursive: true });
   const tensors = model.params.table.specs.map((s) => ({ name: s.name, shape: s.shape, data: model.params.view(s.name) }));
   writeSafetensors(join(dir, 'model.safetensors'), tensors, {
@@ -36,14 +36,14 @@ export function loadSeq2seqCheckpoint(k: Kernels, dir: string): { model: Seq2seq
     throw new LabError('bad_file', `The checkpoint ${name} is not a seq2seq model (format ${JSON.stringify(file.metadata.format ?? null)}, expected ${SEQ2SEQ_CHECKPOINT_FORMAT}).`, { field: name });
   }
   let config: Seq2seqConfig;
-  let vocab: { source: VocabJSON; target: VocabJSON };
+  let vocab: { source: SideVocabJSON; target: SideVocabJSON };
   try {
     config = validateSeq2seqConfig(JSON.parse(file.metadata.config ?? 'null') as Record<string, unknown>);
-    vocab = JSON.parse(file.metadata.vocab ?? 'null') as { source: VocabJSON; target: VocabJSON };
+    vocab = JSON.parse(file.metadata.vocab ?? 'null') as { source: SideVocabJSON; target: SideVocabJSON };
   } catch (e) {
     throw new LabError('bad_file', `The config or vocabularies stored in checkpoint ${name} are invalid: ${(e as Error).message}`, { field: name, cause: e });
   }
-  const vocabs = { source: PairVocab.fromJSON(vocab.source), target: PairVocab.fromJSON(vocab.target) };
+  const vocabs = { source: sideVocabFromJSON(vocab.source), target: sideVocabFromJSON(vocab.target) };
   if (vocabs.source.vocabSize !== config.srcVocab || vocabs.target.vocabSize !== config.tgtVocab) {
     throw new LabError('bad_file', `Checkpoint ${name}'s vocabularies (${vocabs.source.vocabSize} and ${vocabs.target.vocabSize} tokens) do not match its model (${config.srcVocab} and ${config.tgtVocab}).`, { field: name });
   }

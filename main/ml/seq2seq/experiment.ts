@@ -4,7 +4,7 @@
 import type { Kernels } from '../../../native-kernels/kernels';
 import { LabError } from '../../../common/errors';
 import { seq2seqParameterCount, validateSeq2seqConfig, type RnnCell, type Seq2seqConfig, type Seq2seqVariant } from '../../../common/seq2seq-config';
-import type { Pair, PairSplits, Tokenization } from '../../data/pairs/tasks';
+import type { Pair, PairSplits } from '../../data/pairs/tasks';
 import { applyLengthLimits, type EncodedPairs, type LengthPolicy, type LengthReport } from './batch';
 import type { BleuTokenizer } from './metrics/bleu';
 import { lengthBuckets, qualityByLength, type BucketQuality, type Prediction, type Quality } from './metrics/quality';
@@ -12,12 +12,12 @@ import type { Seq2seqModel } from './model';
 import { RnnSeq2seq } from './rnn-seq2seq';
 import { decodePairs, Seq2seqTrainer, type Seq2seqEvalMetrics, type Seq2seqStepMetrics } from './train';
 import { TransformerSeq2seq } from './transformer';
-import { PairVocab } from './vocab';
+import { buildSideVocab, type SideTokens, type SideVocab } from './side-vocab';
 
 /** The pairs every arm trains and is measured on. */
 export interface PreparedPairs {
-  source: PairVocab;
-  target: PairVocab;
+  source: SideVocab;
+  target: SideVocab;
   train: EncodedPairs;
   validation: EncodedPairs;
   test: EncodedPairs;
@@ -31,12 +31,13 @@ export interface PreparedPairs {
   lengths: LengthReport;
 }
 
-/** Vocabularies from the training pairs (per side: characters or words), every split encoded and held to the limits. */
-export function preparePairs(splits: PairSplits, sides: { source: Tokenization; target: Tokenization }, limits: { maxSrcLen: number; maxTgtLen: number; policy: LengthPolicy }): PreparedPairs {
+/** Vocabularies from the training pairs (per side: characters, words or a lab tokenizer's pieces), every split encoded
+ *  and held to the limits. */
+export function preparePairs(splits: PairSplits, sides: { source: SideTokens; target: SideTokens }, limits: { maxSrcLen: number; maxTgtLen: number; policy: LengthPolicy }): PreparedPairs {
   if (splits.train.length === 0) throw new LabError('invalid_input', 'The training split has no pairs; give the experiment more pairs or a larger training share.', { field: 'pairs' });
   if (splits.test.length === 0) throw new LabError('invalid_input', 'The test split has no pairs, so nothing would be measured on held-out data; give the experiment more pairs or a test share.', { field: 'pairs' });
-  const source = PairVocab.build(splits.train.map((p) => p.source), sides.source);
-  const target = PairVocab.build(splits.train.map((p) => p.target), sides.target);
+  const source = buildSideVocab(splits.train.map((p) => p.source), sides.source);
+  const target = buildSideVocab(splits.train.map((p) => p.target), sides.target);
   const report: LengthReport = { truncated: 0, empty: 0 };
   const encode = (pairs: Pair[], what: string): { pairs: EncodedPairs; kept: number[] } => {
     const raw: EncodedPairs = { src: pairs.map((p) => Int32Array.from(source.encode(p.source))), tgt: pairs.map((p) => Int32Array.from(target.encode(p.target))) };
@@ -55,7 +56,7 @@ export function preparePairs(splits: PairSplits, sides: { source: Tokenization; 
     source, target, train, validation, test: test.pairs, testPairs: test.kept.map((i) => splits.test[i]),
     maxSrcLen: Math.max(1, ...all.flatMap((p) => p.src.map((s) => s.length))),
     maxTgtLen: Math.max(2, ...all.flatMap((p) => p.tgt.map((t) => t.length + 1))),
-    bleuTokenize: sides.target === 'chars' ? 'char' : '13a', lengths: report,
+    bleuTokenize: target.kind === 'chars' || target.kind === 'char' ? 'char' : '13a', lengths: report,
   };
 }
 
