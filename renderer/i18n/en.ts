@@ -399,6 +399,9 @@ const en = {
   probe: {
     title: 'Probe both models',
     intro: 'Ask both models the same question with their latest checkpoints.',
+    titleThree: 'Probe the three models',
+    introThree: 'Ask the models the same question with their latest checkpoints: GPT and BERT fill a blank, and all three continue a prompt ({rnn} beside GPT).',
+    rnnNoFill: 'The {rnn} has no fill-in-the-blank reading: it reads left to right only, one token at a time, so it is asked only to continue a prompt.',
     maskLabel: 'A sentence with [MASK]',
     maskHint: 'BERT reads both sides of the blank; GPT reads only the text to its left.',
     topK: 'Top k',

@@ -398,6 +398,9 @@ const zhCN: Messages = {
   probe: {
     title: '同时探查两个模型',
     intro: '用两个模型最新的检查点回答同一个问题。',
+    titleThree: '同时探查三个模型',
+    introThree: '用各模型最新的检查点回答同一个问题：GPT 和 BERT 填空，三个模型都续写提示（{rnn} 与 GPT 并列）。',
+    rnnNoFill: '{rnn} 没有填空的读法：它只从左到右逐个词元读取，所以只让它续写提示。',
     maskLabel: '含 [MASK] 的句子',
     maskHint: 'BERT 读取空白两侧的文本；GPT 只读取空白左侧的文本。',
     topK: '前 k 个',

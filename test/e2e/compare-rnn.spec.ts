@@ -43,6 +43,14 @@ test('a GRU third model: wizard, three runs, its table column and verdict, loss 
   await expect(page.getByTestId('experiment-loss-by-position').locator('canvas')).toBeVisible();
   await shot(page, '02-experiment');
 
+  // the probe panel: the GRU continues the prompt beside GPT, and is not asked to fill a blank
+  await expect(page.getByTestId('probe-rnn-no-fill')).toHaveText('The GRU has no fill-in-the-blank reading: it reads left to right only, one token at a time, so it is asked only to continue a prompt.');
+  await page.getByTestId('probe-continue').click();
+  await expect(page.getByTestId('probe-continue-gru')).toContainText('GRU');
+  await expect(page.getByTestId('probe-continue-result').locator('.answer h3')).toHaveText([/^GPT/, /^GRU/, /^BERT/]);
+  await page.getByTestId('probe').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join('test-results', 'screenshots', 'compare-rnn-04-probe.png') });
+
   await page.getByTestId('language-select').selectOption('zh-CN');
   await expect(next.getByTestId('comparison-rnn-verdict')).toHaveText(/(更好|没有明显差别)/);
   await shot(page, '03-experiment-zh');
