@@ -48,6 +48,8 @@ export const EmbeddingTrainRequest = z.object({
   chinese: EmbeddingChineseSegmentation.default('char'),
   lowercase: z.boolean().default(true),
   name: Name.optional(),
+  /** lets the caller match the runs.log line of this start (said before the run exists, so with runId null) to this call */
+  taskId: z.string().max(64).optional(),
 }).strict();
 
 export const EmbeddingRunStarted = z.object({

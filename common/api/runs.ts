@@ -127,12 +127,15 @@ export const RunStartRequest = z.object({
   size: ModelSizeRequest.optional(),
   steps: z.number().int().min(1).max(10_000_000).optional(),
   batchSize: z.number().int().min(1).max(4096).optional(),
-  lr: z.number().positive().max(10).optional(),
+  /** any positive rate: one that makes the loss diverge fails the run with a sentence naming it (the CLI always took any) */
+  lr: z.number().positive().optional(),
   evalEvery: z.number().int().min(1).optional(),
   checkpointEvery: z.number().int().min(1).optional(),
   seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
   threads: z.number().int().min(1).max(256).optional(),
   name: Name.optional(),
+  /** lets the caller match the runs.log lines of this start (said before the run exists, so with runId null) to this call */
+  taskId: z.string().max(64).optional(),
 }).strict();
 
 export const JobsStatus = z.object({
@@ -186,7 +189,11 @@ export const runChannels = {
   'runs.start': { input: RunStartRequest, output: Run },
   'runs.stop': { input: byId, output: Run },
   'runs.pause': { input: byId, output: Run },
-  'runs.resume': { input: byId, output: Run },
+  'runs.resume': {
+    /** threads: kernel threads for this session (default: the kernels' own, every core) */
+    input: z.object({ id: Id, threads: z.number().int().min(1).max(256).optional() }).strict(),
+    output: Run,
+  },
   'runs.archive': { input: z.object({ id: Id, archived: z.boolean().default(true) }).strict(), output: Run },
   /** the wizard's live size estimate; a bad size is refused with the sentence runs.start would give */
   'runs.estimate': {

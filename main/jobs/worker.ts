@@ -21,6 +21,12 @@ function beat(): void {
 }
 
 async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<void> {
+  // Ctrl+C in a terminal reaches the whole foreground process group, this worker too: a training job takes it as the
+  // stop its parent will also ask for (finish the step, save a resumable checkpoint) instead of dying mid-step. One-shot
+  // tasks keep the default and end at once.
+  process.on('SIGINT', () => {
+    stopRequested = true;
+  });
   beat();
   const timer = setInterval(beat, WORKER_HEARTBEAT_MS);
   try {

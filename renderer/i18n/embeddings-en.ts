@@ -23,6 +23,7 @@ const embeddingsEn = {
     minN: 'Min n-gram',
     maxN: 'Max n-gram',
     xMax: 'x_max',
+    memoryMB: 'Memory budget (MiB)',
     chinese: 'Chinese text',
     chineseModes: { char: 'one word per character', words: 'dictionary words', spaces: 'already split by spaces' },
     name: 'Run name',

@@ -25,6 +25,7 @@ const embeddingsZhCN: EmbeddingsMessages = {
     minN: '最小 n-gram',
     maxN: '最大 n-gram',
     xMax: 'x_max',
+    memoryMB: '内存预算（MiB）',
     chinese: '中文文本',
     chineseModes: { char: '每个汉字一个词', words: '按词典分词', spaces: '已用空格分词' },
     name: '运行名称',

@@ -44,6 +44,11 @@ test('train Word2Vec from the page, watch it, query neighbours and analogies (En
   await page.getByTestId('emb-method').selectOption('glove');
   await expect(page.getByTestId('emb-window')).toHaveValue('10');
   await expect(page.getByTestId('emb-xMax')).toHaveValue('100');
+  // GloVe's memory budget (MiB) is a field too; a value below 16 is refused by the lab with a sentence naming it
+  await expect(page.getByTestId('emb-memoryMB')).toHaveValue('1024');
+  await page.getByTestId('emb-memoryMB').fill('8');
+  await page.getByTestId('emb-train').click();
+  await expect(page.getByTestId('emb-train-error')).toContainText('Field "settings.memoryMB": must be at least 16, received 8.');
   await page.getByTestId('emb-method').selectOption('word2vec');
   await expect(page.getByTestId('emb-negative')).toHaveValue('5');
 

@@ -236,6 +236,8 @@ describe('attention-lab embeddings', () => {
     const trained = JSON.parse(t.stdout) as { runId: number; status: string; vocabulary: number };
     expect(trained.status).toBe('completed');
     expect(t.stderr).toMatch(/words\/s/);
+    // the corpus line of the preparation comes through the lab's runs.log event (the run trains in a job worker)
+    expect(t.stderr).toMatch(/dataset "plays": [\d,]+ words of a [\d,]+-word vocabulary \(min-count 3\)\./);
     const n = await cli('embeddings', 'neighbors', String(trained.runId), 'rome', '--k', '3', '--json');
     expect(n.code, n.stderr).toBe(0);
     const nj = JSON.parse(n.stdout) as { neighbors: { label: string; similarity: number }[] };
@@ -258,6 +260,11 @@ describe('attention-lab embeddings', () => {
     const bad = await inProcess('embeddings', 'train', '--dataset', 'plays', '--method', 'lsa');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/"method".*"word2vec", "fasttext", "glove".*"lsa"/);
+    const budget = await inProcess('embeddings', 'train', '--dataset', 'plays', '--method', 'glove', '--memory-mb', '8');
+    expect(budget.code).toBe(2);
+    expect(budget.stderr).toContain('--memory-mb expects a whole number of MiB from 16 to 1048576 (GloVe\'s budget for counting co-occurrences; 1024 by default), got 8.');
+    const notGlove = await inProcess('embeddings', 'train', '--dataset', 'plays', '--method', 'word2vec', '--memory-mb', '64');
+    expect(notGlove.stderr).toContain('--memory-mb is GloVe\'s memory budget; "word2vec" has none');
     const small = await inProcess('embeddings', 'train', '--dataset', 'tiny', '--method', 'glove');
     expect(small.code).not.toBe(0);
     expect(small.stderr).toMatch(/10 words .* lower --min-count to 1/);

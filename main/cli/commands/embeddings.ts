@@ -1,19 +1,17 @@
-// `attention-lab embeddings …`: train static word embeddings in the foreground (Ctrl-C stops with a resumable
-// checkpoint, exit 130), query a run's neighbours and analogies, export and import vectors (issue 15a), and the
+// `attention-lab embeddings …`: train static word embeddings in a job worker, followed in the foreground (cli/follow.ts;
+// Ctrl-C stops with a resumable checkpoint, exit 130), query a run's neighbours and analogies, export and import vectors (issue 15a), and the
 // projector's layouts (project: 15b, embeddings-project.ts). Each subcommand is one entry of EMBEDDINGS_SUBCOMMANDS.
-import { constants as osConstants } from 'node:os';
-import { channels, type ChannelArgs } from '../../../common/api';
+import { join } from 'node:path';
+import type { ChannelInput } from '../../../common/api';
 import { LabError } from '../../../common/errors';
-import { describeIssues } from '../../lab/boundary';
 import type { EmbeddingsTrainOutcome } from '../../lab/embeddings/service';
 import type { TrainProgress } from '../../lab/runs/recorder';
 import type { CliCommand, CommandContext, CommandGroup, OptionValues } from '../command';
 import { givenInput, numberOption, stringOption, UsageError } from '../command';
+import { followForeground, stopExitCode, type SessionProgress } from '../follow';
 import { fields, int, table } from '../format';
 import { projectCommand } from './embeddings-project';
 import { resolveRun } from './runs';
-
-const LINE_INTERVAL_MS = 2000;
 
 function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -41,14 +39,35 @@ function summary(o: EmbeddingsTrainOutcome): string {
   ])].join('\n');
 }
 
-/** A channel's input checked by its zod schema, with the same sentences as lab.call gives. */
-function checked<K extends 'embeddings.train'>(channel: K, raw: unknown): ChannelArgs<K> {
-  const parsed = channels[channel].input.safeParse(raw);
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new LabError('invalid_input', describeIssues(parsed.error.issues, raw), { field: first?.path.join('.') });
+/** The outcome as the lab recorded it (runs.get, runs.metrics, embeddings.checkpoints), with this session's pace. */
+async function outcomeOf(ctx: CommandContext, runId: number, session: SessionProgress, wallSeconds: number): Promise<EmbeddingsTrainOutcome> {
+  const run = await ctx.call('runs.get', { id: runId, samples: 0 });
+  const { series } = await ctx.call('runs.metrics', { id: runId, keys: ['train/loss'], maxPoints: 8 });
+  const checkpoints = await ctx.call('embeddings.checkpoints', { runId });
+  const recorded = run.config as { vocabulary?: number; corpusWords?: number };
+  const last = checkpoints.at(-1);
+  return {
+    runId, name: run.name, method: run.family, status: run.status as EmbeddingsTrainOutcome['status'], error: run.status === 'completed' ? null : run.error,
+    backend: run.backend ?? 'unknown', threads: run.threads ?? 0, vocabulary: recorded.vocabulary ?? 0, corpusWords: recorded.corpusWords ?? 0,
+    steps: run.step, totalSteps: run.totalSteps ?? 0,
+    // a downsampled series keeps the first point of its first step range, so values[0] is the run's first
+    firstLoss: series[0]?.values[0] ?? null, lastLoss: run.metrics['train/loss']?.last ?? null,
+    wordsPerSecond: session.tokensPerSecond, wallSeconds,
+    vectors: last === undefined ? null : join((await ctx.call('app.info', {})).home, 'runs', String(runId), 'vectors', last),
+  };
+}
+
+/** GloVe's memory budget for counting co-occurrences, in MiB (ml/embeddings/train.ts: half for the counts, half for blocks). */
+function memoryBudget(values: OptionValues): number | undefined {
+  const mb = numberOption(values, 'memory-mb');
+  if (mb === undefined) return undefined;
+  if (stringOption(values, 'method') !== 'glove') {
+    throw new UsageError(`--memory-mb is GloVe's memory budget; ${JSON.stringify(stringOption(values, 'method') ?? '')} has none (give --method glove, or leave the flag out).`);
   }
-  return parsed.data as ChannelArgs<K>;
+  if (!Number.isInteger(mb) || mb < 16 || mb > 1 << 20) {
+    throw new UsageError(`--memory-mb expects a whole number of MiB from 16 to 1048576 (GloVe's budget for counting co-occurrences; 1024 by default), got ${mb}.`);
+  }
+  return mb;
 }
 
 function settingsFrom(values: OptionValues): Record<string, unknown> {
@@ -57,7 +76,7 @@ function settingsFrom(values: OptionValues): Record<string, unknown> {
   return givenInput({
     dim: n('dim'), window: n('window'), epochs: n('epochs'), minCount: n('min-count'), maxVocab: n('max-vocab'),
     negative: n('negative'), sample: n('sample'), alpha: n('alpha'), minN: n('min-n'), maxN: n('max-n'), xMax: n('x-max'),
-    eta: n('eta'), seed: n('seed'), threads: n('threads'),
+    eta: n('eta'), memoryMB: memoryBudget(values), seed: n('seed'), threads: n('threads'),
     sg: values.sg === true ? true : values.cbow === true ? false : undefined, hs: values.hs === true ? true : undefined,
   });
 }
@@ -65,11 +84,12 @@ function settingsFrom(values: OptionValues): Record<string, unknown> {
 const trainSub: CliCommand = {
   name: 'train',
   summary: 'train Word2Vec, FastText or GloVe vectors on a dataset in the foreground (Ctrl-C: resumable stop, exit 130)',
-  usage: '--dataset NAME --method word2vec|fasttext|glove [--sg|--cbow] [--hs] [--dim N] [--window N] [--epochs N] [--min-count N] [--negative N] [--sample X] [--alpha X] [--min-n N] [--max-n N] [--x-max X] [--eta X] [--chinese char|words|spaces] [--seed S] [--threads K] [--name N] | --resume RUN',
+  usage: '--dataset NAME --method word2vec|fasttext|glove [--sg|--cbow] [--hs] [--dim N] [--window N] [--epochs N] [--min-count N] [--negative N] [--sample X] [--alpha X] [--min-n N] [--max-n N] [--x-max X] [--eta X] [--memory-mb MB] [--chinese char|words|spaces] [--seed S] [--threads K] [--name N] | --resume RUN',
   details: [
     'Defaults are the reference tools\': dim 100, window 5 (GloVe 10), epochs 5 (GloVe 25), min-count 5, CBOW with negative 5.',
     '--sg / --cbow      Word2Vec and FastText: skip-gram or CBOW (default CBOW, as gensim and word2vec.c)',
     '--hs               hierarchical softmax (with --negative 0 for it alone)',
+    '--memory-mb        GloVe: memory budget in MiB for counting co-occurrences (default 1024; more spills to sorted files on disk)',
     '--chinese          how Han text becomes words: char (default), words (dictionary segmentation), spaces (pre-segmented)',
     '--resume RUN       continue a stopped or crashed run from its last checkpoint, with its own settings',
   ],
@@ -78,42 +98,35 @@ const trainSub: CliCommand = {
     dataset: { type: 'string' }, method: { type: 'string' }, sg: { type: 'boolean' }, cbow: { type: 'boolean' }, hs: { type: 'boolean' },
     dim: { type: 'string' }, window: { type: 'string' }, epochs: { type: 'string' }, 'min-count': { type: 'string' },
     'max-vocab': { type: 'string' }, negative: { type: 'string' }, sample: { type: 'string' }, alpha: { type: 'string' },
-    'min-n': { type: 'string' }, 'max-n': { type: 'string' }, 'x-max': { type: 'string' }, eta: { type: 'string' },
+    'min-n': { type: 'string' }, 'max-n': { type: 'string' }, 'x-max': { type: 'string' }, eta: { type: 'string' }, 'memory-mb': { type: 'string' },
     chinese: { type: 'string' }, seed: { type: 'string' }, threads: { type: 'string' }, name: { type: 'string' },
     resume: { type: 'string' },
   },
   async run(ctx, values) {
     const resumeRef = stringOption(values, 'resume');
-    let target: ChannelArgs<'embeddings.train'> | { resume: number };
+    let start: (taskId: string) => Promise<{ id: number; totalSteps: number | null }>;
     if (resumeRef !== undefined) {
-      target = { resume: (await resolveRun(ctx, resumeRef)).id };
+      const id = (await resolveRun(ctx, resumeRef)).id;
+      start = async () => ctx.call('runs.resume', { id });
     } else {
       if (stringOption(values, 'dataset') === undefined) throw new UsageError('The option --dataset is required: give the dataset to train on (name or id).');
       if (stringOption(values, 'method') === undefined) throw new UsageError('The option --method is required: word2vec, fasttext or glove.');
-      target = checked('embeddings.train', givenInput({
+      const input = givenInput<ChannelInput<'embeddings.train'>>({
         dataset: stringOption(values, 'dataset'), method: stringOption(values, 'method'), settings: settingsFrom(values),
         chinese: stringOption(values, 'chinese'), name: stringOption(values, 'name'),
-      }));
+      });
+      start = async (taskId) => {
+        const started = await ctx.call('embeddings.train', { ...input, taskId });
+        return { id: started.runId, totalSteps: started.totalSteps };
+      };
     }
-    let stopSignal: NodeJS.Signals | null = null;
-    void ctx.waitForStop().then((signal) => {
-      stopSignal = signal;
-      ctx.note('Stopping after this call and saving a resumable checkpoint…');
+    const { run, session, stopSignal, wallSeconds } = await followForeground(ctx, {
+      start, progressText, stopNote: 'Stopping after this call and saving a resumable checkpoint…',
     });
-    let lastLine = 0;
-    const outcome = await ctx.lab().embeddings.trainForeground(target, {
-      log: (line) => ctx.note(line),
-      shouldStop: () => stopSignal !== null,
-      progress: (p) => {
-        const now = Date.now();
-        if (lastLine !== 0 && now - lastLine < LINE_INTERVAL_MS && p.step < p.totalSteps) return;
-        lastLine = now;
-        ctx.note(progressText(p));
-      },
-    });
+    const outcome = await outcomeOf(ctx, run.id, session, wallSeconds);
     ctx.result(outcome, () => summary(outcome));
-    if (outcome.status === 'failed') throw new LabError('invalid_input', outcome.error ?? `Run ${outcome.runId} failed.`);
-    return outcome.status === 'stopped' && stopSignal !== null ? 128 + osConstants.signals[stopSignal] : undefined;
+    if (outcome.status !== 'completed' && outcome.status !== 'stopped') throw new LabError('invalid_input', outcome.error ?? `Run ${outcome.runId} is ${outcome.status}.`);
+    return stopExitCode(outcome.status, stopSignal);
   },
 };
 

@@ -1,19 +1,16 @@
-// `attention-lab train`: trains a GPT or BERT in the foreground with a progress line; Ctrl-C stops it resumably (exit 130).
-import { constants as osConstants } from 'node:os';
-import type { TokenizerKind } from '../../../common/tokenizers';
+// `attention-lab train`: trains a GPT, BERT, GRU or LSTM in a job worker (runs.start, or runs.resume) and follows it in
+// the foreground with a progress line from the lab's events (cli/follow.ts); Ctrl-C stops it resumably (runs.stop, exit 130).
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import type { ChannelInput } from '../../../common/api';
 import { LabError } from '../../../common/errors';
-import { trainRun, type TrainOutcome, type TrainProgress, type TrainSpec } from '../../lab/runs/training';
-import type { PresetName } from '../../../common/model-config';
-import type { CliCommand } from '../command';
-import { numberOption, stringOption, UsageError } from '../command';
+import type { TrainOutcome, TrainProgress } from '../../lab/runs/training';
+import type { CliCommand, CommandContext } from '../command';
+import { givenInput, numberOption, stringOption, UsageError } from '../command';
+import { followForeground, stopExitCode, type SessionProgress } from '../follow';
 import { fields, int } from '../format';
 import { sizeFlagDetails, sizeFlagOptions, sizeFromFlags } from '../size-flags';
 import { resolveRun } from './runs';
-
-/** Non-TTY progress: the first step at once, then a line at most this often (logs stay short). */
-const LINE_INTERVAL_MS = 2000;
-/** TTY progress: the line is rewritten in place at most this often. */
-const TTY_INTERVAL_MS = 100;
 
 function duration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
@@ -38,7 +35,7 @@ function summary(o: TrainOutcome): string {
     ? `Trained run ${o.runId} "${o.name}" in ${duration(o.wallSeconds)}.`
     : o.status === 'stopped'
       ? `Stopped run ${o.runId} "${o.name}" at step ${o.steps}; continue it with \`attention-lab train --resume ${o.runId}\`.`
-      : `Run ${o.runId} "${o.name}" failed at step ${o.steps}: ${o.error ?? 'no reason was recorded'}`;
+      : `Run ${o.runId} "${o.name}" ${o.status === 'failed' ? 'failed' : `is ${o.status}`} at step ${o.steps}: ${o.error ?? 'no reason was recorded'}`;
   return [head, fields([
     ['model', `${o.family.toUpperCase()}, ${int(o.parameters)} parameters`],
     ['backend', `${o.backend}, ${o.threads} threads, ${int(o.tokensPerSecond)} tokens/s`],
@@ -48,6 +45,29 @@ function summary(o: TrainOutcome): string {
     ['val accuracy', o.valAccuracy === null ? '—' : `${(o.valAccuracy * 100).toFixed(1)}%`],
     ['checkpoint', o.checkpoint ?? '—'],
   ])].join('\n');
+}
+
+/** The settings a resumed run keeps from its record (their flags are ignored, and said to be). */
+const RUN_SETTINGS = ['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'size', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'];
+
+/** The outcome as the lab recorded it (runs.get, runs.metrics), with this session's throughput and wall time. */
+async function outcomeOf(ctx: CommandContext, runId: number, session: SessionProgress, wallSeconds: number): Promise<TrainOutcome> {
+  const run = await ctx.call('runs.get', { id: runId, samples: 0 });
+  const { series } = await ctx.call('runs.metrics', { id: runId, keys: ['train/loss', 'val/loss'], maxPoints: 8 });
+  // a downsampled series keeps the first point of its first step range, so values[0] is the run's first
+  const first = (key: string): number | null => series.find((x) => x.key === key)?.values[0] ?? null;
+  const newest = run.artifacts.filter((a) => a.kind === 'checkpoint').sort((a, b) => (b.step ?? 0) - (a.step ?? 0) || b.id - a.id)[0];
+  const config = run.config as { parameters?: number; training?: { steps: number } };
+  const val = run.metrics['val/loss'];
+  return {
+    runId, name: run.name, status: run.status as TrainOutcome['status'], error: run.error, family: run.family as TrainOutcome['family'],
+    backend: run.backend ?? 'unknown', threads: run.threads ?? 0, parameters: config.parameters ?? 0,
+    steps: run.step, totalSteps: run.totalSteps ?? config.training?.steps ?? 0,
+    firstTrainLoss: first('train/loss'), lastTrainLoss: run.metrics['train/loss']?.last ?? null,
+    firstValLoss: first('val/loss'), bestValLoss: val?.best ?? null, lastValLoss: val?.last ?? null,
+    valAccuracy: run.metrics['val/accuracy']?.last ?? null, tokensPerSecond: session.tokensPerSecond, wallSeconds,
+    checkpoint: newest === undefined ? null : join((await ctx.call('app.info', {})).home, newest.path),
+  };
 }
 
 function positiveInt(values: Record<string, string | boolean | undefined>, name: string): number | undefined {
@@ -89,49 +109,35 @@ export const trainCommand: CliCommand = {
     if (lr !== undefined && !(lr > 0)) throw new UsageError(`The option --lr expects a positive learning rate such as 3e-4, got ${lr}.`);
     const seed = numberOption(values, 'seed');
     if (seed !== undefined && (!Number.isInteger(seed) || seed < 0)) throw new UsageError(`The option --seed expects a whole number of 0 or more, got ${seed}.`);
-    const spec: TrainSpec = {
-      dataset: stringOption(values, 'dataset'), family: stringOption(values, 'model') as TrainSpec['family'],
-      tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind as TokenizerKind | undefined,
-      preset: stringOption(values, 'preset') as PresetName | undefined, size: sizeFromFlags(values), steps: positiveInt(values, 'steps'),
+    const family = stringOption(values, 'model');
+    if (resumeRef === undefined && !['gpt', 'bert', 'gru', 'lstm'].includes(family as string)) {
+      throw new LabError('invalid_input', `The model family is ${JSON.stringify(family)}, but it must be "gpt", "bert", "gru" or "lstm" (--model gpt|bert|gru|lstm).`, { field: 'model' });
+    }
+    // unset flags stay out, so the lab's defaults apply (and resuming keeps the run's own settings)
+    const input = givenInput<Record<string, unknown>>({
+      dataset: stringOption(values, 'dataset'), family, tokenizer: stringOption(values, 'tokenizer'), tokenizerKind: kind,
+      preset: stringOption(values, 'preset'), size: sizeFromFlags(values), steps: positiveInt(values, 'steps'),
       batchSize: positiveInt(values, 'batch-size'), lr, evalEvery: positiveInt(values, 'eval-every'),
       checkpointEvery: positiveInt(values, 'checkpoint-every'), seed, threads: positiveInt(values, 'threads'), name: stringOption(values, 'name'),
-      resume: resumeRef === undefined ? undefined : (await resolveRun(ctx, resumeRef)).id,
-    };
+    });
+    const resumeId = resumeRef === undefined ? undefined : (await resolveRun(ctx, resumeRef)).id;
+    const ignored = RUN_SETTINGS.filter((k) => input[k] !== undefined);
+    if (resumeId !== undefined && ignored.length > 0) ctx.note(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
+    // A new foreground run is the one job this command starts, so by default it takes every core, as it always did;
+    // the scheduler's own default (cores / job concurrency) is for the app's queue, where runs train side by side.
+    // A resume without --threads keeps what it always had too: the kernels' default, every core.
+    const threads = input.threads as number | undefined;
 
-    // the signal that asked for the stop: the command then exits 128 + its number (130 for Ctrl-C), as shells expect
-    let stopSignal: NodeJS.Signals | null = null;
-    void ctx.waitForStop().then((signal) => {
-      stopSignal = signal;
-      ctx.note('Stopping after this step and saving a resumable checkpoint…');
+    const { session, stopSignal, wallSeconds, run } = await followForeground(ctx, {
+      start: (taskId) => (resumeId === undefined
+        ? ctx.call('runs.start', { ...input, threads: threads ?? availableParallelism(), taskId } as ChannelInput<'runs.start'>)
+        : ctx.call('runs.resume', givenInput({ id: resumeId, threads }))),
+      progressText,
     });
-    const tty = process.stderr.isTTY === true;
-    let lastLine = 0;
-    let inPlace = false;
-    const outcome = await trainRun(ctx.lab().training, spec, {
-      log: (line) => {
-        if (inPlace) process.stderr.write('\n');
-        inPlace = false;
-        ctx.note(line);
-      },
-      shouldStop: () => stopSignal !== null,
-      progress: (p) => {
-        const now = Date.now();
-        const last = p.step === p.totalSteps;
-        if (tty) {
-          if (now - lastLine < TTY_INTERVAL_MS && !last) return;
-          process.stderr.write(`\r${progressText(p)}\x1b[K`);
-          inPlace = true;
-        } else {
-          if (lastLine !== 0 && now - lastLine < LINE_INTERVAL_MS && !last) return;
-          ctx.note(progressText(p));
-        }
-        lastLine = now;
-      },
-    });
-    if (inPlace) process.stderr.write('\n');
+    const outcome = await outcomeOf(ctx, run.id, session, wallSeconds);
     ctx.result(outcome, () => summary(outcome));
-    if (outcome.status === 'failed') throw new LabError('invalid_input', outcome.error ?? `Run ${outcome.runId} failed.`);
+    if (outcome.status !== 'completed' && outcome.status !== 'stopped') throw new LabError('invalid_input', outcome.error ?? `Run ${outcome.runId} is ${outcome.status}.`);
     // metrics and the resumable checkpoint are saved by now; a run that completed before the signal took effect exits 0
-    return outcome.status === 'stopped' && stopSignal !== null ? 128 + osConstants.signals[stopSignal] : undefined;
+    return stopExitCode(outcome.status, stopSignal);
   },
 };

@@ -1,5 +1,6 @@
 // EmbeddingsService: the 'embeddings.*' channels — training a static-embedding run (queued on the lab's scheduler,
-// which trains it in a job worker like a GPT/BERT run, or in the foreground for the CLI), the method defaults, a run's checkpoints and vectors, neighbours and analogies with the
+// which trains it in a job worker like a GPT/BERT run — the CLI follows it there — or in this process for tests), the
+// method defaults, a run's checkpoints and vectors, neighbours and analogies with the
 // sentences a person can act on (unknown word: its nearest spellings), export to other tools' formats and import
 // from them (an imported file becomes a run like any other, family 'embeddings-import').
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { vectorCheckpoints } from '../../ml/embeddings/train';
 import type { KernelPreference } from '../../../native-kernels/index';
 import type { LabContext } from '../app/context';
 import { runFolder, type RunService } from '../runs/service';
-import type { TrainingDeps } from '../runs/training';
+import { notResumable, type TrainingDeps } from '../runs/training';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
 import type { JobScheduler } from '../runs/scheduler';
 import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
@@ -83,7 +84,10 @@ export class EmbeddingsService {
 
   /** Records the run and queues it on the scheduler; a bad dataset or setting is refused before anything is recorded. */
   async train(input: ChannelArgs<'embeddings.train'>): Promise<ChannelOutput<'embeddings.train'>> {
-    const prepared = await prepareEmbeddingsRun(this.deps, input, { queued: true, kernels: this.opts.kernels });
+    // the corpus line (words, vocabulary) goes out as runs.log with the caller's taskId, as runs.start's lines do
+    const { taskId = null, ...request } = input;
+    const log = (line: string): void => this.ctx.emit('runs.log', { runId: null, taskId, line });
+    const prepared = await prepareEmbeddingsRun(this.deps, request, { queued: true, kernels: this.opts.kernels }, log);
     this.scheduler.enqueue(embeddingsJob(prepared.job));
     return {
       runId: prepared.runId, name: prepared.name, method: input.method, vocabulary: prepared.vocabulary,
@@ -91,7 +95,7 @@ export class EmbeddingsService {
     };
   }
 
-  /** Trains in this process until the end or hooks.shouldStop(), recording everything (the CLI's foreground run). */
+  /** Trains in this process until the end or hooks.shouldStop(), recording everything (tests; the CLI queues through train). */
   async trainForeground(target: EmbeddingTrainInput | { resume: number }, hooks: EmbeddingsTrainHooks = {}): Promise<EmbeddingsTrainOutcome> {
     const started = performance.now();
     const log = hooks.log ?? ((): void => {});
@@ -123,9 +127,7 @@ export class EmbeddingsService {
   /** A stopped, paused or crashed run's job, its status set back to running (the foreground resume). */
   private reopen(runId: number): ReturnType<typeof prepareEmbeddingsResume> {
     const run = this.embeddingRun(runId);
-    if (!['stopped', 'paused', 'crashed'].includes(run.status)) {
-      throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped, paused or crashed run can be resumed.`, { field: 'resume' });
-    }
+    if (!['stopped', 'paused', 'crashed'].includes(run.status)) throw notResumable(runId, run.name, run.status, 'resume');
     const prepared = prepareEmbeddingsResume(this.deps, runId, { kernels: this.opts.kernels });
     this.runs.setStatus(runId, 'running', { error: null });
     return prepared;

@@ -19,8 +19,10 @@ export class JobService {
     this.scheduler = new JobScheduler(deps, { ...opts, concurrency: opts.concurrency ?? concurrency });
   }
 
+  /** The preparation's lines (default split, tokenizer, token counts) go out as runs.log with the caller's taskId. */
   async start(input: ChannelArgs<'runs.start'>): Promise<ChannelOutput<'runs.start'>> {
-    const runId = await this.scheduler.start(input);
+    const { taskId = null, ...spec } = input;
+    const runId = await this.scheduler.start(spec, (line) => this.deps.ctx.emit('runs.log', { runId: null, taskId, line }));
     return this.runs.run(runId);
   }
 
@@ -35,7 +37,7 @@ export class JobService {
   }
 
   async resume(input: ChannelArgs<'runs.resume'>): Promise<ChannelOutput<'runs.resume'>> {
-    this.scheduler.resume(input.id);
+    this.scheduler.resume(input.id, input.threads);
     return this.runs.run(input.id);
   }
 

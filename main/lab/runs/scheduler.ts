@@ -8,7 +8,7 @@ import type { EventPayload, RunStatusT } from '../../../common/api';
 import type { LabContext } from '../app/context';
 import { LabError } from '../../../common/errors';
 import type { RunService } from './service';
-import { prepareTraining, type TrainingDeps, type TrainSpec } from './training';
+import { notResumable, prepareTraining, type TrainingDeps, type TrainSpec } from './training';
 import { RunRecorder } from './recorder';
 import { claimAbandonedQueue, DEFAULT_STALE_AFTER_MS, markRunsOfDeadOwners, stampQueue, type RecoveryOptions } from '../../store/recovery';
 import { JobProcess, spawnWorkerProcess, type JobEnd } from '../../jobs/job-process';
@@ -41,6 +41,8 @@ export const QUEUE_HEARTBEAT_MS = Math.floor(DEFAULT_STALE_AFTER_MS / 4);
 interface Queued {
   runId: number;
   job: TrainingJob | null;
+  /** a resume's kernel threads, when its caller chose them */
+  threads?: number;
 }
 
 interface Active {
@@ -128,8 +130,8 @@ export class JobScheduler {
     this.pump();
   }
 
-  /** Queues a stopped, paused or crashed run to continue from its last resumable checkpoint. */
-  resume(runId: number): number {
+  /** Queues a stopped, paused or crashed run to continue from its last resumable checkpoint (with `threads` kernel threads). */
+  resume(runId: number, threads?: number): number {
     this.assertOpen();
     // a run left 'running' by a process on this machine that was killed is crashed now, not after the stale cutoff
     markRunsOfDeadOwners(this.ctx.db);
@@ -137,14 +139,12 @@ export class JobScheduler {
     if (this.active.has(runId) || this.queue.some((q) => q.runId === runId)) {
       throw new LabError('conflict', `Run ${runId} ("${run.name}") is already ${run.status}; it needs no resume.`, { field: 'id' });
     }
-    if (!['stopped', 'paused', 'crashed'].includes(run.status)) {
-      throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped, paused or crashed run can be resumed.`, { field: 'id' });
-    }
+    if (!['stopped', 'paused', 'crashed'].includes(run.status)) throw notResumable(runId, run.name, run.status, 'id');
     if (this.ctx.store.runs.latestCheckpoint(runId, true) === null) {
       throw new LabError('not_found', `Run ${runId} ("${run.name}") has no resumable checkpoint, so it cannot continue; start a new run instead.`, { field: 'id' });
     }
     this.runs.setStatus(runId, 'queued', { error: null });
-    this.queue.push({ runId, job: null });
+    this.queue.push({ runId, job: null, threads });
     this.changed(runId);
     this.pump();
     return runId;
@@ -242,9 +242,9 @@ export class JobScheduler {
     for (const f of families) this.resumers.set(f, prepare);
   }
 
-  private async prepareQueuedResume(runId: number): Promise<TrainingJob> {
+  private async prepareQueuedResume(runId: number, threads?: number): Promise<TrainingJob> {
     const own = this.resumers.get(this.runs.run(runId).family);
-    if (own === undefined) return (await prepareTraining(this.deps, { resume: runId, queued: true })).job;
+    if (own === undefined) return (await prepareTraining(this.deps, { resume: runId, queued: true, threads }, this.logTo(runId))).job;
     const job = await own(runId);
     this.runs.setStatus(runId, 'running', { error: null });
     return job;
@@ -298,7 +298,7 @@ export class JobScheduler {
     let job: TrainingJob;
     try {
       if (entry.job === null) {
-        job = await this.prepareQueuedResume(entry.runId);
+        job = await this.prepareQueuedResume(entry.runId, entry.threads);
       } else {
         job = entry.job;
         // a language model reads its dataset; other kinds carry their data in the job
@@ -309,7 +309,8 @@ export class JobScheduler {
       this.runs.setStatus(entry.runId, 'failed', { error: e instanceof Error ? e.message : String(e) });
       return;
     }
-    const recorder = new RunRecorder(this.ctx, this.runs, entry.runId, job);
+    // the job's own lines (the learning-rate sweep's choice…) go out as runs.log, as the preparation's do
+    const recorder = new RunRecorder(this.ctx, this.runs, entry.runId, job, { log: this.logTo(entry.runId) });
     active.recorder = recorder;
     this.changed(entry.runId);
     let lastStep = 0;
@@ -348,7 +349,14 @@ export class JobScheduler {
     }
   }
 
-  /** Runs one notification; a failure is logged with `what` and goes no further. */
+  /** Where the lines about preparing and training one run go: runs.log events for the front ends that follow it. */
+  private logTo(runId: number): (line: string) => void {
+    return (line) => {
+      if (!this.closed) this.ctx.emit('runs.log', { runId, taskId: null, line });
+    };
+  }
+
+    /** Runs one notification; a failure is logged with `what` and goes no further. */
   private tell(what: string, notify: () => void): void {
     try {
       notify();

@@ -168,6 +168,11 @@ export async function trainRun(deps: TrainingDeps, spec: TrainSpec, hooks: Train
   };
 }
 
+/** The one refusal to resume a run that is not stopped, paused or crashed: `train --resume` and runs.resume say the same. */
+export function notResumable(runId: number, name: string, status: string, field: string): LabError {
+  return new LabError('conflict', `Run ${runId} ("${name}") is ${status}; only a stopped, paused or crashed run can be resumed.`, { field });
+}
+
 function resumeCheckpoint(ctx: LabContext, runId: number): string | null {
   const a = ctx.store.runs.latestCheckpoint(runId);
   return a === null ? null : path.join(ctx.home, a.path);
@@ -225,9 +230,7 @@ async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: st
   // right after a kill -9 of the process that trained it, the run is crashed at once (not after the stale cutoff)
   markRunsOfDeadOwners(ctx.db);
   const run = ctx.store.runs.run(runId);
-  if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) {
-    throw new LabError('conflict', `Run ${runId} ("${run.name}") is ${run.status}; only a stopped or crashed run can be resumed (or a paused one).`, { field: 'resume' });
-  }
+  if (!['stopped', 'crashed', 'paused', 'queued'].includes(run.status)) throw notResumable(runId, run.name, run.status, 'resume');
   const ckpt = ctx.store.runs.latestCheckpoint(runId, true);
   // a run still queued that never trained (the app that queued it died first) starts at step 0 with its recorded
   // settings, when a scheduler takes it from its queue (a person's --resume of it would train it beside that queue)
