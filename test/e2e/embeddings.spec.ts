@@ -49,6 +49,7 @@ test('train Word2Vec from the page, watch it, query neighbours and analogies (En
   await page.getByTestId('emb-memoryMB').fill('8');
   await page.getByTestId('emb-train').click();
   await expect(page.getByTestId('emb-train-error')).toContainText('Field "settings.memoryMB": must be at least 16, received 8.');
+  await shot(page, 'glove-form-en');
   await page.getByTestId('emb-method').selectOption('word2vec');
   await expect(page.getByTestId('emb-negative')).toHaveValue('5');
 
