@@ -95,7 +95,11 @@ export const FinetuneRow = z.object({
 export const finetuneChannels = {
   ...finetuneExperimentChannels,
   /** Records a fine-tune run (queued; the job scheduler trains it in a worker) and returns it. */
-  'finetune.start': { input: FinetuneStartRequest, output: Run },
+  'finetune.start': {
+    /** taskId: the preparation's lines (a split made, the label budget drawn) go out as runs.log with this taskId */
+    input: FinetuneStartRequest.extend({ taskId: z.string().max(64).optional() }),
+    output: Run,
+  },
   /** Fits the TF-IDF + logistic-regression baseline on the same splits now (seconds) and records it as a run. */
   'finetune.baseline': {
     /** taskId: the baseline's lines (a split made, the features and their score) go out as runs.log with this taskId */

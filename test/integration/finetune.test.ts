@@ -2,6 +2,7 @@
 // a tiny GPT and BERT pre-trained on it, fine-tuned as runs with their parent recorded; the same architecture from
 // scratch; the TF-IDF + logistic-regression baseline on the same label budget; stop after an epoch and resume; a
 // queued fine-tune in the scheduler's job worker (pause, resume, a killed worker); and the refusals a person can act on.
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,4 +191,17 @@ describe('fine-tuning through the service', () => {
     const classifier = rows.find((r) => r.kind === 'pretrained')!;
     expect(await bad({ from: classifier.run.id, dataset: 'First names' })).toMatch(/is a classifier run; fine-tune a pre-trained GPT or BERT run\./);
   });
+
+  it('attention-lab finetune: through lab.call (finetune.start), followed in its job worker to its report', () => {
+    const bin = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.mjs');
+    const r = spawnSync(process.execPath, [bin, '--home', home, 'finetune', '--from', String(parents.bert), '--dataset', 'First names', '--labels', '16',
+      '--epochs', '1', '--threads', '1', '--seed', '3', '--json'], { encoding: 'utf8', timeout: 90_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as { runId: number; status: string; error: string | null; report: FinetuneReportT | null };
+    expect(out).toMatchObject({ status: 'completed', error: null });
+    expect(out.report?.evaluatedOn).toBe('test');
+    // the job's lines (runs.log) and a progress line (runs.metrics) on stderr
+    expect(r.stderr).toMatch(/^Epoch 1: train loss \d/m);
+    expect(r.stderr).toMatch(/^step 2\/2 {2}loss /m);
+  }, 120_000);
 });

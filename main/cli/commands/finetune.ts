@@ -1,7 +1,7 @@
 // `attention-lab finetune`: fine-tunes a pre-trained GPT/BERT run (or its architecture from scratch) on a labelled
-// dataset in the foreground, with a progress line; `finetune-baseline` fits TF-IDF + logistic regression on the same
-// splits; `finetune-list` prints the table of fine-tunes. Inputs pass the same zod boundary as the API's.
-import { constants as osConstants } from 'node:os';
+// dataset in a job worker, followed in the foreground with a progress line (lab.call finetune.start + cli/follow.ts);
+// `finetune-baseline` fits TF-IDF + logistic regression on the same splits; `finetune-list` prints the table of
+// fine-tunes. Inputs pass the same zod boundary as the API's.
 import { FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
@@ -13,6 +13,7 @@ import { fields, percent, table } from '../format';
 import { progressText } from './train';
 import { resolveRun } from './runs';
 import { newTaskId, reportLines } from '../progress';
+import { followForeground, stopExitCode } from '../follow';
 
 function reportText(r: FinetuneReportT | null): string {
   if (r === null) return '';
@@ -76,22 +77,19 @@ export const finetuneCommand: CliCommand = {
       minSteps: num(values, 'min-steps'), patience: num(values, 'patience'), seed: num(values, 'seed'), threads: num(values, 'threads'),
       name: stringOption(values, 'name'),
     });
-    let stopSignal: NodeJS.Signals | null = null;
-    void ctx.waitForStop().then((signal) => {
-      stopSignal = signal;
-      ctx.note('Stopping; the newest epoch checkpoint is the place to resume from…');
+    // queued on the lab's scheduler and trained in its job worker; followed through lab.on (runs.log, runs.metrics,
+    // runs.changed) until it settles, Ctrl-C as runs.stop
+    const followed = await followForeground(ctx, {
+      start: (taskId) => ctx.call('finetune.start', { ...input, taskId }),
+      progressText,
+      stopNote: 'Stopping; the newest epoch checkpoint is the place to resume from…',
     });
-    let lastLine = 0;
-    const outcome = await ctx.lab().finetune.run(input, {
-      log: (line) => ctx.note(line),
-      shouldStop: () => stopSignal !== null,
-      progress: (p) => {
-        const now = Date.now();
-        if (lastLine !== 0 && now - lastLine < 2000 && p.step !== p.totalSteps) return;
-        lastLine = now;
-        ctx.note(progressText(p));
-      },
-    });
+    const run = await ctx.call('runs.get', { id: followed.run.id, samples: 0 });
+    const outcome = {
+      runId: run.id, name: run.name,
+      status: run.status === 'completed' ? 'completed' : run.status === 'failed' || run.status === 'crashed' ? 'failed' : 'stopped',
+      error: run.error, report: await ctx.call('finetune.report', { runId: run.id }),
+    } as const;
     ctx.result(outcome, () => {
       const origin = input.scratch ? `with the architecture of run ${parent.id} ("${parent.name}") and fresh weights` : `from run ${parent.id} ("${parent.name}")`;
       const head = outcome.status === 'completed' ? `Fine-tuned run ${outcome.runId} "${outcome.name}" ${origin}.`
@@ -100,7 +98,7 @@ export const finetuneCommand: CliCommand = {
       return [head, reportText(outcome.report)].filter((l) => l !== '').join('\n');
     });
     if (outcome.status === 'failed') throw new LabError('invalid_input', outcome.error ?? `Fine-tune ${outcome.runId} failed.`);
-    return outcome.status === 'stopped' && stopSignal !== null ? 128 + osConstants.signals[stopSignal] : undefined;
+    return stopExitCode(outcome.status, followed.stopSignal);
   },
 };
 

@@ -12,7 +12,7 @@ export function finetuneHandlers(ctx: LabContext, service: FinetuneService, expe
   // a call's lines go out as runs.log with the caller's taskId (the CLI prints those of its own call)
   const logTo = (taskId: string | undefined) => (line: string): void => ctx.emit('runs.log', { runId: null, taskId: taskId ?? null, line });
   return {
-    'finetune.start': (input) => service.start(input),
+    'finetune.start': ({ taskId, ...input }) => service.start(input, logTo(taskId)),
     'finetune.baseline': ({ taskId, ...input }) => service.baseline(input, logTo(taskId)),
     'finetune.compare': async ({ taskId, ...input }) => ({ curve: await finetuneCompare(service, input, logTo(taskId)) }),
     'finetune.list': () => service.list(),
