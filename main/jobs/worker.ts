@@ -3,6 +3,7 @@
 // outcome, and exits. A crash here (a kernel segfault, SIGKILL) ends only this process.
 import { isLabError } from '../../common/errors';
 import { TASKS, type TaskKind } from './tasks';
+import { ParentGone } from './train/protocol';
 import { runTrainingJob } from './training-jobs';
 import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
 
@@ -12,7 +13,14 @@ const send = (report: WorkerReport): void => {
 
 let stopRequested = false;
 let started = false;
+let finished = false;
 let peakRss = 0;
+
+// The parent at start. Once it is killed this process is re-parented (to init or a subreaper): process.ppid reads the
+// live value, so a job can tell mid-step — before the IPC channel's close is even delivered — that nobody will record
+// what it writes.
+const parentPid = process.ppid;
+const parentGone = (): boolean => process.ppid !== parentPid;
 
 function beat(): void {
   const rss = process.memoryUsage.rss();
@@ -37,11 +45,15 @@ async function run(command: Extract<WorkerCommand, { type: 'start' }>): Promise<
         send({ type: 'job', message });
       },
       shouldStop: () => stopRequested,
+      parentGone,
     });
     send({ type: 'result', result, peakRss: Math.max(peakRss, process.memoryUsage.rss()) });
   } catch (e) {
+    // the parent was killed: no checkpoint was written, and there is no one to tell
+    if (e instanceof ParentGone) process.exit(0);
     send({ type: 'error', message: e instanceof Error ? e.message : String(e), labError: isLabError(e) });
   } finally {
+    finished = true;
     clearInterval(timer);
     // leave once the IPC queue has drained, so the result is not lost behind the exit
     if (process.connected) process.disconnect();
@@ -56,6 +68,7 @@ async function task(command: Extract<WorkerCommand, { type: 'task' }>): Promise<
   } catch (e) {
     send({ type: 'error', message: e instanceof Error ? e.message : String(e), labError: isLabError(e) });
   } finally {
+    finished = true;
     if (process.connected) process.disconnect();
   }
 }
@@ -74,8 +87,9 @@ process.on('message', (raw: unknown) => {
   }
 });
 
-// The parent going away (app closed, parent killed) must not leave an orphan training on the CPU.
+// The parent going away (killed; a lab that closes kills its workers itself) must not leave an orphan training on the
+// CPU, nor let it write a stop checkpoint into a run that a resume elsewhere may own by now: it exits at once. The
+// disconnect this process makes itself after reporting (finished) is left to end it normally.
 process.on('disconnect', () => {
-  if (!started) process.exit(0);
-  stopRequested = true;
+  if (!finished) process.exit(0);
 });

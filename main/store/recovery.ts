@@ -1,7 +1,7 @@
 // Crash recovery: runs whose worker died become 'crashed'; runs left queued by a dead app are claimed back for the
 // queue, in their order; half-imported or half-deleted datasets are removed.
 import type Database from 'better-sqlite3';
-import { ownerGone } from './owner';
+import { ownerGone, thisOwner } from './owner';
 
 /**
  * Another process (the CLI beside the app, say) may open the same store while a run or an import is
@@ -66,26 +66,33 @@ export function markInterruptedRuns(db: Database.Database, opts: RecoveryOptions
  * Claims the runs a dead process left 'queued', for the calling scheduler to queue again, and returns their ids in the
  * order they were queued. A live scheduler keeps its queued runs' heartbeat_at fresh (stamped in queue order), a run
  * queued and never beaten has its created_at, so a run whose coalesce(heartbeat_at, created_at) is older than the
- * stale cutoff belongs to no one, and that timestamp is also its place in the queue. Claiming stamps them now (in
- * order) inside one IMMEDIATE transaction, so two processes starting together never both take the same run.
+ * stale cutoff belongs to no one, and that timestamp is also its place in the queue. A run whose recorded owner ran on
+ * this machine and is gone (ownerGone: a kill -9) is claimed at once, whatever its heartbeat says. Claiming stamps them
+ * now (in order) and makes this process their owner, inside one IMMEDIATE transaction, so two processes starting
+ * together never both take the same run.
  */
 export function claimAbandonedQueue(db: Database.Database, opts: RecoveryOptions = {}): number[] {
   const now = (opts.now ?? new Date()).getTime();
   return db.transaction(() => {
-    const ids = db.prepare(`
-      SELECT id FROM runs
+    const dead = new Set(ownedByDeadProcess(db, 'runs', 'queued'));
+    const queued = db.prepare(`
+      SELECT id, coalesce(heartbeat_at, created_at) < ? AS stale FROM runs
        WHERE status = 'queued'
-         AND coalesce(heartbeat_at, created_at) < ?
-       ORDER BY coalesce(heartbeat_at, created_at), id`).pluck().all(cutoff(opts)) as number[];
+       ORDER BY coalesce(heartbeat_at, created_at), id`).all(cutoff(opts)) as { id: number; stale: number }[];
+    const ids = queued.filter((r) => r.stale === 1 || dead.has(r.id)).map((r) => r.id);
     stampQueue(db, ids, now);
     return ids;
   }).immediate();
 }
 
-/** Refreshes the heartbeat of queued runs, 1 ms apart in queue order, so their order survives the process. */
+/**
+ * Refreshes the heartbeat of queued runs, 1 ms apart in queue order, so their order survives the process, and records
+ * this process as their owner (a kill -9 of it frees them at once: claimAbandonedQueue).
+ */
 export function stampQueue(db: Database.Database, ids: number[], now = Date.now()): void {
-  const stamp = db.prepare("UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = 'queued'");
-  db.transaction(() => ids.forEach((id, i) => stamp.run(new Date(now + i).toISOString(), id)))();
+  const owner = thisOwner();
+  const stamp = db.prepare("UPDATE runs SET heartbeat_at = ?, owner_pid = ?, owner_host = ? WHERE id = ? AND status = 'queued'");
+  db.transaction(() => ids.forEach((id, i) => stamp.run(new Date(now + i).toISOString(), owner.pid, owner.host, id)))();
 }
 
 /** Deletes the 'importing' datasets whose importing process ran on this machine and is gone. Returns how many. */

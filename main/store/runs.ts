@@ -185,8 +185,8 @@ export class RunQueries {
     this.insertStmt = db.prepare(`INSERT INTO runs (experiment_id, name, family, dataset_id, tokenizer_id, config_json, seed, status,
         total_steps, created_at, started_at, heartbeat_at, parent_run_id, owner_pid, owner_host) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // Becoming running stamps started_at (the first time) and clears an earlier finish and error; a final status
-    // stamps finished_at and keeps `error` (the reason a run failed or stopped). Becoming running records the process
-    // making the move as the run's owner (recovery checks whether a running run's owner still exists).
+    // stamps finished_at and keeps `error` (the reason a run failed or stopped). Becoming running or queued records the
+    // process making the move as the run's owner (recovery checks whether a running or queued run's owner still exists).
     this.statusStmt = db.prepare(`UPDATE runs SET status = ?,
         owner_pid = CASE WHEN ? THEN ? ELSE owner_pid END, owner_host = CASE WHEN ? THEN ? ELSE owner_host END,
         started_at = CASE WHEN ? THEN coalesce(started_at, ?) ELSE started_at END,
@@ -264,10 +264,11 @@ export class RunQueries {
   updateStatus(id: number, to: RunStatusT, final: boolean, extra: { error?: string | null; backend?: string; threads?: number }): void {
     const now = new Date().toISOString();
     const running = to === 'running' ? 1 : 0;
+    const owns = running === 1 || to === 'queued' ? 1 : 0;
     // running clears the error; an error given (a sentence, or null to clear it, as a resume does) replaces it
     const givesError = extra.error !== undefined ? 1 : 0;
     const owner = thisOwner();
-    this.statusStmt.run(to, running, owner.pid, running, owner.host,
+    this.statusStmt.run(to, owns, owner.pid, owns, owner.host,
       running, now, final ? 1 : 0, now, running, now, running, givesError, extra.error ?? null, extra.backend ?? null, extra.threads ?? null, id);
   }
 

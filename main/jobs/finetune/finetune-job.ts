@@ -11,7 +11,7 @@ import { CHECKPOINT_FORMAT, readSafetensors, writeSafetensors, type NamedTensor 
 import { SequenceClassifier } from '../../ml/finetune/classifier';
 import { argmaxRows, classificationMetrics } from '../../ml/finetune/metrics';
 import { FinetuneTrainer, type FinetuneState } from '../../ml/finetune/train';
-import type { CheckpointFile, TrainJobPort, TrainJobResult } from '../train/protocol';
+import { assertParentAlive, type CheckpointFile, type TrainJobPort, type TrainJobResult } from '../train/protocol';
 import type { ClassificationReport, FinetuneJobSpec } from './protocol';
 
 const now = (): number => Date.now() / 1000;
@@ -55,6 +55,7 @@ export async function runFinetuneJob(spec: FinetuneJobSpec, port: TrainJobPort):
   });
 
   function checkpoint(state: FinetuneState, reason: 'periodic' | 'final' | 'stop', report: ClassificationReport | null = null): void {
+    assertParentAlive(port);
     const dir = join(spec.runDir, `step-${state.step}`);
     writeEpochCheckpoint(dir, model, state, spec, report);
     post({ type: 'checkpoint', step: state.step, dir, files: describeFiles(dir), resumable: true, reason });

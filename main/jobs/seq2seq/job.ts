@@ -8,7 +8,7 @@ import { seq2seqParameterCount } from '../../../common/seq2seq-config';
 import type { Pair } from '../../data/pairs/tasks';
 import { saveSeq2seqCheckpoint } from '../../ml/seq2seq/checkpoint';
 import { preparePairs, runArm } from '../../ml/seq2seq/experiment';
-import type { TrainJobPort, TrainJobResult } from '../train/protocol';
+import { assertParentAlive, type TrainJobPort, type TrainJobResult } from '../train/protocol';
 import { describeFiles } from '../train/trainer-job';
 import { QUALITY_FILE, type Seq2seqJobSpec, type Seq2seqQualityFile } from './protocol';
 
@@ -38,6 +38,7 @@ export async function runSeq2seqJob(spec: Seq2seqJobSpec, port: TrainJobPort): P
     },
     onEval: (e) => port.post({ type: 'eval', step: e.step, valLoss: e.valLoss, perplexity: Math.exp(e.valLoss), accuracy: e.valAccuracy, time: now() }),
     onSnapshot: (step, model) => {
+      assertParentAlive(port);
       const dir = join(spec.runDir, `step-${step}`);
       saveSeq2seqCheckpoint(dir, model, vocabs, step);
       port.post({ type: 'checkpoint', step, dir, files: describeFiles(dir), resumable: false, reason: step === spec.budget.steps ? 'final' : 'periodic' });

@@ -66,10 +66,27 @@ export type TrainJobMessage =
   /** a job's own scalars by metric key (fine-tuning: val/macro_f1, test/accuracy, train/examples_per_s…) */
   | { type: 'metrics'; step: number; values: Record<string, number>; time: number };
 
-/** How the job talks to whoever runs it: post() for messages, shouldStop() polled between steps. */
+/**
+ * How the job talks to whoever runs it: post() for messages, shouldStop() polled between steps, parentGone() asked
+ * right before a checkpoint is written (a worker whose parent was killed must not write one: nobody would record it,
+ * and a resume started elsewhere owns the run's folder now).
+ */
 export interface TrainJobPort {
   post(message: TrainJobMessage): void;
   shouldStop(): boolean;
+  parentGone?(): boolean;
+}
+
+/** Thrown instead of writing a checkpoint once the parent is gone (see TrainJobPort.parentGone); the worker exits. */
+export class ParentGone extends Error {
+  constructor() {
+    super('The process that started this job is gone; the job stops without writing a checkpoint.');
+  }
+}
+
+/** Throws ParentGone when the job's parent process is gone; called right before a checkpoint folder is written. */
+export function assertParentAlive(port: TrainJobPort): void {
+  if (port.parentGone?.() === true) throw new ParentGone();
 }
 
 export interface TrainJobResult {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Kernels } from '../../../native-kernels/kernels';
 import type { TrainableModel } from '../../ml/model';
 import { Trainer, type EvalMetrics, type TrainerState } from '../../ml/train';
-import type { CheckpointFile, TrainJobMessage, TrainJobPort, TrainJobResult, TrainJobSpec } from './protocol';
+import { assertParentAlive, type CheckpointFile, type TrainJobMessage, type TrainJobPort, type TrainJobResult, type TrainJobSpec } from './protocol';
 
 const now = (): number => Date.now() / 1000;
 
@@ -68,6 +68,7 @@ export async function runTrainerJob<M extends TrainableModel>(
 
   /** Saves the weights and the trainer state after the latest step (hoisted: onStep calls it while training). */
   function checkpoint(reason: 'periodic' | 'final' | 'stop'): void {
+    assertParentAlive(port);
     const s = trainer.state();
     const dir = join(spec.runDir, `step-${s.step}`);
     parts.save(dir, s);

@@ -1,5 +1,6 @@
 // The queue a dead app left in the store: runs still 'queued' whose heartbeat went stale are claimed once, in the order
 // they were queued; a queue another live process keeps beating is left alone. A real SQLite file in a temp folder.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,9 +13,9 @@ let dir: string;
 let db: Database.Database;
 const iso = (msAgo: number): string => new Date(Date.now() - msAgo).toISOString();
 
-function addRun(name: string, status: string, createdAt: string, heartbeatAt: string | null): number {
-  return Number(db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at, heartbeat_at) VALUES (?, 'gpt', '{}', 1, ?, ?, ?)`)
-    .run(name, status, createdAt, heartbeatAt).lastInsertRowid);
+function addRun(name: string, status: string, createdAt: string, heartbeatAt: string | null, owner?: { pid: number; host: string }): number {
+  return Number(db.prepare(`INSERT INTO runs (name, family, config_json, seed, status, created_at, heartbeat_at, owner_pid, owner_host)
+    VALUES (?, 'gpt', '{}', 1, ?, ?, ?, ?, ?)`).run(name, status, createdAt, heartbeatAt, owner?.pid ?? null, owner?.host ?? null).lastInsertRowid);
 }
 
 beforeEach(() => {
@@ -63,5 +64,25 @@ describe('claimAbandonedQueue', () => {
       { id: b, heartbeat_at: '2030-01-01T00:00:00.000Z' },
       { id: gone, heartbeat_at: goneBeat },
     ]);
+  });
+
+  it('claims at once, in queue order, the queued runs of an owner on this machine that is gone (kill -9), and becomes their owner', () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid as number; // exited and reaped: no process has this pid now
+    const host = os.hostname();
+    // beaten a second ago: the 60-s rule alone would leave all of these alone
+    const second = addRun('killed CLI, queued second', 'queued', iso(2_000), iso(1_000), { pid: gone, host });
+    const first = addRun('killed CLI, queued first', 'queued', iso(2_000), iso(1_500), { pid: gone, host });
+    const live = addRun('queued by a live parent', 'queued', iso(2_000), iso(1_000), { pid: process.ppid, host });
+    const elsewhere = addRun('queued on another machine', 'queued', iso(2_000), iso(1_000), { pid: gone, host: `${host}-elsewhere` });
+    const running = addRun('running, not queued', 'running', iso(2_000), iso(1_000), { pid: gone, host });
+
+    expect(claimAbandonedQueue(db)).toEqual([first, second]);
+    const owners = db.prepare('SELECT id, owner_pid AS pid FROM runs ORDER BY id').all() as Array<{ id: number; pid: number }>;
+    expect(owners.filter((o) => o.pid === process.pid).map((o) => o.id)).toEqual([second, first]);
+    // claimed by this (live) process: nobody takes them again, and the others are untouched
+    expect(claimAbandonedQueue(db)).toEqual([]);
+    expect(owners.find((o) => o.id === live)?.pid).toBe(process.ppid);
+    expect(owners.find((o) => o.id === elsewhere)?.pid).toBe(gone);
+    expect(db.prepare('SELECT status FROM runs WHERE id = ?').pluck().get(running)).toBe('running');
   });
 });
