@@ -3,9 +3,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LabError } from '../../common/errors';
+import { checkPathText } from '../../common/path-text';
 
-/** Checks an output path before any work: not a folder (for a file), parent exists and is writable, no overwrite without force. */
-export function checkOutputPath(out: string, opts: { force: boolean; folder?: boolean; example?: string }): string {
+/**
+ * Checks an output path before any work: its text (checkPathText), not a folder (for a file), parent exists and is
+ * writable, no overwrite without force. `field` names the input the path came in (default 'out').
+ */
+export function checkOutputPath(out: string, opts: { force: boolean; folder?: boolean; example?: string; field?: string }): string {
+  const field = opts.field ?? 'out';
+  checkPathText(out, { field, what: 'The output path' });
   const abs = path.resolve(out);
   const parent = path.dirname(abs);
   let stat: fs.Stats | null = null;
@@ -16,26 +22,63 @@ export function checkOutputPath(out: string, opts: { force: boolean; folder?: bo
   }
   if (stat !== null) {
     if (!opts.folder && stat.isDirectory()) {
-      throw new LabError('invalid_input', `${abs} is a folder; give a file name inside it, e.g. ${path.join(abs, opts.example ?? 'report.html')}.`, { field: 'out' });
+      throw new LabError('invalid_input', `${abs} is a folder; give a file name inside it, e.g. ${path.join(abs, opts.example ?? 'report.html')}.`, { field });
     }
     if (opts.folder && !stat.isDirectory()) {
-      throw new LabError('invalid_input', `${abs} is a file; this export writes a folder (one sub-folder per run): give a folder path.`, { field: 'out' });
+      throw new LabError('invalid_input', `${abs} is a file; this export writes a folder (one sub-folder per run): give a folder path.`, { field });
     }
     if (!opts.force) {
-      throw new LabError('conflict', `${abs} already exists; add --force to replace it, or choose another path.`, { field: 'out' });
+      throw new LabError('conflict', `${abs} already exists; add --force to replace it, or choose another path.`, { field });
     }
   }
   let parentStat: fs.Stats;
   try {
     parentStat = fs.statSync(parent);
-  } catch {
-    throw new LabError('invalid_input', `The folder ${parent} does not exist; create it first or choose another path.`, { field: 'out' });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOTDIR') throw underFile(abs, field);
+    throw new LabError('invalid_input', `The folder ${parent} does not exist; create it first or choose another path.`, { field });
   }
-  if (!parentStat.isDirectory()) throw new LabError('invalid_input', `${parent} is not a folder, so ${path.basename(abs)} cannot be written inside it.`, { field: 'out' });
+  if (!parentStat.isDirectory()) throw underFile(abs, field);
   try {
     fs.accessSync(parent, fs.constants.W_OK);
   } catch {
-    throw new LabError('invalid_input', `The folder ${parent} is not writable (permission denied); choose a folder you can write to.`, { field: 'out' });
+    throw new LabError('invalid_input', `The folder ${parent} is not writable (permission denied); choose a folder you can write to.`, { field });
+  }
+  return abs;
+}
+
+/** The nearest part of `abs` (itself excluded) that exists: [its path, its stat]. */
+function nearestExisting(abs: string): [string, fs.Stats] {
+  for (let at = path.dirname(abs); ; at = path.dirname(at)) {
+    try {
+      return [at, fs.statSync(at)];
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if ((code !== 'ENOENT' && code !== 'ENOTDIR') || at === path.dirname(at)) throw e;
+    }
+  }
+}
+
+function underFile(abs: string, field: string): LabError {
+  const [file] = nearestExisting(abs);
+  return new LabError('invalid_input', `The output path ${JSON.stringify(abs)} goes under ${JSON.stringify(file)}, which is a file, not a folder; choose a path inside a folder.`, { field });
+}
+
+/**
+ * For an export that creates its file or folder (and any missing folders above it): checks, before any work, the
+ * path's text and that the nearest existing folder above `out` can really be written in (a trial sub-folder is made
+ * and removed: permissions, a read-only file system or a refusing kernel all show). Returns the absolute path.
+ */
+export function checkWritablePlace(out: string, field = 'out'): string {
+  checkPathText(out, { field, what: 'The output path' });
+  const abs = path.resolve(out);
+  const [at, stat] = nearestExisting(abs);
+  if (!stat.isDirectory()) throw underFile(abs, field);
+  try {
+    fs.rmdirSync(fs.mkdtempSync(path.join(at, '.attention-lab-write-test-')));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code === 'EROFS' ? 'it is on a read-only file system' : 'the system refused to write there';
+    throw new LabError('invalid_input', `The output path ${JSON.stringify(abs)} cannot be written: ${why} (${JSON.stringify(at)}). Choose a folder you can write to.`, { field, cause: e });
   }
   return abs;
 }

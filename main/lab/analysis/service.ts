@@ -14,6 +14,7 @@ import { LabError } from '../../../common/errors';
 import type { RunService } from '../runs/service';
 import { exportTarget } from '../app/export-target';
 import { checkpointList, folderCheckpoint, runCheckpoint } from '../runs/checkpoints';
+import { checkPathText } from '../../../common/path-text';
 
 export { dotProductSteps, hideTokens, looksCausal, sig6 } from '../../ml/attention-math';
 
@@ -87,7 +88,7 @@ export class AnalysisService {
   }
 
   private onnxPath(path: string): string {
-    const full = resolve(path);
+    const full = resolve(checkPathText(path, { what: 'The ONNX file' }));
     if (!existsSync(full) || !statSync(full).isFile()) {
       throw new LabError('not_found', `There is no ONNX file at "${full}"; check the path (it must name an .onnx file, not a folder).`, { field: 'path' });
     }

@@ -2,7 +2,7 @@
 // unless the caller asked (`--force`, `force: true`); the writers put the bytes in a temp file and rename it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LabError } from '../../../common/errors';
+import { checkPathText } from '../../../common/path-text';
 import { checkOutputPath } from '../../reports/output';
 
 /**
@@ -23,16 +23,11 @@ export function exportTarget(home: string, requested: string | undefined, file: 
       if (!fs.existsSync(candidate)) return candidate;
     }
   }
-  if (requested.includes('\0')) {
-    throw new LabError('invalid_input', `The path ${JSON.stringify(requested)} contains a NUL character; give a plain file path.`, { field: 'path' });
-  }
+  checkPathText(requested, { what: 'The output path' });
   if (!path.isAbsolute(requested)) fs.mkdirSync(exportsDir, { recursive: true });
   let target = path.isAbsolute(requested) ? requested : path.join(exportsDir, requested);
   if (isDirectory(target)) target = path.join(target, fileName);
-  if (path.basename(target).length > 255) {
-    throw new LabError('invalid_input', `The file name "${path.basename(target).slice(0, 40)}…" is ${path.basename(target).length} characters long; file systems allow at most 255. Choose a shorter name.`, { field: 'path' });
-  }
-  return checkOutputPath(target, { force, example: fileName });
+  return checkOutputPath(target, { force, example: fileName, field: 'path' });
 }
 
 function isDirectory(p: string): boolean {

@@ -24,6 +24,8 @@ import { notResumable, type TrainingDeps } from '../runs/training';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
 import type { JobScheduler } from '../runs/scheduler';
 import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
+import { checkPathText } from '../../../common/path-text';
+import { checkWritablePlace } from '../../reports/output';
 
 export const EMBEDDING_FAMILIES = ['word2vec', 'fasttext', 'glove', 'embeddings-import'] as const;
 type EmbeddingFamily = (typeof EMBEDDING_FAMILIES)[number];
@@ -183,7 +185,7 @@ export class EmbeddingsService {
 
   async export(input: ChannelArgs<'embeddings.export'>): Promise<ChannelOutput<'embeddings.export'>> {
     const { wv } = this.open(input.runId, input.checkpoint);
-    const out = path.resolve(input.out);
+    const out = checkWritablePlace(input.out);
     let files: string[];
     if (input.format === 'projector') {
       // a folder: vectors.tsv + metadata.tsv, as the TensorFlow Embedding Projector loads them
@@ -203,7 +205,8 @@ export class EmbeddingsService {
 
   /** Reads (and fully checks) the file before anything is recorded, then stores it as a completed run. */
   async import(input: ChannelArgs<'embeddings.import'>): Promise<ChannelOutput<'embeddings.import'>> {
-    const file = path.resolve(input.path);
+    const file = path.resolve(checkPathText(input.path, { what: 'The vectors file' }));
+    if (input.metadataPath !== undefined) checkPathText(input.metadataPath, { field: 'metadataPath', what: 'The metadata file' });
     if (!existsSync(file)) throw new LabError('not_found', `There is no file ${file}; check the path.`, { field: 'path' });
     const wv = importVectors(input.format, file, input.metadataPath === undefined ? null : path.resolve(input.metadataPath));
     const name = input.name ?? path.basename(file).replace(/\.[^.]+$/, '');

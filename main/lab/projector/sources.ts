@@ -12,6 +12,7 @@ import { WORD_VECTOR_FAMILIES, type ProjectorSourceQueries, type SourceRunRow } 
 import { heldOutTexts } from '../experiments/measure-input';
 import type { LabContext } from '../app/context';
 import { runFolder } from '../runs/service';
+import { checkPathText } from '../../../common/path-text';
 
 export type SourceInput = ChannelArgs<'projector.open'>['source'];
 
@@ -85,11 +86,11 @@ export class ProjectorSources {
   /** The LoadSpec of a source; `limit` keeps the first rows. */
   spec(source: SourceInput, limit?: number): LoadSpec {
     if (source.kind === 'file') {
-      const path = resolve(source.path);
+      const path = resolve(checkPathText(source.path, { what: 'The vectors file' }));
       if (!existsSync(path) || !statSync(path).isFile()) {
         throw new LabError('not_found', `There is no vectors file at "${path}"; check the path (a word2vec .txt/.bin file, or a projector vectors.tsv).`, { field: 'path' });
       }
-      const metadataPath = source.metadataPath === undefined ? null : resolve(source.metadataPath);
+      const metadataPath = source.metadataPath === undefined ? null : resolve(checkPathText(source.metadataPath, { field: 'metadataPath', what: 'The metadata file' }));
       if (metadataPath !== null && !existsSync(metadataPath)) {
         throw new LabError('not_found', `There is no metadata file at "${metadataPath}"; give the metadata.tsv that goes with ${basename(path)}, or leave it out.`, { field: 'metadataPath' });
       }

@@ -62,7 +62,7 @@ export interface ExportJob {
 export async function exportReport(job: ExportJob): Promise<Omit<ExportResult, 'notices'>> {
   const { format } = job;
   const folderOut = format === 'tfevents';
-  const abs = checkOutputPath(job.out, { force: job.force, folder: folderOut, example: `report${EXTENSIONS[format] || ''}` });
+  const abs = checkOutputPath(job.out, { force: job.force, folder: folderOut, example: `report${EXTENSIONS[format] || ''}`, field: 'path' });
   switch (format) {
     case 'html':
     case 'tex': {
@@ -89,7 +89,7 @@ export async function exportReport(job: ExportJob): Promise<Omit<ExportResult, '
       const doc = await job.document!();
       const folderName = `${path.basename(abs).replace(/\.[^.]+$/, '')}_files`;
       const folder = path.join(path.dirname(abs), folderName);
-      if (fs.existsSync(folder) && !job.force) checkOutputPath(folder, { force: false, folder: true });
+      if (fs.existsSync(folder) && !job.force) checkOutputPath(folder, { force: false, folder: true, field: 'path' });
       // the figures' folder is moved into place first, so a .md never points at a folder that is not there
       const tempMd = tempBeside(abs);
       try {
@@ -104,7 +104,7 @@ export async function exportReport(job: ExportJob): Promise<Omit<ExportResult, '
     }
     case 'csv': {
       const summary = abs.replace(/(\.csv)?$/i, '-runs.csv');
-      if (fs.existsSync(summary) && !job.force) checkOutputPath(summary, { force: false });
+      if (fs.existsSync(summary) && !job.force) checkOutputPath(summary, { force: false, field: 'path' });
       let points = 0;
       await writeAtomically(abs, async (temp) => {
         const out = new StreamOut(temp);

@@ -7,6 +7,7 @@ import { readExternalRuns } from '../../reports/import';
 import type { ExternalRunData } from '../../reports/import/types';
 import type { LabContext } from '../app/context';
 import type { RunService } from '../runs/service';
+import { checkPathText } from '../../../common/path-text';
 
 export interface StoreExternalOptions {
   /** default 'external'; 'gpt' / 'bert' when the model is known */
@@ -46,7 +47,7 @@ export function storeExternalRuns(ctx: LabContext, data: ExternalRunData[], extr
 const SHOWN_PROBLEMS = 50;
 
 export async function importExternal(ctx: LabContext, service: RunService, input: ChannelArgs<'runs.importExternal'>): Promise<ChannelOutput<'runs.importExternal'>> {
-  const target = path.resolve(input.path);
+  const target = path.resolve(checkPathText(input.path, { what: 'The runs file or folder' }));
   if (input.experimentId !== undefined) {
     if (ctx.store.experiments.nameOf(input.experimentId) === undefined) throw new LabError('not_found', `There is no experiment with id ${input.experimentId}.`, { field: 'experimentId' });
   }

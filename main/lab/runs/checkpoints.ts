@@ -9,6 +9,7 @@ import { LabError } from '../../../common/errors';
 import type { CheckpointRef, CheckpointSource } from '../../jobs/analysis/protocol';
 import type { LabContext } from '../app/context';
 import { runFolder } from './service';
+import { checkPathText } from '../../../common/path-text';
 
 export type { CheckpointRef, CheckpointSource } from '../../jobs/analysis/protocol';
 
@@ -100,7 +101,7 @@ export function runCheckpoint(ctx: LabContext, runId: number, purpose: Checkpoin
  * unknown (null), and its label is the folder read.
  */
 export function folderCheckpoint(folder: string, step?: number): CheckpointSource {
-  const dir = path.resolve(folder);
+  const dir = path.resolve(checkPathText(folder, { field: 'checkpoint', what: 'The checkpoint folder' }));
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new LabError('not_found', `There is no checkpoint folder at ${dir}; give a folder holding ${MODEL_FILE}, or a run folder with step-<n> folders.`, { field: 'checkpoint' });
   }

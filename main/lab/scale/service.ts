@@ -21,6 +21,8 @@ import { runFolder, type RunService } from '../runs/service';
 import type { JobScheduler } from '../runs/scheduler';
 import type { TrainingDeps } from '../runs/training';
 import { specialIdsFor, splitTexts } from '../runs/training-data';
+import { checkPathText } from '../../../common/path-text';
+import { checkWritablePlace } from '../../reports/output';
 
 type ExportInput = ChannelArgs<'scale.exportTorch'>;
 type ExportOutput = ChannelOutput<'scale.exportTorch'>;
@@ -56,8 +58,9 @@ export class ScaleService {
   async exportTorch(input: ExportInput): Promise<ExportOutput> {
     const { bundle, label } = input.run !== undefined ? this.runBundle(input.run, input.checkpoint) : await this.experimentBundle(input.experiment as number, input.checkpoint);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);
-    const dir = path.resolve(input.out ?? path.join(this.ctx.home, 'exports', `torch-${slugify(label)}-${stamp}`));
-    // refused here, before a worker starts, with their own error codes: a busy folder, a checkpoint that does not fit
+    // refused here, before a worker starts, with their own error codes (the worker's would lose them): a path no file
+    // system takes or a place that cannot be written, a busy folder, a checkpoint that does not fit
+    const dir = checkWritablePlace(input.out ?? path.join(this.ctx.home, 'exports', `torch-${slugify(label)}-${stamp}`));
     checkExportFolder(dir, input.force);
     for (const r of bundle.runs) checkRunCheckpoint(r);
     const written = await runTask('torchExport', { dir, force: input.force, bundle }, this.scheduler.spawnWorker, this.closing.signal);
@@ -156,7 +159,7 @@ export class ScaleService {
   }
 
   async importTorch(input: ChannelArgs<'scale.importTorch'>): Promise<ImportOutput> {
-    const dir = path.resolve(input.dir);
+    const dir = path.resolve(checkPathText(input.dir, { field: 'dir', what: 'The PyTorch export folder' }));
     if (input.experimentId !== undefined) this.experimentName(input.experimentId);
     const scan = await scanTorchExport(dir);
     const problems = scan.skipped.map((s) => `runs/${s.slug} was not imported: ${s.reason}`);

@@ -12,6 +12,7 @@ import { LabError } from '../../../common/errors';
 import { DatasetService } from '../datasets/service';
 import { exportTarget, writeFileAtomically } from '../app/export-target';
 import { DEFAULT_SPLIT, defaultSplitNote } from '../datasets/default-split';
+import { checkPathText } from '../../../common/path-text';
 
 type VocabEntryT = ChannelOutput<'tokenizers.vocab'>['items'][number];
 
@@ -209,7 +210,7 @@ export class TokenizerService {
   }
 
   async import(input: ChannelArgs<'tokenizers.import'>): Promise<ChannelOutput<'tokenizers.import'>> {
-    const file = path.resolve(input.path);
+    const file = path.resolve(checkPathText(input.path, { what: 'The tokenizer file' }));
     const text = readTokenizerFile(file);
     let tokenizer: TextTokenizer;
     try {

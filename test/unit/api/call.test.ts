@@ -208,6 +208,39 @@ describe('toApiError', () => {
     log.mockRestore();
   });
 
+  it('names a NUL or an over-long name in any path, in or out, instead of "there is no file" (one shared check)', async () => {
+    const nul = join(home, 'a\u0000b');
+    const long = join(home, 'x'.repeat(300));
+    const inputs: Array<[string, (p: string) => unknown]> = [
+      ['tokenizers.import', (p) => ({ path: p, name: 'tk' })], ['analysis.onnxInspect', (p) => ({ path: p })],
+      ['embeddings.import', (p) => ({ path: p, format: 'w2v-text' })], ['runs.importExternal', (p) => ({ path: p })],
+      ['scale.importTorch', (p) => ({ dir: p })], ['projector.open', (p) => ({ source: { kind: 'file', path: p, format: 'w2v-text' } })],
+    ];
+    // outputs: a run imported from a CSV (reports) and three imported vectors (embeddings) are enough to export
+    writeFileSync(join(home, 'ext.csv'), 'step,loss\n1,2.0\n2,1.5\n');
+    const ext = (await lab.call('runs.importExternal', { path: join(home, 'ext.csv') }) as { runs: { id: number }[] }).runs[0].id;
+    writeFileSync(join(home, 'v.txt'), '3 2\nthe 0.1 0.2\ncat 0.3 0.1\ndog 0.2 0.5\n');
+    const vectors = (await lab.call('embeddings.import', { path: join(home, 'v.txt'), format: 'w2v-text' }) as { runId: number }).runId;
+    const outputs: Array<[string, (p: string) => unknown]> = [
+      ['reports.export', (p) => ({ runIds: [ext], format: 'html', path: p })], ['reports.export', (p) => ({ runIds: [ext], format: 'tfevents', path: p })],
+      ['embeddings.export', (p) => ({ runId: vectors, format: 'w2v-text', out: p })], ['embeddings.export', (p) => ({ runId: vectors, format: 'projector', out: p })],
+    ];
+    for (const [channel, input] of [...inputs, ...outputs]) {
+      for (const [bad, says] of [[nul, 'contains a NUL character'], [long, 'has a name of 300 bytes']]) {
+        const e = await refusal(channel, input(bad));
+        expect(e.code, `${channel}: ${e.message}`).toBe('invalid_input');
+        expect(e.message, channel).toContain(says);
+        expect(e.message, channel).toContain(JSON.stringify(bad).slice(0, 30));
+      }
+    }
+    // an output under a regular file says so (embeddings.export said "… already exists" of the file above it)
+    writeFileSync(join(home, 'plain.txt'), 'x');
+    for (const [channel, input] of outputs) {
+      const e = await refusal(channel, input(join(home, 'plain.txt', 'a', 'out')));
+      expect(e.message, channel).toContain(`goes under ${JSON.stringify(join(home, 'plain.txt'))}, which is a file, not a folder`);
+    }
+  });
+
   it('hides the details of unexpected errors behind a generic sentence', () => {
     const log = vi.spyOn(console, 'error').mockImplementation(() => {});
     const shape = toApiError(new TypeError('x is undefined'));
