@@ -7,20 +7,26 @@ import { ParentGone } from './train/protocol';
 import { runTrainingJob } from './training-jobs';
 import { WORKER_HEARTBEAT_MS, type WorkerCommand, type WorkerReport } from './worker-protocol';
 
+// The parent at start. Once it is killed this process is re-parented (to init or a subreaper): process.ppid reads the
+// live value, so a job can tell mid-step — before the IPC channel's close is even delivered — that nobody will record
+// what it writes.
+const parentPid = process.ppid;
+const parentGone = (): boolean => process.ppid !== parentPid;
+
+// A send that fails because the parent was killed mid-step (EPIPE: the channel still looked connected) ends this
+// process quietly — an unhandled 'error' event would print a stack trace into the killed command's terminal.
 const send = (report: WorkerReport): void => {
-  if (process.connected) process.send?.(report);
+  if (!process.connected) return;
+  process.send?.(report, undefined, undefined, (e: Error | null) => {
+    if (e !== null && parentGone()) process.exit(0);
+    if (e !== null) console.error('A worker report could not be sent:', e.message);
+  });
 };
 
 let stopRequested = false;
 let started = false;
 let finished = false;
 let peakRss = 0;
-
-// The parent at start. Once it is killed this process is re-parented (to init or a subreaper): process.ppid reads the
-// live value, so a job can tell mid-step — before the IPC channel's close is even delivered — that nobody will record
-// what it writes.
-const parentPid = process.ppid;
-const parentGone = (): boolean => process.ppid !== parentPid;
 
 function beat(): void {
   const rss = process.memoryUsage.rss();
