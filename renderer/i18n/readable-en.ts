@@ -12,4 +12,5 @@ export default {
   noEvalYet: '{name} appears after the first evaluation (step {step}).',
   noEvalYetSweep: '{name} appears after the learning-rate sweep and the first evaluation (step {step}).',
   uncharted: 'Not drawn, since none of these runs recorded a point of it: {list}.',
+  editSource: 'Change the text or model ↑',
 };

@@ -11,4 +11,5 @@ export default {
   noEvalYet: '{name} 会在第一次评估（第 {step} 步）之后出现。',
   noEvalYetSweep: '{name} 会在学习率扫描和第一次评估（第 {step} 步）之后出现。',
   uncharted: '未绘制（这些运行都没有记录它的任何点）：{list}。',
+  editSource: '修改文本或模型 ↑',
 };

@@ -1,32 +1,16 @@
 // The attention explorer in a real browser: tiny GPT and BERT runs trained by the CLI in the served lab home, then
 // the heatmap (hover, layer/head), head view, model view, BERT vs GPT side by side, the training slider, inside one
 // head, and a PNG export — with screenshots (attention-*) of each view.
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { figureLayout } from '../../renderer/charts/heatmapView';
+import { importText, labCli, patternedText } from './lab-cli';
 import { longestTask, screenshots, useLabServer, watchLongTasks } from './lab-server';
 
 // this spec's own server and lab home: no spec depends on what another one stored
 const lab = useLabServer();
 const shot = screenshots('attention-');
-
-const BIN = join('main', 'cli', 'bin.mjs');
-
-
-/** Runs the CLI against the served lab home; fails the test with its stderr when it fails. */
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
-
-/** A few KB of short patterned sentences: every character the test types occurs in them. */
-function corpus(): string {
-  const words = ['the cat sees a dog', 'a dog sees the cat', 'to be or not to be', 'the king calls a bird'];
-  return Array.from({ length: 60 }, (_, i) => `${words[i % 4]}, ${words[(i * 3 + 1) % 4]}.`).join('\n\n');
-}
 
 async function pickRun(page: Page, testid: string, name: string): Promise<void> {
   const value = await page.getByTestId(testid).locator('option', { hasText: name }).getAttribute('value');
@@ -35,14 +19,12 @@ async function pickRun(page: Page, testid: string, name: string): Promise<void> 
 
 test.beforeAll(() => {
   const home = lab.home;
-  const file = join(home, 'attention-e2e.txt');
-  writeFileSync(file, corpus());
-  cli(home, 'datasets', 'import', file, '--name', 'attention-e2e', '--mode', 'paragraphs');
+  importText(home, 'attention-e2e', patternedText(60));
   // A base-size model (6 layers × 6 heads, context 256) for the long-input check; one step is enough to have weights.
-  cli(home, 'train', '--dataset', 'attention-e2e', '--model', 'bert', '--preset', 'base', '--tokenizer-kind', 'char',
+  labCli(home, 'train', '--dataset', 'attention-e2e', '--model', 'bert', '--preset', 'base', '--tokenizer-kind', 'char',
     '--steps', '1', '--batch-size', '1', '--name', 'attn-e2e-base');
   for (const model of ['gpt', 'bert']) {
-    cli(home, 'train', '--dataset', 'attention-e2e', '--model', model, '--preset', 'tiny', '--tokenizer-kind', 'char',
+    labCli(home, 'train', '--dataset', 'attention-e2e', '--model', model, '--preset', 'tiny', '--tokenizer-kind', 'char',
       '--steps', '12', '--checkpoint-every', '6', '--batch-size', '4', '--name', `attn-e2e-${model}`);
   }
 });
@@ -77,6 +59,24 @@ test('attention explorer: heatmap, head view, model view, BERT vs GPT, over trai
   await expect(page.getByTestId('heatmap-scale')).toContainText('Attention weight');
   await expect(page.getByTestId('heatmap-scale').locator('.ticks span')).toHaveText(['0', '0.5', '1']);
   await shot(page, 'heatmap');
+
+  // Results above the fold (issue 14): on a 1,440 × 900 window "Look inside" brings the summary, the tabs and the
+  // whole map with its colour scale into view, in English and in Chinese; "Change the text or model" goes back up.
+  await page.setViewportSize({ width: 1440, height: 900 });
+  for (const [lang, tokens] of [['zh-CN', '18 个词元'], ['en', '18 tokens']]) {
+    await page.getByTestId('language-select').selectOption(lang);
+    await expect(page.getByTestId('attention-summary')).toContainText(tokens);
+    await page.getByTestId('attention-go').click();
+    await expect(page.getByTestId('attention-go')).not.toHaveAttribute('aria-busy', 'true');
+    // the new view's matrix arrives after the view: wait for its paint
+    await expect(page.getByTestId('heatmap')).toHaveAttribute('data-drawn', /.+/);
+    await expect(map).toBeInViewport({ ratio: 1 });
+    await expect(page.getByTestId('heatmap-scale')).toBeInViewport({ ratio: 1 });
+    await page.screenshot({ path: join('test-results', 'screenshots', `attention-fold-${lang}.png`) });
+  }
+  await page.getByTestId('attention-edit-source').click();
+  await expect(page.getByTestId('attention-text')).toBeInViewport();
+  await expect(page.getByTestId('attention-text')).toBeFocused();
 
   // Switch layer and head; the title follows.
   await page.getByTestId('attention-layer').selectOption('1');

@@ -1,23 +1,15 @@
 // BERT vs GPT with a GRU as the third model, in a real browser: the wizard's third-model choice with its size, the
 // experiment's third run, the table's GRU column with its verdict against GPT, loss by position in the context, and
 // the same page in zh-CN (screenshots compare-rnn-*).
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { storyText } from '../unit/compare/story';
+import { importText } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('compare-rnn-');
 
-test.beforeAll(() => {
-  const file = join(lab.home, 'story.txt');
-  writeFileSync(file, storyText(60));
-  const r = spawnSync(process.execPath, [join('main', 'cli', 'bin.mjs'), '--home', lab.home, 'datasets', 'import', file, '--name', 'story', '--mode', 'paragraphs'],
-    { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
-});
+test.beforeAll(() => importText(lab.home, 'story', storyText(60)));
 
 test('a GRU third model: wizard, three runs, its table column and verdict, loss by position, zh-CN', async ({ page }) => {
   test.setTimeout(420_000);

@@ -1,23 +1,14 @@
 // The wizard's custom model size in a real browser: a size d_model ÷ heads refuses gets a sentence naming the field,
 // a valid one a live parameter/memory estimate; the experiment it creates shows the shape, and its validation charts
 // say what they wait for instead of drawing bare axes (screenshots custom-size-*).
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { importText, patternedText } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('custom-size-');
 
-test.beforeAll(() => {
-  const file = join(lab.home, 'sizes.txt');
-  const words = ['the cat sees a dog', 'a dog sees the cat', 'to be or not to be', 'the king calls a bird'];
-  writeFileSync(file, Array.from({ length: 80 }, (_, i) => `${words[i % 4]}, ${words[(i * 3 + 1) % 4]}.`).join('\n\n'));
-  const r = spawnSync(process.execPath, [join('main', 'cli', 'bin.mjs'), '--home', lab.home, 'datasets', 'import', file, '--name', 'sizes', '--mode', 'paragraphs'],
-    { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`import failed: ${r.stderr}`);
-});
+test.beforeAll(() => importText(lab.home, 'sizes', patternedText(80)));
 
 test('custom size: field sentences, live estimate, the experiment shows its shape and what its val charts wait for', async ({ page }) => {
   test.setTimeout(120_000);

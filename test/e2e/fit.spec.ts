@@ -2,10 +2,8 @@
 // the runs table's column choice survives a reload (a lab setting), the single-run form trains a custom size with a
 // live estimate, the import dialog's preview follows the document mode and never shows the upload copy's path, and
 // the sample corpora and run settings read in Chinese. Two 3-step CLI runs keep it to about a minute (screenshots fit-*).
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { importText, labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
@@ -15,16 +13,9 @@ test.use({ viewport: { width: 1440, height: 900 } });
 const TEXT = Array.from({ length: 60 }, (_, i) => ['the cat sees a dog', 'a dog sees the cat', 'to be or not to be'][i % 3]).join('.\n\n');
 const SHAPE = ['--layers', '1', '--heads', '2', '--d-model', '16', '--ff', '32', '--context', '16'];
 
-function cli(...args: string[]): void {
-  const r = spawnSync(process.execPath, [join('main', 'cli', 'bin.mjs'), '--home', lab.home, ...args], { encoding: 'utf8', timeout: 150_000 });
-  if (r.status !== 0) throw new Error(`${args.join(' ')} failed: ${r.stderr}`);
-}
-
 test.beforeAll(() => {
-  const file = join(lab.home, 'fit.txt');
-  writeFileSync(file, TEXT);
-  cli('datasets', 'import', file, '--name', 'fit', '--mode', 'paragraphs');
-  for (const model of ['gpt', 'bert']) cli('train', '--dataset', 'fit', '--model', model, '--steps', '3', ...SHAPE);
+  importText(lab.home, 'fit', TEXT);
+  for (const model of ['gpt', 'bert']) labCli(lab.home, 'train', '--dataset', 'fit', '--model', model, '--steps', '3', ...SHAPE);
 });
 
 /** Whether the element's content is no wider than its box (nothing to scroll sideways). */
