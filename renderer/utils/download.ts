@@ -1,16 +1,17 @@
-// Saving a view as a file from the page: PNG from a canvas data URL, SVG from markup, through a temporary link.
+// Saving a view as a file from the page — the one place that does it (attention views, the projector): PNG from a
+// canvas data URL, SVG from markup through a blob URL, each through a temporary link; and SVG rasterised to PNG.
 
 /** Starts a download of `href` as `filename` (works in browser mode and in Electron's window). */
 export function downloadHref(href: string, filename: string): void {
   const a = document.createElement('a');
   a.href = href;
   a.download = filename;
-  a.dataset.testid = 'attention-download';
   document.body.appendChild(a);
   a.click();
   a.remove();
 }
 
+/** Starts a download of SVG markup as `filename`. */
 export function downloadSvg(svg: string, filename: string): void {
   const url = URL.createObjectURL(new Blob([svg], { type: 'image/svg+xml' }));
   downloadHref(url, filename);
