@@ -1,6 +1,7 @@
 // BERT vs GPT with a GRU as the third model, in a real browser: the wizard's third-model choice with its size, the
 // experiment's third run, the table's GRU column with its verdict against GPT, loss by position in the context, and
 // the same page in zh-CN (screenshots compare-rnn-*).
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { storyText } from '../unit/compare/story';
 import { importText } from './lab-cli';
