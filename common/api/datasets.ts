@@ -50,6 +50,8 @@ export const DocumentRow = z.object({
   text: z.string(),
   label: z.string().nullable(),
   split: SplitName.nullable(),
+  /** the second text of a sentence pair; null for an ordinary document */
+  textB: z.string().nullable(),
 });
 
 export const ImportRequest = z.object({

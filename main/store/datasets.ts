@@ -29,6 +29,8 @@ export interface DocumentDbRow {
   text: string;
   label: string | null;
   split: 'train' | 'validation' | 'test' | null;
+  /** the second text of a sentence pair (null for an ordinary document) */
+  text_b: string | null;
 }
 
 /** What an import writes per document: [dataset_id, idx, text, label, chars]. */
@@ -96,7 +98,7 @@ export class DatasetQueries {
       ON CONFLICT (dataset_id) DO UPDATE SET seed = excluded.seed, train = excluded.train, validation = excluded.validation,
         test = excluded.test, stratified = excluded.stratified, counts_json = excluded.counts_json, created_at = excluded.created_at`);
     // keyset paging (idx > last) keeps each page an index seek however deep the export is
-    this.exportPage = db.prepare('SELECT id, idx, text, label, split FROM documents WHERE dataset_id = ? AND idx > ? ORDER BY idx LIMIT ?');
+    this.exportPage = db.prepare('SELECT id, idx, text, label, split, text_b FROM documents WHERE dataset_id = ? AND idx > ? ORDER BY idx LIMIT ?');
     this.shape = db.prepare('SELECT format, options_json FROM datasets WHERE id = ?');
     this.splitTexts = db.prepare('SELECT idx, text, chars FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.allTexts = db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx');
@@ -116,12 +118,13 @@ export class DatasetQueries {
       params.push(f.split);
     }
     if (f.search !== undefined && f.search !== '') {
-      where.push(`text LIKE ? ESCAPE '\\'`);
-      params.push(likePattern(f.search));
+      // a pair matches by either of its texts
+      where.push(`(text LIKE ? ESCAPE '\\' OR text_b LIKE ? ESCAPE '\\')`);
+      params.push(likePattern(f.search), likePattern(f.search));
     }
     const filter = where.join(' AND ');
     const total = this.db.prepare(`SELECT count(*) FROM documents WHERE ${filter}`).pluck().get(...params) as number;
-    const rows = this.db.prepare(`SELECT id, idx, text, label, split FROM documents WHERE ${filter} ORDER BY idx LIMIT ? OFFSET ?`)
+    const rows = this.db.prepare(`SELECT id, idx, text, label, split, text_b FROM documents WHERE ${filter} ORDER BY idx LIMIT ? OFFSET ?`)
       .all(...params, f.limit, f.offset) as DocumentDbRow[];
     return { total, rows };
   }
@@ -161,7 +164,7 @@ export function toDataset(row: DatasetRow): DatasetT {
 }
 
 export function toDocument(row: DocumentDbRow): DocumentRowT {
-  return { id: row.id, index: row.idx, text: row.text, label: row.label, split: row.split };
+  return { id: row.id, index: row.idx, text: row.text, label: row.label, split: row.split, textB: row.text_b };
 }
 
 /** `%` and `_` are LIKE wildcards; escaping them (and the escape character) makes a search match literally. */

@@ -138,6 +138,8 @@ const en = {
     split: 'Split',
     allSplits: 'All splits',
     text: 'Text',
+    textA: 'First text',
+    textB: 'Second text (pair)',
     label: 'Label',
     length: 'Length',
     empty: 'No documents match.',

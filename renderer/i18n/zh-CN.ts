@@ -138,6 +138,8 @@ const zhCN: Messages = {
     split: '划分',
     allSplits: '全部划分',
     text: '文本',
+    textA: '第一段文本',
+    textB: '第二段文本（句对）',
     label: '标签',
     length: '长度',
     empty: '没有匹配的文档。',

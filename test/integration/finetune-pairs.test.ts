@@ -1,7 +1,7 @@
 // Sentence-pair tasks end to end on a real lab home: a CSV with two text columns and a label is imported with its
 // second text column (a row without one is named and left out), the labelled splits carry each example's second text,
 // and a BERT fine-tune reads every example as [CLS] a [SEP] b [SEP] (its token count is both texts') and completes.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,6 +62,19 @@ describe('sentence-pair tasks', () => {
     expect(all).toHaveLength(pairs.length);
     // every example keeps its own second text
     for (const [a, b] of all) expect(pairs.some(([x, y]) => x === a && y === b)).toBe(true);
+  });
+
+  it('the document browser and the JSONL export keep each pair\'s second text', async () => {
+    const ds = ((await lab.call('datasets.list', {})) as DatasetT[]).find((d) => d.name === 'name-pairs') as DatasetT;
+    const page = (await lab.call('datasets.documents', { id: ds.id, offset: 0, limit: 3 })) as { total: number; items: Array<{ text: string; textB: string | null }> };
+    expect(page.items.map((d) => [d.text, d.textB])).toEqual(pairs.slice(0, 3).map(([a, b]) => [a, b]));
+    // a search matches the second text too: "hugo" as a second name only
+    const [a, b] = pairs.find(([x, y]) => y === 'hugo' && x !== 'hugo') as [string, string, string];
+    const found = (await lab.call('datasets.documents', { id: ds.id, offset: 0, limit: 50, search: 'hugo' })) as { items: Array<{ text: string; textB: string | null }> };
+    expect(found.items.some((d) => d.text === a && d.textB === b)).toBe(true);
+    const out = (await lab.call('datasets.export', { id: ds.id })) as { path: string };
+    const first = JSON.parse(readFileSync(out.path, 'utf8').split('\n')[0]) as { text: string; text_b: string };
+    expect([first.text, first.text_b]).toEqual(pairs[0].slice(0, 2));
   });
 
   it('a BERT fine-tune reads both texts of each pair and completes', async () => {

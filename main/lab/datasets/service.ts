@@ -183,7 +183,8 @@ export class DatasetService {
       for (;;) {
         const page = this.q.exportPage.all(input.id, after, EXPORT_PAGE);
         if (page.length === 0) break;
-        const lines = page.map((d) => `${JSON.stringify({ text: d.text, label: d.label, split: d.split })}\n`).join('');
+        // a pair keeps its second text (re-import with --second-text-field text_b)
+        const lines = page.map((d) => `${JSON.stringify({ text: d.text, ...(d.text_b === null ? {} : { text_b: d.text_b }), label: d.label, split: d.split })}\n`).join('');
         await out.write(lines, null, 'utf8');
         written += page.length;
         after = page[page.length - 1].idx;
