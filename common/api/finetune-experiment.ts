@@ -57,6 +57,22 @@ export const TutorialVerdict = z.object({
 
 export const TutorialRow = z.object({ id: TutorialRowId, measures: z.array(TutorialMeasure), verdict: TutorialVerdict });
 
+/** How one side was pre-trained (read from its first run's recorded config), so the page and CLI can say it. */
+export const PretrainRecipe = z.object({
+  family: z.enum(['gpt', 'bert']),
+  lr: z.number(),
+  warmupSteps: z.number().int(),
+  steps: z.number().int(),
+  batchSize: z.number().int(),
+  contextLength: z.number().int(),
+  /** BERT: share of tokens masked in training; null for GPT */
+  maskProbability: z.number().nullable(),
+  /** tokens a step learns to predict: every position for GPT, the masked share for BERT (expected) */
+  targetsPerStep: z.number(),
+  /** the rate came from a learning-rate sweep */
+  swept: z.boolean(),
+});
+
 export const FinetuneExperiment = z.object({
   /** the BERT-vs-GPT experiment that holds the pre-training runs (its comparison page shows their fill/next figures) */
   experimentId: Id,
@@ -68,6 +84,8 @@ export const FinetuneExperiment = z.object({
   pretrainDataset: z.object({ id: Id, name: z.string() }),
   task: z.object({ id: Id, name: z.string(), classes: z.array(z.string()) }),
   pairs: z.array(z.object({ seed: z.number().int(), gptRunId: Id, bertRunId: Id })),
+  /** each side's pre-training recipe (GPT first); absent in records made before it was kept */
+  recipes: z.array(PretrainRecipe).optional(),
   curve: z.array(CurvePoint),
   rows: z.array(TutorialRow),
   samples: z.array(z.object({ seed: z.number().int(), prompt: z.string(), gpt: z.string(), bert: z.string(), reference: z.string() })),
@@ -90,6 +108,7 @@ export const finetuneExperimentChannels = {
 export type FinetuneExperimentRequestT = z.output<typeof FinetuneExperimentRequest>;
 export type FinetuneExperimentT = z.output<typeof FinetuneExperiment>;
 export type SeedCellT = z.output<typeof SeedCell>;
+export type PretrainRecipeT = z.output<typeof PretrainRecipe>;
 export type CurvePointT = z.output<typeof CurvePoint>;
 export type CurveModelT = z.output<typeof CurveModel>;
 export type TutorialRowT = z.output<typeof TutorialRow>;

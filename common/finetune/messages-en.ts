@@ -62,7 +62,15 @@ const tutorialEn = {
     generation: 'Repetition (distinct-2) favours {distinct}; the bigram model of the pre-training text favours {nll}.',
     generationDegenerate: 'Continuations with distinct-2 below {threshold} (one token or a short loop over and over) are degenerate: the bigram model does not score them, and a model whose continuations are mostly degenerate loses its vote (degenerate: GPT {degenerateGpt}, BERT {degenerateBert}).',
     bidirectionalUndertrained: 'BERT\'s top-1 reading both sides ({both}) does not beat always guessing {unigramToken} ({unigram}): it guesses {modalToken} at {modalShare} of the blanks, and its two readings agree at {sameGuess}, so it has learned little more than how often each token occurs. Pre-train it longer (more steps) before reading this row.',
-    objective: 'GPT: cross-entropy of the next token at every position. BERT: cross-entropy of the {mask} of tokens it masks (no next-sentence prediction). Fine-tunes: cross-entropy of a classification head.',
+    objective: 'GPT: cross-entropy of the next token at every position. BERT: cross-entropy of the {mask} of tokens it masks in training (no next-sentence prediction; its validation loss above masks 15%). Fine-tunes: cross-entropy of a classification head.',
+  },
+  recipe: {
+    title: 'How each side was pre-trained',
+    gpt: 'GPT: learning rate {lr}, warm-up {warmup} steps, {steps} steps of {batch} × {context} tokens; it predicts the next token at every position ({targets} targets a step).',
+    bert: 'BERT: learning rate {lr}, warm-up {warmup} steps, {steps} steps of {batch} × {context} tokens; it masks {mask} of the tokens and predicts only those (about {targets} targets a step).',
+    swept: 'Each learning rate is the best of a short sweep around the recipe\'s.',
+    whyMasked: 'Why BERT\'s recipe differs: BERT learns only from the tokens it masks, so at the textbook 15% it gets 15% of GPT\'s targets a step and stays longer on the unigram plateau (guessing the most common token at every blank). This preset\'s recipe masks {mask} at learning rate {lr}, which gives it {ratio} of GPT\'s targets and learned fastest when the recipe was measured. Both read the same tokens; validation and the fill-in row mask 15% and one token for both.',
+    whyStandard: 'Why it matters: BERT learns only from the {mask} of tokens it masks ({ratio} of GPT\'s targets a step), so it leaves the unigram plateau (the most common token at every blank) later than GPT; a few hundred steps of this preset may not be enough. If its fill-in row says it is under-trained, pre-train it longer (more steps).',
   },
   who: { tie: 'neither', unmeasured: 'not measured', none: 'none', bert: 'BERT', gpt: 'GPT', both: 'BERT and GPT' },
 };

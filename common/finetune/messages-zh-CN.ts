@@ -61,7 +61,15 @@ const tutorialZh = {
     generation: '重复度（distinct-2）偏向 {distinct}；预训练文本的二元模型偏向 {nll}。',
     generationDegenerate: 'distinct-2 低于 {threshold} 的续写（同一个词元或一小段循环反复出现）视为退化：二元模型不给它们打分，续写大多退化的模型失去这一票（退化比例：GPT {degenerateGpt}，BERT {degenerateBert}）。',
     bidirectionalUndertrained: 'BERT 读两侧的 top-1（{both}）没有超过总是猜 {unigramToken} 的一元基线（{unigram}）：它在 {modalShare} 的空里都猜 {modalToken}，两种读法的猜测在 {sameGuess} 的空里相同，说明它学到的几乎只有各词元出现的频率。请先把预训练加长（更多步数）再看这一行。',
-    objective: 'GPT：每个位置上下一个词的交叉熵。BERT：被遮盖的 {mask} 词元的交叉熵（没有下一句预测）。微调：分类头的交叉熵。',
+    objective: 'GPT：每个位置上下一个词的交叉熵。BERT：训练中被遮盖的 {mask} 词元的交叉熵（没有下一句预测；上面的验证损失遮盖 15%）。微调：分类头的交叉熵。',
+  },
+  recipe: {
+    title: '两侧各自的预训练配方',
+    gpt: 'GPT：学习率 {lr}，预热 {warmup} 步，共 {steps} 步，每步 {batch} × {context} 个词元；在每个位置预测下一个词元（每步 {targets} 个预测目标）。',
+    bert: 'BERT：学习率 {lr}，预热 {warmup} 步，共 {steps} 步，每步 {batch} × {context} 个词元；遮盖 {mask} 的词元，只预测这些词元（每步约 {targets} 个预测目标）。',
+    swept: '每个学习率都是在配方学习率附近做短暂扫描后选出的最佳值。',
+    whyMasked: 'BERT 的配方为何不同：BERT 只从被遮盖的词元学习，按教科书的 15% 遮盖，每步的预测目标只有 GPT 的 15%，会在一元基线平台上停留更久（在每个空格都猜最常见的词元）。这个预设的配方以学习率 {lr} 遮盖 {mask}，使它的预测目标达到 GPT 的 {ratio}，在测定配方时学得最快。两者读取的词元相同；验证和填空行对两者都遮盖 15%、每次一个词元。',
+    whyStandard: '为什么要注意：BERT 只从被遮盖的 {mask} 词元学习（每步的预测目标是 GPT 的 {ratio}），所以比 GPT 更晚离开一元基线平台（在每个空格都猜最常见的词元）；这个预设的几百步可能不够。如果它的填空行显示训练不足，请延长预训练（更多步数）。',
   },
   who: { tie: '都不', unmeasured: '未测量', none: '没有', bert: 'BERT', gpt: 'GPT', both: 'BERT 和 GPT' },
 };

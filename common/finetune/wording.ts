@@ -1,6 +1,6 @@
 // Words for the tutorial's measured table from its data (row ids, message keys, numbers) in whatever language `tr`
 // speaks: the UI passes vue-i18n's t scoped to finetune.tutorial, the CLI english() below. Pure, so both can test it.
-import type { SeedCellT, TutorialMeasureT, TutorialRowT } from '../api/finetune-experiment';
+import type { PretrainRecipeT, SeedCellT, TutorialMeasureT, TutorialRowT } from '../api/finetune-experiment';
 import tutorialEn from './messages-en';
 
 /** A lookup of a key under the tutorial messages, with {name} placeholders filled from params. */
@@ -50,6 +50,30 @@ export function verdictText(row: TutorialRowT, tr: Translate): string {
   const detail = v.kind === 'undertrained' ? tr(`detail.${row.id}Undertrained`, p) : tr(`detail.${row.id}`, p);
   const degenerate = row.id === 'generation' && 'degenerateGpt' in p ? tr('detail.generationDegenerate', p) : '';
   return [tr(`verdict.${v.kind}`), v.provisional ? tr('verdict.provisional') : '', detail, degenerate].filter((s) => s !== '').join(' ');
+}
+
+/** A learning rate as people write it: 0.001 → 1e-3, 0.0003 → 3e-4. */
+function rate(lr: number): string {
+  const [m, e] = lr.toExponential(1).split('e');
+  return `${m.replace(/\.0$/, '')}e${e}`;
+}
+
+/** The sentences that say what recipe each side was pre-trained with, and why BERT's is what it is. */
+export function recipeLines(recipes: PretrainRecipeT[], tr: Translate): string[] {
+  const gpt = recipes.find((r) => r.family === 'gpt');
+  const bert = recipes.find((r) => r.family === 'bert');
+  if (gpt === undefined || bert === undefined) return [];
+  const common = (r: PretrainRecipeT): Record<string, string | number> => ({
+    lr: rate(r.lr), warmup: r.warmupSteps, steps: r.steps, batch: r.batchSize, context: r.contextLength, targets: Math.round(r.targetsPerStep),
+  });
+  const mask = bert.maskProbability ?? 0.15;
+  const why = { mask: percent(mask), lr: rate(bert.lr), ratio: percent(bert.targetsPerStep / gpt.targetsPerStep) };
+  return [
+    tr('recipe.gpt', common(gpt)),
+    tr('recipe.bert', { ...common(bert), mask: percent(mask) }),
+    ...(gpt.swept || bert.swept ? [tr('recipe.swept')] : []),
+    tr(mask > 0.15 ? 'recipe.whyMasked' : 'recipe.whyStandard', why),
+  ];
 }
 
 /** The rows in English, as `finetune-compare --json` adds them. */

@@ -81,6 +81,8 @@ const finetuneEn = {
     seeds: 'Seeds',
     preset: 'Model size',
     steps: 'Pre-training steps per model',
+    word2vec: 'Mean Word2Vec + LR baseline',
+    word2vecHint: 'Also trains Word2Vec on the task\'s training texts (labels unused) and fits logistic regression on the mean of each text\'s word vectors, beside TF-IDF + LR. Seconds per budget and seed.',
     start: 'Run the experiment',
     noPretrain: 'No unlabelled dataset yet: import a text (e.g. Shakespeare) on the Datasets page to pre-train on.',
     pick: 'Experiment',

@@ -80,6 +80,8 @@ const finetuneZhCN = {
     seeds: '种子数',
     preset: '模型规模',
     steps: '每个模型的预训练步数',
+    word2vec: 'Word2Vec 均值 + 逻辑回归基线',
+    word2vecHint: '另外在任务的训练文本上训练 Word2Vec（不用标注），用每段文本词向量的均值拟合逻辑回归，与 TF-IDF + 逻辑回归并列。每个预算和种子只需几秒。',
     start: '运行实验',
     noPretrain: '还没有无标注数据集：请先在“数据集”页面导入一段文本（例如莎士比亚）用于预训练。',
     pick: '实验',

@@ -44,12 +44,19 @@ test('run the pre-train + fine-tune experiment and read the label curve and the 
   await page.getByTestId('fx-preset').selectOption('tiny');
   await page.getByTestId('fx-steps').fill('20');
   await page.getByTestId('fx-epochs').fill('1');
+  // the mean-Word2Vec baseline is on by default, as in the CLI
+  await expect(page.getByTestId('fx-word2vec')).toBeChecked();
   await page.getByTestId('fx-start').click();
   await expect(page.getByTestId('fx-status')).toContainText('pre-trained on "story" (tiny, 20 steps, 2 seed(s))');
+  // what recipe each side got, and why BERT's masks more (tiny: 40%)
+  await expect(page.getByTestId('fx-recipe')).toContainText('GPT: learning rate 3e-3, warm-up 2 steps, 20 steps of 16 × 64 tokens');
+  await expect(page.getByTestId('fx-recipe')).toContainText('it masks 40% of the tokens');
+  await expect(page.getByTestId('fx-recipe')).toContainText('Why BERT\'s recipe differs');
   await expect(page.getByTestId('fx-status')).toContainText('Completed', { timeout: 400_000 });
 
   await expect(page.getByTestId('fx-curve').locator('canvas')).toBeVisible();
-  await expect(page.getByTestId('fx-curve-table').locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByTestId('fx-curve-table').locator('tbody tr')).toHaveCount(6);
+  await expect(page.getByTestId('fx-curve-table')).toContainText('Mean Word2Vec + LR');
   const table = page.getByTestId('fx-table');
   await expect(table.locator('tbody tr')).toHaveCount(5);
   await expect(page.getByTestId('fx-row-bidirectional')).toContainText('BERT fill-in top-1, both sides');
@@ -64,6 +71,7 @@ test('run the pre-train + fine-tune experiment and read the label curve and the 
   await expect(panel.getByRole('heading', { name: '预训练 + 微调：BERT 对比 GPT（一键运行）' })).toBeVisible();
   await expect(page.getByTestId('fx-row-objective')).toContainText('按实现如此。');
   await expect(page.getByTestId('fx-status')).toContainText('已完成');
+  await expect(page.getByTestId('fx-recipe')).toContainText('两侧各自的预训练配方');
   await page.getByTestId('fx-curve').scrollIntoViewIfNeeded();
   await shot(page, 'curve-zh-CN');
   await table.scrollIntoViewIfNeeded();

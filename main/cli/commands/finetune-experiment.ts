@@ -4,7 +4,7 @@
 // It goes through lab.call (finetune.experiment.start) and follows the experiment through lab.on events, as the page does.
 import type { ChannelInput, EventPayload } from '../../../common/api';
 import type { CurveModelT, FinetuneExperimentT } from '../../../common/api/finetune-experiment';
-import { cellText, englishRows } from '../../../common/finetune/wording';
+import { cellText, english, englishRows, recipeLines } from '../../../common/finetune/wording';
 import { LabError } from '../../../common/errors';
 import type { CommandContext, OptionValues } from '../command';
 import { givenInput, numberOption, stringOption } from '../command';
@@ -33,7 +33,8 @@ export function experimentText(e: FinetuneExperimentT): string {
   const rows = englishRows(e.rows).map((r) => [r.claim, r.measured.join('\n'), r.text].join('\n  ')).join('\n\n');
   const quoted = (s: string): string => JSON.stringify(s.length > 90 ? `${s.slice(0, 89)}…` : s);
   const samples = e.samples.slice(0, 2).map((s) => [`prompt (seed ${s.seed}): ${quoted(s.prompt)}`, `  GPT : ${quoted(s.gpt)}`, `  BERT: ${quoted(s.bert)}`, `  real: ${quoted(s.reference)}`].join('\n'));
-  return [head, '', 'Label curve', curve, '', 'The tutorial\'s BERT-vs-GPT table, measured', '', rows, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
+  const recipe = recipeLines(e.recipes ?? [], english);
+  return [head, ...(recipe.length > 0 ? ['', english('recipe.title'), ...recipe.map((l) => `  ${l}`)] : []), '', 'Label curve', curve, '', 'The tutorial\'s BERT-vs-GPT table, measured', '', rows, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
 }
 
 function list(values: OptionValues, name: string): number[] | undefined {
@@ -103,7 +104,7 @@ export async function runFinetuneExperiment(ctx: CommandContext, values: OptionV
     }
     if (e.status !== 'completed') throw new LabError('conflict', e.error ?? `Experiment ${e.experimentId} ended ${e.status}.`);
     ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-    ctx.result({ ...e, rows: englishRows(e.rows) }, () => experimentText(e));
+    ctx.result({ ...e, rows: englishRows(e.rows), recipeText: recipeLines(e.recipes ?? [], english) }, () => experimentText(e));
   } finally {
     unsubscribe();
   }

@@ -5,7 +5,7 @@
 // table are kept as experiments/<id>/finetune-experiment.json beside the pre-training comparison.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FinetuneExperimentRequestT, FinetuneExperimentT } from '../../../common/api/finetune-experiment';
+import type { FinetuneExperimentRequestT, FinetuneExperimentT, PretrainRecipeT } from '../../../common/api/finetune-experiment';
 import { FinetuneExperiment } from '../../../common/api/finetune-experiment';
 import type { DatasetT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
@@ -20,9 +20,10 @@ import { finetuneCompare } from './compare';
 import { labelledDataset, readLabelledSplits } from './labelled-data';
 import type { FinetuneService } from './service';
 import { tutorialTable, type ObjectiveFigures } from './tutorial-table';
+import { english, recipeLines } from '../../../common/finetune/wording';
 
-/** The masking share BERT's pre-training uses (ml/masking.ts default), stated in the objective row. */
-const MASK_PROBABILITY = 0.15;
+/** The masking share of a BERT run recorded without one (before recipes kept it). */
+const DEFAULT_MASK_PROBABILITY = 0.15;
 /** Samples a task may name that are imported when the lab does not have them yet. */
 const TASK_SAMPLES = ['spam', 'names'];
 const FILE = 'finetune-experiment.json';
@@ -91,8 +92,10 @@ export class FinetuneExperimentService {
       pairs: created.pairs.map((p) => ({ seed: p.seed, gptRunId: p.gptRunId, bertRunId: p.bertRunId })),
       curve: [], rows: [], samples: [], startedAt: new Date().toISOString(), finishedAt: null,
     };
+    record.recipes = this.recipes(record);
     this.save(record);
     log(`Experiment ${created.id}: pre-training ${record.pairs.length} GPT/BERT pair(s) on "${pretrain.name}" (${request.preset}, ${request.pretrainSteps} steps each), then fine-tuning on "${task.name}" at ${labels.join(', ')} labels per class.`);
+    for (const line of recipeLines(record.recipes ?? [], english)) log(line);
     return record;
   }
 
@@ -128,6 +131,8 @@ export class FinetuneExperimentService {
       if (unfinished.length > 0) {
         throw new LabError('conflict', `Pre-training did not complete: ${unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ')}. Resume those runs, then start the experiment again.`);
       }
+      // a swept rate is known only now
+      record = { ...record, recipes: this.recipes(record) };
       phase('measuring');
       const r = record.request;
       const pairs: TutorialPairFigures[] = [];
@@ -144,7 +149,7 @@ export class FinetuneExperimentService {
       }, log, () => hooks.shouldStop?.() === true || this.closing.signal.aborted);
       record = {
         ...record, status: 'completed', phase: null, curve,
-        rows: tutorialTable({ curve, pairs, objectives, maskProbability: MASK_PROBABILITY }),
+        rows: tutorialTable({ curve, pairs, objectives, maskProbability: record.recipes?.find((x) => x.family === 'bert')?.maskProbability ?? DEFAULT_MASK_PROBABILITY }),
         samples: pairs.flatMap((p) => p.samples.map((s) => ({ seed: p.seed, ...s }))), finishedAt: new Date().toISOString(),
       };
       this.save(record);
@@ -154,6 +159,25 @@ export class FinetuneExperimentService {
       this.save(record);
       throw e;
     }
+  }
+
+  /** Each side's recipe as its first seed's run recorded it (every seed trains with the same one unless swept). */
+  private recipes(record: FinetuneExperimentT): PretrainRecipeT[] {
+    const pair = record.pairs[0];
+    if (pair === undefined) return [];
+    return ([['gpt', pair.gptRunId], ['bert', pair.bertRunId]] as const).map(([family, id]) => {
+      const c = this.deps.runs.run(id).config as {
+        model: { contextLength: number }; lrSweep?: unknown;
+        training: { lr: number; warmupSteps: number; steps: number; batchSize: number; maskProbability?: number; lrSweep?: unknown };
+      };
+      const t = c.training;
+      const mask = family === 'bert' ? t.maskProbability ?? DEFAULT_MASK_PROBABILITY : null;
+      const tokens = t.batchSize * c.model.contextLength;
+      return {
+        family, lr: t.lr, warmupSteps: t.warmupSteps, steps: t.steps, batchSize: t.batchSize, contextLength: c.model.contextLength,
+        maskProbability: mask, targetsPerStep: Math.round(mask === null ? tokens : tokens * mask), swept: c.lrSweep !== undefined || (t.lrSweep ?? null) !== null,
+      };
+    });
   }
 
   /** The loss a pre-training run ended on: validation when it measured one, else train. */

@@ -35,6 +35,8 @@ export interface TrainSpec {
   steps?: number;
   batchSize?: number;
   lr?: number;
+  /** BERT: share of tokens masked in training (else the recipe's); evaluation always masks 15% */
+  maskProbability?: number;
   evalEvery?: number;
   checkpointEvery?: number;
   seed?: number;
@@ -96,6 +98,10 @@ export function trainingSettings(spec: TrainSpec, preset: PresetName, family: Mo
   const steps = spec.steps ?? DEFAULT_STEPS;
   if (!Number.isInteger(steps) || steps < 1) throw new LabError('invalid_input', `--steps is ${steps}, but it must be a whole number of at least 1.`, { field: 'steps' });
   const lr = spec.lr ?? d.lr;
+  const maskProbability = spec.maskProbability ?? d.maskProbability;
+  if (!(maskProbability > 0 && maskProbability < 1)) {
+    throw new LabError('invalid_input', `--mask-rate is ${maskProbability}, but it must be a share between 0 and 1 (BERT's recipe masks 0.15 or 0.4).`, { field: 'maskProbability' });
+  }
   const evalEvery = spec.evalEvery ?? Math.max(1, Math.round(steps / 10));
   if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new LabError('invalid_input', `--eval-every is ${evalEvery}, but it must be a whole number of steps, at least 1.`, { field: 'evalEvery' });
   const checkpointEvery = spec.checkpointEvery ?? Math.max(100, Math.round(steps / 4));
@@ -104,7 +110,7 @@ export function trainingSettings(spec: TrainSpec, preset: PresetName, family: Mo
   return {
     steps, batchSize: spec.batchSize ?? d.batchSize, lr, minLr: lr / 10, warmupSteps: recipeWarmup(steps),
     weightDecay: 0.1, gradClip: 1, evalEvery, evalBatches: 4, checkpointEvery, seed: spec.seed ?? 1337,
-    maskProbability: d.maskProbability, lrSweep,
+    maskProbability, lrSweep,
   };
 }
 
@@ -245,7 +251,7 @@ async function prepareResume(deps: TrainingDeps, spec: TrainSpec, log: (line: st
   if (recorded.model === undefined || recorded.training === undefined) {
     throw new LabError('bad_file', `Run ${runId} has no recorded model or training settings, so it cannot be resumed.`, { field: 'resume' });
   }
-  const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'size', 'steps', 'batchSize', 'lr', 'evalEvery', 'seed'] as const)
+  const ignored = (['dataset', 'family', 'tokenizer', 'tokenizerKind', 'preset', 'size', 'steps', 'batchSize', 'lr', 'maskProbability', 'evalEvery', 'seed'] as const)
     .filter((k) => spec[k] !== undefined);
   if (ignored.length > 0) log(`Resuming keeps the run's own settings; ignoring ${ignored.join(', ')}.`);
   const model = isRnnFamily(recorded.model.family) ? validateRnnConfig(recorded.model as unknown as RnnConfig & Record<string, unknown>) : validateConfig(recorded.model);

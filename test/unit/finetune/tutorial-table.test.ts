@@ -2,7 +2,7 @@
 // seed is provisional), distinct-n and the bigram model against hand-computed values, and the English wording.
 import { describe, expect, it } from 'vitest';
 import type { CurvePointT, CurveModelT } from '../../../common/api/finetune-experiment';
-import { cellText, englishRows } from '../../../common/finetune/wording';
+import { cellText, english, englishRows, recipeLines } from '../../../common/finetune/wording';
 import tutorialEn from '../../../common/finetune/messages-en';
 import tutorialZh from '../../../common/finetune/messages-zh-CN';
 import { BigramModel, distinctN, generationFigures, isDegenerate, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
@@ -133,6 +133,29 @@ describe('the measured tutorial table', () => {
     expect(englishRows(rows).find((r) => r.id === 'generation')?.text).toBe('Supports the tutorial. Repetition (distinct-2) favours GPT; the bigram model of the pre-training text favours GPT. '
       + 'Continuations with distinct-2 below 0.25 (one token or a short loop over and over) are degenerate: the bigram model does not score them, '
       + 'and a model whose continuations are mostly degenerate loses its vote (degenerate: GPT 0%, BERT 100%).');
+  });
+
+  it('says what recipe each side was pre-trained with, and why BERT masks more than the textbook 15%', () => {
+    const base = { warmupSteps: 60, steps: 600, batchSize: 16, contextLength: 128, swept: false };
+    const gpt = { ...base, family: 'gpt' as const, lr: 1e-3, maskProbability: null, targetsPerStep: 2048 };
+    const lines = recipeLines([gpt, { ...base, family: 'bert', lr: 2e-3, maskProbability: 0.4, targetsPerStep: 819.2 }], english);
+    expect(lines[0]).toBe('GPT: learning rate 1e-3, warm-up 60 steps, 600 steps of 16 × 128 tokens; it predicts the next token at every position (2048 targets a step).');
+    expect(lines[1]).toBe('BERT: learning rate 2e-3, warm-up 60 steps, 600 steps of 16 × 128 tokens; it masks 40% of the tokens and predicts only those (about 819 targets a step).');
+    expect(lines[2]).toContain('This preset\'s recipe masks 40% at learning rate 2e-3, which gives it 40% of GPT\'s targets');
+    // the textbook rate gets the plain sentence; a swept rate says so
+    const standard = recipeLines([{ ...gpt, swept: true }, { ...base, family: 'bert', lr: 3e-4, maskProbability: 0.15, targetsPerStep: 307.2 }], english);
+    expect(standard.slice(2)).toEqual([
+      'Each learning rate is the best of a short sweep around the recipe\'s.',
+      'Why it matters: BERT learns only from the 15% of tokens it masks (15% of GPT\'s targets a step), so it leaves the unigram plateau (the most common token at every blank) later than GPT; '
+        + 'a few hundred steps of this preset may not be enough. If its fill-in row says it is under-trained, pre-train it longer (more steps).',
+    ]);
+    expect(standard[1]).toContain('learning rate 3e-4');
+    expect(recipeLines([], english)).toEqual([]);
+    // the objective row: the training mask in its sentence, the validation loss at 15% whatever the training rate
+    const rows = tutorialTable({ curve: [], pairs: [], objectives: [{ seed: 1, gptLoss: 3, bertLoss: 4 }], maskProbability: 0.4 });
+    const objective = englishRows(rows)[0];
+    expect(objective.measured[1]).toBe('BERT masked-token cross-entropy (15% masked): 4.00');
+    expect(objective.text).toContain('the 40% of tokens it masks in training');
   });
 
   it('every message key has words in English and in Chinese', () => {

@@ -107,7 +107,9 @@ describe('i18n messages', () => {
       pretrain: 'shakespeare', task: 'spam', preset: 'small', seeds: 3, mask: '15%', helped: 1, hurt: 0, beatBaseline: 'BERT', sites: 300,
       distinct: 'GPT', nll: 'BERT', budgets: 3,
       threshold: 0.25, degenerateGpt: '0%', degenerateBert: '100%', both: '0.109', unigram: '0.109', unigramToken: '"\\n"',
-      modalToken: '"\\n"', modalShare: '100%', sameGuess: '100%' };
+      modalToken: '"\\n"', modalShare: '100%', sameGuess: '100%',
+      // the pre-training recipes of the experiment (issue 18)
+      targets: 2048, warmup: 60 };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
