@@ -41,7 +41,7 @@ const finetuneEn = {
     f1: 'Macro-F1',
     accuracy: 'Accuracy',
     status: 'Status',
-    kinds: { pretrained: 'pre-trained', scratch: 'from scratch', baseline: 'TF-IDF + LR' },
+    kinds: { pretrained: 'pre-trained', scratch: 'from scratch', baseline: 'TF-IDF + LR', w2vBaseline: 'Mean Word2Vec + LR' },
     probe: 'probe',
     chart: 'Macro-F1 by run',
   },

@@ -40,7 +40,7 @@ const finetuneZhCN = {
     f1: '宏平均 F1',
     accuracy: '准确率',
     status: '状态',
-    kinds: { pretrained: '预训练后微调', scratch: '从零训练', baseline: 'TF-IDF + LR' },
+    kinds: { pretrained: '预训练后微调', scratch: '从零训练', baseline: 'TF-IDF + LR', w2vBaseline: 'Word2Vec 均值 + 逻辑回归' },
     probe: '探针',
     chart: '各运行的宏平均 F1',
   },
