@@ -8,6 +8,7 @@ import { LabError } from '../../../common/errors';
 import { visibleToken } from '../../../common/token-text';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
+import { followRuns } from '../follow';
 import { reportRunStatus } from '../progress';
 import { sizeLabel } from '../../../common/model-size';
 import { sizeFlagDetails, sizeFlagOptions, sizeFromFlags } from '../size-flags';
@@ -127,6 +128,8 @@ export const compareCommand: CliCommand = {
     const lab = ctx.lab();
     const started = Date.now();
     const unsubscribe = reportRunStatus(lab, (line) => ctx.note(line));
+    // subscribed before the runs exist, so no status change is missed
+    const follow = followRuns(ctx, lab);
     try {
       const created = await ctx.call('experiments.create', input);
       const third = (p: (typeof created.pairs)[number]): string => (created.rnn && p.rnnParameters != null ? ` / ${created.rnn.toUpperCase()} ${int(p.rnnParameters)}` : '');
@@ -137,15 +140,9 @@ export const compareCommand: CliCommand = {
       void ctx.waitForStop().then((signal) => {
         stopSignal = signal;
         ctx.note('Stopping the runs after their current step, with resumable checkpoints…');
-        for (const id of runIds) {
-          try {
-            lab.jobs.scheduler.stop(id);
-          } catch {
-            // already finished
-          }
-        }
+        for (const id of runIds) void ctx.call('runs.stop', { id }).catch(() => undefined); // a finished run has nothing to stop
       });
-      await lab.jobs.scheduler.idle(runIds);
+      await follow.settled(runIds);
       const trained = await ctx.call('experiments.get', { id: created.id });
       const unfinished = trained.runs.filter((r) => r.status !== 'completed');
       const states = unfinished.map((r) => `run ${r.id} is ${r.status}${r.error ? ` (${r.error})` : ''}`).join('; ');
@@ -162,6 +159,7 @@ export const compareCommand: CliCommand = {
       ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
       ctx.result(withEnglish(measured), () => human(measured));
     } finally {
+      follow.close();
       unsubscribe();
     }
   },

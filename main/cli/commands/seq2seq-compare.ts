@@ -11,6 +11,7 @@ import { LabError } from '../../../common/errors';
 import type { z } from 'zod';
 import type { CliCommand, OptionValues } from '../command';
 import { numberOption, stringOption, UsageError } from '../command';
+import { followRuns } from '../follow';
 import { reportRunStatus } from '../progress';
 import { int, table } from '../format';
 import { listSeq2seq } from './list-records';
@@ -163,6 +164,8 @@ export const seq2seqCompareCommand: CliCommand = {
     const lab = ctx.lab();
     const started = Date.now();
     const unsubscribe = reportRunStatus(lab, (line) => ctx.note(line));
+    // subscribed before the arms exist, so no status change is missed
+    const follow = followRuns(ctx, lab);
     try {
       const created = await ctx.call('seq2seq.create', input);
       const runIds = created.arms.flatMap((a) => a.seeds.map((s) => s.runId as number));
@@ -176,7 +179,7 @@ export const seq2seqCompareCommand: CliCommand = {
         ctx.note('Stopping the arms after their current step…');
         void ctx.call('seq2seq.stop', { id: created.id }).catch(() => undefined);
       });
-      await lab.jobs.scheduler.idle(runIds);
+      await follow.settled(runIds);
       const done = await ctx.call('seq2seq.get', { id: created.id });
       const failed = done.arms.flatMap((a) => a.seeds.filter((s) => s.status === 'failed' || s.status === 'crashed').map((s) => `${a.variant} seed ${s.seed} (run ${s.runId}) ${s.status}`));
       if (failed.length > 0 && stopSignal === null) ctx.note(`Not every arm finished: ${failed.join('; ')}; \`attention-lab runs show RUN\` says why.`);
@@ -185,6 +188,7 @@ export const seq2seqCompareCommand: CliCommand = {
       if (stopSignal !== null) return 128 + osConstants.signals[stopSignal as NodeJS.Signals];
       if (done.arms.every((a) => a.seeds.every((s) => s.overall === null))) throw new LabError('conflict', `No arm of experiment ${created.id} was measured: ${failed.join('; ')}.`);
     } finally {
+      follow.close();
       unsubscribe();
     }
   },
