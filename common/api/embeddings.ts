@@ -136,7 +136,9 @@ export const embeddingChannels = {
     }),
   },
   'embeddings.export': {
-    input: z.object({ ...EmbeddingQueryTarget, format: EmbeddingFileFormat, out: z.string().min(1) }).strict(),
+    // out: a file (a folder for projector); omitted → a free name in the lab's exports/ folder, relative → inside it;
+    // an existing file is replaced only with force
+    input: z.object({ ...EmbeddingQueryTarget, format: EmbeddingFileFormat, out: z.string().min(1).optional(), force: z.boolean().optional() }).strict(),
     output: z.object({ files: z.array(z.string()), words: z.number().int(), dim: z.number().int() }),
   },
   /** Vectors trained elsewhere become a run (family 'embeddings-import') that every query and the projector can use. */

@@ -1,7 +1,7 @@
 // `attention-lab embeddings …`: train static word embeddings in a job worker, followed in the foreground (cli/follow.ts;
 // Ctrl-C stops with a resumable checkpoint, exit 130), query a run's neighbours and analogies, export and import vectors (issue 15a), and the
 // projector's layouts (project: 15b, embeddings-project.ts). Each subcommand is one entry of EMBEDDINGS_SUBCOMMANDS.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ChannelInput } from '../../../common/api';
 import { LabError } from '../../../common/errors';
 import type { EmbeddingsTrainOutcome } from '../../lab/embeddings/service';
@@ -173,15 +173,21 @@ const analogySub: CliCommand = {
 const exportSub: CliCommand = {
   name: 'export',
   summary: 'write a run\'s vectors as word2vec text or binary, or as the TensorFlow Embedding Projector\'s TSV pair',
-  usage: 'RUN --format w2v-text|w2v-bin|projector --out PATH [--checkpoint final|epoch-NNN]',
-  details: ['--out  a file for w2v-text / w2v-bin; a folder for projector (vectors.tsv + metadata.tsv)'],
+  usage: 'RUN --format w2v-text|w2v-bin|projector [--out PATH] [--force] [--checkpoint final|epoch-NNN]',
+  details: [
+    '--out    a file for w2v-text / w2v-bin; a folder for projector (vectors.tsv + metadata.tsv);',
+    '         default: the lab\'s exports folder, under a free name',
+    '--force  replace files that already exist',
+  ],
   positionals: ['RUN'],
-  options: { format: { type: 'string' }, out: { type: 'string' }, checkpoint: { type: 'string' } },
+  options: { format: { type: 'string' }, out: { type: 'string' }, force: { type: 'boolean' }, checkpoint: { type: 'string' } },
   async run(ctx, values, [run]) {
     if (stringOption(values, 'format') === undefined) throw new UsageError('The option --format is required: w2v-text, w2v-bin or projector.');
-    if (stringOption(values, 'out') === undefined) throw new UsageError('The option --out is required: the file (or, for projector, the folder) to write.');
+    const given = stringOption(values, 'out');
     const r = await ctx.call('embeddings.export', givenInput({
-      runId: await runId(ctx, run), format: stringOption(values, 'format'), out: stringOption(values, 'out'), checkpoint: stringOption(values, 'checkpoint'),
+      // relative to where the command runs (the service puts relative paths in the lab's exports folder)
+      runId: await runId(ctx, run), format: stringOption(values, 'format'), out: given === undefined ? undefined : resolve(given),
+      force: values.force === true, checkpoint: stringOption(values, 'checkpoint'),
     }));
     ctx.result(r, () => `Wrote ${int(r.words)} vectors of dimension ${r.dim}:\n${r.files.map((f) => `  ${f}`).join('\n')}`);
   },

@@ -12,8 +12,9 @@ import { checkOutputPath } from '../../reports/output';
  *   paths resolved against its own folder);
  * - an existing folder: `fileName` inside it;
  * - an existing file: refused unless `force`.
+ * `field` names the input the path came in (refusals carry it).
  */
-export function exportTarget(home: string, requested: string | undefined, file: { stem: string; ext: string }, force: boolean): string {
+export function exportTarget(home: string, requested: string | undefined, file: { stem: string; ext: string }, force: boolean, field = 'path'): string {
   const exportsDir = path.join(home, 'exports');
   const fileName = `${file.stem}${file.ext}`;
   if (requested === undefined) {
@@ -23,11 +24,11 @@ export function exportTarget(home: string, requested: string | undefined, file: 
       if (!fs.existsSync(candidate)) return candidate;
     }
   }
-  checkPathText(requested, { what: 'The output path' });
+  checkPathText(requested, { field, what: 'The output path' });
   if (!path.isAbsolute(requested)) fs.mkdirSync(exportsDir, { recursive: true });
   let target = path.isAbsolute(requested) ? requested : path.join(exportsDir, requested);
   if (isDirectory(target)) target = path.join(target, fileName);
-  return checkOutputPath(target, { force, example: fileName, field: 'path' });
+  return checkOutputPath(target, { force, example: fileName, field });
 }
 
 function isDirectory(p: string): boolean {

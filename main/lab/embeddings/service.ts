@@ -3,7 +3,7 @@
 // method defaults, a run's checkpoints and vectors, neighbours and analogies with the
 // sentences a person can act on (unknown word: its nearest spellings), export to other tools' formats and import
 // from them (an imported file becomes a run like any other, family 'embeddings-import').
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChannelArgs, ChannelOutput, RunT } from '../../../common/api';
 import { LabError } from '../../../common/errors';
@@ -12,7 +12,7 @@ import { runEmbeddingsJob, type EmbeddingsJobSpec } from '../../jobs/embeddings/
 import { embeddingsJob } from '../../jobs/training-jobs';
 import type { TrainJobResult } from '../../jobs/train/protocol';
 import { defaultConfig, EMBEDDING_METHODS } from '../../ml/embeddings/config';
-import { exportProjector, exportW2vBin, exportW2vText, importVectors } from '../../ml/embeddings/formats';
+import { importVectors } from '../../ml/embeddings/formats';
 import { analogyOf, neighborsOf } from '../../ml/embeddings/query';
 import { nearestSpelling } from '../../ml/embeddings/similarity';
 import { loadWordVectors, saveWordVectors, WordVectors } from '../../ml/embeddings/store';
@@ -23,9 +23,9 @@ import { runFolder, type RunService } from '../runs/service';
 import { notResumable, type TrainingDeps } from '../runs/training';
 import { RunRecorder, type TrainProgress } from '../runs/recorder';
 import type { JobScheduler } from '../runs/scheduler';
+import { exportWordVectors } from './export';
 import { prepareEmbeddingsResume, prepareEmbeddingsRun, type EmbeddingTrainInput } from './prepare';
 import { checkPathText } from '../../../common/path-text';
-import { checkWritablePlace } from '../../reports/output';
 
 export const EMBEDDING_FAMILIES = ['word2vec', 'fasttext', 'glove', 'embeddings-import'] as const;
 type EmbeddingFamily = (typeof EMBEDDING_FAMILIES)[number];
@@ -184,22 +184,8 @@ export class EmbeddingsService {
   }
 
   async export(input: ChannelArgs<'embeddings.export'>): Promise<ChannelOutput<'embeddings.export'>> {
-    const { wv } = this.open(input.runId, input.checkpoint);
-    const out = checkWritablePlace(input.out);
-    let files: string[];
-    if (input.format === 'projector') {
-      // a folder: vectors.tsv + metadata.tsv, as the TensorFlow Embedding Projector loads them
-      mkdirSync(out, { recursive: true });
-      files = [path.join(out, 'vectors.tsv'), path.join(out, 'metadata.tsv')];
-      exportProjector(wv, files[0], files[1]);
-    } else {
-      if (existsSync(out) && statSync(out).isDirectory()) {
-        throw new LabError('invalid_input', `${out} is a folder; give a file path for the ${input.format} format (e.g. ${path.join(out, input.format === 'w2v-bin' ? 'vectors.bin' : 'vectors.txt')}).`, { field: 'out' });
-      }
-      mkdirSync(path.dirname(out), { recursive: true });
-      (input.format === 'w2v-bin' ? exportW2vBin : exportW2vText)(wv, out);
-      files = [out];
-    }
+    const { wv, checkpoint } = this.open(input.runId, input.checkpoint);
+    const files = await exportWordVectors(this.ctx.home, wv, `run-${input.runId}-${checkpoint}`, input);
     return { files, words: wv.size, dim: wv.dim };
   }
 
