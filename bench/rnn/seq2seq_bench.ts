@@ -15,39 +15,20 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import { validateSeq2seqConfig } from '../../common/seq2seq-config';
 import { generatePairs } from '../../main/data/pairs/tasks';
 import { createSeq2seqModel } from '../../main/ml/seq2seq/experiment';
 import { Seq2seqTrainer } from '../../main/ml/seq2seq/train';
 import { PairVocab } from '../../main/ml/seq2seq/vocab';
+import { shapeFlags } from './shape-flags';
 
-const { values } = parseArgs({
-  options: {
-    attention: { type: 'string', default: 'general' },
-    rounds: { type: 'string', default: '6' },
-    steps: { type: 'string', default: '5' },
-    threads: { type: 'string', default: '2' },
-    embed: { type: 'string', default: '256' },
-    hidden: { type: 'string', default: '256' },
-    batch: { type: 'string', default: '64' },
-    length: { type: 'string', default: '40' },
-  },
-});
-const whole = (name: string, text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${text} must be a whole number of at least 1.`);
-  return n;
-};
-const rounds = whole('rounds', values.rounds);
-const steps = whole('steps', values.steps);
-const threads = whole('threads', values.threads);
-const attentions = values.attention === 'all' ? ['general', 'concat', 'dot'] : [values.attention];
+const { attention, threads, B, S, E, H, own } = shapeFlags({ rounds: '6', steps: '5' });
+const { rounds, steps } = own;
+const attentions = attention === 'all' ? ['general', 'concat', 'dot'] : [attention];
 for (const a of attentions) if (!['general', 'concat', 'dot'].includes(a)) throw new Error(`--attention ${a} is not benchmarked; use general, concat, dot or all.`);
 const root = join(import.meta.dirname, '../..');
-const B = whole('batch', values.batch), S = whole('length', values.length), E = whole('embed', values.embed);
-const H = whole('hidden', values.hidden), warmup = 3;
+const warmup = 3;
 if (S > 100) throw new Error(`--length ${S} is longer than the reverse task's 100 symbols; use at most 100.`);
 
 /** One side's round: wall-clock tokens/s and tokens per CPU-second of its whole process. */

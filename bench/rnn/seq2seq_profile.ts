@@ -6,7 +6,6 @@
 //   npx tsx bench/rnn/seq2seq_profile.ts [--attention general] [--steps 20] [--threads 2] [--embed 256] [--hidden 256]
 //     [--batch 64] [--length 40]
 // Not a benchmark (no anchor): run it under /work/tools/cpu-bench to see the split, and seq2seq_bench.ts for the ratio.
-import { parseArgs } from 'node:util';
 import { getKernels } from '../../native-kernels/index';
 import type { Kernels } from '../../native-kernels/kernels';
 import { validateSeq2seqConfig } from '../../common/seq2seq-config';
@@ -14,30 +13,14 @@ import { generatePairs } from '../../main/data/pairs/tasks';
 import { createSeq2seqModel } from '../../main/ml/seq2seq/experiment';
 import { Seq2seqTrainer } from '../../main/ml/seq2seq/train';
 import { PairVocab } from '../../main/ml/seq2seq/vocab';
+import { shapeFlags } from './shape-flags';
 
-const { values } = parseArgs({
-  options: {
-    attention: { type: 'string', default: 'general' },
-    steps: { type: 'string', default: '20' },
-    threads: { type: 'string', default: '2' },
-    embed: { type: 'string', default: '256' },
-    hidden: { type: 'string', default: '256' },
-    batch: { type: 'string', default: '64' },
-    length: { type: 'string', default: '40' },
-  },
-});
-const whole = (name: string, text: string): number => {
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} ${text} must be a whole number of at least 1.`);
-  return n;
-};
-const steps = whole('steps', values.steps);
-const B = whole('batch', values.batch), S = whole('length', values.length), E = whole('embed', values.embed);
-const H = whole('hidden', values.hidden);
+const { attention, threads, B, S, E, H, own } = shapeFlags({ steps: '20' });
+const steps = own.steps;
 
 const totals = new Map<string, { ms: number; calls: number }>();
 const base = getKernels('native');
-base.setThreads(whole('threads', values.threads));
+base.setThreads(threads);
 // Every function of the kernels object, timed; the key is the name and the integer arguments (dimensions).
 const timed = new Proxy(base, {
   get(target, prop, receiver) {
@@ -62,7 +45,7 @@ const set = generatePairs({ task: 'reverse', pairs: 20_000, minLength: S, maxLen
 const sv = PairVocab.build(set.pairs.map((p) => p.source), 'words');
 const tv = PairVocab.build(set.pairs.map((p) => p.target), 'words');
 const data = { src: set.pairs.map((p) => Int32Array.from(sv.encode(p.source))), tgt: set.pairs.map((p) => Int32Array.from(tv.encode(p.target))) };
-const config = validateSeq2seqConfig({ arch: 'rnn', cell: 'gru', attention: values.attention, embed: E, hidden: H, layers: 1,
+const config = validateSeq2seqConfig({ arch: 'rnn', cell: 'gru', attention: attention, embed: E, hidden: H, layers: 1,
   bidirectional: false, attentionSize: H, dropout: 0, srcVocab: sv.vocabSize, tgtVocab: tv.vocabSize, maxSrcLen: S, maxTgtLen: S + 1, seed: 1 });
 const trainer = new Seq2seqTrainer(createSeq2seqModel(timed, config), { train: data, val: { src: [], tgt: [] } },
   { steps: 1_000_000, batchSize: B, lr: 1e-3, gradClip: 1 });
@@ -73,7 +56,7 @@ for (let i = 0; i < steps; i++) trainer.trainStep();
 const stepMs = (performance.now() - t0) / steps;
 let kernelMs = 0;
 for (const e of totals.values()) kernelMs += e.ms / steps;
-console.log(`${values.attention}, GRU 1x${H}, E ${E}, B ${B}, S ${S}: ${stepMs.toFixed(1)} ms per step, ${((B * (S + 1)) / stepMs * 1000).toFixed(0)} tok/s`);
+console.log(`${attention}, GRU 1x${H}, E ${E}, B ${B}, S ${S}: ${stepMs.toFixed(1)} ms per step, ${((B * (S + 1)) / stepMs * 1000).toFixed(0)} tok/s`);
 for (const [key, e] of [...totals.entries()].sort((a, b) => b[1].ms - a[1].ms)) {
   const ms = e.ms / steps;
   if (ms < 0.05) continue;
