@@ -2,13 +2,13 @@
 // read and checked at creation, its pairs kept under the home (the original may go), split 80/10/10 and trained on by
 // every arm in workers; held-out examples and the alignment view come from the file's pairs; a bad file records nothing.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Seq2seqAlignmentT, Seq2seqExperimentT } from '../../common/api/seq2seq';
 import { generatePairs } from '../../main/data/pairs/tasks';
-import { createLab, type Lab } from '../../main/lab/index';
+import type { Lab } from '../../main/lab/index';
+import { closeTempLab, openTempLab } from './temp-lab';
 
 const BIN = join(import.meta.dirname, '..', '..', 'main', 'cli', 'bin.mjs');
 const SIZES = { hidden: 24, embed: 24, attentionSize: 24 };
@@ -20,11 +20,9 @@ let created: Seq2seqExperimentT;
 const pairs = generatePairs({ task: 'reverse', pairs: 300, minLength: 2, maxLength: 8, symbols: 6, seed: 11 }).pairs;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'lab-seq2seq-pairs-'));
-  dir = mkdtempSync(join(tmpdir(), 'pairs-files-'));
+  ({ home, dir, lab } = openTempLab('seq2seq-pairs'));
   const rows = pairs.map((p, i) => `${p.source}\t${p.target}\tpair ${i}`);
   writeFileSync(join(dir, 'reverse.tsv'), ['source\ttarget\tnote', ...rows, `${pairs[0].source}\t${pairs[0].target}\tagain`].join('\n'));
-  lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
   created = (await lab.call('seq2seq.create', {
     pairsFile: { path: join(dir, 'reverse.tsv'), seed: 3 }, variants: ['none', 'dot'], sizes: SIZES, buckets: 2, snapshots: 2,
     budget: { steps: 60, batchSize: 16, lr: 1e-2, evalEvery: 30 },
@@ -32,11 +30,7 @@ beforeAll(async () => {
   await lab.jobs.scheduler.idle();
 }, 240_000);
 
-afterAll(() => {
-  lab?.close();
-  rmSync(home, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeTempLab({ home, dir, lab }));
 
 const get = async (): Promise<Seq2seqExperimentT> => (await lab.call('seq2seq.get', { id: created.id })) as Seq2seqExperimentT;
 

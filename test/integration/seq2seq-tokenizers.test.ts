@@ -3,8 +3,7 @@
 // cuts the source, characters the target; the model embeds only the pieces of the training split; the alignment view's
 // source axis is the tokenizer's pieces; the experiment outlives the tokenizer. An unknown name and a tokenizer that
 // cannot encode a side (Chinese targets, an English char tokenizer: every piece [UNK]) are refused, recording nothing.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TokenizerT } from '../../common/api';
@@ -12,6 +11,7 @@ import type { Seq2seqAlignmentT, Seq2seqExperimentT } from '../../common/api/seq
 import { generatePairs, splitPairs, type Pair } from '../../main/data/pairs/tasks';
 import { seq2seqRequest } from '../../main/cli/commands/seq2seq-compare';
 import { createLab, type Lab } from '../../main/lab/index';
+import { closeTempLab, openTempLab } from './temp-lab';
 
 let home: string;
 let dir: string;
@@ -23,12 +23,10 @@ let kept: Pair[];
 const dates = generatePairs({ task: 'dates', pairs: 150, minLength: 10, maxLength: 24, language: 'en', seed: 4 }).pairs;
 
 beforeAll(async () => {
-  home = mkdtempSync(join(tmpdir(), 'lab-seq2seq-tok-'));
-  dir = mkdtempSync(join(tmpdir(), 'pairs-tok-'));
+  ({ home, dir, lab } = openTempLab('seq2seq-tok'));
   // the tokenizers' own text: other English dates, one per paragraph
   const text = generatePairs({ task: 'dates', pairs: 400, minLength: 10, maxLength: 24, language: 'en', seed: 9 }).pairs.map((p) => p.source);
   writeFileSync(join(dir, 'dates.txt'), text.join('\n\n'));
-  lab = createLab({ home, mode: 'cli', jobs: { concurrency: 1 } });
   const { dataset } = (await lab.call('datasets.import', { path: join(dir, 'dates.txt'), name: 'dates-text', mode: 'paragraphs' })) as { dataset: { id: number } };
   wp = (await lab.call('tokenizers.train', { datasetId: dataset.id, name: 'dates-wp', kind: 'wordpiece', vocabSize: 150, lowercase: false })) as TokenizerT;
   await lab.call('tokenizers.train', { datasetId: dataset.id, name: 'dates-char', kind: 'char', vocabSize: 80, lowercase: false });
@@ -42,11 +40,7 @@ beforeAll(async () => {
   await lab.jobs.scheduler.idle();
 }, 240_000);
 
-afterAll(() => {
-  lab?.close();
-  rmSync(home, { recursive: true, force: true });
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => closeTempLab({ home, dir, lab }));
 
 describe('seq2seq pair file sides cut by lab tokenizers', () => {
   it('cuts the source with the WordPiece tokenizer: its pieces of the training split are the vocabulary', async () => {
@@ -105,6 +99,6 @@ describe('seq2seq pair file sides cut by lab tokenizers', () => {
     await expect(lab.call('seq2seq.create', request)).rejects.toThrow('There is no tokenizer called "dates-wp" to cut the source side of dates.jsonl; the lab has: dates-char (char).');
     expect(() => seq2seqRequest({ 'pairs-file': file, 'target-tokens': 'chars', 'target-tokenizer': 'dates-char' }))
       .toThrow('Give either --target-tokens (characters or words) or --target-tokenizer (a lab tokenizer) for the target side, not both.');
-    expect(() => seq2seqRequest({ 'target-tokenizer': 'dates-char' })).toThrow('--target-tokenizer reads a pair file: give it with --pairs-file PATH.');
+    expect(() => seq2seqRequest({ 'target-tokenizer': 'dates-char' })).toThrow('--target-tokenizer reads your own pairs: give them with --pairs-file PATH or --pairs-dataset NAME.');
   });
 });
