@@ -42,6 +42,8 @@ export const Dataset = z.object({
   createdAt: z.string(),
   stats: DatasetStats,
   split: SplitInfo.nullable(),
+  /** documents with a second text: a sentence-pair dataset (source and target of a seq2seq experiment) has some */
+  pairs: z.number().int(),
 });
 
 export const DocumentRow = z.object({

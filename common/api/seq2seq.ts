@@ -130,6 +130,37 @@ export const Seq2seqPairsFileInfo = z.object({
   sourceTokenizer: Seq2seqSideTokenizer.optional(), targetTokenizer: Seq2seqSideTokenizer.optional(),
 });
 
+/**
+ * The person's own pairs from a dataset of the lab's dataset manager: a sentence-pair dataset (imported with a second text
+ * column or field), source = each document's text, target = its second text; the dataset's own train / validation /
+ * test split is used (a split with a test share is made when it has none). Documents with no second text are left out.
+ */
+export const Seq2seqPairsDataset = z.object({
+  /** the dataset's name or id */
+  dataset: z.string().trim().min(1, 'Choose a pair dataset.').max(200),
+  sourceTokens: z.enum(['chars', 'words']).default('words'),
+  targetTokens: z.enum(['chars', 'words']).default('words'),
+  /** a lab tokenizer (name or id) that cuts a side instead, as for a pair file */
+  sourceTokenizer: z.string().trim().min(1).max(200).optional(),
+  targetTokenizer: z.string().trim().min(1).max(200).optional(),
+}).strict();
+
+/** What the lab took from a pair dataset: which dataset and split, the pairs of each part, documents left out. */
+export const Seq2seqPairsDatasetInfo = z.object({
+  id: z.number().int(), name: z.string(), sha256: z.string(),
+  /** the dataset's split the pairs were read from (made for this experiment when `madeSplit`) */
+  split: z.object({
+    seed: z.number().int(), ratios: z.object({ train: z.number(), validation: z.number(), test: z.number() }),
+    stratified: z.boolean(), createdAt: z.string(),
+  }),
+  madeSplit: z.boolean(),
+  /** pairs read from each part of the split (their document ids are kept with the experiment's copy of the pairs) */
+  pairs: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
+  /** documents of the split with no (or an empty) second text, left out */
+  noSecondText: z.number().int(),
+  sourceTokenizer: Seq2seqSideTokenizer.optional(), targetTokenizer: Seq2seqSideTokenizer.optional(),
+});
+
 export const Seq2seqBudget = z.object({
   steps: z.number().int().min(1).max(1_000_000).default(600),
   batchSize: z.number().int().min(1).max(1024).default(32),
@@ -146,9 +177,11 @@ export const Seq2seqBudget = z.object({
 
 export const Seq2seqCreateRequest = z.object({
   name: z.string().trim().min(1).max(120).optional(),
-  /** the generated task (ignored when pairsFile is given) */
+  /** the generated task (ignored when pairsFile or pairsDataset is given) */
   task: Seq2seqTaskSetup.default(Seq2seqTaskSetup.parse({ task: 'reverse' })),
   pairsFile: Seq2seqPairsFile.optional(),
+  /** a sentence-pair dataset of the lab instead of a file (not both) */
+  pairsDataset: Seq2seqPairsDataset.optional(),
   variants: z.array(Seq2seqVariantName).min(1, 'Pick at least one variant to train.').default(['none', 'dot', 'general', 'concat', 'transformer']),
   seeds: z.number().int().min(1).max(5).default(1),
   sizes: Seq2seqSizes.default(Seq2seqSizes.parse({})),
@@ -180,6 +213,8 @@ export const Seq2seqExperiment = z.object({
   }),
   /** the imported pair file, null for a generated task */
   pairsFile: Seq2seqPairsFileInfo.nullable(),
+  /** the pair dataset, null unless the pairs came from one (absent in records made before pair datasets) */
+  pairsDataset: Seq2seqPairsDatasetInfo.nullable(),
   arms: z.array(Seq2seqArm),
   verdicts: z.array(Seq2seqVerdict),
   /** the metric the verdicts are computed on */
@@ -192,6 +227,8 @@ export const Seq2seqExperimentSummary = z.object({
   id: z.number().int(), name: z.string(), status: Seq2seqExperiment.shape.status, task: Seq2seqTaskName,
   /** the pair file's name when the pairs are the person's own (task is then unused) */
   pairsFile: z.string().nullable(),
+  /** the pair dataset's name when the pairs came from one */
+  pairsDataset: z.string().nullable(),
   variants: z.array(Seq2seqVariantName), seeds: z.number().int(), steps: z.number().int(), createdAt: z.string(),
 });
 
@@ -246,6 +283,8 @@ export type Seq2seqExperimentT = z.output<typeof Seq2seqExperiment>;
 export type Seq2seqExperimentSummaryT = z.output<typeof Seq2seqExperimentSummary>;
 export type Seq2seqPairsFileT = z.output<typeof Seq2seqPairsFile>;
 export type Seq2seqPairsFileInfoT = z.output<typeof Seq2seqPairsFileInfo>;
+export type Seq2seqPairsDatasetT = z.output<typeof Seq2seqPairsDataset>;
+export type Seq2seqPairsDatasetInfoT = z.output<typeof Seq2seqPairsDatasetInfo>;
 export type Seq2seqAlignmentT = z.output<typeof Seq2seqAlignment>;
 export type Seq2seqAlignmentFrameT = z.output<typeof Seq2seqAlignmentFrame>;
 export type Seq2seqDecoderStepsT = z.output<typeof Seq2seqDecoderSteps>;

@@ -114,7 +114,7 @@ export function createLab(opts: CreateLabOptions): Lab {
   const projector = new ProjectorService(ctx, analysis.worker);
   const embeddings = new EmbeddingsService(training, jobs.scheduler);
   const finetune = new FinetuneService(training, jobs.scheduler);
-  const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler);
+  const seq2seq = new Seq2seqService(ctx, runs, jobs.scheduler, datasets);
   const scale = new ScaleService(training, jobs.scheduler);
   const finetuneExperiments = new FinetuneExperimentService(training, finetune, experiments, jobs.scheduler);
   // loaded on first use: the report writers bring ECharts and markdown-it, which other commands never need

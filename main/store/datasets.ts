@@ -21,6 +21,8 @@ export interface DatasetRow {
   split_stratified: number | null;
   split_counts_json: string | null;
   split_created_at: string | null;
+  /** documents with a second text (a sentence-pair dataset has some) */
+  pairs: number;
 }
 
 export interface DocumentDbRow {
@@ -40,7 +42,8 @@ export type DocumentInsert = [number, number, string, string | null, number, str
 const SELECT_DATASET = `
   SELECT d.id, d.name, d.source_path, d.format, d.encoding, d.sha256, d.options_json, d.stats_json, d.status, d.created_at,
          s.seed AS split_seed, s.train AS split_train, s.validation AS split_validation, s.test AS split_test,
-         s.stratified AS split_stratified, s.counts_json AS split_counts_json, s.created_at AS split_created_at
+         s.stratified AS split_stratified, s.counts_json AS split_counts_json, s.created_at AS split_created_at,
+         (SELECT count(*) FROM documents p WHERE p.dataset_id = d.id AND p.text_b IS NOT NULL) AS pairs
     FROM datasets d LEFT JOIN splits s ON s.dataset_id = d.id`;
 
 /** Every fixed statement the dataset service runs, prepared once per connection. */
@@ -69,6 +72,8 @@ export class DatasetQueries {
   readonly allTexts: Database.Statement<[number], { idx: number; text: string }>;
   /** the texts and labels of one split in order: what a fine-tune (and its baseline) classifies */
   readonly splitLabelled: Database.Statement<[number, string], { text: string; label: string | null; text_b: string | null }>;
+  /** the documents of one split in order with their second texts: a seq2seq experiment's pairs (text -> text_b) */
+  readonly splitPairs: Database.Statement<[number, string], { id: number; text: string; text_b: string | null }>;
   readonly countInSplit: Database.Statement<[number, string], number>;
   readonly countSplit: Database.Statement<[number], number>;
   /** a dataset by exact id or by name ignoring case, a ready one first (runs name datasets either way) */
@@ -103,6 +108,7 @@ export class DatasetQueries {
     this.splitTexts = db.prepare('SELECT idx, text, chars FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.allTexts = db.prepare('SELECT idx, text FROM documents WHERE dataset_id = ? ORDER BY idx');
     this.splitLabelled = db.prepare('SELECT text, label, text_b FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
+    this.splitPairs = db.prepare('SELECT id, text, text_b FROM documents WHERE dataset_id = ? AND split = ? ORDER BY idx');
     this.countInSplit = db.prepare<[number, string], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split = ?').pluck();
     this.countSplit = db.prepare<[number], number>('SELECT count(*) FROM documents WHERE dataset_id = ? AND split IS NOT NULL').pluck();
     this.statusByRef = db.prepare(`SELECT name, status FROM datasets WHERE name = ? COLLATE NOCASE OR id = ? ORDER BY status = 'ready' DESC LIMIT 1`);
@@ -160,6 +166,7 @@ export function toDataset(row: DatasetRow): DatasetT {
     createdAt: row.created_at,
     stats: JSON.parse(row.stats_json) as DatasetStatsT,
     split: toSplitInfo(row),
+    pairs: row.pairs,
   };
 }
 

@@ -21,7 +21,7 @@ export async function listSeq2seq(ctx: CommandContext): Promise<void> {
   ctx.result(list, () => list.length === 0
     ? 'No seq2seq experiments yet; make one with `attention-lab seq2seq-compare --task reverse`.'
     : table(['id', 'name', 'task', 'variants', 'status', 'steps', 'created'], list.map((e) => [
-      String(e.id), e.name, e.pairsFile ?? e.task, e.variants.join(','), e.status, int(e.steps), day(e.createdAt),
+      String(e.id), e.name, e.pairsFile ?? (e.pairsDataset === null ? e.task : `dataset "${e.pairsDataset}"`), e.variants.join(','), e.status, int(e.steps), day(e.createdAt),
     ])));
 }
 

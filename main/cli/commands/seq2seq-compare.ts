@@ -34,30 +34,55 @@ function oneOf<T extends string>(values: OptionValues, name: string, allowed: re
   return v as T | undefined;
 }
 
-/** --pairs-file and its reading options; undefined for a generated task. */
-function pairsFileRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest>['pairsFile'] {
-  const file = stringOption(values, 'pairs-file');
-  if (file === undefined) {
-    const stray = ['source-column', 'target-column', 'source-tokens', 'target-tokens', 'source-tokenizer', 'target-tokenizer', 'max-chars', 'encoding', 'format']
-      .find((f) => values[f] !== undefined);
-    if (stray !== undefined || values['no-header'] === true || values['skip-invalid'] === true) {
-      throw new UsageError(`--${stray ?? (values['no-header'] === true ? 'no-header' : 'skip-invalid')} reads a pair file: give it with --pairs-file PATH.`);
-    }
-    return undefined;
-  }
-  if (values.task !== undefined) throw new UsageError('Give either --task (a generated task) or --pairs-file (your own pairs), not both.');
-  const tokens = ['chars', 'words'] as const;
+/** The flags that read a pair file (not a pair dataset, read when it was imported). */
+const FILE_FLAGS = ['source-column', 'target-column', 'max-chars', 'encoding', 'format', 'no-header', 'skip-invalid'];
+const SIDE_FLAGS = ['source-tokens', 'target-tokens', 'source-tokenizer', 'target-tokenizer'];
+
+/** The first of `flags` given on the command line. */
+const given = (values: OptionValues, flags: string[]): string | undefined => flags.find((f) => values[f] !== undefined && values[f] !== false);
+
+/** How each side of the person's pairs is cut: characters, words, or a lab tokenizer (one of them per side). */
+function sideRequest(values: OptionValues): { sourceTokens?: 'chars' | 'words'; targetTokens?: 'chars' | 'words'; sourceTokenizer?: string; targetTokenizer?: string } {
   for (const side of ['source', 'target']) {
     if (values[`${side}-tokens`] !== undefined && values[`${side}-tokenizer`] !== undefined) {
       throw new UsageError(`Give either --${side}-tokens (characters or words) or --${side}-tokenizer (a lab tokenizer) for the ${side} side, not both.`);
     }
   }
+  const tokens = ['chars', 'words'] as const;
+  return {
+    sourceTokens: oneOf(values, 'source-tokens', tokens), targetTokens: oneOf(values, 'target-tokens', tokens),
+    sourceTokenizer: stringOption(values, 'source-tokenizer'), targetTokenizer: stringOption(values, 'target-tokenizer'),
+  };
+}
+
+/** --pairs-dataset and its sides; undefined unless given. */
+function pairsDatasetRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest>['pairsDataset'] {
+  const dataset = stringOption(values, 'pairs-dataset');
+  if (dataset === undefined) return undefined;
+  if (values['pairs-file'] !== undefined) throw new UsageError('Give either --pairs-file (a TSV, CSV or JSONL file) or --pairs-dataset (a sentence-pair dataset of the lab), not both.');
+  if (values.task !== undefined) throw new UsageError('Give either --task (a generated task) or --pairs-dataset (your own pairs), not both.');
+  const stray = given(values, [...FILE_FLAGS, 'data-seed']);
+  if (stray !== undefined) {
+    throw new UsageError(`--${stray} reads a pair file; a pair dataset was read when it was imported and is split by its own split (\`attention-lab datasets split\`).`);
+  }
+  return { dataset, ...sideRequest(values) };
+}
+
+/** --pairs-file and its reading options; undefined for a generated task or a pair dataset. */
+function pairsFileRequest(values: OptionValues): z.input<typeof Seq2seqCreateRequest>['pairsFile'] {
+  const file = stringOption(values, 'pairs-file');
+  if (file === undefined) {
+    if (values['pairs-dataset'] !== undefined) return undefined;
+    const stray = given(values, [...FILE_FLAGS, ...SIDE_FLAGS]);
+    if (stray !== undefined) throw new UsageError(`--${stray} reads your own pairs: give them with --pairs-file PATH or --pairs-dataset NAME.`);
+    return undefined;
+  }
+  if (values.task !== undefined) throw new UsageError('Give either --task (a generated task) or --pairs-file (your own pairs), not both.');
   return {
     path: resolvePath(file), format: oneOf(values, 'format', ['tsv', 'csv', 'jsonl'] as const),
     sourceField: stringOption(values, 'source-column'), targetField: stringOption(values, 'target-column'), header: values['no-header'] !== true,
     encoding: oneOf(values, 'encoding', ['auto', 'utf-8', 'utf-16le', 'utf-16be', 'gb18030'] as const),
-    sourceTokens: oneOf(values, 'source-tokens', tokens), targetTokens: oneOf(values, 'target-tokens', tokens),
-    sourceTokenizer: stringOption(values, 'source-tokenizer'), targetTokenizer: stringOption(values, 'target-tokenizer'),
+    ...sideRequest(values),
     maxChars: whole(values, 'max-chars', 1, 100_000), skipInvalid: values['skip-invalid'] === true, seed: whole(values, 'data-seed', 0, 0xffffffff),
   };
 }
@@ -81,6 +106,7 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
       task: task as z.infer<typeof Seq2seqTaskName>, pairs: whole(values, 'pairs', 20, 200_000),
       minLength: minLength ?? (maxLength !== undefined ? Math.min(3, maxLength) : undefined), maxLength, seed: whole(values, 'data-seed', 0, 0xffffffff),
     },
+    pairsDataset: pairsDatasetRequest(values),
     pairsFile: pairsFileRequest(values),
     variants: variants as z.input<typeof Seq2seqCreateRequest>['variants'],
     seeds: whole(values, 'seeds', 1, 5),
@@ -92,7 +118,7 @@ export function seq2seqRequest(values: OptionValues): z.input<typeof Seq2seqCrea
 }
 
 /** "Source side cut by tokenizer "shk-bpe" (bpe): 0 of 1,234 pieces [UNK]." per side cut by a lab tokenizer. */
-function sideTokenizerLines(f: NonNullable<Seq2seqExperimentT['pairsFile']>): string[] {
+function sideTokenizerLines(f: Pick<NonNullable<Seq2seqExperimentT['pairsFile']>, 'sourceTokenizer' | 'targetTokenizer'>): string[] {
   return (['source', 'target'] as const).flatMap((side) => {
     const t = f[`${side}Tokenizer`];
     if (t === undefined) return [];
@@ -100,11 +126,22 @@ function sideTokenizerLines(f: NonNullable<Seq2seqExperimentT['pairsFile']>): st
   });
 }
 
+/** Which dataset and split the pairs came from, the split made for the experiment, documents left out; sides cut. */
+export function pairsDatasetLines(d: NonNullable<Seq2seqExperimentT['pairsDataset']>): string[] {
+  const r = d.split.ratios;
+  const split = `${d.madeSplit ? 'a split made for this experiment' : 'its split'} of ${d.split.createdAt.slice(0, 16).replace('T', ' ')} UTC ` +
+    `(train ${r.train}, validation ${r.validation}, test ${r.test}, seed ${d.split.seed})`;
+  const lines = [`Pairs from dataset "${d.name}" (id ${d.id}), ${split}: ${int(d.pairs.train)} train, ${int(d.pairs.validation)} validation, ${int(d.pairs.test)} test pairs.`];
+  if (d.noSecondText > 0) lines.push(`${int(d.noSecondText)} document(s) of "${d.name}" have no second text and were left out.`);
+  return [...lines, ...sideTokenizerLines(d)];
+}
+
 function human(e: Seq2seqExperimentT): string {
   const lines = [`Experiment ${e.id} "${e.name}": ${e.data.train} training, ${e.data.test} held-out pairs; vocabularies ${e.data.sourceVocab} / ${e.data.targetVocab}.`];
   const f = e.pairsFile;
   if (f !== null) lines.push(`Pairs from ${f.name} (${f.format}, ${f.encoding}): ${int(f.pairs)} kept, ${int(f.duplicates)} repeated dropped, ${int(f.skipped)} invalid lines skipped.`);
   if (f !== null) lines.push(...sideTokenizerLines(f));
+  if (e.pairsDataset !== null) lines.push(...pairsDatasetLines(e.pairsDataset));
   const first = e.arms.find((a) => a.seeds.some((s) => s.overall !== null))?.seeds.find((s) => s.overall !== null);
   const buckets = first?.buckets ?? [];
   const head = ['variant', 'params', 'tok/s', 'all: EM / BLEU', ...buckets.map((b) => `len ${b.lo}-${b.hi}`)];
@@ -124,8 +161,8 @@ function human(e: Seq2seqExperimentT): string {
 
 export const seq2seqCompareCommand: CliCommand = {
   name: 'seq2seq-compare',
-  summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task or your own pairs; quality by source length',
-  usage: '--list | [--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh | --pairs-file PATH] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
+  summary: 'train an RNN encoder-decoder without attention, with each alignment function, and a Transformer on a generated task or your own pairs (a file or a pair dataset); quality by source length',
+  usage: '--list | [--task reverse|copy|sort|addition|dates|number-words-en|number-words-zh | --pairs-file PATH | --pairs-dataset NAME] [--min-len N] [--max-len N] [--variants none,dot,general,concat,scaled,location,transformer] [--steps N] [--seeds K]',
   details: [
     '--list              the stored seq2seq experiments with their ids (nothing is trained)',
     '--task T            the generated task (default reverse); --min-len/--max-len in its unit (symbols, digits, characters)',
@@ -138,6 +175,9 @@ export const seq2seqCompareCommand: CliCommand = {
     '  --source-tokenizer T --target-tokenizer T   cut a side with a lab tokenizer instead (name or id, `tokenizers list`);',
     '                    refused when over 5% of that side\'s pieces would be [UNK]',
     '  --max-chars N     the longest side a line may have, in characters (default 1000; longer lines are invalid)',
+    '--pairs-dataset NAME   your own pairs from a sentence-pair dataset of the lab (imported with --second-text-column or',
+    '                    --second-text-field): text = source, second text = target, the dataset\'s own split (80/10/10, seed 42,',
+    '                    made when it has none); --source-tokens/--target-tokens/--source-tokenizer/--target-tokenizer as above',
     '--variants LIST     comma-separated (default none,dot,general,concat,transformer)',
     '--steps N --batch B --lr R --teacher-forcing F   the budget every arm shares (default 600 steps of 32 pairs, 1e-2, 1)',
     '--transformer-lr R  the Transformer arm\'s peak learning rate (default 1e-3; --lr is the RNN arms\')',
@@ -155,7 +195,7 @@ export const seq2seqCompareCommand: CliCommand = {
     beam: { type: 'string' }, buckets: { type: 'string' }, truncate: { type: 'boolean' }, name: { type: 'string' },
     'pairs-file': { type: 'string' }, format: { type: 'string' }, 'source-column': { type: 'string' }, 'target-column': { type: 'string' },
     'no-header': { type: 'boolean' }, encoding: { type: 'string' }, 'source-tokens': { type: 'string' }, 'target-tokens': { type: 'string' },
-    'source-tokenizer': { type: 'string' }, 'target-tokenizer': { type: 'string' },
+    'source-tokenizer': { type: 'string' }, 'target-tokenizer': { type: 'string' }, 'pairs-dataset': { type: 'string' },
     'max-chars': { type: 'string' }, 'skip-invalid': { type: 'boolean' }, list: { type: 'boolean' },
   },
   async run(ctx, values) {
@@ -172,6 +212,7 @@ export const seq2seqCompareCommand: CliCommand = {
       const f = created.pairsFile;
       if (f !== null && f.skipped + f.duplicates > 0) ctx.note(`${f.name}: ${f.skipped} invalid line(s) skipped, ${f.duplicates} repeated pair(s) dropped.`);
       if (f !== null) for (const line of sideTokenizerLines(f)) ctx.note(line);
+      if (created.pairsDataset !== null) for (const line of pairsDatasetLines(created.pairsDataset)) ctx.note(line);
       ctx.note(`Experiment ${created.id}: ${created.arms.map((a) => `${a.variant} (${int(a.seeds[0]?.parameters ?? 0)} params)`).join(', ')}; ${created.setup.budget.steps} steps each.`);
       let stopSignal: NodeJS.Signals | null = null;
       void ctx.waitForStop().then((signal) => {

@@ -14,6 +14,7 @@ import { seq2seqVerdicts } from '../../../common/seq2seq/verdicts';
 import { checkTaskOptions, generatePairs, splitPairs, type Pair, type PairSplits } from '../../data/pairs/tasks';
 import { removeUpload, uploadedName } from '../app/uploads';
 import { importPairFile, readStoredPairs, type StoredPairFile } from './pair-file';
+import { importPairDataset, pairDataset, readStoredDatasetPairs, type StoredPairDataset } from './pair-dataset';
 import { checkSideTokenizer, keepSideTokenizer, readSideTokenizer, sideTokenizerRefs, type StoredSideTokenizer } from './side-tokenizers';
 import { runTask } from '../../jobs/job-process';
 import { spreadExamples } from '../../jobs/seq2seq/job';
@@ -22,6 +23,7 @@ import { preparePairs, variantConfig, type ArmSizes, type PreparedPairs } from '
 import type { LabTokenizerSide } from '../../ml/seq2seq/side-vocab';
 import type { Seq2seqQueries } from '../../store/seq2seq';
 import type { LabContext } from '../app/context';
+import type { DatasetService } from '../datasets/service';
 import { experimentStatus } from '../experiments/service';
 import type { JobScheduler } from '../runs/scheduler';
 import { runFolder, type RunService } from '../runs/service';
@@ -35,19 +37,25 @@ interface Stored {
   data: Seq2seqExperimentT['data'];
   /** the imported pair file (its pairs kept under the lab home), absent for a generated task */
   pairsFile?: StoredPairFile;
+  /** the pair dataset (its pairs and document ids per split kept under the lab home), absent otherwise */
+  pairsDataset?: StoredPairDataset;
   /** the lab tokenizers that cut a pair file's sides (their tokenizer.json kept under the lab home) */
   sideTokenizers?: { source?: StoredSideTokenizer; target?: StoredSideTokenizer };
 }
 
 type LabSides = { source?: LabTokenizerSide; target?: LabTokenizerSide };
 
-/** The pairs of a setup, generated (or read from the kept copy of its file) and split exactly as its jobs do. */
-function pairsOf(setup: Seq2seqCreateRequestT, file: { pairs: Pair[] } | null, lab: LabSides = {}): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
+/** The person's pairs: a file's (shuffled, split here) or a pair dataset's (split by the dataset). */
+type OwnPairs = { pairs: Pair[] } | { splits: PairSplits };
+
+/** The pairs of a setup, generated (or read from the kept copy of its file or dataset) and split exactly as its jobs do. */
+function pairsOf(setup: Seq2seqCreateRequestT, own: OwnPairs | null, lab: LabSides = {}): { splits: PairSplits; sides: Seq2seqJobSpec['sides']; data: PreparedPairs } {
   let splits: PairSplits;
   let sides: Seq2seqJobSpec['sides'];
-  if (setup.pairsFile !== undefined && file !== null) {
-    splits = splitPairs(file.pairs);
-    sides = { source: lab.source ?? setup.pairsFile.sourceTokens, target: lab.target ?? setup.pairsFile.targetTokens };
+  const cut = setup.pairsDataset ?? setup.pairsFile;
+  if (cut !== undefined && own !== null) {
+    splits = 'splits' in own ? own.splits : splitPairs(own.pairs);
+    sides = { source: lab.source ?? cut.sourceTokens, target: lab.target ?? cut.targetTokens };
   } else {
     const set = generatePairs(checkTaskOptions(setup.task));
     splits = splitPairs(set.pairs);
@@ -69,7 +77,8 @@ export class Seq2seqService {
   private readonly examples = new Map<number, Pair[]>();
   private readonly closing = new AbortController();
 
-  constructor(private readonly ctx: LabContext, private readonly runs: RunService, private readonly scheduler: JobScheduler) {
+  constructor(private readonly ctx: LabContext, private readonly runs: RunService, private readonly scheduler: JobScheduler,
+    private readonly datasets: DatasetService) {
     scheduler.onSettled((runId) => {
       const experimentId = this.experimentOf(runId);
       if (experimentId !== null) this.ctx.emit('seq2seq.changed', { id: experimentId });
@@ -80,22 +89,34 @@ export class Seq2seqService {
     const variants = input.variants;
     const twice = variants.find((v, i) => variants.indexOf(v) !== i);
     if (twice !== undefined) throw new LabError('invalid_input', `variants lists "${twice}" twice; give each variant once.`, { field: 'variants' });
-    // a side's tokenizer is found before the file is read, checked against the pairs after
-    const chosen = input.pairsFile === undefined ? {} : sideTokenizerRefs(this.ctx, input.pairsFile, uploadedName(this.ctx.home, input.pairsFile.path));
-    const imported = input.pairsFile === undefined ? null : await importPairFile(this.ctx.home, input.pairsFile);
+    if (input.pairsFile !== undefined && input.pairsDataset !== undefined) {
+      throw new LabError('invalid_input', `Give either a pair file (${uploadedName(this.ctx.home, input.pairsFile.path)}) or a pair dataset ("${input.pairsDataset.dataset}"), not both.`, { field: 'pairsDataset' });
+    }
+    // a side's tokenizer is found before the pairs are read (the dataset first: its name is in the messages), checked against them after
+    const from = input.pairsDataset === undefined ? 'pairsFile' as const : 'pairsDataset' as const;
+    const ofDataset = input.pairsDataset === undefined ? null : `dataset "${(await pairDataset(this.datasets, input.pairsDataset.dataset)).name}"`;
+    const chosen = input.pairsDataset !== undefined ? sideTokenizerRefs(this.ctx, input.pairsDataset, ofDataset as string, from)
+      : input.pairsFile === undefined ? {} : sideTokenizerRefs(this.ctx, input.pairsFile, uploadedName(this.ctx.home, input.pairsFile.path));
+    const imported = input.pairsFile === undefined || input.pairsDataset !== undefined ? null : await importPairFile(this.ctx.home, input.pairsFile);
     if (imported !== null && imported.info.skipped > 0) log(`${imported.info.skipped} invalid line(s) of ${imported.info.name} were left out.`);
     if (imported !== null && imported.info.duplicates > 0) log(`${imported.info.duplicates} repeated pair(s) of ${imported.info.name} were dropped.`);
+    const fromDataset = input.pairsDataset === undefined ? null
+      : await importPairDataset(this.ctx.home, this.datasets, this.ctx.store.datasets, input.pairsDataset, log);
+    const own: OwnPairs | null = fromDataset !== null ? { splits: fromDataset.splits } : imported;
+    const ownInfo = fromDataset?.info ?? imported?.info ?? null;
+    const ownName = ofDataset ?? imported?.info.name ?? '';
+    const everyPair = fromDataset === null ? imported?.pairs ?? [] : [...fromDataset.splits.train, ...fromDataset.splits.validation, ...fromDataset.splits.test];
     const lab: LabSides = {};
     const keptTokenizers: NonNullable<Stored['sideTokenizers']> = {};
     for (const side of ['source', 'target'] as const) {
       const c = chosen[side];
-      if (c === undefined || imported === null) continue;
-      const counts = checkSideTokenizer(c, imported.pairs, side, imported.info.name, log);
-      imported.info[`${side}Tokenizer`] = { id: c.id, name: c.name, kind: c.kind, ...counts };
+      if (c === undefined || ownInfo === null) continue;
+      const counts = checkSideTokenizer(c, everyPair, side, ownName, log, from);
+      ownInfo[`${side}Tokenizer`] = { id: c.id, name: c.name, kind: c.kind, ...counts };
       lab[side] = { tokenizer: { name: c.name, json: c.json } };
       keptTokenizers[side] = keepSideTokenizer(this.ctx.home, c);
     }
-    const { splits, sides, data } = pairsOf(input, imported, lab);
+    const { splits, sides, data } = pairsOf(input, own, lab);
     if (input.beam > data.target.vocabSize) {
       throw new LabError('invalid_input', `The beam width ${input.beam} is larger than the target vocabulary (${data.target.vocabSize} tokens); choose at most ${data.target.vocabSize}.`, { field: 'beam' });
     }
@@ -112,12 +133,14 @@ export class Seq2seqService {
         truncated: data.lengths.truncated, empty: data.lengths.empty,
       },
       ...(imported === null ? {} : { pairsFile: imported.stored }),
+      ...(fromDataset === null ? {} : { pairsDataset: fromDataset.stored }),
       ...(Object.keys(keptTokenizers).length === 0 ? {} : { sideTokenizers: keptTokenizers }),
     };
     const task = input.task;
-    const what = imported === null ? `${task.task} ${task.minLength}-${task.maxLength}` : imported.info.name;
+    const what = fromDataset !== null ? fromDataset.info.name : imported === null ? `${task.task} ${task.minLength}-${task.maxLength}` : imported.info.name;
     const name = this.uniqueName(input.name ?? `${what}: ${variants.join(', ')} (${input.budget.steps} steps)`);
-    const about = imported === null ? `generated ${task.task} pairs` : `${imported.info.pairs} pairs from ${imported.info.name}`;
+    const about = fromDataset !== null ? `the pairs of dataset "${fromDataset.info.name}" (its own split)`
+      : imported === null ? `generated ${task.task} pairs` : `${imported.info.pairs} pairs from ${imported.info.name}`;
     const id = this.queries().insert(name, `Seq2seq with vs without attention on ${about}, ${input.seeds} seed(s).`, JSON.stringify(stored));
     // a browser upload's copy has served its purpose: the pairs are kept in the lab home
     if (input.pairsFile !== undefined) removeUpload(this.ctx.home, input.pairsFile.path);
@@ -127,7 +150,7 @@ export class Seq2seqService {
         const config = { ...(configs.get(variant) as ReturnType<typeof variantConfig>), seed };
         const parameters = seq2seqParameterCount(config);
         const runId = this.runs.create({
-          name: `${name}-${variant}-seed${seed}`, family: 'seq2seq', datasetId: null, tokenizerId: null, experimentId: id, seed,
+          name: `${name}-${variant}-seed${seed}`, family: 'seq2seq', datasetId: fromDataset?.info.id ?? null, tokenizerId: null, experimentId: id, seed,
           totalSteps: input.budget.steps, status: 'queued',
           config: { variant, model: config, training: input.budget, parameters, task: input.task, beam: input.beam, snapshots: input.snapshots },
         });
@@ -145,10 +168,10 @@ export class Seq2seqService {
 
   async list(): Promise<ChannelOutput<'seq2seq.list'>> {
     return this.queries().list().map((row) => {
-      const { setup, pairsFile } = JSON.parse(row.budget_json) as Stored;
+      const { setup, pairsFile, pairsDataset } = JSON.parse(row.budget_json) as Stored;
       return {
         id: row.id, name: row.name, status: experimentStatus(this.runsOf(row.id)), task: setup.task.task, pairsFile: pairsFile?.info.name ?? null,
-        variants: setup.variants,
+        pairsDataset: pairsDataset?.info.name ?? null, variants: setup.variants,
         seeds: setup.seeds, steps: setup.budget.steps, createdAt: row.created_at,
       };
     });
@@ -261,7 +284,8 @@ export class Seq2seqService {
       seeds: runs.filter((r) => (r.config as { variant?: string }).variant === variant).map((r) => this.armSeed(r)),
     }));
     return {
-      id, name: row.name, status: experimentStatus(runs), setup, data: stored.data, pairsFile: stored.pairsFile?.info ?? null, arms, verdicts: seq2seqVerdicts(arms, 'bleu'), metric: 'bleu',
+      id, name: row.name, status: experimentStatus(runs), setup, data: stored.data, pairsFile: stored.pairsFile?.info ?? null,
+      pairsDataset: stored.pairsDataset?.info ?? null, arms, verdicts: seq2seqVerdicts(arms, 'bleu'), metric: 'bleu',
       examples: this.examplesOf(id, stored), createdAt: row.created_at,
     };
   }
@@ -278,8 +302,9 @@ export class Seq2seqService {
   private examplesOf(id: number, stored: Stored): Pair[] {
     let list = this.examples.get(id);
     if (list === undefined) {
-      const file = stored.pairsFile === undefined ? null : readStoredPairs(this.ctx.home, stored.pairsFile);
-      if (stored.pairsFile !== undefined && file === null) return []; // the kept copy was removed by hand
+      const file: OwnPairs | null = stored.pairsDataset !== undefined ? readStoredDatasetPairs(this.ctx.home, stored.pairsDataset)
+        : stored.pairsFile === undefined ? null : readStoredPairs(this.ctx.home, stored.pairsFile);
+      if ((stored.pairsFile !== undefined || stored.pairsDataset !== undefined) && file === null) return []; // the kept copy was removed by hand
       const lab: LabSides = {};
       for (const side of ['source', 'target'] as const) {
         const kept = stored.sideTokenizers?.[side];

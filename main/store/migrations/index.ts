@@ -7,13 +7,14 @@ import { reportsAndFigures } from './0003-reports';
 import { projectorBookmarks } from './0004-projector-bookmarks';
 import { workOwners } from './0005-work-owners';
 import { documentPairs } from './0006-document-pairs';
+import { documentPairsIndex } from './0007-document-pairs-index';
 import type { Migration } from './types';
 
 export type { Migration } from './types';
 export { LAB_APPLICATION_ID } from './0001-initial';
 
 /** Append new migrations here; never edit or reorder a released one. */
-export const migrations: readonly Migration[] = [initial, runsOpenFamily, reportsAndFigures, projectorBookmarks, workOwners, documentPairs];
+export const migrations: readonly Migration[] = [initial, runsOpenFamily, reportsAndFigures, projectorBookmarks, workOwners, documentPairs, documentPairsIndex];
 
 export const LATEST_SCHEMA_VERSION = migrations[migrations.length - 1].version;
 
