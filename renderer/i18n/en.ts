@@ -6,6 +6,7 @@ import projectorEn from './projector-en';
 import embeddingsEn from './embeddings-en';
 import finetuneEn from './finetune-en';
 import nextEn from './next-en';
+import runPageEn from './runpage-en';
 import seq2seqEn from '../../common/seq2seq/messages-en';
 import seq2seqPageEn from './seq2seq-en';
 import readableEn from './readable-en';
@@ -490,6 +491,7 @@ const en = {
   embeddings: embeddingsEn,
   finetune: finetuneEn,
   next: nextEn,
+  runPage: runPageEn,
   seq2seq: { ...seq2seqEn, ...seq2seqPageEn },
   readable: readableEn,
   modelSize: sizeEn,

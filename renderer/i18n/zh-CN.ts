@@ -7,6 +7,7 @@ import projectorZhCN from './projector-zh-CN';
 import embeddingsZhCN from './embeddings-zh-CN';
 import finetuneZhCN from './finetune-zh-CN';
 import nextZhCN from './next-zh-CN';
+import runPageZhCN from './runpage-zh-CN';
 import seq2seqZhCN from '../../common/seq2seq/messages-zh-CN';
 import seq2seqPageZhCN from './seq2seq-zh-CN';
 import readableZhCN from './readable-zh-CN';
@@ -489,6 +490,7 @@ const zhCN: Messages = {
   embeddings: embeddingsZhCN,
   finetune: finetuneZhCN,
   next: nextZhCN,
+  runPage: runPageZhCN,
   seq2seq: { ...seq2seqZhCN, ...seq2seqPageZhCN },
   readable: readableZhCN,
   modelSize: sizeZhCN,

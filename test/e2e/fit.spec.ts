@@ -1,7 +1,10 @@
 // A newcomer's pages at 1,440 px (issue 14): the runs table and the compare summary fit without sideways scrolling,
 // the runs table's column choice survives a reload (a lab setting), the single-run form trains a custom size with a
 // live estimate, the import dialog's preview follows the document mode and never shows the upload copy's path, and
-// the sample corpora and run settings read in Chinese. Two 3-step CLI runs keep it to about a minute (screenshots fit-*).
+// the sample corpora and run settings read in Chinese, and a finished run's page leads on: try the model with sampling
+// settings, download its ONNX file, compare it with another run, delete it. Two 3-step CLI runs keep it to about a minute
+// (screenshots fit-*).
+import { statSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { importText, labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
@@ -103,4 +106,70 @@ test('Chinese: sample corpora and the run configuration', async ({ page }) => {
   await page.getByTestId('run-config').scrollIntoViewIfNeeded();
   await shot(page, '06-run-config-zh-CN');
   await page.getByTestId('language-select').selectOption('en');
+});
+
+test("a finished run's page: continue and fill with settings, ONNX download, compare with…, delete", async ({ page }) => {
+  test.setTimeout(120_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(lab.url);
+  await page.getByTestId('language-select').selectOption('en');
+  await page.evaluate('window.location.hash = "#/runs/1"');
+  await expect(page.getByTestId('run-status')).toHaveText('Completed');
+
+  // GPT: continue a prompt with temperature, top-k, top-p and seed; a bad top-p is named by the lab
+  await page.getByTestId('run-probe-prompt').fill('the cat');
+  await page.getByTestId('run-probe-max-tokens').fill('8');
+  await page.getByTestId('run-probe-temperature').fill('1.2');
+  await page.getByTestId('run-probe-top-k').fill('3');
+  await page.getByTestId('run-probe-top-p').fill('0.9');
+  await page.getByTestId('run-probe-seed').fill('4');
+  await page.getByTestId('run-probe-continue').click();
+  await expect(page.getByTestId('run-probe-continue-result')).toContainText('the cat');
+  await expect(page.getByTestId('run-probe-continue-result')).toContainText('step 3');
+  await page.getByTestId('run-probe-top-p').fill('1.5');
+  await page.getByTestId('run-probe-continue').click();
+  await expect(page.getByTestId('run-probe-error')).toContainText('top-p 1.5 must be above 0 and at most 1');
+  await page.getByTestId('run-probe-top-p').fill('0.9');
+
+  // ONNX: a browser download of a non-empty .onnx file, checked against the lab's forward pass
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('run-export-onnx').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^run-1-step-3.*\.onnx$/);
+  expect(statSync(await download.path()).size).toBeGreaterThan(1000);
+  await expect(page.getByTestId('run-onnx-parity')).toContainText('onnxruntime agrees with the lab');
+  await expect(page.getByTestId('run-artifacts')).toContainText('onnx');
+  await shot(page, '07-run-leads-on');
+
+  // BERT: fill the blanks, in Chinese too
+  await page.evaluate('window.location.hash = "#/runs/2"');
+  await expect(page.getByTestId('run-status')).toHaveText('Completed');
+  const name = (await page.getByTestId('run-name').textContent()) ?? '';
+  await page.getByTestId('run-probe-mask').fill('the cat [MASK] a dog');
+  await page.getByTestId('run-probe-fill').click();
+  await expect(page.getByTestId('run-probe-fill-result').locator('li')).toHaveCount(5);
+  // the blank's best token is highlighted in the sentence (a space shows as ·, never as nothing)
+  await expect(page.getByTestId('probe-filled').locator('mark')).toHaveCount(1);
+  await expect(page.getByTestId('probe-filled').locator('mark')).not.toHaveText('');
+  await page.getByTestId('language-select').selectOption('zh-CN');
+  await expect(page.getByTestId('run-try')).toContainText('试用模型');
+  await shot(page, '08-run-bert-zh-CN');
+  await page.getByTestId('language-select').selectOption('en');
+
+  // compare with another run: the compare page opens with both
+  await page.getByTestId('run-compare-with').selectOption('1');
+  await page.getByTestId('run-compare-open').click();
+  await expect(page).toHaveURL(/#\/compare\?runs=2(,|%2C)1$/);
+  await expect(page.getByTestId('compare-table')).toContainText(name);
+
+  // delete: the dialog names the run; then the runs list, without it
+  await page.evaluate('window.location.hash = "#/runs/2"');
+  await page.getByTestId('run-delete').click();
+  await expect(page.getByTestId('run-page-delete-dialog')).toContainText(name);
+  await page.getByTestId('run-page-delete-dialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page).toHaveURL(/#\/runs$/);
+  await expect(page.getByTestId('run-row-2')).toHaveCount(0);
+  await expect(page.getByTestId('run-row-1')).toHaveCount(1);
+  expect(pageErrors).toEqual([]);
 });

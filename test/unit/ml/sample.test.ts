@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { jsKernels } from '../../../native-kernels/index';
 import { BertModel } from '../../../main/ml/bert';
 import { GptModel } from '../../../main/ml/gpt';
-import { fillMask, generate } from '../../../main/ml/sample';
+import { fillMask, generate, pickNext } from '../../../main/ml/sample';
+import { Rng } from '../../../main/ml/rng';
 import { Trainer } from '../../../main/ml/train';
 import { patternDocs, tinyConfig, topicDocs } from './helpers';
 
@@ -25,6 +26,25 @@ describe('generate (GPT)', () => {
     const greedy = generate(model, prompt, { maxTokens: 30, temperature: 0 });
     expect(generate(model, prompt, { maxTokens: 30, topK: 1, seed: 9 })).toEqual(greedy);
     expect(generate(model, prompt, { maxTokens: 30, topP: 1e-6, seed: 9 })).toEqual(greedy);
+  });
+
+  it('top-k and top-p restrict the draws to the most likely tokens (and only those), whatever the temperature', () => {
+    // probabilities at temperature 1: id 3 0.5, id 1 0.25, id 4 0.125, the other five 0.025 each
+    const logits = Float32Array.from([Math.log(0.025), Math.log(0.25), Math.log(0.025), Math.log(0.5), Math.log(0.125), Math.log(0.025), Math.log(0.025), Math.log(0.025)]);
+    const draws = (opts: { temperature: number; topK?: number; topP?: number }): Set<number> => {
+      const rng = new Rng(7);
+      return new Set(Array.from({ length: 400 }, () => pickNext(logits, { maxTokens: 1, ...opts }, rng)));
+    };
+    // a hot temperature flattens the distribution: unrestricted, every id turns up
+    expect(draws({ temperature: 5 }).size).toBe(8);
+    expect([...draws({ temperature: 5, topK: 2 })].sort()).toEqual([1, 3]);
+    expect([...draws({ temperature: 5, topK: 1 })]).toEqual([3]);
+    // the nucleus is cut on the probabilities after the temperature: at 1, 0.5 + 0.25 reaches 0.7, so ids 3 and 1
+    expect([...draws({ temperature: 1, topP: 0.7 })].sort()).toEqual([1, 3]);
+    expect([...draws({ temperature: 1, topP: 0.8 })].sort()).toEqual([1, 3, 4]);
+    expect([...draws({ temperature: 5, topP: 1e-6 })]).toEqual([3]);
+    // both: top-k first, then the nucleus of what is left
+    expect([...draws({ temperature: 1, topK: 3, topP: 0.6 })].sort()).toEqual([1, 3]);
   });
 
   it('continues a learned pattern and stops at the end token', async () => {

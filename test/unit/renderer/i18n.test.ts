@@ -109,7 +109,9 @@ describe('i18n messages', () => {
       threshold: 0.25, degenerateGpt: '0%', degenerateBert: '100%', both: '0.109', unigram: '0.109', unigramToken: '"\\n"',
       modalToken: '"\\n"', modalShare: '100%', sameGuess: '100%',
       // the pre-training recipes of the experiment (issue 18)
-      targets: 2048, warmup: 60 };
+      targets: 2048, warmup: 60,
+      // a run page's own actions (issue 14)
+      file: 'run-1-step-3.onnx', logits: '2.1e-7', status: 'running' };
     for (const locale of ['en', 'zh-CN'] as const) {
       i18n.global.locale.value = locale;
       for (const [key, raw] of locale === 'en' ? enKeys : zhKeys) {
