@@ -1,10 +1,10 @@
 // Training end to end through the CLI on a small generated text: import → train GPT and BERT → the run, its metrics,
 // samples and checkpoint in the store → sample / fill; Ctrl-C stops resumably and the resumed run continues the curve.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { MetricSeriesT, RunDetailT } from '../../common/api';
 import { runCli } from '../../main/cli/index';
 import type { TrainOutcome } from '../../main/lab/runs/training';
@@ -65,6 +65,29 @@ function spawnCli(args: string[], onStderr: (text: string, child: ChildProcess) 
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code: code ?? -1, signal, stdout, stderr }));
   });
+}
+
+/** The pids whose parent is `pid` (from /proc: Linux, where the lab's tests run). */
+function childPids(pid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).filter((d) => {
+    try {
+      // "pid (comm) state ppid …": comm may hold spaces and parentheses, so read after its last ')'
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+    } catch {
+      return false; // gone meanwhile
+    }
+  }).map(Number);
+}
+
+/** Whether `pid` still runs (a zombie nobody has reaped yet has exited). */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 async function series(runId: number, key: string): Promise<MetricSeriesT> {
@@ -276,6 +299,46 @@ describe('stop and resume', () => {
     const samples = json<RunDetailT>(await cli('runs', 'show', String(nextId), '--samples', '100', '--json')).samples;
     expect(samples.map((x) => x.step)).toEqual([0, 40, 80]);
   }, 180_000); // two runs in job workers and a killed CLI
+
+  it('an orphaned worker (its CLI killed with SIGKILL) writes no checkpoint after the kill, and exits', async () => {
+    const nextId = Math.max(0, ...json<{ id: number }[]>(await cli('runs', 'list', '--all', '--json')).map((r) => r.id)) + 1;
+    const runDir = join(home, 'runs', String(nextId));
+    const steps = (): string[] => (existsSync(runDir) ? readdirSync(runDir).filter((f) => f.startsWith('step-')).sort() : []);
+    // a 1-layer d16 GPT checkpointing every step, its batch large enough that computing a step takes far longer than
+    // writing it: the worker is almost always inside a step that ends in a write
+    const tiny = ['--layers', '1', '--heads', '2', '--d-model', '16', '--ff', '32', '--context', '32', '--batch-size', '256', '--threads', '1'];
+    let worker = 0;
+    let atKill: string[] = [];
+    let cliPid = 0;
+    // a failure must leave neither a stopped worker nor a training CLI behind
+    onTestFinished(() => { for (const pid of [worker, cliPid]) if (pid > 0 && isRunning(pid)) process.kill(pid, 'SIGKILL'); });
+    let poll: NodeJS.Timeout | null = null;
+    const killed = spawnCli(['train', '--dataset', 'story', '--model', 'gpt', ...tiny, '--steps', '5000', '--checkpoint-every', '1', '--name', 'orphan'], (_err, cli) => {
+      if (poll !== null) return;
+      cliPid = cli.pid as number;
+      poll = setInterval(() => {
+        // step 3's folder complete (trainer.json is its last file): the worker has gone on to compute step 4
+        if (!existsSync(join(runDir, 'step-3', 'trainer.json'))) return;
+        if (poll !== null) clearInterval(poll);
+        worker = childPids(cliPid).find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('jobs/worker')) ?? 0;
+        // The worker is held still while its parent dies, so the kill lands mid-step: the IPC channel's close cannot be
+        // seen before the step's checkpoint, and only the worker's parent check (process.ppid) stands between it and a write.
+        process.kill(worker, 'SIGSTOP');
+        cli.once('exit', () => {
+          atKill = steps();
+          process.kill(worker, 'SIGCONT');
+        });
+        cli.kill('SIGKILL');
+      }, 2);
+      cli.once('exit', () => { if (poll !== null) clearInterval(poll); });
+    });
+    const run = await killed; // the stderr pipe closes once the worker has exited too
+    expect(run.signal, run.stderr).toBe('SIGKILL');
+    expect(worker).toBeGreaterThan(0);
+    expect(isRunning(worker)).toBe(false);
+    expect(atKill.length).toBeGreaterThanOrEqual(3);
+    expect(steps()).toEqual(atKill);
+  }, 60_000);
 });
 
 describe('runs and metrics commands', () => {
