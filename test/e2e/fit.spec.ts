@@ -152,6 +152,11 @@ test("a finished run's page: continue and fill with settings, ONNX download, com
   // the blank's best token is highlighted in the sentence (a space shows as ·, never as nothing)
   await expect(page.getByTestId('probe-filled').locator('mark')).toHaveCount(1);
   await expect(page.getByTestId('probe-filled').locator('mark')).not.toHaveText('');
+  // BERT continues a prompt by filling masks one after another, with the same settings
+  await page.getByTestId('run-probe-prompt').fill('a dog');
+  await page.getByTestId('run-probe-max-tokens').fill('4');
+  await page.getByTestId('run-probe-continue').click();
+  await expect(page.getByTestId('run-probe-continue-result')).toContainText('a dog');
   await page.getByTestId('language-select').selectOption('zh-CN');
   await expect(page.getByTestId('run-try')).toContainText('试用模型');
   await shot(page, '08-run-bert-zh-CN');
