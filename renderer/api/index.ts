@@ -3,7 +3,7 @@ import type { ChannelInput, ChannelName, ChannelOutput, EventName, EventPayload,
 import { LabApiError, unwrapIpcError } from './errors';
 import { HttpBridge, takeToken } from './httpBridge';
 
-export { LabApiError, errorMessage } from './errors';
+export { LabApiError, errorMessage, formErrorMessage, type FieldLabel } from './errors';
 
 const electronLab = typeof window !== 'undefined' ? window.lab : undefined;
 const http = electronLab ? null : new HttpBridge(takeToken());

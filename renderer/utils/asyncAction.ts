@@ -1,6 +1,6 @@
 // useAction / useTaggedAction: run one user action (save, delete, import…) with a busy flag and its failure as a message.
 import { computed, ref, type ComputedRef, type Ref } from 'vue';
-import { errorMessage } from '../api';
+import { errorMessage, formErrorMessage, type FieldLabel } from '../api';
 
 export interface TaggedAction<Tag> {
   /** which action is running (a form with several buttons spins only the pressed one); null when idle */
@@ -16,7 +16,12 @@ export interface Action {
   run: (work: () => Promise<void>, onError?: () => void) => Promise<boolean>;
 }
 
-export function useTaggedAction<Tag>(): TaggedAction<Tag> {
+/** `fieldLabel`: a form's labels for the API's field paths, so a refusal names what the person sees (formErrorMessage). */
+export interface ActionOptions {
+  fieldLabel?: FieldLabel;
+}
+
+export function useTaggedAction<Tag>(options: ActionOptions = {}): TaggedAction<Tag> {
   const busy = ref(null) as Ref<Tag | null>;
   const error = ref<string | null>(null);
 
@@ -28,7 +33,7 @@ export function useTaggedAction<Tag>(): TaggedAction<Tag> {
       return true;
     } catch (e) {
       onError?.();
-      error.value = errorMessage(e);
+      error.value = options.fieldLabel === undefined ? errorMessage(e) : formErrorMessage(e, options.fieldLabel);
       return false;
     } finally {
       busy.value = null;
@@ -39,8 +44,8 @@ export function useTaggedAction<Tag>(): TaggedAction<Tag> {
 }
 
 /** The common case: one action per component, so busy is a plain yes/no. */
-export function useAction(): Action {
-  const tagged = useTaggedAction<true>();
+export function useAction(options: ActionOptions = {}): Action {
+  const tagged = useTaggedAction<true>(options);
   return {
     busy: computed(() => tagged.busy.value !== null),
     error: tagged.error,

@@ -1,31 +1,24 @@
 // Word embeddings in a real browser (issue 15): train a tiny Word2Vec run from the Embeddings page (method defaults
 // shown, live loss curve), then ask it for neighbours, follow a "did you mean" suggestion for a misspelt word, solve an
 // analogy, see a too-small dataset refused with its word count — in English and Chinese. Screenshots: embeddings-*.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('embeddings-');
-const BIN = join('main', 'cli', 'bin.mjs');
 const SHAKESPEARE = [join('..', 'shared'), join('..', '..', 'shared')].map((d) => join(d, 'data', 'tinyshakespeare.txt')).find((f) => existsSync(f));
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 test.beforeAll(() => {
   if (SHAKESPEARE === undefined) throw new Error('The test corpus ../shared/data/tinyshakespeare.txt is missing.');
   const plays = join(lab.home, 'plays.txt');
   writeFileSync(plays, readFileSync(SHAKESPEARE, 'utf8').slice(0, 150_000));
-  cli(lab.home, 'datasets', 'import', plays, '--name', 'plays');
+  labCli(lab.home, 'datasets', 'import', plays, '--name', 'plays');
   const tiny = join(lab.home, 'tiny.txt');
   writeFileSync(tiny, 'to be or not to be\nthat is the question\n');
-  cli(lab.home, 'datasets', 'import', tiny, '--name', 'tiny');
+  labCli(lab.home, 'datasets', 'import', tiny, '--name', 'tiny');
 });
 
 test('train Word2Vec from the page, watch it, query neighbours and analogies (English and Chinese)', async ({ page }) => {
@@ -48,7 +41,8 @@ test('train Word2Vec from the page, watch it, query neighbours and analogies (En
   await expect(page.getByTestId('emb-memoryMB')).toHaveValue('1024');
   await page.getByTestId('emb-memoryMB').fill('8');
   await page.getByTestId('emb-train').click();
-  await expect(page.getByTestId('emb-train-error')).toContainText('Field "settings.memoryMB": must be at least 16, received 8.');
+  // … by the label the form shows, not the API's field path "settings.memoryMB"
+  await expect(page.getByTestId('emb-train-error')).toContainText('Memory budget (MiB): must be at least 16, received 8.');
   await shot(page, 'glove-form-en');
   await page.getByTestId('emb-method').selectOption('word2vec');
   await expect(page.getByTestId('emb-negative')).toHaveValue('5');
@@ -105,6 +99,11 @@ test('train Word2Vec from the page, watch it, query neighbours and analogies (En
   await page.getByTestId('emb-query-find').click();
   await expect(page.getByTestId('emb-query-error')).toContainText('你是不是想找');
   await shot(page, 'query-zh');
+  await page.getByTestId('emb-method').selectOption('glove');
+  await page.getByTestId('emb-memoryMB').fill('8');
+  await page.getByTestId('emb-train').click();
+  await expect(page.getByTestId('emb-train-error')).toContainText('内存预算（MiB）: must be at least 16, received 8.');
+  await shot(page, 'glove-form-zh');
   await page.getByTestId('language-select').selectOption('en');
   expect(pageErrors).toEqual([]);
 });
