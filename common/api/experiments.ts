@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { byId, empty, Id, Name, TokenizerKind } from './shared';
 import { ModelSizeRequest, ModelSizeShape, Run, RunStatus } from './runs';
 
+/**
+ * The BERT-vs-GPT comparison's default pre-training recipe (issue 14), shared by `compare`, the comparison wizard and
+ * the fine-tune experiment's pre-training (issue 18): the tiny preset, 2,000 steps per model, each family at the best
+ * rate of a short sweep. With it both models clear their unigram bars on Shakespeare (BERT's fill-in, GPT's next
+ * token); small at 600 steps left BERT guessing the most common token at every blank (bench/RESULTS.md, issues 14, 18).
+ */
+export const COMPARE_RECIPE = { preset: 'tiny', steps: 2000, lrSweep: true } as const;
+
 export const ExperimentBudget = z.union([
   z.object({ steps: z.number().int().min(1).max(10_000_000) }).strict(),
   z.object({ tokens: z.number().int().min(1).max(1e12) }).strict(),
@@ -192,13 +200,13 @@ export const experimentChannels = {
       /** tokenizer name or id shared by both models; else tokenizerKind picks or trains `<dataset>-<kind>` */
       tokenizer: z.string().min(1).optional(),
       tokenizerKind: TokenizerKind.optional(),
-      preset: z.enum(['tiny', 'small', 'base']).default('tiny'),
+      preset: z.enum(['tiny', 'small', 'base']).default(COMPARE_RECIPE.preset),
       /** fields that replace the preset's shape for both models (`compare --layers … --context`) */
       size: ModelSizeRequest.optional(),
       budget: ExperimentBudget,
       seeds: z.number().int().min(1, 'Give 1 to 5 seeds.').max(5, 'Give 1 to 5 seeds.').default(1),
       /** sweep each family's learning rate before training and train each at its own best (on by default) */
-      lrSweep: z.boolean().default(true),
+      lrSweep: z.boolean().default(COMPARE_RECIPE.lrSweep),
       /** a third model: a GRU or LSTM language model with the same tokenizer, context, batch, steps and seeds
        *  (its preset's own shape, GPT's recipe, no sweep; `compare --with-rnn gru|lstm`) */
       rnn: RnnFamilyName.optional(),

@@ -2,6 +2,7 @@
 // each (and each from scratch, and TF-IDF + LR) at every label budget and seed, and the tutorial's table measured.
 import { z } from 'zod';
 import { Id } from './shared';
+import { COMPARE_RECIPE } from './experiments';
 
 export const FinetuneExperimentRequest = z.object({
   /** the unlabelled text both models pre-train on (name or id), e.g. shakespeare */
@@ -11,13 +12,14 @@ export const FinetuneExperimentRequest = z.object({
   /** label budgets: training examples per class */
   labels: z.array(z.number().int().min(1).max(100_000)).min(1, 'Give at least one label budget, e.g. 16, 64, 256.').max(8),
   seeds: z.number().int().min(1).max(5).default(3),
-  preset: z.enum(['tiny', 'small']).default('small'),
+  /** the pre-training defaults are the comparison's recipe (COMPARE_RECIPE), the one under which both clear their unigram bars */
+  preset: z.enum(['tiny', 'small']).default(COMPARE_RECIPE.preset),
   /** pre-training steps per model (the same for GPT and BERT, so they see the same tokens) */
-  pretrainSteps: z.number().int().min(1).max(1_000_000).default(600),
+  pretrainSteps: z.number().int().min(1).max(1_000_000).default(COMPARE_RECIPE.steps),
   epochs: z.number().int().min(1).max(100).default(4),
   analyzer: z.enum(['word', 'char_wb']).default('word'),
-  /** each model at the best rate of a short sweep (slower) instead of its recipe's rate */
-  lrSweep: z.boolean().default(false),
+  /** each model at the best rate of a short sweep (on, as in the comparison) instead of its recipe's rate */
+  lrSweep: z.boolean().default(COMPARE_RECIPE.lrSweep),
   /** also the mean-of-Word2Vec-vectors + LR baseline (Word2Vec trained on the task's train split); the CLI turns it on */
   word2vec: z.boolean().default(false),
   /** blanks per seed for the fill-in rows, prompts per seed for the generation row */

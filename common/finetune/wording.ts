@@ -1,6 +1,7 @@
 // Words for the tutorial's measured table from its data (row ids, message keys, numbers) in whatever language `tr`
 // speaks: the UI passes vue-i18n's t scoped to finetune.tutorial, the CLI english() below. Pure, so both can test it.
 import type { PretrainRecipeT, SeedCellT, TutorialMeasureT, TutorialRowT } from '../api/finetune-experiment';
+import { COMPARE_RECIPE } from '../api/experiments';
 import tutorialEn from './messages-en';
 
 /** A lookup of a key under the tutorial messages, with {name} placeholders filled from params. */
@@ -58,8 +59,17 @@ function rate(lr: number): string {
   return `${m.replace(/\.0$/, '')}e${e}`;
 }
 
-/** The sentences that say what recipe each side was pre-trained with, and why BERT's is what it is. */
-export function recipeLines(recipes: PretrainRecipeT[], tr: Translate): string[] {
+/** Whether an experiment pre-trained with the comparison's recipe (COMPARE_RECIPE: preset, steps, both rates swept). */
+export function isCompareRecipe(recipes: PretrainRecipeT[], preset: string | undefined): boolean {
+  return preset === COMPARE_RECIPE.preset && recipes.length > 0
+    && recipes.every((r) => r.steps === COMPARE_RECIPE.steps && r.swept === COMPARE_RECIPE.lrSweep);
+}
+
+/**
+ * The sentences that say what recipe each side was pre-trained with, and why BERT's is what it is; given the request's
+ * preset, a last one says whether this is the default recipe measured to lift both off their unigram bars, or not.
+ */
+export function recipeLines(recipes: PretrainRecipeT[], tr: Translate, preset?: string): string[] {
   const gpt = recipes.find((r) => r.family === 'gpt');
   const bert = recipes.find((r) => r.family === 'bert');
   if (gpt === undefined || bert === undefined) return [];
@@ -68,11 +78,13 @@ export function recipeLines(recipes: PretrainRecipeT[], tr: Translate): string[]
   });
   const mask = bert.maskProbability ?? 0.15;
   const why = { mask: percent(mask), lr: rate(bert.lr), ratio: percent(bert.targetsPerStep / gpt.targetsPerStep) };
+  const defaults = { preset: COMPARE_RECIPE.preset, steps: COMPARE_RECIPE.steps.toLocaleString('en-US') };
   return [
     tr('recipe.gpt', common(gpt)),
     tr('recipe.bert', { ...common(bert), mask: percent(mask) }),
     ...(gpt.swept || bert.swept ? [tr('recipe.swept')] : []),
     tr(mask > 0.15 ? 'recipe.whyMasked' : 'recipe.whyStandard', why),
+    ...(preset === undefined ? [] : [tr(isCompareRecipe(recipes, preset) ? 'recipe.default' : 'recipe.notDefault', defaults)]),
   ];
 }
 

@@ -2,6 +2,7 @@
 // scheduler (progress on stderr), then measured on held-out text; prints the comparison table or, with --json, all of it.
 import { constants as osConstants } from 'node:os';
 import type { ChannelInput, ExperimentT } from '../../../common/api';
+import { COMPARE_RECIPE } from '../../../common/api/experiments';
 import { baselineText, cellText, noteText, rnnVerdictText } from '../../../common/comparison/wording';
 import { english, englishRows, withEnglish } from '../../../common/comparison/english';
 import { LabError } from '../../../common/errors';
@@ -17,7 +18,7 @@ import { listExperiments } from './list-records';
 
 /** Steps per run when no budget is given: with the tiny recipe and the sweeps, the whole comparison takes about two
  *  minutes on a 2-core laptop and both models end well above the unigram baseline (bench/RESULTS.md, issue 14). */
-export const DEFAULT_COMPARE_STEPS = 2000;
+export const DEFAULT_COMPARE_STEPS = COMPARE_RECIPE.steps;
 
 function positiveInt(values: OptionValues, name: string, max = Number.MAX_SAFE_INTEGER): number | undefined {
   const n = numberOption(values, name);
@@ -113,7 +114,7 @@ export const compareCommand: CliCommand = {
     const kind = stringOption(values, 'tokenizer-kind');
     if (kind !== undefined && !['char', 'bpe', 'wordpiece'].includes(kind)) throw new UsageError(`--tokenizer-kind must be char, bpe or wordpiece, got ${JSON.stringify(kind)}.`);
     if (kind !== undefined && stringOption(values, 'tokenizer') !== undefined) throw new UsageError('Give either --tokenizer or --tokenizer-kind, not both.');
-    const preset = stringOption(values, 'preset') ?? 'tiny';
+    const preset = stringOption(values, 'preset') ?? COMPARE_RECIPE.preset;
     if (!['tiny', 'small', 'base'].includes(preset)) throw new UsageError(`--preset must be tiny, small or base, got ${JSON.stringify(preset)}.`);
     const input: ChannelInput<'experiments.create'> = {
       dataset, preset: preset as 'tiny' | 'small' | 'base', size: sizeFromFlags(values), budget: budgetOf(values), seeds: positiveInt(values, 'seeds', 5) ?? 1,

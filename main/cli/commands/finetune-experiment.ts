@@ -33,7 +33,7 @@ export function experimentText(e: FinetuneExperimentT): string {
   const rows = englishRows(e.rows).map((r) => [r.claim, r.measured.join('\n'), r.text].join('\n  ')).join('\n\n');
   const quoted = (s: string): string => JSON.stringify(s.length > 90 ? `${s.slice(0, 89)}…` : s);
   const samples = e.samples.slice(0, 2).map((s) => [`prompt (seed ${s.seed}): ${quoted(s.prompt)}`, `  GPT : ${quoted(s.gpt)}`, `  BERT: ${quoted(s.bert)}`, `  real: ${quoted(s.reference)}`].join('\n'));
-  const recipe = recipeLines(e.recipes ?? [], english);
+  const recipe = recipeLines(e.recipes ?? [], english, e.request.preset);
   return [head, ...(recipe.length > 0 ? ['', english('recipe.title'), ...recipe.map((l) => `  ${l}`)] : []), '', 'Label curve', curve, '', 'The tutorial\'s BERT-vs-GPT table, measured', '', rows, '', 'Continuations (greedy; BERT by mask-predict):', ...samples].join('\n');
 }
 
@@ -49,7 +49,7 @@ export async function runFinetuneExperiment(ctx: CommandContext, values: OptionV
     pretrainDataset: stringOption(values, 'pretrain-dataset'), task: stringOption(values, 'task') ?? stringOption(values, 'dataset'),
     labels: list(values, 'labels'), seeds: numberOption(values, 'seeds'), preset: stringOption(values, 'preset'),
     pretrainSteps: numberOption(values, 'pretrain-steps'), epochs: numberOption(values, 'epochs'), analyzer: stringOption(values, 'analyzer'),
-    lrSweep: values['lr-sweep'] === true ? true : undefined, sites: numberOption(values, 'sites'), prompts: numberOption(values, 'prompts'),
+    lrSweep: values['no-lr-sweep'] === true ? false : values['lr-sweep'] === true ? true : undefined, sites: numberOption(values, 'sites'), prompts: numberOption(values, 'prompts'),
     threads: numberOption(values, 'threads'), word2vec: values['no-word2vec'] !== true, taskId,
   });
   let stopping = false;
@@ -104,7 +104,7 @@ export async function runFinetuneExperiment(ctx: CommandContext, values: OptionV
     }
     if (e.status !== 'completed') throw new LabError('conflict', e.error ?? `Experiment ${e.experimentId} ended ${e.status}.`);
     ctx.note(`Done in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-    ctx.result({ ...e, rows: englishRows(e.rows), recipeText: recipeLines(e.recipes ?? [], english) }, () => experimentText(e));
+    ctx.result({ ...e, rows: englishRows(e.rows), recipeText: recipeLines(e.recipes ?? [], english, e.request.preset) }, () => experimentText(e));
   } finally {
     unsubscribe();
   }

@@ -3,6 +3,7 @@
 // `finetune-baseline` fits TF-IDF + logistic regression on the same splits; `finetune-list` prints the table of
 // fine-tunes. Inputs pass the same zod boundary as the API's.
 import { FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
+import { COMPARE_RECIPE } from '../../../common/api/experiments';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
 import { cellText } from '../../../common/finetune/wording';
@@ -148,12 +149,13 @@ export const finetuneListCommand: CliCommand = {
 export const finetuneCompareCommand: CliCommand = {
   name: 'finetune-compare',
   summary: 'pre-train BERT and GPT, fine-tune each (and each from scratch, TF-IDF + LR and mean Word2Vec + LR) at every label budget and seed: the label curve and the tutorial\'s BERT-vs-GPT table, measured',
-  usage: '--pretrain-dataset NAME --task NAME|spam|names --labels 16,64,256 [--seeds N] [--preset tiny|small] [--pretrain-steps N] [--epochs N] [--analyzer word|char_wb] [--lr-sweep] [--no-word2vec] [--sites N] [--prompts N] [--threads K] [--json]'
+  usage: '--pretrain-dataset NAME --task NAME|spam|names --labels 16,64,256 [--seeds N] [--preset tiny|small] [--pretrain-steps N] [--no-lr-sweep] [--epochs N] [--analyzer word|char_wb] [--no-word2vec] [--sites N] [--prompts N] [--threads K] [--json]'
     + '\n       finetune-compare --gpt RUN --bert RUN --dataset NAME --labels 16,64,256 [--seeds N] [--epochs N] [--analyzer word|char_wb] [--threads K] [--json]',
   details: [
     '--pretrain-dataset  unlabelled text both models pre-train on (one byte-level BPE tokenizer, matched size and tokens seen, per seed)',
     '--task              the labelled dataset; the samples spam and names are imported when the lab does not have them',
-    '--preset/--pretrain-steps  model size (default small) and pre-training steps per model (default 600)',
+    `--preset/--pretrain-steps  model size and pre-training steps per model (default ${COMPARE_RECIPE.preset}, ${COMPARE_RECIPE.steps}: \`compare\`'s recipe, under which both clear their unigram bars)`,
+    '--no-lr-sweep      pre-train each at its recipe\'s learning rate instead of the best of a short sweep (as `compare`)',
     '--sites/--prompts   blanks per seed for the fill-in rows (default 300), prompts per seed for the generation row (default 8)',
     '--no-word2vec       leave out the mean-of-Word2Vec-vectors + LR baseline (Word2Vec trained on the task\'s train split, labels unused)',
     '--gpt/--bert        instead: fine-tune these pre-trained runs (the same pair for every seed); numbers only, no table',
@@ -163,7 +165,7 @@ export const finetuneCompareCommand: CliCommand = {
   options: {
     gpt: { type: 'string' }, bert: { type: 'string' }, dataset: { type: 'string' }, labels: { type: 'string' }, seeds: { type: 'string' },
     epochs: { type: 'string' }, analyzer: { type: 'string' }, threads: { type: 'string' }, 'pretrain-dataset': { type: 'string' }, task: { type: 'string' },
-    preset: { type: 'string' }, 'pretrain-steps': { type: 'string' }, 'lr-sweep': { type: 'boolean' }, 'no-word2vec': { type: 'boolean' }, sites: { type: 'string' }, prompts: { type: 'string' },
+    preset: { type: 'string' }, 'pretrain-steps': { type: 'string' }, 'lr-sweep': { type: 'boolean' }, 'no-lr-sweep': { type: 'boolean' }, 'no-word2vec': { type: 'boolean' }, sites: { type: 'string' }, prompts: { type: 'string' },
   },
   async run(ctx, values) {
     if (stringOption(values, 'pretrain-dataset') !== undefined || stringOption(values, 'task') !== undefined) {

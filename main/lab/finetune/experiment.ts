@@ -95,7 +95,7 @@ export class FinetuneExperimentService {
     record.recipes = this.recipes(record);
     this.save(record);
     log(`Experiment ${created.id}: pre-training ${record.pairs.length} GPT/BERT pair(s) on "${pretrain.name}" (${request.preset}, ${request.pretrainSteps} steps each), then fine-tuning on "${task.name}" at ${labels.join(', ')} labels per class.`);
-    for (const line of recipeLines(record.recipes ?? [], english)) log(line);
+    for (const line of recipeLines(record.recipes ?? [], english, record.request.preset)) log(line);
     return record;
   }
 

@@ -1,8 +1,9 @@
 // The measured tutorial table: verdicts follow the numbers (a gap inside the seed spread is no clear difference, one
 // seed is provisional), distinct-n and the bigram model against hand-computed values, and the English wording.
 import { describe, expect, it } from 'vitest';
-import type { CurvePointT, CurveModelT } from '../../../common/api/finetune-experiment';
-import { cellText, english, englishRows, recipeLines } from '../../../common/finetune/wording';
+import { COMPARE_RECIPE, experimentChannels } from '../../../common/api/experiments';
+import { FinetuneExperimentRequest, type CurvePointT, type CurveModelT } from '../../../common/api/finetune-experiment';
+import { cellText, english, englishRows, isCompareRecipe, recipeLines } from '../../../common/finetune/wording';
 import tutorialEn from '../../../common/finetune/messages-en';
 import tutorialZh from '../../../common/finetune/messages-zh-CN';
 import { BigramModel, distinctN, generationFigures, isDegenerate, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
@@ -151,6 +152,22 @@ describe('the measured tutorial table', () => {
     ]);
     expect(standard[1]).toContain('learning rate 3e-4');
     expect(recipeLines([], english)).toEqual([]);
+    // given the preset: the comparison's recipe (tiny, 2,000 steps, both swept) is named as the measured default, and
+    // anything else (the old small × 600, or no sweep) says it is not and what to do when BERT is under-trained
+    const tiny = { ...base, steps: COMPARE_RECIPE.steps, contextLength: 64, swept: true };
+    const defaults = [{ ...tiny, family: 'gpt' as const, lr: 3e-3, maskProbability: null, targetsPerStep: 1024 }, { ...tiny, family: 'bert' as const, lr: 3e-3, maskProbability: 0.4, targetsPerStep: 409.6 }];
+    expect(isCompareRecipe(defaults, 'tiny')).toBe(true);
+    expect(recipeLines(defaults, english, 'tiny').at(-1)).toMatch(/^These are the defaults, the BERT-vs-GPT comparison's recipe \(tiny preset, 2,000 steps/);
+    expect(isCompareRecipe(defaults.map((r) => ({ ...r, swept: false })), 'tiny')).toBe(false);
+    expect(isCompareRecipe(defaults, 'small')).toBe(false);
+    expect(recipeLines([gpt, { ...gpt, family: 'bert', maskProbability: 0.15, targetsPerStep: 307.2 }], english, 'small').at(-1))
+      .toBe('These are not the defaults (tiny preset, 2,000 steps, each rate the best of a short sweep: the recipe measured to lift both models off their unigram bars on Shakespeare). '
+        + 'If BERT\'s fill-in row says it is under-trained, pre-train it longer or go back to the defaults.');
+    // the experiment's request defaults are the comparison's: one recipe, not a copy of it
+    const request = FinetuneExperimentRequest.parse({ pretrainDataset: 'shakespeare', task: 'spam', labels: [16] });
+    expect({ preset: request.preset, steps: request.pretrainSteps, lrSweep: request.lrSweep }).toEqual(COMPARE_RECIPE);
+    const compare = experimentChannels['experiments.create'].input.parse({ dataset: 'shakespeare', budget: { steps: 1 } });
+    expect({ preset: compare.preset, lrSweep: compare.lrSweep }).toEqual({ preset: COMPARE_RECIPE.preset, lrSweep: COMPARE_RECIPE.lrSweep });
     // the objective row: the training mask in its sentence, the validation loss at 15% whatever the training rate
     const rows = tutorialTable({ curve: [], pairs: [], objectives: [{ seed: 1, gptLoss: 3, bertLoss: 4 }], maskProbability: 0.4 });
     const objective = englishRows(rows)[0];
