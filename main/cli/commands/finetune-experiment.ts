@@ -42,16 +42,21 @@ function list(values: OptionValues, name: string): number[] | undefined {
   return text === undefined ? undefined : text.split(',').map((x) => (x.trim() === '' ? Number.NaN : Number(x.trim())));
 }
 
-/** Runs the experiment from the command's flags; the inputs pass the API's zod schema at lab.call. */
-export async function runFinetuneExperiment(ctx: CommandContext, values: OptionValues): Promise<number | undefined> {
-  const taskId = newTaskId();
-  const input = givenInput<ChannelInput<'finetune.experiment.start'>>({
+/** The request the flags make (unset flags are left to the API's defaults: the comparison's recipe, the sweep on). */
+export function experimentInput(values: OptionValues, taskId: string): ChannelInput<'finetune.experiment.start'> {
+  return givenInput<ChannelInput<'finetune.experiment.start'>>({
     pretrainDataset: stringOption(values, 'pretrain-dataset'), task: stringOption(values, 'task') ?? stringOption(values, 'dataset'),
     labels: list(values, 'labels'), seeds: numberOption(values, 'seeds'), preset: stringOption(values, 'preset'),
     pretrainSteps: numberOption(values, 'pretrain-steps'), epochs: numberOption(values, 'epochs'), analyzer: stringOption(values, 'analyzer'),
     lrSweep: values['no-lr-sweep'] === true ? false : values['lr-sweep'] === true ? true : undefined, sites: numberOption(values, 'sites'), prompts: numberOption(values, 'prompts'),
     threads: numberOption(values, 'threads'), word2vec: values['no-word2vec'] !== true, taskId,
   });
+}
+
+/** Runs the experiment from the command's flags; the inputs pass the API's zod schema at lab.call. */
+export async function runFinetuneExperiment(ctx: CommandContext, values: OptionValues): Promise<number | undefined> {
+  const taskId = newTaskId();
+  const input = experimentInput(values, taskId);
   let stopping = false;
   const stopped = new Set<number>();
   const stop = (id: number): void => {

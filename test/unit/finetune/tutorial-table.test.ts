@@ -8,6 +8,7 @@ import tutorialEn from '../../../common/finetune/messages-en';
 import tutorialZh from '../../../common/finetune/messages-zh-CN';
 import { BigramModel, distinctN, generationFigures, isDegenerate, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
 import { clearlyBetter, seedCell, tutorialTable } from '../../../main/lab/finetune/tutorial-table';
+import { experimentInput } from '../../../main/cli/commands/finetune-experiment';
 
 function curve(values: Partial<Record<CurveModelT, number[]>>, labels = 16): CurvePointT[] {
   return Object.entries(values).map(([model, v]) => ({ model: model as CurveModelT, labelsPerClass: labels, macroF1: seedCell(v), runIds: [] }));
@@ -166,6 +167,17 @@ describe('the measured tutorial table', () => {
     // the experiment's request defaults are the comparison's: one recipe, not a copy of it
     const request = FinetuneExperimentRequest.parse({ pretrainDataset: 'shakespeare', task: 'spam', labels: [16] });
     expect({ preset: request.preset, steps: request.pretrainSteps, lrSweep: request.lrSweep }).toEqual(COMPARE_RECIPE);
+    // finetune-compare's flags: none leaves the defaults to the API; --no-lr-sweep turns the sweep off
+    const flags = { 'pretrain-dataset': 'shakespeare', task: 'spam', labels: '16,64' };
+    const fromFlags = (values: Record<string, string | boolean>): ReturnType<typeof FinetuneExperimentRequest.parse> => {
+      const { taskId, ...rest } = experimentInput(values, 'cli-1');
+      expect(taskId).toBe('cli-1');
+      return FinetuneExperimentRequest.parse(rest);
+    };
+    const plain = fromFlags(flags);
+    expect({ preset: plain.preset, steps: plain.pretrainSteps, lrSweep: plain.lrSweep }).toEqual(COMPARE_RECIPE);
+    expect(fromFlags({ ...flags, 'no-lr-sweep': true, preset: 'small', 'pretrain-steps': '600' }))
+      .toMatchObject({ lrSweep: false, preset: 'small', pretrainSteps: 600, labels: [16, 64] });
     const compare = experimentChannels['experiments.create'].input.parse({ dataset: 'shakespeare', budget: { steps: 1 } });
     expect({ preset: compare.preset, lrSweep: compare.lrSweep }).toEqual({ preset: COMPARE_RECIPE.preset, lrSweep: COMPARE_RECIPE.lrSweep });
     // the objective row: the training mask in its sentence, the validation loss at 15% whatever the training rate
