@@ -12,7 +12,7 @@ export const FinetuneExperimentRequest = z.object({
   /** label budgets: training examples per class */
   labels: z.array(z.number().int().min(1).max(100_000)).min(1, 'Give at least one label budget, e.g. 16, 64, 256.').max(8),
   seeds: z.number().int().min(1).max(5).default(3),
-  /** the pre-training defaults are the comparison's recipe (COMPARE_RECIPE), the one under which both clear their unigram bars */
+  /** the pre-training defaults are the comparison's recipe (COMPARE_RECIPE), the best measured for this experiment so far */
   preset: z.enum(['tiny', 'small']).default(COMPARE_RECIPE.preset),
   /** pre-training steps per model (the same for GPT and BERT, so they see the same tokens) */
   pretrainSteps: z.number().int().min(1).max(1_000_000).default(COMPARE_RECIPE.steps),

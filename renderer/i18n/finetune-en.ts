@@ -82,7 +82,7 @@ const finetuneEn = {
     preset: 'Model size',
     steps: 'Pre-training steps per model',
     lrSweep: 'Learning-rate sweep',
-    lrSweepHint: 'Each model pre-trains at the best rate of a short sweep around its recipe\'s, as in the BERT-vs-GPT comparison (a little slower). With the defaults (tiny, 2,000 steps, sweep) both models clear their unigram bars on Shakespeare.',
+    lrSweepHint: 'Each model pre-trains at the best rate of a short sweep around its recipe\'s, as in the BERT-vs-GPT comparison (a little slower).',
     word2vec: 'Mean Word2Vec + LR baseline',
     word2vecHint: 'Also trains Word2Vec on the task\'s training texts (labels unused) and fits logistic regression on the mean of each text\'s word vectors, beside TF-IDF + LR. Seconds per budget and seed.',
     start: 'Run the experiment',

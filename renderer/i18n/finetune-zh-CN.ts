@@ -81,7 +81,7 @@ const finetuneZhCN = {
     preset: '模型规模',
     steps: '每个模型的预训练步数',
     lrSweep: '学习率扫描',
-    lrSweepHint: '每个模型以其配方学习率附近短暂扫描出的最佳学习率预训练，与 BERT 对比 GPT 实验相同（稍慢）。使用默认设置（tiny、2,000 步、扫描）时，两个模型在莎士比亚文本上都超过各自的一元基线。',
+    lrSweepHint: '每个模型以其配方学习率附近短暂扫描出的最佳学习率预训练，与 BERT 对比 GPT 实验相同（稍慢）。',
     word2vec: 'Word2Vec 均值 + 逻辑回归基线',
     word2vecHint: '另外在任务的训练文本上训练 Word2Vec（不用标注），用每段文本词向量的均值拟合逻辑回归，与 TF-IDF + 逻辑回归并列。每个预算和种子只需几秒。',
     start: '运行实验',

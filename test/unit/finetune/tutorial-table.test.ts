@@ -162,8 +162,7 @@ describe('the measured tutorial table', () => {
     expect(isCompareRecipe(defaults.map((r) => ({ ...r, swept: false })), 'tiny')).toBe(false);
     expect(isCompareRecipe(defaults, 'small')).toBe(false);
     expect(recipeLines([gpt, { ...gpt, family: 'bert', maskProbability: 0.15, targetsPerStep: 307.2 }], english, 'small').at(-1))
-      .toBe('These are not the defaults (tiny preset, 2,000 steps, each rate the best of a short sweep: the recipe measured to lift both models off their unigram bars on Shakespeare). '
-        + 'If BERT\'s fill-in row says it is under-trained, pre-train it longer or go back to the defaults.');
+      .toBe('These are not the defaults (tiny preset, 2,000 steps, each rate the best of a short sweep, the comparison\'s recipe). If BERT\'s fill-in row says it is under-trained, pre-train it longer.');
     // the experiment's request defaults are the comparison's: one recipe, not a copy of it
     const request = FinetuneExperimentRequest.parse({ pretrainDataset: 'shakespeare', task: 'spam', labels: [16] });
     expect({ preset: request.preset, steps: request.pretrainSteps, lrSweep: request.lrSweep }).toEqual(COMPARE_RECIPE);
