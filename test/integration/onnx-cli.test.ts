@@ -1,6 +1,6 @@
 // The attention, export-onnx and onnx commands end to end on a temp lab home with real runs, checkpoints and files.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -159,6 +159,14 @@ describe('attention-lab export-onnx and onnx', () => {
     const r = await cli('export-onnx', join(home, 'runs', '1', 'step-5'), '--out', file);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('opset:   17');
+    // an existing file is replaced only with --force (issue 14: exports overwrote silently)
+    const written = readFileSync(file);
+    const again = await cli('export-onnx', join(home, 'runs', '1', 'step-5'), '--out', file);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain(`${file} already exists; add --force to replace it, or choose another path.`);
+    expect(readFileSync(file).equals(written)).toBe(true);
+    const forced = await cli('export-onnx', join(home, 'runs', '1', 'step-5'), '--out', file, '--force');
+    expect(forced.code, forced.stderr).toBe(0);
     const bad = join(home, 'notes.onnx');
     writeFileSync(bad, 'these are my notes, not a model');
     const refused = await cli('onnx', 'inspect', bad);

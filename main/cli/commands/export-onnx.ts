@@ -12,17 +12,18 @@ import { fields } from '../format';
 export const exportOnnxCommand: CliCommand = {
   name: 'export-onnx',
   summary: "export a run's checkpoint as an ONNX model with logits, attention and hidden states",
-  usage: 'RUN --out FILE.onnx [--step N] [--check [--tolerance X]] [--text T]',
+  usage: 'RUN --out FILE.onnx [--force] [--step N] [--check [--tolerance X]] [--text T]',
   details: [
     'RUN       a run name or id, a run folder, or a checkpoint folder holding model.safetensors',
-    '--out     the .onnx file to write (an existing one is replaced)',
+    '--out     the .onnx file to write (its folder is made if missing)',
+    '--force   replace FILE.onnx if it exists',
     '--step    which checkpoint of the run (default: the newest)',
     `--check   run the export in onnxruntime and compare logits and attention with the native forward (tolerance ${EXPORT_CHECK.tolerance}); a file that fails it is removed`,
     `--tolerance  the largest |Δ| the check accepts (default ${EXPORT_CHECK.tolerance})`,
     '--text    the text the check runs on',
   ],
   positionals: ['RUN'],
-  options: { out: { type: 'string' }, step: { type: 'string' }, check: { type: 'boolean' }, text: { type: 'string' }, tolerance: { type: 'string' } },
+  options: { out: { type: 'string' }, force: { type: 'boolean' }, step: { type: 'string' }, check: { type: 'boolean' }, text: { type: 'string' }, tolerance: { type: 'string' } },
   async run(ctx, values, [ref]) {
     const out = resolve(requiredOption(values, 'out', 'the .onnx file to write, e.g. --out model.onnx'));
     const check = values.check === true;
@@ -30,10 +31,10 @@ export const exportOnnxCommand: CliCommand = {
     if (tolerance !== undefined && !(tolerance >= 0)) throw new UsageError(`--tolerance must be a number of at least 0, got ${String(values.tolerance)}.`);
     const source = await checkpointChoice(ctx, ref);
     const { runName, ...choice } = source;
-    // the command has always made the folder it writes into, and replaced a file already there
+    // the command has always made the folder it writes into; a file already there is replaced only with --force
     if (out.toLowerCase().endsWith('.onnx')) mkdirSync(dirname(out), { recursive: true });
     const info = await ctx.call('analysis.exportOnnx', givenInput({
-      ...choice, step: numberOption(values, 'step'), path: out, force: true, check, tolerance, checkText: check ? stringOption(values, 'text') : undefined,
+      ...choice, step: numberOption(values, 'step'), path: out, force: values.force === true, check, tolerance, checkText: check ? stringOption(values, 'text') : undefined,
     })).catch((e: unknown) => {
       throw withStepFlag(e);
     });
