@@ -38,6 +38,9 @@ test('a GRU third model: wizard, three runs, its table column and verdict, loss 
 
   // the probe panel: the GRU continues the prompt beside GPT, and is not asked to fill a blank
   await expect(page.getByTestId('probe-rnn-no-fill')).toHaveText('The GRU has no fill-in-the-blank reading: it reads left to right only, one token at a time, so it is asked only to continue a prompt.');
+  // sampled rather than greedy: the settings of the run page's probe, on the experiment's
+  await page.getByTestId('probe-temperature').fill('1');
+  await page.getByTestId('probe-top-k').fill('5');
   await page.getByTestId('probe-continue').click();
   await expect(page.getByTestId('probe-continue-gru')).toContainText('GRU');
   await expect(page.getByTestId('probe-continue-result').locator('.answer h3')).toHaveText([/^GPT/, /^GRU/, /^BERT/]);
