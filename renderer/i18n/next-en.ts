@@ -2,6 +2,7 @@
 export default {
   title: 'Next:',
   datasetTokenizer: 'Train a tokenizer on it',
+  datasetSeq2seq: 'Train an encoder-decoder on these pairs (with vs without attention)',
   datasetCompare: 'Compare BERT and GPT on it',
   tokenizerCompare: 'Train BERT and GPT with it',
   runAttention: 'Explore its attention',

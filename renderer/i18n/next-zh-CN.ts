@@ -4,6 +4,7 @@ import type nextEn from './next-en';
 const nextZhCN: typeof nextEn = {
   title: '下一步：',
   datasetTokenizer: '用它训练分词器',
+  datasetSeq2seq: '用这些句对训练编码器-解码器（有无注意力对比）',
   datasetCompare: '在它上面比较 BERT 与 GPT',
   tokenizerCompare: '用它训练 BERT 与 GPT',
   runAttention: '查看它的注意力',

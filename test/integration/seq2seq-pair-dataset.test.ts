@@ -59,7 +59,7 @@ describe('seq2seq experiment on a pair dataset', () => {
     const info = created.pairsDataset;
     expect(info).toMatchObject({ id: dataset.id, name: 'rev-pairs', sha256: dataset.sha256, madeSplit: true, noSecondText: CLEARED });
     expect(info?.split).toEqual({ seed: 42, ratios: { train: 0.8, validation: 0.1, test: 0.1 }, stratified: false, createdAt: now.split?.createdAt });
-    expect(pairsDatasetLines(info as NonNullable<typeof info>)[0]).toMatch(/^Pairs from dataset "rev-pairs" \(id \d+\), a split made for this experiment of .* UTC \(train 0\.8, validation 0\.1, test 0\.1, seed 42\): /);
+    expect(pairsDatasetLines(info as NonNullable<typeof info>)[0]).toMatch(/^Pairs from dataset "rev-pairs" \(id \d+\): \d+ train, \d+ validation, \d+ test pairs of a split made for this experiment \(the dataset had none\) \(made .* UTC; train 0\.8, validation 0\.1, test 0\.1, seed 42\)\.$/);
     expect(created.pairsFile).toBeNull();
     const list = (await lab.call('seq2seq.list', {})) as { id: number; pairsDataset: string | null }[];
     expect(list.find((x) => x.id === created.id)?.pairsDataset).toBe('rev-pairs');

@@ -129,9 +129,9 @@ function sideTokenizerLines(f: Pick<NonNullable<Seq2seqExperimentT['pairsFile']>
 /** Which dataset and split the pairs came from, the split made for the experiment, documents left out; sides cut. */
 export function pairsDatasetLines(d: NonNullable<Seq2seqExperimentT['pairsDataset']>): string[] {
   const r = d.split.ratios;
-  const split = `${d.madeSplit ? 'a split made for this experiment' : 'its split'} of ${d.split.createdAt.slice(0, 16).replace('T', ' ')} UTC ` +
-    `(train ${r.train}, validation ${r.validation}, test ${r.test}, seed ${d.split.seed})`;
-  const lines = [`Pairs from dataset "${d.name}" (id ${d.id}), ${split}: ${int(d.pairs.train)} train, ${int(d.pairs.validation)} validation, ${int(d.pairs.test)} test pairs.`];
+  const split = `${d.madeSplit ? 'a split made for this experiment (the dataset had none)' : 'its own split'} ` +
+    `(made ${d.split.createdAt.slice(0, 16).replace('T', ' ')} UTC; train ${r.train}, validation ${r.validation}, test ${r.test}, seed ${d.split.seed})`;
+  const lines = [`Pairs from dataset "${d.name}" (id ${d.id}): ${int(d.pairs.train)} train, ${int(d.pairs.validation)} validation, ${int(d.pairs.test)} test pairs of ${split}.`];
   if (d.noSecondText > 0) lines.push(`${int(d.noSecondText)} document(s) of "${d.name}" have no second text and were left out.`);
   return [...lines, ...sideTokenizerLines(d)];
 }

@@ -76,6 +76,8 @@ describe('i18n messages', () => {
       L: 2, NH: 2, C: 64, layer: 1, head: 0, position: 8, token: 'dog', step: 120, kind: 'learned', d: '1e-7',
       // the seq2seq pair file's line
       pairs: 400, duplicates: 6, skipped: 5,
+      // the seq2seq pair dataset's line
+      date: '2026-12-05 18:30', trainPairs: 120, validationPairs: 15, testPairs: 16,
       // the comparison table's messages
       layers: 4, heads: 5, dModel: 96, context: 128, norm: 'pre', gpt: '41.2%', bert: '55.0%', figures: 'GPT 1, BERT 2', winner: 'BERT',
       by: '13.8 points', fill: 'GPT', next: 'neither', gptWins: 6, bertWins: 9, gap: '0.25', percent: 42, loser: 'GPT', ratio: '1.75',
