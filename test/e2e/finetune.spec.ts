@@ -2,25 +2,17 @@
 // Fine-tuning page a person fine-tunes the BERT with a label budget, runs the TF-IDF + logistic-regression baseline
 // on the same labels, compares them in the table and the macro-F1 bars, and opens the fine-tune's report (confusion
 // matrix, misclassified names) — in English and Chinese. Screenshots: finetune-*.
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('finetune-');
-const BIN = join('main', 'cli', 'bin.mjs');
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 test('fine-tune a pre-trained BERT, run the baseline, read the report (English and Chinese)', async ({ page }) => {
-  cli(lab.home, 'datasets', 'import-sample', 'names');
-  cli(lab.home, 'datasets', 'split', 'First names', '--train', '0.8', '--validation', '0.1', '--test', '0.1', '--seed', '42');
-  cli(lab.home, 'train', '--dataset', 'First names', '--model', 'bert', '--steps', '40', '--batch-size', '8', '--threads', '1', '--name', 'names-bert');
+  labCli(lab.home, 'datasets', 'import-sample', 'names');
+  labCli(lab.home, 'datasets', 'split', 'First names', '--train', '0.8', '--validation', '0.1', '--test', '0.1', '--seed', '42');
+  labCli(lab.home, 'train', '--dataset', 'First names', '--model', 'bert', '--steps', '40', '--batch-size', '8', '--threads', '1', '--name', 'names-bert');
 
   await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');

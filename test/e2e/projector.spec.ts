@@ -3,21 +3,14 @@
 // the canvas and its neighbours read, search, an analogy drawn as arrows, BERT's table compared side by side, the
 // checkpoint slider, a bookmark, a PNG export, BERT's contextual vectors, and the page in Chinese — with screenshots
 // (projector-*) of each view.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('projector-');
-const BIN = join('main', 'cli', 'bin.mjs');
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 function corpus(): string {
   const words = ['the cat sees a dog', 'a dog sees the cat', 'the river bank is wet', 'she went to the bank'];
@@ -75,12 +68,12 @@ test.beforeAll(() => {
   const home = lab.home;
   const file = join(home, 'projector-e2e.txt');
   writeFileSync(file, corpus());
-  cli(home, 'datasets', 'import', file, '--name', 'projector-e2e', '--mode', 'paragraphs');
+  labCli(home, 'datasets', 'import', file, '--name', 'projector-e2e', '--mode', 'paragraphs');
   // word vectors of the same corpus (issue 15a's trainer), small and quick
-  cli(home, 'embeddings', 'train', '--dataset', 'projector-e2e', '--method', 'word2vec', '--sg', '--dim', '16', '--epochs', '3',
+  labCli(home, 'embeddings', 'train', '--dataset', 'projector-e2e', '--method', 'word2vec', '--sg', '--dim', '16', '--epochs', '3',
     '--min-count', '1', '--name', 'proj-e2e-w2v');
   for (const model of ['gpt', 'bert']) {
-    cli(home, 'train', '--dataset', 'projector-e2e', '--model', model, '--preset', 'tiny', '--tokenizer-kind', 'char',
+    labCli(home, 'train', '--dataset', 'projector-e2e', '--model', model, '--preset', 'tiny', '--tokenizer-kind', 'char',
       '--steps', '12', '--checkpoint-every', '6', '--batch-size', '4', '--name', `proj-e2e-${model}`);
   }
 });

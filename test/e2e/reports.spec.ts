@@ -2,23 +2,17 @@
 // CLI; the report is built from the experiment page, an attention heatmap is pinned into it, HTML and PDF are exported
 // from the builder, the HTML is opened from disk with the network blocked and the PDF pages turned into PNGs — in
 // English and Chinese. Screenshots: reports-*.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('reports-');
-const BIN = join('main', 'cli', 'bin.mjs');
 const SHOTS = join('test-results', 'screenshots');
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 function corpus(): string {
   const words = ['the cat sees a dog', 'a dog sees the cat', 'to be or not to be', 'the king calls a bird'];
@@ -60,9 +54,9 @@ test.beforeAll(() => {
   const home = lab.home;
   const file = join(home, 'reports-e2e.txt');
   writeFileSync(file, corpus());
-  cli(home, 'datasets', 'import', file, '--name', 'reports-e2e', '--mode', 'paragraphs');
-  cli(home, 'compare', '--dataset', 'reports-e2e', '--preset', 'tiny', '--steps', '12', '--seeds', '1', '--tokenizer-kind', 'char', '--positions', '10');
-  cli(home, 'runs', 'import-external', resolve('test/fixtures/tensorboard/golden'), '--name', 'pytorch-script');
+  labCli(home, 'datasets', 'import', file, '--name', 'reports-e2e', '--mode', 'paragraphs');
+  labCli(home, 'compare', '--dataset', 'reports-e2e', '--preset', 'tiny', '--steps', '12', '--seeds', '1', '--tokenizer-kind', 'char', '--positions', '10');
+  labCli(home, 'runs', 'import-external', resolve('test/fixtures/tensorboard/golden'), '--name', 'pytorch-script');
 });
 
 test('build a report from an experiment, pin an attention heatmap, export HTML and PDF (English and Chinese)', async ({ page }) => {

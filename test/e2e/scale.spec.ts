@@ -6,18 +6,12 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('scale-');
-const BIN = join('main', 'cli', 'bin.mjs');
 const PYTHON = process.env.ATTENTION_LAB_PYTHON ?? '/usr/bin/python3';
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 180_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 function corpus(): string {
   const words = ['the cat sees a dog', 'a dog sees the cat', 'to be or not to be', 'the king calls a bird'];
@@ -29,8 +23,8 @@ test.beforeAll(() => {
   const home = lab.home;
   const file = join(home, 'scale-e2e.txt');
   writeFileSync(file, corpus());
-  cli(home, 'datasets', 'import', file, '--name', 'scale-e2e', '--mode', 'paragraphs');
-  const out = JSON.parse(cli(home, 'train', '--dataset', 'scale-e2e', '--model', 'gpt', '--steps', '12', '--batch-size', '4',
+  labCli(home, 'datasets', 'import', file, '--name', 'scale-e2e', '--mode', 'paragraphs');
+  const out = JSON.parse(labCli(home, 'train', '--dataset', 'scale-e2e', '--model', 'gpt', '--steps', '12', '--batch-size', '4',
     '--eval-every', '6', '--checkpoint-every', '6', '--threads', '1', '--name', 'tiny-gpt', '--json')) as { runId: number };
   runId = out.runId;
 });
