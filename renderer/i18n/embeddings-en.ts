@@ -42,6 +42,13 @@ const embeddingsEn = {
     open: 'Run page',
     project: 'Open the projector',
   },
+  export: {
+    format: 'Export as',
+    formats: { w2vText: 'word2vec text (.txt)', w2vBin: 'word2vec binary (.bin)', projector: 'Embedding Projector TSV (folder)' },
+    button: 'Export vectors',
+    written: 'Wrote {n} vectors of dimension {dim} into the lab\'s exports folder (a new name each time; nothing is replaced):',
+    download: 'Download',
+  },
   run: {
     progress: 'Progress',
     loss: 'Loss (per prediction)',

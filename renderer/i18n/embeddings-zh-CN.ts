@@ -44,6 +44,13 @@ const embeddingsZhCN: EmbeddingsMessages = {
     open: '运行页面',
     project: '打开嵌入投影器',
   },
+  export: {
+    format: '导出格式',
+    formats: { w2vText: 'word2vec 文本（.txt）', w2vBin: 'word2vec 二进制（.bin）', projector: 'Embedding Projector TSV（文件夹）' },
+    button: '导出词向量',
+    written: '已将 {n} 个 {dim} 维向量写入实验室的 exports 文件夹（每次用新文件名，不会覆盖已有文件）：',
+    download: '下载',
+  },
   run: {
     progress: '进度',
     loss: '损失（每次预测）',

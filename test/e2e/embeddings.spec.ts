@@ -67,6 +67,20 @@ test('train Word2Vec from the page, watch it, query neighbours and analogies (En
   await expect(page.getByTestId('embedding-query')).toBeVisible();
   await shot(page, 'trained-en');
 
+  // export the vectors: a free name in the lab's exports folder each time (never over a file), a download per file
+  await page.getByTestId('emb-export-button').click();
+  await expect(page.getByTestId('emb-export-result')).toContainText('run-1-final.txt');
+  const link = page.getByTestId('emb-export-download');
+  const text = await (await page.request.get(new URL((await link.getAttribute('href')) as string, lab.url).toString())).text();
+  expect(text.split('\n')[0]).toMatch(/^\d+ 24$/);
+  await page.getByTestId('emb-export-button').click();
+  await expect(page.getByTestId('emb-export-result')).toContainText('run-1-final (2).txt');
+  await page.getByTestId('emb-export-format').selectOption('projector');
+  await page.getByTestId('emb-export-button').click();
+  await expect(page.getByTestId('emb-export-download')).toHaveCount(2);
+  await expect(page.getByTestId('emb-export-result')).toContainText('metadata.tsv');
+  await shot(page, 'exported-en');
+
   // neighbours of a word
   await page.getByTestId('emb-query-word').fill('rome');
   await page.getByTestId('emb-query-find').click();
