@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { longestTask, screenshots, useLabServer, watchLongTasks } from './lab-server';
 
 const lab = useLabServer();
@@ -34,10 +35,9 @@ test.beforeAll(() => {
   const home = lab.home;
   const file = join(home, 'long.txt');
   writeFileSync(file, 'the cat sees a dog, a dog sees the cat.\n\n'.repeat(40));
-  const cli = (...args: string[]): string => node(join('main', 'cli', 'bin.mjs'), '--home', home, ...args);
-  cli('datasets', 'import', file, '--name', 'long', '--mode', 'paragraphs');
+  labCli(home, 'datasets', 'import', file, '--name', 'long', '--mode', 'paragraphs');
   // a tiny run lends its dataset and char tokenizer to the 12 × 12, 512-context GPT the fixture saves
-  cli('train', '--dataset', 'long', '--model', 'gpt', '--preset', 'tiny', '--tokenizer-kind', 'char', '--steps', '1', '--batch-size', '1', '--name', 'long-tiny');
+  labCli(home, 'train', '--dataset', 'long', '--model', 'gpt', '--preset', 'tiny', '--tokenizer-kind', 'char', '--steps', '1', '--batch-size', '1', '--name', 'long-tiny');
   node('--import', 'tsx', join('test', 'e2e', 'attention-long-fixture.ts'), home, 'long-tiny', 'long-512');
 });
 
