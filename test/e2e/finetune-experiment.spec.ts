@@ -2,29 +2,22 @@
 // imported with the CLI; on the Fine-tuning page a person picks it and the names sample (imported by the experiment),
 // tiny models, a few steps and two label budgets × two seeds, runs it, and reads the label curve and the tutorial's
 // table, measured, with verdicts — in English and Chinese. Screenshots: finetune-experiment-*.
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
+import { labCli } from './lab-cli';
 import { storyText } from '../unit/compare/story';
 import { screenshots, useLabServer } from './lab-server';
 
 const lab = useLabServer();
 const shot = screenshots('finetune-experiment-');
-const BIN = join('main', 'cli', 'bin.mjs');
-
-function cli(home: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, '--home', home, ...args], { encoding: 'utf8', timeout: 120_000 });
-  if (r.status !== 0) throw new Error(`attention-lab ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
-}
 
 test('run the pre-train + fine-tune experiment and read the label curve and the measured table (English and Chinese)', async ({ page }) => {
   // every fine-tune trains in its own job worker, one after another on a 2-core machine (8 here)
   test.setTimeout(480_000);
   const story = join(lab.home, 'story.txt');
   writeFileSync(story, storyText(120));
-  cli(lab.home, 'datasets', 'import', story, '--name', 'story', '--mode', 'paragraphs');
+  labCli(lab.home, 'datasets', 'import', story, '--name', 'story', '--mode', 'paragraphs');
 
   await page.goto(lab.url);
   await page.getByTestId('language-select').selectOption('en');
