@@ -7,8 +7,8 @@ import { ModelSizeRequest, ModelSizeShape, Run, RunStatus } from './runs';
  * The BERT-vs-GPT comparison's default pre-training recipe (issue 14), shared by `compare`, the comparison wizard and
  * the fine-tune experiment's pre-training (issue 18): the tiny preset, 2,000 steps per model, each family at the best
  * rate of a short sweep. With it both models clear their unigram bars on char-level Shakespeare (issue 14); on the
- * fine-tune experiment's byte-level BPE tokens GPT does and BERT does not yet, as with small × 600 steps
- * (bench/RESULTS.md, issue 18).
+ * fine-tune experiment's byte-level BPE tokens GPT does and BERT only after ~3,000 steps, so that experiment
+ * pre-trains three times as long (FINETUNE_PRETRAIN; bench/RESULTS.md, issue 18).
  */
 export const COMPARE_RECIPE = { preset: 'tiny', steps: 2000, lrSweep: true } as const;
 

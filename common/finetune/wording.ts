@@ -1,7 +1,7 @@
 // Words for the tutorial's measured table from its data (row ids, message keys, numbers) in whatever language `tr`
 // speaks: the UI passes vue-i18n's t scoped to finetune.tutorial, the CLI english() below. Pure, so both can test it.
 import type { PretrainRecipeT, SeedCellT, TutorialMeasureT, TutorialRowT } from '../api/finetune-experiment';
-import { COMPARE_RECIPE } from '../api/experiments';
+import { FINETUNE_PRETRAIN } from '../api/finetune-experiment';
 import tutorialEn from './messages-en';
 
 /** A lookup of a key under the tutorial messages, with {name} placeholders filled from params. */
@@ -59,10 +59,10 @@ function rate(lr: number): string {
   return `${m.replace(/\.0$/, '')}e${e}`;
 }
 
-/** Whether an experiment pre-trained with the comparison's recipe (COMPARE_RECIPE: preset, steps, both rates swept). */
-export function isCompareRecipe(recipes: PretrainRecipeT[], preset: string | undefined): boolean {
-  return preset === COMPARE_RECIPE.preset && recipes.length > 0
-    && recipes.every((r) => r.steps === COMPARE_RECIPE.steps && r.swept === COMPARE_RECIPE.lrSweep);
+/** Whether an experiment pre-trained with the default recipe (FINETUNE_PRETRAIN: preset, steps, both rates swept). */
+export function isDefaultRecipe(recipes: PretrainRecipeT[], preset: string | undefined): boolean {
+  return preset === FINETUNE_PRETRAIN.preset && recipes.length > 0
+    && recipes.every((r) => r.steps === FINETUNE_PRETRAIN.steps && r.swept === FINETUNE_PRETRAIN.lrSweep);
 }
 
 /**
@@ -78,13 +78,13 @@ export function recipeLines(recipes: PretrainRecipeT[], tr: Translate, preset?: 
   });
   const mask = bert.maskProbability ?? 0.15;
   const why = { mask: percent(mask), lr: rate(bert.lr), ratio: percent(bert.targetsPerStep / gpt.targetsPerStep) };
-  const defaults = { preset: COMPARE_RECIPE.preset, steps: COMPARE_RECIPE.steps.toLocaleString('en-US') };
+  const defaults = { preset: FINETUNE_PRETRAIN.preset, steps: FINETUNE_PRETRAIN.steps.toLocaleString('en-US') };
   return [
     tr('recipe.gpt', common(gpt)),
     tr('recipe.bert', { ...common(bert), mask: percent(mask) }),
     ...(gpt.swept || bert.swept ? [tr('recipe.swept')] : []),
     tr(mask > 0.15 ? 'recipe.whyMasked' : 'recipe.whyStandard', why),
-    ...(preset === undefined ? [] : [tr(isCompareRecipe(recipes, preset) ? 'recipe.default' : 'recipe.notDefault', defaults)]),
+    ...(preset === undefined ? [] : [tr(isDefaultRecipe(recipes, preset) ? 'recipe.default' : 'recipe.notDefault', defaults)]),
   ];
 }
 

@@ -34,9 +34,9 @@ test('run the pre-train + fine-tune experiment and read the label curve and the 
 
   await page.getByTestId('fx-labels').fill('8');
   await page.getByTestId('fx-seeds').fill('2');
-  // the form starts at the comparison's recipe (tiny, 2,000 steps, swept); a 20-step run without the sweep stays quick
+  // the form starts at the default recipe (tiny, 6,000 steps, swept); a 20-step run without the sweep stays quick
   await expect(page.getByTestId('fx-preset')).toHaveValue('tiny');
-  await expect(page.getByTestId('fx-steps')).toHaveValue('2000');
+  await expect(page.getByTestId('fx-steps')).toHaveValue('6000');
   await expect(page.getByTestId('fx-lr-sweep')).toBeChecked();
   await page.getByTestId('fx-steps').fill('20');
   await page.getByTestId('fx-lr-sweep').uncheck();
@@ -49,7 +49,7 @@ test('run the pre-train + fine-tune experiment and read the label curve and the 
   await expect(page.getByTestId('fx-recipe')).toContainText('GPT: learning rate 3e-3, warm-up 2 steps, 20 steps of 16 × 64 tokens');
   await expect(page.getByTestId('fx-recipe')).toContainText('it masks 40% of the tokens');
   await expect(page.getByTestId('fx-recipe')).toContainText('Why BERT\'s recipe differs');
-  await expect(page.getByTestId('fx-recipe')).toContainText('These are not the defaults (tiny preset, 2,000 steps');
+  await expect(page.getByTestId('fx-recipe')).toContainText('These are not the defaults (tiny preset, 6,000 steps');
   await expect(page.getByTestId('fx-status')).toContainText('Completed', { timeout: 400_000 });
 
   await expect(page.getByTestId('fx-curve').locator('canvas')).toBeVisible();

@@ -3,7 +3,7 @@
 // `finetune-baseline` fits TF-IDF + logistic regression on the same splits; `finetune-list` prints the table of
 // fine-tunes. Inputs pass the same zod boundary as the API's.
 import { FinetuneStartRequest, type FinetuneReportT } from '../../../common/api/finetune';
-import { COMPARE_RECIPE } from '../../../common/api/experiments';
+import { FINETUNE_PRETRAIN } from '../../../common/api/finetune-experiment';
 import { LabError } from '../../../common/errors';
 import { describeIssues } from '../../lab/boundary';
 import { cellText } from '../../../common/finetune/wording';
@@ -154,7 +154,7 @@ export const finetuneCompareCommand: CliCommand = {
   details: [
     '--pretrain-dataset  unlabelled text both models pre-train on (one byte-level BPE tokenizer, matched size and tokens seen, per seed)',
     '--task              the labelled dataset; the samples spam and names are imported when the lab does not have them',
-    `--preset/--pretrain-steps  model size and pre-training steps per model (default ${COMPARE_RECIPE.preset}, ${COMPARE_RECIPE.steps}: \`compare\`'s recipe)`,
+    `--preset/--pretrain-steps  model size and pre-training steps per model (default ${FINETUNE_PRETRAIN.preset}, ${FINETUNE_PRETRAIN.steps}: \`compare\`'s recipe, long enough for BERT)`,
     '--no-lr-sweep      pre-train each at its recipe\'s learning rate instead of the best of a short sweep (as `compare`)',
     '--sites/--prompts   blanks per seed for the fill-in rows (default 300), prompts per seed for the generation row (default 8)',
     '--no-word2vec       leave out the mean-of-Word2Vec-vectors + LR baseline (Word2Vec trained on the task\'s train split, labels unused)',

@@ -2,8 +2,8 @@
 // seed is provisional), distinct-n and the bigram model against hand-computed values, and the English wording.
 import { describe, expect, it } from 'vitest';
 import { COMPARE_RECIPE, experimentChannels } from '../../../common/api/experiments';
-import { FinetuneExperimentRequest, type CurvePointT, type CurveModelT } from '../../../common/api/finetune-experiment';
-import { cellText, english, englishRows, isCompareRecipe, recipeLines } from '../../../common/finetune/wording';
+import { FINETUNE_PRETRAIN, FinetuneExperimentRequest, type CurvePointT, type CurveModelT } from '../../../common/api/finetune-experiment';
+import { cellText, english, englishRows, isDefaultRecipe, recipeLines } from '../../../common/finetune/wording';
 import tutorialEn from '../../../common/finetune/messages-en';
 import tutorialZh from '../../../common/finetune/messages-zh-CN';
 import { BigramModel, distinctN, generationFigures, isDegenerate, type TutorialPairFigures } from '../../../main/jobs/measure/tutorial';
@@ -155,17 +155,20 @@ describe('the measured tutorial table', () => {
     expect(recipeLines([], english)).toEqual([]);
     // given the preset: the comparison's recipe (tiny, 2,000 steps, both swept) is named as the measured default, and
     // anything else (the old small × 600, or no sweep) says it is not and what to do when BERT is under-trained
-    const tiny = { ...base, steps: COMPARE_RECIPE.steps, contextLength: 64, swept: true };
+    const tiny = { ...base, steps: FINETUNE_PRETRAIN.steps, contextLength: 64, swept: true };
     const defaults = [{ ...tiny, family: 'gpt' as const, lr: 3e-3, maskProbability: null, targetsPerStep: 1024 }, { ...tiny, family: 'bert' as const, lr: 3e-3, maskProbability: 0.4, targetsPerStep: 409.6 }];
-    expect(isCompareRecipe(defaults, 'tiny')).toBe(true);
-    expect(recipeLines(defaults, english, 'tiny').at(-1)).toMatch(/^These are the defaults, the BERT-vs-GPT comparison's recipe \(tiny preset, 2,000 steps/);
-    expect(isCompareRecipe(defaults.map((r) => ({ ...r, swept: false })), 'tiny')).toBe(false);
-    expect(isCompareRecipe(defaults, 'small')).toBe(false);
+    expect(isDefaultRecipe(defaults, 'tiny')).toBe(true);
+    expect(recipeLines(defaults, english, 'tiny').at(-1)).toMatch(/^These are the defaults: the BERT-vs-GPT comparison's recipe \(tiny preset, each rate the best of a short sweep\) for 6,000 steps/);
+    expect(isDefaultRecipe(defaults.map((r) => ({ ...r, steps: COMPARE_RECIPE.steps })), 'tiny')).toBe(false);
+    expect(isDefaultRecipe(defaults.map((r) => ({ ...r, swept: false })), 'tiny')).toBe(false);
+    expect(isDefaultRecipe(defaults, 'small')).toBe(false);
     expect(recipeLines([gpt, { ...gpt, family: 'bert', maskProbability: 0.15, targetsPerStep: 307.2 }], english, 'small').at(-1))
-      .toBe('These are not the defaults (tiny preset, 2,000 steps, each rate the best of a short sweep, the comparison\'s recipe). If BERT\'s fill-in row says it is under-trained, pre-train it longer.');
-    // the experiment's request defaults are the comparison's: one recipe, not a copy of it
+      .toBe('These are not the defaults (tiny preset, 6,000 steps, each rate the best of a short sweep). If BERT\'s fill-in row says it is under-trained, pre-train it longer: '
+        + 'on Shakespeare\'s BPE tokens the tiny preset needed about 3,000 steps to leave the unigram plateau.');
+    // the experiment's request defaults are the comparison's recipe (read, not copied) for three times its steps
+    expect(FINETUNE_PRETRAIN).toEqual({ ...COMPARE_RECIPE, steps: 6000 });
     const request = FinetuneExperimentRequest.parse({ pretrainDataset: 'shakespeare', task: 'spam', labels: [16] });
-    expect({ preset: request.preset, steps: request.pretrainSteps, lrSweep: request.lrSweep }).toEqual(COMPARE_RECIPE);
+    expect({ preset: request.preset, steps: request.pretrainSteps, lrSweep: request.lrSweep }).toEqual(FINETUNE_PRETRAIN);
     // finetune-compare's flags: none leaves the defaults to the API; --no-lr-sweep turns the sweep off
     const flags = { 'pretrain-dataset': 'shakespeare', task: 'spam', labels: '16,64' };
     const fromFlags = (values: Record<string, string | boolean>): ReturnType<typeof FinetuneExperimentRequest.parse> => {
@@ -174,7 +177,7 @@ describe('the measured tutorial table', () => {
       return FinetuneExperimentRequest.parse(rest);
     };
     const plain = fromFlags(flags);
-    expect({ preset: plain.preset, steps: plain.pretrainSteps, lrSweep: plain.lrSweep }).toEqual(COMPARE_RECIPE);
+    expect({ preset: plain.preset, steps: plain.pretrainSteps, lrSweep: plain.lrSweep }).toEqual(FINETUNE_PRETRAIN);
     expect(fromFlags({ ...flags, 'no-lr-sweep': true, preset: 'small', 'pretrain-steps': '600' }))
       .toMatchObject({ lrSweep: false, preset: 'small', pretrainSteps: 600, labels: [16, 64] });
     const compare = experimentChannels['experiments.create'].input.parse({ dataset: 'shakespeare', budget: { steps: 1 } });
